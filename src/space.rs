@@ -1,0 +1,205 @@
+//! The periodic simulation box: the only place that knows about periodic images.
+//!
+//! An orthorhombic box of side lengths `L_k`, optionally sheared in one plane by the
+//! Lees–Edwards convention used for simple shear, `x_a ↦ x_a + γ x_b`
+//! (Maloney & Lemaître, PRE 74, 016118 (2006)). The image of a particle across the
+//! `b` faces is displaced by `γ L_b` along `a`.
+//!
+//! Caveat (as in jax-md's `space.periodic`): the minimum-image convention is exact only
+//! while every interaction range is below half the smallest box side; `Glass::new`
+//! refuses boxes that violate it.
+
+use nalgebra::SVector;
+
+/// A D-dimensional vector.
+pub type Vector<const D: usize> = SVector<f64, D>;
+
+/// Simple shear `x_a ↦ x_a + gamma * x_b` applied to the box (and to the particles).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Shear {
+    /// Displaced axis `a`.
+    pub along: usize,
+    /// Gradient axis `b`.
+    pub across: usize,
+    /// Strain γ.
+    pub gamma: f64,
+}
+
+/// Periodic box with optional simple-shear tilt.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct PeriodicBox<const D: usize> {
+    lengths: Vector<D>,
+    shear: Option<Shear>,
+}
+
+impl<const D: usize> PeriodicBox<D> {
+    /// Orthorhombic box; every length must be positive and finite.
+    pub fn new(lengths: Vector<D>) -> Result<Self, String> {
+        if lengths.iter().any(|l| !(l.is_finite() && *l > 0.0)) {
+            return Err(format!(
+                "box side lengths must be positive and finite, got {:?}",
+                lengths.as_slice()
+            ));
+        }
+        Ok(Self {
+            lengths,
+            shear: None,
+        })
+    }
+
+    /// Square (2D) or cubic (3D) box holding `n` particles at number density `density`.
+    pub fn cubic_for_density(n: usize, density: f64) -> Result<Self, String> {
+        if !(density.is_finite() && density > 0.0) {
+            return Err(format!("density must be positive, got {density}"));
+        }
+        let side = (n as f64 / density).powf(1.0 / D as f64);
+        Self::new(Vector::<D>::repeat(side))
+    }
+
+    pub fn lengths(&self) -> &Vector<D> {
+        &self.lengths
+    }
+
+    pub fn shear(&self) -> Option<Shear> {
+        self.shear
+    }
+
+    /// The same box carrying the simple shear `shear` (replaces any earlier one).
+    pub fn with_shear(mut self, shear: Shear) -> Self {
+        assert!(
+            shear.along < D && shear.across < D && shear.along != shear.across,
+            "a shear needs two different axes below the dimension"
+        );
+        self.shear = Some(shear);
+        self
+    }
+
+    pub fn volume(&self) -> f64 {
+        self.lengths.iter().product()
+    }
+
+    pub fn min_side(&self) -> f64 {
+        self.lengths.min()
+    }
+
+    /// Minimum-image displacement `to − from`.
+    #[inline(always)]
+    pub fn displacement(&self, from: &Vector<D>, to: &Vector<D>) -> Vector<D> {
+        let mut r = to - from;
+        if let Some(s) = self.shear {
+            let lb = self.lengths[s.across];
+            let k = (r[s.across] / lb).round();
+            r[s.across] -= k * lb;
+            r[s.along] -= k * s.gamma * lb;
+        }
+        for k in 0..D {
+            if self.shear.map(|s| s.across == k).unwrap_or(false) {
+                continue;
+            }
+            let l = self.lengths[k];
+            r[k] -= l * (r[k] / l).round();
+        }
+        r
+    }
+
+    /// Maps a position back into the primary cell `[0, L)` (sheared images included).
+    pub fn wrap(&self, x: &Vector<D>) -> Vector<D> {
+        let mut y = *x;
+        if let Some(s) = self.shear {
+            let lb = self.lengths[s.across];
+            let k = (y[s.across] / lb).floor();
+            y[s.across] -= k * lb;
+            y[s.along] -= k * s.gamma * lb;
+        }
+        for k in 0..D {
+            if self.shear.map(|s| s.across == k).unwrap_or(false) {
+                continue;
+            }
+            let l = self.lengths[k];
+            y[k] -= l * (y[k] / l).floor();
+            if y[k] >= l {
+                y[k] -= l;
+            }
+        }
+        y
+    }
+
+    /// Fractional coordinate of `x` along axis `k` in `[0, 1)` (ignores the shear tilt:
+    /// used only to bin particles into cells).
+    #[inline]
+    pub fn fraction(&self, x: &Vector<D>, k: usize) -> f64 {
+        let f = x[k] / self.lengths[k];
+        let f = f - f.floor();
+        if f >= 1.0 {
+            0.0
+        } else {
+            f
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn brute_min_image_2d(b: &PeriodicBox<2>, from: &Vector<2>, to: &Vector<2>) -> Vector<2> {
+        let l = b.lengths();
+        let g = b.shear().map(|s| s.gamma).unwrap_or(0.0);
+        let mut best = to - from;
+        for i in -2..=2 {
+            for j in -2..=2 {
+                // images: x + i Lx + j (g Ly, Ly) with shear along x across y
+                let img = Vector::<2>::new(i as f64 * l[0] + j as f64 * g * l[1], j as f64 * l[1]);
+                let r = to + img - from;
+                if r.norm() < best.norm() {
+                    best = r;
+                }
+            }
+        }
+        best
+    }
+
+    #[test]
+    fn minimum_image_matches_brute_force_with_and_without_shear() {
+        let b0 = PeriodicBox::<2>::new(Vector::<2>::new(7.0, 5.0)).unwrap();
+        let b1 = b0.with_shear(Shear {
+            along: 0,
+            across: 1,
+            gamma: 0.03,
+        });
+        let pts = [
+            Vector::<2>::new(0.1, 0.2),
+            Vector::<2>::new(6.9, 4.8),
+            Vector::<2>::new(3.4, 2.6),
+            Vector::<2>::new(0.2, 4.9),
+        ];
+        for b in [b0, b1] {
+            for p in &pts {
+                for q in &pts {
+                    let r = b.displacement(p, q);
+                    let s = brute_min_image_2d(&b, p, q);
+                    assert!((r - s).norm() < 1e-12, "{r:?} vs {s:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn wrap_is_idempotent_and_preserves_displacements() {
+        let b = PeriodicBox::<3>::new(Vector::<3>::new(4.0, 5.0, 6.0)).unwrap();
+        let x = Vector::<3>::new(-3.3, 12.7, 6.0);
+        let w = b.wrap(&x);
+        assert!(w
+            .iter()
+            .zip(b.lengths().iter())
+            .all(|(a, l)| *a >= 0.0 && a < l));
+        assert!(b.displacement(&x, &w).norm() < 1e-12);
+        assert_eq!(b.wrap(&w), w);
+    }
+
+    #[test]
+    fn bad_sides_are_refused() {
+        assert!(PeriodicBox::<2>::new(Vector::<2>::new(1.0, 0.0)).is_err());
+        assert!(PeriodicBox::<2>::cubic_for_density(10, -1.0).is_err());
+    }
+}
