@@ -10,10 +10,14 @@
 //! [`hessian`] → [`modes`] → [`pinch`] → [`elasticity`]; [`quartic`] holds the anharmonic
 //! contractions; [`analysis`] runs the pipeline. Edges: [`xyz`] (files) and [`report`] (JSON).
 
+pub mod elasticity;
 pub mod glass;
 pub mod hessian;
+pub mod modes;
 pub mod neighbours;
+pub mod pinch;
 pub mod potential;
+pub mod quartic;
 pub mod quench;
 pub mod space;
 pub mod xyz;
