@@ -20,6 +20,7 @@ pub mod potential;
 pub mod quartic;
 pub mod quench;
 pub mod space;
+pub mod swap_mc;
 pub mod xyz;
 
 pub use glass::Glass;
