@@ -10,6 +10,8 @@
 //! [`hessian`] → [`modes`] → [`pinch`] → [`elasticity`]; [`quartic`] holds the anharmonic
 //! contractions; [`analysis`] runs the pipeline. Edges: [`xyz`] (files) and [`report`] (JSON).
 
+pub mod analysis;
+pub mod clock;
 pub mod elasticity;
 pub mod glass;
 pub mod hessian;
@@ -19,10 +21,21 @@ pub mod pinch;
 pub mod potential;
 pub mod quartic;
 pub mod quench;
+pub mod report;
 pub mod space;
 pub mod swap_mc;
 pub mod xyz;
 
 pub use glass::Glass;
+
+/// A seed for an independent random stream derived from a user seed and a purpose tag
+/// (SplitMix64 finaliser), so that e.g. the initial positions and the Monte Carlo moves of one
+/// sample use unrelated streams while staying reproducible from the one recorded seed.
+pub fn derive_seed(seed: u64, purpose: u64) -> u64 {
+    let mut z = seed ^ purpose.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
 pub use potential::Poly;
 pub use space::{PeriodicBox, Vector};

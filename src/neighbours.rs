@@ -14,36 +14,66 @@ pub fn pairs_within<const D: usize>(
     positions: &[Vector<D>],
     cutoff: f64,
 ) -> Vec<(u32, u32)> {
+    let mut pairs = Vec::with_capacity(positions.len() * 8);
+    for_each_pair_within(space, positions, cutoff, |i, j| pairs.push((i, j)));
+    pairs.sort_unstable();
+    pairs
+}
+
+/// Calls `visit(i, j)` (with `i < j`) once for every pair closer than `cutoff`, in no particular
+/// order. Cells of side ≥ cutoff, each unordered pair of neighbouring cells visited once through
+/// a half stencil (offsets whose last non-zero component is +1); O(N²) fallback for sheared boxes
+/// or fewer than three cells per side.
+pub fn for_each_pair_within<const D: usize>(
+    space: &PeriodicBox<D>,
+    positions: &[Vector<D>],
+    cutoff: f64,
+    mut visit: impl FnMut(u32, u32),
+) {
     let cells_per_side: Vec<usize> = (0..D)
         .map(|k| (space.lengths()[k] / cutoff).floor() as usize)
         .collect();
     if space.shear().is_some() || cells_per_side.iter().any(|&c| c < 3) {
-        return pairs_within_brute_force(space, positions, cutoff);
+        for (i, j) in pairs_within_brute_force(space, positions, cutoff) {
+            visit(i, j);
+        }
+        return;
     }
-    let mut pairs = Vec::with_capacity(positions.len() * 8);
     let grid = CellGrid::new(space, positions, &cells_per_side);
+    let half: Vec<[isize; D]> = grid
+        .offsets
+        .iter()
+        .filter(|o| o.iter().rev().find(|c| **c != 0) == Some(&1))
+        .cloned()
+        .collect();
     let c2 = cutoff * cutoff;
+    let close = |i: u32, j: u32| {
+        space
+            .displacement(&positions[i as usize], &positions[j as usize])
+            .norm_squared()
+            < c2
+    };
     for cell in 0..grid.n_cells() {
+        let members = grid.members(cell);
+        for (a, &i) in members.iter().enumerate() {
+            for &j in &members[a + 1..] {
+                if close(i, j) {
+                    visit(i.min(j), i.max(j));
+                }
+            }
+        }
         let coords = grid.coords(cell);
-        for off in grid.offsets.iter() {
-            let other = grid.index_offset(&coords, off);
-            for &i in grid.members(cell) {
-                for &j in grid.members(other) {
-                    if i < j
-                        && space
-                            .displacement(&positions[i as usize], &positions[j as usize])
-                            .norm_squared()
-                            < c2
-                    {
-                        pairs.push((i, j));
+        for off in &half {
+            let other = grid.members(grid.index_offset(&coords, off));
+            for &i in members {
+                for &j in other {
+                    if close(i, j) {
+                        visit(i.min(j), i.max(j));
                     }
                 }
             }
         }
     }
-    pairs.sort_unstable();
-    pairs.dedup();
-    pairs
 }
 
 /// The O(N²) reference search (used by tests and for tiny or sheared boxes).
@@ -158,6 +188,7 @@ impl<const D: usize> CellGrid<D> {
 pub struct VerletList<const D: usize> {
     start: Vec<u32>,
     neighbours: Vec<u32>,
+    mirror: Vec<u32>,
     reference: Vec<Vector<D>>,
     cutoff: f64,
     skin: f64,
@@ -166,7 +197,8 @@ pub struct VerletList<const D: usize> {
 impl<const D: usize> VerletList<D> {
     /// Neighbours within `cutoff + skin` of every particle.
     pub fn build(space: &PeriodicBox<D>, positions: &[Vector<D>], cutoff: f64, skin: f64) -> Self {
-        let pairs = pairs_within(space, positions, cutoff + skin);
+        let mut pairs = Vec::with_capacity(positions.len() * 16);
+        for_each_pair_within(space, positions, cutoff + skin, |i, j| pairs.push((i, j)));
         let n = positions.len();
         let mut count = vec![0u32; n + 1];
         for &(i, j) in &pairs {
@@ -178,15 +210,20 @@ impl<const D: usize> VerletList<D> {
         }
         let mut fill = count.clone();
         let mut neighbours = vec![0u32; pairs.len() * 2];
+        let mut mirror = vec![0u32; pairs.len() * 2];
         for &(i, j) in &pairs {
-            neighbours[fill[i as usize] as usize] = j;
+            let (si, sj) = (fill[i as usize], fill[j as usize]);
+            neighbours[si as usize] = j;
+            neighbours[sj as usize] = i;
+            mirror[si as usize] = sj;
+            mirror[sj as usize] = si;
             fill[i as usize] += 1;
-            neighbours[fill[j as usize] as usize] = i;
             fill[j as usize] += 1;
         }
         Self {
             start: count,
             neighbours,
+            mirror,
             reference: positions.to_vec(),
             cutoff,
             skin,
@@ -223,7 +260,14 @@ impl<const D: usize> VerletList<D> {
         self.skin
     }
 
-    /// Unique pairs `i < j` of the list.
+    /// The list in compressed-row form: the neighbours of `i` are
+    /// `neighbours[start[i]..start[i + 1]]`; `mirror[s]` is the slot of `k → i` for the slot
+    /// `s` of `i → k`. Returns `(start, neighbours, mirror)`.
+    pub fn rows(&self) -> (&[u32], &[u32], &[u32]) {
+        (&self.start, &self.neighbours, &self.mirror)
+    }
+
+    /// Unique pairs `i < j` of the list, sorted.
     pub fn half_pairs(&self) -> Vec<(u32, u32)> {
         let mut out = Vec::with_capacity(self.neighbours.len() / 2);
         for i in 0..self.reference.len() {
@@ -233,6 +277,7 @@ impl<const D: usize> VerletList<D> {
                 }
             }
         }
+        out.sort_unstable();
         out
     }
 }
@@ -271,6 +316,14 @@ mod tests {
         assert!(!fast.is_empty());
         let verlet = VerletList::build(&space, &x, cutoff, 0.0);
         assert_eq!(verlet.half_pairs(), slow);
+        let (start, nb, mirror) = verlet.rows();
+        for i in 0..x.len() {
+            for s in start[i] as usize..start[i + 1] as usize {
+                let m = mirror[s] as usize;
+                assert_eq!(nb[m] as usize, i);
+                assert_eq!(mirror[m] as usize, s);
+            }
+        }
     }
 
     #[test]

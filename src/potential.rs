@@ -119,11 +119,12 @@ impl Poly {
     /// `φ(r)` for a pair of size `lij` (zero beyond the cutoff).
     #[inline(always)]
     pub fn energy(&self, r2: f64, lij: f64) -> f64 {
-        let x2 = r2 / (lij * lij);
-        if x2 >= self.x_cut * self.x_cut {
+        let l2 = lij * lij;
+        if r2 >= self.x_cut * self.x_cut * l2 {
             return 0.0;
         }
-        let ix2 = 1.0 / x2;
+        let ix2 = l2 / r2;
+        let x2 = r2 / l2;
         let ix10 = ix2 * ix2 * ix2 * ix2 * ix2;
         self.epsilon * (ix10 + self.c0 + x2 * (self.c2 + x2 * (self.c4 + x2 * self.c6)))
     }

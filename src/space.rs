@@ -96,17 +96,23 @@ impl<const D: usize> PeriodicBox<D> {
     #[inline(always)]
     pub fn displacement(&self, from: &Vector<D>, to: &Vector<D>) -> Vector<D> {
         let mut r = to - from;
-        if let Some(s) = self.shear {
-            let lb = self.lengths[s.across];
-            let k = nearest_integer(r[s.across] * self.inverse[s.across]);
-            r[s.across] -= k * lb;
-            r[s.along] -= k * s.gamma * lb;
-        }
-        for k in 0..D {
-            if self.shear.map(|s| s.across == k).unwrap_or(false) {
-                continue;
+        match self.shear {
+            None => {
+                for k in 0..D {
+                    r[k] -= self.lengths[k] * nearest_integer(r[k] * self.inverse[k]);
+                }
             }
-            r[k] -= self.lengths[k] * nearest_integer(r[k] * self.inverse[k]);
+            Some(s) => {
+                let lb = self.lengths[s.across];
+                let m = nearest_integer(r[s.across] * self.inverse[s.across]);
+                r[s.across] -= m * lb;
+                r[s.along] -= m * s.gamma * lb;
+                for k in 0..D {
+                    if k != s.across {
+                        r[k] -= self.lengths[k] * nearest_integer(r[k] * self.inverse[k]);
+                    }
+                }
+            }
         }
         r
     }

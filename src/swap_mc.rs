@@ -123,6 +123,11 @@ pub struct SwapMc<const D: usize> {
     pub settings: SwapMcSettings,
     rng: Xoshiro256PlusPlus,
     list: VerletList<D>,
+    /// Energy of each listed pair, per slot of the list (both directions).
+    pair_energy: Vec<f64>,
+    /// Scratch: trial pair energies of the particles being moved.
+    trial: Vec<f64>,
+    trial_other: Vec<f64>,
     /// Current displacement cube side δ.
     pub step: f64,
     /// Running total energy (updated by the accepted ΔE).
@@ -148,59 +153,123 @@ impl<const D: usize> SwapMc<D> {
         if !energy.is_finite() {
             return Err("the starting configuration has a non-finite energy".into());
         }
-        Ok(Self {
+        let mut mc = Self {
             rng: Xoshiro256PlusPlus::seed_from_u64(settings.seed),
             step: settings.initial_step,
             glass,
             settings,
             list,
+            pair_energy: Vec::new(),
+            trial: Vec::new(),
+            trial_other: Vec::new(),
             energy,
             production: MoveCounts::default(),
             burn_in: MoveCounts::default(),
             trace: EnergyTrace::default(),
             sweeps_done: 0,
             list_rebuilds: 0,
-        })
+        };
+        mc.index_list();
+        Ok(mc)
     }
 
-    /// Energy of particle `i` at `x` with size `size`, summed over its listed neighbours, with
-    /// `sizes[j]` for the partner `j` unless it is `other` (then `other_size`).
+    /// Cached pair energies for the current list (each pair computed once, stored in both
+    /// of its slots).
+    fn index_list(&mut self) {
+        let (start, nb, mirror) = self.list.rows();
+        let mut pair_energy = vec![0.0; nb.len()];
+        for i in 0..self.glass.n() {
+            for slot in start[i] as usize..start[i + 1] as usize {
+                let k = nb[slot] as usize;
+                if i < k {
+                    let e = self.pair_energy_at(
+                        &self.glass.positions[i],
+                        self.glass.sizes[i],
+                        k,
+                        self.glass.sizes[k],
+                    );
+                    pair_energy[slot] = e;
+                    pair_energy[mirror[slot] as usize] = e;
+                }
+            }
+        }
+        self.pair_energy = pair_energy;
+    }
+
+    #[inline(always)]
+    fn pair_energy_at(&self, x: &Vector<D>, size: f64, k: usize, size_k: f64) -> f64 {
+        let g = &self.glass;
+        let r2 = g.space.displacement(x, &g.positions[k]).norm_squared();
+        g.model.energy(r2, g.model.pair_size(size, size_k))
+    }
+
+    /// Cached energy of particle `i` with its neighbours.
     #[inline]
-    fn particle_energy(
+    fn cached_energy(&self, i: usize) -> f64 {
+        let start = self.list.rows().0;
+        self.pair_energy[start[i] as usize..start[i + 1] as usize]
+            .iter()
+            .sum()
+    }
+
+    /// Trial pair energies of particle `i` at `x` with size `size` (partner `other` taken with
+    /// `other_size`) into `out`; returns their sum.
+    #[inline]
+    fn trial_energy(
         &self,
         i: usize,
         x: &Vector<D>,
         size: f64,
         other: usize,
         other_size: f64,
+        out: &mut Vec<f64>,
     ) -> f64 {
-        let g = &self.glass;
+        out.clear();
         let mut e = 0.0;
         for &k in self.list.of(i) {
             let k = k as usize;
-            let sk = if k == other { other_size } else { g.sizes[k] };
-            let r2 = g.space.displacement(x, &g.positions[k]).norm_squared();
-            e += g.model.energy(r2, g.model.pair_size(size, sk));
+            let sk = if k == other {
+                other_size
+            } else {
+                self.glass.sizes[k]
+            };
+            let v = self.pair_energy_at(x, size, k, sk);
+            out.push(v);
+            e += v;
         }
         e
     }
 
-    /// `ΔE` of moving particle `i` to `x` (local).
-    pub fn displacement_delta(&self, i: usize, x: &Vector<D>) -> f64 {
-        let s = self.glass.sizes[i];
-        self.particle_energy(i, x, s, usize::MAX, 0.0)
-            - self.particle_energy(i, &self.glass.positions[i], s, usize::MAX, 0.0)
+    /// Stores trial pair energies of particle `i` in its slots and their mirrors.
+    #[inline]
+    fn commit(&mut self, i: usize, values: &[f64]) {
+        let (start, _, mirror) = self.list.rows();
+        let first = start[i] as usize;
+        for (m, v) in values.iter().enumerate() {
+            self.pair_energy[first + m] = *v;
+            self.pair_energy[mirror[first + m] as usize] = *v;
+        }
     }
 
-    /// `ΔE` of exchanging the sizes of `i` and `j` (local).
-    pub fn swap_delta(&self, i: usize, j: usize) -> f64 {
-        let g = &self.glass;
-        let (si, sj) = (g.sizes[i], g.sizes[j]);
-        let (xi, xj) = (&g.positions[i], &g.positions[j]);
-        let after = self.particle_energy(i, xi, sj, j, si) + self.particle_energy(j, xj, si, i, sj);
-        let before =
-            self.particle_energy(i, xi, si, j, sj) + self.particle_energy(j, xj, sj, i, si);
-        after - before
+    /// `ΔE` of moving particle `i` to `x` (local; fills the trial buffer).
+    pub fn displacement_delta(&mut self, i: usize, x: &Vector<D>) -> f64 {
+        let mut buf = std::mem::take(&mut self.trial);
+        let e = self.trial_energy(i, x, self.glass.sizes[i], usize::MAX, 0.0, &mut buf);
+        self.trial = buf;
+        e - self.cached_energy(i)
+    }
+
+    /// `ΔE` of exchanging the sizes of `i` and `j` (local; fills the trial buffers).
+    pub fn swap_delta(&mut self, i: usize, j: usize) -> f64 {
+        let (si, sj) = (self.glass.sizes[i], self.glass.sizes[j]);
+        let (xi, xj) = (self.glass.positions[i], self.glass.positions[j]);
+        let mut bi = std::mem::take(&mut self.trial);
+        let mut bj = std::mem::take(&mut self.trial_other);
+        let after = self.trial_energy(i, &xi, sj, j, si, &mut bi)
+            + self.trial_energy(j, &xj, si, i, sj, &mut bj);
+        self.trial = bi;
+        self.trial_other = bj;
+        after - self.cached_energy(i) - self.cached_energy(j)
     }
 
     #[inline]
@@ -221,9 +290,17 @@ impl<const D: usize> SwapMc<D> {
             let j = self.rng.random_range(0..n);
             let delta = if i == j { 0.0 } else { self.swap_delta(i, j) };
             let ok = self.accept(delta);
-            if ok {
+            if ok && i != j {
                 self.glass.sizes.swap(i, j);
                 self.energy += delta;
+                let (bi, bj) = (
+                    std::mem::take(&mut self.trial),
+                    std::mem::take(&mut self.trial_other),
+                );
+                self.commit(i, &bi);
+                self.commit(j, &bj);
+                self.trial = bi;
+                self.trial_other = bj;
             }
             let c = if tuning {
                 &mut self.burn_in
@@ -243,6 +320,9 @@ impl<const D: usize> SwapMc<D> {
             if ok {
                 self.glass.positions[i] = self.glass.space.wrap(&x);
                 self.energy += delta;
+                let b = std::mem::take(&mut self.trial);
+                self.commit(i, &b);
+                self.trial = b;
                 if self
                     .list
                     .is_stale_for(&self.glass.space, i, &self.glass.positions[i])
@@ -264,6 +344,7 @@ impl<const D: usize> SwapMc<D> {
         let g = &self.glass;
         self.list = VerletList::build(&g.space, &g.positions, g.max_cutoff(), SKIN);
         self.list_rebuilds += 1;
+        self.index_list();
     }
 
     /// One sweep (N attempted moves), tuning δ every sweep during burn-in.
@@ -309,6 +390,32 @@ impl<const D: usize> SwapMc<D> {
     }
 }
 
+/// A glass equilibrated at `T_p` from scratch: `n` random positions and sizes at number density
+/// `density` (stream `derive_seed(seed, 1)`), overlaps relaxed, then swap Monte Carlo with
+/// `settings` (moves from stream `derive_seed(seed, 2)`, where `seed = settings.seed`).
+pub fn equilibrate<const D: usize>(
+    n: usize,
+    density: f64,
+    model: crate::potential::Poly,
+    settings: SwapMcSettings,
+    progress: &mut dyn FnMut(usize, usize) -> bool,
+) -> Result<SwapMc<D>, String> {
+    settings.validate()?;
+    let seed = settings.seed;
+    let mut glass = Glass::<D>::random(n, density, model, crate::derive_seed(seed, 1))?;
+    crate::quench::relax_overlaps(&mut glass, 10_000);
+    let mut mc = SwapMc::init(
+        glass,
+        SwapMcSettings {
+            seed: crate::derive_seed(seed, 2),
+            ..settings
+        },
+    )?;
+    mc.settings.seed = seed;
+    mc.run(progress)?;
+    Ok(mc)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -318,7 +425,7 @@ mod tests {
 
     fn local_delta_equals_full_delta<const D: usize>() {
         let g: Glass<D> = test_glass(if D == 2 { 100 } else { 200 }, 17);
-        let mc = SwapMc::init(g, SwapMcSettings::new(0.5, 10, 1)).unwrap();
+        let mut mc = SwapMc::init(g, SwapMcSettings::new(0.5, 10, 1)).unwrap();
         let e0 = mc.glass.energy();
         let mut rng = Xoshiro256PlusPlus::seed_from_u64(2);
         for t in 0..30 {
