@@ -149,7 +149,12 @@ mod tests {
                 (gmod - g_fd).abs() < 1e-4 * gmod.abs(),
                 "plane {plane:?}: G {gmod} vs finite strain {g_fd}"
             );
-            assert!(*gmod > 0.0 && *gmod < born / g.volume());
+            // the non-affine relaxation Ξ·H⁺·Ξ ≥ 0 can only soften
+            assert!(
+                *gmod < born / g.volume(),
+                "G {gmod} vs Born/V {}",
+                born / g.volume()
+            );
         }
     }
 
