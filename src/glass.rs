@@ -139,6 +139,21 @@ impl<const D: usize> Glass<D> {
         pairs_within(&self.space, &self.positions, self.max_cutoff() + skin)
     }
 
+    /// Pairs closer than their own interaction range `x_c λ_ij` plus `skin` (a Verlet list
+    /// for fixed sizes, much shorter than `candidate_pairs` for a polydisperse glass).
+    pub fn pairs_within_own_range(&self, skin: f64) -> Vec<(u32, u32)> {
+        let mut pairs = self.candidate_pairs(skin);
+        pairs.retain(|&(i, j)| {
+            let (i, j) = (i as usize, j as usize);
+            let reach = self.model.cutoff(self.pair_size(i, j)) + skin;
+            self.space
+                .displacement(&self.positions[i], &self.positions[j])
+                .norm_squared()
+                < reach * reach
+        });
+        pairs
+    }
+
     /// Every interacting pair `i < j`, in `(i, j)` order, with its derivatives.
     pub fn interacting_pairs(&self) -> Vec<InteractingPair<D>> {
         self.candidate_pairs(0.0)
@@ -182,14 +197,11 @@ impl<const D: usize> Glass<D> {
             let r = self
                 .space
                 .displacement(&self.positions[i], &self.positions[j]);
-            let r2 = r.norm_squared();
-            let lij = self.pair_size(i, j);
-            let e = self.model.energy(r2, lij);
-            if e == 0.0 && r2 >= self.model.cutoff(lij).powi(2) {
-                continue;
-            }
+            let (e, f) = self
+                .model
+                .energy_and_d1_over_r(r.norm_squared(), self.pair_size(i, j));
             energy += e;
-            let f = self.model.d1_over_r(r2, lij) * r;
+            let f = f * r;
             forces[i] += f;
             forces[j] -= f;
         }

@@ -179,7 +179,8 @@ impl<const D: usize> Hessian<D> {
 
     /// Solves `H x = b` by Jacobi-preconditioned conjugate gradients, for `b` orthogonal to the
     /// translations. Stops at `|r| ≤ tol |b|`. Returns `Err` with a reason when H shows
-    /// non-positive curvature along a search direction or `max_iter` is reached.
+    /// non-positive curvature along a search direction, the residual stops falling (round-off
+    /// floor) or `max_iter` is reached.
     pub fn solve_cg(&self, b: &[f64], tol: f64, max_iter: usize) -> Result<Vec<f64>, String> {
         let n = self.dim();
         let diag = self.diagonal();
@@ -197,6 +198,7 @@ impl<const D: usize> Hessian<D> {
         let mut p = z.clone();
         let mut hp = vec![0.0; n];
         let mut rz = dot(&r, &z);
+        let (mut best, mut since_best) = (bnorm, 0usize);
         for _ in 0..max_iter {
             self.apply(&p, &mut hp);
             let curv = dot(&p, &hp);
@@ -208,8 +210,22 @@ impl<const D: usize> Hessian<D> {
                 x[k] += alpha * p[k];
                 r[k] -= alpha * hp[k];
             }
-            if norm(&r) <= tol * bnorm {
+            let rnorm = norm(&r);
+            if rnorm <= tol * bnorm {
                 return Ok(x);
+            }
+            // round-off floor: no real progress for many iterations
+            if rnorm < 0.9 * best {
+                best = rnorm;
+                since_best = 0;
+            } else {
+                since_best += 1;
+                if since_best > 200 {
+                    return Err(format!(
+                        "conjugate gradients stagnated at relative residual {:.1e}",
+                        best / bnorm
+                    ));
+                }
             }
             for k in 0..n {
                 z[k] = r[k] * inv[k];

@@ -183,6 +183,20 @@ impl<const D: usize> CellGrid<D> {
     }
 }
 
+/// True when some particle is farther than `distance` from its `reference` position.
+pub fn any_moved_beyond<const D: usize>(
+    space: &PeriodicBox<D>,
+    reference: &[Vector<D>],
+    positions: &[Vector<D>],
+    distance: f64,
+) -> bool {
+    let d2 = distance * distance;
+    reference
+        .iter()
+        .zip(positions)
+        .any(|(a, b)| space.displacement(a, b).norm_squared() > d2)
+}
+
 /// Full Verlet neighbour list (both directions) with a skin.
 #[derive(Clone, Debug)]
 pub struct VerletList<const D: usize> {
@@ -246,10 +260,7 @@ impl<const D: usize> VerletList<D> {
 
     /// True when any particle has moved more than half the skin since the build.
     pub fn is_stale(&self, space: &PeriodicBox<D>, positions: &[Vector<D>]) -> bool {
-        positions
-            .iter()
-            .enumerate()
-            .any(|(i, x)| self.is_stale_for(space, i, x))
+        any_moved_beyond(space, &self.reference, positions, 0.5 * self.skin)
     }
 
     pub fn cutoff(&self) -> f64 {

@@ -129,6 +129,24 @@ impl Poly {
         self.epsilon * (ix10 + self.c0 + x2 * (self.c2 + x2 * (self.c4 + x2 * self.c6)))
     }
 
+    /// `(φ(r), φ′(r)/r)` together (zero beyond the cutoff): energy and force factor.
+    #[inline(always)]
+    pub fn energy_and_d1_over_r(&self, r2: f64, lij: f64) -> (f64, f64) {
+        let l2 = lij * lij;
+        if r2 >= self.x_cut * self.x_cut * l2 {
+            return (0.0, 0.0);
+        }
+        let il2 = 1.0 / l2;
+        let x2 = r2 * il2;
+        let ix2 = 1.0 / x2;
+        let ix10 = ix2 * ix2 * ix2 * ix2 * ix2;
+        let e = self.epsilon * (ix10 + self.c0 + x2 * (self.c2 + x2 * (self.c4 + x2 * self.c6)));
+        let f = self.epsilon
+            * (-10.0 * ix10 * ix2 + 2.0 * self.c2 + x2 * (4.0 * self.c4 + 6.0 * self.c6 * x2))
+            * il2;
+        (e, f)
+    }
+
     /// `φ′(r)/r` for a pair at squared distance `r2` (zero beyond the cutoff): the force factor.
     #[inline(always)]
     pub fn d1_over_r(&self, r2: f64, lij: f64) -> f64 {
@@ -201,6 +219,9 @@ mod tests {
                 assert!((fd(dp.d3, dm.d3) - d.d4).abs() < 1e-5 * (1.0 + d.d4.abs()));
                 assert!((p.energy(r * r, lij) - d.phi).abs() < 1e-12 * (1.0 + d.phi.abs()));
                 assert!((p.d1_over_r(r * r, lij) - d.d1 / r).abs() < 1e-12 * (1.0 + d.d1.abs()));
+                let (e, f) = p.energy_and_d1_over_r(r * r, lij);
+                assert!((e - d.phi).abs() < 1e-12 * (1.0 + d.phi.abs()));
+                assert!((f - d.d1 / r).abs() < 1e-12 * (1.0 + d.d1.abs()));
             }
         }
     }

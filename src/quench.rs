@@ -11,7 +11,7 @@
 
 use crate::glass::{max_norm, Glass};
 use crate::hessian::{flatten, Hessian};
-use crate::neighbours::VerletList;
+use crate::neighbours::any_moved_beyond;
 use crate::space::Vector;
 
 /// Settings of a quench.
@@ -58,8 +58,9 @@ struct Fire<const D: usize> {
     dt: f64,
     alpha: f64,
     n_pos: usize,
-    list: VerletList<D>,
+    /// Pairs within their own range plus `SKIN`, and the positions they were found at.
     pairs: Vec<(u32, u32)>,
+    reference: Vec<Vector<D>>,
 }
 
 const DT0: f64 = 0.01;
@@ -70,8 +71,7 @@ const N_DELAY: usize = 20;
 
 impl<const D: usize> Fire<D> {
     fn init(g: &Glass<D>) -> Self {
-        let list = VerletList::build(&g.space, &g.positions, g.max_cutoff(), SKIN);
-        let pairs = list.half_pairs();
+        let pairs = g.pairs_within_own_range(SKIN);
         let (energy, f) = g.energy_and_forces(&pairs);
         Self {
             v: vec![Vector::<D>::zeros(); g.n()],
@@ -80,15 +80,15 @@ impl<const D: usize> Fire<D> {
             dt: DT0,
             alpha: ALPHA0,
             n_pos: 0,
-            list,
             pairs,
+            reference: g.positions.clone(),
         }
     }
 
     fn refresh_forces(&mut self, g: &Glass<D>) {
-        if self.list.is_stale(&g.space, &g.positions) {
-            self.list = VerletList::build(&g.space, &g.positions, g.max_cutoff(), SKIN);
-            self.pairs = self.list.half_pairs();
+        if any_moved_beyond(&g.space, &self.reference, &g.positions, 0.5 * SKIN) {
+            self.pairs = g.pairs_within_own_range(SKIN);
+            self.reference = g.positions.clone();
         }
         let (e, f) = g.energy_and_forces(&self.pairs);
         self.energy = e;
@@ -160,12 +160,12 @@ pub fn relax_overlaps<const D: usize>(g: &mut Glass<D>, steps: usize) {
     const MAX_MOVE: f64 = 0.05;
     const DT: f64 = 0.01;
     const CAP: f64 = 1e3;
-    let mut list = VerletList::build(&g.space, &g.positions, g.max_cutoff(), SKIN);
-    let mut pairs = list.half_pairs();
+    let mut pairs = g.pairs_within_own_range(SKIN);
+    let mut reference = g.positions.clone();
     for _ in 0..steps {
-        if list.is_stale(&g.space, &g.positions) {
-            list = VerletList::build(&g.space, &g.positions, g.max_cutoff(), SKIN);
-            pairs = list.half_pairs();
+        if any_moved_beyond(&g.space, &reference, &g.positions, 0.5 * SKIN) {
+            pairs = g.pairs_within_own_range(SKIN);
+            reference = g.positions.clone();
         }
         let mut push = vec![Vector::<D>::zeros(); g.n()];
         let mut largest = 0.0f64;
@@ -241,7 +241,7 @@ pub fn quench<const D: usize>(g: &mut Glass<D>, s: &QuenchSettings) -> QuenchRep
     let mut max_force = g.max_force();
     let mut fallbacks = 0;
     // Newton while it helps, down to round-off (typically 1e-12..1e-11 here), even past the target.
-    while newton_steps < 30 {
+    while newton_steps < 30 && max_force > 0.1 * s.force_tolerance {
         match newton_step(g, max_force) {
             Some(f) => {
                 max_force = f;
