@@ -10,6 +10,18 @@
 
 use crate::hessian::Hessian;
 
+/// faer splits its dense kernels into this many parallel tasks, whatever the number of threads
+/// that run them, so that eigenpairs are bitwise the same on 1 or many threads (a fixed
+/// reduction order). On wasm faer runs sequentially (its rayon feature does not build there).
+pub const DENSE_TASKS: usize = 2;
+
+fn fix_dense_parallelism() {
+    #[cfg(not(target_arch = "wasm32"))]
+    faer::set_global_parallelism(faer::Par::rayon(DENSE_TASKS));
+    #[cfg(target_arch = "wasm32")]
+    faer::set_global_parallelism(faer::Par::Seq);
+}
+
 /// Eigenvalues below this fraction of the largest one count as zero modes.
 pub const ZERO_MODE_TOLERANCE: f64 = 1e-10;
 
@@ -92,6 +104,7 @@ impl<const D: usize> Hessian<D> {
         if dim == 0 {
             return Err("no rigid particles: every particle is a rattler".into());
         }
+        fix_dense_parallelism();
         let eig = self
             .to_dense()
             .self_adjoint_eigen(faer::Side::Lower)
@@ -116,6 +129,7 @@ impl<const D: usize> Hessian<D> {
                 memory_limit / 1_000_000
             ));
         }
+        fix_dense_parallelism();
         self.to_dense()
             .self_adjoint_eigenvalues(faer::Side::Lower)
             .map_err(|e| format!("eigenvalue computation failed: {e:?}"))
