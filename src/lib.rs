@@ -24,6 +24,8 @@ pub mod quench;
 pub mod report;
 pub mod space;
 pub mod swap_mc;
+#[cfg(target_arch = "wasm32")]
+pub mod wasm;
 pub mod xyz;
 
 pub use glass::Glass;

@@ -267,6 +267,11 @@ impl<const D: usize> VerletList<D> {
         self.cutoff
     }
 
+    /// Positions at which the list was built.
+    pub fn reference(&self) -> &[Vector<D>] {
+        &self.reference
+    }
+
     pub fn skin(&self) -> f64 {
         self.skin
     }

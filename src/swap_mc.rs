@@ -123,8 +123,15 @@ pub struct SwapMc<const D: usize> {
     pub settings: SwapMcSettings,
     rng: Xoshiro256PlusPlus,
     list: VerletList<D>,
-    /// Energy of each listed pair, per slot of the list (both directions).
+    /// Energy of each listed pair, per slot of the list (both directions); zero for every
+    /// slot outside the tight list.
     pair_energy: Vec<f64>,
+    /// Tight list: for row `i`, `tight[start[i]..start[i] + tight_len[i]]` are the slots of
+    /// the neighbours within their own range `x_c λ_ik + skin` of `i` (reference positions,
+    /// current sizes); `tight_pos[slot]` is a slot's place there (`u32::MAX` if absent).
+    tight: Vec<u32>,
+    tight_len: Vec<u32>,
+    tight_pos: Vec<u32>,
     /// Scratch: trial pair energies of the particles being moved.
     trial: Vec<f64>,
     trial_other: Vec<f64>,
@@ -160,6 +167,9 @@ impl<const D: usize> SwapMc<D> {
             settings,
             list,
             pair_energy: Vec::new(),
+            tight: Vec::new(),
+            tight_len: Vec::new(),
+            tight_pos: Vec::new(),
             trial: Vec::new(),
             trial_other: Vec::new(),
             energy,
@@ -173,12 +183,13 @@ impl<const D: usize> SwapMc<D> {
         Ok(mc)
     }
 
-    /// Cached pair energies for the current list (each pair computed once, stored in both
-    /// of its slots).
+    /// Cached pair energies and the tight list for the current list (each pair computed once,
+    /// stored in both of its slots).
     fn index_list(&mut self) {
         let (start, nb, mirror) = self.list.rows();
+        let n = self.glass.n();
         let mut pair_energy = vec![0.0; nb.len()];
-        for i in 0..self.glass.n() {
+        for i in 0..n {
             for slot in start[i] as usize..start[i + 1] as usize {
                 let k = nb[slot] as usize;
                 if i < k {
@@ -194,6 +205,72 @@ impl<const D: usize> SwapMc<D> {
             }
         }
         self.pair_energy = pair_energy;
+        self.tight = vec![0; nb.len()];
+        self.tight_len = vec![0; n];
+        self.tight_pos = vec![u32::MAX; nb.len()];
+        for i in 0..n {
+            let (start, _, _) = self.list.rows();
+            for slot in start[i] as usize..start[i + 1] as usize {
+                if self.in_own_range(i, slot) {
+                    self.tight_insert(i, slot);
+                }
+            }
+        }
+    }
+
+    /// Whether the pair of slot `slot` (row `i`) is within `x_c λ_ik + skin` at the reference
+    /// positions, for the current sizes (computed the same way from either end).
+    #[inline]
+    fn in_own_range(&self, i: usize, slot: usize) -> bool {
+        let k = self.list.rows().1[slot] as usize;
+        let (a, b) = (i.min(k), i.max(k));
+        let refs = self.list.reference();
+        let g = &self.glass;
+        let r2 = g.space.displacement(&refs[a], &refs[b]).norm_squared();
+        let reach = g.model.cutoff(g.model.pair_size(g.sizes[a], g.sizes[b])) + SKIN;
+        r2 < reach * reach
+    }
+
+    fn tight_insert(&mut self, i: usize, slot: usize) {
+        let p = self.list.rows().0[i] + self.tight_len[i];
+        self.tight[p as usize] = slot as u32;
+        self.tight_pos[slot] = p;
+        self.tight_len[i] += 1;
+    }
+
+    fn tight_remove(&mut self, i: usize, slot: usize) {
+        let p = self.tight_pos[slot] as usize;
+        let last = (self.list.rows().0[i] + self.tight_len[i] - 1) as usize;
+        let moved = self.tight[last];
+        self.tight[p] = moved;
+        self.tight_pos[moved as usize] = p as u32;
+        self.tight_pos[slot] = u32::MAX;
+        self.tight_len[i] -= 1;
+    }
+
+    /// Re-derives the tight list around particle `i` after its size changed.
+    fn retighten(&mut self, i: usize) {
+        let (start, nb, mirror) = self.list.rows();
+        let (lo, hi) = (start[i] as usize, start[i + 1] as usize);
+        let (nb, mirror) = (nb[lo..hi].to_vec(), mirror[lo..hi].to_vec());
+        for (m, slot) in (lo..hi).enumerate() {
+            let want = self.in_own_range(i, slot);
+            let have = self.tight_pos[slot] != u32::MAX;
+            if want && !have {
+                self.tight_insert(i, slot);
+                self.tight_insert(nb[m] as usize, mirror[m] as usize);
+            } else if have && !want {
+                self.tight_remove(i, slot);
+                self.tight_remove(nb[m] as usize, mirror[m] as usize);
+            }
+        }
+    }
+
+    /// Slots of the tight list of `i`.
+    #[inline(always)]
+    fn tight_slots(&self, i: usize) -> &[u32] {
+        let first = self.list.rows().0[i] as usize;
+        &self.tight[first..first + self.tight_len[i] as usize]
     }
 
     #[inline(always)]
@@ -251,12 +328,33 @@ impl<const D: usize> SwapMc<D> {
         }
     }
 
-    /// `ΔE` of moving particle `i` to `x` (local; fills the trial buffer).
+    /// `ΔE` of moving particle `i` to `x` (local, over the tight list; fills the trial buffer).
     pub fn displacement_delta(&mut self, i: usize, x: &Vector<D>) -> f64 {
         let mut buf = std::mem::take(&mut self.trial);
-        let e = self.trial_energy(i, x, self.glass.sizes[i], usize::MAX, 0.0, &mut buf);
+        buf.clear();
+        let nb = self.list.rows().1;
+        let size = self.glass.sizes[i];
+        let (mut after, mut before) = (0.0, 0.0);
+        for &slot in self.tight_slots(i) {
+            let k = nb[slot as usize] as usize;
+            let v = self.pair_energy_at(x, size, k, self.glass.sizes[k]);
+            buf.push(v);
+            after += v;
+            before += self.pair_energy[slot as usize];
+        }
         self.trial = buf;
-        e - self.cached_energy(i)
+        after - before
+    }
+
+    /// Stores the trial pair energies of a displaced particle `i` (tight slots and mirrors).
+    fn commit_displacement(&mut self, i: usize) {
+        let mirror = self.list.rows().2;
+        let first = self.list.rows().0[i] as usize;
+        for (m, v) in self.trial.iter().enumerate() {
+            let slot = self.tight[first + m] as usize;
+            self.pair_energy[slot] = *v;
+            self.pair_energy[mirror[slot] as usize] = *v;
+        }
     }
 
     /// `ΔE` of exchanging the sizes of `i` and `j` (local; fills the trial buffers).
@@ -301,6 +399,8 @@ impl<const D: usize> SwapMc<D> {
                 self.commit(j, &bj);
                 self.trial = bi;
                 self.trial_other = bj;
+                self.retighten(i);
+                self.retighten(j);
             }
             let c = if tuning {
                 &mut self.burn_in
@@ -320,9 +420,7 @@ impl<const D: usize> SwapMc<D> {
             if ok {
                 self.glass.positions[i] = self.glass.space.wrap(&x);
                 self.energy += delta;
-                let b = std::mem::take(&mut self.trial);
-                self.commit(i, &b);
-                self.trial = b;
+                self.commit_displacement(i);
                 if self
                     .list
                     .is_stale_for(&self.glass.space, i, &self.glass.positions[i])
@@ -425,7 +523,16 @@ mod tests {
 
     fn local_delta_equals_full_delta<const D: usize>() {
         let g: Glass<D> = test_glass(if D == 2 { 100 } else { 200 }, 17);
-        let mut mc = SwapMc::init(g, SwapMcSettings::new(0.5, 10, 1)).unwrap();
+        // evolve first (hot, many accepted swaps and displacements) so that the cached pair
+        // energies and the tight list have been updated many times
+        let mut mc = SwapMc::init(g, SwapMcSettings::new(2.0, 60, 1)).unwrap();
+        mc.run(&mut |_, _| true).unwrap();
+        assert!(
+            mc.production.swap_accepts > 50 && mc.list_rebuilds > 0,
+            "{:?} {}",
+            mc.production,
+            mc.list_rebuilds
+        );
         let e0 = mc.glass.energy();
         let mut rng = Xoshiro256PlusPlus::seed_from_u64(2);
         for t in 0..30 {

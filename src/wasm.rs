@@ -1,0 +1,567 @@
+//! Browser bindings (an edge of the crate, wasm32 only): a thin `#[wasm_bindgen]` layer with plain
+//! numbers in and flat typed arrays or JSON text out. No physics lives here: every number comes
+//! from the core (`swap_mc::equilibrate` → `quench::quench` → `analysis::analyze`), and the
+//! drawing functions only plot arrays the page hands back.
+//!
+//! The page runs [`run_glass`] inside a module Web Worker (threaded build when the page is
+//! cross-origin isolated, single-threaded otherwise) and draws on the main thread with the
+//! `draw_*` functions of the single-threaded build: plotters measures text through the DOM, which a
+//! worker does not have.
+//!
+//! Errors are returned as `JsError` with a sentence naming the parameter and its allowed range;
+//! user data is never unwrapped.
+
+use crate::analysis::{analyze, Analysis, Harmonic};
+use crate::clock::now_seconds;
+use crate::glass::Glass;
+use crate::modes::dense_memory_bytes;
+use crate::pinch::{pinch_response, FORCE_FILTER};
+use crate::potential::Poly;
+use crate::quench::{quench, QuenchReport, QuenchSettings};
+use crate::report::{analysis_json, model_json, swap_mc_json};
+use crate::swap_mc::{equilibrate, SwapMc, SwapMcSettings};
+use crate::xyz::write_xyz;
+use js_sys::{Float64Array, Function, Uint32Array};
+use serde_json::{json, Value};
+use wasm_bindgen::prelude::*;
+
+#[cfg(feature = "threads")]
+pub use wasm_bindgen_rayon::init_thread_pool;
+
+mod draw;
+pub use draw::*;
+
+/// Memory budget of the dense analysis in the browser (bytes). The threaded build's shared memory
+/// is capped at 1 GiB (`wasm/threaded.toml`); the rest of the run needs far less than the margin.
+pub const WASM_MEMORY_LIMIT: usize = 700_000_000;
+
+/// Largest number of sweeps accepted (a run of this length already takes minutes).
+pub const MAX_SWEEPS: f64 = 1e6;
+
+/// Largest seed accepted: JavaScript numbers are exact integers up to 2⁵³ − 1.
+pub const MAX_SEED: f64 = 9_007_199_254_740_991.0;
+
+/// The CLI's default number density (`--density`): 0.86 in 2D, 0.58 in 3D.
+pub fn default_density(dim: usize) -> f64 {
+    if dim == 2 {
+        0.86
+    } else {
+        0.58
+    }
+}
+
+/// Sets up the module once per JavaScript context: readable panics in the console, and faer's
+/// own parallelism off (the threaded build parallelises the pair loops with rayon; faer's rayon
+/// feature does not build for wasm).
+#[wasm_bindgen]
+pub fn init() {
+    console_error_panic_hook::set_once();
+    faer::set_global_parallelism(faer::Par::Seq);
+}
+
+/// Whether this module was built with threads (atomics + wasm-bindgen-rayon).
+#[wasm_bindgen]
+pub fn threaded_build() -> bool {
+    cfg!(feature = "threads")
+}
+
+/// Number of rayon threads. Call only after `initThreadPool` has resolved (threaded build).
+#[wasm_bindgen]
+pub fn thread_count() -> usize {
+    rayon::current_num_threads()
+}
+
+/// Largest N whose dense analysis fits in [`WASM_MEMORY_LIMIT`] in dimension `dim`.
+#[wasm_bindgen]
+pub fn max_particles(dim: usize) -> usize {
+    let mut n = 2usize;
+    while dense_memory_bytes(dim * (n + 1)) <= WASM_MEMORY_LIMIT {
+        n += 1;
+    }
+    n
+}
+
+/// The validated parameters of one run.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Params {
+    dim: usize,
+    n: usize,
+    tp: f64,
+    seed: u64,
+    sweeps: usize,
+    density: f64,
+}
+
+/// One refused parameter: which control, and why.
+#[derive(Clone, Debug, PartialEq)]
+struct Refusal {
+    field: &'static str,
+    message: String,
+}
+
+fn refuse(field: &'static str, message: String) -> Refusal {
+    Refusal { field, message }
+}
+
+fn whole(x: f64) -> bool {
+    x.is_finite() && x.fract() == 0.0
+}
+
+/// Checks every parameter with the CLI's rules (dim 2|3, T_p > 0, density > 0, sweeps ≥ 1,
+/// N ≥ 2 and a box side of at least twice the largest interaction range, which `Glass::random`
+/// checks on the very draw the run would start from) plus the browser's memory budget.
+/// `density = NaN` means the CLI's default for the dimension.
+fn check(
+    dim: f64,
+    n: f64,
+    tp: f64,
+    seed: f64,
+    sweeps: f64,
+    density: f64,
+) -> Result<Params, Vec<Refusal>> {
+    let mut bad = Vec::new();
+    let dim_ok = dim == 2.0 || dim == 3.0;
+    if !dim_ok {
+        bad.push(refuse(
+            "dim",
+            format!("dimension must be 2 or 3, got {dim}"),
+        ));
+    }
+    let d = if dim_ok { dim as usize } else { 2 };
+    let n_max = max_particles(d);
+    let n_ok = whole(n) && n >= 2.0 && n <= n_max as f64;
+    if !whole(n) || n < 2.0 {
+        bad.push(refuse(
+            "n",
+            format!("N must be a whole number from 2 to {n_max}, got {n}"),
+        ));
+    } else if n > n_max as f64 {
+        bad.push(refuse(
+            "n",
+            format!(
+                "N = {n} is too large for the browser: the dense analysis of a {d}D glass needs about {} MB, above the limit of {} MB (largest N allowed in {d}D: {n_max})",
+                dense_memory_bytes(d * n as usize) / 1_000_000,
+                WASM_MEMORY_LIMIT / 1_000_000
+            ),
+        ));
+    }
+    if !(tp.is_finite() && tp > 0.0) {
+        bad.push(refuse(
+            "tp",
+            format!("T_p must be a positive number, got {tp}"),
+        ));
+    }
+    if !(whole(seed) && (0.0..=MAX_SEED).contains(&seed)) {
+        bad.push(refuse(
+            "seed",
+            format!("seed must be a whole number from 0 to {MAX_SEED}, got {seed}"),
+        ));
+    }
+    if !(whole(sweeps) && (1.0..=MAX_SWEEPS).contains(&sweeps)) {
+        bad.push(refuse(
+            "sweeps",
+            format!("sweeps must be a whole number from 1 to {MAX_SWEEPS}, got {sweeps}"),
+        ));
+    }
+    let density = if density.is_nan() {
+        default_density(d)
+    } else {
+        density
+    };
+    let density_ok = density.is_finite() && density > 0.0;
+    if !density_ok {
+        bad.push(refuse(
+            "density",
+            format!("density must be a positive number, got {density}"),
+        ));
+    }
+    if n_ok && density_ok && whole(seed) {
+        // the same draw and checks as the CLI's `generate` (box side ≥ 2 × largest cutoff)
+        let start = match d {
+            2 => Glass::<2>::random(
+                n as usize,
+                density,
+                Poly::default(),
+                crate::derive_seed(seed as u64, 1),
+            )
+            .map(|_| ()),
+            _ => Glass::<3>::random(
+                n as usize,
+                density,
+                Poly::default(),
+                crate::derive_seed(seed as u64, 1),
+            )
+            .map(|_| ()),
+        };
+        if let Err(e) = start {
+            bad.push(refuse("n", e));
+        }
+    }
+    if bad.is_empty() {
+        Ok(Params {
+            dim: d,
+            n: n as usize,
+            tp,
+            seed: seed as u64,
+            sweeps: sweeps as usize,
+            density,
+        })
+    } else {
+        Err(bad)
+    }
+}
+
+/// Validates the parameters of a run without running it. Returns a JSON array of
+/// `{"field": control name, "message": sentence with the allowed range}` (empty when all is
+/// well). Field names are the CLI's flags: `dim`, `n`, `tp`, `seed`, `sweeps`, `density`.
+/// `density` undefined means the CLI's default for the dimension.
+#[wasm_bindgen]
+pub fn check_parameters(
+    dim: f64,
+    n: f64,
+    tp: f64,
+    seed: f64,
+    sweeps: f64,
+    density: Option<f64>,
+) -> String {
+    let refusals = match check(dim, n, tp, seed, sweeps, density.unwrap_or(f64::NAN)) {
+        Ok(_) => vec![],
+        Err(v) => v
+            .into_iter()
+            .map(|r| json!({"field": r.field, "message": r.message}))
+            .collect(),
+    };
+    Value::Array(refusals).to_string()
+}
+
+enum Harmonics {
+    Two(Harmonic<2>),
+    Three(Harmonic<3>),
+}
+
+/// A generated, quenched and analysed glass, kept in the worker so that the page can ask for
+/// further fields (pinch responses) without recomputing.
+#[wasm_bindgen]
+pub struct GlassRun {
+    dim: usize,
+    positions: Vec<f64>,
+    sizes: Vec<f64>,
+    box_lengths: Vec<f64>,
+    analysis: Analysis,
+    trace_sweeps: Vec<f64>,
+    trace: Vec<f64>,
+    tune_sweeps: usize,
+    results: String,
+    xyz: String,
+    harmonic: Harmonics,
+}
+
+#[wasm_bindgen]
+impl GlassRun {
+    pub fn dim(&self) -> usize {
+        self.dim
+    }
+
+    pub fn n(&self) -> usize {
+        self.analysis.n
+    }
+
+    /// Positions, flat `d·N` (particle-major), wrapped into the box.
+    pub fn positions(&self) -> Float64Array {
+        Float64Array::from(&self.positions[..])
+    }
+
+    /// Particle sizes λ (diameters in the model's length unit).
+    pub fn sizes(&self) -> Float64Array {
+        Float64Array::from(&self.sizes[..])
+    }
+
+    /// Box side lengths (`d` entries).
+    pub fn box_lengths(&self) -> Float64Array {
+        Float64Array::from(&self.box_lengths[..])
+    }
+
+    /// Hessian eigenvalues ω² of the rigid part, ascending (zero modes included).
+    pub fn eigenvalues(&self) -> Float64Array {
+        Float64Array::from(&self.analysis.eigenvalues[..])
+    }
+
+    /// Number of zero modes at the bottom of [`GlassRun::eigenvalues`].
+    pub fn n_zero_modes(&self) -> usize {
+        self.analysis.n_zero_modes
+    }
+
+    /// First particle of each pinched pair (original indices).
+    pub fn pair_i(&self) -> Uint32Array {
+        let v: Vec<u32> = self.analysis.pairs.iter().map(|p| p.i as u32).collect();
+        Uint32Array::from(&v[..])
+    }
+
+    /// Second particle of each pinched pair (original indices).
+    pub fn pair_j(&self) -> Uint32Array {
+        let v: Vec<u32> = self.analysis.pairs.iter().map(|p| p.j as u32).collect();
+        Uint32Array::from(&v[..])
+    }
+
+    /// `ω_g^(ij)` of each pair (Eq. S4).
+    pub fn pair_omega(&self) -> Float64Array {
+        let v: Vec<f64> = self.analysis.pairs.iter().map(|p| p.omega).collect();
+        Float64Array::from(&v[..])
+    }
+
+    /// `f_ij / (p a0^{d−1})` of each pair.
+    pub fn pair_scaled_force(&self) -> Float64Array {
+        let v: Vec<f64> = self.analysis.pairs.iter().map(|p| p.scaled_force).collect();
+        Float64Array::from(&v[..])
+    }
+
+    /// Sweeps at which the swap-MC energy was recorded.
+    pub fn energy_trace_sweeps(&self) -> Float64Array {
+        Float64Array::from(&self.trace_sweeps[..])
+    }
+
+    /// U/N along the swap-MC run.
+    pub fn energy_trace(&self) -> Float64Array {
+        Float64Array::from(&self.trace[..])
+    }
+
+    /// Sweeps of the burn-in during which the displacement step was tuned.
+    pub fn tune_sweeps(&self) -> usize {
+        self.tune_sweeps
+    }
+
+    /// The results as JSON: the keys of the CLI's `analyze --json`, plus `sweeps`, `swap_mc`.
+    pub fn results_json(&self) -> String {
+        self.results.clone()
+    }
+
+    /// The quenched configuration as extended XYZ, byte for byte what
+    /// `pinchglass generate --quench` writes for the same parameters.
+    pub fn xyz(&self) -> String {
+        self.xyz.clone()
+    }
+
+    /// The response `u = H⁺ d` (Eq. S2) to pinching pair `pair_index` (an index into
+    /// `pair_i`/`pair_j`), flat `d·N` in original particle indices (zero on rattlers).
+    pub fn pinch_field(&self, pair_index: usize) -> Result<Float64Array, JsError> {
+        let n_pairs = self.analysis.pairs.len();
+        if pair_index >= n_pairs {
+            return Err(JsError::new(&format!(
+                "pair index {pair_index} is out of range (this glass has {n_pairs} pairs)"
+            )));
+        }
+        let field = match &self.harmonic {
+            Harmonics::Two(h) => full_field(h, pair_index),
+            Harmonics::Three(h) => full_field(h, pair_index),
+        };
+        Ok(Float64Array::from(&field[..]))
+    }
+}
+
+fn full_field<const D: usize>(h: &Harmonic<D>, pair_index: usize) -> Vec<f64> {
+    let sub = &h.subsystem;
+    let u = pinch_response(&sub.pairs[pair_index], &h.spectrum);
+    let mut out = vec![0.0; D * sub.index.len()];
+    for (reduced, &original) in sub.particles.iter().enumerate() {
+        out[D * original..D * original + D].copy_from_slice(&u[D * reduced..D * reduced + D]);
+    }
+    out
+}
+
+/// Calls the page's `progress(stage, fraction)`; a throwing callback is ignored (the run goes on;
+/// the page cancels by terminating the worker).
+fn report(progress: &Function, stage: &str, fraction: f64) {
+    let _ = progress.call2(
+        &JsValue::NULL,
+        &JsValue::from_str(stage),
+        &JsValue::from_f64(fraction),
+    );
+}
+
+/// Generates a glass at parent temperature `tp` by swap Monte Carlo (`sweeps` sweeps, number
+/// density `density`, undefined = the CLI's default), quenches it to its inherent state and runs
+/// the harmonic analysis, exactly as `pinchglass generate --quench` followed by
+/// `pinchglass analyze` would. `progress(stage, fraction)` is called during the swap Monte Carlo
+/// (at most every 1 %), after the quench and after each analysis stage.
+#[wasm_bindgen]
+pub fn run_glass(
+    dim: f64,
+    n: f64,
+    tp: f64,
+    seed: f64,
+    sweeps: f64,
+    density: Option<f64>,
+    progress: &Function,
+) -> Result<GlassRun, JsError> {
+    let p = check(dim, n, tp, seed, sweeps, density.unwrap_or(f64::NAN)).map_err(|v| {
+        JsError::new(
+            &v.iter()
+                .map(|r| r.message.as_str())
+                .collect::<Vec<_>>()
+                .join("; "),
+        )
+    })?;
+    match p.dim {
+        2 => run_dim::<2>(&p, progress),
+        _ => run_dim::<3>(&p, progress),
+    }
+    .map_err(|e| JsError::new(&e))
+}
+
+fn run_dim<const D: usize>(p: &Params, progress: &Function) -> Result<GlassRun, String> {
+    let t0 = now_seconds();
+    let mut last = -1i64;
+    let mc: SwapMc<D> = equilibrate(
+        p.n,
+        p.density,
+        Poly::default(),
+        SwapMcSettings::new(p.tp, p.sweeps, p.seed),
+        &mut |done, total| {
+            let pct = (100 * done / total.max(1)) as i64;
+            if pct > last {
+                last = pct;
+                report(
+                    progress,
+                    "swap Monte Carlo",
+                    done as f64 / total.max(1) as f64,
+                );
+            }
+            true
+        },
+    )?;
+    let mc_seconds = now_seconds() - t0;
+
+    report(progress, "quench", 0.0);
+    let t = now_seconds();
+    let mut glass = mc.glass.clone();
+    let q = quench(&mut glass, &QuenchSettings::default());
+    let quench_seconds = now_seconds() - t;
+    report(progress, "quench", 1.0);
+    if !q.converged {
+        return Err(format!(
+            "the quench stopped at max |F| = {:.2e} without reaching 1e-10; try another seed",
+            q.max_force
+        ));
+    }
+
+    let xyz = write_xyz(&glass, &generate_metadata(p, &mc, &glass, &q))?;
+
+    let (analysis, harmonic) = analyze(&glass, WASM_MEMORY_LIMIT, &mut |stage, f| {
+        report(progress, stage, f);
+        true
+    })?;
+
+    let mut results = analysis_json(&analysis);
+    let obj = results
+        .as_object_mut()
+        .ok_or("the analysis JSON is not an object")?;
+    obj.insert("source".into(), json!("pinchglass web explorer"));
+    obj.insert("seed".into(), json!(p.seed));
+    obj.insert("tp".into(), json!(p.tp));
+    obj.insert("sweeps".into(), json!(p.sweeps));
+    obj.insert("parameters".into(), model_json(&glass.model));
+    obj.insert(
+        "quench".into(),
+        json!({"max_force": q.max_force, "fire_steps": q.fire_steps,
+            "newton_steps": q.newton_steps, "converged": q.converged, "energy": q.energy}),
+    );
+    obj.insert("warnings".into(), json!(warnings(&analysis)));
+    obj.insert("swap_mc".into(), swap_mc_json(&mc));
+    if let Some(t) = obj
+        .get_mut("timings_seconds")
+        .and_then(|v| v.as_object_mut())
+    {
+        t.insert("swap Monte Carlo".into(), json!(mc_seconds));
+        t.insert("quench".into(), json!(quench_seconds));
+    }
+    let results = serde_json::to_string(&results).map_err(|e| e.to_string())?;
+
+    let flat =
+        |v: &[crate::Vector<D>]| -> Vec<f64> { v.iter().flat_map(|x| x.iter().copied()).collect() };
+    Ok(GlassRun {
+        dim: D,
+        positions: flat(&glass.positions),
+        sizes: glass.sizes.clone(),
+        box_lengths: glass.space.lengths().iter().copied().collect(),
+        trace_sweeps: mc.trace.sweeps.iter().map(|&s| s as f64).collect(),
+        trace: mc.trace.energy_per_particle.clone(),
+        tune_sweeps: mc.settings.tune_sweeps,
+        analysis,
+        results,
+        xyz,
+        harmonic: if D == 2 {
+            Harmonics::Two(cast(harmonic))
+        } else {
+            Harmonics::Three(cast(harmonic))
+        },
+    })
+}
+
+/// `Harmonic<D>` as `Harmonic<E>` when `D == E` (checked by the caller's dispatch on `D`).
+fn cast<const D: usize, const E: usize>(h: Harmonic<D>) -> Harmonic<E> {
+    assert_eq!(D, E, "dimension dispatch");
+    let boxed: Box<dyn std::any::Any> = Box::new(h);
+    match boxed.downcast::<Harmonic<E>>() {
+        Ok(h) => *h,
+        Err(_) => unreachable!("D == E"),
+    }
+}
+
+/// The metadata `pinchglass generate --quench` writes on line 2 of its XYZ file (same keys, order
+/// and number formats as `src/bin/pinchglass.rs`), so that the page's export is identical.
+fn generate_metadata<const D: usize>(
+    p: &Params,
+    mc: &SwapMc<D>,
+    glass: &Glass<D>,
+    q: &QuenchReport,
+) -> Vec<(String, String)> {
+    let s = &mc.settings;
+    vec![
+        ("state".to_string(), "inherent".to_string()),
+        ("tp".to_string(), format!("{}", p.tp)),
+        ("seed".to_string(), p.seed.to_string()),
+        ("sweeps".to_string(), p.sweeps.to_string()),
+        (
+            "swap_probability".to_string(),
+            format!("{}", s.swap_probability),
+        ),
+        ("mc_step".to_string(), format!("{}", mc.step)),
+        (
+            "displacement_acceptance".to_string(),
+            format!("{:.4}", mc.production.displacement_acceptance()),
+        ),
+        (
+            "swap_acceptance".to_string(),
+            format!("{:.4}", mc.production.swap_acceptance()),
+        ),
+        ("energy".to_string(), format!("{}", glass.energy())),
+        ("max_force".to_string(), format!("{:e}", q.max_force)),
+    ]
+}
+
+/// The CLI's `analyze` warnings for an inherent state.
+fn warnings(a: &Analysis) -> Vec<String> {
+    let mut w = Vec::new();
+    if a.max_force > 1e-8 {
+        w.push(format!(
+            "max |F| = {:.3e} > 1e-8: this configuration is NOT at an energy minimum; harmonic results are not meaningful (use --quench)",
+            a.max_force
+        ));
+    }
+    if a.glassy_frequency.n_filtered == 0 {
+        w.push("no pair passes the force filter: omega_g is undefined (null)".into());
+    }
+    if !a.rattlers.is_empty() {
+        w.push(format!(
+            "{} rattlers excluded from the Hessian, spectrum and pinches",
+            a.rattlers.len()
+        ));
+    }
+    w
+}
+
+/// The force-filter threshold on `f/(p a0^{d−1})` (for the page's captions).
+#[wasm_bindgen]
+pub fn force_filter() -> f64 {
+    FORCE_FILTER
+}
