@@ -20,6 +20,7 @@ pub mod neighbours;
 pub mod pinch;
 pub mod potential;
 pub mod quartic;
+pub mod quartic_modes;
 pub mod quench;
 pub mod report;
 pub mod space;
