@@ -435,6 +435,73 @@ mod tests {
         modes_solve_s6_and_are_local_minima::<3>();
     }
 
+    /// In a sample whose lowest harmonic mode sits well below the first transverse phonon
+    /// (2π c_s / L), no phonon hybridises with it, and a quartic mode found from pinch starts
+    /// is that same soft spot (SI S-2, Fig. S3).
+    #[test]
+    fn quartic_mode_matches_a_soft_harmonic_mode_below_the_phonons() {
+        let g = quenched::<2>(300, 1);
+        let (a, h) = analyze(&g, usize::MAX, &mut |_, _| true).unwrap();
+        let k = h.spectrum.n_zero;
+        let lowest = a.eigenvalues[k].sqrt();
+        let phonon = 2.0 * std::f64::consts::PI * a.shear_wave_speed / g.space.lengths()[0];
+        assert!(
+            lowest < 0.8 * phonon,
+            "sample unsuitable: {lowest} vs phonon {phonon}"
+        );
+        let (_, starts) = softest_starts::<2>(300, 1, 20);
+        let modes = quartic_modes(
+            &h.hessian,
+            &h.subsystem.pairs,
+            &starts,
+            &QuarticSettings::default(),
+            &|_, _| true,
+        )
+        .unwrap();
+        let (overlap, omega) = modes
+            .iter()
+            .map(|m| (dot(&m.field, h.spectrum.mode(k)).abs(), m.omega))
+            .fold((0.0, 0.0), |b, x| if x.0 > b.0 { x } else { b });
+        assert!(overlap > 0.95, "best overlap {overlap}");
+        assert!(
+            (omega - lowest).abs() < 0.1 * lowest,
+            "ω_π {omega} vs harmonic {lowest}"
+        );
+    }
+
+    /// Converged minima from many starts are either the same mode (overlap ≈ 1, same ω) or
+    /// clearly different (overlap far below the threshold): the merge rule cannot confuse them.
+    #[test]
+    fn duplicates_are_unambiguous() {
+        let (h, starts) = softest_starts::<2>(300, 4, 24);
+        let pairs = &h.subsystem.pairs;
+        let minima: Vec<Minimum> = starts
+            .iter()
+            .map(|s| minimise_cost(&h.hessian, pairs, s, &QuarticSettings::default()).unwrap())
+            .filter(|m| m.converged)
+            .collect();
+        assert!(minima.len() > 10);
+        let (mut same, mut different) = (0, 0);
+        for a in 0..minima.len() {
+            for b in a + 1..minima.len() {
+                let o = dot(&minima[a].field, &minima[b].field).abs();
+                let (ca, cb) = (minima[a].cost, minima[b].cost);
+                if o > DUPLICATE_OVERLAP {
+                    same += 1;
+                    assert!(o > 1.0 - 1e-8, "near-duplicates with overlap {o}");
+                    assert!((ca - cb).abs() < 1e-8 * ca);
+                } else {
+                    different += 1;
+                    assert!(o < 0.9, "ambiguous overlap {o}");
+                }
+            }
+        }
+        assert!(
+            same > 0 && different > 0,
+            "same {same}, different {different}"
+        );
+    }
+
     #[test]
     fn line_model_matches_direct_contractions() {
         let (h, starts) = softest_starts::<2>(120, 3, 2);
