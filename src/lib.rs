@@ -24,6 +24,7 @@ pub mod quartic_modes;
 pub mod quench;
 pub mod report;
 pub mod space;
+pub mod spatial_decay;
 pub mod swap_mc;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
