@@ -7,11 +7,17 @@
 //! alongside for further work (response fields, quartic modes).
 
 use crate::clock::now_seconds;
-use crate::elasticity::{plane_name, shear_modulus};
+use crate::elasticity::{plane_name, shear_force_field, shear_modulus, shear_planes};
 use crate::glass::{max_norm, Glass};
 use crate::hessian::{flatten, Hessian, Subsystem};
 use crate::modes::{participation_ratio, Spectrum};
-use crate::pinch::{glassy_frequency, pinch_frequencies, scaled_pair_forces, GlassyFrequency};
+use crate::pinch::{
+    glassy_frequency, pinch_frequencies, pinch_response, scaled_pair_forces, GlassyFrequency,
+};
+use crate::quartic_modes::{quartic_modes, QuarticMode, QuarticSettings};
+use crate::spatial_decay::{
+    crossover_length, decay_profile, glassy_length, pair_centre, DecayProfile,
+};
 
 /// Default memory budget of a dense analysis natively (bytes).
 pub const NATIVE_MEMORY_LIMIT: usize = 12 << 30;
@@ -162,6 +168,138 @@ pub fn analyze<const D: usize>(
     ))
 }
 
+/// Quartic modes and spatial decay of one analysed glass (paper SI S-2 to S-4).
+#[derive(Clone, Debug, PartialEq)]
+pub struct SoftSpots {
+    /// Distinct quartic modes, by ascending ω_π; fields and core pairs in the glass's own
+    /// particle indices (rattlers carry zero).
+    pub modes: Vec<QuarticMode>,
+    /// Number of starting fields (K pinches + one shear response per plane).
+    pub starts: usize,
+    /// `c(r)` of pinch responses (force-filtered pairs, at most `MAX_DECAY_FIELDS`).
+    pub response_decay: DecayProfile,
+    /// `c(r)` of the quartic modes.
+    pub mode_decay: DecayProfile,
+    pub xi_co: Option<f64>,
+    pub xi_qlm: Option<f64>,
+    /// `ξ_g = 2π c_s / ω_g`.
+    pub xi_g: f64,
+    pub timings: Vec<(String, f64)>,
+}
+
+/// At most this many pinch responses enter `c(r)` (evenly spaced among the filtered pairs).
+pub const MAX_DECAY_FIELDS: usize = 100;
+
+/// Quartic modes from the `k` softest pinches and the shear responses, their `c(r)` and the
+/// lengths. Refuses `k = 0`, `k` above the number of pairs, and glasses off their minimum.
+pub fn soft_spots<const D: usize>(
+    glass: &Glass<D>,
+    analysis: &Analysis,
+    harmonic: &Harmonic<D>,
+    k: usize,
+    settings: &QuarticSettings,
+    progress: &(dyn Fn(usize, usize) -> bool + Sync),
+) -> Result<SoftSpots, String> {
+    let pairs = &harmonic.subsystem.pairs;
+    if k == 0 {
+        return Err("the number of pinch starts for quartic modes must be at least 1".into());
+    }
+    if k > pairs.len() {
+        return Err(format!(
+            "{k} pinch starts requested but the glass has only {} interacting pairs",
+            pairs.len()
+        ));
+    }
+    if analysis.max_force > 1e-8 {
+        return Err(format!(
+            "quartic modes need an energy minimum, but max |F| = {:.2e} (quench first)",
+            analysis.max_force
+        ));
+    }
+    let mut timings = Vec::new();
+    let t = now_seconds();
+    let spectrum = &harmonic.spectrum;
+    let n = harmonic.subsystem.n();
+    let mut order: Vec<usize> = (0..pairs.len()).collect();
+    order.sort_by(|a, b| {
+        analysis.pairs[*a]
+            .omega
+            .total_cmp(&analysis.pairs[*b].omega)
+    });
+    let mut starts: Vec<Vec<f64>> = order[..k]
+        .iter()
+        .map(|&idx| pinch_response(&pairs[idx], spectrum))
+        .collect();
+    for plane in shear_planes(D) {
+        starts.push(spectrum.pseudo_inverse_apply(&shear_force_field(pairs, n, plane)));
+    }
+    let modes = quartic_modes(&harmonic.hessian, pairs, &starts, settings, progress)?;
+    timings.push(("quartic modes".to_string(), now_seconds() - t));
+
+    let t = now_seconds();
+    let positions: Vec<_> = harmonic
+        .subsystem
+        .particles
+        .iter()
+        .map(|&p| glass.positions[p])
+        .collect();
+    let filtered: Vec<usize> = (0..pairs.len())
+        .filter(|&m| analysis.pairs[m].scaled_force < crate::pinch::FORCE_FILTER)
+        .collect();
+    let stride = filtered.len().div_ceil(MAX_DECAY_FIELDS).max(1);
+    let chosen: Vec<usize> = filtered.iter().step_by(stride).cloned().collect();
+    let mut fields = Vec::with_capacity(chosen.len());
+    let mut centres = Vec::with_capacity(chosen.len());
+    for &m in &chosen {
+        let mut u = pinch_response(&pairs[m], spectrum);
+        let un = crate::hessian::norm(&u);
+        u.iter_mut().for_each(|x| *x /= un);
+        fields.push(u);
+        centres.push(pair_centre(&glass.space, &positions, &pairs[m]));
+    }
+    let response_decay = decay_profile(&glass.space, &positions, pairs, &fields, &centres);
+    let core_of = |m: &QuarticMode| {
+        let p = pairs
+            .iter()
+            .find(|p| (p.i, p.j) == m.core)
+            .expect("the core is an interacting pair");
+        pair_centre(&glass.space, &positions, p)
+    };
+    let mode_fields: Vec<Vec<f64>> = modes.iter().map(|m| m.field.clone()).collect();
+    let mode_centres: Vec<_> = modes.iter().map(core_of).collect();
+    let mode_decay = decay_profile(&glass.space, &positions, pairs, &mode_fields, &mode_centres);
+    let side = glass.space.min_side();
+    let xi_co = crossover_length(&response_decay, D, side).map(|x| x.0);
+    let xi_qlm = crossover_length(&mode_decay, D, side).map(|x| x.0);
+    timings.push(("spatial decay".to_string(), now_seconds() - t));
+
+    // report modes in the glass's own indices
+    let modes = modes
+        .into_iter()
+        .map(|m| {
+            let mut field = vec![0.0; D * glass.n()];
+            for (r, &p) in harmonic.subsystem.particles.iter().enumerate() {
+                field[D * p..D * p + D].copy_from_slice(&m.field[D * r..D * r + D]);
+            }
+            let core = (
+                harmonic.subsystem.particles[m.core.0],
+                harmonic.subsystem.particles[m.core.1],
+            );
+            QuarticMode { field, core, ..m }
+        })
+        .collect();
+    Ok(SoftSpots {
+        modes,
+        starts: starts.len(),
+        response_decay,
+        mode_decay,
+        xi_co,
+        xi_qlm,
+        xi_g: glassy_length(analysis.shear_wave_speed, analysis.glassy_frequency.omega_g),
+        timings,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -186,5 +324,28 @@ mod tests {
         assert!(a.max_force < 1e-10);
         let r = analyze(&g, usize::MAX, &mut |s, _| s != "spectrum");
         assert_eq!(r.err(), Some("cancelled".to_string()));
+        // soft spots: modes, profiles and lengths, and the refusals
+        let q = QuarticSettings::default();
+        let s = soft_spots(&g, &a, &h, 10, &q, &|_, _| true).unwrap();
+        assert_eq!(s.starts, 11);
+        assert!(!s.modes.is_empty() && s.modes.iter().all(|m| m.residual < 1e-6));
+        assert!(s
+            .modes
+            .iter()
+            .all(|m| m.field.len() == 2 * g.n() && m.core.0 < m.core.1));
+        assert!(s.xi_g.is_finite() && s.xi_g > 0.0);
+        assert!(!s.response_decay.r.is_empty() && !s.mode_decay.r.is_empty());
+        assert!(soft_spots(&g, &a, &h, 0, &q, &|_, _| true)
+            .unwrap_err()
+            .contains("at least 1"));
+        let too_many = a.pairs.len() + 1;
+        assert!(soft_spots(&g, &a, &h, too_many, &q, &|_, _| true)
+            .unwrap_err()
+            .contains("only"));
+        let mut hot = a.clone();
+        hot.max_force = 1e-3;
+        assert!(soft_spots(&g, &hot, &h, 5, &q, &|_, _| true)
+            .unwrap_err()
+            .contains("minimum"));
     }
 }

@@ -3,8 +3,9 @@
 //! The same keys serve the command line's `analyze --json` and the browser's
 //! `window.pinchglass.results`. Non-finite numbers become `null`.
 
-use crate::analysis::Analysis;
+use crate::analysis::{Analysis, SoftSpots};
 use crate::potential::Poly;
+use crate::spatial_decay::DecayProfile;
 use crate::swap_mc::SwapMc;
 use serde_json::{json, Map, Value};
 
@@ -81,5 +82,49 @@ pub fn swap_mc_json<const D: usize>(mc: &SwapMc<D>) -> Value {
             "sweeps": mc.trace.sweeps,
             "energy_per_particle": mc.trace.energy_per_particle,
         },
+    })
+}
+
+fn profile_json(p: &DecayProfile) -> Value {
+    json!({"r": p.r, "c": p.c, "fields": p.fields})
+}
+
+/// Quartic modes, `c(r)` profiles and lengths as JSON (`quartic_modes`, `c_r`, `lengths`).
+pub fn soft_spots_json(s: &SoftSpots) -> Value {
+    let modes: Vec<Value> = s
+        .modes
+        .iter()
+        .map(|m| {
+            json!({
+                "omega": m.omega,
+                "participation": m.participation,
+                "core": [m.core.0, m.core.1],
+                "hits": m.hits,
+                "residual_s6": m.residual,
+                "relative_gradient": m.gradient,
+                "iterations": m.iterations,
+                "field": m.field,
+            })
+        })
+        .collect();
+    let timings: Map<String, Value> = s
+        .timings
+        .iter()
+        .map(|(name, t)| (name.clone(), json!(t)))
+        .collect();
+    json!({
+        "quartic_modes": modes,
+        "quartic_starts": s.starts,
+        "c_r": {
+            "responses": profile_json(&s.response_decay),
+            "modes": profile_json(&s.mode_decay),
+        },
+        "lengths": {
+            "xi_g": s.xi_g,
+            "xi_co": s.xi_co,
+            "xi_qlm": s.xi_qlm,
+            "rule": "first r where r^(2d) c(r) reaches half its mean over L/4 <= r <= L/2",
+        },
+        "soft_spot_timings_seconds": timings,
     })
 }

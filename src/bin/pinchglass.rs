@@ -1,12 +1,13 @@
 //! `pinchglass`: the command-line face of the core (a thin layer: parse, call, write).
 
 use clap::{Parser, Subcommand};
-use pinchglass::analysis::{analyze, Analysis, NATIVE_MEMORY_LIMIT};
+use pinchglass::analysis::{analyze, soft_spots, Analysis, SoftSpots, NATIVE_MEMORY_LIMIT};
 use pinchglass::clock::now_seconds;
 use pinchglass::glass::Glass;
 use pinchglass::potential::Poly;
+use pinchglass::quartic_modes::QuarticSettings;
 use pinchglass::quench::{quench, QuenchReport, QuenchSettings};
-use pinchglass::report::{analysis_json, model_json};
+use pinchglass::report::{analysis_json, model_json, soft_spots_json};
 use pinchglass::swap_mc::{equilibrate, SwapMc, SwapMcSettings};
 use pinchglass::xyz::{read_xyz, write_xyz};
 use serde_json::{json, Value};
@@ -72,6 +73,10 @@ enum Command {
         /// Refuse a dense analysis that would need more memory than this (MB).
         #[arg(long, default_value_t = NATIVE_MEMORY_LIMIT / 1_000_000)]
         max_memory_mb: usize,
+        /// Also find quartic modes from the K softest pinches (plus the shear responses), their
+        /// spatial decay c(r) and the lengths xi_co, xi_QLM, xi_g.
+        #[arg(long, value_name = "K")]
+        quartic: Option<usize>,
     },
     /// Time every stage for 2D and 3D samples and print a table (medians over repeats).
     Bench {
@@ -124,11 +129,15 @@ fn main() -> ExitCode {
             quench,
             json,
             max_memory_mb,
+            quartic,
         } => analyze_file(
             &file,
-            quench,
-            json.as_deref(),
-            max_memory_mb.saturating_mul(1_000_000),
+            &AnalyzeOptions {
+                quench,
+                json,
+                memory: max_memory_mb.saturating_mul(1_000_000),
+                quartic,
+            },
         ),
         Command::Bench { n, repeats, sweeps } => bench(n, repeats.max(1), sweeps.max(1)),
     };
@@ -261,17 +270,19 @@ fn report_quench(r: &QuenchReport) {
     );
 }
 
-fn analyze_file(
-    path: &str,
-    do_quench: bool,
-    json_out: Option<&str>,
+struct AnalyzeOptions {
+    quench: bool,
+    json: Option<String>,
     memory: usize,
-) -> Result<(), String> {
+    quartic: Option<usize>,
+}
+
+fn analyze_file(path: &str, opts: &AnalyzeOptions) -> Result<(), String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?;
     let config = read_xyz(&text).map_err(|e| format!("{path}: {e}"))?;
     match config.dim {
-        2 => analyze_config::<2>(path, &config, do_quench, json_out, memory),
-        3 => analyze_config::<3>(path, &config, do_quench, json_out, memory),
+        2 => analyze_config::<2>(path, &config, opts),
+        3 => analyze_config::<3>(path, &config, opts),
         d => Err(format!("{path}: dimension {d} is not supported")),
     }
 }
@@ -279,14 +290,17 @@ fn analyze_file(
 fn analyze_config<const D: usize>(
     path: &str,
     config: &pinchglass::xyz::XyzConfig,
-    do_quench: bool,
-    json_out: Option<&str>,
-    memory: usize,
+    opts: &AnalyzeOptions,
 ) -> Result<(), String> {
+    if opts.quartic == Some(0) {
+        return Err(
+            "--quartic K needs K >= 1 (the number of softest pinches to start from)".into(),
+        );
+    }
     let mut glass: Glass<D> = config.to_glass().map_err(|e| format!("{path}: {e}"))?;
     let mut warnings = Vec::new();
     let mut quench_json = Value::Null;
-    if do_quench {
+    if opts.quench {
         let r = quench(&mut glass, &QuenchSettings::default());
         report_quench(&r);
         if !r.converged {
@@ -308,7 +322,7 @@ fn analyze_config<const D: usize>(
         eprintln!("WARNING: {w}");
         warnings.push(w);
     }
-    let (a, _) = analyze(&glass, memory, &mut |stage, _| {
+    let (a, harmonic) = analyze(&glass, opts.memory, &mut |stage, _| {
         eprintln!("analysis: {stage} done");
         true
     })?;
@@ -322,9 +336,33 @@ fn analyze_config<const D: usize>(
         ));
     }
     print_summary(&a);
-    if let Some(out) = json_out {
+    let spots = match opts.quartic {
+        Some(k) => {
+            let s = soft_spots(
+                &glass,
+                &a,
+                &harmonic,
+                k,
+                &QuarticSettings::default(),
+                &|done, total| {
+                    eprint!("\rquartic modes: {done}/{total} starts");
+                    true
+                },
+            )?;
+            eprintln!();
+            print_soft_spots(&s);
+            Some(s)
+        }
+        None => None,
+    };
+    if let Some(out) = opts.json.as_deref() {
         let mut v = analysis_json(&a);
         let obj = v.as_object_mut().expect("analysis JSON is an object");
+        if let Some(s) = &spots {
+            if let Value::Object(extra) = soft_spots_json(s) {
+                obj.extend(extra);
+            }
+        }
         let info_num = |k: &str| config.get(k).and_then(|s| s.parse::<f64>().ok());
         obj.insert("source".into(), json!(path));
         obj.insert(
@@ -343,6 +381,26 @@ fn analyze_config<const D: usize>(
         }
     }
     Ok(())
+}
+
+fn print_soft_spots(s: &SoftSpots) {
+    let fmt = |x: Option<f64>| x.map(|v| format!("{v:.3}")).unwrap_or_else(|| "n/a".into());
+    eprintln!(
+        "quartic modes: {} distinct from {} starts; lowest omega_pi = {}\n\
+         lengths: xi_g = {:.3}, xi_co = {}, xi_QLM = {}",
+        s.modes.len(),
+        s.starts,
+        s.modes
+            .first()
+            .map(|m| format!(
+                "{:.5} (e = {:.3}, hits {})",
+                m.omega, m.participation, m.hits
+            ))
+            .unwrap_or_else(|| "none".into()),
+        s.xi_g,
+        fmt(s.xi_co),
+        fmt(s.xi_qlm)
+    );
 }
 
 fn print_summary(a: &Analysis) {
