@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # pinchglass build / test / serve entry point.
 #
-#   ./build.sh test    Rust tests (release), release CLI, independent numpy/scipy check
-#   ./build.sh serve   serve www/ on http://127.0.0.1:8000 with COOP/COEP headers
+#   ./build.sh test    Rust tests (release), release CLI, independent numpy/scipy check,
+#                      both wasm builds, end-to-end tests of the page in headless Chromium
+#   ./build.sh wasm    build the two wasm modules of the browser explorer into www/pkg-*/
+#   ./build.sh serve   build if needed, serve www/ on http://127.0.0.1:8000 with COOP/COEP headers
 #   ./build.sh bench   run the CLI's benchmark (cargo run --release -- bench)
 #
 # Idempotent and non-interactive (safe with CI=true, no stdin). Layout: small ensure_* functions
@@ -18,6 +20,11 @@ PINNED_RUST="1.95.0"       # installed through rustup if the default cargo is ol
 MIN_PYTHON="3.11"          # numpy 2.4 / scipy 1.17 need it
 VENV="$ROOT/.venv"
 REQUIREMENTS="$ROOT/tests/requirements.txt"
+# Browser explorer (shared/docs/wasm-threads.md: versions measured to work together).
+WASM_NIGHTLY="nightly-2026-05-20"   # threaded build: atomics + -Z build-std
+WASM_TARGET="wasm32-unknown-unknown"
+WASM_BINDGEN_VERSION="0.2.130"     # must equal the `=0.2.130` pin in Cargo.toml
+CHROMIUM="/usr/bin/chromium"
 HOST="${HOST:-127.0.0.1}"
 PORT="${PORT:-8000}"
 
@@ -106,6 +113,68 @@ ensure_python_env() {
     fi
 }
 
+# Rust toolchains of the two wasm builds: the dated nightly (with rust-src for build-std) and the
+# pinned stable, each with the wasm32 target. Installed explicitly (RUSTUP_AUTO_INSTALL=0 here).
+ensure_wasm_toolchains() {
+    command -v rustup >/dev/null 2>&1 || die "rustup is needed for the wasm builds (dated nightly + wasm32 target)"
+    if ! rustup toolchain list | grep -q "^${WASM_NIGHTLY}-" \
+        || ! rustup component list --toolchain "$WASM_NIGHTLY" --installed 2>/dev/null | grep -q '^rust-src' \
+        || ! rustup target list --toolchain "$WASM_NIGHTLY" --installed 2>/dev/null | grep -q "^$WASM_TARGET\$"; then
+        log "installing $WASM_NIGHTLY (rust-src, $WASM_TARGET) with rustup"
+        rustup toolchain install "$WASM_NIGHTLY" --profile minimal -c rust-src -t "$WASM_TARGET"
+    fi
+    if ! rustup toolchain list | grep -q "^${PINNED_RUST}-"; then
+        log "installing Rust $PINNED_RUST with rustup (single-threaded wasm build)"
+        rustup toolchain install "$PINNED_RUST" --profile minimal
+    fi
+    if ! rustup target list --toolchain "$PINNED_RUST" --installed | grep -q "^$WASM_TARGET\$"; then
+        log "adding the $WASM_TARGET target to Rust $PINNED_RUST"
+        rustup target add "$WASM_TARGET" --toolchain "$PINNED_RUST"
+    fi
+}
+
+# The wasm-bindgen CLI, exactly the version of the wasm-bindgen crate (otherwise it refuses).
+ensure_wasm_bindgen_cli() {
+    local have=""
+    if command -v wasm-bindgen >/dev/null 2>&1; then
+        have="$(wasm-bindgen --version | awk '{print $2}')"
+    fi
+    if [ "$have" != "$WASM_BINDGEN_VERSION" ]; then
+        log "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (have: ${have:-none}; takes a few minutes)"
+        "${CARGO[@]}" install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
+        have="$(wasm-bindgen --version | awk '{print $2}')"
+        [ "$have" = "$WASM_BINDGEN_VERSION" ] || die "wasm-bindgen --version says $have, need $WASM_BINDGEN_VERSION"
+    fi
+    log "using wasm-bindgen $have"
+}
+
+# npm packages from the committed lockfile: binaryen (wasm-opt), coi-serviceworker, playwright-core.
+ensure_npm_packages() {
+    command -v npm >/dev/null 2>&1 || die "npm is needed (Debian: apt-get install nodejs npm)"
+    local stamp="$ROOT/node_modules/.package-lock.sha256" want
+    want="$(sha256sum "$ROOT/package-lock.json" | awk '{print $1}')"
+    if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && [ -x "$ROOT/node_modules/.bin/wasm-opt" ]; then
+        log "npm packages already installed (package-lock.json unchanged)"
+        return
+    fi
+    log "installing npm packages (npm ci)"
+    npm ci --no-audit --no-fund --loglevel=error
+    printf '%s\n' "$want" >"$stamp"
+}
+
+# Debian's chromium for the end-to-end tests (playwright's own browser download does not work here).
+ensure_chromium() {
+    if [ -x "$CHROMIUM" ]; then
+        return
+    fi
+    command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ] \
+        || die "$CHROMIUM is missing; install Debian's chromium and chromium-driver"
+    log "installing chromium and chromium-driver with apt-get"
+    apt-get update -qq
+    apt-get install -y -qq chromium chromium-driver >/dev/null
+    [ -x "$CHROMIUM" ] || die "apt-get did not install $CHROMIUM"
+}
+
 # ----------------------------------------------------------------------------- builds
 
 build_cli() {
@@ -114,11 +183,78 @@ build_cli() {
     [ -x "$ROOT/target/release/pinchglass" ] || die "target/release/pinchglass was not built"
 }
 
+# Hash of everything a wasm build depends on (sources, manifests, cargo configs, pinned versions).
+wasm_inputs_hash() {
+    { find "$ROOT/src" -type f -name '*.rs' -print0 | sort -z | xargs -0 sha256sum
+      sha256sum "$ROOT/Cargo.toml" "$ROOT/Cargo.lock" "$ROOT"/wasm/*.toml "$ROOT/package-lock.json"
+      echo "$WASM_NIGHTLY $PINNED_RUST $WASM_BINDGEN_VERSION"; } | sha256sum | awk '{print $1}'
+}
+
+# build_wasm_variant NAME: `threads` (nightly, atomics, build-std, feature threads) or `single`
+# (stable). Output: www/pkg-NAME/ (wasm-bindgen --target web, then wasm-opt -O3 from npm binaryen).
+build_wasm_variant() {
+    local name="$1" hash="$2"
+    local out="$ROOT/www/pkg-$name" target_dir="$ROOT/target/wasm-$name"
+    local stamp="$out/.inputs.sha256"
+    if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$hash" ] && [ -f "$out/pinchglass_bg.wasm" ]; then
+        log "wasm ($name): up to date"
+        return
+    fi
+    local cargo_args=(build --lib --release --no-default-features --target "$WASM_TARGET"
+        --target-dir "$target_dir")
+    local opt_features=(--enable-simd --enable-bulk-memory --enable-mutable-globals
+        --enable-nontrapping-float-to-int --enable-sign-ext --enable-reference-types --enable-multivalue)
+    local toolchain
+    if [ "$name" = threads ]; then
+        toolchain="$WASM_NIGHTLY"
+        cargo_args+=(--config "$ROOT/wasm/threaded.toml" -Z build-std=panic_abort,std --features threads)
+        opt_features+=(--enable-threads)
+    else
+        toolchain="$PINNED_RUST"
+        cargo_args+=(--config "$ROOT/wasm/single.toml")
+    fi
+    log "wasm ($name): cargo +$toolchain ${cargo_args[*]}"
+    # RUSTFLAGS would override the rustflags of the --config file
+    env -u RUSTFLAGS -u CARGO_ENCODED_RUSTFLAGS cargo "+$toolchain" "${cargo_args[@]}"
+    rm -rf "$out"
+    wasm-bindgen --target web --out-dir "$out" \
+        "$target_dir/$WASM_TARGET/release/pinchglass.wasm"
+    log "wasm ($name): wasm-opt -O3 (binaryen from npm)"
+    "$ROOT/node_modules/.bin/wasm-opt" -O3 "${opt_features[@]}" \
+        "$out/pinchglass_bg.wasm" -o "$out/pinchglass_bg.opt.wasm"
+    mv "$out/pinchglass_bg.opt.wasm" "$out/pinchglass_bg.wasm"
+    if [ "$name" = threads ]; then
+        grep -q 'shared:true' "$out/pinchglass.js" \
+            || die "the threaded build is NOT threaded: www/pkg-threads/pinchglass.js has no shared memory (shared:true)"
+        [ -d "$out/snippets" ] || die "the threaded build has no wasm-bindgen-rayon worker snippet"
+    fi
+    printf '%s\n' "$hash" >"$stamp"
+    log "wasm ($name): $(wc -c <"$out/pinchglass_bg.wasm") bytes in www/pkg-$name/"
+}
+
+# Both wasm builds of the explorer, plus coi-serviceworker.js copied next to index.html (gitignored).
+build_wasm() {
+    ensure_wasm_toolchains
+    ensure_wasm_bindgen_cli
+    ensure_npm_packages
+    local hash
+    hash="$(wasm_inputs_hash)"
+    build_wasm_variant single "$hash"
+    build_wasm_variant threads "$hash"
+    cp "$ROOT/node_modules/coi-serviceworker/coi-serviceworker.js" "$ROOT/www/coi-serviceworker.js"
+}
+
 # ----------------------------------------------------------------------------- tests
 
 run_rust_tests() {
     log "running the Rust tests (cargo test --release)"
     "${CARGO[@]}" test --release
+}
+
+run_e2e_tests() {
+    log "running the end-to-end tests of the page (headless $CHROMIUM, playwright-core)"
+    node "$ROOT/tests/e2e/run.mjs" --chromium "$CHROMIUM" --www "$ROOT/www" \
+        --cli "$ROOT/target/release/pinchglass"
 }
 
 run_independent_check() {
@@ -134,17 +270,23 @@ cmd_test() {
     ensure_python_env
     build_cli
     run_independent_check
+    build_wasm
+    ensure_chromium
+    run_e2e_tests
     log "all tests passed"
 }
 
+cmd_wasm() {
+    ensure_rust
+    build_wasm
+}
+
 cmd_serve() {
-    if [ ! -f "$ROOT/www/index.html" ]; then
-        echo "www/index.html does not exist: the browser explorer is not built yet (it comes with the next milestone)." >&2
-        echo "Meanwhile use the CLI: cargo run --release -- --help" >&2
-        exit 1
-    fi
+    ensure_rust
+    build_wasm
     find_python || die "need Python >= $MIN_PYTHON (python3) to serve www/"
-    log "serving www/ on http://$HOST:$PORT/ (COOP/COEP headers; Ctrl-C to stop)"
+    log "serving www/ with COOP/COEP headers (Ctrl-C to stop); open this URL:"
+    echo "    http://$HOST:$PORT/"
     exec "$PYTHON" "$ROOT/scripts/serve.py" --dir "$ROOT/www" --host "$HOST" --port "$PORT"
 }
 
@@ -157,8 +299,11 @@ cmd_bench() {
 usage() {
     cat <<EOF
 usage: ./build.sh COMMAND
-  test    Rust tests (release), release CLI, independent numpy/scipy check (venv in .venv)
-  serve   serve www/ on http://$HOST:$PORT/ with COOP/COEP headers (HOST, PORT override)
+  test    Rust tests (release), release CLI, independent numpy/scipy check (venv in .venv),
+          both wasm builds and the end-to-end tests of the page in headless Chromium
+  wasm    build the threaded and single-threaded wasm modules into www/pkg-threads, www/pkg-single
+  serve   build if needed, then serve www/ on http://$HOST:$PORT/ with COOP/COEP headers
+          (HOST, PORT override)
   bench   run the CLI benchmark (extra arguments are passed to 'pinchglass bench')
 EOF
 }
@@ -169,6 +314,7 @@ main() {
     case "$cmd" in
         test) cmd_test "$@" ;;
         serve) cmd_serve "$@" ;;
+        wasm) cmd_wasm "$@" ;;
         bench) cmd_bench "$@" ;;
         -h | --help | help) usage ;;
         *) usage >&2; exit 2 ;;

@@ -565,38 +565,3 @@ fn warnings(a: &Analysis) -> Vec<String> {
 pub fn force_filter() -> f64 {
     FORCE_FILTER
 }
-
-#[wasm_bindgen]
-pub fn debug_parent_xyz(
-    n: usize,
-    tp: f64,
-    seed: u64,
-    sweeps: usize,
-    do_quench: bool,
-    relax_only: bool,
-) -> String {
-    let mc: SwapMc<2> = equilibrate(
-        n,
-        0.86,
-        Poly::default(),
-        SwapMcSettings::new(tp, sweeps, seed),
-        &mut |_, _| true,
-    )
-    .unwrap();
-    let mut g = mc.glass.clone();
-    if relax_only {
-        crate::quench::relax_overlaps(&mut g, 10_000);
-    }
-    if do_quench {
-        quench(&mut g, &QuenchSettings::default());
-    }
-    write_xyz(&g, &[]).unwrap()
-}
-#[wasm_bindgen]
-pub fn debug_random(relax: bool) -> String {
-    let mut g = Glass::<2>::random(300, 0.86, Poly::default(), crate::derive_seed(1, 1)).unwrap();
-    if relax {
-        crate::quench::relax_overlaps(&mut g, 10_000);
-    }
-    write_xyz(&g, &[]).unwrap()
-}

@@ -325,6 +325,7 @@ pub fn draw_pinch_scatter(
     chart
         .configure_mesh()
         .x_desc("f_ij / (p a0^(d−1))")
+        .x_label_formatter(&|x| format!("{x:.0e}"))
         .y_desc("ω_g^(ij)  (sqrt(ε/m) / length)")
         .axis_desc_style((FONT, LABEL))
         .label_style((FONT, TICK))
