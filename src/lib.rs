@@ -13,6 +13,7 @@
 pub mod analysis;
 pub mod clock;
 pub mod elasticity;
+pub mod ensemble;
 pub mod glass;
 pub mod hessian;
 pub mod modes;

@@ -72,7 +72,10 @@ impl Poly {
             return Err(format!("epsilon must be positive, got {epsilon}"));
         }
         let xc2 = x_cut * x_cut;
-        let xc10 = xc2.powi(5);
+        // plain products, not powi: LLVM may constant-fold powi with a different rounding than
+        // it computes at run time, and the coefficients must be identical on every path
+        let xc4 = xc2 * xc2;
+        let xc10 = xc4 * xc4 * xc2;
         Ok(Self {
             lambda_min,
             lambda_max,
@@ -93,8 +96,8 @@ impl Poly {
 
     /// Size drawn by inverse transform from `p(λ) ∝ λ⁻³`, for `u` uniform in `[0, 1)`.
     pub fn size_from_uniform(&self, u: f64) -> f64 {
-        let a = self.lambda_min.powi(-2);
-        let b = self.lambda_max.powi(-2);
+        let a = 1.0 / (self.lambda_min * self.lambda_min);
+        let b = 1.0 / (self.lambda_max * self.lambda_max);
         (a - u * (a - b)).powf(-0.5)
     }
 

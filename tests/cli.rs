@@ -256,3 +256,53 @@ fn dense_analysis_beyond_the_memory_limit_is_refused() {
         .args(["--max-memory-mb", "1"]));
     assert_refused(&o, "limit");
 }
+
+fn sweep_into(dir: &PathBuf, shard: Option<&str>) {
+    let mut c = bin();
+    c.args(["sweep", "--dim", "2", "--n", "64", "--tp", "0.8,1.6", "--samples", "4"])
+        .args(["--sweeps", "20", "--seed", "5", "-o"])
+        .arg(dir);
+    if let Some(s) = shard {
+        c.args(["--shard", s]);
+    }
+    let o = run(&mut c);
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
+#[test]
+fn merging_shards_equals_one_unsharded_run() {
+    let (whole, parts) = (tmp("sweep-whole"), tmp("sweep-parts"));
+    for d in [&whole, &parts] {
+        let _ = std::fs::remove_dir_all(d);
+    }
+    sweep_into(&whole, None);
+    sweep_into(&parts, Some("0..1"));
+    sweep_into(&parts, Some("1..4"));
+    for d in [&whole, &parts] {
+        let o = run(bin().arg("summarize").arg(d));
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    let read = |d: &PathBuf| std::fs::read_to_string(d.join("summary.json")).unwrap();
+    assert_eq!(read(&whole), read(&parts));
+    let v: Value = serde_json::from_str(&read(&whole)).unwrap();
+    let rows = v["temperatures"].as_array().unwrap();
+    assert_eq!(rows.len(), 2);
+    assert!(rows.iter().all(|r| r["samples"] == 4));
+}
+
+#[test]
+fn bad_sweep_arguments_are_refused() {
+    let dir = tmp("sweep-bad");
+    let base = ["sweep", "--dim", "2", "--n", "64", "--samples", "4", "--sweeps", "5"];
+    let cases: [(&[&str], &str); 3] = [
+        (&["--tp", "0.5,-1"], "T_p"),
+        (&["--tp", "0.5", "--shard", "3..2"], "shard"),
+        (&["--tp", "0.5", "--shard", "0..9"], "shard"),
+    ];
+    for (args, needle) in cases {
+        let o = run(bin().args(base).args(args).arg("-o").arg(&dir));
+        assert_refused(&o, needle);
+    }
+    let o = run(bin().arg("summarize").arg(tmp("no-such-dir")));
+    assert_refused(&o, "cannot read");
+}

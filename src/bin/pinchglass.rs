@@ -78,6 +78,34 @@ enum Command {
         #[arg(long, value_name = "K")]
         quartic: Option<usize>,
     },
+    /// Run an ensemble: independent samples (swap MC at each T_p, quench, harmonic analysis),
+    /// one JSON line per sample in DIR/samples-A-B.jsonl (A..B = the shard of sample indices).
+    Sweep {
+        #[arg(long)]
+        dim: usize,
+        #[arg(long)]
+        n: usize,
+        /// Parent temperatures, comma separated (e.g. 0.4,0.5,0.7,1.0).
+        #[arg(long, value_delimiter = ',', num_args = 1..)]
+        tp: Vec<f64>,
+        /// Samples per parent temperature.
+        #[arg(long)]
+        samples: usize,
+        /// Only the sample indices A..B (end exclusive) of each T_p, for array jobs.
+        #[arg(long, value_name = "A..B")]
+        shard: Option<String>,
+        #[arg(long, default_value_t = 2000)]
+        sweeps: usize,
+        #[arg(long)]
+        density: Option<f64>,
+        /// Base seed; each sample's seed derives from it, T_p and the sample index.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[arg(short = 'o', long = "output")]
+        output: String,
+    },
+    /// Merge every samples-*.jsonl in DIR into per-T_p statistics (DIR/summary.json).
+    Summarize { dir: String },
     /// Time every stage for 2D and 3D samples and print a table (medians over repeats).
     Bench {
         /// Particles per sample.
@@ -139,6 +167,28 @@ fn main() -> ExitCode {
                 quartic,
             },
         ),
+        Command::Sweep {
+            dim,
+            n,
+            tp,
+            samples,
+            shard,
+            sweeps,
+            density,
+            seed,
+            output,
+        } => sweep(&SweepArgs {
+            dim,
+            n,
+            tps: tp,
+            samples,
+            shard,
+            sweeps,
+            density: density.unwrap_or(default_density(dim)),
+            seed,
+            output,
+        }),
+        Command::Summarize { dir } => summarize_dir(&dir),
         Command::Bench { n, repeats, sweeps } => bench(n, repeats.max(1), sweeps.max(1)),
     };
     match result {
@@ -521,5 +571,207 @@ fn bench_dim<const D: usize>(n: usize, repeats: usize, sweeps: usize) -> Result<
             format!("{:.3}–{:.3}", vals[0], vals[vals.len() - 1])
         );
     }
+    Ok(())
+}
+
+struct SweepArgs {
+    dim: usize,
+    n: usize,
+    tps: Vec<f64>,
+    samples: usize,
+    shard: Option<String>,
+    sweeps: usize,
+    density: f64,
+    seed: u64,
+    output: String,
+}
+
+fn parse_shard(s: &str, samples: usize) -> Result<(usize, usize), String> {
+    let (a, b) = s
+        .split_once("..")
+        .ok_or(format!("--shard must look like A..B, got {s:?}"))?;
+    let a: usize = a
+        .trim()
+        .parse()
+        .map_err(|_| format!("--shard start {a:?} is not an index"))?;
+    let b: usize = b
+        .trim()
+        .parse()
+        .map_err(|_| format!("--shard end {b:?} is not an index"))?;
+    if a >= b || b > samples {
+        return Err(format!(
+            "--shard {a}..{b} must satisfy A < B <= samples ({samples})"
+        ));
+    }
+    Ok((a, b))
+}
+
+fn sweep(a: &SweepArgs) -> Result<(), String> {
+    use pinchglass::ensemble::{run_sample, SampleSpec};
+    use rayon::prelude::*;
+    use std::io::Write;
+    if a.dim != 2 && a.dim != 3 {
+        return Err(format!("--dim must be 2 or 3, got {}", a.dim));
+    }
+    if a.tps.is_empty() || a.tps.iter().any(|t| !(t.is_finite() && *t > 0.0)) {
+        return Err(format!("every T_p must be positive, got {:?}", a.tps));
+    }
+    if a.samples == 0 || a.sweeps == 0 {
+        return Err("--samples and --sweeps must be at least 1".into());
+    }
+    if !(a.density.is_finite() && a.density > 0.0) {
+        return Err(format!("--density must be positive, got {}", a.density));
+    }
+    let (lo, hi) = match &a.shard {
+        Some(s) => parse_shard(s, a.samples)?,
+        None => (0, a.samples),
+    };
+    std::fs::create_dir_all(&a.output).map_err(|e| format!("cannot create {}: {e}", a.output))?;
+    let path = format!("{}/samples-{lo}-{hi}.jsonl", a.output);
+    let file = std::fs::File::create(&path).map_err(|e| format!("cannot write {path}: {e}"))?;
+    let file = std::sync::Mutex::new(std::io::BufWriter::new(file));
+    let specs: Vec<SampleSpec> = a
+        .tps
+        .iter()
+        .flat_map(|&tp| {
+            (lo..hi).map(move |index| SampleSpec {
+                dim: a.dim,
+                n: a.n,
+                density: a.density,
+                tp,
+                sweeps: a.sweeps,
+                base_seed: a.seed,
+                index,
+            })
+        })
+        .collect();
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    let t0 = now_seconds();
+    let results: Vec<Result<(), String>> = specs
+        .par_iter()
+        .map(|spec| {
+            let r = run_sample(spec, NATIVE_MEMORY_LIMIT)?;
+            let line = serde_json::to_string(&pinchglass::report::record_json(&r))
+                .map_err(|e| e.to_string())?;
+            let mut f = file
+                .lock()
+                .map_err(|_| "output lock poisoned".to_string())?;
+            writeln!(f, "{line}").map_err(|e| format!("cannot write {path}: {e}"))?;
+            f.flush().map_err(|e| format!("cannot write {path}: {e}"))?;
+            let k = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+            eprintln!(
+                "sample {k}/{} (T_p = {}, #{}) done at {:.1} s",
+                specs.len(),
+                spec.tp,
+                spec.index,
+                now_seconds() - t0
+            );
+            Ok(())
+        })
+        .collect();
+    let failures: Vec<String> = results.into_iter().filter_map(|r| r.err()).collect();
+    let params = json!({"dim": a.dim, "n": a.n, "tp": a.tps, "samples": a.samples,
+        "shard": [lo, hi], "sweeps": a.sweeps, "density": a.density, "seed": a.seed,
+        "version": env!("CARGO_PKG_VERSION")});
+    std::fs::write(
+        format!("{}/sweep-{lo}-{hi}.json", a.output),
+        serde_json::to_string_pretty(&params).map_err(|e| e.to_string())?,
+    )
+    .map_err(|e| format!("cannot write the sweep parameters: {e}"))?;
+    if !failures.is_empty() {
+        return Err(format!(
+            "{} samples failed; first: {}",
+            failures.len(),
+            failures[0]
+        ));
+    }
+    eprintln!(
+        "wrote {} samples to {path} in {:.1} s",
+        specs.len(),
+        now_seconds() - t0
+    );
+    Ok(())
+}
+
+fn summarize_dir(dir: &str) -> Result<(), String> {
+    use pinchglass::ensemble::{boltzmann_fit, deduplicate, summarize};
+    use pinchglass::report::{record_from_json, summary_json};
+    let mut records = Vec::new();
+    let entries = std::fs::read_dir(dir).map_err(|e| format!("cannot read {dir}: {e}"))?;
+    let mut files: Vec<_> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .map(|n| n.starts_with("samples-") && n.ends_with(".jsonl"))
+                .unwrap_or(false)
+        })
+        .collect();
+    files.sort();
+    if files.is_empty() {
+        return Err(format!(
+            "{dir} holds no samples-*.jsonl files (run `pinchglass sweep` first)"
+        ));
+    }
+    for f in &files {
+        let text =
+            std::fs::read_to_string(f).map_err(|e| format!("cannot read {}: {e}", f.display()))?;
+        for (k, line) in text
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| !l.trim().is_empty())
+        {
+            let v: Value = serde_json::from_str(line)
+                .map_err(|e| format!("{}:{}: not JSON ({e})", f.display(), k + 1))?;
+            records
+                .push(record_from_json(&v).map_err(|e| format!("{}:{}: {e}", f.display(), k + 1))?);
+        }
+    }
+    let records = deduplicate(records)?;
+    let summaries = summarize(&records)?;
+    let points: Vec<(f64, pinchglass::ensemble::Estimate)> = summaries
+        .iter()
+        .filter_map(|s| s.soft_spots.map(|n| (s.tp, n)))
+        .collect();
+    let fit = boltzmann_fit(&points);
+    let out = format!("{dir}/summary.json");
+    std::fs::write(
+        &out,
+        serde_json::to_string_pretty(&summary_json(&summaries, fit)).map_err(|e| e.to_string())?,
+    )
+    .map_err(|e| format!("cannot write {out}: {e}"))?;
+    let pm = |e: &pinchglass::ensemble::Estimate| format!("{:.4} ± {:.4}", e.value, e.error);
+    let opt = |e: &Option<pinchglass::ensemble::Estimate>| {
+        e.map(|e| format!("{:.3e} ± {:.1e}", e.value, e.error))
+            .unwrap_or_else(|| "n/a".into())
+    };
+    println!(
+        "{:>6} {:>4} {:>20} {:>20} {:>20} {:>20} {:>20} {:>20}",
+        "T_p", "M", "e_IS", "G", "omega_g", "xi_g", "A_g", "N = A_g omega_g^5"
+    );
+    for s in &summaries {
+        println!(
+            "{:>6} {:>4} {:>20} {:>20} {:>20} {:>20} {:>20} {:>20}",
+            s.tp,
+            s.samples,
+            pm(&s.inherent_energy),
+            pm(&s.shear_modulus),
+            pm(&s.omega_g),
+            pm(&s.xi_g),
+            opt(&s.a_g),
+            opt(&s.soft_spots)
+        );
+    }
+    match fit {
+        Some((e, se, _)) => {
+            println!("Boltzmann fit N ~ exp(-E/T_p): E = {e:.4} ± {se:.4} (model units)")
+        }
+        None => println!("Boltzmann fit: needs N at two or more T_p"),
+    }
+    eprintln!(
+        "{} samples from {} files; wrote {out}",
+        records.len(),
+        files.len()
+    );
     Ok(())
 }
