@@ -188,6 +188,7 @@ pub struct TemperatureSummary {
     pub samples: usize,
     pub n: usize,
     pub dim: usize,
+    pub density: f64,
     pub inherent_energy: Estimate,
     pub parent_energy: Estimate,
     pub parent_drift: Estimate,
@@ -216,9 +217,12 @@ pub struct TemperatureSummary {
 /// Statistics of the records of one T_p (all with the same N and d).
 pub fn summarize_temperature(records: &[&SampleRecord]) -> Result<TemperatureSummary, String> {
     let first = records.first().ok_or("no samples")?;
-    if records.iter().any(|r| r.n != first.n || r.dim != first.dim) {
+    if records
+        .iter()
+        .any(|r| r.n != first.n || r.dim != first.dim || r.density != first.density)
+    {
         return Err(format!(
-            "T_p = {}: samples of different N or dimension cannot be pooled",
+            "T_p = {}: samples of different N, dimension or density cannot be pooled",
             first.tp
         ));
     }
@@ -289,6 +293,7 @@ pub fn summarize_temperature(records: &[&SampleRecord]) -> Result<TemperatureSum
         samples: m,
         n: first.n,
         dim: first.dim,
+        density: first.density,
         inherent_energy: est(&|r| r.inherent_energy),
         parent_energy: est(&|r| r.parent_energy),
         parent_drift: est(&|r| r.parent_energy - r.parent_energy_first_half),
@@ -407,6 +412,67 @@ pub fn boltzmann_fit(points: &[(f64, Estimate)]) -> Option<(f64, f64, f64)> {
     Some((-slope, slope_var.sqrt(), intercept))
 }
 
+/// Units from the high-T_p plateau (physics.md §1): `G∞`, `c∞ = sqrt(G∞/ρ)`, `T_onset`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Calibration {
+    pub g_inf: Estimate,
+    pub c_inf: f64,
+    pub t_onset: f64,
+    /// The T_p values averaged into the plateau.
+    pub plateau_tps: Vec<f64>,
+    /// Inherent-state energy on the plateau.
+    pub e_is_inf: Estimate,
+}
+
+/// Number of highest temperatures that define the plateau.
+pub const PLATEAU_POINTS: usize = 3;
+
+/// Calibration rule (stated and applied identically for every d and density): `G∞` is the mean
+/// of the sample-mean G over the `PLATEAU_POINTS` highest T_p (error: their spread over √k or the
+/// largest standard error, whichever is larger); `T_onset` is the lowest T_p from which every
+/// higher T_p has `|Ḡ − G∞| ≤ 2 √(σ_Ḡ² + σ_G∞²)` and `|Ḡ − G∞| ≤ 0.1 G∞`, walking down from
+/// the plateau until the first failure. Needs at least `PLATEAU_POINTS + 1` temperatures.
+pub fn calibrate(summaries: &[TemperatureSummary]) -> Result<Calibration, String> {
+    let k = PLATEAU_POINTS;
+    if summaries.len() <= k {
+        return Err(format!(
+            "calibration needs more than {k} parent temperatures, got {}",
+            summaries.len()
+        ));
+    }
+    let mut sorted: Vec<&TemperatureSummary> = summaries.iter().collect();
+    sorted.sort_by(|a, b| a.tp.total_cmp(&b.tp));
+    let top = &sorted[sorted.len() - k..];
+    let plateau = |f: &dyn Fn(&TemperatureSummary) -> Estimate| {
+        let vals: Vec<f64> = top.iter().map(|s| f(s).value).collect();
+        let spread = mean_and_error(&vals);
+        let worst = top.iter().map(|s| f(s).error).fold(0.0, f64::max);
+        Estimate {
+            value: spread.value,
+            error: spread.error.max(worst / (k as f64).sqrt()),
+        }
+    };
+    let g_inf = plateau(&|s| s.shear_modulus);
+    let e_is_inf = plateau(&|s| s.inherent_energy);
+    let mut t_onset = top[0].tp;
+    for s in sorted[..sorted.len() - k].iter().rev() {
+        let dev = (s.shear_modulus.value - g_inf.value).abs();
+        let tol = 2.0 * (s.shear_modulus.error.powi(2) + g_inf.error.powi(2)).sqrt();
+        if dev <= tol && dev <= 0.1 * g_inf.value {
+            t_onset = s.tp;
+        } else {
+            break;
+        }
+    }
+    Ok(Calibration {
+        c_inf: (g_inf.value / sorted[0].density).sqrt(),
+        g_inf,
+        t_onset,
+        plateau_tps: top.iter().map(|s| s.tp).collect(),
+        e_is_inf,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -476,6 +542,82 @@ mod tests {
         assert_eq!(s(0.5, 3), s(0.5, 3));
         assert_ne!(s(0.5, 3), s(0.5, 4));
         assert_ne!(s(0.5, 3), s(0.6, 3));
+    }
+
+    #[test]
+    fn calibration_finds_the_plateau_onset() {
+        let mk = |tp: f64, g: f64| TemperatureSummary {
+            tp,
+            samples: 10,
+            n: 100,
+            dim: 2,
+            density: 0.5,
+            inherent_energy: Estimate {
+                value: 1.0,
+                error: 0.01,
+            },
+            parent_energy: Estimate {
+                value: 1.0,
+                error: 0.01,
+            },
+            parent_drift: Estimate {
+                value: 0.0,
+                error: 0.01,
+            },
+            displacement_acceptance: Estimate {
+                value: 0.4,
+                error: 0.01,
+            },
+            swap_acceptance: Estimate {
+                value: 0.1,
+                error: 0.01,
+            },
+            shear_modulus: Estimate {
+                value: g,
+                error: 0.5,
+            },
+            shear_wave_speed: Estimate {
+                value: 1.0,
+                error: 0.01,
+            },
+            omega_g: Estimate {
+                value: 1.0,
+                error: 0.01,
+            },
+            omega_g_all: Estimate {
+                value: 1.0,
+                error: 0.01,
+            },
+            xi_g: Estimate {
+                value: 1.0,
+                error: 0.01,
+            },
+            window: 1.0,
+            modes_in_window: 0,
+            a_g: None,
+            soft_spots: None,
+            xi_s: None,
+            cdf_frequencies: vec![],
+            cdf: vec![],
+        };
+        // G falls to a plateau of 50 at and above T_p = 3
+        let s: Vec<_> = [
+            (1.0, 80.0),
+            (2.0, 65.0),
+            (3.0, 50.5),
+            (4.0, 49.6),
+            (6.0, 50.2),
+            (9.0, 49.8),
+            (12.0, 50.1),
+        ]
+        .iter()
+        .map(|&(t, g)| mk(t, g))
+        .collect();
+        let c = calibrate(&s).unwrap();
+        assert_eq!(c.t_onset, 3.0);
+        assert!((c.g_inf.value - 50.033).abs() < 0.01);
+        assert!((c.c_inf - (c.g_inf.value / 0.5).sqrt()).abs() < 1e-12);
+        assert!(calibrate(&s[..3]).is_err());
     }
 
     #[test]

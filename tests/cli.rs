@@ -259,9 +259,19 @@ fn dense_analysis_beyond_the_memory_limit_is_refused() {
 
 fn sweep_into(dir: &PathBuf, shard: Option<&str>) {
     let mut c = bin();
-    c.args(["sweep", "--dim", "2", "--n", "64", "--tp", "0.8,1.6", "--samples", "4"])
-        .args(["--sweeps", "20", "--seed", "5", "-o"])
-        .arg(dir);
+    c.args([
+        "sweep",
+        "--dim",
+        "2",
+        "--n",
+        "64",
+        "--tp",
+        "0.8,1.6",
+        "--samples",
+        "4",
+    ])
+    .args(["--sweeps", "20", "--seed", "5", "-o"])
+    .arg(dir);
     if let Some(s) = shard {
         c.args(["--shard", s]);
     }
@@ -293,7 +303,17 @@ fn merging_shards_equals_one_unsharded_run() {
 #[test]
 fn bad_sweep_arguments_are_refused() {
     let dir = tmp("sweep-bad");
-    let base = ["sweep", "--dim", "2", "--n", "64", "--samples", "4", "--sweeps", "5"];
+    let base = [
+        "sweep",
+        "--dim",
+        "2",
+        "--n",
+        "64",
+        "--samples",
+        "4",
+        "--sweeps",
+        "5",
+    ];
     let cases: [(&[&str], &str); 3] = [
         (&["--tp", "0.5,-1"], "T_p"),
         (&["--tp", "0.5", "--shard", "3..2"], "shard"),

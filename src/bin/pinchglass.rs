@@ -106,6 +106,27 @@ enum Command {
     },
     /// Merge every samples-*.jsonl in DIR into per-T_p statistics (DIR/summary.json).
     Summarize { dir: String },
+    /// Measure the units: run a sweep over high parent temperatures, find the plateau of the
+    /// sample-mean shear modulus, and write G_inf, c_inf and T_onset to DIR/calibration.json.
+    Calibrate {
+        #[arg(long)]
+        dim: usize,
+        #[arg(long, default_value_t = 300)]
+        n: usize,
+        /// Parent temperatures (default: a grid reaching well above the onset for this d).
+        #[arg(long, value_delimiter = ',', num_args = 1..)]
+        tp: Vec<f64>,
+        #[arg(long, default_value_t = 16)]
+        samples: usize,
+        #[arg(long, default_value_t = 600)]
+        sweeps: usize,
+        #[arg(long)]
+        density: Option<f64>,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[arg(short = 'o', long = "output")]
+        output: String,
+    },
     /// Time every stage for 2D and 3D samples and print a table (medians over repeats).
     Bench {
         /// Particles per sample.
@@ -188,7 +209,31 @@ fn main() -> ExitCode {
             seed,
             output,
         }),
-        Command::Summarize { dir } => summarize_dir(&dir),
+        Command::Summarize { dir } => summarize_dir(&dir).map(|_| ()),
+        Command::Calibrate {
+            dim,
+            n,
+            tp,
+            samples,
+            sweeps,
+            density,
+            seed,
+            output,
+        } => calibrate_units(&SweepArgs {
+            dim,
+            n,
+            tps: if tp.is_empty() {
+                default_calibration_grid(dim)
+            } else {
+                tp
+            },
+            samples,
+            shard: None,
+            sweeps,
+            density: density.unwrap_or(default_density(dim)),
+            seed,
+            output,
+        }),
         Command::Bench { n, repeats, sweeps } => bench(n, repeats.max(1), sweeps.max(1)),
     };
     match result {
@@ -693,7 +738,7 @@ fn sweep(a: &SweepArgs) -> Result<(), String> {
     Ok(())
 }
 
-fn summarize_dir(dir: &str) -> Result<(), String> {
+fn summarize_dir(dir: &str) -> Result<Vec<pinchglass::ensemble::TemperatureSummary>, String> {
     use pinchglass::ensemble::{boltzmann_fit, deduplicate, summarize};
     use pinchglass::report::{record_from_json, summary_json};
     let mut records = Vec::new();
@@ -772,6 +817,52 @@ fn summarize_dir(dir: &str) -> Result<(), String> {
         "{} samples from {} files; wrote {out}",
         records.len(),
         files.len()
+    );
+    Ok(summaries)
+}
+
+fn default_calibration_grid(dim: usize) -> Vec<f64> {
+    if dim == 2 {
+        vec![1.0, 1.5, 2.0, 3.0, 4.0, 5.0, 7.0, 10.0, 15.0, 20.0]
+    } else {
+        vec![0.3, 0.45, 0.6, 0.8, 1.0, 1.5, 2.0, 3.0, 5.0, 8.0]
+    }
+}
+
+fn calibrate_units(a: &SweepArgs) -> Result<(), String> {
+    sweep(a)?;
+    let summaries = summarize_dir(&a.output)?;
+    let c = pinchglass::ensemble::calibrate(&summaries)?;
+    let a0 = (1.0 / a.density).powf(1.0 / a.dim as f64);
+    let table: Vec<Value> = summaries
+        .iter()
+        .map(|s| json!({"tp": s.tp, "samples": s.samples,
+            "shear_modulus": s.shear_modulus.value, "shear_modulus_error": s.shear_modulus.error,
+            "inherent_energy": s.inherent_energy.value, "inherent_energy_error": s.inherent_energy.error,
+            "omega_g": s.omega_g.value, "omega_g_error": s.omega_g.error}))
+        .collect();
+    let out = json!({
+        "dim": a.dim, "density": a.density, "n": a.n, "samples_per_tp": a.samples,
+        "sweeps": a.sweeps, "seed": a.seed, "tp": a.tps,
+        "command": std::env::args().collect::<Vec<_>>().join(" "),
+        "version": env!("CARGO_PKG_VERSION"),
+        "rule": format!("G_inf: mean sample-mean G over the {} highest T_p; T_onset: lowest T_p from which every higher T_p has |G - G_inf| <= 2 sigma and <= 10% of G_inf", pinchglass::ensemble::PLATEAU_POINTS),
+        "g_inf": c.g_inf.value, "g_inf_error": c.g_inf.error,
+        "c_inf": c.c_inf, "t_onset": c.t_onset, "a0": a0,
+        "frequency_unit_c_inf_over_a0": c.c_inf / a0,
+        "g_inf_a0d_over_t_onset": c.g_inf.value * a0.powi(a.dim as i32) / c.t_onset,
+        "inherent_energy_inf": c.e_is_inf.value, "plateau_tp": c.plateau_tps,
+        "table": table,
+    });
+    let path = format!("{}/calibration.json", a.output);
+    std::fs::write(
+        &path,
+        serde_json::to_string_pretty(&out).map_err(|e| e.to_string())?,
+    )
+    .map_err(|e| format!("cannot write {path}: {e}"))?;
+    println!(
+        "d = {}, rho = {}: G_inf = {:.4} ± {:.4}, c_inf = {:.4}, T_onset = {}, c_inf/a0 = {:.4} (wrote {path})",
+        a.dim, a.density, c.g_inf.value, c.g_inf.error, c.c_inf, c.t_onset, c.c_inf / a0
     );
     Ok(())
 }
