@@ -207,7 +207,14 @@ function firstDifference(a, b) {
   const la = a.split('\n');
   const lb = b.split('\n');
   for (let k = 0; k < Math.max(la.length, lb.length); k++) {
-    if (la[k] !== lb[k]) return `line ${k + 1}: CLI "${(la[k] ?? '').slice(0, 160)}" vs page "${(lb[k] ?? '').slice(0, 160)}"`;
+    if (la[k] !== lb[k]) {
+      const x = la[k] ?? '';
+      const y = lb[k] ?? '';
+      let c = 0;
+      while (c < x.length && x[c] === y[c]) c++;
+      const from = Math.max(0, c - 40);
+      return `line ${k + 1}, column ${c + 1}: CLI "…${x.slice(from, c + 40)}" vs page "…${y.slice(from, c + 40)}"`;
+    }
   }
   return '';
 }
