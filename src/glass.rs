@@ -126,7 +126,7 @@ impl<const D: usize> Glass<D> {
 
     /// Interparticle distance `a0 = (V/N)^(1/d)`.
     pub fn a0(&self) -> f64 {
-        (self.volume() / self.n() as f64).powf(1.0 / D as f64)
+        crate::space::dimensional_root(self.volume() / self.n() as f64, D)
     }
 
     /// Largest interaction range among the present sizes.

@@ -8,8 +8,8 @@
 //!
 //! With the eigenpairs `(λ_k, ψ_k)`: `d·H⁺d = Σ_k c_k²/λ_k` and `d·H⁺²d = Σ_k c_k²/λ_k²` with
 //! `c_k = ψ_k·d = φ′ n·(ψ_k,j − ψ_k,i)`: each pair costs `O(dN)` since d lives on two particles.
-//! Pairs are processed in fixed chunks in parallel; every pair's sums run over the modes in
-//! the same order, so results do not depend on the number of threads.
+//! Pairs are split into one chunk per thread; every pair's sums run over the modes in the same
+//! order, so results do not depend on the number of threads.
 
 use crate::glass::InteractingPair;
 use crate::modes::Spectrum;
@@ -40,12 +40,15 @@ pub fn pinch_frequencies<const D: usize>(
     pairs: &[InteractingPair<D>],
     spectrum: &Spectrum,
 ) -> Vec<f64> {
-    const CHUNK: usize = 128;
+    // one chunk of pairs per thread: each thread streams through the eigenvectors once (the
+    // sums are memory-bound). Every pair's sums run over the modes in the same order whatever
+    // the chunking, so the result does not depend on the number of threads.
+    let chunk = pairs.len().div_ceil(rayon::current_num_threads()).max(1);
     let units: Vec<(usize, usize, Vector<D>)> =
         pairs.iter().map(|p| (p.i, p.j, p.unit())).collect();
     let modes: Vec<usize> = spectrum.nonzero().collect();
     units
-        .par_chunks(CHUNK)
+        .par_chunks(chunk)
         .flat_map_iter(|chunk| {
             let mut s1 = vec![0.0; chunk.len()];
             let mut s2 = vec![0.0; chunk.len()];

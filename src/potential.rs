@@ -98,7 +98,8 @@ impl Poly {
     pub fn size_from_uniform(&self, u: f64) -> f64 {
         let a = 1.0 / (self.lambda_min * self.lambda_min);
         let b = 1.0 / (self.lambda_max * self.lambda_max);
-        (a - u * (a - b)).powf(-0.5)
+        // 1/sqrt rather than powf(−½): correctly rounded, identical natively and in wasm
+        1.0 / (a - u * (a - b)).sqrt()
     }
 
     /// Pair size `λ_ij = ½(λ_i + λ_j)(1 − n_a |λ_i − λ_j|)`.

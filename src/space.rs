@@ -22,6 +22,40 @@ fn nearest_integer(x: f64) -> f64 {
     (x + MAGIC) - MAGIC
 }
 
+/// `x^(1/d)` for d = 2 or 3 from correctly rounded operations only (`sqrt`, `+ − × ÷`), so
+/// that it is bit-for-bit the same natively and in WebAssembly (`powf` and `cbrt` come from
+/// different libm implementations there). The cube root is Newton's iteration from a fixed
+/// start, a fixed number of steps (deterministic, converged for 1e-30 < x < 1e30).
+pub fn dimensional_root(x: f64, d: usize) -> f64 {
+    match d {
+        1 => x,
+        2 => x.sqrt(),
+        3 => {
+            if !(x.is_finite() && x > 0.0) {
+                return if x == 0.0 { 0.0 } else { f64::NAN };
+            }
+            // start above the root: y0 = max(1, x) ≥ x^(1/3); Newton then decreases monotonically
+            let mut y = if x > 1.0 {
+                x.sqrt().sqrt().max(1.0) * x.sqrt().sqrt().sqrt()
+            } else {
+                1.0
+            };
+            if y * y * y < x {
+                y = x.max(1.0);
+            }
+            for _ in 0..200 {
+                let next = y - (y * y * y - x) / (3.0 * y * y);
+                if next >= y {
+                    break;
+                }
+                y = next;
+            }
+            y
+        }
+        _ => panic!("dimension must be 1, 2 or 3"),
+    }
+}
+
 /// Simple shear `x_a ↦ x_a + gamma * x_b` applied to the box (and to the particles).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Shear {
@@ -62,7 +96,7 @@ impl<const D: usize> PeriodicBox<D> {
         if !(density.is_finite() && density > 0.0) {
             return Err(format!("density must be positive, got {density}"));
         }
-        let side = (n as f64 / density).powf(1.0 / D as f64);
+        let side = dimensional_root(n as f64 / density, D);
         Self::new(Vector::<D>::repeat(side))
     }
 
@@ -212,6 +246,19 @@ mod tests {
             .all(|(a, l)| *a >= 0.0 && a < l));
         assert!(b.displacement(&x, &w).norm() < 1e-12);
         assert_eq!(b.wrap(&w), w);
+    }
+
+    #[test]
+    fn dimensional_root_is_accurate() {
+        for &x in &[1e-20, 0.3, 1.0, 2.0, 27.0, 1234.5, 1e6, 3.7e15, 1e25] {
+            let c = dimensional_root(x, 3);
+            assert!(
+                (c - x.cbrt()).abs() <= 2.0 * f64::EPSILON * c,
+                "{x}: {c} vs {}",
+                x.cbrt()
+            );
+            assert_eq!(dimensional_root(x, 2), x.sqrt());
+        }
     }
 
     #[test]

@@ -444,7 +444,10 @@ fn run_dim<const D: usize>(p: &Params, progress: &Function) -> Result<GlassRun, 
         ));
     }
 
-    let xyz = write_xyz(&glass, &generate_metadata(p, &mc, &glass, &q))?;
+    let xyz = write_xyz(
+        &glass,
+        &crate::xyz::generation_metadata(&mc, &glass, Some(q.max_force)),
+    )?;
 
     let (analysis, harmonic) = analyze(&glass, WASM_MEMORY_LIMIT, &mut |stage, f| {
         report(progress, stage, f);
@@ -505,38 +508,6 @@ fn cast<const D: usize, const E: usize>(h: Harmonic<D>) -> Harmonic<E> {
         Ok(h) => *h,
         Err(_) => unreachable!("D == E"),
     }
-}
-
-/// The metadata `pinchglass generate --quench` writes on line 2 of its XYZ file (same keys, order
-/// and number formats as `src/bin/pinchglass.rs`), so that the page's export is identical.
-fn generate_metadata<const D: usize>(
-    p: &Params,
-    mc: &SwapMc<D>,
-    glass: &Glass<D>,
-    q: &QuenchReport,
-) -> Vec<(String, String)> {
-    let s = &mc.settings;
-    vec![
-        ("state".to_string(), "inherent".to_string()),
-        ("tp".to_string(), format!("{}", p.tp)),
-        ("seed".to_string(), p.seed.to_string()),
-        ("sweeps".to_string(), p.sweeps.to_string()),
-        (
-            "swap_probability".to_string(),
-            format!("{}", s.swap_probability),
-        ),
-        ("mc_step".to_string(), format!("{}", mc.step)),
-        (
-            "displacement_acceptance".to_string(),
-            format!("{:.4}", mc.production.displacement_acceptance()),
-        ),
-        (
-            "swap_acceptance".to_string(),
-            format!("{:.4}", mc.production.swap_acceptance()),
-        ),
-        ("energy".to_string(), format!("{}", glass.energy())),
-        ("max_force".to_string(), format!("{:e}", q.max_force)),
-    ]
 }
 
 /// The CLI's `analyze` warnings for an inherent state.

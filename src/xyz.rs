@@ -650,6 +650,47 @@ fn parse_pbc(value: &str) -> Result<[bool; 3], String> {
     }
 }
 
+/// The comment-line metadata of a glass made by swap Monte Carlo (`state`, `tp`, `seed`,
+/// `sweeps`, Monte Carlo settings and acceptances, `energy`; with `max_force` and
+/// `state=inherent` when it was quenched). One function for the command line and the page, so
+/// their files are identical.
+pub fn generation_metadata<const D: usize>(
+    mc: &crate::swap_mc::SwapMc<D>,
+    glass: &Glass<D>,
+    quenched_max_force: Option<f64>,
+) -> Vec<(String, String)> {
+    let s = &mc.settings;
+    let state = if quenched_max_force.is_some() {
+        "inherent"
+    } else {
+        "parent"
+    };
+    let mut meta = vec![
+        ("state".to_string(), state.to_string()),
+        ("tp".to_string(), format!("{}", s.temperature)),
+        ("seed".to_string(), s.seed.to_string()),
+        ("sweeps".to_string(), s.sweeps.to_string()),
+        (
+            "swap_probability".to_string(),
+            format!("{}", s.swap_probability),
+        ),
+        ("mc_step".to_string(), format!("{}", mc.step)),
+        (
+            "displacement_acceptance".to_string(),
+            format!("{:.4}", mc.production.displacement_acceptance()),
+        ),
+        (
+            "swap_acceptance".to_string(),
+            format!("{:.4}", mc.production.swap_acceptance()),
+        ),
+        ("energy".to_string(), format!("{}", glass.energy())),
+    ];
+    if let Some(f) = quenched_max_force {
+        meta.push(("max_force".to_string(), format!("{f:e}")));
+    }
+    meta
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

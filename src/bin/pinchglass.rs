@@ -9,7 +9,7 @@ use pinchglass::quartic_modes::QuarticSettings;
 use pinchglass::quench::{quench, QuenchReport, QuenchSettings};
 use pinchglass::report::{analysis_json, model_json, soft_spots_json};
 use pinchglass::swap_mc::{equilibrate, SwapMc, SwapMcSettings};
-use pinchglass::xyz::{read_xyz, write_xyz};
+use pinchglass::xyz::{generation_metadata, read_xyz, write_xyz};
 use serde_json::{json, Value};
 use std::process::ExitCode;
 
@@ -301,36 +301,19 @@ fn generate<const D: usize>(a: &GenerateArgs) -> Result<(), String> {
     )?;
     let mc_seconds = now_seconds() - t0;
     let mut glass = mc.glass.clone();
-    let mut state = "parent";
-    let mut extra = vec![];
+    let mut quenched = None;
     if a.quench {
         let r = quench(&mut glass, &QuenchSettings::default());
         report_quench(&r);
-        state = "inherent";
-        extra.push(("max_force".to_string(), format!("{:e}", r.max_force)));
+        quenched = Some(r.max_force);
     }
+    let state = if quenched.is_some() {
+        "inherent"
+    } else {
+        "parent"
+    };
     let energy = glass.energy();
-    let mut meta = vec![
-        ("state".to_string(), state.to_string()),
-        ("tp".to_string(), format!("{}", a.tp)),
-        ("seed".to_string(), a.seed.to_string()),
-        ("sweeps".to_string(), a.sweeps.to_string()),
-        (
-            "swap_probability".to_string(),
-            format!("{}", a.swap_probability),
-        ),
-        ("mc_step".to_string(), format!("{}", mc.step)),
-        (
-            "displacement_acceptance".to_string(),
-            format!("{:.4}", mc.production.displacement_acceptance()),
-        ),
-        (
-            "swap_acceptance".to_string(),
-            format!("{:.4}", mc.production.swap_acceptance()),
-        ),
-        ("energy".to_string(), format!("{energy}")),
-    ];
-    meta.extend(extra);
+    let meta = generation_metadata(&mc, &glass, quenched);
     let text = write_xyz(&glass, &meta)?;
     std::fs::write(&a.output, text).map_err(|e| format!("cannot write {}: {e}", a.output))?;
     if let Some(path) = &a.trace {
@@ -833,7 +816,7 @@ fn calibrate_units(a: &SweepArgs) -> Result<(), String> {
     sweep(a)?;
     let summaries = summarize_dir(&a.output)?;
     let c = pinchglass::ensemble::calibrate(&summaries)?;
-    let a0 = (1.0 / a.density).powf(1.0 / a.dim as f64);
+    let a0 = pinchglass::space::dimensional_root(1.0 / a.density, a.dim);
     let table: Vec<Value> = summaries
         .iter()
         .map(|s| json!({"tp": s.tp, "samples": s.samples,
