@@ -17,8 +17,9 @@ use crate::glass::Glass;
 use crate::modes::dense_memory_bytes;
 use crate::pinch::{pinch_response, FORCE_FILTER};
 use crate::potential::Poly;
-use crate::quench::{quench, QuenchReport, QuenchSettings};
+use crate::quench::{quench, QuenchSettings};
 use crate::report::{analysis_json, model_json, swap_mc_json};
+use crate::space::PeriodicBox;
 use crate::swap_mc::{equilibrate, SwapMc, SwapMcSettings};
 use crate::xyz::write_xyz;
 use js_sys::{Float64Array, Function, Uint32Array};
@@ -341,6 +342,21 @@ impl GlassRun {
         self.xyz.clone()
     }
 
+    /// The per-pair table as CSV: `i,j,force,scaled_force,omega` (0-based original indices,
+    /// `f_ij = |φ′|`, `f_ij / (p a0^{d−1})`, `ω_g^(ij)`), one row per interacting pair in the
+    /// order of `results_json().pairs`, numbers in shortest round-trip form.
+    pub fn pairs_csv(&self) -> String {
+        pairs_csv(&self.analysis)
+    }
+
+    /// The scalar results as CSV `quantity,value,unit` (E/N, p, G, c_s, ω_g, counts, run
+    /// parameters, timings per stage), taken from [`GlassRun::results_json`].
+    pub fn summary_csv(&self) -> Result<String, JsError> {
+        let v: Value =
+            serde_json::from_str(&self.results).map_err(|e| JsError::new(&e.to_string()))?;
+        Ok(summary_csv(&v))
+    }
+
     /// The response `u = H⁺ d` (Eq. S2) to pinching pair `pair_index` (an index into
     /// `pair_i`/`pair_j`), flat `d·N` in original particle indices (zero on rattlers).
     pub fn pinch_field(&self, pair_index: usize) -> Result<Float64Array, JsError> {
@@ -366,6 +382,132 @@ fn full_field<const D: usize>(h: &Harmonic<D>, pair_index: usize) -> Vec<f64> {
         out[D * original..D * original + D].copy_from_slice(&u[D * reduced..D * reduced + D]);
     }
     out
+}
+
+fn pairs_csv(a: &Analysis) -> String {
+    let mut out = String::from("i,j,force,scaled_force,omega\n");
+    for p in &a.pairs {
+        out.push_str(&format!(
+            "{},{},{:?},{:?},{:?}\n",
+            p.i, p.j, p.force, p.scaled_force, p.omega
+        ));
+    }
+    out
+}
+
+/// Units of the summary's quantities (model units: ε = m = k_B = 1, lengths in the unit of the
+/// particle sizes λ).
+const SUMMARY: [(&str, &str); 20] = [
+    ("dim", ""),
+    ("n", ""),
+    ("tp", "epsilon/k_B"),
+    ("seed", ""),
+    ("sweeps", ""),
+    ("density", "1/length^d"),
+    ("a0", "length"),
+    ("energy", "epsilon"),
+    ("energy_per_particle", "epsilon"),
+    ("pressure", "epsilon/length^d"),
+    ("max_force", "epsilon/length"),
+    ("shear_modulus", "epsilon/length^d"),
+    ("shear_wave_speed", "sqrt(epsilon/m)"),
+    ("omega_g", "sqrt(epsilon/m)/length"),
+    ("omega_g_all", "sqrt(epsilon/m)/length"),
+    ("force_filter", ""),
+    ("n_pairs", ""),
+    ("n_pairs_filtered", ""),
+    ("n_zero_modes", ""),
+    ("n_rattlers", ""),
+];
+
+fn csv_number(v: &Value) -> String {
+    match v {
+        Value::Number(x) => x
+            .as_f64()
+            .filter(|_| !x.is_u64() && !x.is_i64())
+            .map(|f| format!("{f:?}"))
+            .unwrap_or_else(|| x.to_string()),
+        Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
+fn summary_csv(r: &Value) -> String {
+    let mut out = String::from("quantity,value,unit\n");
+    for (key, unit) in SUMMARY {
+        let v = if key == "n_rattlers" {
+            json!(r["rattlers"].as_array().map_or(0, |a| a.len()))
+        } else {
+            r[key].clone()
+        };
+        out.push_str(&format!("{key},{},{unit}\n", csv_number(&v)));
+    }
+    if let Some(planes) = r["shear_modulus_planes"].as_object() {
+        for (plane, g) in planes {
+            out.push_str(&format!(
+                "shear_modulus_{plane},{},epsilon/length^d\n",
+                csv_number(g)
+            ));
+        }
+    }
+    for (key, v) in [
+        (
+            "displacement_acceptance",
+            &r["swap_mc"]["displacement_acceptance"],
+        ),
+        ("swap_acceptance", &r["swap_mc"]["swap_acceptance"]),
+    ] {
+        out.push_str(&format!("{key},{},\n", csv_number(v)));
+    }
+    if let Some(t) = r["timings_seconds"].as_object() {
+        for (stage, secs) in t {
+            out.push_str(&format!(
+                "time {},{},s\n",
+                stage.replace(',', " "),
+                csv_number(secs)
+            ));
+        }
+    }
+    out
+}
+
+/// Index (into `pair_i`/`pair_j`) of the interacting pair nearest to the point `(x, y)` of the
+/// glass view: the pair whose bond midpoint (partner at its nearest periodic image) is closest to
+/// the point, distances taken periodically in the x–y plane (3D: the view projects along z).
+/// −1 when there are no pairs or the arrays do not fit together.
+#[wasm_bindgen]
+pub fn nearest_pair(
+    positions: &[f64],
+    box_lengths: &[f64],
+    dim: usize,
+    pair_i: &[u32],
+    pair_j: &[u32],
+    x: f64,
+    y: f64,
+) -> i32 {
+    let n = if dim > 0 { positions.len() / dim } else { 0 };
+    if !(dim == 2 || dim == 3) || box_lengths.len() < 2 || pair_i.len() != pair_j.len() {
+        return -1;
+    }
+    let Ok(plane) = PeriodicBox::<2>::new(crate::Vector::<2>::new(box_lengths[0], box_lengths[1]))
+    else {
+        return -1;
+    };
+    let at = |k: usize| crate::Vector::<2>::new(positions[dim * k], positions[dim * k + 1]);
+    let click = crate::Vector::<2>::new(x, y);
+    let mut best = (-1i32, f64::INFINITY);
+    for (k, (&i, &j)) in pair_i.iter().zip(pair_j).enumerate() {
+        let (i, j) = (i as usize, j as usize);
+        if i >= n || j >= n {
+            continue;
+        }
+        let mid = at(i) + 0.5 * plane.displacement(&at(i), &at(j));
+        let d2 = plane.displacement(&click, &mid).norm_squared();
+        if d2 < best.1 {
+            best = (k as i32, d2);
+        }
+    }
+    best.0
 }
 
 /// Calls the page's `progress(stage, fraction)`; a throwing callback is ignored (the run goes on;

@@ -5,6 +5,8 @@
 //! Units are the model's: ε = m = k_B = 1, lengths in the unit of the particle sizes λ,
 //! frequencies in sqrt(ε/m)/length.
 
+use js_sys::Float64Array;
+use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
 use wasm_bindgen::prelude::*;
@@ -58,32 +60,61 @@ fn shade(c: RGBColor, f: f64) -> RGBColor {
     RGBColor(m(c.0), m(c.1), m(c.2))
 }
 
-/// The glass as discs of diameter λ coloured by size (small = dark violet, large = yellow). In
-/// 3D every particle is drawn projected along z, far ones first and paler (depth shading). The
-/// pair `(highlight_i, highlight_j)` (−1 for none) is outlined in red and joined by a line.
-#[wasm_bindgen]
-pub fn draw_glass(
-    canvas_id: &str,
+/// Maps the glass view's plotting area: `[px0, px1, py0, py1, x0, x1, y0, y1]`, the pixel
+/// ranges of the plotting area on the canvas (y pixels grow downwards) and the data ranges they
+/// show, so the page can turn a click into model coordinates.
+fn view_mapping(
+    chart: &ChartContext<'_, CanvasBackend, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
+    lx: f64,
+    ly: f64,
+) -> Float64Array {
+    let (px, py) = chart.plotting_area().get_pixel_range();
+    Float64Array::from(
+        &[
+            px.start as f64,
+            px.end as f64,
+            py.start as f64,
+            py.end as f64,
+            0.0,
+            lx,
+            0.0,
+            ly,
+        ][..],
+    )
+}
+
+fn check_glass(
     positions: &[f64],
     sizes: &[f64],
     box_lengths: &[f64],
     dim: usize,
-    highlight_i: i32,
-    highlight_j: i32,
 ) -> Result<(), JsError> {
     if !(dim == 2 || dim == 3) || positions.len() != dim * sizes.len() || box_lengths.len() < dim {
         return Err(JsError::new(
-            "draw_glass: positions must hold dim·N numbers for N sizes, dim 2 or 3",
+            "positions must hold dim·N numbers for N sizes, dim 2 or 3",
         ));
     }
-    let (lx, ly) = (box_lengths[0], box_lengths[1]);
-    let area = canvas(canvas_id)?;
-    let mut chart = ChartBuilder::on(&area)
+    Ok(())
+}
+
+type GlassChart<'a> = ChartContext<'a, CanvasBackend, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+
+/// The box with axes (model length unit), optionally titled.
+fn glass_chart<'a>(
+    area: &'a Area,
+    lx: f64,
+    ly: f64,
+    title: &str,
+) -> Result<GlassChart<'a>, JsError> {
+    let mut builder = ChartBuilder::on(area);
+    builder
         .margin(12)
         .x_label_area_size(40)
-        .y_label_area_size(50)
-        .build_cartesian_2d(0.0..lx, 0.0..ly)
-        .map_err(err)?;
+        .y_label_area_size(50);
+    if !title.is_empty() {
+        builder.caption(title, (FONT, LABEL));
+    }
+    let mut chart = builder.build_cartesian_2d(0.0..lx, 0.0..ly).map_err(err)?;
     chart
         .configure_mesh()
         .disable_mesh()
@@ -93,6 +124,66 @@ pub fn draw_glass(
         .label_style((FONT, TICK))
         .draw()
         .map_err(err)?;
+    Ok(chart)
+}
+
+/// Outlines particles `i` and `j` in red and joins them (partner at its nearest periodic image,
+/// so the link does not cross the whole box).
+fn highlight_pair(
+    chart: &mut GlassChart<'_>,
+    positions: &[f64],
+    sizes: &[f64],
+    box_lengths: &[f64],
+    dim: usize,
+    scale: f64,
+    i: usize,
+    j: usize,
+) -> Result<(), JsError> {
+    let (lx, ly) = (box_lengths[0], box_lengths[1]);
+    let at = |k: usize| (positions[dim * k], positions[dim * k + 1]);
+    let (xi, yi) = at(i);
+    let (mut xj, mut yj) = at(j);
+    xj -= lx * ((xj - xi) / lx).round();
+    yj -= ly * ((yj - yi) / ly).round();
+    chart
+        .draw_series([i, j].iter().map(|&k| {
+            Circle::new(
+                at(k),
+                (0.5 * sizes[k] * scale).max(3.0),
+                HIGHLIGHT.stroke_width(3),
+            )
+        }))
+        .map_err(err)?;
+    chart
+        .draw_series(LineSeries::new(
+            [(xi, yi), (xj, yj)],
+            HIGHLIGHT.stroke_width(3),
+        ))
+        .map_err(err)?;
+    Ok(())
+}
+
+/// The glass as discs of diameter λ coloured by size (small = dark violet, large = yellow). In
+/// 3D every particle is drawn projected along z, far ones first and paler (depth shading). The
+/// pair `(highlight_i, highlight_j)` (−1 for none) is outlined in red and joined by a line.
+/// `title` (empty for none) is drawn above the plot. Returns the view's mapping
+/// `[px0, px1, py0, py1, x0, x1, y0, y1]` (plotting-area pixels and the box coordinates they show).
+#[wasm_bindgen]
+#[allow(clippy::too_many_arguments)]
+pub fn draw_glass(
+    canvas_id: &str,
+    positions: &[f64],
+    sizes: &[f64],
+    box_lengths: &[f64],
+    dim: usize,
+    highlight_i: i32,
+    highlight_j: i32,
+    title: &str,
+) -> Result<Float64Array, JsError> {
+    check_glass(positions, sizes, box_lengths, dim)?;
+    let (lx, ly) = (box_lengths[0], box_lengths[1]);
+    let area = canvas(canvas_id)?;
+    let mut chart = glass_chart(&area, lx, ly, title)?;
     let (px, _) = chart.plotting_area().get_pixel_range();
     let scale = (px.end - px.start) as f64 / lx;
     let (smin, smax) = sizes
@@ -125,31 +216,96 @@ pub fn draw_glass(
         .map_err(err)?;
     let ok = |k: i32| k >= 0 && (k as usize) < n;
     if ok(highlight_i) && ok(highlight_j) {
-        let (i, j) = (highlight_i as usize, highlight_j as usize);
-        let at = |k: usize| (positions[dim * k], positions[dim * k + 1]);
-        // the partner's nearest periodic image, so the link does not cross the whole box
-        let (xi, yi) = at(i);
-        let (mut xj, mut yj) = at(j);
-        xj -= lx * ((xj - xi) / lx).round();
-        yj -= ly * ((yj - yi) / ly).round();
-        chart
-            .draw_series([i, j].iter().map(|&k| {
-                Circle::new(
-                    at(k),
-                    (0.5 * sizes[k] * scale).max(3.0),
-                    HIGHLIGHT.stroke_width(3),
-                )
-            }))
-            .map_err(err)?;
-        chart
-            .draw_series(LineSeries::new(
-                [(xi, yi), (xj, yj)],
-                HIGHLIGHT.stroke_width(3),
-            ))
-            .map_err(err)?;
+        highlight_pair(
+            &mut chart,
+            positions,
+            sizes,
+            box_lengths,
+            dim,
+            scale,
+            highlight_i as usize,
+            highlight_j as usize,
+        )?;
     }
+    let mapping = view_mapping(&chart, lx, ly);
     area.present().map_err(err)?;
-    Ok(())
+    Ok(mapping)
+}
+
+/// The response field `u = H⁺ d` of pinching the pair `(i, j)` (flat `d·N`, from
+/// `GlassRun::pinch_field`) as one arrow per particle over the glass (pale discs; 3D: the x–y
+/// components, projected along z). Arrows are scaled together so that the longest is 1.5 length
+/// units; the pinched pair is outlined in red. The title states `ω_g^(ij)` and `f/(p a0^{d−1})`.
+/// Returns the same mapping as [`draw_glass`].
+#[wasm_bindgen]
+#[allow(clippy::too_many_arguments)]
+pub fn draw_pinch_field(
+    canvas_id: &str,
+    positions: &[f64],
+    sizes: &[f64],
+    box_lengths: &[f64],
+    dim: usize,
+    field: &[f64],
+    i: usize,
+    j: usize,
+    omega: f64,
+    scaled_force: f64,
+) -> Result<Float64Array, JsError> {
+    check_glass(positions, sizes, box_lengths, dim)?;
+    let n = sizes.len();
+    if field.len() != dim * n || i >= n || j >= n {
+        return Err(JsError::new(
+            "draw_pinch_field: the field must hold dim·N numbers and (i, j) be particles",
+        ));
+    }
+    let (lx, ly) = (box_lengths[0], box_lengths[1]);
+    let area = canvas(canvas_id)?;
+    let title = format!(
+        "pinch of pair ({i}, {j}):  ω_g^(ij) = {omega:.4},  f/(p a0^(d−1)) = {scaled_force:.2e}"
+    );
+    let mut chart = glass_chart(&area, lx, ly, &title)?;
+    let (px, _) = chart.plotting_area().get_pixel_range();
+    let scale = (px.end - px.start) as f64 / lx;
+    let pale = RGBColor(225, 225, 232);
+    chart
+        .draw_series((0..n).map(|k| {
+            Circle::new(
+                (positions[dim * k], positions[dim * k + 1]),
+                (0.5 * sizes[k] * scale).max(1.0),
+                pale.filled(),
+            )
+        }))
+        .map_err(err)?;
+    let norm = |k: usize| field[dim * k].hypot(field[dim * k + 1]);
+    let longest = (0..n).map(norm).fold(0.0, f64::max);
+    if longest > 0.0 && longest.is_finite() {
+        let s = 1.5 / longest;
+        let arrows = (0..n).filter(|&k| norm(k) > 1e-3 * longest).map(|k| {
+            let (x, y) = (positions[dim * k], positions[dim * k + 1]);
+            let (ux, uy) = (s * field[dim * k], s * field[dim * k + 1]);
+            let (tx, ty) = (x + ux, y + uy);
+            // head: two strokes 25° either side of the shaft, 30 % of its length
+            let (c, sn) = (0.906_f64, 0.423_f64);
+            let (bx, by) = (-0.3 * ux, -0.3 * uy);
+            let h1 = (tx + c * bx - sn * by, ty + sn * bx + c * by);
+            let h2 = (tx + c * bx + sn * by, ty - sn * bx + c * by);
+            let t = (norm(k) / longest).sqrt();
+            let colour = RGBColor(
+                (200.0 * (1.0 - t)) as u8,
+                (200.0 * (1.0 - t) + 40.0 * t) as u8,
+                (220.0 * (1.0 - t) + 120.0 * t) as u8,
+            );
+            PathElement::new(
+                vec![(x, y), (tx, ty), h1, (tx, ty), h2],
+                colour.stroke_width(2),
+            )
+        });
+        chart.draw_series(arrows).map_err(err)?;
+    }
+    highlight_pair(&mut chart, positions, sizes, box_lengths, dim, scale, i, j)?;
+    let mapping = view_mapping(&chart, lx, ly);
+    area.present().map_err(err)?;
+    Ok(mapping)
 }
 
 /// The swap-MC energy per particle against sweeps; the tuning burn-in (first `tune_sweeps`
@@ -213,36 +369,49 @@ pub fn draw_energy_trace(
 
 /// The cumulative count of vibrational modes `N(ω)` (modes below ω, zero modes excluded) on
 /// log–log axes, with two guides through the lowest modes: Debye phonons `∝ ω^d` and the
-/// universal non-phononic `D(ω) ∝ ω⁴`, i.e. `N(ω) ∝ ω⁵`.
+/// universal non-phononic `D(ω) ∝ ω⁴`, i.e. `N(ω) ∝ ω⁵`. `axes` = `[ω_min, ω_max, N_min, N_max]`
+/// fixes the ranges (to compare two glasses on the same axes; undefined = fit this spectrum);
+/// `title` (empty for none) is drawn above. Returns the ranges used (see [`vdos_axes`]).
 #[wasm_bindgen]
 pub fn draw_vdos(
     canvas_id: &str,
     eigenvalues: &[f64],
     n_zero_modes: usize,
     dim: usize,
-) -> Result<(), JsError> {
-    let mut omega: Vec<f64> = eigenvalues
-        .iter()
-        .skip(n_zero_modes)
-        .filter(|l| l.is_finite() && **l > 0.0)
-        .map(|l| l.sqrt())
-        .collect();
-    omega.sort_by(f64::total_cmp);
-    if omega.len() < 2 {
-        return Err(JsError::new("draw_vdos: fewer than two positive modes"));
-    }
+    axes: Option<Box<[f64]>>,
+    title: &str,
+) -> Result<Float64Array, JsError> {
+    let omega = mode_frequencies(eigenvalues, n_zero_modes)?;
     let pts: Vec<(f64, f64)> = omega
         .iter()
         .enumerate()
         .map(|(k, &w)| (w, (k + 1) as f64))
         .collect();
-    let (w0, w1) = (omega[0] * 0.8, omega[omega.len() - 1] * 1.2);
-    let (c0, c1) = (0.8, omega.len() as f64 * 1.5);
+    let fitted = [
+        omega[0] * 0.8,
+        omega[omega.len() - 1] * 1.2,
+        0.8,
+        omega.len() as f64 * 1.5,
+    ];
+    let [w0, w1, c0, c1] = match axes.as_deref() {
+        Some(&[a, b, c, d]) if 0.0 < a && a < b && 0.0 < c && c < d => [a, b, c, d],
+        Some(_) => {
+            return Err(JsError::new(
+                "draw_vdos: axes must be [ω_min, ω_max, N_min, N_max], positive and increasing",
+            ))
+        }
+        None => fitted,
+    };
     let area = canvas(canvas_id)?;
-    let mut chart = ChartBuilder::on(&area)
+    let mut builder = ChartBuilder::on(&area);
+    builder
         .margin(12)
         .x_label_area_size(40)
-        .y_label_area_size(60)
+        .y_label_area_size(60);
+    if !title.is_empty() {
+        builder.caption(title, (FONT, LABEL));
+    }
+    let mut chart = builder
         .build_cartesian_2d((w0..w1).log_scale(), (c0..c1).log_scale())
         .map_err(err)?;
     chart
@@ -289,7 +458,22 @@ pub fn draw_vdos(
         .legend(|(x, y)| PathElement::new([(x, y), (x + 18, y)], HIGHLIGHT.stroke_width(2)));
     legend(&mut chart)?;
     area.present().map_err(err)?;
-    Ok(())
+    Ok(Float64Array::from(&[w0, w1, c0, c1][..]))
+}
+
+/// The ranges `[ω_min, ω_max, N_min, N_max]` [`draw_vdos`] would fit to this spectrum (the
+/// page takes the union over two glasses to draw them on the same axes).
+#[wasm_bindgen]
+pub fn vdos_axes(eigenvalues: &[f64], n_zero_modes: usize) -> Result<Float64Array, JsError> {
+    let omega = mode_frequencies(eigenvalues, n_zero_modes)?;
+    Ok(Float64Array::from(
+        &[
+            omega[0] * 0.8,
+            omega[omega.len() - 1] * 1.2,
+            0.8,
+            omega.len() as f64 * 1.5,
+        ][..],
+    ))
 }
 
 /// The paper's Fig. S1a: each pair's `ω_g^(ij)` against its scaled force `f/(p a0^{d−1})` (log x),
@@ -372,6 +556,21 @@ pub fn draw_pinch_scatter(
     legend(&mut chart)?;
     area.present().map_err(err)?;
     Ok(())
+}
+
+/// `ω = sqrt(λ)` of the non-zero modes, ascending (at least two).
+fn mode_frequencies(eigenvalues: &[f64], n_zero_modes: usize) -> Result<Vec<f64>, JsError> {
+    let mut omega: Vec<f64> = eigenvalues
+        .iter()
+        .skip(n_zero_modes)
+        .filter(|l| l.is_finite() && **l > 0.0)
+        .map(|l| l.sqrt())
+        .collect();
+    omega.sort_by(f64::total_cmp);
+    if omega.len() < 2 {
+        return Err(JsError::new("fewer than two positive modes to draw"));
+    }
+    Ok(omega)
 }
 
 fn bounds(v: impl Iterator<Item = f64>) -> (f64, f64) {
