@@ -3,9 +3,12 @@
 // typed arrays. No physics here: everything comes from the wasm module (src/wasm.rs).
 //
 // Protocol (page → worker): {type: 'run', id, params: {dim, n, tp, seed, sweeps, density?}}
+//   | {type: 'pinch-field', id, pair} (the response field of pair `pair` of the last run)
 // (worker → page): {type: 'ready', build, threads, initSeconds} | {type: 'fatal', message}
-//   | {type: 'progress', id, stage, fraction} | {type: 'done', id, ...arrays, results, xyz, seconds}
-//   | {type: 'error', id, message}
+//   | {type: 'progress', id, stage, fraction}
+//   | {type: 'done', id, ...arrays, results, xyz, pairsCsv, summaryCsv, seconds}
+//   | {type: 'error', id, message} | {type: 'pinch-field', id, pair, field} | {type: 'pinch-error', id, message}
+// Only the last run is kept (its dense spectrum is the memory the budget was computed for).
 // Cancel = the page terminates this worker and starts a fresh one.
 
 const threaded = self.crossOriginIsolated === true && typeof SharedArrayBuffer !== 'undefined';
@@ -68,6 +71,8 @@ function run(id, p) {
       tuneSweeps: r.tune_sweeps(),
       results: r.results_json(),
       xyz: r.xyz(),
+      pairsCsv: r.pairs_csv(),
+      summaryCsv: r.summary_csv(),
       seconds: (performance.now() - t0) / 1000,
       ...arrays,
     },
@@ -81,15 +86,20 @@ self.onmessage = async ({ data }) => {
   } catch {
     return;
   }
-  try {
-    if (data.type === 'run') {
+  const message = (e) => (e instanceof Error ? e.message : String(e));
+  if (data.type === 'run') {
+    try {
       run(data.id, data.params);
-    } else if (data.type === 'pinch-field') {
+    } catch (e) {
+      postMessage({ type: 'error', id: data.id, message: message(e) });
+    }
+  } else if (data.type === 'pinch-field') {
+    try {
       if (!current) throw new Error('no glass has been computed yet');
       const field = current.pinch_field(data.pair);
       postMessage({ type: 'pinch-field', id: data.id, pair: data.pair, field }, [field.buffer]);
+    } catch (e) {
+      postMessage({ type: 'pinch-error', id: data.id, message: message(e) });
     }
-  } catch (e) {
-    postMessage({ type: 'error', id: data.id, message: e instanceof Error ? e.message : String(e) });
   }
 };

@@ -4,8 +4,10 @@
 //   node tests/e2e/run.mjs [--chromium /usr/bin/chromium] [--www www] [--cli target/release/pinchglass]
 //                          [--only NAME] [--screenshots DIR]
 //
-// Routes: "isolated" (COOP/COEP headers → threaded build, threads = hardwareConcurrency) and
-// "not isolated" (no headers, service workers blocked → single-threaded fallback).
+// Routes: "isolated" (COOP/COEP headers → threaded build, threads = hardwareConcurrency),
+// "service worker" (no headers, coi-serviceworker allowed → one reload, then isolated and threaded;
+// no wasm is fetched before that reload) and "not isolated" (no headers, service workers blocked →
+// single-threaded fallback). Also: click-to-pinch, presets and the comparison view, exports.
 // The last line is "N passed, M failed"; the exit code is 1 if anything failed.
 
 import { spawn, execFileSync } from 'node:child_process';
@@ -102,16 +104,26 @@ async function waitForEnd(page) {
   return page.evaluate(() => document.body.dataset.state);
 }
 
-// Fraction of non-white pixels of each canvas.
-async function canvasInk(page) {
-  return page.evaluate(() =>
-    [...document.querySelectorAll('canvas')].map((c) => {
+// Fraction of non-white pixels of each visible canvas (`selector` narrows the set).
+async function canvasInk(page, selector = 'canvas') {
+  return page.evaluate((sel) =>
+    [...document.querySelectorAll(sel)].filter((c) => c.offsetParent !== null).map((c) => {
       const px = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
       let ink = 0;
       for (let k = 0; k < px.length; k += 4) if (px[k] < 240 || px[k + 1] < 240 || px[k + 2] < 240) ink++;
       return { id: c.id, ink: ink / (px.length / 4) };
-    }),
-  );
+    }), selector);
+}
+
+// A cheap fingerprint of a canvas's pixels (to see that it was redrawn).
+async function canvasHash(page, id) {
+  return page.evaluate((cid) => {
+    const c = document.getElementById(cid);
+    const px = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let h = 2166136261;
+    for (let k = 0; k < px.length; k += 4) h = Math.imul(h ^ (px[k] + 3 * px[k + 1] + 7 * px[k + 2]), 16777619) >>> 0;
+    return h;
+  }, id);
 }
 
 function cliAnalyze(xyzText, name) {
@@ -156,7 +168,7 @@ async function defaultRun(route, ctx, url) {
   notes.push(`${route}: page load → all plots ${info.loadToDone.toFixed(2)} s (run in worker ${info.runSeconds.toFixed(2)} s, wall incl. browser start of page ${wall.toFixed(2)} s); build ${info.build}, ${info.threads} threads; stage seconds ${JSON.stringify(info.results.timings_seconds)}`);
   const ink = await canvasInk(page);
   check(`${route}: every canvas is drawn (${ink.length} canvases)`,
-    ink.length === 4 && ink.every((c) => c.ink > 0.01),
+    ink.length === 5 && ink.every((c) => c.ink > 0.01),
     ink.map((c) => `${c.id} ${(100 * c.ink).toFixed(1)} %`).join(', '));
   const keys = ['n', 'dim', 'energy', 'pressure', 'omega_g', 'omega_g_all', 'n_pairs', 'shear_modulus', 'eigenvalues', 'pairs', 'timings_seconds', 'seed', 'tp', 'sweeps', 'swap_mc'];
   const missing = keys.filter((k) => !(k in info.results));
@@ -189,14 +201,172 @@ async function testIsolated() {
     const others = ['energy', 'pressure', 'shear_modulus', 'omega_g_all', 'n_pairs', 'n_pairs_filtered'];
     const worst = Math.max(...others.map((k) => rel(info.results[k], cli[k])));
     check('isolated: E, p, G, ω_g(all), pair counts equal the CLI (1e-9 relative)', worst < 1e-9, `worst rel ${worst.toExponential(2)}`);
-    // Not yet a test: the core draws sizes with powf(−0.5), whose last bit differs between the
-    // native libm and wasm's, so positions agree only to ~1e-11 (reported to the core's owner).
+    // native and wasm glasses are bit-identical (libm-free roots in the core)
     const generated = cliGenerate(DEFAULT, 'isolated');
-    notes.push(generated === exported
-      ? 'isolated: the XYZ is byte-identical to `pinchglass generate --quench`'
-      : `isolated: the XYZ differs from \`pinchglass generate --quench\` (known libm last-bit issue): ${firstDifference(generated, exported)}`);
+    check('isolated: the XYZ is byte-identical to `pinchglass generate --quench` with the same parameters',
+      generated === exported, generated === exported ? '' : firstDifference(generated, exported));
+    await testPinchClick(page, info.results);
+    await testExports(page, info.results);
     await page.close();
     return info.results;
+  } finally {
+    await ctx.close();
+    server.stop();
+  }
+}
+
+// Clicks the midpoint of a pair in the glass view (one whose midpoint is well away from every other
+// pair's) and checks that the page pinches that pair: arrows redrawn, ω shown = results' ω.
+async function testPinchClick(page, results) {
+  const g = await page.evaluate(() => ({
+    map: window.pinchglass.glassMapping,
+    pos: Array.from(window.pinchglass.data.positions),
+    box: Array.from(window.pinchglass.data.boxLengths),
+    dim: window.pinchglass.data.dim,
+    before: window.pinchglass.pinch,
+  }));
+  const wrap = (v, l) => v - l * Math.floor(v / l);
+  const near = (v, l) => v - l * Math.round(v / l);
+  const mids = results.pairs.map((p) => {
+    const [xi, yi] = [g.pos[g.dim * p.i], g.pos[g.dim * p.i + 1]];
+    const [xj, yj] = [g.pos[g.dim * p.j], g.pos[g.dim * p.j + 1]];
+    return [wrap(xi + 0.5 * near(xj - xi, g.box[0]), g.box[0]), wrap(yi + 0.5 * near(yj - yi, g.box[1]), g.box[1])];
+  });
+  const gap = (k) => Math.min(...mids.map((m, l) => (l === k ? Infinity : Math.hypot(near(m[0] - mids[k][0], g.box[0]), near(m[1] - mids[k][1], g.box[1])))));
+  let k = -1;
+  for (let c = 0; c < results.pairs.length; c++) {
+    const [x, y] = mids[c];
+    const inside = x > 1 && x < g.box[0] - 1 && y > 1 && y < g.box[1] - 1;
+    if (inside && c !== g.before?.pair && gap(c) > 0.3) { k = c; break; }
+  }
+  const hashBefore = await canvasHash(page, 'canvas-field');
+  const rect = await page.evaluate(() => {
+    const r = document.getElementById('canvas-glass').getBoundingClientRect();
+    const c = document.getElementById('canvas-glass');
+    return { left: r.left, top: r.top, sx: r.width / c.width, sy: r.height / c.height };
+  });
+  const [px0, px1, py0, py1, x0, x1, y0, y1] = g.map;
+  const cx = px0 + ((mids[k][0] - x0) / (x1 - x0)) * (px1 - px0);
+  const cy = py0 + ((y1 - mids[k][1]) / (y1 - y0)) * (py1 - py0);
+  await page.mouse.click(rect.left + cx * rect.sx, rect.top + cy * rect.sy);
+  await page.waitForFunction((before) => window.pinchglass.pinch && window.pinchglass.pinch.pair !== before,
+    g.before?.pair ?? -1, { timeout: 10_000 });
+  const shown = await page.evaluate(() => ({
+    pinch: window.pinchglass.pinch,
+    omega: document.getElementById('pinch-omega').dataset.value,
+    text: document.getElementById('pinch-omega').textContent,
+  }));
+  const hashAfter = await canvasHash(page, 'canvas-field');
+  const p = results.pairs[k];
+  check('isolated: clicking a pair in the glass pinches it: arrows redrawn, ω shown = results.pairs[k].omega',
+    shown.pinch.pair === k && shown.pinch.i === p.i && shown.pinch.j === p.j && Number(shown.omega) === p.omega
+      && hashAfter !== hashBefore,
+    `clicked pair ${k} (${p.i}, ${p.j}), page pinched ${shown.pinch.pair} (${shown.pinch.i}, ${shown.pinch.j}), ω shown ${shown.text} (${shown.omega}) vs ${p.omega}`);
+}
+
+async function downloadOf(page, selector) {
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click(selector)]);
+  return { name: download.suggestedFilename(), bytes: readFileSync(await download.path()) };
+}
+
+async function testExports(page, results) {
+  const png = await downloadOf(page, 'button.png[data-canvas="canvas-field"]');
+  const pngOk = png.bytes.length > 1000 && png.bytes.subarray(1, 4).toString() === 'PNG';
+  const pngs = await page.evaluate(() => [...document.querySelectorAll('button.png')].length);
+  check('isolated: PNG export of a canvas (toDataURL) is a non-empty PNG', pngOk, `${png.name}, ${png.bytes.length} bytes, ${pngs} PNG buttons`);
+  const pairs = String((await downloadOf(page, '#export-pairs-csv')).bytes).trim().split('\n');
+  const first = pairs[1].split(',').map(Number);
+  const p0 = results.pairs[0];
+  check('isolated: pairs CSV has i,j,force,scaled_force,omega for every pair, equal to the results',
+    pairs[0] === 'i,j,force,scaled_force,omega' && pairs.length === results.n_pairs + 1
+      && first[0] === p0.i && first[1] === p0.j && first[2] === p0.force && first[3] === p0.scaled_force && first[4] === p0.omega,
+    `${pairs.length - 1} rows`);
+  const summary = String((await downloadOf(page, '#export-summary-csv')).bytes).trim().split('\n');
+  const value = (k) => Number(summary.find((l) => l.startsWith(`${k},`))?.split(',')[1]);
+  check('isolated: summary CSV holds E/N, p, G, c_s, ω_g, counts and timings equal to the results',
+    summary[0] === 'quantity,value,unit' && value('omega_g') === results.omega_g && value('shear_modulus') === results.shear_modulus
+      && value('energy_per_particle') === results.energy_per_particle && value('n_pairs') === results.n_pairs
+      && summary.some((l) => l.startsWith('time spectrum,')),
+    `${summary.length - 1} rows`);
+  const json = JSON.parse(String((await downloadOf(page, '#export-json')).bytes));
+  check('isolated: JSON download equals window.pinchglass.results', json.omega_g === results.omega_g && json.pairs.length === results.n_pairs);
+  await page.click('#copy-link');
+  const link = await page.evaluate(() => document.getElementById('share-link').value);
+  const q = new URL(link).searchParams;
+  check('isolated: "copy link" gives a URL carrying every parameter',
+    ['dim', 'n', 'tp', 'seed', 'sweeps'].every((k) => q.get(k) === String(DEFAULT[k])), link);
+}
+
+// Presets: "poorly annealed" runs T_p = 5; "compare" runs poorly and well annealed glasses with the
+// same seed and N and draws both glasses and vDOS; the well annealed glass is the stiffer one.
+async function testPresets() {
+  const server = await serve(true);
+  const ctx = await browser();
+  try {
+    const page = await ctx.newPage();
+    await page.goto(server.url);
+    await waitForEnd(page);
+    await page.selectOption('#preset', 'poor');
+    await page.waitForFunction(() => document.body.dataset.state === 'running', null, { timeout: 10_000 });
+    let state = await waitForEnd(page);
+    const poor = await page.evaluate(() => window.pinchglass.results);
+    check('preset "poorly annealed" runs (T_p = 5)', state === 'done' && poor.tp === 5 && poor.n === 300, `state ${state}, T_p ${poor?.tp}`);
+    const t0 = Date.now();
+    await page.selectOption('#preset', 'compare');
+    await page.waitForFunction(() => document.body.dataset.state === 'running', null, { timeout: 10_000 });
+    state = await waitForEnd(page);
+    const c = await page.evaluate(() => ({ compare: window.pinchglass.compare, url: location.search }));
+    const ink = await canvasInk(page, '#compare canvas');
+    const ha = await canvasHash(page, 'canvas-compare-glass-a');
+    const hb = await canvasHash(page, 'canvas-compare-glass-b');
+    const [a, b] = c.compare ?? [];
+    check('preset "compare": two runs with the same seed and N, glasses and vDOS drawn side by side',
+      state === 'done' && a && b && a.tp === 5 && b.tp === 0.4 && a.seed === b.seed && a.n === b.n
+        && ink.length === 4 && ink.every((x) => x.ink > 0.01) && ha !== hb && /preset=compare/.test(c.url),
+      `${((Date.now() - t0) / 1000).toFixed(1)} s; ${ink.map((x) => `${x.id} ${(100 * x.ink).toFixed(1)} %`).join(', ')}`);
+    check('preset "compare": the well annealed glass is stiffer (G, ω_g) and lower in energy',
+      b.shear_modulus > a.shear_modulus && b.omega_g > a.omega_g && b.energy_per_particle < a.energy_per_particle,
+      `G ${a.shear_modulus.toFixed(1)} → ${b.shear_modulus.toFixed(1)}, ω_g ${a.omega_g.toFixed(2)} → ${b.omega_g.toFixed(2)}, E/N ${a.energy_per_particle.toFixed(3)} → ${b.energy_per_particle.toFixed(3)}`);
+    if (SCREENSHOTS) await page.screenshot({ path: path.join(SCREENSHOTS, 'compare.png'), fullPage: true });
+    await page.close();
+  } finally {
+    await ctx.close();
+    server.stop();
+  }
+}
+
+// A static host without headers (like GitHub Pages): coi-serviceworker installs, the page reloads
+// once and is then isolated with threads; no wasm is requested before that reload.
+async function testServiceWorker() {
+  const server = await serve(false);
+  const ctx = await browser();
+  try {
+    const page = await ctx.newPage();
+    let navigations = 0;
+    const wasmBefore = [];
+    let wasmAll = 0;
+    // document loads of the page (history.replaceState is a navigation too, but no load)
+    page.on('request', (r) => {
+      if (r.isNavigationRequest() && r.resourceType() === 'document') navigations += 1;
+      if (r.url().endsWith('.wasm')) wasmAll += 1;
+      if (r.url().endsWith('.wasm') && navigations < 2) wasmBefore.push(r.url());
+    });
+    await page.goto(server.url);
+    await page.waitForFunction(() => window.crossOriginIsolated === true, null, { timeout: 20_000 });
+    const state = await waitForEnd(page);
+    const info = await page.evaluate(() => ({
+      isolated: window.crossOriginIsolated, build: window.pinchglass.build, threads: window.pinchglass.threads,
+      hc: navigator.hardwareConcurrency, load: window.pinchglass.loadToDoneSeconds,
+      controlled: !!navigator.serviceWorker.controller,
+    }));
+    const ink = await canvasInk(page);
+    check('service worker: without headers the page reloads once, is isolated and runs threads = hardwareConcurrency',
+      state === 'done' && info.isolated && info.controlled && info.build === 'threaded' && info.threads === info.hc && navigations === 2,
+      `state ${state}, navigations ${navigations}, isolated ${info.isolated}, build ${info.build}, threads ${info.threads}/${info.hc}, page load → done ${info.load?.toFixed(2)} s`);
+    check('service worker: no wasm is fetched on the first, non-isolated visit; every canvas drawn after the reload',
+      wasmBefore.length === 0 && wasmAll > 0 && ink.length === 5 && ink.every((c) => c.ink > 0.01),
+      wasmBefore.length ? `fetched before reload: ${wasmBefore}` : `${wasmAll} wasm requests after the reload; ` + ink.map((c) => `${c.id} ${(100 * c.ink).toFixed(1)} %`).join(', '));
+    await page.close();
   } finally {
     await ctx.close();
     server.stop();
@@ -301,6 +471,8 @@ try {
   let reference = null;
   if (!only || only === 'isolated') reference = await testIsolated();
   if (!only || only === 'not-isolated') await testNotIsolated(reference);
+  if (!only || only === 'service-worker') await testServiceWorker();
+  if (!only || only === 'presets') await testPresets();
   if (!only || only === 'bad-input') await testBadInput();
   if (!only || only === 'cancel') await testCancel();
 } catch (e) {
