@@ -1,0 +1,63 @@
+// Screenshots of the explorer for the README (docs/screenshots/), taken in headless chromium.
+//   node tests/e2e/screenshots.mjs [--out docs/screenshots]
+// default.png: the lecture default when done; pinch.png: the glass and the response arrows of a
+// pinched pair; compare.png: the poorly vs well annealed comparison. Not part of `test`.
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const i = process.argv.indexOf('--out');
+const OUT = path.resolve(i > 0 ? process.argv[i + 1] : path.join(ROOT, 'docs', 'screenshots'));
+mkdirSync(OUT, { recursive: true });
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'pinchglass-shots-'));
+const port = await new Promise((r) => { const s = net.createServer(); s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => r(p)); }); });
+const srv = spawn('python3', [path.join(ROOT, 'scripts/serve.py'), '--dir', path.join(ROOT, 'www'), '--port', String(port)], { stdio: 'ignore' });
+await new Promise((r) => setTimeout(r, 700));
+const ctx = await chromium.launchPersistentContext(tmp, {
+  executablePath: '/usr/bin/chromium', headless: true, viewport: { width: 1200, height: 860 },
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+const done = (page) => page.waitForFunction(() => ['done', 'error'].includes(document.body.dataset.state), null, { timeout: 120_000 });
+const shot = async (target, name) => {
+  const file = path.join(OUT, name);
+  await target.screenshot({ path: file });
+  console.log(`${file}: ${statSync(file).size} bytes`);
+};
+try {
+  const page = await ctx.newPage();
+  await page.goto(`http://127.0.0.1:${port}/`);
+  await done(page);
+  await page.setViewportSize({ width: 1340, height: 700 });
+  await shot(page, 'default.png');
+  await page.setViewportSize({ width: 1200, height: 860 });
+  const pinch = await page.evaluateHandle(() => {
+    const box = document.createElement('div');
+    box.id = 'shot-pinch';
+    box.style.cssText = 'display:flex;gap:12px;background:#fff;padding:8px;width:max-content';
+    const src = ['canvas-glass', 'canvas-field'].map((id) => document.getElementById(id));
+    for (const c of src) box.append(c.closest('figure').cloneNode(true));
+    document.body.prepend(box);
+    // clones of canvases are blank: copy the pixels
+    [...box.querySelectorAll('canvas')].forEach((c, k) => c.getContext('2d').drawImage(src[k], 0, 0));
+    box.querySelectorAll('button').forEach((b) => b.remove());
+    box.querySelectorAll('[id]').forEach((e) => e.removeAttribute('id'));
+    return box;
+  });
+  await shot(pinch.asElement(), 'pinch.png');
+  await page.evaluate(() => document.getElementById('shot-pinch').remove());
+  await page.selectOption('#preset', 'compare');
+  await page.waitForFunction(() => document.body.dataset.state === 'running');
+  await done(page);
+  await page.evaluate(() => document.querySelectorAll('#compare button.png').forEach((b) => { b.style.display = 'none'; }));
+  await shot(await page.$('#compare'), 'compare.png');
+} finally {
+  await ctx.close();
+  srv.kill();
+  rmSync(tmp, { recursive: true, force: true });
+}
