@@ -8,7 +8,8 @@
 //! Modules follow the physics: [`space`] (periodic box) → [`potential`] (pair law) →
 //! [`neighbours`] → [`glass`] (energy, forces, stresses) → [`swap_mc`] → [`quench`] →
 //! [`hessian`] → [`modes`] → [`pinch`] → [`elasticity`]; [`quartic`] holds the anharmonic
-//! contractions; [`analysis`] runs the pipeline. Edges: [`xyz`] (files) and [`report`] (JSON).
+//! contractions; [`analysis`] runs the pipeline, [`sparse`] its sparse route for large samples.
+//! Edges: [`xyz`] (files) and [`report`] (JSON).
 
 pub mod analysis;
 pub mod clock;
@@ -25,6 +26,7 @@ pub mod quartic_modes;
 pub mod quench;
 pub mod report;
 pub mod space;
+pub mod sparse;
 pub mod spatial_decay;
 pub mod swap_mc;
 #[cfg(target_arch = "wasm32")]

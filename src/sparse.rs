@@ -1,0 +1,1660 @@
+//! The sparse route for large samples: pinches, shear modulus and the lowest modes from one
+//! sparse Cholesky factorisation of the Hessian, without a dense eigendecomposition.
+//!
+//! **Grounding.** H (physics.md §4) is positive semi-definite with exactly `d` zero modes, the
+//! uniform translations, for a rigid glass (rattlers removed, [`Subsystem::without_rattlers`]).
+//! Pinning one particle `p` (deleting its `d` rows and columns) leaves the *grounded* Hessian
+//! `H_g`, which is positive definite: `zᵀHz = 0` only for translations, and the only translation
+//! with `z_p = 0` is zero. For `b` orthogonal to the translations (`Σ_i b_i = 0`), solve
+//! `H_g v_g = b_g` and set `v_p = 0`. Every row but `p` of `H v = b` holds by construction, and
+//! row `p` holds too because the rows of H sum to zero per component (translations are in its
+//! null space) as do those of `b`. Then `u = v − v̄` (the mean displacement removed) satisfies
+//! `H u = b` and `u ⊥ translations`, i.e. `u = H⁺ b` exactly. A general `b` is first projected
+//! onto the complement of the translations, so [`GroundedCholesky::pseudo_inverse_apply`] is the
+//! Moore–Penrose pseudo-inverse.
+//!
+//! `H_g` is factorised by faer's sparse Cholesky `H_g = Pᵀ L Lᵀ P` with the approximate minimum
+//! degree fill-reducing permutation `P` (faer's default `SymmetricOrdering::Amd`; faer picks a
+//! simplicial or supernodal factor from the flop count). The factorisation and every solve run
+//! sequentially inside faer; parallelism comes from our loops over independent right-hand
+//! sides, split in fixed-size chunks so that results do not depend on the thread count
+//! (docs/wasm-threads.md: two threads were slower than one for faer's own sparse kernels).
+//!
+//! **Pinches** (paper SI S-1). Dipole (Eq. S1) `d^(ij)`: `+φ′n` on `j`, `−φ′n` on `i`; response
+//! (Eq. S2) `u = H⁺d`; frequency (Eq. S4) `ω_g^(ij)² = d·H⁺d / d·H⁺²d = d·u / u·u` since
+//! `d·H⁺²d = |H⁺d|²`. `ω_g` is independent of `φ′`, so the unit dipole is used. A glass has more
+//! pairs than coordinates (≈ 2.3 per coordinate in 2D, 2.9 in 3D), so rather than one solve per
+//! pair, [`pinch_frequencies_streamed`] streams the `d(N − 1)` columns of `H_g⁻¹` and accumulates
+//! `|v|²`, `d·v` and `Σv` of every pair's `v = H_g⁻¹d` from them (2.5–3× faster; both schedules
+//! are tested against the dense spectral sums). Right-hand sides are always blocked (a blocked
+//! supernodal solve costs several times less per column than single solves).
+//!
+//! **Shear modulus** (Maloney & Lemaître, PRE 74, 016118 (2006); physics.md §5):
+//! `G = (1/V)[∂²U/∂γ² − Ξ·H⁺·Ξ]` with `Ξ·H⁺·Ξ = Ξ·u_Ξ`, `u_Ξ = H⁺Ξ`, one solve per shear plane.
+//!
+//! **Lowest modes.** Shift-invert at σ = 0: the largest eigenvalues `θ = 1/λ` of `H⁺` on the
+//! complement of the translations are the smallest non-zero `λ` of H, and they are well separated
+//! from the bulk of `H⁺`'s spectrum (which piles up near 0), so a block Krylov method converges in
+//! a few times `k` steps. [`lowest_modes`] runs block Lanczos with full re-orthogonalisation
+//! (classical Gram–Schmidt, twice) and Rayleigh–Ritz on `T = QᵀH⁺Q`; a Ritz pair `(θ, Qs)` has
+//! residual `|H⁺y − θy| = |B s_last|` (B the last block's QR factor). Eigenvalues are reported as
+//! `λ = 1/θ`, whose relative error is second order, `≲ (|r|/θ)²·θ/gap`. A random start block
+//! (fixed seed) makes near-degenerate phonon multiplets (up to the block size) safe.
+//! See e.g. Saad, *Numerical Methods for Large Eigenvalue Problems* (2011), §6.3 and §4.
+//!
+//! The dense path ([`crate::analysis::analyze`]) stays the reference: tests below check this
+//! module against it to 1e-8 relative.
+
+use crate::analysis::PairPinch;
+use crate::clock::now_seconds;
+use crate::elasticity::{born_term, plane_name, shear_force_field, shear_planes, ShearModulus};
+use crate::glass::{max_norm, Glass, InteractingPair};
+use crate::hessian::{flatten, pair_stiffness, Hessian, Subsystem};
+use crate::modes::{participation_ratio, ZERO_MODE_TOLERANCE};
+use crate::pinch::{glassy_frequency, scaled_pair_forces, GlassyFrequency};
+use faer::dyn_stack::{MemBuffer, MemStack};
+use faer::linalg::cholesky::llt::factor::LltRegularization;
+use faer::linalg::matmul::matmul;
+use faer::sparse::linalg::cholesky::{
+    factorize_symbolic_cholesky, CholeskySymbolicParams, LltRef, SymbolicCholesky,
+    SymbolicCholeskyRaw, SymmetricOrdering,
+};
+use faer::sparse::{SparseColMatRef, SymbolicSparseColMatRef};
+use faer::{Accum, Conj, Mat, MatMut, MatRef, Par};
+use nalgebra::SMatrix;
+use rand::{Rng, SeedableRng};
+use rand_xoshiro::Xoshiro256PlusPlus;
+use rayon::prelude::*;
+
+/// Pairs solved together (one block of right-hand sides, one task of the parallel loop).
+/// Fixed, so that results do not depend on the number of threads.
+pub const PINCH_CHUNK: usize = 64;
+
+/// Columns per task when a block of right-hand sides is solved in parallel.
+pub const SOLVE_CHUNK: usize = 4;
+
+/// The sparse Cholesky factor of the grounded Hessian (one particle pinned), the operator
+/// `b ↦ H⁺b` for the rigid subsystem (see the module documentation for why this is exact).
+pub struct GroundedCholesky<const D: usize> {
+    /// Particles of the (rigid) system.
+    n: usize,
+    /// The pinned particle.
+    pinned: usize,
+    symbolic: SymbolicCholesky<usize>,
+    values: Vec<f64>,
+    /// Stored entries of the lower triangle of `H_g`.
+    nnz_lower: usize,
+}
+
+impl<const D: usize> GroundedCholesky<D> {
+    /// Assembles the grounded Hessian of `n` particles coupled by `pairs` (indices below `n`;
+    /// blocks `K = φ″nnᵀ + (φ′/r)(I − nnᵀ)`, physics.md §4) and factorises it, sequentially.
+    /// The pinned particle is the one with the most contacts (lowest index on ties).
+    /// Errors if `H_g` is not numerically positive definite (a floppy subsystem, or a
+    /// configuration away from a minimum).
+    pub fn new(n: usize, pairs: &[InteractingPair<D>]) -> Result<Self, String> {
+        let par = Par::Seq;
+        if n < 2 {
+            return Err("the sparse analysis needs at least two rigid particles".into());
+        }
+        let mut contacts = vec![0usize; n];
+        for p in pairs {
+            contacts[p.i] += 1;
+            contacts[p.j] += 1;
+        }
+        let pinned = (0..n).max_by_key(|&i| (contacts[i], n - i)).unwrap();
+        let (col_ptr, row_idx, vals) = grounded_lower::<D>(n, pinned, pairs);
+        let dim = D * (n - 1);
+        let a = SparseColMatRef::new(
+            SymbolicSparseColMatRef::new_checked(dim, dim, &col_ptr, None, &row_idx),
+            &vals,
+        );
+        let symbolic = factorize_symbolic_cholesky(
+            a.symbolic(),
+            faer::Side::Lower,
+            SymmetricOrdering::Amd,
+            CholeskySymbolicParams::default(),
+        )
+        .map_err(|e| format!("symbolic Cholesky failed: {e:?}"))?;
+        let mut values = vec![0.0; symbolic.len_val()];
+        let mut mem = MemBuffer::try_new(
+            symbolic.factorize_numeric_llt_scratch::<f64>(par, Default::default()),
+        )
+        .map_err(|_| "out of memory for the sparse Cholesky workspace".to_string())?;
+        symbolic
+            .factorize_numeric_llt(
+                &mut values,
+                a,
+                faer::Side::Lower,
+                LltRegularization::default(),
+                par,
+                MemStack::new(&mut mem),
+                Default::default(),
+            )
+            .map_err(|e| {
+                format!(
+                    "the grounded Hessian is not positive definite ({e:?}): the rigid part has \
+                     zero or negative modes beyond the translations (not at a minimum?)"
+                )
+            })?;
+        Ok(Self {
+            n,
+            pinned,
+            symbolic,
+            values,
+            nnz_lower: row_idx.len(),
+        })
+    }
+
+    /// Dimension `d·n` of the fields this operator acts on.
+    pub fn dim(&self) -> usize {
+        D * self.n
+    }
+
+    pub fn n_particles(&self) -> usize {
+        self.n
+    }
+
+    /// The pinned particle (index in the subsystem).
+    pub fn pinned(&self) -> usize {
+        self.pinned
+    }
+
+    /// Stored entries of the lower triangle of the grounded Hessian.
+    pub fn matrix_nnz(&self) -> usize {
+        self.nnz_lower
+    }
+
+    /// Stored entries of the Cholesky factor `L` (fill included).
+    pub fn factor_nnz(&self) -> usize {
+        self.symbolic.len_val()
+    }
+
+    /// Whether a fill-reducing permutation was applied (AMD), and whether faer chose the
+    /// supernodal (blocked) factor.
+    pub fn ordering_and_kind(&self) -> (bool, bool) {
+        (
+            self.symbolic.perm().is_some(),
+            matches!(self.symbolic.raw(), SymbolicCholeskyRaw::Supernodal(_)),
+        )
+    }
+
+    fn dim_grounded(&self) -> usize {
+        D * (self.n - 1)
+    }
+
+    /// First grounded coordinate of particle `i`, `None` for the pinned particle.
+    #[inline]
+    fn grounded(&self, i: usize) -> Option<usize> {
+        match i.cmp(&self.pinned) {
+            std::cmp::Ordering::Less => Some(D * i),
+            std::cmp::Ordering::Equal => None,
+            std::cmp::Ordering::Greater => Some(D * (i - 1)),
+        }
+    }
+
+    fn scratch(&self, ncols: usize) -> MemBuffer {
+        MemBuffer::new(self.symbolic.solve_in_place_scratch::<f64>(ncols, Par::Seq))
+    }
+
+    /// Solves `H_g X = B` in place (grounded coordinates), sequentially.
+    fn solve_grounded(&self, rhs: MatMut<'_, f64>, mem: &mut MemBuffer) {
+        LltRef::<usize, f64>::new(&self.symbolic, &self.values).solve_in_place_with_conj(
+            Conj::No,
+            rhs,
+            Par::Seq,
+            MemStack::new(mem),
+        );
+    }
+
+    /// `H⁺ b` (Eq. S2 for a dipole): `b` is projected onto the complement of the translations,
+    /// solved with one particle pinned, and the mean displacement removed.
+    pub fn pseudo_inverse_apply(&self, b: &[f64]) -> Vec<f64> {
+        assert_eq!(b.len(), self.dim());
+        let mut out = Mat::<f64>::zeros(self.dim(), 1);
+        self.apply_block_seq(
+            MatRef::from_column_major_slice(b, self.dim(), 1),
+            out.as_mut(),
+        );
+        out.col_as_slice(0).to_vec()
+    }
+
+    /// `out = H⁺ B` column by column, sequentially (full coordinates).
+    fn apply_block_seq(&self, b: MatRef<'_, f64>, mut out: MatMut<'_, f64>) {
+        let (n, ng) = (self.n, self.dim_grounded());
+        let k = b.ncols();
+        let mut rhs = Mat::<f64>::zeros(ng, k);
+        for c in 0..k {
+            let col = b.col(c);
+            let mut mean = [0.0; D];
+            for i in 0..n {
+                for (a, m) in mean.iter_mut().enumerate() {
+                    *m += col[D * i + a];
+                }
+            }
+            mean.iter_mut().for_each(|m| *m /= n as f64);
+            for i in 0..n {
+                if let Some(g) = self.grounded(i) {
+                    for a in 0..D {
+                        rhs[(g + a, c)] = col[D * i + a] - mean[a];
+                    }
+                }
+            }
+        }
+        let mut mem = self.scratch(k);
+        self.solve_grounded(rhs.as_mut(), &mut mem);
+        for c in 0..k {
+            let v = rhs.col_as_slice(c);
+            let mean = grounded_mean::<D>(v, n);
+            for i in 0..n {
+                for a in 0..D {
+                    let vi = self.grounded(i).map_or(0.0, |g| v[g + a]);
+                    out[(D * i + a, c)] = vi - mean[a];
+                }
+            }
+        }
+    }
+
+    /// `H⁺ B` for a block of columns, in parallel over fixed chunks of [`SOLVE_CHUNK`] columns.
+    pub fn pseudo_inverse_apply_block(&self, b: MatRef<'_, f64>) -> Mat<f64> {
+        assert_eq!(b.nrows(), self.dim());
+        let k = b.ncols();
+        let parts: Vec<Mat<f64>> = (0..k.div_ceil(SOLVE_CHUNK))
+            .into_par_iter()
+            .map(|c| {
+                let c0 = c * SOLVE_CHUNK;
+                let w = SOLVE_CHUNK.min(k - c0);
+                let mut out = Mat::<f64>::zeros(self.dim(), w);
+                self.apply_block_seq(b.subcols(c0, w), out.as_mut());
+                out
+            })
+            .collect();
+        let mut out = Mat::<f64>::zeros(self.dim(), k);
+        for (c, part) in parts.iter().enumerate() {
+            out.as_mut()
+                .subcols_mut(c * SOLVE_CHUNK, part.ncols())
+                .copy_from(part);
+        }
+        out
+    }
+
+    /// `ω_g^(ij)` (Eq. S4) for a chunk of pairs, one blocked solve.
+    fn pinch_chunk(&self, chunk: &[InteractingPair<D>]) -> Vec<f64> {
+        let (n, ng) = (self.n, self.dim_grounded());
+        let mut rhs = Mat::<f64>::zeros(ng, chunk.len());
+        for (c, p) in chunk.iter().enumerate() {
+            let nv = p.unit();
+            for a in 0..D {
+                if let Some(g) = self.grounded(p.j) {
+                    rhs[(g + a, c)] += nv[a];
+                }
+                if let Some(g) = self.grounded(p.i) {
+                    rhs[(g + a, c)] -= nv[a];
+                }
+            }
+        }
+        let mut mem = self.scratch(chunk.len());
+        self.solve_grounded(rhs.as_mut(), &mut mem);
+        chunk
+            .iter()
+            .enumerate()
+            .map(|(c, p)| {
+                let v = rhs.col_as_slice(c);
+                let mean = grounded_mean::<D>(v, n);
+                // u = v − v̄ with v_pinned = 0
+                let mut uu: f64 = mean.iter().map(|m| m * m).sum();
+                for i in 0..n - 1 {
+                    for a in 0..D {
+                        let x = v[D * i + a] - mean[a];
+                        uu += x * x;
+                    }
+                }
+                let nv = p.unit();
+                let u_of =
+                    |i: usize, a: usize| self.grounded(i).map_or(0.0, |g| v[g + a]) - mean[a];
+                let du: f64 = (0..D).map(|a| nv[a] * (u_of(p.j, a) - u_of(p.i, a))).sum();
+                (du / uu).sqrt()
+            })
+            .collect()
+    }
+}
+
+/// Mean per component of a grounded field, the pinned particle counting as zero.
+fn grounded_mean<const D: usize>(v: &[f64], n: usize) -> [f64; D] {
+    let mut mean = [0.0; D];
+    for i in 0..n - 1 {
+        for (a, m) in mean.iter_mut().enumerate() {
+            *m += v[D * i + a];
+        }
+    }
+    mean.iter_mut().for_each(|m| *m /= n as f64);
+    mean
+}
+
+/// Lower triangle (CSC, sorted rows) of the grounded Hessian: H without the rows and columns of
+/// particle `pinned`. Diagonal blocks `H_ii = Σ_j K_ij` (including pairs with the pinned
+/// particle), off-diagonal blocks `H_ij = −K_ij`.
+fn grounded_lower<const D: usize>(
+    n: usize,
+    pinned: usize,
+    pairs: &[InteractingPair<D>],
+) -> (Vec<usize>, Vec<usize>, Vec<f64>) {
+    let g = |i: usize| {
+        if i < pinned {
+            Some(i)
+        } else if i == pinned {
+            None
+        } else {
+            Some(i - 1)
+        }
+    };
+    let m = n - 1;
+    let mut diag = vec![SMatrix::<f64, D, D>::zeros(); m];
+    let mut below: Vec<Vec<(usize, SMatrix<f64, D, D>)>> = vec![Vec::new(); m];
+    for p in pairs {
+        let k = pair_stiffness(p);
+        let (gi, gj) = (g(p.i), g(p.j));
+        if let Some(a) = gi {
+            diag[a] += k;
+        }
+        if let Some(b) = gj {
+            diag[b] += k;
+        }
+        if let (Some(a), Some(b)) = (gi, gj) {
+            let (lo, hi) = if a < b { (a, b) } else { (b, a) };
+            below[lo].push((hi, -k));
+        }
+    }
+    let mut col_ptr = Vec::with_capacity(D * m + 1);
+    let mut row_idx = Vec::new();
+    let mut vals = Vec::new();
+    col_ptr.push(0);
+    for (a, list) in below.iter_mut().enumerate() {
+        list.sort_by_key(|e| e.0);
+        // merge duplicate blocks (the same two particles listed twice)
+        let mut merged: Vec<(usize, SMatrix<f64, D, D>)> = Vec::with_capacity(list.len());
+        for (b, k) in list.drain(..) {
+            match merged.last_mut() {
+                Some((lb, lk)) if *lb == b => *lk += k,
+                _ => merged.push((b, k)),
+            }
+        }
+        for c in 0..D {
+            for r in c..D {
+                row_idx.push(D * a + r);
+                vals.push(diag[a][(r, c)]);
+            }
+            for (b, k) in &merged {
+                for r in 0..D {
+                    row_idx.push(D * b + r);
+                    vals.push(k[(r, c)]);
+                }
+            }
+            col_ptr.push(row_idx.len());
+        }
+    }
+    (col_ptr, row_idx, vals)
+}
+
+/// `ω_g^(ij) = sqrt(d·u / u·u)`, `u = H⁺d^(ij)` (Eqs. S1, S2, S4) for every pair, in the order
+/// given; `pairs` index the particles of `factor` (the rigid subsystem). Agrees with the spectral
+/// sums of [`crate::pinch::pinch_frequencies`]; the result does not depend on the number of
+/// threads.
+///
+/// Two equivalent schedules, chosen by cost: with more pairs than grounded coordinates `m` (every
+/// whole glass: about 2.3 pairs per coordinate in 2D, 2.9 in 3D) the columns of `H_g⁻¹` are
+/// streamed ([`pinch_frequencies_streamed`], `m` solves); for a few pairs each pair is solved
+/// ([`pinch_frequencies_per_pair`], one solve per pair).
+pub fn pinch_frequencies_sparse<const D: usize>(
+    pairs: &[InteractingPair<D>],
+    factor: &GroundedCholesky<D>,
+) -> Vec<f64> {
+    if pairs.len() > factor.dim_grounded() {
+        pinch_frequencies_streamed(pairs, factor, &mut |_| true).expect("not cancelled")
+    } else {
+        pinch_frequencies_per_pair(pairs, factor)
+    }
+}
+
+/// One solve per pair: `u = H⁺d`, then `ω² = d·u / u·u`. Right-hand sides are blocked
+/// [`PINCH_CHUNK`] pairs at a time (a blocked supernodal solve is ~5× faster per column than
+/// single solves); chunks run in parallel.
+pub fn pinch_frequencies_per_pair<const D: usize>(
+    pairs: &[InteractingPair<D>],
+    factor: &GroundedCholesky<D>,
+) -> Vec<f64> {
+    pairs
+        .par_chunks(PINCH_CHUNK)
+        .flat_map_iter(|chunk| factor.pinch_chunk(chunk))
+        .collect()
+}
+
+/// Columns of `H_g⁻¹` per solve in [`pinch_frequencies_streamed`].
+pub const STREAM_CHUNK: usize = 96;
+
+/// Column chunks solved in parallel between two reductions (fixed: thread-count independent).
+const STREAM_GROUP: usize = 8;
+
+/// Every pair's `ω_g^(ij)` from the columns of `X = H_g⁻¹`, streamed [`STREAM_CHUNK`] at a time
+/// and never stored whole. With `v = X d_g` (`v_pinned = 0`) and `X` symmetric, row `k` of `v` is
+/// `v_k = Σ_a n_a (X_{k,(j,a)} − X_{k,(i,a)}) = Σ_a n_a (X_{(j,a),k} − X_{(i,a),k})`, read off
+/// column `k` of `X`. Summing over all `k`: `|v|²`, `d·v` and the mean `v̄` (so
+/// `u = v − v̄`, `|u|² = |v|² − N|v̄|²`, `d·u = d·v` since `Σd = 0`); then
+/// `ω² = d·u / |u|²` (Eq. S4). Cost: `m = d(N − 1)` solves plus `O(m · pairs)` for the sums,
+/// against one solve per pair. `progress(fraction)` is called between groups of chunks and may
+/// return `false` to stop (`Err("cancelled")`).
+pub fn pinch_frequencies_streamed<const D: usize>(
+    pairs: &[InteractingPair<D>],
+    factor: &GroundedCholesky<D>,
+    progress: &mut dyn FnMut(f64) -> bool,
+) -> Result<Vec<f64>, String> {
+    let m = factor.dim_grounded();
+    let n = factor.n_particles();
+    // grounded offsets (the pinned particle points at D zero rows appended after row m)
+    let local: Vec<(usize, usize, [f64; D])> = pairs
+        .iter()
+        .map(|p| {
+            let nv = p.unit();
+            let mut u = [0.0; D];
+            u.iter_mut().enumerate().for_each(|(a, x)| *x = nv[a]);
+            (
+                factor.grounded(p.i).unwrap_or(m),
+                factor.grounded(p.j).unwrap_or(m),
+                u,
+            )
+        })
+        .collect();
+    const W: usize = 2; // |v|², d·v, then Σ_k v_k per component
+    let stride = W + D;
+    let mut acc = vec![0.0; pairs.len() * stride];
+    let chunks: Vec<usize> = (0..m.div_ceil(STREAM_CHUNK)).collect();
+    let mut done = 0usize;
+    for group in chunks.chunks(STREAM_GROUP) {
+        let parts: Vec<Vec<f64>> = group
+            .par_iter()
+            .map(|&c| stream_chunk::<D>(factor, &local, c * STREAM_CHUNK))
+            .collect();
+        for part in parts {
+            acc.iter_mut().zip(&part).for_each(|(a, p)| *a += p);
+        }
+        done += group.len();
+        if !progress(done as f64 / chunks.len() as f64) {
+            return Err("cancelled".into());
+        }
+    }
+    Ok(acc
+        .chunks_exact(stride)
+        .map(|a| {
+            let mean2: f64 = a[W..].iter().map(|s| (s / n as f64).powi(2)).sum();
+            let uu = a[0] - n as f64 * mean2;
+            (a[1] / uu).sqrt()
+        })
+        .collect())
+}
+
+/// Lanes of the partial sums in [`stream_chunk`]: a multiple of 2 and 3, so lane `l` always
+/// holds component `l mod d`.
+const LANES: usize = 24;
+
+/// Partial sums `(|v|², d·v, Σv per component)` of every pair over the grounded coordinates
+/// `c0 .. c0 + STREAM_CHUNK`: one blocked solve for those columns of `X = H_g⁻¹`, transposed so
+/// that each pair reads `2d` contiguous rows.
+fn stream_chunk<const D: usize>(
+    factor: &GroundedCholesky<D>,
+    local: &[(usize, usize, [f64; D])],
+    c0: usize,
+) -> Vec<f64> {
+    const { assert!(STREAM_CHUNK.is_multiple_of(LANES)) };
+    let m = factor.dim_grounded();
+    let width = STREAM_CHUNK.min(m - c0);
+    let mut x = Mat::<f64>::zeros(m, STREAM_CHUNK);
+    for q in 0..width {
+        x[(c0 + q, q)] = 1.0;
+    }
+    let mut mem = factor.scratch(STREAM_CHUNK);
+    factor.solve_grounded(x.as_mut(), &mut mem);
+    // xt[row][q] = X_{row, c0+q}; D zero rows at the end stand for the pinned particle
+    let mut xt = vec![0.0; (m + D) * STREAM_CHUNK];
+    for q in 0..STREAM_CHUNK {
+        let col = x.col_as_slice(q);
+        for (row, v) in col.iter().enumerate() {
+            xt[row * STREAM_CHUNK + q] = *v;
+        }
+    }
+    let stride = 2 + D;
+    let mut part = vec![0.0; local.len() * stride];
+    let mut v = [0.0; STREAM_CHUNK];
+    for (&(gi, gj, nv), out) in local.iter().zip(part.chunks_exact_mut(stride)) {
+        v.iter_mut().for_each(|x| *x = 0.0);
+        for a in 0..D {
+            let rj = &xt[(gj + a) * STREAM_CHUNK..][..STREAM_CHUNK];
+            let ri = &xt[(gi + a) * STREAM_CHUNK..][..STREAM_CHUNK];
+            for q in 0..STREAM_CHUNK {
+                v[q] += nv[a] * (rj[q] - ri[q]);
+            }
+        }
+        let mut s2 = [0.0; LANES];
+        let mut s1 = [0.0; LANES];
+        for block in v.chunks_exact(LANES) {
+            for l in 0..LANES {
+                s2[l] += block[l] * block[l];
+                s1[l] += block[l];
+            }
+        }
+        out[0] = s2.iter().sum();
+        for (l, x) in s1.iter().enumerate() {
+            out[2 + (c0 + l) % D] += x;
+        }
+        // d·v: the rows of the pair's own particles that fall in this chunk
+        for a in 0..D {
+            if (c0..c0 + width).contains(&(gj + a)) {
+                out[1] += nv[a] * v[gj + a - c0];
+            }
+            if (c0..c0 + width).contains(&(gi + a)) {
+                out[1] -= nv[a] * v[gi + a - c0];
+            }
+        }
+    }
+    part
+}
+
+/// `G = (1/V)[∂²U/∂γ² − Ξ·H⁺·Ξ]` (Maloney & Lemaître 2006; physics.md §5) in every shear plane,
+/// with `Ξ·H⁺·Ξ = Ξ·u_Ξ`, `u_Ξ = H⁺Ξ` from the sparse factor. `pairs` index the particles of
+/// `factor`. Also returns the non-affine responses `u_Ξ` (one per plane), e.g. as starting fields
+/// for quartic modes (SI S-4).
+pub fn shear_modulus_sparse<const D: usize>(
+    pairs: &[InteractingPair<D>],
+    factor: &GroundedCholesky<D>,
+    volume: f64,
+) -> (ShearModulus, Vec<Vec<f64>>) {
+    let n = factor.n_particles();
+    let planes = shear_planes(D);
+    let fields: Vec<Vec<f64>> = planes
+        .iter()
+        .map(|&plane| shear_force_field(pairs, n, plane))
+        .collect();
+    let mut b = Mat::<f64>::zeros(factor.dim(), planes.len());
+    for (c, xi) in fields.iter().enumerate() {
+        b.col_as_slice_mut(c).copy_from_slice(xi);
+    }
+    let u = factor.pseudo_inverse_apply_block(b.as_ref());
+    let responses: Vec<Vec<f64>> = (0..planes.len())
+        .map(|c| u.col_as_slice(c).to_vec())
+        .collect();
+    let planes: Vec<_> = planes
+        .into_iter()
+        .zip(fields.iter().zip(&responses))
+        .map(|(plane, (xi, ux))| {
+            let relax = dot(xi, ux);
+            (plane, (born_term(pairs, plane) - relax) / volume)
+        })
+        .collect();
+    let mean = planes.iter().map(|(_, g)| g).sum::<f64>() / planes.len() as f64;
+    (ShearModulus { planes, mean }, responses)
+}
+
+/// Settings of the shift-invert block Lanczos for the lowest modes.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LowestModeSettings {
+    /// Number of lowest non-zero modes wanted.
+    pub k: usize,
+    /// Block size (right-hand sides per Krylov step); covers multiplets up to this size.
+    pub block: usize,
+    /// Converged when `|H⁺y − θy| ≤ tolerance · θ` for each wanted Ritz pair.
+    pub tolerance: f64,
+    /// Largest Krylov basis (columns) before giving up; 0 means `max(10k, 400)`. When that basis
+    /// plus one block would not fit in the `d(N − 1)` dimensions orthogonal to the translations,
+    /// the system is small and the dense spectrum is used instead.
+    pub max_basis: usize,
+    /// Seed of the random start block.
+    pub seed: u64,
+}
+
+impl Default for LowestModeSettings {
+    fn default() -> Self {
+        Self {
+            k: 50,
+            block: 8,
+            tolerance: 1e-10,
+            max_basis: 0,
+            seed: 0x5EED_50F7,
+        }
+    }
+}
+
+/// The lowest non-zero eigenpairs of H.
+#[derive(Clone, Debug)]
+pub struct LowestModes {
+    /// `λ = ω²`, ascending (from the shift-invert Ritz values `λ = 1/θ`).
+    pub eigenvalues: Vec<f64>,
+    /// Column `k` is mode `k`: unit norm, orthogonal to translations and to the other modes.
+    pub vectors: Mat<f64>,
+    /// `|Hψ − λψ| / λ` for each mode (checked directly with the sparse Hessian).
+    pub residuals: Vec<f64>,
+    /// Krylov basis size at convergence (`d·N` when the dense spectrum was used).
+    pub basis: usize,
+}
+
+impl LowestModes {
+    pub fn mode(&self, k: usize) -> &[f64] {
+        self.vectors.col_as_slice(k)
+    }
+
+    /// `ω = sqrt(λ)`.
+    pub fn frequencies(&self) -> Vec<f64> {
+        self.eigenvalues.iter().map(|l| l.sqrt()).collect()
+    }
+}
+
+/// The `k` lowest non-zero eigenpairs of H by shift-invert block Lanczos on `H⁺` (module
+/// documentation), with full re-orthogonalisation. The translations are excluded exactly (every
+/// Krylov vector is orthogonal to them). `pairs` are those of `hessian` (for the Gershgorin
+/// bound). Small systems (see [`LowestModeSettings::max_basis`]) use the dense spectrum. Errors
+/// when the basis reaches `max_basis` unconverged, or when the lowest eigenvalue is a zero mode
+/// (`λ₁ ≤ ZERO_MODE_TOLERANCE · λ_max`, λ_max bounded by Gershgorin), which the dense path would
+/// treat as an extra zero mode.
+pub fn lowest_modes<const D: usize>(
+    factor: &GroundedCholesky<D>,
+    hessian: &Hessian<D>,
+    pairs: &[InteractingPair<D>],
+    settings: &LowestModeSettings,
+) -> Result<LowestModes, String> {
+    let n = factor.dim();
+    let room = n - D; // dimension of the complement of the translations
+    let k = settings.k.min(room);
+    let b = settings.block.max(1).min(room);
+    if k == 0 {
+        return Ok(LowestModes {
+            eigenvalues: vec![],
+            vectors: Mat::zeros(n, 0),
+            residuals: vec![],
+            basis: 0,
+        });
+    }
+    let max_basis = if settings.max_basis == 0 {
+        (10 * k).max(400)
+    } else {
+        settings.max_basis
+    };
+    if max_basis + b > room {
+        // a small system: the Krylov basis would be most of the space, use the dense spectrum
+        return lowest_modes_dense(hessian, pairs, k);
+    }
+    let mut rng = Xoshiro256PlusPlus::seed_from_u64(settings.seed);
+    // Krylov basis, column-major n × m
+    let mut q: Vec<f64> = Vec::with_capacity(n * (max_basis + b).min(room + b));
+    // T = QᵀH⁺Q, upper part from the projections (row-major in a growing square)
+    let mut t_cols: Vec<Vec<f64>> = Vec::new(); // column c of T, rows 0..=its block end
+    let mut block = random_block::<D>(&mut rng, n, b);
+    orthonormalise_block::<D>(&[], n, &mut block, &mut rng);
+    let mut m = 0usize;
+    let mut next_check = k + b;
+    let mut result = None;
+    loop {
+        // append the block
+        for c in 0..block.ncols() {
+            q.extend_from_slice(block.col_as_slice(c));
+        }
+        let bw = block.ncols();
+        m += bw;
+        // W = H⁺ V_j
+        let mut w = factor.pseudo_inverse_apply_block(block.as_ref());
+        let qm = MatRef::from_column_major_slice(&q, n, m);
+        let mut coef = Mat::<f64>::zeros(m, bw);
+        for _ in 0..2 {
+            let mut c2 = Mat::<f64>::zeros(m, bw);
+            matmul(
+                c2.as_mut(),
+                Accum::Replace,
+                qm.transpose(),
+                w.as_ref(),
+                1.0,
+                Par::Seq,
+            );
+            matmul(w.as_mut(), Accum::Add, qm, c2.as_ref(), -1.0, Par::Seq);
+            coef += &c2;
+        }
+        for c in 0..bw {
+            t_cols.push(coef.col_as_slice(c).to_vec());
+        }
+        for c in 0..w.ncols() {
+            project_translations::<D>(w.col_as_slice_mut(c));
+        }
+        let bmat = orthonormalise_block::<D>(&q, n, &mut w, &mut rng);
+        // Rayleigh–Ritz once the basis can hold the wanted modes, then each time it has grown by
+        // about a tenth (each check costs an O(m³) dense eigendecomposition)
+        if m >= next_check || m + bw > max_basis {
+            next_check = m + (m / 10).next_multiple_of(b).max(b);
+            let mut t = Mat::<f64>::zeros(m, m);
+            for (c, col) in t_cols.iter().enumerate() {
+                for (r, v) in col.iter().enumerate().take(c + 1) {
+                    t[(r, c)] = *v;
+                    t[(c, r)] = *v;
+                }
+            }
+            let (theta, s) = symmetric_eigen(t.as_ref())?;
+            // largest θ first
+            let wanted: Vec<usize> = (0..m).rev().take(k).collect();
+            let mut converged = true;
+            let mut worst = 0.0f64;
+            for &idx in &wanted {
+                // residual |B s_last|
+                let mut r2 = 0.0;
+                for row in 0..bmat.nrows() {
+                    let mut acc = 0.0;
+                    for col in 0..bw {
+                        acc += bmat[(row, col)] * s[(m - bw + col, idx)];
+                    }
+                    r2 += acc * acc;
+                }
+                let rel = r2.sqrt() / theta[idx];
+                worst = worst.max(rel);
+                // (a NaN residual never counts as converged)
+                converged &= rel <= settings.tolerance;
+            }
+            if converged || m + bw > max_basis {
+                if !converged {
+                    return Err(format!(
+                        "shift-invert Lanczos did not converge within a basis of {m} vectors \
+                         (worst relative residual {worst:.1e} for the {k} lowest modes)"
+                    ));
+                }
+                result = Some((theta, s, wanted));
+            }
+        }
+        if let Some((theta, s, wanted)) = result.take() {
+            let qm = MatRef::from_column_major_slice(&q, n, m);
+            let mut sk = Mat::<f64>::zeros(m, k);
+            for (c, &idx) in wanted.iter().enumerate() {
+                for r in 0..m {
+                    sk[(r, c)] = s[(r, idx)];
+                }
+            }
+            let mut vectors = Mat::<f64>::zeros(n, k);
+            matmul(
+                vectors.as_mut(),
+                Accum::Replace,
+                qm,
+                sk.as_ref(),
+                1.0,
+                Par::Seq,
+            );
+            let eigenvalues: Vec<f64> = wanted.iter().map(|&i| 1.0 / theta[i]).collect();
+            return checked_modes(hessian, pairs, eigenvalues, vectors, m);
+        }
+        block = w;
+    }
+}
+
+/// The lowest `k` non-zero modes from the dense spectrum (systems too small for Lanczos).
+fn lowest_modes_dense<const D: usize>(
+    hessian: &Hessian<D>,
+    pairs: &[InteractingPair<D>],
+    k: usize,
+) -> Result<LowestModes, String> {
+    let s = hessian.spectrum(usize::MAX)?;
+    if s.n_zero != D {
+        return Err(format!(
+            "the Hessian has {} zero modes, not the {D} translations: the rigid part is floppy",
+            s.n_zero
+        ));
+    }
+    let n = hessian.dim();
+    let mut vectors = Mat::<f64>::zeros(n, k);
+    for c in 0..k {
+        vectors.col_as_slice_mut(c).copy_from_slice(s.mode(D + c));
+    }
+    let eigenvalues = s.eigenvalues[D..D + k].to_vec();
+    checked_modes(hessian, pairs, eigenvalues, vectors, n)
+}
+
+/// Residuals `|Hψ − λψ|/λ` and the zero-mode check (`λ₁ > ZERO_MODE_TOLERANCE · λ_max`, the
+/// dense path's criterion with λ_max bounded by Gershgorin).
+fn checked_modes<const D: usize>(
+    hessian: &Hessian<D>,
+    pairs: &[InteractingPair<D>],
+    eigenvalues: Vec<f64>,
+    vectors: Mat<f64>,
+    basis: usize,
+) -> Result<LowestModes, String> {
+    let mut hv = vec![0.0; hessian.dim()];
+    let residuals = (0..eigenvalues.len())
+        .map(|c| {
+            let y = vectors.col_as_slice(c);
+            hessian.apply(y, &mut hv);
+            let l = eigenvalues[c];
+            let r: f64 = hv.iter().zip(y).map(|(a, b)| (a - l * b).powi(2)).sum();
+            r.sqrt() / (l * norm(y))
+        })
+        .collect();
+    let bound = gershgorin_bound(pairs, hessian.n_particles());
+    let rigid = eigenvalues[0] > ZERO_MODE_TOLERANCE * bound;
+    if !rigid {
+        return Err(format!(
+            "the lowest non-translational eigenvalue {:.3e} is a zero mode (below {:.0e} of the \
+             spectral bound {bound:.3e}): the rigid part is floppy",
+            eigenvalues[0], ZERO_MODE_TOLERANCE
+        ));
+    }
+    Ok(LowestModes {
+        eigenvalues,
+        vectors,
+        residuals,
+        basis,
+    })
+}
+
+/// Gershgorin bound `max_r Σ_c |H_rc| ≥ λ_max` of the Hessian.
+pub fn gershgorin_bound<const D: usize>(pairs: &[InteractingPair<D>], n: usize) -> f64 {
+    let mut diag = vec![SMatrix::<f64, D, D>::zeros(); n];
+    let mut off = vec![[0.0; D]; n];
+    for p in pairs {
+        let k = pair_stiffness(p);
+        diag[p.i] += k;
+        diag[p.j] += k;
+        for r in 0..D {
+            let s: f64 = (0..D).map(|c| k[(r, c)].abs()).sum();
+            off[p.i][r] += s;
+            off[p.j][r] += s;
+        }
+    }
+    (0..n)
+        .flat_map(|i| {
+            let d = &diag[i];
+            let o = &off[i];
+            (0..D).map(move |r| (0..D).map(|c| d[(r, c)].abs()).sum::<f64>() + o[r])
+        })
+        .fold(0.0, f64::max)
+}
+
+/// A random `n × b` block (uniform in [−1, 1)), orthogonal to translations.
+fn random_block<const D: usize>(rng: &mut Xoshiro256PlusPlus, n: usize, b: usize) -> Mat<f64> {
+    let mut m = Mat::<f64>::zeros(n, b);
+    for c in 0..b {
+        let col = m.col_as_slice_mut(c);
+        col.iter_mut()
+            .for_each(|x| *x = 2.0 * rng.random::<f64>() - 1.0);
+        project_translations::<D>(col);
+    }
+    m
+}
+
+/// Orthonormalises the columns of `w` against the basis `q` (column-major, `n` rows; `w` is
+/// assumed already projected against it) and among themselves by classical Gram–Schmidt applied
+/// twice; returns the upper-triangular factor B with `W_in = W_out B`. A column that collapses
+/// (breakdown: the Krylov space became invariant) is replaced by a random vector orthogonal to
+/// the translations, to `q` and to the block, with a zero row in B.
+fn orthonormalise_block<const D: usize>(
+    q: &[f64],
+    n: usize,
+    w: &mut Mat<f64>,
+    rng: &mut Xoshiro256PlusPlus,
+) -> Mat<f64> {
+    let bw = w.ncols();
+    let mut bmat = Mat::<f64>::zeros(bw, bw);
+    let m = q.len() / n;
+    let qm = MatRef::from_column_major_slice(q, n, m);
+    let against_block = |w: &mut Mat<f64>, c: usize, bmat: Option<&mut Mat<f64>>| {
+        let mut coef = vec![0.0; c];
+        for _ in 0..2 {
+            for p in 0..c {
+                let r = dot(w.col_as_slice(p), w.col_as_slice(c));
+                for row in 0..n {
+                    let y = w[(row, p)];
+                    w[(row, c)] -= r * y;
+                }
+                coef[p] += r;
+            }
+        }
+        if let Some(b) = bmat {
+            for (p, r) in coef.into_iter().enumerate() {
+                b[(p, c)] = r;
+            }
+        }
+    };
+    for c in 0..bw {
+        let original = norm(w.col_as_slice(c));
+        against_block(w, c, Some(&mut bmat));
+        let nrm = norm(w.col_as_slice(c));
+        if nrm > 1e-10 * original && original > 0.0 {
+            bmat[(c, c)] = nrm;
+            w.col_as_slice_mut(c).iter_mut().for_each(|x| *x /= nrm);
+            continue;
+        }
+        // breakdown: continue with a fresh random direction
+        for p in 0..c {
+            bmat[(p, c)] = 0.0;
+        }
+        {
+            let cv = w.col_as_slice_mut(c);
+            cv.iter_mut()
+                .for_each(|x| *x = 2.0 * rng.random::<f64>() - 1.0);
+            project_translations::<D>(cv);
+        }
+        if m > 0 {
+            for _ in 0..2 {
+                let mut coef = Mat::<f64>::zeros(m, 1);
+                matmul(
+                    coef.as_mut(),
+                    Accum::Replace,
+                    qm.transpose(),
+                    w.as_ref().subcols(c, 1),
+                    1.0,
+                    Par::Seq,
+                );
+                matmul(
+                    w.as_mut().subcols_mut(c, 1),
+                    Accum::Add,
+                    qm,
+                    coef.as_ref(),
+                    -1.0,
+                    Par::Seq,
+                );
+            }
+        }
+        against_block(w, c, None);
+        let nrm = norm(w.col_as_slice(c));
+        w.col_as_slice_mut(c).iter_mut().for_each(|x| *x /= nrm);
+    }
+    bmat
+}
+
+/// Eigenvalues (ascending) and eigenvectors of a small dense symmetric matrix, sequentially.
+fn symmetric_eigen(t: MatRef<'_, f64>) -> Result<(Vec<f64>, Mat<f64>), String> {
+    use faer::linalg::evd;
+    let m = t.nrows();
+    let mut s = faer::diag::Diag::<f64>::zeros(m);
+    let mut u = Mat::<f64>::zeros(m, m);
+    let mut mem = MemBuffer::new(evd::self_adjoint_evd_scratch::<f64>(
+        m,
+        evd::ComputeEigenvectors::Yes,
+        Par::Seq,
+        Default::default(),
+    ));
+    evd::self_adjoint_evd(
+        t,
+        s.as_mut(),
+        Some(u.as_mut()),
+        Par::Seq,
+        MemStack::new(&mut mem),
+        Default::default(),
+    )
+    .map_err(|e| format!("Rayleigh–Ritz eigendecomposition failed: {e:?}"))?;
+    Ok(((0..m).map(|i| s[i]).collect(), u))
+}
+
+/// Removes the uniform-translation part of a flat field.
+fn project_translations<const D: usize>(z: &mut [f64]) {
+    crate::hessian::remove_translation::<D>(z);
+}
+
+fn dot(a: &[f64], b: &[f64]) -> f64 {
+    a.iter().zip(b).map(|(x, y)| x * y).sum()
+}
+
+fn norm(a: &[f64]) -> f64 {
+    dot(a, a).sqrt()
+}
+
+/// Settings of [`analyze_sparse`].
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct SparseSettings {
+    pub modes: LowestModeSettings,
+}
+
+/// The harmonic analysis of one configuration by the sparse route: the physical quantities of
+/// [`crate::analysis::Analysis`] except the full spectrum (vDOS), which is replaced by the lowest
+/// `k` non-zero eigenvalues.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SparseAnalysis {
+    pub n: usize,
+    pub dim: usize,
+    pub volume: f64,
+    pub a0: f64,
+    pub density: f64,
+    pub energy: f64,
+    pub pressure: f64,
+    pub max_force: f64,
+    /// Forces, flat `d·N`.
+    pub forces: Vec<f64>,
+    pub rattlers: Vec<usize>,
+    /// The `k` lowest non-zero eigenvalues of the rigid part's Hessian, ascending.
+    pub lowest_eigenvalues: Vec<f64>,
+    /// Participation ratio of each of those modes.
+    pub lowest_participation: Vec<f64>,
+    /// Largest `|Hψ − λψ|/λ` among them.
+    pub lowest_max_residual: f64,
+    /// Translations excluded (always `d` on this route; more zero modes are an error).
+    pub n_zero_modes: usize,
+    pub pairs: Vec<PairPinch>,
+    pub glassy_frequency: GlassyFrequency,
+    /// `(plane name, G)` per shear plane.
+    pub shear_modulus_planes: Vec<(String, f64)>,
+    pub shear_modulus: f64,
+    /// `c_s = sqrt(G/ρ)`.
+    pub shear_wave_speed: f64,
+    /// Stored entries of the grounded Hessian (lower triangle) and of its Cholesky factor.
+    pub matrix_nnz: usize,
+    pub factor_nnz: usize,
+    /// `(stage, seconds)`.
+    pub timings: Vec<(String, f64)>,
+}
+
+/// The rigid subsystem, its Hessian, the factorisation and the lowest modes, kept for further
+/// work (pinch responses `factor.pseudo_inverse_apply(&dipole(..))`, quartic modes).
+pub struct SparseHarmonic<const D: usize> {
+    pub subsystem: Subsystem<D>,
+    pub hessian: Hessian<D>,
+    pub factor: GroundedCholesky<D>,
+    pub modes: LowestModes,
+    /// Non-affine shear responses `u_Ξ = H⁺Ξ`, one per plane of [`shear_planes`].
+    pub shear_responses: Vec<Vec<f64>>,
+}
+
+/// Stage names of [`analyze_sparse`], in order, as reported to the progress callback.
+pub const SPARSE_STAGES: [&str; 6] = [
+    "forces",
+    "hessian",
+    "factorisation",
+    "pinches",
+    "shear modulus",
+    "lowest modes",
+];
+
+/// Runs the harmonic analysis of `glass` as given (no minimisation) by the sparse route:
+/// forces and pressure → rattlers → Hessian → grounded sparse Cholesky → every pinch (Eq. S4)
+/// → G per plane (Maloney & Lemaître) → the `k` lowest modes. `progress(stage, fraction)` is
+/// called at the end of each stage (and between batches of pinches) and may return `false` to
+/// cancel (`Err("cancelled")`). Scales to 3D N = 2000 in seconds; the dense
+/// [`crate::analysis::analyze`] is the reference for small N.
+pub fn analyze_sparse<const D: usize>(
+    glass: &Glass<D>,
+    settings: &SparseSettings,
+    progress: &mut dyn FnMut(&str, f64) -> bool,
+) -> Result<(SparseAnalysis, SparseHarmonic<D>), String> {
+    let mut timings = Vec::new();
+    let report = |progress: &mut dyn FnMut(&str, f64) -> bool, name: &str| {
+        if progress(name, 1.0) {
+            Ok(())
+        } else {
+            Err("cancelled".to_string())
+        }
+    };
+
+    let t = now_seconds();
+    let all_pairs = glass.interacting_pairs();
+    let forces = glass.forces();
+    let energy = glass.energy();
+    let pressure = glass.pressure(&all_pairs);
+    if !energy.is_finite() || forces.iter().any(|f| !f.iter().all(|c| c.is_finite())) {
+        return Err(
+            "the configuration has a non-finite energy or force (overlapping particles?)".into(),
+        );
+    }
+    let subsystem = Subsystem::without_rattlers(glass.n(), &all_pairs);
+    if subsystem.n() < 2 {
+        return Err("no rigid particles: every particle is a rattler".into());
+    }
+    timings.push((SPARSE_STAGES[0].to_string(), now_seconds() - t));
+    report(progress, SPARSE_STAGES[0])?;
+
+    let t = now_seconds();
+    let hessian = Hessian::new(subsystem.n(), &subsystem.pairs);
+    timings.push((SPARSE_STAGES[1].to_string(), now_seconds() - t));
+    report(progress, SPARSE_STAGES[1])?;
+
+    let t = now_seconds();
+    let factor = GroundedCholesky::new(subsystem.n(), &subsystem.pairs)?;
+    timings.push((SPARSE_STAGES[2].to_string(), now_seconds() - t));
+    report(progress, SPARSE_STAGES[2])?;
+
+    let t = now_seconds();
+    let pairs_sub = &subsystem.pairs;
+    let omegas = if pairs_sub.len() > factor.dim_grounded() {
+        pinch_frequencies_streamed(pairs_sub, &factor, &mut |f| {
+            f >= 1.0 || progress(SPARSE_STAGES[3], f)
+        })?
+    } else {
+        pinch_frequencies_per_pair(pairs_sub, &factor)
+    };
+    let scaled = scaled_pair_forces(pairs_sub, pressure, glass.a0());
+    let pairs = pairs_sub
+        .iter()
+        .zip(omegas.iter().zip(&scaled))
+        .map(|(p, (w, s))| PairPinch {
+            i: subsystem.particles[p.i],
+            j: subsystem.particles[p.j],
+            force: p.phi.d1.abs(),
+            scaled_force: *s,
+            omega: *w,
+        })
+        .collect();
+    let glassy = glassy_frequency(&omegas, &scaled);
+    timings.push((SPARSE_STAGES[3].to_string(), now_seconds() - t));
+    report(progress, SPARSE_STAGES[3])?;
+
+    let t = now_seconds();
+    let (g, shear_responses) = shear_modulus_sparse(pairs_sub, &factor, glass.volume());
+    timings.push((SPARSE_STAGES[4].to_string(), now_seconds() - t));
+    report(progress, SPARSE_STAGES[4])?;
+
+    let t = now_seconds();
+    let modes = lowest_modes(&factor, &hessian, pairs_sub, &settings.modes)?;
+    let lowest_participation = (0..modes.eigenvalues.len())
+        .map(|k| participation_ratio::<D>(modes.mode(k)))
+        .collect();
+    timings.push((SPARSE_STAGES[5].to_string(), now_seconds() - t));
+    report(progress, SPARSE_STAGES[5])?;
+
+    let analysis = SparseAnalysis {
+        n: glass.n(),
+        dim: D,
+        volume: glass.volume(),
+        a0: glass.a0(),
+        density: glass.density(),
+        energy,
+        pressure,
+        max_force: max_norm(&forces),
+        forces: flatten(&forces),
+        rattlers: subsystem.rattlers.clone(),
+        lowest_eigenvalues: modes.eigenvalues.clone(),
+        lowest_participation,
+        lowest_max_residual: modes.residuals.iter().cloned().fold(0.0, f64::max),
+        n_zero_modes: D,
+        pairs,
+        glassy_frequency: glassy,
+        shear_modulus_planes: g.planes.iter().map(|(p, v)| (plane_name(*p), *v)).collect(),
+        shear_modulus: g.mean,
+        shear_wave_speed: (g.mean / glass.density()).sqrt(),
+        matrix_nnz: factor.matrix_nnz(),
+        factor_nnz: factor.factor_nnz(),
+        timings,
+    };
+    Ok((
+        analysis,
+        SparseHarmonic {
+            subsystem,
+            hessian,
+            factor,
+            modes,
+            shear_responses,
+        },
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::{analyze, NATIVE_MEMORY_LIMIT};
+    use crate::modes::tests::quenched;
+    use crate::pinch::{dipole, pinch_frequencies};
+
+    /// Particles in the dense-versus-sparse comparisons (2D and 3D).
+    const TEST_N: usize = 300;
+
+    fn rel(a: f64, b: f64) -> f64 {
+        (a - b).abs() / b.abs()
+    }
+
+    fn residual<const D: usize>(h: &Hessian<D>, u: &[f64], b: &[f64]) -> f64 {
+        let mut hu = vec![0.0; u.len()];
+        h.apply(u, &mut hu);
+        let r: f64 = hu.iter().zip(b).map(|(x, y)| (x - y).powi(2)).sum();
+        r.sqrt() / norm(b)
+    }
+
+    fn grounded_solve_is_the_pseudo_inverse<const D: usize>() {
+        let g = quenched::<D>(TEST_N, 31);
+        let sub = Subsystem::without_rattlers(g.n(), &g.interacting_pairs());
+        let h = Hessian::new(sub.n(), &sub.pairs);
+        let s = h.spectrum(usize::MAX).unwrap();
+        assert_eq!(s.n_zero, D);
+        let f = GroundedCholesky::new(sub.n(), &sub.pairs).unwrap();
+        let (amd, _) = f.ordering_and_kind();
+        assert!(amd, "faer's default symbolic Cholesky applies AMD");
+        // the fill-reducing ordering pays: natural (random particle) order fills in far more
+        let (cp, ri, _) = grounded_lower::<D>(sub.n(), f.pinned(), &sub.pairs);
+        let dim = D * (sub.n() - 1);
+        let id: Vec<usize> = (0..dim).collect();
+        let natural = factorize_symbolic_cholesky(
+            SymbolicSparseColMatRef::new_checked(dim, dim, &cp, None, &ri),
+            faer::Side::Lower,
+            // (`Identity` would read the given triangle as the upper one)
+            SymmetricOrdering::Custom(faer::perm::PermRef::new_checked(&id, &id, dim)),
+            CholeskySymbolicParams::default(),
+        )
+        .unwrap();
+        assert!(
+            2 * f.factor_nnz() < natural.len_val(),
+            "AMD fill {} vs natural {}",
+            f.factor_nnz(),
+            natural.len_val()
+        );
+        // dipoles, and a generic field with a translation part (projected away by H⁺)
+        let mut fields: Vec<Vec<f64>> = [0, sub.pairs.len() / 2, sub.pairs.len() - 1]
+            .iter()
+            .map(|&m| dipole(&sub.pairs[m], sub.n()))
+            .collect();
+        // a pair touching the pinned particle
+        let at_pin = sub
+            .pairs
+            .iter()
+            .position(|p| p.i == f.pinned() || p.j == f.pinned())
+            .unwrap();
+        fields.push(dipole(&sub.pairs[at_pin], sub.n()));
+        fields.push(
+            (0..h.dim())
+                .map(|k| ((k * 7919) % 23) as f64 - 9.0)
+                .collect(),
+        );
+        for b in &fields {
+            let u = f.pseudo_inverse_apply(b);
+            let mut pb = b.clone();
+            project_translations::<D>(&mut pb);
+            let res = residual(&h, &u, &pb);
+            assert!(res < 1e-10, "|Hu − d|/|d| = {res:.2e}");
+            let ud = s.pseudo_inverse_apply(b);
+            let diff: f64 = u.iter().zip(&ud).map(|(x, y)| (x - y).powi(2)).sum();
+            assert!(
+                diff.sqrt() < 1e-8 * norm(&ud),
+                "|u − u_dense|/|u| = {:.2e}",
+                diff.sqrt() / norm(&ud)
+            );
+            // u has no translation part
+            for a in 0..D {
+                let m: f64 = (0..sub.n()).map(|i| u[D * i + a]).sum();
+                assert!(m.abs() < 1e-12 * norm(&u) * (sub.n() as f64).sqrt());
+            }
+        }
+    }
+
+    #[test]
+    fn grounded_solve_is_the_pseudo_inverse_2d() {
+        grounded_solve_is_the_pseudo_inverse::<2>();
+    }
+
+    #[test]
+    fn grounded_solve_is_the_pseudo_inverse_3d() {
+        grounded_solve_is_the_pseudo_inverse::<3>();
+    }
+
+    fn sparse_route_matches_dense<const D: usize>() {
+        let g = quenched::<D>(TEST_N, 17);
+        let (dense, harm) = analyze(&g, NATIVE_MEMORY_LIMIT, &mut |_, _| true).unwrap();
+        let mut seen = Vec::new();
+        let (sparse, sh) = analyze_sparse(&g, &SparseSettings::default(), &mut |s, _| {
+            seen.push(s.to_string());
+            true
+        })
+        .unwrap();
+        seen.dedup();
+        assert_eq!(seen, SPARSE_STAGES.to_vec());
+        // pinch frequencies (Eq. S4), every pair
+        assert_eq!(sparse.pairs.len(), dense.pairs.len());
+        let mut worst = 0.0f64;
+        for (a, b) in sparse.pairs.iter().zip(&dense.pairs) {
+            assert_eq!((a.i, a.j, a.scaled_force), (b.i, b.j, b.scaled_force));
+            worst = worst.max(rel(a.omega, b.omega));
+        }
+        assert!(worst < 1e-8, "pinch frequencies differ by {worst:.2e}");
+        // the per-pair schedule too
+        let per_pair = pinch_frequencies_per_pair(&sh.subsystem.pairs, &sh.factor);
+        let worst_pp = per_pair
+            .iter()
+            .zip(&dense.pairs)
+            .map(|(a, b)| rel(*a, b.omega))
+            .fold(0.0, f64::max);
+        assert!(
+            worst_pp < 1e-8,
+            "per-pair pinch frequencies differ by {worst_pp:.2e}"
+        );
+        assert_eq!(
+            sparse.glassy_frequency.n_filtered,
+            dense.glassy_frequency.n_filtered
+        );
+        assert!(
+            rel(
+                sparse.glassy_frequency.omega_g,
+                dense.glassy_frequency.omega_g
+            ) < 1e-10
+        );
+        // G per plane (Maloney & Lemaître)
+        for ((pa, ga), (pb, gb)) in sparse
+            .shear_modulus_planes
+            .iter()
+            .zip(&dense.shear_modulus_planes)
+        {
+            assert_eq!(pa, pb);
+            assert!(rel(*ga, *gb) < 1e-8, "G_{pa}: {ga} vs {gb}");
+        }
+        assert!(rel(sparse.shear_wave_speed, dense.shear_wave_speed) < 1e-8);
+        // shear responses solve H u = Ξ
+        for (plane, u) in shear_planes(D).into_iter().zip(&sh.shear_responses) {
+            let xi = shear_force_field(&sh.subsystem.pairs, sh.subsystem.n(), plane);
+            assert!(residual(&sh.hessian, u, &xi) < 1e-10);
+        }
+        // the 50 lowest non-zero eigenvalues, and their vectors
+        let k = sparse.lowest_eigenvalues.len();
+        assert_eq!(k, 50);
+        let s = &harm.spectrum;
+        for (m, l) in sparse.lowest_eigenvalues.iter().enumerate() {
+            let ld = s.eigenvalues[s.n_zero + m];
+            assert!(rel(*l, ld) < 1e-8, "λ_{m}: {l} vs dense {ld}");
+        }
+        assert!(
+            sparse.lowest_max_residual < 1e-6,
+            "{}",
+            sparse.lowest_max_residual
+        );
+        for m in 0..k {
+            let psi = sh.modes.mode(m);
+            // the vector lies in the dense eigenspace of its (possibly near-degenerate) λ
+            let l = sparse.lowest_eigenvalues[m];
+            let captured: f64 = s
+                .nonzero()
+                .filter(|&q| rel(s.eigenvalues[q], l) < 1e-6)
+                .map(|q| dot(s.mode(q), psi).powi(2))
+                .sum();
+            assert!(
+                (captured - 1.0).abs() < 1e-8,
+                "mode {m}: overlap² {captured}"
+            );
+            assert!(
+                rel(
+                    sparse.lowest_participation[m],
+                    dense.participation[s.n_zero + m]
+                ) < 1e-4
+                    || s.eigenvalues[s.n_zero + m + 1] / l - 1.0 < 1e-6
+                    || m > 0 && 1.0 - s.eigenvalues[s.n_zero + m - 1] / l < 1e-6
+            );
+        }
+        // cancellation
+        let r = analyze_sparse(&g, &SparseSettings::default(), &mut |s, _| s != "pinches");
+        assert_eq!(r.err(), Some("cancelled".to_string()));
+    }
+
+    #[test]
+    fn sparse_route_matches_dense_2d() {
+        sparse_route_matches_dense::<2>();
+    }
+
+    #[test]
+    fn sparse_route_matches_dense_3d() {
+        sparse_route_matches_dense::<3>();
+    }
+
+    #[test]
+    fn sparse_pinches_equal_spectral_sums_for_pairs_at_the_pin() {
+        let g = quenched::<2>(120, 5);
+        let sub = Subsystem::without_rattlers(g.n(), &g.interacting_pairs());
+        let f = GroundedCholesky::new(sub.n(), &sub.pairs).unwrap();
+        let s = Hessian::new(sub.n(), &sub.pairs)
+            .spectrum(usize::MAX)
+            .unwrap();
+        let pinned: Vec<_> = sub
+            .pairs
+            .iter()
+            .filter(|p| p.i == f.pinned() || p.j == f.pinned())
+            .cloned()
+            .collect();
+        assert!(pinned.len() >= 3);
+        let a = pinch_frequencies_sparse(&pinned, &f);
+        let b = pinch_frequencies(&pinned, &s);
+        for (x, y) in a.iter().zip(&b) {
+            assert!(rel(*x, *y) < 1e-8, "{x} vs {y}");
+        }
+    }
+
+    #[test]
+    fn sparse_results_do_not_depend_on_thread_count() {
+        let g = quenched::<3>(200, 6);
+        let sub = Subsystem::without_rattlers(g.n(), &g.interacting_pairs());
+        let h = Hessian::new(sub.n(), &sub.pairs);
+        let run = |threads: usize| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap()
+                .install(|| {
+                    let f = GroundedCholesky::new(sub.n(), &sub.pairs).unwrap();
+                    let w = pinch_frequencies_sparse(&sub.pairs, &f);
+                    let (gm, _) = shear_modulus_sparse(&sub.pairs, &f, g.volume());
+                    let settings = LowestModeSettings {
+                        k: 20,
+                        ..Default::default()
+                    };
+                    let m = lowest_modes(&f, &h, &sub.pairs, &settings).unwrap();
+                    (w, gm, m.eigenvalues, m.vectors)
+                })
+        };
+        let (a, b) = (run(1), run(3));
+        assert_eq!(a.0, b.0);
+        assert_eq!(a.1, b.1);
+        assert_eq!(a.2, b.2);
+        assert!(a.3 == b.3);
+    }
+
+    #[test]
+    fn lowest_modes_small_systems_and_basis_limit() {
+        // too small for Lanczos (k = 50 needs a basis of 400 + 8 > 2(N − 1)): dense spectrum
+        let g = quenched::<2>(100, 12);
+        let sub = Subsystem::without_rattlers(g.n(), &g.interacting_pairs());
+        let h = Hessian::new(sub.n(), &sub.pairs);
+        let f = GroundedCholesky::new(sub.n(), &sub.pairs).unwrap();
+        let modes = lowest_modes(&f, &h, &sub.pairs, &LowestModeSettings::default()).unwrap();
+        let s = h.spectrum(usize::MAX).unwrap();
+        assert_eq!(modes.basis, h.dim());
+        assert_eq!(modes.eigenvalues[..], s.eigenvalues[2..52]);
+        assert!(modes.residuals.iter().all(|r| *r < 1e-9));
+        // a basis cap too small to converge is reported, not silently accepted
+        let g = quenched::<2>(TEST_N, 12);
+        let sub = Subsystem::without_rattlers(g.n(), &g.interacting_pairs());
+        let h = Hessian::new(sub.n(), &sub.pairs);
+        let f = GroundedCholesky::new(sub.n(), &sub.pairs).unwrap();
+        let capped = LowestModeSettings {
+            k: 20,
+            max_basis: 32,
+            ..Default::default()
+        };
+        let err = lowest_modes(&f, &h, &sub.pairs, &capped).unwrap_err();
+        assert!(err.contains("did not converge"), "{err}");
+        let few = LowestModeSettings {
+            k: 5,
+            ..Default::default()
+        };
+        let modes = lowest_modes(&f, &h, &sub.pairs, &few).unwrap();
+        let s = h.spectrum(usize::MAX).unwrap();
+        for (l, ld) in modes.eigenvalues.iter().zip(&s.eigenvalues[2..]) {
+            assert!(rel(*l, *ld) < 1e-8);
+        }
+    }
+
+    #[test]
+    fn floppy_subsystem_is_refused() {
+        // particle 0 keeps no contact: H has 2 extra zero modes, the grounded factor fails
+        let g = quenched::<2>(80, 3);
+        let pairs: Vec<_> = g
+            .interacting_pairs()
+            .into_iter()
+            .filter(|p| p.i != 0 && p.j != 0)
+            .collect();
+        let err = GroundedCholesky::new(g.n(), &pairs).err().unwrap();
+        assert!(err.contains("not positive definite"), "{err}");
+    }
+
+    /// Timings for the report: `cargo test --release sparse::tests::timings -- --ignored
+    /// --nocapture` (env PINCH_BENCH="2:1000,2:2000,3:1000" and PINCH_REPEATS to choose).
+    #[test]
+    #[ignore]
+    fn timings() {
+        let spec = std::env::var("PINCH_BENCH")
+            .unwrap_or_else(|_| "2:1000,2:2000,2:4000,3:1000,3:2000".into());
+        let repeats: usize = std::env::var("PINCH_REPEATS")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(3);
+        let dense_max: usize = std::env::var("PINCH_DENSE_MAX")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(6000);
+        println!("{} rayon threads", rayon::current_num_threads());
+        for item in spec.split(',') {
+            let (d, n) = item.split_once(':').unwrap();
+            let n: usize = n.parse().unwrap();
+            match d {
+                "2" => bench::<2>(n, repeats, dense_max),
+                _ => bench::<3>(n, repeats, dense_max),
+            }
+        }
+    }
+
+    /// Per-pair versus streamed pinch schedules on one thread:
+    /// `PINCH_BENCH="2:4000,3:2000" cargo test --release sparse::tests::pinch_schedules -- --ignored
+    /// --nocapture`.
+    #[test]
+    #[ignore]
+    fn pinch_schedules() {
+        let spec = std::env::var("PINCH_BENCH").unwrap_or_else(|_| "2:4000,3:2000".into());
+        for item in spec.split(',') {
+            let (d, n) = item.split_once(':').unwrap();
+            let n: usize = n.parse().unwrap();
+            match d {
+                "2" => schedules::<2>(n),
+                _ => schedules::<3>(n),
+            }
+        }
+    }
+
+    fn schedules<const D: usize>(n: usize) {
+        let g = quenched::<D>(n, 77);
+        let sub = Subsystem::without_rattlers(g.n(), &g.interacting_pairs());
+        let f = GroundedCholesky::new(sub.n(), &sub.pairs).unwrap();
+        let one = rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .build()
+            .unwrap();
+        let (mut a, mut b) = (vec![], vec![]);
+        let mut diff = 0.0f64;
+        for _ in 0..3 {
+            let t = now_seconds();
+            let ws =
+                one.install(|| pinch_frequencies_streamed(&sub.pairs, &f, &mut |_| true).unwrap());
+            a.push(now_seconds() - t);
+            let t = now_seconds();
+            let wp = one.install(|| pinch_frequencies_per_pair(&sub.pairs, &f));
+            b.push(now_seconds() - t);
+            diff = ws
+                .iter()
+                .zip(&wp)
+                .map(|(x, y)| rel(*x, *y))
+                .fold(0.0, f64::max);
+        }
+        println!(
+            "{D}D N = {n}: {} pairs, m = {}, one thread: streamed {:.3} s, per pair {:.3} s; \
+             largest relative difference {diff:.1e}",
+            sub.pairs.len(),
+            f.dim_grounded(),
+            median(a),
+            median(b)
+        );
+    }
+
+    fn median(mut v: Vec<f64>) -> f64 {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    }
+
+    /// CPU seconds of this process, all threads (Linux), to see through other load.
+    fn cpu_seconds() -> f64 {
+        let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+        let fields: Vec<&str> = stat
+            .rsplit_once(')')
+            .map(|x| x.1)
+            .unwrap_or("")
+            .split_whitespace()
+            .collect();
+        let tick = |k: usize| {
+            fields
+                .get(k)
+                .and_then(|s| s.parse::<f64>().ok())
+                .unwrap_or(0.0)
+        };
+        (tick(11) + tick(12)) / 100.0
+    }
+
+    fn bench<const D: usize>(n: usize, repeats: usize, dense_max: usize) {
+        let t = now_seconds();
+        let g = quenched::<D>(n, 77);
+        let tq = now_seconds() - t;
+        let mut rows: Vec<(String, Vec<f64>)> = Vec::new();
+        let mut push = |name: &str, v: f64| match rows.iter_mut().find(|r| r.0 == name) {
+            Some(r) => r.1.push(v),
+            None => rows.push((name.to_string(), vec![v])),
+        };
+        let mut info = String::new();
+        let mut first = None;
+        for _ in 0..repeats {
+            let (c, w) = (cpu_seconds(), now_seconds());
+            let (a, _) = analyze_sparse(&g, &SparseSettings::default(), &mut |_, _| true).unwrap();
+            let (c, w) = (cpu_seconds() - c, now_seconds() - w);
+            for (s, v) in &a.timings {
+                push(s, *v);
+            }
+            push("sparse total", w);
+            push("sparse total, CPU s", c);
+            info = format!(
+                "pairs {}, m = {}, nnz(H_g lower) {}, nnz(L) {}, max mode residual {:.1e}",
+                a.pairs.len(),
+                D * (a.n - a.rattlers.len() - 1),
+                a.matrix_nnz,
+                a.factor_nnz,
+                a.lowest_max_residual
+            );
+            first.get_or_insert(a);
+        }
+        let sparse = first.unwrap();
+        if D * n <= dense_max {
+            for _ in 0..repeats {
+                let (c, w) = (cpu_seconds(), now_seconds());
+                let (a, _) = analyze(&g, NATIVE_MEMORY_LIMIT, &mut |_, _| true).unwrap();
+                let (c, w) = (cpu_seconds() - c, now_seconds() - w);
+                let dense: f64 = a
+                    .timings
+                    .iter()
+                    .filter(|(s, _)| ["spectrum", "pinches", "shear modulus"].contains(&s.as_str()))
+                    .map(|(_, v)| v)
+                    .sum();
+                let dw = sparse
+                    .pairs
+                    .iter()
+                    .zip(&a.pairs)
+                    .map(|(x, y)| rel(x.omega, y.omega))
+                    .fold(0.0, f64::max);
+                let dl = sparse
+                    .lowest_eigenvalues
+                    .iter()
+                    .zip(&a.eigenvalues[a.n_zero_modes..])
+                    .map(|(x, y)| rel(*x, *y))
+                    .fold(0.0, f64::max);
+                let dg = rel(sparse.shear_modulus, a.shear_modulus);
+                if !info.contains("sparse vs dense") {
+                    info = format!(
+                        "{info}; sparse vs dense: ω_g^(ij) {dw:.1e}, λ_1..50 {dl:.1e}, G {dg:.1e}"
+                    );
+                }
+                push("dense spectrum+pinches+G", dense);
+                push("dense total", w);
+                push("dense total, CPU s", c);
+            }
+        }
+        println!("{D}D N = {n} (quench {tq:.1} s): {info}");
+        for (s, v) in rows {
+            let lo = v.iter().cloned().fold(f64::INFINITY, f64::min);
+            let hi = v.iter().cloned().fold(0.0, f64::max);
+            println!(
+                "  {s:<28} median {:>8.3} s  ({lo:.3}–{hi:.3})",
+                median(v.clone())
+            );
+        }
+    }
+}
