@@ -6,6 +6,7 @@
 use crate::analysis::{Analysis, SoftSpots};
 use crate::ensemble::{Estimate, SampleRecord, TemperatureSummary};
 use crate::potential::Poly;
+use crate::sparse::SparseAnalysis;
 use crate::spatial_decay::DecayProfile;
 use crate::swap_mc::SwapMc;
 use serde_json::{json, Map, Value};
@@ -232,4 +233,45 @@ pub fn summary_json(summaries: &[TemperatureSummary], boltzmann: Option<(f64, f6
             "errors": format!("standard errors of sample means; A_g, soft_spots and xi_s: bootstrap over samples ({} resamples)", crate::ensemble::BOOTSTRAP),
         },
     })
+}
+
+/// The sparse route's analysis with the same keys as `analysis_json`, except that the full
+/// `eigenvalues` / `participation_ratios` are replaced by `lowest_eigenvalues` /
+/// `lowest_participation_ratios` (`"spectrum": "lowest"`), plus the factor's size.
+pub fn sparse_analysis_json(a: &SparseAnalysis) -> Value {
+    let common = Analysis {
+        n: a.n,
+        dim: a.dim,
+        volume: a.volume,
+        a0: a.a0,
+        density: a.density,
+        energy: a.energy,
+        pressure: a.pressure,
+        max_force: a.max_force,
+        forces: a.forces.clone(),
+        rattlers: a.rattlers.clone(),
+        eigenvalues: Vec::new(),
+        participation: Vec::new(),
+        n_zero_modes: a.n_zero_modes,
+        pairs: a.pairs.clone(),
+        glassy_frequency: a.glassy_frequency.clone(),
+        shear_modulus_planes: a.shear_modulus_planes.clone(),
+        shear_modulus: a.shear_modulus,
+        shear_wave_speed: a.shear_wave_speed,
+        timings: a.timings.clone(),
+    };
+    let mut v = analysis_json(&common);
+    let obj = v.as_object_mut().expect("analysis JSON is an object");
+    obj.remove("eigenvalues");
+    obj.remove("participation_ratios");
+    obj.insert("spectrum".into(), json!("lowest"));
+    obj.insert("lowest_eigenvalues".into(), json!(a.lowest_eigenvalues));
+    obj.insert(
+        "lowest_participation_ratios".into(),
+        json!(a.lowest_participation),
+    );
+    obj.insert("lowest_max_residual".into(), json!(a.lowest_max_residual));
+    obj.insert("hessian_nnz".into(), json!(a.matrix_nnz));
+    obj.insert("factor_nnz".into(), json!(a.factor_nnz));
+    v
 }

@@ -326,3 +326,44 @@ fn bad_sweep_arguments_are_refused() {
     let o = run(bin().arg("summarize").arg(tmp("no-such-dir")));
     assert_refused(&o, "cannot read");
 }
+
+#[test]
+fn sparse_route_agrees_with_the_dense_analysis() {
+    let file = tmp("sparse.xyz");
+    assert!(generate(3, 250, 8, true, &file).status.success());
+    let (dense, _) = analyze_json(&file, 2);
+    let out = tmp("sparse.json");
+    let o = run(bin()
+        .arg("analyze")
+        .arg(&file)
+        .arg("--sparse")
+        .arg("--json")
+        .arg(&out));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let sparse: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(sparse["spectrum"], "lowest");
+    let rel = |a: &Value, b: &Value| {
+        let (a, b) = (a.as_f64().unwrap(), b.as_f64().unwrap());
+        (a - b).abs() / b.abs()
+    };
+    for key in [
+        "omega_g",
+        "omega_g_all",
+        "shear_modulus",
+        "shear_wave_speed",
+        "energy",
+    ] {
+        assert!(rel(&sparse[key], &dense[key]) < 1e-8, "{key}");
+    }
+    assert_eq!(sparse["n_pairs_filtered"], dense["n_pairs_filtered"]);
+    let low = sparse["lowest_eigenvalues"].as_array().unwrap();
+    let all = dense["eigenvalues"].as_array().unwrap();
+    for (k, l) in low.iter().enumerate() {
+        assert!(rel(l, &all[3 + k]) < 1e-8, "eigenvalue {k}");
+    }
+    let o = run(bin()
+        .arg("analyze")
+        .arg(&file)
+        .args(["--sparse", "--quartic", "3"]));
+    assert_refused(&o, "--quartic");
+}

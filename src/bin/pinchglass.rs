@@ -73,6 +73,10 @@ enum Command {
         /// Refuse a dense analysis that would need more memory than this (MB).
         #[arg(long, default_value_t = NATIVE_MEMORY_LIMIT / 1_000_000)]
         max_memory_mb: usize,
+        /// Sparse route for large samples: pinches, G and the lowest modes from a sparse Cholesky
+        /// factorisation, no full spectrum (JSON `lowest_eigenvalues` instead of `eigenvalues`).
+        #[arg(long)]
+        sparse: bool,
         /// Also find quartic modes from the K softest pinches (plus the shear responses), their
         /// spatial decay c(r) and the lengths xi_co, xi_QLM, xi_g.
         #[arg(long, value_name = "K")]
@@ -178,6 +182,7 @@ fn main() -> ExitCode {
             quench,
             json,
             max_memory_mb,
+            sparse,
             quartic,
         } => analyze_file(
             &file,
@@ -185,6 +190,7 @@ fn main() -> ExitCode {
                 quench,
                 json,
                 memory: max_memory_mb.saturating_mul(1_000_000),
+                sparse,
                 quartic,
             },
         ),
@@ -352,6 +358,7 @@ struct AnalyzeOptions {
     quench: bool,
     json: Option<String>,
     memory: usize,
+    sparse: bool,
     quartic: Option<usize>,
 }
 
@@ -400,6 +407,12 @@ fn analyze_config<const D: usize>(
         eprintln!("WARNING: {w}");
         warnings.push(w);
     }
+    if opts.sparse {
+        if opts.quartic.is_some() {
+            return Err("--quartic needs the dense analysis for now (drop --sparse)".into());
+        }
+        return analyze_config_sparse(path, config, &glass, opts, warnings, quench_json);
+    }
     let (a, harmonic) = analyze(&glass, opts.memory, &mut |stage, _| {
         eprintln!("analysis: {stage} done");
         true
@@ -441,22 +454,79 @@ fn analyze_config<const D: usize>(
                 obj.extend(extra);
             }
         }
-        let info_num = |k: &str| config.get(k).and_then(|s| s.parse::<f64>().ok());
-        obj.insert("source".into(), json!(path));
-        obj.insert(
-            "seed".into(),
-            json!(config.get("seed").and_then(|s| s.parse::<u64>().ok())),
-        );
-        obj.insert("tp".into(), json!(info_num("tp")));
-        obj.insert("parameters".into(), model_json(&glass.model));
-        obj.insert("quench".into(), quench_json);
-        obj.insert("warnings".into(), json!(warnings));
-        let text = serde_json::to_string(&v).map_err(|e| e.to_string())?;
-        if out == "-" {
-            println!("{text}");
-        } else {
-            std::fs::write(out, text).map_err(|e| format!("cannot write {out}: {e}"))?;
+        write_analysis_json(out, v, path, config, &glass.model, quench_json, warnings)?;
+    }
+    Ok(())
+}
+
+/// Adds the provenance keys (source, seed, tp, parameters, quench, warnings) and writes the
+/// analysis JSON to `out` ("-" for standard output).
+fn write_analysis_json(
+    out: &str,
+    mut v: Value,
+    path: &str,
+    config: &pinchglass::xyz::XyzConfig,
+    model: &Poly,
+    quench_json: Value,
+    warnings: Vec<String>,
+) -> Result<(), String> {
+    let obj = v.as_object_mut().expect("analysis JSON is an object");
+    obj.insert("source".into(), json!(path));
+    obj.insert(
+        "seed".into(),
+        json!(config.get("seed").and_then(|s| s.parse::<u64>().ok())),
+    );
+    obj.insert(
+        "tp".into(),
+        json!(config.get("tp").and_then(|s| s.parse::<f64>().ok())),
+    );
+    obj.insert("parameters".into(), model_json(model));
+    obj.insert("quench".into(), quench_json);
+    obj.insert("warnings".into(), json!(warnings));
+    let text = serde_json::to_string(&v).map_err(|e| e.to_string())?;
+    if out == "-" {
+        println!("{text}");
+    } else {
+        std::fs::write(out, text).map_err(|e| format!("cannot write {out}: {e}"))?;
+    }
+    Ok(())
+}
+
+fn analyze_config_sparse<const D: usize>(
+    path: &str,
+    config: &pinchglass::xyz::XyzConfig,
+    glass: &Glass<D>,
+    opts: &AnalyzeOptions,
+    mut warnings: Vec<String>,
+    quench_json: Value,
+) -> Result<(), String> {
+    let settings = pinchglass::sparse::SparseSettings::default();
+    let (a, _) = pinchglass::sparse::analyze_sparse(glass, &settings, &mut |stage, fraction| {
+        if fraction >= 1.0 {
+            eprintln!("sparse analysis: {stage} done");
         }
+        true
+    })?;
+    if a.glassy_frequency.n_filtered == 0 {
+        warnings.push("no pair passes the force filter: omega_g is undefined (null)".into());
+    }
+    eprintln!(
+        "N = {}, d = {}: U/N = {:.8}, p = {:.6}, G = {:.6}, c_s = {:.6}, omega_g = {:.6} (all pairs {:.6}), {} pairs ({} filtered), lowest omega = {:.6}",
+        a.n,
+        a.dim,
+        a.energy / a.n as f64,
+        a.pressure,
+        a.shear_modulus,
+        a.shear_wave_speed,
+        a.glassy_frequency.omega_g,
+        a.glassy_frequency.omega_g_all,
+        a.pairs.len(),
+        a.glassy_frequency.n_filtered,
+        a.lowest_eigenvalues.first().map(|l| l.sqrt()).unwrap_or(f64::NAN)
+    );
+    if let Some(out) = opts.json.as_deref() {
+        let v = pinchglass::report::sparse_analysis_json(&a);
+        write_analysis_json(out, v, path, config, &glass.model, quench_json, warnings)?;
     }
     Ok(())
 }
