@@ -72,6 +72,37 @@ pub struct Harmonic<const D: usize> {
     pub spectrum: Spectrum,
 }
 
+/// The first stage of every analysis (dense or sparse): interacting pairs, forces, energy,
+/// pressure and the rigid subsystem without rattlers.
+pub struct ForceBalance<const D: usize> {
+    pub all_pairs: Vec<crate::glass::InteractingPair<D>>,
+    pub forces: Vec<crate::space::Vector<D>>,
+    pub energy: f64,
+    pub pressure: f64,
+    pub subsystem: Subsystem<D>,
+}
+
+/// Computes [`ForceBalance`], refusing non-finite energies or forces.
+pub fn force_balance<const D: usize>(glass: &Glass<D>) -> Result<ForceBalance<D>, String> {
+    let all_pairs = glass.interacting_pairs();
+    let forces = glass.forces();
+    let energy = glass.energy();
+    let pressure = glass.pressure(&all_pairs);
+    if !energy.is_finite() || forces.iter().any(|f| !f.iter().all(|c| c.is_finite())) {
+        return Err(
+            "the configuration has a non-finite energy or force (overlapping particles?)".into(),
+        );
+    }
+    let subsystem = Subsystem::without_rattlers(glass.n(), &all_pairs);
+    Ok(ForceBalance {
+        all_pairs,
+        forces,
+        energy,
+        pressure,
+        subsystem,
+    })
+}
+
 /// Stage names, in order, as reported to the progress callback.
 pub const STAGES: [&str; 5] = ["forces", "hessian", "spectrum", "pinches", "shear modulus"];
 
@@ -92,16 +123,13 @@ pub fn analyze<const D: usize>(
     };
 
     let t = now_seconds();
-    let all_pairs = glass.interacting_pairs();
-    let forces = glass.forces();
-    let energy = glass.energy();
-    let pressure = glass.pressure(&all_pairs);
-    if !energy.is_finite() || forces.iter().any(|f| !f.iter().all(|c| c.is_finite())) {
-        return Err(
-            "the configuration has a non-finite energy or force (overlapping particles?)".into(),
-        );
-    }
-    let subsystem = Subsystem::without_rattlers(glass.n(), &all_pairs);
+    let ForceBalance {
+        all_pairs: _,
+        forces,
+        energy,
+        pressure,
+        subsystem,
+    } = force_balance(glass)?;
     stage(STAGES[0], t, &mut timings)?;
 
     let t = now_seconds();

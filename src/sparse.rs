@@ -1082,16 +1082,13 @@ pub fn analyze_sparse<const D: usize>(
     };
 
     let t = now_seconds();
-    let all_pairs = glass.interacting_pairs();
-    let forces = glass.forces();
-    let energy = glass.energy();
-    let pressure = glass.pressure(&all_pairs);
-    if !energy.is_finite() || forces.iter().any(|f| !f.iter().all(|c| c.is_finite())) {
-        return Err(
-            "the configuration has a non-finite energy or force (overlapping particles?)".into(),
-        );
-    }
-    let subsystem = Subsystem::without_rattlers(glass.n(), &all_pairs);
+    let crate::analysis::ForceBalance {
+        all_pairs: _,
+        forces,
+        energy,
+        pressure,
+        subsystem,
+    } = crate::analysis::force_balance(glass)?;
     if subsystem.n() < 2 {
         return Err("no rigid particles: every particle is a rattler".into());
     }
