@@ -21,7 +21,10 @@ pub fn now_seconds() -> f64 {
         let now = js_sys::Reflect::get(&perf, &"now".into())
             .ok()
             .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
-        if let Some(ms) = now.and_then(|f| f.call0(&perf).ok()).and_then(|v| v.as_f64()) {
+        if let Some(ms) = now
+            .and_then(|f| f.call0(&perf).ok())
+            .and_then(|v| v.as_f64())
+        {
             return ms / 1000.0;
         }
     }
