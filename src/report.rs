@@ -239,36 +239,15 @@ pub fn summary_json(summaries: &[TemperatureSummary], boltzmann: Option<(f64, f6
 /// `eigenvalues` / `participation_ratios` are replaced by `lowest_eigenvalues` /
 /// `lowest_participation_ratios` (`"spectrum": "lowest"`), plus the factor's size.
 pub fn sparse_analysis_json(a: &SparseAnalysis) -> Value {
-    let common = Analysis {
-        n: a.n,
-        dim: a.dim,
-        volume: a.volume,
-        a0: a.a0,
-        density: a.density,
-        energy: a.energy,
-        pressure: a.pressure,
-        max_force: a.max_force,
-        forces: a.forces.clone(),
-        rattlers: a.rattlers.clone(),
-        eigenvalues: Vec::new(),
-        participation: Vec::new(),
-        n_zero_modes: a.n_zero_modes,
-        pairs: a.pairs.clone(),
-        glassy_frequency: a.glassy_frequency.clone(),
-        shear_modulus_planes: a.shear_modulus_planes.clone(),
-        shear_modulus: a.shear_modulus,
-        shear_wave_speed: a.shear_wave_speed,
-        timings: a.timings.clone(),
-    };
-    let mut v = analysis_json(&common);
+    let mut v = analysis_json(&a.common);
     let obj = v.as_object_mut().expect("analysis JSON is an object");
     obj.remove("eigenvalues");
     obj.remove("participation_ratios");
     obj.insert("spectrum".into(), json!("lowest"));
-    obj.insert("lowest_eigenvalues".into(), json!(a.lowest_eigenvalues));
+    obj.insert("lowest_eigenvalues".into(), json!(a.common.eigenvalues));
     obj.insert(
         "lowest_participation_ratios".into(),
-        json!(a.lowest_participation),
+        json!(a.common.participation),
     );
     obj.insert("lowest_max_residual".into(), json!(a.lowest_max_residual));
     obj.insert("hessian_nnz".into(), json!(a.matrix_nnz));

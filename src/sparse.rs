@@ -51,7 +51,7 @@ use crate::elasticity::{born_term, plane_name, shear_force_field, shear_planes, 
 use crate::glass::{max_norm, Glass, InteractingPair};
 use crate::hessian::{flatten, pair_stiffness, Hessian, Subsystem};
 use crate::modes::{participation_ratio, ZERO_MODE_TOLERANCE};
-use crate::pinch::{glassy_frequency, scaled_pair_forces, GlassyFrequency};
+use crate::pinch::{glassy_frequency, scaled_pair_forces};
 use faer::dyn_stack::{MemBuffer, MemStack};
 use faer::linalg::cholesky::llt::factor::LltRegularization;
 use faer::linalg::matmul::matmul;
@@ -1002,42 +1002,17 @@ pub struct SparseSettings {
     pub modes: LowestModeSettings,
 }
 
-/// The harmonic analysis of one configuration by the sparse route: the physical quantities of
-/// [`crate::analysis::Analysis`] except the full spectrum (vDOS), which is replaced by the lowest
-/// `k` non-zero eigenvalues.
+/// The harmonic analysis of one configuration by the sparse route: the quantities of
+/// [`crate::analysis::Analysis`] (in `common`), except that `common.eigenvalues` and
+/// `common.participation` hold only the `k` lowest non-zero modes instead of the full spectrum.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SparseAnalysis {
-    pub n: usize,
-    pub dim: usize,
-    pub volume: f64,
-    pub a0: f64,
-    pub density: f64,
-    pub energy: f64,
-    pub pressure: f64,
-    pub max_force: f64,
-    /// Forces, flat `d·N`.
-    pub forces: Vec<f64>,
-    pub rattlers: Vec<usize>,
-    /// The `k` lowest non-zero eigenvalues of the rigid part's Hessian, ascending.
-    pub lowest_eigenvalues: Vec<f64>,
-    /// Participation ratio of each of those modes.
-    pub lowest_participation: Vec<f64>,
-    /// Largest `|Hψ − λψ|/λ` among them.
+    pub common: crate::analysis::Analysis,
+    /// Largest `|Hψ − λψ|/λ` among the lowest modes.
     pub lowest_max_residual: f64,
-    /// Translations excluded (always `d` on this route; more zero modes are an error).
-    pub n_zero_modes: usize,
-    pub pairs: Vec<PairPinch>,
-    pub glassy_frequency: GlassyFrequency,
-    /// `(plane name, G)` per shear plane.
-    pub shear_modulus_planes: Vec<(String, f64)>,
-    pub shear_modulus: f64,
-    /// `c_s = sqrt(G/ρ)`.
-    pub shear_wave_speed: f64,
     /// Stored entries of the grounded Hessian (lower triangle) and of its Cholesky factor.
     pub matrix_nnz: usize,
     pub factor_nnz: usize,
-    /// `(stage, seconds)`.
-    pub timings: Vec<(String, f64)>,
 }
 
 /// The rigid subsystem, its Hessian, the factorisation and the lowest modes, kept for further
@@ -1144,28 +1119,30 @@ pub fn analyze_sparse<const D: usize>(
     report(progress, SPARSE_STAGES[5])?;
 
     let analysis = SparseAnalysis {
-        n: glass.n(),
-        dim: D,
-        volume: glass.volume(),
-        a0: glass.a0(),
-        density: glass.density(),
-        energy,
-        pressure,
-        max_force: max_norm(&forces),
-        forces: flatten(&forces),
-        rattlers: subsystem.rattlers.clone(),
-        lowest_eigenvalues: modes.eigenvalues.clone(),
-        lowest_participation,
+        common: crate::analysis::Analysis {
+            n: glass.n(),
+            dim: D,
+            volume: glass.volume(),
+            a0: glass.a0(),
+            density: glass.density(),
+            energy,
+            pressure,
+            max_force: max_norm(&forces),
+            forces: flatten(&forces),
+            rattlers: subsystem.rattlers.clone(),
+            eigenvalues: modes.eigenvalues.clone(),
+            participation: lowest_participation,
+            n_zero_modes: D,
+            pairs,
+            glassy_frequency: glassy,
+            shear_modulus_planes: g.planes.iter().map(|(p, v)| (plane_name(*p), *v)).collect(),
+            shear_modulus: g.mean,
+            shear_wave_speed: (g.mean / glass.density()).sqrt(),
+            timings,
+        },
         lowest_max_residual: modes.residuals.iter().cloned().fold(0.0, f64::max),
-        n_zero_modes: D,
-        pairs,
-        glassy_frequency: glassy,
-        shear_modulus_planes: g.planes.iter().map(|(p, v)| (plane_name(*p), *v)).collect(),
-        shear_modulus: g.mean,
-        shear_wave_speed: (g.mean / glass.density()).sqrt(),
         matrix_nnz: factor.matrix_nnz(),
         factor_nnz: factor.factor_nnz(),
-        timings,
     };
     Ok((
         analysis,
@@ -1287,9 +1264,9 @@ mod tests {
         seen.dedup();
         assert_eq!(seen, SPARSE_STAGES.to_vec());
         // pinch frequencies (Eq. S4), every pair
-        assert_eq!(sparse.pairs.len(), dense.pairs.len());
+        assert_eq!(sparse.common.pairs.len(), dense.pairs.len());
         let mut worst = 0.0f64;
-        for (a, b) in sparse.pairs.iter().zip(&dense.pairs) {
+        for (a, b) in sparse.common.pairs.iter().zip(&dense.pairs) {
             assert_eq!((a.i, a.j, a.scaled_force), (b.i, b.j, b.scaled_force));
             worst = worst.max(rel(a.omega, b.omega));
         }
@@ -1306,17 +1283,18 @@ mod tests {
             "per-pair pinch frequencies differ by {worst_pp:.2e}"
         );
         assert_eq!(
-            sparse.glassy_frequency.n_filtered,
+            sparse.common.glassy_frequency.n_filtered,
             dense.glassy_frequency.n_filtered
         );
         assert!(
             rel(
-                sparse.glassy_frequency.omega_g,
+                sparse.common.glassy_frequency.omega_g,
                 dense.glassy_frequency.omega_g
             ) < 1e-10
         );
         // G per plane (Maloney & Lemaître)
         for ((pa, ga), (pb, gb)) in sparse
+            .common
             .shear_modulus_planes
             .iter()
             .zip(&dense.shear_modulus_planes)
@@ -1324,17 +1302,17 @@ mod tests {
             assert_eq!(pa, pb);
             assert!(rel(*ga, *gb) < 1e-8, "G_{pa}: {ga} vs {gb}");
         }
-        assert!(rel(sparse.shear_wave_speed, dense.shear_wave_speed) < 1e-8);
+        assert!(rel(sparse.common.shear_wave_speed, dense.shear_wave_speed) < 1e-8);
         // shear responses solve H u = Ξ
         for (plane, u) in shear_planes(D).into_iter().zip(&sh.shear_responses) {
             let xi = shear_force_field(&sh.subsystem.pairs, sh.subsystem.n(), plane);
             assert!(residual(&sh.hessian, u, &xi) < 1e-10);
         }
         // the 50 lowest non-zero eigenvalues, and their vectors
-        let k = sparse.lowest_eigenvalues.len();
+        let k = sparse.common.eigenvalues.len();
         assert_eq!(k, 50);
         let s = &harm.spectrum;
-        for (m, l) in sparse.lowest_eigenvalues.iter().enumerate() {
+        for (m, l) in sparse.common.eigenvalues.iter().enumerate() {
             let ld = s.eigenvalues[s.n_zero + m];
             assert!(rel(*l, ld) < 1e-8, "λ_{m}: {l} vs dense {ld}");
         }
@@ -1346,7 +1324,7 @@ mod tests {
         for m in 0..k {
             let psi = sh.modes.mode(m);
             // the vector lies in the dense eigenspace of its (possibly near-degenerate) λ
-            let l = sparse.lowest_eigenvalues[m];
+            let l = sparse.common.eigenvalues[m];
             let captured: f64 = s
                 .nonzero()
                 .filter(|&q| rel(s.eigenvalues[q], l) < 1e-6)
@@ -1358,7 +1336,7 @@ mod tests {
             );
             assert!(
                 rel(
-                    sparse.lowest_participation[m],
+                    sparse.common.participation[m],
                     dense.participation[s.n_zero + m]
                 ) < 1e-4
                     || s.eigenvalues[s.n_zero + m + 1] / l - 1.0 < 1e-6
@@ -1594,15 +1572,15 @@ mod tests {
             let (c, w) = (cpu_seconds(), now_seconds());
             let (a, _) = analyze_sparse(&g, &SparseSettings::default(), &mut |_, _| true).unwrap();
             let (c, w) = (cpu_seconds() - c, now_seconds() - w);
-            for (s, v) in &a.timings {
+            for (s, v) in &a.common.timings {
                 push(s, *v);
             }
             push("sparse total", w);
             push("sparse total, CPU s", c);
             info = format!(
                 "pairs {}, m = {}, nnz(H_g lower) {}, nnz(L) {}, max mode residual {:.1e}",
-                a.pairs.len(),
-                D * (a.n - a.rattlers.len() - 1),
+                a.common.pairs.len(),
+                D * (a.common.n - a.common.rattlers.len() - 1),
                 a.matrix_nnz,
                 a.factor_nnz,
                 a.lowest_max_residual
@@ -1622,18 +1600,20 @@ mod tests {
                     .map(|(_, v)| v)
                     .sum();
                 let dw = sparse
+                    .common
                     .pairs
                     .iter()
                     .zip(&a.pairs)
                     .map(|(x, y)| rel(x.omega, y.omega))
                     .fold(0.0, f64::max);
                 let dl = sparse
-                    .lowest_eigenvalues
+                    .common
+                    .eigenvalues
                     .iter()
                     .zip(&a.eigenvalues[a.n_zero_modes..])
                     .map(|(x, y)| rel(*x, *y))
                     .fold(0.0, f64::max);
-                let dg = rel(sparse.shear_modulus, a.shear_modulus);
+                let dg = rel(sparse.common.shear_modulus, a.shear_modulus);
                 if !info.contains("sparse vs dense") {
                     info = format!(
                         "{info}; sparse vs dense: ω_g^(ij) {dw:.1e}, λ_1..50 {dl:.1e}, G {dg:.1e}"

@@ -501,12 +501,13 @@ fn analyze_config_sparse<const D: usize>(
     quench_json: Value,
 ) -> Result<(), String> {
     let settings = pinchglass::sparse::SparseSettings::default();
-    let (a, _) = pinchglass::sparse::analyze_sparse(glass, &settings, &mut |stage, fraction| {
+    let (sa, _) = pinchglass::sparse::analyze_sparse(glass, &settings, &mut |stage, fraction| {
         if fraction >= 1.0 {
             eprintln!("sparse analysis: {stage} done");
         }
         true
     })?;
+    let a = &sa.common;
     if a.glassy_frequency.n_filtered == 0 {
         warnings.push("no pair passes the force filter: omega_g is undefined (null)".into());
     }
@@ -522,10 +523,10 @@ fn analyze_config_sparse<const D: usize>(
         a.glassy_frequency.omega_g_all,
         a.pairs.len(),
         a.glassy_frequency.n_filtered,
-        a.lowest_eigenvalues.first().map(|l| l.sqrt()).unwrap_or(f64::NAN)
+        a.eigenvalues.first().map(|l| l.sqrt()).unwrap_or(f64::NAN)
     );
     if let Some(out) = opts.json.as_deref() {
-        let v = pinchglass::report::sparse_analysis_json(&a);
+        let v = pinchglass::report::sparse_analysis_json(&sa);
         write_analysis_json(out, v, path, config, &glass.model, quench_json, warnings)?;
     }
     Ok(())
