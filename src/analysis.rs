@@ -7,7 +7,7 @@
 //! alongside for further work (response fields, quartic modes).
 
 use crate::clock::now_seconds;
-use crate::elasticity::{plane_name, shear_force_field, shear_modulus, shear_planes};
+use crate::elasticity::{plane_name, shear_force_field, shear_modulus, shear_planes, ShearModulus};
 use crate::glass::{max_norm, Glass};
 use crate::hessian::{flatten, Hessian, Subsystem};
 use crate::modes::{participation_ratio, Spectrum};
@@ -72,10 +72,9 @@ pub struct Harmonic<const D: usize> {
     pub spectrum: Spectrum,
 }
 
-/// The first stage of every analysis (dense or sparse): interacting pairs, forces, energy,
-/// pressure and the rigid subsystem without rattlers.
+/// The first stage of every analysis (dense or sparse): forces, energy, pressure and the rigid
+/// subsystem without rattlers (whose pairs are the interacting pairs among non-rattlers).
 pub struct ForceBalance<const D: usize> {
-    pub all_pairs: Vec<crate::glass::InteractingPair<D>>,
     pub forces: Vec<crate::space::Vector<D>>,
     pub energy: f64,
     pub pressure: f64,
@@ -95,7 +94,6 @@ pub fn force_balance<const D: usize>(glass: &Glass<D>) -> Result<ForceBalance<D>
     }
     let subsystem = Subsystem::without_rattlers(glass.n(), &all_pairs);
     Ok(ForceBalance {
-        all_pairs,
         forces,
         energy,
         pressure,
@@ -106,46 +104,50 @@ pub fn force_balance<const D: usize>(glass: &Glass<D>) -> Result<ForceBalance<D>
 /// Stage names, in order, as reported to the progress callback.
 pub const STAGES: [&str; 5] = ["forces", "hessian", "spectrum", "pinches", "shear modulus"];
 
-/// Runs the harmonic analysis of `glass` as given (no minimisation).
-pub fn analyze<const D: usize>(
-    glass: &Glass<D>,
-    memory_limit: usize,
-    progress: &mut dyn FnMut(&str, f64) -> bool,
-) -> Result<(Analysis, Harmonic<D>), String> {
-    let mut timings = Vec::new();
-    let mut stage = |name: &str, t0: f64, timings: &mut Vec<(String, f64)>| {
-        timings.push((name.to_string(), now_seconds() - t0));
-        if progress(name, 1.0) {
+/// Times the stages of an analysis and reports each to the progress callback, which may return
+/// `false` to cancel (then `Err("cancelled")`).
+pub(crate) struct StageClock<'a> {
+    progress: &'a mut dyn FnMut(&str, f64) -> bool,
+    pub timings: Vec<(String, f64)>,
+    start: f64,
+}
+
+impl<'a> StageClock<'a> {
+    pub fn new(progress: &'a mut dyn FnMut(&str, f64) -> bool) -> Self {
+        Self {
+            progress,
+            timings: Vec::new(),
+            start: now_seconds(),
+        }
+    }
+
+    /// Reports a fraction of the current stage; `false` means cancel.
+    pub fn report(&mut self, stage: &str, fraction: f64) -> bool {
+        (self.progress)(stage, fraction)
+    }
+
+    /// Ends the current stage: records its time and reports it complete.
+    pub fn done(&mut self, stage: &str) -> Result<(), String> {
+        let now = now_seconds();
+        self.timings.push((stage.to_string(), now - self.start));
+        self.start = now;
+        if (self.progress)(stage, 1.0) {
             Ok(())
         } else {
             Err("cancelled".to_string())
         }
-    };
+    }
+}
 
-    let t = now_seconds();
-    let ForceBalance {
-        all_pairs: _,
-        forces,
-        energy,
-        pressure,
-        subsystem,
-    } = force_balance(glass)?;
-    stage(STAGES[0], t, &mut timings)?;
-
-    let t = now_seconds();
-    let hessian = Hessian::new(subsystem.n(), &subsystem.pairs);
-    stage(STAGES[1], t, &mut timings)?;
-
-    let t = now_seconds();
-    let spectrum = hessian.spectrum(memory_limit)?;
-    let participation = (0..spectrum.dim())
-        .map(|k| participation_ratio::<D>(spectrum.mode(k)))
-        .collect();
-    stage(STAGES[2], t, &mut timings)?;
-
-    let t = now_seconds();
-    let omegas = pinch_frequencies(&subsystem.pairs, &spectrum);
-    let scaled = scaled_pair_forces(&subsystem.pairs, pressure, glass.a0());
+/// Every pinched pair in the glass's own indices (`ω_g^(ij)` from `omegas`, in the order of
+/// `subsystem.pairs`), and the filtered and unfiltered means (Eq. S5).
+pub fn pinch_table<const D: usize>(
+    subsystem: &Subsystem<D>,
+    omegas: &[f64],
+    pressure: f64,
+    a0: f64,
+) -> (Vec<PairPinch>, GlassyFrequency) {
+    let scaled = scaled_pair_forces(&subsystem.pairs, pressure, a0);
     let pairs = subsystem
         .pairs
         .iter()
@@ -158,38 +160,87 @@ pub fn analyze<const D: usize>(
             omega: *w,
         })
         .collect();
-    let glassy = glassy_frequency(&omegas, &scaled);
-    stage(STAGES[3], t, &mut timings)?;
+    (pairs, glassy_frequency(omegas, &scaled))
+}
 
-    let t = now_seconds();
-    let g = shear_modulus(&subsystem.pairs, &spectrum, glass.volume());
-    stage(STAGES[4], t, &mut timings)?;
+/// The modes an analysis reports: all of them (dense route) or the lowest ones (sparse route).
+pub(crate) struct ReportedModes {
+    pub eigenvalues: Vec<f64>,
+    pub participation: Vec<f64>,
+    pub n_zero: usize,
+}
 
-    let analysis = Analysis {
-        n: glass.n(),
-        dim: D,
-        volume: glass.volume(),
-        a0: glass.a0(),
-        density: glass.density(),
-        energy,
-        pressure,
-        max_force: max_norm(&forces),
-        forces: flatten(&forces),
-        rattlers: subsystem.rattlers.clone(),
+impl Analysis {
+    /// Collects the results of either route into the one `Analysis` shape.
+    pub(crate) fn assemble<const D: usize>(
+        glass: &Glass<D>,
+        balance: &ForceBalance<D>,
+        modes: ReportedModes,
+        pinches: (Vec<PairPinch>, GlassyFrequency),
+        g: &ShearModulus,
+        timings: Vec<(String, f64)>,
+    ) -> Self {
+        Analysis {
+            n: glass.n(),
+            dim: D,
+            volume: glass.volume(),
+            a0: glass.a0(),
+            density: glass.density(),
+            energy: balance.energy,
+            pressure: balance.pressure,
+            max_force: max_norm(&balance.forces),
+            forces: flatten(&balance.forces),
+            rattlers: balance.subsystem.rattlers.clone(),
+            eigenvalues: modes.eigenvalues,
+            participation: modes.participation,
+            n_zero_modes: modes.n_zero,
+            pairs: pinches.0,
+            glassy_frequency: pinches.1,
+            shear_modulus_planes: g.planes.iter().map(|(p, v)| (plane_name(*p), *v)).collect(),
+            shear_modulus: g.mean,
+            shear_wave_speed: (g.mean / glass.density()).sqrt(),
+            timings,
+        }
+    }
+}
+
+/// Runs the harmonic analysis of `glass` as given (no minimisation).
+pub fn analyze<const D: usize>(
+    glass: &Glass<D>,
+    memory_limit: usize,
+    progress: &mut dyn FnMut(&str, f64) -> bool,
+) -> Result<(Analysis, Harmonic<D>), String> {
+    let mut clock = StageClock::new(progress);
+    let balance = force_balance(glass)?;
+    clock.done(STAGES[0])?;
+
+    let sub = &balance.subsystem;
+    let hessian = Hessian::new(sub.n(), &sub.pairs);
+    clock.done(STAGES[1])?;
+
+    let spectrum = hessian.spectrum(memory_limit)?;
+    let participation = (0..spectrum.dim())
+        .map(|k| participation_ratio::<D>(spectrum.mode(k)))
+        .collect();
+    clock.done(STAGES[2])?;
+
+    let omegas = pinch_frequencies(&sub.pairs, &spectrum);
+    let pinches = pinch_table(sub, &omegas, balance.pressure, glass.a0());
+    clock.done(STAGES[3])?;
+
+    let g = shear_modulus(&sub.pairs, &spectrum, glass.volume());
+    clock.done(STAGES[4])?;
+
+    let modes = ReportedModes {
         eigenvalues: spectrum.eigenvalues.clone(),
         participation,
-        n_zero_modes: spectrum.n_zero,
-        pairs,
-        glassy_frequency: glassy,
-        shear_modulus_planes: g.planes.iter().map(|(p, v)| (plane_name(*p), *v)).collect(),
-        shear_modulus: g.mean,
-        shear_wave_speed: (g.mean / glass.density()).sqrt(),
-        timings,
+        n_zero: spectrum.n_zero,
     };
+    let analysis = Analysis::assemble(glass, &balance, modes, pinches, &g, clock.timings);
     Ok((
         analysis,
         Harmonic {
-            subsystem,
+            subsystem: balance.subsystem,
             hessian,
             spectrum,
         },

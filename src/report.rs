@@ -23,18 +23,20 @@ pub fn model_json(model: &Poly) -> Value {
     })
 }
 
+/// `[(name, value)]` as a JSON object `{name: value}` (shear planes, stage timings).
+fn named_values(pairs: &[(String, f64)]) -> Value {
+    Value::Object(
+        pairs
+            .iter()
+            .map(|(name, v)| (name.clone(), json!(v)))
+            .collect::<Map<String, Value>>(),
+    )
+}
+
 /// The analysis as a JSON object with the documented keys.
 pub fn analysis_json(a: &Analysis) -> Value {
-    let planes: Map<String, Value> = a
-        .shear_modulus_planes
-        .iter()
-        .map(|(name, g)| (name.clone(), json!(g)))
-        .collect();
-    let timings: Map<String, Value> = a
-        .timings
-        .iter()
-        .map(|(name, t)| (name.clone(), json!(t)))
-        .collect();
+    let planes = named_values(&a.shear_modulus_planes);
+    let timings = named_values(&a.timings);
     let pairs: Vec<Value> = a
         .pairs
         .iter()
@@ -109,11 +111,7 @@ pub fn soft_spots_json(s: &SoftSpots) -> Value {
             })
         })
         .collect();
-    let timings: Map<String, Value> = s
-        .timings
-        .iter()
-        .map(|(name, t)| (name.clone(), json!(t)))
-        .collect();
+    let timings = named_values(&s.timings);
     json!({
         "quartic_modes": modes,
         "quartic_starts": s.starts,

@@ -45,13 +45,11 @@
 //! The dense path ([`crate::analysis::analyze`]) stays the reference: tests below check this
 //! module against it to 1e-8 relative.
 
-use crate::analysis::PairPinch;
-use crate::clock::now_seconds;
-use crate::elasticity::{born_term, plane_name, shear_force_field, shear_planes, ShearModulus};
-use crate::glass::{max_norm, Glass, InteractingPair};
-use crate::hessian::{flatten, pair_stiffness, Hessian, Subsystem};
+use crate::analysis::{pinch_table, Analysis, ReportedModes, StageClock};
+use crate::elasticity::{born_term, shear_force_field, shear_planes, ShearModulus};
+use crate::glass::{Glass, InteractingPair};
+use crate::hessian::{pair_stiffness, Hessian, Subsystem};
 use crate::modes::{participation_ratio, ZERO_MODE_TOLERANCE};
-use crate::pinch::{glassy_frequency, scaled_pair_forces};
 use faer::dyn_stack::{MemBuffer, MemStack};
 use faer::linalg::cholesky::llt::factor::LltRegularization;
 use faer::linalg::matmul::matmul;
@@ -1047,103 +1045,52 @@ pub fn analyze_sparse<const D: usize>(
     settings: &SparseSettings,
     progress: &mut dyn FnMut(&str, f64) -> bool,
 ) -> Result<(SparseAnalysis, SparseHarmonic<D>), String> {
-    let mut timings = Vec::new();
-    let report = |progress: &mut dyn FnMut(&str, f64) -> bool, name: &str| {
-        if progress(name, 1.0) {
-            Ok(())
-        } else {
-            Err("cancelled".to_string())
-        }
-    };
-
-    let t = now_seconds();
-    let crate::analysis::ForceBalance {
-        all_pairs: _,
-        forces,
-        energy,
-        pressure,
-        subsystem,
-    } = crate::analysis::force_balance(glass)?;
+    let mut clock = StageClock::new(progress);
+    let balance = crate::analysis::force_balance(glass)?;
+    let subsystem = &balance.subsystem;
     if subsystem.n() < 2 {
         return Err("no rigid particles: every particle is a rattler".into());
     }
-    timings.push((SPARSE_STAGES[0].to_string(), now_seconds() - t));
-    report(progress, SPARSE_STAGES[0])?;
+    clock.done(SPARSE_STAGES[0])?;
 
-    let t = now_seconds();
     let hessian = Hessian::new(subsystem.n(), &subsystem.pairs);
-    timings.push((SPARSE_STAGES[1].to_string(), now_seconds() - t));
-    report(progress, SPARSE_STAGES[1])?;
+    clock.done(SPARSE_STAGES[1])?;
 
-    let t = now_seconds();
     let factor = GroundedCholesky::new(subsystem.n(), &subsystem.pairs)?;
-    timings.push((SPARSE_STAGES[2].to_string(), now_seconds() - t));
-    report(progress, SPARSE_STAGES[2])?;
+    clock.done(SPARSE_STAGES[2])?;
 
-    let t = now_seconds();
     let pairs_sub = &subsystem.pairs;
     let omegas = if pairs_sub.len() > factor.dim_grounded() {
         pinch_frequencies_streamed(pairs_sub, &factor, &mut |f| {
-            f >= 1.0 || progress(SPARSE_STAGES[3], f)
+            f >= 1.0 || clock.report(SPARSE_STAGES[3], f)
         })?
     } else {
         pinch_frequencies_per_pair(pairs_sub, &factor)
     };
-    let scaled = scaled_pair_forces(pairs_sub, pressure, glass.a0());
-    let pairs = pairs_sub
-        .iter()
-        .zip(omegas.iter().zip(&scaled))
-        .map(|(p, (w, s))| PairPinch {
-            i: subsystem.particles[p.i],
-            j: subsystem.particles[p.j],
-            force: p.phi.d1.abs(),
-            scaled_force: *s,
-            omega: *w,
-        })
-        .collect();
-    let glassy = glassy_frequency(&omegas, &scaled);
-    timings.push((SPARSE_STAGES[3].to_string(), now_seconds() - t));
-    report(progress, SPARSE_STAGES[3])?;
+    let pinches = pinch_table(subsystem, &omegas, balance.pressure, glass.a0());
+    clock.done(SPARSE_STAGES[3])?;
 
-    let t = now_seconds();
     let (g, shear_responses) = shear_modulus_sparse(pairs_sub, &factor, glass.volume());
-    timings.push((SPARSE_STAGES[4].to_string(), now_seconds() - t));
-    report(progress, SPARSE_STAGES[4])?;
+    clock.done(SPARSE_STAGES[4])?;
 
-    let t = now_seconds();
     let modes = lowest_modes(&factor, &hessian, pairs_sub, &settings.modes)?;
-    let lowest_participation = (0..modes.eigenvalues.len())
+    let participation = (0..modes.eigenvalues.len())
         .map(|k| participation_ratio::<D>(modes.mode(k)))
         .collect();
-    timings.push((SPARSE_STAGES[5].to_string(), now_seconds() - t));
-    report(progress, SPARSE_STAGES[5])?;
+    clock.done(SPARSE_STAGES[5])?;
 
+    let reported = ReportedModes {
+        eigenvalues: modes.eigenvalues.clone(),
+        participation,
+        n_zero: D,
+    };
     let analysis = SparseAnalysis {
-        common: crate::analysis::Analysis {
-            n: glass.n(),
-            dim: D,
-            volume: glass.volume(),
-            a0: glass.a0(),
-            density: glass.density(),
-            energy,
-            pressure,
-            max_force: max_norm(&forces),
-            forces: flatten(&forces),
-            rattlers: subsystem.rattlers.clone(),
-            eigenvalues: modes.eigenvalues.clone(),
-            participation: lowest_participation,
-            n_zero_modes: D,
-            pairs,
-            glassy_frequency: glassy,
-            shear_modulus_planes: g.planes.iter().map(|(p, v)| (plane_name(*p), *v)).collect(),
-            shear_modulus: g.mean,
-            shear_wave_speed: (g.mean / glass.density()).sqrt(),
-            timings,
-        },
+        common: Analysis::assemble(glass, &balance, reported, pinches, &g, clock.timings),
         lowest_max_residual: modes.residuals.iter().cloned().fold(0.0, f64::max),
         matrix_nnz: factor.matrix_nnz(),
         factor_nnz: factor.factor_nnz(),
     };
+    let subsystem = balance.subsystem;
     Ok((
         analysis,
         SparseHarmonic {
@@ -1160,6 +1107,7 @@ pub fn analyze_sparse<const D: usize>(
 mod tests {
     use super::*;
     use crate::analysis::{analyze, NATIVE_MEMORY_LIMIT};
+    use crate::clock::now_seconds;
     use crate::modes::tests::quenched;
     use crate::pinch::{dipole, pinch_frequencies};
 
