@@ -84,8 +84,7 @@ pub struct ForceBalance<const D: usize> {
 /// Computes [`ForceBalance`], refusing non-finite energies or forces.
 pub fn force_balance<const D: usize>(glass: &Glass<D>) -> Result<ForceBalance<D>, String> {
     let all_pairs = glass.interacting_pairs();
-    let forces = glass.forces();
-    let energy = glass.energy();
+    let (energy, forces) = glass.energy_and_forces(&glass.candidate_pairs(0.0));
     let pressure = glass.pressure(&all_pairs);
     if !energy.is_finite() || forces.iter().any(|f| !f.iter().all(|c| c.is_finite())) {
         return Err(
