@@ -11,13 +11,12 @@ use crate::elasticity::{plane_name, shear_force_field, shear_modulus, shear_plan
 use crate::glass::{max_norm, Glass};
 use crate::hessian::{flatten, Hessian, Subsystem};
 use crate::modes::{participation_ratio, Spectrum};
-use crate::pinch::{
-    glassy_frequency, pinch_frequencies, pinch_response, scaled_pair_forces, GlassyFrequency,
-};
+use crate::pinch::{glassy_frequency, pinch_frequencies, scaled_pair_forces, GlassyFrequency};
 use crate::quartic_modes::{quartic_modes, QuarticMode, QuarticSettings};
 use crate::spatial_decay::{
     crossover_length, decay_profile, glassy_length, pair_centre, DecayProfile,
 };
+use rayon::prelude::*;
 
 /// Default memory budget of a dense analysis natively (bytes).
 pub const NATIVE_MEMORY_LIMIT: usize = 12 << 30;
@@ -70,6 +69,46 @@ pub struct Harmonic<const D: usize> {
     pub subsystem: Subsystem<D>,
     pub hessian: Hessian<D>,
     pub spectrum: Spectrum,
+}
+
+/// What further work (response fields, quartic modes) needs from a harmonic analysis, whichever
+/// route produced it: the rigid subsystem, its Hessian, and `H⁺` applied to a field (by spectral
+/// sums on the dense route, by the grounded Cholesky factor on the sparse one).
+pub trait HarmonicSystem<const D: usize>: Sync {
+    fn subsystem(&self) -> &Subsystem<D>;
+    fn hessian(&self) -> &Hessian<D>;
+    /// `H⁺ b` (`b` in the subsystem's coordinates, `d · subsystem().n()` numbers).
+    fn pseudo_inverse_apply(&self, b: &[f64]) -> Vec<f64>;
+
+    /// The response `u = H⁺ d` (Eq. S2) to pinching pair `m` of the subsystem.
+    fn pinch_response(&self, m: usize) -> Vec<f64> {
+        let sub = self.subsystem();
+        self.pseudo_inverse_apply(&crate::pinch::dipole(&sub.pairs[m], sub.n()))
+    }
+
+    /// [`HarmonicSystem::pinch_response`] in the glass's own particle indices (`d · n_glass`
+    /// numbers, zero on rattlers).
+    fn pinch_field(&self, m: usize) -> Vec<f64> {
+        let sub = self.subsystem();
+        let u = self.pinch_response(m);
+        let mut out = vec![0.0; D * sub.index.len()];
+        for (reduced, &original) in sub.particles.iter().enumerate() {
+            out[D * original..D * original + D].copy_from_slice(&u[D * reduced..D * reduced + D]);
+        }
+        out
+    }
+}
+
+impl<const D: usize> HarmonicSystem<D> for Harmonic<D> {
+    fn subsystem(&self) -> &Subsystem<D> {
+        &self.subsystem
+    }
+    fn hessian(&self) -> &Hessian<D> {
+        &self.hessian
+    }
+    fn pseudo_inverse_apply(&self, b: &[f64]) -> Vec<f64> {
+        self.spectrum.pseudo_inverse_apply(b)
+    }
 }
 
 /// The first stage of every analysis (dense or sparse): forces, energy, pressure and the rigid
@@ -273,12 +312,13 @@ pub const MAX_DECAY_FIELDS: usize = 100;
 pub fn soft_spots<const D: usize>(
     glass: &Glass<D>,
     analysis: &Analysis,
-    harmonic: &Harmonic<D>,
+    harmonic: &impl HarmonicSystem<D>,
     k: usize,
     settings: &QuarticSettings,
     progress: &(dyn Fn(usize, usize) -> bool + Sync),
 ) -> Result<SoftSpots, String> {
-    let pairs = &harmonic.subsystem.pairs;
+    let subsystem = harmonic.subsystem();
+    let pairs = &subsystem.pairs;
     if k == 0 {
         return Err("the number of pinch starts for quartic modes must be at least 1".into());
     }
@@ -296,8 +336,7 @@ pub fn soft_spots<const D: usize>(
     }
     let mut timings = Vec::new();
     let t = now_seconds();
-    let spectrum = &harmonic.spectrum;
-    let n = harmonic.subsystem.n();
+    let n = subsystem.n();
     let mut order: Vec<usize> = (0..pairs.len()).collect();
     order.sort_by(|a, b| {
         analysis.pairs[*a]
@@ -305,18 +344,17 @@ pub fn soft_spots<const D: usize>(
             .total_cmp(&analysis.pairs[*b].omega)
     });
     let mut starts: Vec<Vec<f64>> = order[..k]
-        .iter()
-        .map(|&idx| pinch_response(&pairs[idx], spectrum))
+        .par_iter()
+        .map(|&idx| harmonic.pinch_response(idx))
         .collect();
     for plane in shear_planes(D) {
-        starts.push(spectrum.pseudo_inverse_apply(&shear_force_field(pairs, n, plane)));
+        starts.push(harmonic.pseudo_inverse_apply(&shear_force_field(pairs, n, plane)));
     }
-    let modes = quartic_modes(&harmonic.hessian, pairs, &starts, settings, progress)?;
+    let modes = quartic_modes(harmonic.hessian(), pairs, &starts, settings, progress)?;
     timings.push(("quartic modes".to_string(), now_seconds() - t));
 
     let t = now_seconds();
-    let positions: Vec<_> = harmonic
-        .subsystem
+    let positions: Vec<_> = subsystem
         .particles
         .iter()
         .map(|&p| glass.positions[p])
@@ -326,15 +364,19 @@ pub fn soft_spots<const D: usize>(
         .collect();
     let stride = filtered.len().div_ceil(MAX_DECAY_FIELDS).max(1);
     let chosen: Vec<usize> = filtered.iter().step_by(stride).cloned().collect();
-    let mut fields = Vec::with_capacity(chosen.len());
-    let mut centres = Vec::with_capacity(chosen.len());
-    for &m in &chosen {
-        let mut u = pinch_response(&pairs[m], spectrum);
-        let un = crate::hessian::norm(&u);
-        u.iter_mut().for_each(|x| *x /= un);
-        fields.push(u);
-        centres.push(pair_centre(&glass.space, &positions, &pairs[m]));
-    }
+    let fields: Vec<Vec<f64>> = chosen
+        .par_iter()
+        .map(|&m| {
+            let mut u = harmonic.pinch_response(m);
+            let un = crate::hessian::norm(&u);
+            u.iter_mut().for_each(|x| *x /= un);
+            u
+        })
+        .collect();
+    let centres: Vec<_> = chosen
+        .iter()
+        .map(|&m| pair_centre(&glass.space, &positions, &pairs[m]))
+        .collect();
     let response_decay = decay_profile(&glass.space, &positions, pairs, &fields, &centres);
     let core_of = |m: &QuarticMode| {
         let p = pairs
@@ -356,13 +398,10 @@ pub fn soft_spots<const D: usize>(
         .into_iter()
         .map(|m| {
             let mut field = vec![0.0; D * glass.n()];
-            for (r, &p) in harmonic.subsystem.particles.iter().enumerate() {
+            for (r, &p) in subsystem.particles.iter().enumerate() {
                 field[D * p..D * p + D].copy_from_slice(&m.field[D * r..D * r + D]);
             }
-            let core = (
-                harmonic.subsystem.particles[m.core.0],
-                harmonic.subsystem.particles[m.core.1],
-            );
+            let core = (subsystem.particles[m.core.0], subsystem.particles[m.core.1]);
             QuarticMode { field, core, ..m }
         })
         .collect();

@@ -1024,6 +1024,18 @@ pub struct SparseHarmonic<const D: usize> {
     pub shear_responses: Vec<Vec<f64>>,
 }
 
+impl<const D: usize> crate::analysis::HarmonicSystem<D> for SparseHarmonic<D> {
+    fn subsystem(&self) -> &Subsystem<D> {
+        &self.subsystem
+    }
+    fn hessian(&self) -> &Hessian<D> {
+        &self.hessian
+    }
+    fn pseudo_inverse_apply(&self, b: &[f64]) -> Vec<f64> {
+        self.factor.pseudo_inverse_apply(b)
+    }
+}
+
 /// Stage names of [`analyze_sparse`], in order, as reported to the progress callback.
 pub const SPARSE_STAGES: [&str; 6] = [
     "forces",
@@ -1291,6 +1303,25 @@ mod tests {
                     || m > 0 && 1.0 - s.eigenvalues[s.n_zero + m - 1] / l < 1e-6
             );
         }
+        // quartic modes from either route: the same starts converge to the same modes
+        let q = crate::quartic_modes::QuarticSettings::default();
+        let spots_dense =
+            crate::analysis::soft_spots(&g, &dense, &harm, 8, &q, &|_, _| true).unwrap();
+        let spots_sparse =
+            crate::analysis::soft_spots(&g, &sparse.common, &sh, 8, &q, &|_, _| true).unwrap();
+        assert_eq!(spots_dense.modes.len(), spots_sparse.modes.len());
+        for (a, b) in spots_dense.modes.iter().zip(&spots_sparse.modes) {
+            assert_eq!((a.core, a.hits), (b.core, b.hits));
+            assert!(
+                rel(a.omega, b.omega) < 1e-6,
+                "ω_π {} vs {}",
+                a.omega,
+                b.omega
+            );
+            assert!(b.residual < 1e-6);
+            assert!(dot(&a.field, &b.field).abs() > 1.0 - 1e-6);
+        }
+        assert!(rel(spots_dense.xi_g, spots_sparse.xi_g) < 1e-8);
         // cancellation
         let r = analyze_sparse(&g, &SparseSettings::default(), &mut |s, _| s != "pinches");
         assert_eq!(r.err(), Some("cancelled".to_string()));
