@@ -6,6 +6,22 @@
 //! a function of the base seed, the parent temperature and the sample index only, so results
 //! do not depend on sharding, ordering or the number of threads.
 //!
+//! Analysis route: [`Route::Dense`] (full eigendecomposition, the reference) or
+//! [`Route::Sparse`] (grounded sparse Cholesky for every pinch and G, shift-invert Lanczos for
+//! the lowest modes, [`crate::sparse::analyze_sparse`]); [`Route::auto`] takes the sparse route
+//! above `SPARSE_ABOVE_COORDINATES` = 2000 coordinates `d·N` (2D N > 1000, 3D N > 666). Each
+//! record says which route made it.
+//!
+//! Modes kept (the rule for k): the A_g fit and the ensemble CDF only use modes below the fit
+//! window, so a sample needs only its lowest modes. With [`ModeCount::Auto`] a sample keeps
+//! (dense) or computes (sparse) its `k` lowest non-zero modes, `k = MODES_START` = 50 doubled
+//! until the k-th mode reaches `COVER · 2π c_s / L` with the sample's own c_s (`COVER` = 1: the
+//! lowest transverse phonon, 1.25 × the fit window, a margin for the sample-to-sample scatter of
+//! c_s), at most `MODES_MAX` = 400. Both routes apply the same rule, so they keep the same modes.
+//! The record holds that target and whether it was reached; the summary checks that the smallest
+//! "highest kept mode" of a T_p's samples lies above the fit window, and otherwise fits only
+//! below it and says so in `warnings`.
+//!
 //! A_g window rule: the pooled non-zero frequencies of all samples at one T_p below
 //! `ω_w = WINDOW · 2π c̄_s / L` (a fraction of the lowest transverse phonon, with c̄_s the
 //! sample-mean shear wave speed and L the box side); the empirical cumulative count per
@@ -13,10 +29,19 @@
 //! (slope fixed to 5: `ln A_g = mean[ln(5 CDF_k) − 5 ln ω_k]`). Uncertainties of A_g, 𝒩 and
 //! ξ_s are bootstrap standard deviations over samples (`BOOTSTRAP` resamples, fixed seed); the
 //! others are standard errors of sample means.
+//!
+//! Lengths from quartic modes (optional, dense route): each sample runs
+//! [`crate::analysis::soft_spots`] from its K softest pinches and its shear responses and keeps
+//! the c(r) profiles of responses and modes; per T_p the profiles are pooled (bin by bin,
+//! weighted by the number of fields) and ξ_co, ξ_QLM follow from the pooled profiles by the rule
+//! of [`crate::spatial_decay`], with bootstrap errors over samples.
 
-use crate::analysis::analyze;
+use crate::analysis::{analyze, soft_spots};
+use crate::clock::now_seconds;
 use crate::potential::Poly;
+use crate::quartic_modes::QuarticSettings;
 use crate::quench::{quench, QuenchSettings};
+use crate::spatial_decay::{crossover_length, DecayProfile};
 use crate::swap_mc::{equilibrate, SwapMcSettings};
 use rand::{Rng, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
@@ -27,6 +52,96 @@ pub const WINDOW: f64 = 0.8;
 pub const BOOTSTRAP: usize = 400;
 /// Fewest pooled modes in the window for an A_g fit.
 pub const MIN_FIT_MODES: usize = 5;
+/// [`Route::auto`] takes the sparse route above this many coordinates `d·N`.
+pub const SPARSE_ABOVE_COORDINATES: usize = 2000;
+/// First number of lowest modes of the [`ModeCount::Auto`] rule.
+pub const MODES_START: usize = 50;
+/// Largest number of lowest modes of the [`ModeCount::Auto`] rule.
+pub const MODES_MAX: usize = 400;
+/// The auto rule's modes must reach `COVER · 2π c_s / L` (the lowest transverse phonon).
+pub const COVER: f64 = 1.0;
+
+/// Which harmonic analysis a sample gets.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Route {
+    /// Full dense eigendecomposition ([`crate::analysis::analyze`]).
+    Dense,
+    /// Sparse Cholesky and the lowest modes ([`crate::sparse::analyze_sparse`]).
+    Sparse,
+}
+
+impl Route {
+    /// The sparse route above `SPARSE_ABOVE_COORDINATES` coordinates `d·N`, else dense.
+    pub fn auto(dim: usize, n: usize) -> Route {
+        if dim * n > SPARSE_ABOVE_COORDINATES {
+            Route::Sparse
+        } else {
+            Route::Dense
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Route::Dense => "dense",
+            Route::Sparse => "sparse",
+        }
+    }
+
+    pub fn from_name(s: &str) -> Option<Route> {
+        match s {
+            "dense" => Some(Route::Dense),
+            "sparse" => Some(Route::Sparse),
+            _ => None,
+        }
+    }
+}
+
+/// How many of the lowest non-zero modes a sample keeps (dense) or computes (sparse).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ModeCount {
+    /// The rule of the module documentation (`MODES_START`, doubled up to `COVER · 2π c_s/L`).
+    Auto,
+    /// Exactly this many (or all there are).
+    Fixed(usize),
+    /// Every mode (dense route only).
+    All,
+}
+
+/// The auto rule's next step: `Some(larger k)` while the `k`-th mode (`highest`) is below a
+/// finite `target` and `k` may still grow (below `MODES_MAX` and the `available` modes).
+pub fn more_modes(k: usize, highest: f64, target: f64, available: usize) -> Option<usize> {
+    if target.is_finite() && highest < target && k < MODES_MAX && k < available {
+        Some((2 * k).min(MODES_MAX).min(available))
+    } else {
+        None
+    }
+}
+
+/// How one sample is analysed.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct SampleOptions {
+    pub route: Route,
+    pub modes: ModeCount,
+    /// The auto rule's target is `cover · 2π c_s / L` (`COVER` by default).
+    pub cover: f64,
+    /// Quartic modes from the K softest pinches and the lengths ξ_co, ξ_QLM.
+    pub quartic: Option<usize>,
+    /// Memory budget of a dense analysis (bytes).
+    pub memory_limit: usize,
+}
+
+impl SampleOptions {
+    /// The dense route with the full spectrum and no quartic modes (what [`run_sample`] does).
+    pub fn dense_full(memory_limit: usize) -> Self {
+        Self {
+            route: Route::Dense,
+            modes: ModeCount::All,
+            cover: COVER,
+            quartic: None,
+            memory_limit,
+        }
+    }
+}
 
 /// What to run for one sample.
 #[derive(Clone, Debug, PartialEq)]
@@ -48,6 +163,24 @@ impl SampleSpec {
             self.index as u64,
         )
     }
+}
+
+/// Quartic modes and decay profiles of one sample.
+#[derive(Clone, Debug, PartialEq)]
+pub struct QuarticRecord {
+    /// Starting fields (K pinches + one shear response per plane).
+    pub starts: usize,
+    /// Distinct quartic modes found.
+    pub modes: usize,
+    /// Lowest ω_π and its participation ratio (`NaN` without modes).
+    pub lowest_omega: f64,
+    pub lowest_participation: f64,
+    /// This sample's own lengths (the summary uses the pooled profiles instead).
+    pub xi_co: Option<f64>,
+    pub xi_qlm: Option<f64>,
+    /// c(r) of pinch responses and of quartic modes.
+    pub response_decay: DecayProfile,
+    pub mode_decay: DecayProfile,
 }
 
 /// One sample's results (model units).
@@ -78,24 +211,103 @@ pub struct SampleRecord {
     pub omega_g_all: f64,
     pub n_pairs: usize,
     pub n_pairs_filtered: usize,
-    /// Non-zero vibrational frequencies, ascending.
+    /// The lowest non-zero vibrational frequencies, ascending (all of them when
+    /// `full_spectrum`).
     pub frequencies: Vec<f64>,
+    /// Which analysis made the record.
+    pub route: Route,
+    /// `frequencies` holds every non-zero mode.
+    pub full_spectrum: bool,
+    /// The auto rule's target `COVER · 2π c_s / L` (`NaN` when not used or c_s undefined).
+    pub modes_target: f64,
+    /// Largest `|Hψ − λψ|/λ` of the sparse route's modes (`NaN` on the dense route).
+    pub modes_residual: f64,
+    pub quartic: Option<QuarticRecord>,
+    /// `(stage, seconds)`: wall time of swap MC, quench, analysis (and quartic modes); not
+    /// compared when merging duplicates.
+    pub timings: Vec<(String, f64)>,
 }
 
-/// Runs one sample: swap Monte Carlo at T_p, quench, dense harmonic analysis.
+impl SampleRecord {
+    /// The highest kept frequency (`NaN` without modes).
+    pub fn highest_mode(&self) -> f64 {
+        self.frequencies.last().cloned().unwrap_or(f64::NAN)
+    }
+
+    /// Frequencies are complete up to here: `+∞` for a full spectrum, else the highest kept.
+    pub fn complete_below(&self) -> f64 {
+        if self.full_spectrum {
+            f64::INFINITY
+        } else {
+            self.highest_mode()
+        }
+    }
+
+    /// Whether the kept modes reach the auto rule's target (`None` without a target).
+    pub fn modes_covered(&self) -> Option<bool> {
+        if self.full_spectrum {
+            Some(true)
+        } else if self.modes_target.is_finite() {
+            Some(self.highest_mode() >= self.modes_target)
+        } else {
+            None
+        }
+    }
+
+    /// Equal results, whatever the timings (NaN equals NaN: the `Debug` forms are compared,
+    /// which print every number exactly).
+    pub fn same_result(&self, other: &SampleRecord) -> bool {
+        let strip = |r: &SampleRecord| {
+            format!(
+                "{:?}",
+                SampleRecord {
+                    timings: Vec::new(),
+                    ..r.clone()
+                }
+            )
+        };
+        strip(self) == strip(other)
+    }
+}
+
+/// Runs one sample: swap Monte Carlo at T_p, quench, dense harmonic analysis with the full
+/// spectrum (`SampleOptions::dense_full`).
 pub fn run_sample(spec: &SampleSpec, memory_limit: usize) -> Result<SampleRecord, String> {
+    run_sample_with(spec, &SampleOptions::dense_full(memory_limit))
+}
+
+/// Runs one sample: swap Monte Carlo at T_p, quench, the harmonic analysis of `options`.
+pub fn run_sample_with(spec: &SampleSpec, options: &SampleOptions) -> Result<SampleRecord, String> {
     match spec.dim {
-        2 => run_sample_d::<2>(spec, memory_limit),
-        3 => run_sample_d::<3>(spec, memory_limit),
+        2 => run_sample_d::<2>(spec, options),
+        3 => run_sample_d::<3>(spec, options),
         d => Err(format!("dimension must be 2 or 3, got {d}")),
     }
 }
 
+/// Harmonic results of one route, as a record needs them.
+struct HarmonicOutcome {
+    analysis: crate::analysis::Analysis,
+    frequencies: Vec<f64>,
+    full_spectrum: bool,
+    target: f64,
+    residual: f64,
+    quartic: Option<QuarticRecord>,
+    timings: Vec<(String, f64)>,
+}
+
 fn run_sample_d<const D: usize>(
     spec: &SampleSpec,
-    memory_limit: usize,
+    options: &SampleOptions,
 ) -> Result<SampleRecord, String> {
+    if options.route == Route::Sparse && options.modes == ModeCount::All {
+        return Err(
+            "the full spectrum needs the dense route (the sparse route computes the lowest modes)"
+                .into(),
+        );
+    }
     let seed = spec.seed();
+    let t0 = now_seconds();
     let mc = equilibrate::<D>(
         spec.n,
         spec.density,
@@ -103,6 +315,7 @@ fn run_sample_d<const D: usize>(
         SwapMcSettings::new(spec.tp, spec.sweeps, seed),
         &mut |_, _| true,
     )?;
+    let t_mc = now_seconds();
     let trace = &mc.trace.energy_per_particle;
     let half = trace.len() / 2;
     let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len().max(1) as f64;
@@ -114,7 +327,18 @@ fn run_sample_d<const D: usize>(
             spec.tp, spec.index, q.max_force
         ));
     }
-    let (a, h) = analyze(&glass, memory_limit, &mut |_, _| true)?;
+    let t_quench = now_seconds();
+    let box_side = glass.space.min_side();
+    let h = match options.route {
+        Route::Dense => dense_outcome(&glass, options, box_side)?,
+        Route::Sparse => sparse_outcome(&glass, options, box_side)?,
+    };
+    let mut timings = vec![
+        ("swap_mc".to_string(), t_mc - t0),
+        ("quench".to_string(), t_quench - t_mc),
+    ];
+    timings.extend(h.timings);
+    let a = h.analysis;
     Ok(SampleRecord {
         dim: D,
         n: spec.n,
@@ -123,7 +347,7 @@ fn run_sample_d<const D: usize>(
         index: spec.index,
         seed,
         sweeps: spec.sweeps,
-        box_side: glass.space.min_side(),
+        box_side,
         parent_energy: mean(&trace[half..]),
         parent_energy_first_half: mean(&trace[..half]),
         displacement_acceptance: mc.production.displacement_acceptance(),
@@ -138,7 +362,125 @@ fn run_sample_d<const D: usize>(
         omega_g_all: a.glassy_frequency.omega_g_all,
         n_pairs: a.pairs.len(),
         n_pairs_filtered: a.glassy_frequency.n_filtered,
-        frequencies: h.spectrum.frequencies(),
+        frequencies: h.frequencies,
+        route: options.route,
+        full_spectrum: h.full_spectrum,
+        modes_target: h.target,
+        modes_residual: h.residual,
+        quartic: h.quartic,
+        timings,
+    })
+}
+
+/// The auto rule's target frequency `cover · 2π c_s / L` (`NaN` when c_s is undefined).
+fn modes_target(cover: f64, shear_wave_speed: f64, box_side: f64) -> f64 {
+    cover * 2.0 * std::f64::consts::PI * shear_wave_speed / box_side
+}
+
+fn dense_outcome<const D: usize>(
+    glass: &crate::glass::Glass<D>,
+    options: &SampleOptions,
+    box_side: f64,
+) -> Result<HarmonicOutcome, String> {
+    let t0 = now_seconds();
+    let (a, h) = analyze(glass, options.memory_limit, &mut |_, _| true)?;
+    let all = h.spectrum.frequencies();
+    let mut timings = vec![("analysis".to_string(), now_seconds() - t0)];
+    let (keep, target) = match options.modes {
+        ModeCount::All => (all.len(), f64::NAN),
+        ModeCount::Fixed(k) => (k.min(all.len()), f64::NAN),
+        ModeCount::Auto => {
+            let target = modes_target(options.cover, a.shear_wave_speed, box_side);
+            let mut k = MODES_START.min(all.len());
+            while let Some(next) = more_modes(k, all[k - 1], target, all.len()) {
+                k = next;
+            }
+            (k, target)
+        }
+    };
+    let quartic = quartic_record(glass, &a, &h, options.quartic, &mut timings)?;
+    Ok(HarmonicOutcome {
+        frequencies: all[..keep].to_vec(),
+        full_spectrum: keep == all.len(),
+        target,
+        residual: f64::NAN,
+        quartic,
+        timings,
+        analysis: a,
+    })
+}
+
+/// Quartic modes from the `k` softest pinches (clamped to the pairs there are) and the decay
+/// profiles, when asked for; records their time in `timings`.
+fn quartic_record<const D: usize>(
+    glass: &crate::glass::Glass<D>,
+    a: &crate::analysis::Analysis,
+    h: &impl crate::analysis::HarmonicSystem<D>,
+    k: Option<usize>,
+    timings: &mut Vec<(String, f64)>,
+) -> Result<Option<QuarticRecord>, String> {
+    let Some(k) = k else {
+        return Ok(None);
+    };
+    let t = now_seconds();
+    let k = k.clamp(1, a.pairs.len().max(1));
+    let s = soft_spots(glass, a, h, k, &QuarticSettings::default(), &mut |_, _| {
+        true
+    })?;
+    timings.push(("quartic".to_string(), now_seconds() - t));
+    let lowest = s.modes.first();
+    Ok(Some(QuarticRecord {
+        starts: s.starts,
+        modes: s.modes.len(),
+        lowest_omega: lowest.map(|m| m.omega).unwrap_or(f64::NAN),
+        lowest_participation: lowest.map(|m| m.participation).unwrap_or(f64::NAN),
+        xi_co: s.xi_co,
+        xi_qlm: s.xi_qlm,
+        response_decay: s.response_decay,
+        mode_decay: s.mode_decay,
+    }))
+}
+
+fn sparse_outcome<const D: usize>(
+    glass: &crate::glass::Glass<D>,
+    options: &SampleOptions,
+    box_side: f64,
+) -> Result<HarmonicOutcome, String> {
+    use crate::sparse::{analyze_sparse, lowest_modes, SparseSettings};
+    let t0 = now_seconds();
+    let mut settings = SparseSettings::default();
+    settings.modes.k = match options.modes {
+        ModeCount::Fixed(k) => k.max(1),
+        _ => MODES_START,
+    };
+    let (sa, h) = analyze_sparse(glass, &settings, &mut |_, _| true)?;
+    let mut timings = vec![("analysis".to_string(), now_seconds() - t0)];
+    let room = D * (h.subsystem.n() - 1);
+    let quartic = quartic_record(glass, &sa.common, &h, options.quartic, &mut timings)?;
+    let mut modes = h.modes;
+    let mut target = f64::NAN;
+    if options.modes == ModeCount::Auto {
+        let t = now_seconds();
+        target = modes_target(options.cover, sa.common.shear_wave_speed, box_side);
+        let mut k = modes.eigenvalues.len();
+        let highest = |m: &crate::sparse::LowestModes| {
+            m.eigenvalues.last().map(|l| l.sqrt()).unwrap_or(f64::NAN)
+        };
+        while let Some(next) = more_modes(k, highest(&modes), target, room) {
+            settings.modes.k = next;
+            modes = lowest_modes(&h.factor, &h.hessian, &h.subsystem.pairs, &settings.modes)?;
+            k = modes.eigenvalues.len();
+        }
+        timings.push(("more modes".to_string(), now_seconds() - t));
+    }
+    Ok(HarmonicOutcome {
+        frequencies: modes.frequencies(),
+        full_spectrum: modes.eigenvalues.len() == room,
+        target,
+        residual: modes.residuals.iter().cloned().fold(0.0, f64::max),
+        quartic,
+        timings,
+        analysis: sa.common,
     })
 }
 
@@ -181,6 +523,24 @@ pub fn fit_prefactor(sorted: &[f64], per_particle_norm: f64, window: f64) -> Opt
     Some((s / inside.len() as f64).exp())
 }
 
+/// Quartic-mode statistics of one T_p (samples analysed with quartic modes only).
+#[derive(Clone, Debug, PartialEq)]
+pub struct QuarticSummary {
+    pub samples: usize,
+    /// Lengths from the pooled profiles (bootstrap errors over samples); `None` when the
+    /// crossover rule finds no length.
+    pub xi_co: Option<Estimate>,
+    pub xi_qlm: Option<Estimate>,
+    /// Lowest quartic-mode frequency per sample, and its participation ratio.
+    pub lowest_omega: Estimate,
+    pub lowest_participation: Estimate,
+    /// Distinct quartic modes per sample.
+    pub modes: Estimate,
+    /// Pooled c(r) of pinch responses and of quartic modes.
+    pub response_decay: DecayProfile,
+    pub mode_decay: DecayProfile,
+}
+
 /// Per-T_p statistics.
 #[derive(Clone, Debug, PartialEq)]
 pub struct TemperatureSummary {
@@ -195,32 +555,109 @@ pub struct TemperatureSummary {
     pub displacement_acceptance: Estimate,
     pub swap_acceptance: Estimate,
     pub shear_modulus: Estimate,
+    /// Median of the sample G, with a bootstrap error (robust against the rare glass quenched
+    /// next to an instability, whose G is hugely negative).
+    pub shear_modulus_median: Estimate,
     /// `c_s = sqrt(Ḡ/ρ)` from the sample-mean G.
     pub shear_wave_speed: Estimate,
     pub omega_g: Estimate,
     pub omega_g_all: Estimate,
+    /// Mean over samples of `ω_g(all pairs) / ω_g(filtered)` (paper Fig. S1b,c: ≈ 1.4).
+    pub omega_g_ratio: Estimate,
     /// ξ_g = 2π c_s / ω_g from the means.
     pub xi_g: Estimate,
+    pub pressure: Estimate,
+    pub rattlers: Estimate,
+    /// Lowest non-zero frequency per sample.
+    pub lowest_frequency: Estimate,
     /// Fit window `ω_w`.
     pub window: f64,
     pub modes_in_window: usize,
+    /// Pooled frequencies are complete below this (`+∞` when every sample kept its full
+    /// spectrum): the smallest highest-kept mode over the samples.
+    pub complete_below: f64,
+    /// Upper end of the A_g fit: `min(window, complete_below)`.
+    pub fit_upper: f64,
+    /// `complete_below ≥ window`: the kept modes cover the fit window.
+    pub window_covered: bool,
+    /// Samples per analysis route, `(name, count)`.
+    pub routes: Vec<(String, usize)>,
     pub a_g: Option<Estimate>,
     /// 𝒩 = A_g ω_g⁵.
     pub soft_spots: Option<Estimate>,
     /// ξ_s = 𝒩^(−1/d).
     pub xi_s: Option<Estimate>,
-    /// Pooled frequencies (ascending) and their cumulative count per particle.
+    pub quartic: Option<QuarticSummary>,
+    /// Pooled frequencies (ascending, below `complete_below`) and their cumulative count per
+    /// particle.
     pub cdf_frequencies: Vec<f64>,
     pub cdf: Vec<f64>,
+    /// Anything that limits the results of this T_p (uncovered window, failed fits).
+    pub warnings: Vec<String>,
+}
+
+/// Standard deviation of bootstrap values as the error of `value` (`NaN` with < 2 values).
+fn bootstrap_spread(v: &[f64], value: f64) -> Estimate {
+    if v.len() < 2 {
+        Estimate {
+            value,
+            error: f64::NAN,
+        }
+    } else {
+        let mu = v.iter().sum::<f64>() / v.len() as f64;
+        let sd = (v.iter().map(|x| (x - mu).powi(2)).sum::<f64>() / (v.len() - 1) as f64).sqrt();
+        Estimate { value, error: sd }
+    }
+}
+
+/// Median of a slice (`NaN` when empty).
+pub fn median(v: &[f64]) -> f64 {
+    let mut s: Vec<f64> = v.to_vec();
+    s.sort_by(f64::total_cmp);
+    let m = s.len() / 2;
+    match s.len() {
+        0 => f64::NAN,
+        l if l % 2 == 1 => s[m],
+        _ => 0.5 * (s[m - 1] + s[m]),
+    }
+}
+
+/// Profiles pooled bin by bin (bins of width `box_side / (2 BINS)`), each sample's `c` weighted
+/// by its number of fields in the bin.
+pub fn pool_profiles(profiles: &[&DecayProfile], box_side: f64) -> DecayProfile {
+    let bins = crate::spatial_decay::BINS;
+    let width = 0.5 * box_side / bins as f64;
+    let mut sum = vec![0.0; bins];
+    let mut count = vec![0usize; bins];
+    for p in profiles {
+        for ((r, c), f) in p.r.iter().zip(&p.c).zip(&p.fields) {
+            let b = (r / width - 0.5).round();
+            if b >= 0.0 && (b as usize) < bins && c.is_finite() {
+                sum[b as usize] += c * *f as f64;
+                count[b as usize] += f;
+            }
+        }
+    }
+    let mut out = DecayProfile::default();
+    for b in 0..bins {
+        if count[b] > 0 {
+            out.r.push((b as f64 + 0.5) * width);
+            out.c.push(sum[b] / count[b] as f64);
+            out.fields.push(count[b]);
+        }
+    }
+    out
 }
 
 /// Statistics of the records of one T_p (all with the same N and d).
 pub fn summarize_temperature(records: &[&SampleRecord]) -> Result<TemperatureSummary, String> {
     let first = records.first().ok_or("no samples")?;
-    if records
-        .iter()
-        .any(|r| r.n != first.n || r.dim != first.dim || r.density != first.density)
-    {
+    if records.iter().any(|r| {
+        r.n != first.n
+            || r.dim != first.dim
+            || r.density != first.density
+            || r.box_side != first.box_side
+    }) {
         return Err(format!(
             "T_p = {}: samples of different N, dimension or density cannot be pooled",
             first.tp
@@ -240,6 +677,27 @@ pub fn summarize_temperature(records: &[&SampleRecord]) -> Result<TemperatureSum
     let m = records.len();
     let norm = (m * first.n) as f64;
     let window = WINDOW * 2.0 * std::f64::consts::PI * cs.value / first.box_side;
+    let complete_below = records
+        .iter()
+        .map(|r| r.complete_below())
+        .fold(f64::INFINITY, f64::min);
+    let window_covered = complete_below >= window;
+    let fit_upper = window.min(complete_below);
+    let mut warnings = Vec::new();
+    if !window_covered {
+        warnings.push(format!(
+            "the kept modes stop at {complete_below:.4} (smallest highest mode over the samples), below the fit window {window:.4}: A_g is fitted below {complete_below:.4} only"
+        ));
+    }
+    let uncovered = records
+        .iter()
+        .filter(|r| r.modes_covered() == Some(false))
+        .count();
+    if uncovered > 0 {
+        warnings.push(format!(
+            "{uncovered} of {m} samples did not reach their mode target COVER x 2 pi c_s / L"
+        ));
+    }
     let pooled = |set: &[&SampleRecord]| -> Vec<f64> {
         let mut all: Vec<f64> = set
             .iter()
@@ -249,45 +707,98 @@ pub fn summarize_temperature(records: &[&SampleRecord]) -> Result<TemperatureSum
         all
     };
     let all = pooled(records);
-    let a_g = fit_prefactor(&all, norm, window);
+    let a_g = fit_prefactor(&all, norm, fit_upper);
+    let modes_in_window = all.iter().take_while(|w| **w < window).count();
+    if a_g.is_none() {
+        warnings.push(format!(
+            "A_g not fitted: {} pooled modes below {fit_upper:.4} (needs {MIN_FIT_MODES})",
+            all.iter().take_while(|w| **w < fit_upper).count()
+        ));
+    }
     let dim = first.dim as f64;
-    // bootstrap over samples for A_g, 𝒩 and ξ_s
+    let quartic_records: Vec<&QuarticRecord> =
+        records.iter().filter_map(|r| r.quartic.as_ref()).collect();
+    let pooled_lengths = |q: &[&QuarticRecord]| {
+        let resp: Vec<&DecayProfile> = q.iter().map(|x| &x.response_decay).collect();
+        let modes: Vec<&DecayProfile> = q.iter().map(|x| &x.mode_decay).collect();
+        let (rp, mp) = (
+            pool_profiles(&resp, first.box_side),
+            pool_profiles(&modes, first.box_side),
+        );
+        let xi_co = crossover_length(&rp, first.dim, first.box_side).map(|x| x.0);
+        let xi_qlm = crossover_length(&mp, first.dim, first.box_side).map(|x| x.0);
+        (rp, mp, xi_co, xi_qlm)
+    };
+    // bootstrap over samples for A_g, 𝒩, ξ_s, the median G and the quartic lengths
     let (mut boot_a, mut boot_n, mut boot_s) = (Vec::new(), Vec::new(), Vec::new());
-    if a_g.is_some() && m > 1 {
+    let (mut boot_gm, mut boot_co, mut boot_qlm) = (Vec::new(), Vec::new(), Vec::new());
+    if m > 1 {
         let mut rng =
             Xoshiro256PlusPlus::seed_from_u64(crate::derive_seed(0xB007, first.tp.to_bits()));
         for _ in 0..BOOTSTRAP {
             let pick: Vec<&SampleRecord> =
                 (0..m).map(|_| records[rng.random_range(0..m)]).collect();
             let w = pick.iter().map(|r| r.omega_g).sum::<f64>() / m as f64;
-            if let Some(a) = fit_prefactor(&pooled(&pick), norm, window) {
-                let nn = a * w.powi(5);
-                boot_a.push(a);
-                boot_n.push(nn);
-                boot_s.push(nn.powf(-1.0 / dim));
+            if a_g.is_some() {
+                if let Some(a) = fit_prefactor(&pooled(&pick), norm, fit_upper) {
+                    let nn = a * w.powi(5);
+                    boot_a.push(a);
+                    boot_n.push(nn);
+                    boot_s.push(nn.powf(-1.0 / dim));
+                }
+            }
+            boot_gm.push(median(
+                &pick.iter().map(|r| r.shear_modulus).collect::<Vec<_>>(),
+            ));
+            let q: Vec<&QuarticRecord> = pick.iter().filter_map(|r| r.quartic.as_ref()).collect();
+            if q.len() > 1 {
+                let (_, _, co, qlm) = pooled_lengths(&q);
+                boot_co.extend(co);
+                boot_qlm.extend(qlm);
             }
         }
     }
-    let spread = |v: &[f64], value: f64| {
-        if v.len() < 2 {
-            Estimate {
-                value,
-                error: f64::NAN,
-            }
-        } else {
-            let mu = v.iter().sum::<f64>() / v.len() as f64;
-            let sd =
-                (v.iter().map(|x| (x - mu).powi(2)).sum::<f64>() / (v.len() - 1) as f64).sqrt();
-            Estimate { value, error: sd }
-        }
+    let quartic = if quartic_records.is_empty() {
+        None
+    } else {
+        let (rp, mp, xi_co, xi_qlm) = pooled_lengths(&quartic_records);
+        let qest = |f: &dyn Fn(&QuarticRecord) -> f64| {
+            mean_and_error(
+                &quartic_records
+                    .iter()
+                    .map(|q| f(q))
+                    .filter(|x| x.is_finite())
+                    .collect::<Vec<_>>(),
+            )
+        };
+        Some(QuarticSummary {
+            samples: quartic_records.len(),
+            xi_co: xi_co.map(|x| bootstrap_spread(&boot_co, x)),
+            xi_qlm: xi_qlm.map(|x| bootstrap_spread(&boot_qlm, x)),
+            lowest_omega: qest(&|q| q.lowest_omega),
+            lowest_participation: qest(&|q| q.lowest_participation),
+            modes: qest(&|q| q.modes as f64),
+            response_decay: rp,
+            mode_decay: mp,
+        })
     };
     let soft = a_g.map(|a| a * wg.value.powi(5));
     let xi_g_value = 2.0 * std::f64::consts::PI * cs.value / wg.value;
     let xi_g_error =
         xi_g_value * ((cs.error / cs.value).powi(2) + (wg.error / wg.value).powi(2)).sqrt();
-    // thin the CDF to at most 400 points for plotting (keep the low end whole)
+    // the CDF below complete_below, thinned to at most 400 points for plotting (low end whole)
     let cdf_all: Vec<f64> = (1..=all.len()).map(|k| k as f64 / norm).collect();
-    let keep: Vec<usize> = thin_indices(all.len(), 400);
+    let complete = all.iter().take_while(|w| **w <= complete_below).count();
+    let keep: Vec<usize> = thin_indices(complete, 400);
+    let mut routes: Vec<(String, usize)> = Vec::new();
+    for r in records {
+        match routes.iter_mut().find(|(name, _)| name == r.route.name()) {
+            Some(entry) => entry.1 += 1,
+            None => routes.push((r.route.name().to_string(), 1)),
+        }
+    }
+    routes.sort();
+    let g_median = median(&col(&|r| r.shear_modulus));
     Ok(TemperatureSummary {
         tp: first.tp,
         samples: m,
@@ -300,20 +811,31 @@ pub fn summarize_temperature(records: &[&SampleRecord]) -> Result<TemperatureSum
         displacement_acceptance: est(&|r| r.displacement_acceptance),
         swap_acceptance: est(&|r| r.swap_acceptance),
         shear_modulus: g,
+        shear_modulus_median: bootstrap_spread(&boot_gm, g_median),
         shear_wave_speed: cs,
         omega_g: wg,
         omega_g_all: est(&|r| r.omega_g_all),
+        omega_g_ratio: est(&|r| r.omega_g_all / r.omega_g),
         xi_g: Estimate {
             value: xi_g_value,
             error: xi_g_error,
         },
+        pressure: est(&|r| r.pressure),
+        rattlers: est(&|r| r.rattlers as f64),
+        lowest_frequency: est(&|r| r.frequencies.first().cloned().unwrap_or(f64::NAN)),
         window,
-        modes_in_window: all.iter().take_while(|w| **w < window).count(),
-        a_g: a_g.map(|a| spread(&boot_a, a)),
-        soft_spots: soft.map(|s| spread(&boot_n, s)),
-        xi_s: soft.map(|s| spread(&boot_s, s.powf(-1.0 / dim))),
+        modes_in_window,
+        complete_below,
+        fit_upper,
+        window_covered,
+        routes,
+        a_g: a_g.map(|a| bootstrap_spread(&boot_a, a)),
+        soft_spots: soft.map(|s| bootstrap_spread(&boot_n, s)),
+        xi_s: soft.map(|s| bootstrap_spread(&boot_s, s.powf(-1.0 / dim))),
+        quartic,
         cdf_frequencies: keep.iter().map(|&k| all[k]).collect(),
         cdf: keep.iter().map(|&k| cdf_all[k]).collect(),
+        warnings,
     })
 }
 
@@ -357,7 +879,7 @@ pub fn deduplicate(mut records: Vec<SampleRecord>) -> Result<Vec<SampleRecord>, 
     for r in records {
         if let Some(last) = out.last() {
             if last.tp == r.tp && last.index == r.index {
-                if *last != r {
+                if !last.same_result(&r) {
                     return Err(format!(
                         "sample T_p = {} #{} appears twice with different results (mixed runs?)",
                         r.tp, r.index
@@ -422,17 +944,48 @@ pub struct Calibration {
     pub plateau_tps: Vec<f64>,
     /// Inherent-state energy on the plateau.
     pub e_is_inf: Estimate,
+    /// The statistic of the sample G used.
+    pub statistic: GStatistic,
+}
+
+/// Which per-T_p statistic of the sample shear moduli the calibration uses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GStatistic {
+    /// Sample mean (the paper's definition; heavy-tailed in small boxes).
+    Mean,
+    /// Sample median with a bootstrap error (robust).
+    Median,
+}
+
+impl GStatistic {
+    pub fn name(self) -> &'static str {
+        match self {
+            GStatistic::Mean => "mean",
+            GStatistic::Median => "median",
+        }
+    }
+
+    pub fn of(self, s: &TemperatureSummary) -> Estimate {
+        match self {
+            GStatistic::Mean => s.shear_modulus,
+            GStatistic::Median => s.shear_modulus_median,
+        }
+    }
 }
 
 /// Number of highest temperatures that define the plateau.
 pub const PLATEAU_POINTS: usize = 3;
 
 /// Calibration rule (stated and applied identically for every d and density): `G∞` is the mean
-/// of the sample-mean G over the `PLATEAU_POINTS` highest T_p (error: their spread over √k or the
-/// largest standard error, whichever is larger); `T_onset` is the lowest T_p from which every
-/// higher T_p has `|Ḡ − G∞| ≤ 2 √(σ_Ḡ² + σ_G∞²)` and `|Ḡ − G∞| ≤ 0.1 G∞`, walking down from
-/// the plateau until the first failure. Needs at least `PLATEAU_POINTS + 1` temperatures.
-pub fn calibrate(summaries: &[TemperatureSummary]) -> Result<Calibration, String> {
+/// of the per-T_p G statistic (sample mean or median) over the `PLATEAU_POINTS` highest T_p
+/// (error: their spread over √k or the largest error, whichever is larger); `T_onset` is the
+/// lowest T_p from which every higher T_p has `|G − G∞| ≤ 2 √(σ_G² + σ_G∞²)` and
+/// `|G − G∞| ≤ 0.1 G∞`, walking down from the plateau until the first failure. Needs at least
+/// `PLATEAU_POINTS + 1` temperatures.
+pub fn calibrate(
+    summaries: &[TemperatureSummary],
+    statistic: GStatistic,
+) -> Result<Calibration, String> {
     let k = PLATEAU_POINTS;
     if summaries.len() <= k {
         return Err(format!(
@@ -446,18 +999,24 @@ pub fn calibrate(summaries: &[TemperatureSummary]) -> Result<Calibration, String
     let plateau = |f: &dyn Fn(&TemperatureSummary) -> Estimate| {
         let vals: Vec<f64> = top.iter().map(|s| f(s).value).collect();
         let spread = mean_and_error(&vals);
-        let worst = top.iter().map(|s| f(s).error).fold(0.0, f64::max);
+        let worst = top
+            .iter()
+            .map(|s| f(s).error)
+            .filter(|e| e.is_finite())
+            .fold(0.0, f64::max);
         Estimate {
             value: spread.value,
             error: spread.error.max(worst / (k as f64).sqrt()),
         }
     };
-    let g_inf = plateau(&|s| s.shear_modulus);
+    let g_of = |s: &TemperatureSummary| statistic.of(s);
+    let g_inf = plateau(&g_of);
     let e_is_inf = plateau(&|s| s.inherent_energy);
     let mut t_onset = top[0].tp;
     for s in sorted[..sorted.len() - k].iter().rev() {
-        let dev = (s.shear_modulus.value - g_inf.value).abs();
-        let tol = 2.0 * (s.shear_modulus.error.powi(2) + g_inf.error.powi(2)).sqrt();
+        let gs = g_of(s);
+        let dev = (gs.value - g_inf.value).abs();
+        let tol = 2.0 * (gs.error.powi(2) + g_inf.error.powi(2)).sqrt();
         if dev <= tol && dev <= 0.1 * g_inf.value {
             t_onset = s.tp;
         } else {
@@ -470,7 +1029,30 @@ pub fn calibrate(summaries: &[TemperatureSummary]) -> Result<Calibration, String
         t_onset,
         plateau_tps: top.iter().map(|s| s.tp).collect(),
         e_is_inf,
+        statistic,
     })
+}
+
+/// The units of a calibration table (physics.md §1), to express results in T_onset, a0 and
+/// c∞/a0.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Units {
+    pub dim: usize,
+    pub density: f64,
+    pub t_onset: f64,
+    pub g_inf: f64,
+    pub c_inf: f64,
+    /// `a0 = (V/N)^(1/d) = density^(−1/d)`.
+    pub a0: f64,
+    /// Where the table came from (a path).
+    pub source: String,
+}
+
+impl Units {
+    /// The frequency unit `c∞ / a0`.
+    pub fn frequency(&self) -> f64 {
+        self.c_inf / self.a0
+    }
 }
 
 #[cfg(test)]
@@ -546,59 +1128,42 @@ mod tests {
 
     #[test]
     fn calibration_finds_the_plateau_onset() {
+        let e = |value: f64, error: f64| Estimate { value, error };
         let mk = |tp: f64, g: f64| TemperatureSummary {
             tp,
             samples: 10,
             n: 100,
             dim: 2,
             density: 0.5,
-            inherent_energy: Estimate {
-                value: 1.0,
-                error: 0.01,
-            },
-            parent_energy: Estimate {
-                value: 1.0,
-                error: 0.01,
-            },
-            parent_drift: Estimate {
-                value: 0.0,
-                error: 0.01,
-            },
-            displacement_acceptance: Estimate {
-                value: 0.4,
-                error: 0.01,
-            },
-            swap_acceptance: Estimate {
-                value: 0.1,
-                error: 0.01,
-            },
-            shear_modulus: Estimate {
-                value: g,
-                error: 0.5,
-            },
-            shear_wave_speed: Estimate {
-                value: 1.0,
-                error: 0.01,
-            },
-            omega_g: Estimate {
-                value: 1.0,
-                error: 0.01,
-            },
-            omega_g_all: Estimate {
-                value: 1.0,
-                error: 0.01,
-            },
-            xi_g: Estimate {
-                value: 1.0,
-                error: 0.01,
-            },
+            inherent_energy: e(1.0, 0.01),
+            parent_energy: e(1.0, 0.01),
+            parent_drift: e(0.0, 0.01),
+            displacement_acceptance: e(0.4, 0.01),
+            swap_acceptance: e(0.1, 0.01),
+            shear_modulus: e(g, 0.5),
+            // the median says the same with a wild outlier in the T_p = 4 mean
+            shear_modulus_median: e(g, 0.5),
+            shear_wave_speed: e(1.0, 0.01),
+            omega_g: e(1.0, 0.01),
+            omega_g_all: e(1.4, 0.01),
+            omega_g_ratio: e(1.4, 0.01),
+            xi_g: e(1.0, 0.01),
+            pressure: e(1.0, 0.01),
+            rattlers: e(0.0, 0.0),
+            lowest_frequency: e(0.5, 0.01),
             window: 1.0,
             modes_in_window: 0,
+            complete_below: f64::INFINITY,
+            fit_upper: 1.0,
+            window_covered: true,
+            routes: vec![("dense".into(), 10)],
             a_g: None,
             soft_spots: None,
             xi_s: None,
+            quartic: None,
             cdf_frequencies: vec![],
             cdf: vec![],
+            warnings: vec![],
         };
         // G falls to a plateau of 50 at and above T_p = 3
         let s: Vec<_> = [
@@ -613,11 +1178,20 @@ mod tests {
         .iter()
         .map(|&(t, g)| mk(t, g))
         .collect();
-        let c = calibrate(&s).unwrap();
+        let c = calibrate(&s, GStatistic::Mean).unwrap();
         assert_eq!(c.t_onset, 3.0);
         assert!((c.g_inf.value - 50.033).abs() < 0.01);
         assert!((c.c_inf - (c.g_inf.value / 0.5).sqrt()).abs() < 1e-12);
-        assert!(calibrate(&s[..3]).is_err());
+        assert!(calibrate(&s[..3], GStatistic::Mean).is_err());
+        // one glass next to an instability drags the T_p = 4 mean far down: the mean rule stops
+        // at T_p = 6, the median rule still finds the onset at 3
+        let mut tail = s.clone();
+        tail[3].shear_modulus = e(-20.0, 60.0);
+        tail[3].shear_modulus.error = 5.0;
+        assert_eq!(calibrate(&tail, GStatistic::Mean).unwrap().t_onset, 6.0);
+        let m = calibrate(&tail, GStatistic::Median).unwrap();
+        assert_eq!(m.t_onset, 3.0);
+        assert_eq!(m.statistic, GStatistic::Median);
     }
 
     #[test]
@@ -644,5 +1218,134 @@ mod tests {
         let mut other = r.clone();
         other.omega_g += 1.0;
         assert!(deduplicate(vec![r, other]).unwrap_err().contains("twice"));
+    }
+
+    #[test]
+    fn duplicates_differing_only_in_timings_merge() {
+        let spec = SampleSpec {
+            dim: 2,
+            n: 64,
+            density: 0.86,
+            tp: 1.0,
+            sweeps: 5,
+            base_seed: 2,
+            index: 1,
+        };
+        let r = run_sample(&spec, usize::MAX).unwrap();
+        assert!(r.full_spectrum && r.route == Route::Dense);
+        let mut later = r.clone();
+        later.timings[0].1 += 1.0;
+        assert_eq!(deduplicate(vec![r, later]).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn the_mode_rule_doubles_until_the_target_and_stops_at_the_cap() {
+        assert_eq!(more_modes(50, 1.0, 2.0, 1000), Some(100));
+        assert_eq!(more_modes(50, 2.0, 2.0, 1000), None);
+        assert_eq!(more_modes(50, 1.0, f64::NAN, 1000), None);
+        assert_eq!(more_modes(50, 1.0, 2.0, 70), Some(70));
+        assert_eq!(more_modes(70, 1.0, 2.0, 70), None);
+        assert_eq!(more_modes(300, 1.0, 2.0, 1000), Some(MODES_MAX));
+        assert_eq!(more_modes(MODES_MAX, 1.0, 2.0, 1000), None);
+        assert_eq!(Route::auto(2, 1000), Route::Dense);
+        assert_eq!(Route::auto(2, 1001), Route::Sparse);
+        assert_eq!(Route::auto(3, 667), Route::Sparse);
+    }
+
+    fn rel(a: f64, b: f64) -> f64 {
+        (a - b).abs() / b.abs()
+    }
+
+    /// The sparse and dense routes give the same record: ω_g (filtered and all), G and c_s to
+    /// 1e-8 relative, the same number of kept modes, each eigenvalue ω² to 1e-8 relative.
+    fn sparse_and_dense_records_agree(dim: usize, n: usize, cover: f64) {
+        let spec = SampleSpec {
+            dim,
+            n,
+            density: if dim == 2 { 0.86 } else { 0.58 },
+            tp: 1.0,
+            sweeps: 20,
+            base_seed: 3,
+            index: 0,
+        };
+        let options = |route| SampleOptions {
+            route,
+            modes: ModeCount::Auto,
+            cover,
+            quartic: None,
+            memory_limit: usize::MAX,
+        };
+        let d = run_sample_with(&spec, &options(Route::Dense)).unwrap();
+        let s = run_sample_with(&spec, &options(Route::Sparse)).unwrap();
+        assert_eq!((d.route, s.route), (Route::Dense, Route::Sparse));
+        for (a, b, what) in [
+            (s.omega_g, d.omega_g, "omega_g"),
+            (s.omega_g_all, d.omega_g_all, "omega_g_all"),
+            (s.shear_modulus, d.shear_modulus, "G"),
+            (s.shear_wave_speed, d.shear_wave_speed, "c_s"),
+            (s.modes_target, d.modes_target, "target"),
+            (s.inherent_energy, d.inherent_energy, "e_IS"),
+        ] {
+            assert!(rel(a, b) < 1e-8, "{what}: sparse {a} vs dense {b}");
+        }
+        assert_eq!(s.frequencies.len(), d.frequencies.len());
+        assert!(s.frequencies.len() >= MODES_START);
+        if cover > COVER {
+            assert!(
+                s.frequencies.len() > MODES_START,
+                "the mode count did not grow"
+            );
+        }
+        for (a, b) in s.frequencies.iter().zip(&d.frequencies) {
+            assert!(
+                rel(a * a, b * b) < 1e-8,
+                "eigenvalue {} vs {}",
+                a * a,
+                b * b
+            );
+        }
+        assert!(s.modes_residual < 1e-6 && d.modes_residual.is_nan());
+        assert!(!s.full_spectrum && !d.full_spectrum);
+        // the kept modes reach the target unless the cap stopped them
+        assert!(d.modes_covered() == Some(true) || d.frequencies.len() == MODES_MAX);
+        assert_eq!(s.modes_covered(), d.modes_covered());
+        // a summary of sparse records checks the window
+        let t = summarize_temperature(&[&s, &s]).unwrap();
+        assert!(t.window_covered && t.complete_below == s.highest_mode());
+        assert_eq!(t.routes, vec![("sparse".to_string(), 2)]);
+    }
+
+    #[test]
+    fn sparse_and_dense_records_agree_2d() {
+        sparse_and_dense_records_agree(2, 300, COVER);
+    }
+
+    #[test]
+    fn sparse_and_dense_records_agree_3d() {
+        sparse_and_dense_records_agree(3, 200, COVER);
+    }
+
+    #[test]
+    fn sparse_and_dense_records_agree_when_the_modes_must_grow() {
+        // a target far above the 50th mode forces the doubling on both routes
+        sparse_and_dense_records_agree(2, 300, 5.0);
+    }
+
+    #[test]
+    fn pooled_profiles_weight_samples_by_fields() {
+        let width = 0.5 * 12.0 / crate::spatial_decay::BINS as f64;
+        let a = DecayProfile {
+            r: vec![0.5 * width, 1.5 * width],
+            c: vec![1.0, 2.0],
+            fields: vec![1, 1],
+        };
+        let b = DecayProfile {
+            r: vec![1.5 * width],
+            c: vec![5.0],
+            fields: vec![3],
+        };
+        let p = pool_profiles(&[&a, &b], 12.0);
+        assert_eq!(p.fields, vec![1, 4]);
+        assert!((p.c[0] - 1.0).abs() < 1e-15 && (p.c[1] - 4.25).abs() < 1e-15);
     }
 }

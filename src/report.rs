@@ -4,7 +4,7 @@
 //! `window.pinchglass.results`. Non-finite numbers become `null`.
 
 use crate::analysis::{Analysis, SoftSpots};
-use crate::ensemble::{Estimate, SampleRecord, TemperatureSummary};
+use crate::ensemble::{Estimate, QuarticRecord, Route, SampleRecord, TemperatureSummary, Units};
 use crate::potential::Poly;
 use crate::sparse::SparseAnalysis;
 use crate::spatial_decay::DecayProfile;
@@ -133,6 +133,24 @@ fn estimate_json(e: &Estimate) -> Value {
     json!({"value": e.value, "error": e.error})
 }
 
+/// A number, or `null` when it is not finite.
+fn finite(x: f64) -> Value {
+    if x.is_finite() {
+        json!(x)
+    } else {
+        Value::Null
+    }
+}
+
+fn quartic_record_json(q: &QuarticRecord) -> Value {
+    json!({
+        "starts": q.starts, "modes": q.modes, "lowest_omega": finite(q.lowest_omega),
+        "lowest_participation": finite(q.lowest_participation),
+        "xi_co": q.xi_co, "xi_qlm": q.xi_qlm,
+        "c_r": {"responses": profile_json(&q.response_decay), "modes": profile_json(&q.mode_decay)},
+    })
+}
+
 /// One ensemble sample as a JSON object (one line of a sweep's `.jsonl` file).
 pub fn record_json(r: &SampleRecord) -> Value {
     json!({
@@ -145,16 +163,71 @@ pub fn record_json(r: &SampleRecord) -> Value {
         "shear_modulus": r.shear_modulus, "shear_wave_speed": r.shear_wave_speed,
         "omega_g": r.omega_g, "omega_g_all": r.omega_g_all, "n_pairs": r.n_pairs,
         "n_pairs_filtered": r.n_pairs_filtered, "frequencies": r.frequencies,
+        "route": r.route.name(),
+        "spectrum": if r.full_spectrum { "full" } else { "lowest" },
+        "highest_mode": finite(r.highest_mode()),
+        "modes_target": finite(r.modes_target),
+        "modes_covered": r.modes_covered(),
+        "modes_residual": finite(r.modes_residual),
+        "quartic": r.quartic.as_ref().map(quartic_record_json),
+        "seconds": named_values(&r.timings),
     })
 }
 
-/// Reads back a `record_json` object; names the missing or malformed key.
+fn profile_from_json(v: Option<&Value>) -> Result<DecayProfile, String> {
+    let v = v.ok_or("a c(r) profile is missing")?;
+    let nums = |k: &str| -> Result<Vec<f64>, String> {
+        v.get(k)
+            .and_then(|x| x.as_array())
+            .ok_or(format!("c(r) key {k} is missing"))?
+            .iter()
+            .map(|x| match x {
+                Value::Null => Ok(f64::NAN),
+                x => x.as_f64().ok_or(format!("c(r) key {k} holds a non-number")),
+            })
+            .collect()
+    };
+    Ok(DecayProfile {
+        r: nums("r")?,
+        c: nums("c")?,
+        fields: nums("fields")?.iter().map(|x| *x as usize).collect(),
+    })
+}
+
+fn quartic_record_from_json(v: &Value) -> Result<QuarticRecord, String> {
+    let num = |k: &str| v.get(k).and_then(|x| x.as_f64());
+    let count = |k: &str| {
+        v.get(k)
+            .and_then(|x| x.as_u64())
+            .map(|x| x as usize)
+            .ok_or(format!("quartic key {k} is missing"))
+    };
+    Ok(QuarticRecord {
+        starts: count("starts")?,
+        modes: count("modes")?,
+        lowest_omega: num("lowest_omega").unwrap_or(f64::NAN),
+        lowest_participation: num("lowest_participation").unwrap_or(f64::NAN),
+        xi_co: num("xi_co"),
+        xi_qlm: num("xi_qlm"),
+        response_decay: profile_from_json(v.pointer("/c_r/responses"))?,
+        mode_decay: profile_from_json(v.pointer("/c_r/modes"))?,
+    })
+}
+
+/// Reads back a `record_json` object; names the missing or malformed key. Records written
+/// before the sparse route (no `route`, `spectrum`, … keys) read as dense full spectra.
 pub fn record_from_json(v: &Value) -> Result<SampleRecord, String> {
     let f = |k: &str| -> Result<f64, String> {
         match v.get(k) {
             Some(Value::Null) => Ok(f64::NAN),
             Some(x) => x.as_f64().ok_or(format!("key {k} is not a number")),
             None => Err(format!("key {k} is missing")),
+        }
+    };
+    let optional = |k: &str| -> Result<f64, String> {
+        match v.get(k) {
+            None | Some(Value::Null) => Ok(f64::NAN),
+            Some(x) => x.as_f64().ok_or(format!("key {k} is not a number")),
         }
     };
     let u = |k: &str| -> Result<u64, String> {
@@ -169,6 +242,32 @@ pub fn record_from_json(v: &Value) -> Result<SampleRecord, String> {
         .iter()
         .map(|x| x.as_f64().ok_or("a frequency is not a number".to_string()))
         .collect::<Result<Vec<f64>, String>>()?;
+    let route = match v.get("route") {
+        None => Route::Dense,
+        Some(x) => x
+            .as_str()
+            .and_then(Route::from_name)
+            .ok_or("key route must be \"dense\" or \"sparse\"")?,
+    };
+    let full_spectrum = match v.get("spectrum") {
+        None => true,
+        Some(x) => match x.as_str() {
+            Some("full") => true,
+            Some("lowest") => false,
+            _ => return Err("key spectrum must be \"full\" or \"lowest\"".into()),
+        },
+    };
+    let quartic = match v.get("quartic") {
+        None | Some(Value::Null) => None,
+        Some(q) => Some(quartic_record_from_json(q)?),
+    };
+    let timings = match v.get("seconds").and_then(|x| x.as_object()) {
+        Some(m) => m
+            .iter()
+            .filter_map(|(k, x)| x.as_f64().map(|t| (k.clone(), t)))
+            .collect(),
+        None => Vec::new(),
+    };
     Ok(SampleRecord {
         dim: u("dim")? as usize,
         n: u("n")? as usize,
@@ -193,16 +292,107 @@ pub fn record_from_json(v: &Value) -> Result<SampleRecord, String> {
         n_pairs: u("n_pairs")? as usize,
         n_pairs_filtered: u("n_pairs_filtered")? as usize,
         frequencies,
+        route,
+        full_spectrum,
+        modes_target: optional("modes_target")?,
+        modes_residual: optional("modes_residual")?,
+        quartic,
+        timings,
     })
 }
 
-/// Per-T_p statistics and the Boltzmann fit as JSON.
-pub fn summary_json(summaries: &[TemperatureSummary], boltzmann: Option<(f64, f64, f64)>) -> Value {
+/// The results of one T_p in the units of a calibration table: T_p / T_onset, frequencies in
+/// c∞/a0, lengths in a0, G / G∞, c_s / c∞, A_g in (c∞/a0)⁻⁵ (𝒩 is unchanged).
+fn reduced_json(s: &TemperatureSummary, u: &Units) -> Value {
+    let w = u.frequency();
+    let scale = |e: &Estimate, k: f64| json!({"value": e.value * k, "error": e.error * k});
+    let opt = |e: &Option<Estimate>, k: f64| e.as_ref().map(|e| scale(e, k)).unwrap_or(Value::Null);
+    let (qco, qqlm) = match &s.quartic {
+        Some(q) => (opt(&q.xi_co, 1.0 / u.a0), opt(&q.xi_qlm, 1.0 / u.a0)),
+        None => (Value::Null, Value::Null),
+    };
+    json!({
+        "tp": s.tp / u.t_onset,
+        "omega_g": scale(&s.omega_g, 1.0 / w),
+        "omega_g_all": scale(&s.omega_g_all, 1.0 / w),
+        "lowest_frequency": scale(&s.lowest_frequency, 1.0 / w),
+        "a_g_window": s.window / w,
+        "shear_modulus": scale(&s.shear_modulus, 1.0 / u.g_inf),
+        "shear_wave_speed": scale(&s.shear_wave_speed, 1.0 / u.c_inf),
+        "xi_g": scale(&s.xi_g, 1.0 / u.a0),
+        "xi_s": opt(&s.xi_s, 1.0 / u.a0),
+        "xi_co": qco,
+        "xi_qlm": qqlm,
+        "a_g": opt(&s.a_g, w.powi(5)),
+        "soft_spots": opt(&s.soft_spots, 1.0),
+    })
+}
+
+/// A calibration table's units as JSON (`units` of `summary.json`).
+pub fn units_json(u: &Units) -> Value {
+    json!({
+        "source": u.source, "dim": u.dim, "density": u.density, "t_onset": u.t_onset,
+        "g_inf": u.g_inf, "c_inf": u.c_inf, "a0": u.a0, "frequency": u.frequency(),
+    })
+}
+
+/// Reads the units from a `calibration.json` written by `pinchglass calibrate`.
+pub fn units_from_calibration_json(v: &Value, source: &str) -> Result<Units, String> {
+    let f = |k: &str| {
+        v.get(k)
+            .and_then(|x| x.as_f64())
+            .ok_or(format!("{source}: key {k} is missing or not a number"))
+    };
+    let dim = v
+        .get("dim")
+        .and_then(|x| x.as_u64())
+        .ok_or(format!("{source}: key dim is missing"))? as usize;
+    let density = f("density")?;
+    Ok(Units {
+        dim,
+        density,
+        t_onset: f("t_onset")?,
+        g_inf: f("g_inf")?,
+        c_inf: f("c_inf")?,
+        a0: crate::space::dimensional_root(1.0 / density, dim),
+        source: source.to_string(),
+    })
+}
+
+/// The Boltzmann fit of `summary.json`: `ln 𝒩 = ln 𝒩0 − E/T_p` over the T_p in `tps`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BoltzmannFit {
+    pub e_qlm: f64,
+    pub error: f64,
+    pub ln_n0: f64,
+    /// The parent temperatures whose 𝒩 entered the fit.
+    pub tps: Vec<f64>,
+    /// The fit was restricted to `T_p ≤ tp_max`.
+    pub tp_max: Option<f64>,
+}
+
+/// Per-T_p statistics and the Boltzmann fit as JSON; with `units`, also a `units` block, each
+/// row's `reduced` values and the fit's E_QLM / T_onset.
+pub fn summary_json(
+    summaries: &[TemperatureSummary],
+    boltzmann: Option<&BoltzmannFit>,
+    units: Option<&Units>,
+) -> Value {
     let opt = |e: &Option<Estimate>| e.as_ref().map(estimate_json).unwrap_or(Value::Null);
     let rows: Vec<Value> = summaries
         .iter()
         .map(|s| {
-            json!({
+            let quartic = s.quartic.as_ref().map(|q| {
+                json!({
+                    "samples": q.samples,
+                    "xi_co": opt(&q.xi_co), "xi_qlm": opt(&q.xi_qlm),
+                    "lowest_omega": estimate_json(&q.lowest_omega),
+                    "lowest_participation": estimate_json(&q.lowest_participation),
+                    "modes": estimate_json(&q.modes),
+                    "c_r": {"responses": profile_json(&q.response_decay), "modes": profile_json(&q.mode_decay)},
+                })
+            });
+            let mut row = json!({
                 "tp": s.tp, "samples": s.samples, "n": s.n, "dim": s.dim,
                 "inherent_energy": estimate_json(&s.inherent_energy),
                 "parent_energy": estimate_json(&s.parent_energy),
@@ -210,27 +400,63 @@ pub fn summary_json(summaries: &[TemperatureSummary], boltzmann: Option<(f64, f6
                 "displacement_acceptance": estimate_json(&s.displacement_acceptance),
                 "swap_acceptance": estimate_json(&s.swap_acceptance),
                 "shear_modulus": estimate_json(&s.shear_modulus),
+                "shear_modulus_median": estimate_json(&s.shear_modulus_median),
                 "shear_wave_speed": estimate_json(&s.shear_wave_speed),
                 "omega_g": estimate_json(&s.omega_g),
                 "omega_g_all": estimate_json(&s.omega_g_all),
+                "omega_g_ratio": estimate_json(&s.omega_g_ratio),
                 "xi_g": estimate_json(&s.xi_g),
+                "pressure": estimate_json(&s.pressure),
+                "rattlers": estimate_json(&s.rattlers),
+                "lowest_frequency": estimate_json(&s.lowest_frequency),
                 "a_g_window": s.window,
                 "modes_in_window": s.modes_in_window,
+                "complete_below": finite(s.complete_below),
+                "a_g_fit_upper": s.fit_upper,
+                "window_covered": s.window_covered,
+                "routes": named_values(&s.routes.iter().map(|(k, c)| (k.clone(), *c as f64)).collect::<Vec<_>>()),
                 "a_g": opt(&s.a_g),
                 "soft_spots": opt(&s.soft_spots),
                 "xi_s": opt(&s.xi_s),
+                "quartic": quartic,
                 "cdf": {"omega": s.cdf_frequencies, "cdf": s.cdf},
-            })
+                "warnings": s.warnings,
+            });
+            if let Some(u) = units {
+                row.as_object_mut()
+                    .expect("a row is an object")
+                    .insert("reduced".into(), reduced_json(s, u));
+            }
+            row
         })
         .collect();
-    json!({
+    let fit = boltzmann.map(|b| {
+        let mut v = json!({"e_qlm": b.e_qlm, "error": b.error, "ln_n0": b.ln_n0,
+            "tp_used": b.tps, "tp_max": b.tp_max});
+        if let Some(u) = units {
+            let obj = v.as_object_mut().expect("an object");
+            obj.insert("e_qlm_over_t_onset".into(), json!(b.e_qlm / u.t_onset));
+            obj.insert("error_over_t_onset".into(), json!(b.error / u.t_onset));
+        }
+        v
+    });
+    let mut out = json!({
         "temperatures": rows,
-        "boltzmann": boltzmann.map(|(e, se, ln0)| json!({"e_qlm": e, "error": se, "ln_n0": ln0})),
+        "boltzmann": fit,
         "rules": {
-            "a_g_window": format!("pooled frequencies below {} x 2 pi c_s / L", crate::ensemble::WINDOW),
-            "errors": format!("standard errors of sample means; A_g, soft_spots and xi_s: bootstrap over samples ({} resamples)", crate::ensemble::BOOTSTRAP),
+            "a_g_window": format!("pooled frequencies below {} x 2 pi c_s / L (and below complete_below, the smallest highest kept mode over the samples)", crate::ensemble::WINDOW),
+            "modes_kept": format!("k lowest non-zero modes per sample, k = {} doubled until the k-th reaches {} x 2 pi c_s / L of the sample, at most {} (or as given by --modes)", crate::ensemble::MODES_START, crate::ensemble::COVER, crate::ensemble::MODES_MAX),
+            "errors": format!("standard errors of sample means; A_g, soft_spots, xi_s, the median G and the quartic lengths: bootstrap over samples ({} resamples)", crate::ensemble::BOOTSTRAP),
+            "lengths": "xi_co, xi_qlm: first r where r^(2d) c(r) of the pooled profiles reaches half its mean over L/4 <= r <= L/2",
+            "boltzmann": "weighted least squares of ln N on 1/T_p (weights from the bootstrap errors of N, error scaled by the reduced chi^2 when > 1)",
         },
-    })
+    });
+    if let Some(u) = units {
+        out.as_object_mut()
+            .expect("an object")
+            .insert("units".into(), units_json(u));
+    }
+    out
 }
 
 /// The sparse route's analysis with the same keys as `analysis_json`, except that the full

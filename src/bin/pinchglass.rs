@@ -105,11 +105,32 @@ enum Command {
         /// Base seed; each sample's seed derives from it, T_p and the sample index.
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// Harmonic analysis: dense (every mode), sparse (sparse Cholesky + lowest modes), or
+        /// auto (sparse above d·N = 2000 coordinates).
+        #[arg(long, default_value = "auto")]
+        route: String,
+        /// Lowest modes per sample: auto (50, doubled until they reach 2π c_s/L, at most 400),
+        /// a number K, or all (dense route only).
+        #[arg(long, default_value = "auto")]
+        modes: String,
+        /// Also find quartic modes from the K softest pinches of each sample (plus the shear
+        /// responses): c(r) profiles and the lengths xi_co, xi_QLM.
+        #[arg(long, value_name = "K")]
+        quartic: Option<usize>,
         #[arg(short = 'o', long = "output")]
         output: String,
     },
     /// Merge every samples-*.jsonl in DIR into per-T_p statistics (DIR/summary.json).
-    Summarize { dir: String },
+    Summarize {
+        dir: String,
+        /// A calibration.json (from `pinchglass calibrate`): adds the units and every row's values
+        /// in T_onset, a0 and c_inf/a0 (key `reduced`).
+        #[arg(long, value_name = "FILE")]
+        calibration: Option<String>,
+        /// Fit the Boltzmann law only over T_p <= this (model units; default: every T_p).
+        #[arg(long, value_name = "T")]
+        fit_tp_max: Option<f64>,
+    },
     /// Measure the units: run a sweep over high parent temperatures, find the plateau of the
     /// sample-mean shear modulus, and write G_inf, c_inf and T_onset to DIR/calibration.json.
     Calibrate {
@@ -128,6 +149,15 @@ enum Command {
         density: Option<f64>,
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// Per-T_p statistic of the sample shear moduli: median (robust) or mean.
+        #[arg(long, default_value = "median")]
+        statistic: String,
+        /// Harmonic analysis route (as for sweep).
+        #[arg(long, default_value = "auto")]
+        route: String,
+        /// Lowest modes kept per sample (as for sweep).
+        #[arg(long, default_value = "auto")]
+        modes: String,
         #[arg(short = 'o', long = "output")]
         output: String,
     },
@@ -203,6 +233,9 @@ fn main() -> ExitCode {
             sweeps,
             density,
             seed,
+            route,
+            modes,
+            quartic,
             output,
         } => sweep(&SweepArgs {
             dim,
@@ -213,9 +246,23 @@ fn main() -> ExitCode {
             sweeps,
             density: density.unwrap_or(default_density(dim)),
             seed,
+            route,
+            modes,
+            quartic,
             output,
         }),
-        Command::Summarize { dir } => summarize_dir(&dir).map(|_| ()),
+        Command::Summarize {
+            dir,
+            calibration,
+            fit_tp_max,
+        } => summarize_dir(
+            &dir,
+            &SummarizeOptions {
+                calibration,
+                fit_tp_max,
+            },
+        )
+        .map(|_| ()),
         Command::Calibrate {
             dim,
             n,
@@ -224,22 +271,31 @@ fn main() -> ExitCode {
             sweeps,
             density,
             seed,
+            statistic,
+            route,
+            modes,
             output,
-        } => calibrate_units(&SweepArgs {
-            dim,
-            n,
-            tps: if tp.is_empty() {
-                default_calibration_grid(dim)
-            } else {
-                tp
+        } => calibrate_units(
+            &SweepArgs {
+                dim,
+                n,
+                tps: if tp.is_empty() {
+                    default_calibration_grid(dim)
+                } else {
+                    tp
+                },
+                samples,
+                shard: None,
+                sweeps,
+                density: density.unwrap_or(default_density(dim)),
+                seed,
+                route,
+                modes,
+                quartic: None,
+                output,
             },
-            samples,
-            shard: None,
-            sweeps,
-            density: density.unwrap_or(default_density(dim)),
-            seed,
-            output,
-        }),
+            &statistic,
+        ),
         Command::Bench { n, repeats, sweeps } => bench(n, repeats.max(1), sweeps.max(1)),
     };
     match result {
@@ -682,7 +738,52 @@ struct SweepArgs {
     sweeps: usize,
     density: f64,
     seed: u64,
+    /// "auto", "dense" or "sparse".
+    route: String,
+    /// "auto", "all" or a number.
+    modes: String,
+    quartic: Option<usize>,
     output: String,
+}
+
+/// The analysis options of a sweep from its flags (`--route`, `--modes`, `--quartic`).
+fn sample_options(a: &SweepArgs) -> Result<pinchglass::ensemble::SampleOptions, String> {
+    use pinchglass::ensemble::{ModeCount, Route, SampleOptions, COVER};
+    let route = match a.route.as_str() {
+        "auto" => Route::auto(a.dim, a.n),
+        r => Route::from_name(r)
+            .ok_or(format!("--route must be auto, dense or sparse, got {r:?}"))?,
+    };
+    let modes = match a.modes.as_str() {
+        "auto" => ModeCount::Auto,
+        "all" => ModeCount::All,
+        k => match k.parse::<usize>() {
+            Ok(k) if k >= 1 => ModeCount::Fixed(k),
+            _ => {
+                return Err(format!(
+                    "--modes must be auto, all or a positive number, got {k:?}"
+                ))
+            }
+        },
+    };
+    if route == Route::Sparse && modes == ModeCount::All {
+        return Err(
+            "--modes all needs --route dense (the sparse route computes the lowest modes only)"
+                .into(),
+        );
+    }
+    if a.quartic == Some(0) {
+        return Err(
+            "--quartic K needs K >= 1 (the number of softest pinches to start from)".into(),
+        );
+    }
+    Ok(SampleOptions {
+        route,
+        modes,
+        cover: COVER,
+        quartic: a.quartic,
+        memory_limit: NATIVE_MEMORY_LIMIT,
+    })
 }
 
 fn parse_shard(s: &str, samples: usize) -> Result<(usize, usize), String> {
@@ -706,7 +807,7 @@ fn parse_shard(s: &str, samples: usize) -> Result<(usize, usize), String> {
 }
 
 fn sweep(a: &SweepArgs) -> Result<(), String> {
-    use pinchglass::ensemble::{run_sample, SampleSpec};
+    use pinchglass::ensemble::{run_sample_with, SampleSpec};
     use rayon::prelude::*;
     use std::io::Write;
     if a.dim != 2 && a.dim != 3 {
@@ -721,6 +822,7 @@ fn sweep(a: &SweepArgs) -> Result<(), String> {
     if !(a.density.is_finite() && a.density > 0.0) {
         return Err(format!("--density must be positive, got {}", a.density));
     }
+    let options = sample_options(a)?;
     let (lo, hi) = match &a.shard {
         Some(s) => parse_shard(s, a.samples)?,
         None => (0, a.samples),
@@ -746,10 +848,19 @@ fn sweep(a: &SweepArgs) -> Result<(), String> {
         .collect();
     let done = std::sync::atomic::AtomicUsize::new(0);
     let t0 = now_seconds();
+    eprintln!(
+        "{} samples, {} route, modes {:?}{}",
+        specs.len(),
+        options.route.name(),
+        options.modes,
+        a.quartic
+            .map(|k| format!(", quartic modes from {k} pinches"))
+            .unwrap_or_default()
+    );
     let results: Vec<Result<(), String>> = specs
         .par_iter()
         .map(|spec| {
-            let r = run_sample(spec, NATIVE_MEMORY_LIMIT)?;
+            let r = run_sample_with(spec, &options)?;
             let line = serde_json::to_string(&pinchglass::report::record_json(&r))
                 .map_err(|e| e.to_string())?;
             let mut f = file
@@ -758,6 +869,16 @@ fn sweep(a: &SweepArgs) -> Result<(), String> {
             writeln!(f, "{line}").map_err(|e| format!("cannot write {path}: {e}"))?;
             f.flush().map_err(|e| format!("cannot write {path}: {e}"))?;
             let k = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+            if r.modes_covered() == Some(false) {
+                eprintln!(
+                    "WARNING: T_p = {} #{}: the {} kept modes stop at {:.4}, below the target {:.4} (2 pi c_s / L)",
+                    spec.tp,
+                    spec.index,
+                    r.frequencies.len(),
+                    r.highest_mode(),
+                    r.modes_target
+                );
+            }
             eprintln!(
                 "sample {k}/{} (T_p = {}, #{}) done at {:.1} s",
                 specs.len(),
@@ -771,6 +892,9 @@ fn sweep(a: &SweepArgs) -> Result<(), String> {
     let failures: Vec<String> = results.into_iter().filter_map(|r| r.err()).collect();
     let params = json!({"dim": a.dim, "n": a.n, "tp": a.tps, "samples": a.samples,
         "shard": [lo, hi], "sweeps": a.sweeps, "density": a.density, "seed": a.seed,
+        "route": options.route.name(), "modes": a.modes, "quartic": a.quartic,
+        "seconds": now_seconds() - t0,
+        "command": std::env::args().collect::<Vec<_>>().join(" "),
         "version": env!("CARGO_PKG_VERSION")});
     std::fs::write(
         format!("{}/sweep-{lo}-{hi}.json", a.output),
@@ -792,9 +916,34 @@ fn sweep(a: &SweepArgs) -> Result<(), String> {
     Ok(())
 }
 
-fn summarize_dir(dir: &str) -> Result<Vec<pinchglass::ensemble::TemperatureSummary>, String> {
+struct SummarizeOptions {
+    calibration: Option<String>,
+    fit_tp_max: Option<f64>,
+}
+
+fn summarize_dir(
+    dir: &str,
+    opts: &SummarizeOptions,
+) -> Result<Vec<pinchglass::ensemble::TemperatureSummary>, String> {
     use pinchglass::ensemble::{boltzmann_fit, deduplicate, summarize};
-    use pinchglass::report::{record_from_json, summary_json};
+    use pinchglass::report::{
+        record_from_json, summary_json, units_from_calibration_json, BoltzmannFit,
+    };
+    if let Some(t) = opts.fit_tp_max {
+        if !(t.is_finite() && t > 0.0) {
+            return Err(format!("--fit-tp-max must be positive, got {t}"));
+        }
+    }
+    let units = match &opts.calibration {
+        Some(path) => {
+            let text =
+                std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?;
+            let v: Value =
+                serde_json::from_str(&text).map_err(|e| format!("{path}: not JSON ({e})"))?;
+            Some(units_from_calibration_json(&v, path)?)
+        }
+        None => None,
+    };
     let mut records = Vec::new();
     let entries = std::fs::read_dir(dir).map_err(|e| format!("cannot read {dir}: {e}"))?;
     let mut files: Vec<_> = entries
@@ -827,16 +976,36 @@ fn summarize_dir(dir: &str) -> Result<Vec<pinchglass::ensemble::TemperatureSumma
         }
     }
     let records = deduplicate(records)?;
+    if let (Some(u), Some(r)) = (&units, records.first()) {
+        if u.dim != r.dim || (u.density - r.density).abs() > 1e-12 * r.density {
+            return Err(format!(
+                "{}: calibration for d = {}, density {} does not match the samples (d = {}, density {})",
+                u.source, u.dim, u.density, r.dim, r.density
+            ));
+        }
+    }
     let summaries = summarize(&records)?;
     let points: Vec<(f64, pinchglass::ensemble::Estimate)> = summaries
         .iter()
+        .filter(|s| opts.fit_tp_max.is_none_or(|t| s.tp <= t))
         .filter_map(|s| s.soft_spots.map(|n| (s.tp, n)))
         .collect();
-    let fit = boltzmann_fit(&points);
+    let fit = boltzmann_fit(&points).map(|(e_qlm, error, ln_n0)| BoltzmannFit {
+        e_qlm,
+        error,
+        ln_n0,
+        tps: points
+            .iter()
+            .filter(|(_, n)| n.value > 0.0 && n.value.is_finite())
+            .map(|(t, _)| *t)
+            .collect(),
+        tp_max: opts.fit_tp_max,
+    });
     let out = format!("{dir}/summary.json");
     std::fs::write(
         &out,
-        serde_json::to_string_pretty(&summary_json(&summaries, fit)).map_err(|e| e.to_string())?,
+        serde_json::to_string_pretty(&summary_json(&summaries, fit.as_ref(), units.as_ref()))
+            .map_err(|e| e.to_string())?,
     )
     .map_err(|e| format!("cannot write {out}: {e}"))?;
     let pm = |e: &pinchglass::ensemble::Estimate| format!("{:.4} ± {:.4}", e.value, e.error);
@@ -861,9 +1030,26 @@ fn summarize_dir(dir: &str) -> Result<Vec<pinchglass::ensemble::TemperatureSumma
             opt(&s.soft_spots)
         );
     }
-    match fit {
-        Some((e, se, _)) => {
-            println!("Boltzmann fit N ~ exp(-E/T_p): E = {e:.4} ± {se:.4} (model units)")
+    for s in &summaries {
+        for w in &s.warnings {
+            eprintln!("WARNING: T_p = {}: {w}", s.tp);
+        }
+    }
+    match &fit {
+        Some(f) => {
+            println!(
+                "Boltzmann fit N ~ exp(-E/T_p) over T_p = {:?}: E = {:.4} ± {:.4} (model units)",
+                f.tps, f.e_qlm, f.error
+            );
+            if let Some(u) = &units {
+                println!(
+                    "  = {:.3} ± {:.3} T_onset (T_onset = {} from {})",
+                    f.e_qlm / u.t_onset,
+                    f.error / u.t_onset,
+                    u.t_onset,
+                    u.source
+                );
+            }
         }
         None => println!("Boltzmann fit: needs N at two or more T_p"),
     }
@@ -883,15 +1069,30 @@ fn default_calibration_grid(dim: usize) -> Vec<f64> {
     }
 }
 
-fn calibrate_units(a: &SweepArgs) -> Result<(), String> {
+fn calibrate_units(a: &SweepArgs, statistic: &str) -> Result<(), String> {
+    use pinchglass::ensemble::GStatistic;
+    let statistic = match statistic {
+        "median" => GStatistic::Median,
+        "mean" => GStatistic::Mean,
+        s => return Err(format!("--statistic must be median or mean, got {s:?}")),
+    };
+    sample_options(a)?;
     sweep(a)?;
-    let summaries = summarize_dir(&a.output)?;
-    let c = pinchglass::ensemble::calibrate(&summaries)?;
+    let summaries = summarize_dir(
+        &a.output,
+        &SummarizeOptions {
+            calibration: None,
+            fit_tp_max: None,
+        },
+    )?;
+    let c = pinchglass::ensemble::calibrate(&summaries, statistic)?;
     let a0 = pinchglass::space::dimensional_root(1.0 / a.density, a.dim);
     let table: Vec<Value> = summaries
         .iter()
         .map(|s| json!({"tp": s.tp, "samples": s.samples,
             "shear_modulus": s.shear_modulus.value, "shear_modulus_error": s.shear_modulus.error,
+            "shear_modulus_median": s.shear_modulus_median.value,
+            "shear_modulus_median_error": s.shear_modulus_median.error,
             "inherent_energy": s.inherent_energy.value, "inherent_energy_error": s.inherent_energy.error,
             "omega_g": s.omega_g.value, "omega_g_error": s.omega_g.error}))
         .collect();
@@ -900,7 +1101,9 @@ fn calibrate_units(a: &SweepArgs) -> Result<(), String> {
         "sweeps": a.sweeps, "seed": a.seed, "tp": a.tps,
         "command": std::env::args().collect::<Vec<_>>().join(" "),
         "version": env!("CARGO_PKG_VERSION"),
-        "rule": format!("G_inf: mean sample-mean G over the {} highest T_p; T_onset: lowest T_p from which every higher T_p has |G - G_inf| <= 2 sigma and <= 10% of G_inf", pinchglass::ensemble::PLATEAU_POINTS),
+        "statistic": c.statistic.name(),
+        "route": sample_options(a)?.route.name(),
+        "rule": format!("G: the per-T_p sample {} of G; G_inf: mean of G over the {} highest T_p; T_onset: lowest T_p from which every higher T_p has |G - G_inf| <= 2 sigma and <= 10% of G_inf", c.statistic.name(), pinchglass::ensemble::PLATEAU_POINTS),
         "g_inf": c.g_inf.value, "g_inf_error": c.g_inf.error,
         "c_inf": c.c_inf, "t_onset": c.t_onset, "a0": a0,
         "frequency_unit_c_inf_over_a0": c.c_inf / a0,
@@ -915,8 +1118,8 @@ fn calibrate_units(a: &SweepArgs) -> Result<(), String> {
     )
     .map_err(|e| format!("cannot write {path}: {e}"))?;
     println!(
-        "d = {}, rho = {}: G_inf = {:.4} ± {:.4}, c_inf = {:.4}, T_onset = {}, c_inf/a0 = {:.4} (wrote {path})",
-        a.dim, a.density, c.g_inf.value, c.g_inf.error, c.c_inf, c.t_onset, c.c_inf / a0
+        "d = {}, rho = {}: G_inf = {:.4} ± {:.4} (sample {}s), c_inf = {:.4}, T_onset = {}, c_inf/a0 = {:.4} (wrote {path})",
+        a.dim, a.density, c.g_inf.value, c.g_inf.error, c.statistic.name(), c.c_inf, c.t_onset, c.c_inf / a0
     );
     Ok(())
 }
