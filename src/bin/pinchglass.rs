@@ -117,6 +117,10 @@ enum Command {
         /// responses): c(r) profiles and the lengths xi_co, xi_QLM.
         #[arg(long, value_name = "K")]
         quartic: Option<usize>,
+        /// Name part of the output files (samples-TAG-A-B.jsonl), so that sweeps with other
+        /// T_p lists or sweep counts can share DIR without overwriting each other.
+        #[arg(long)]
+        tag: Option<String>,
         #[arg(short = 'o', long = "output")]
         output: String,
     },
@@ -236,6 +240,7 @@ fn main() -> ExitCode {
             route,
             modes,
             quartic,
+            tag,
             output,
         } => sweep(&SweepArgs {
             dim,
@@ -249,6 +254,7 @@ fn main() -> ExitCode {
             route,
             modes,
             quartic,
+            tag,
             output,
         }),
         Command::Summarize {
@@ -292,6 +298,7 @@ fn main() -> ExitCode {
                 route,
                 modes,
                 quartic: None,
+                tag: None,
                 output,
             },
             &statistic,
@@ -743,6 +750,7 @@ struct SweepArgs {
     /// "auto", "all" or a number.
     modes: String,
     quartic: Option<usize>,
+    tag: Option<String>,
     output: String,
 }
 
@@ -827,8 +835,23 @@ fn sweep(a: &SweepArgs) -> Result<(), String> {
         Some(s) => parse_shard(s, a.samples)?,
         None => (0, a.samples),
     };
+    let stem = match &a.tag {
+        Some(t)
+            if !t.is_empty()
+                && t.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "_.".contains(c)) =>
+        {
+            format!("{t}-{lo}-{hi}")
+        }
+        Some(t) => {
+            return Err(format!(
+                "--tag must be letters, digits, '_' or '.', got {t:?}"
+            ))
+        }
+        None => format!("{lo}-{hi}"),
+    };
     std::fs::create_dir_all(&a.output).map_err(|e| format!("cannot create {}: {e}", a.output))?;
-    let path = format!("{}/samples-{lo}-{hi}.jsonl", a.output);
+    let path = format!("{}/samples-{stem}.jsonl", a.output);
     let file = std::fs::File::create(&path).map_err(|e| format!("cannot write {path}: {e}"))?;
     let file = std::sync::Mutex::new(std::io::BufWriter::new(file));
     let specs: Vec<SampleSpec> = a
@@ -892,12 +915,12 @@ fn sweep(a: &SweepArgs) -> Result<(), String> {
     let failures: Vec<String> = results.into_iter().filter_map(|r| r.err()).collect();
     let params = json!({"dim": a.dim, "n": a.n, "tp": a.tps, "samples": a.samples,
         "shard": [lo, hi], "sweeps": a.sweeps, "density": a.density, "seed": a.seed,
-        "route": options.route.name(), "modes": a.modes, "quartic": a.quartic,
+        "route": options.route.name(), "modes": a.modes, "quartic": a.quartic, "tag": a.tag,
         "seconds": now_seconds() - t0,
         "command": std::env::args().collect::<Vec<_>>().join(" "),
         "version": env!("CARGO_PKG_VERSION")});
     std::fs::write(
-        format!("{}/sweep-{lo}-{hi}.json", a.output),
+        format!("{}/sweep-{stem}.json", a.output),
         serde_json::to_string_pretty(&params).map_err(|e| e.to_string())?,
     )
     .map_err(|e| format!("cannot write the sweep parameters: {e}"))?;
