@@ -307,15 +307,59 @@ pub struct SoftSpots {
 /// At most this many pinch responses enter `c(r)` (evenly spaced among the filtered pairs).
 pub const MAX_DECAY_FIELDS: usize = 100;
 
-/// Quartic modes from the `k` softest pinches and the shear responses, their `c(r)` and the
-/// lengths. Refuses `k = 0`, `k` above the number of pairs, and glasses off their minimum.
+/// Pinch starts of the quartic modes lie at least this far apart (in units of a0), see
+/// [`spread_softest_pairs`].
+pub const START_SEPARATION: f64 = 2.0;
+
+/// The `k` pairs whose pinches seed the quartic modes: by ascending `ω_g^(ij)`, skipping a pair
+/// whose centre lies within [`START_SEPARATION`]·a0 of a pair already chosen (then, if fewer than
+/// `k` were found, the softest skipped ones). The paper starts from every pair (SI S-2); with a
+/// budget of `k` starts, the plain `k` softest pinches crowd around the softest spot and nearly
+/// all converge to its mode (2D, N = 300, T_p = 1: 30 softest → 1 mode; all 1335 pairs → 346
+/// modes, half of the starts reaching the softest), while spread starts find distinct spots.
+pub fn spread_softest_pairs<const D: usize>(
+    glass: &Glass<D>,
+    positions: &[crate::Vector<D>],
+    pairs: &[crate::glass::InteractingPair<D>],
+    pinches: &[PairPinch],
+    k: usize,
+) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..pairs.len()).collect();
+    order.sort_by(|a, b| pinches[*a].omega.total_cmp(&pinches[*b].omega));
+    let min2 = (START_SEPARATION * glass.a0()).powi(2);
+    let mut centres: Vec<crate::Vector<D>> = Vec::with_capacity(k);
+    let mut chosen = Vec::with_capacity(k);
+    let mut skipped = Vec::new();
+    for &m in &order {
+        if chosen.len() == k {
+            break;
+        }
+        let c = pair_centre(&glass.space, positions, &pairs[m]);
+        if centres
+            .iter()
+            .all(|o| glass.space.displacement(o, &c).norm_squared() >= min2)
+        {
+            centres.push(c);
+            chosen.push(m);
+        } else {
+            skipped.push(m);
+        }
+    }
+    let missing = k - chosen.len();
+    chosen.extend(skipped.into_iter().take(missing));
+    chosen
+}
+
+/// Quartic modes from `k` soft pinches spread over the glass ([`spread_softest_pairs`]) and the
+/// shear responses, their `c(r)` and the lengths. Refuses `k = 0`, `k` above the number of
+/// pairs, and glasses off their minimum.
 pub fn soft_spots<const D: usize>(
     glass: &Glass<D>,
     analysis: &Analysis,
     harmonic: &impl HarmonicSystem<D>,
     k: usize,
     settings: &QuarticSettings,
-    progress: &(dyn Fn(usize, usize) -> bool + Sync),
+    progress: &mut dyn FnMut(usize, usize) -> bool,
 ) -> Result<SoftSpots, String> {
     let subsystem = harmonic.subsystem();
     let pairs = &subsystem.pairs;
@@ -337,13 +381,13 @@ pub fn soft_spots<const D: usize>(
     let mut timings = Vec::new();
     let t = now_seconds();
     let n = subsystem.n();
-    let mut order: Vec<usize> = (0..pairs.len()).collect();
-    order.sort_by(|a, b| {
-        analysis.pairs[*a]
-            .omega
-            .total_cmp(&analysis.pairs[*b].omega)
-    });
-    let mut starts: Vec<Vec<f64>> = order[..k]
+    let positions: Vec<_> = subsystem
+        .particles
+        .iter()
+        .map(|&p| glass.positions[p])
+        .collect();
+    let chosen_starts = spread_softest_pairs(glass, &positions, pairs, &analysis.pairs, k);
+    let mut starts: Vec<Vec<f64>> = chosen_starts
         .par_iter()
         .map(|&idx| harmonic.pinch_response(idx))
         .collect();
@@ -354,11 +398,6 @@ pub fn soft_spots<const D: usize>(
     timings.push(("quartic modes".to_string(), now_seconds() - t));
 
     let t = now_seconds();
-    let positions: Vec<_> = subsystem
-        .particles
-        .iter()
-        .map(|&p| glass.positions[p])
-        .collect();
     let filtered: Vec<usize> = (0..pairs.len())
         .filter(|&m| analysis.pairs[m].scaled_force < crate::pinch::FORCE_FILTER)
         .collect();
@@ -443,7 +482,7 @@ mod tests {
         assert_eq!(r.err(), Some("cancelled".to_string()));
         // soft spots: modes, profiles and lengths, and the refusals
         let q = QuarticSettings::default();
-        let s = soft_spots(&g, &a, &h, 10, &q, &|_, _| true).unwrap();
+        let s = soft_spots(&g, &a, &h, 10, &q, &mut |_, _| true).unwrap();
         assert_eq!(s.starts, 11);
         assert!(!s.modes.is_empty() && s.modes.iter().all(|m| m.residual < 1e-6));
         assert!(s
@@ -452,16 +491,16 @@ mod tests {
             .all(|m| m.field.len() == 2 * g.n() && m.core.0 < m.core.1));
         assert!(s.xi_g.is_finite() && s.xi_g > 0.0);
         assert!(!s.response_decay.r.is_empty() && !s.mode_decay.r.is_empty());
-        assert!(soft_spots(&g, &a, &h, 0, &q, &|_, _| true)
+        assert!(soft_spots(&g, &a, &h, 0, &q, &mut |_, _| true)
             .unwrap_err()
             .contains("at least 1"));
         let too_many = a.pairs.len() + 1;
-        assert!(soft_spots(&g, &a, &h, too_many, &q, &|_, _| true)
+        assert!(soft_spots(&g, &a, &h, too_many, &q, &mut |_, _| true)
             .unwrap_err()
             .contains("only"));
         let mut hot = a.clone();
         hot.max_force = 1e-3;
-        assert!(soft_spots(&g, &hot, &h, 5, &q, &|_, _| true)
+        assert!(soft_spots(&g, &hot, &h, 5, &q, &mut |_, _| true)
             .unwrap_err()
             .contains("minimum"));
     }

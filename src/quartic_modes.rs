@@ -302,34 +302,34 @@ pub fn core_pair<const D: usize>(pairs: &[InteractingPair<D>], z: &[f64]) -> (us
         .1
 }
 
+/// Starts minimised in parallel between two progress reports, per rayon thread (scheduling
+/// only: every start is independent and duplicates are merged afterwards in start order, so the
+/// modes do not depend on this or on the number of threads).
+pub const STARTS_PER_THREAD_AND_REPORT: usize = 4;
+
 /// Minimises 𝒢 from every start (in parallel), keeps the converged minima and merges
-/// duplicates (in start order). `progress(done, total)` may return `false` to cancel.
+/// duplicates (in start order). Starts run in groups; `progress(done, total)` is called on the
+/// calling thread after each group (so it may talk to a single-threaded host, e.g. JavaScript)
+/// and may return `false` to cancel.
 pub fn quartic_modes<const D: usize>(
     hessian: &Hessian<D>,
     pairs: &[InteractingPair<D>],
     starts: &[Vec<f64>],
     settings: &QuarticSettings,
-    progress: &(dyn Fn(usize, usize) -> bool + Sync),
+    progress: &mut dyn FnMut(usize, usize) -> bool,
 ) -> Result<Vec<QuarticMode>, String> {
-    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-    let done = AtomicUsize::new(0);
-    let cancelled = AtomicBool::new(false);
-    let minima: Vec<Option<Minimum>> = starts
-        .par_iter()
-        .map(|s| {
-            if cancelled.load(Ordering::Relaxed) {
-                return None;
-            }
-            let m = minimise_cost(hessian, pairs, s, settings).ok();
-            let k = done.fetch_add(1, Ordering::Relaxed) + 1;
-            if !progress(k, starts.len()) {
-                cancelled.store(true, Ordering::Relaxed);
-            }
-            m
-        })
-        .collect();
-    if cancelled.load(Ordering::Relaxed) {
-        return Err("cancelled".into());
+    let group = STARTS_PER_THREAD_AND_REPORT * rayon::current_num_threads().max(1);
+    let mut minima: Vec<Option<Minimum>> = Vec::with_capacity(starts.len());
+    for chunk in starts.chunks(group) {
+        minima.extend(
+            chunk
+                .par_iter()
+                .map(|s| minimise_cost(hessian, pairs, s, settings).ok())
+                .collect::<Vec<_>>(),
+        );
+        if !progress(minima.len(), starts.len()) {
+            return Err("cancelled".into());
+        }
     }
     let mut modes: Vec<QuarticMode> = Vec::new();
     for m in minima.into_iter().flatten().filter(|m| m.converged) {
@@ -387,7 +387,7 @@ mod tests {
             pairs,
             &starts,
             &QuarticSettings::default(),
-            &|_, _| true,
+            &mut |_, _| true,
         )
         .unwrap();
         assert!(!modes.is_empty());
@@ -455,7 +455,7 @@ mod tests {
             &h.subsystem.pairs,
             &starts,
             &QuarticSettings::default(),
-            &|_, _| true,
+            &mut |_, _| true,
         )
         .unwrap();
         let (overlap, omega) = modes

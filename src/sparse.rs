@@ -1306,9 +1306,9 @@ mod tests {
         // quartic modes from either route: the same starts converge to the same modes
         let q = crate::quartic_modes::QuarticSettings::default();
         let spots_dense =
-            crate::analysis::soft_spots(&g, &dense, &harm, 8, &q, &|_, _| true).unwrap();
+            crate::analysis::soft_spots(&g, &dense, &harm, 8, &q, &mut |_, _| true).unwrap();
         let spots_sparse =
-            crate::analysis::soft_spots(&g, &sparse.common, &sh, 8, &q, &|_, _| true).unwrap();
+            crate::analysis::soft_spots(&g, &sparse.common, &sh, 8, &q, &mut |_, _| true).unwrap();
         assert_eq!(spots_dense.modes.len(), spots_sparse.modes.len());
         for (a, b) in spots_dense.modes.iter().zip(&spots_sparse.modes) {
             assert_eq!((a.core, a.hits), (b.core, b.hits));

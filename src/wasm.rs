@@ -1,7 +1,13 @@
 //! Browser bindings (an edge of the crate, wasm32 only): a thin `#[wasm_bindgen]` layer with plain
 //! numbers in and flat typed arrays or JSON text out. No physics lives here: every number comes
-//! from the core (`swap_mc::equilibrate` → `quench::quench` → `analysis::analyze`), and the
-//! drawing functions only plot arrays the page hands back.
+//! from the core (`swap_mc::equilibrate` → `quench::quench` → `sparse::analyze_sparse`, then on
+//! request `analysis::soft_spots` and the dense spectrum), and the drawing functions only plot
+//! arrays the page hands back.
+//!
+//! Stages: [`run_glass`] makes, quenches and analyses a glass by the sparse route (every pinch,
+//! G and the lowest modes from one sparse Cholesky factor: seconds even in wasm, where faer runs
+//! sequentially); [`GlassRun::soft_spots`] adds the quartic modes (parallel starts) and the
+//! lengths; [`GlassRun::full_spectrum`] adds the whole vDOS (dense, the slowest stage, optional).
 //!
 //! The page runs [`run_glass`] inside a module Web Worker (threaded build when the page is
 //! cross-origin isolated, single-threaded otherwise) and draws on the main thread with the
@@ -11,14 +17,16 @@
 //! Errors are returned as `JsError` with a sentence naming the parameter and its allowed range;
 //! user data is never unwrapped.
 
-use crate::analysis::{analyze, Analysis, Harmonic};
+use crate::analysis::{soft_spots, Analysis, HarmonicSystem, SoftSpots};
 use crate::clock::now_seconds;
 use crate::glass::Glass;
-use crate::modes::dense_memory_bytes;
-use crate::pinch::{pinch_response, FORCE_FILTER};
+use crate::modes::{dense_memory_bytes, participation_ratio};
+use crate::pinch::FORCE_FILTER;
 use crate::potential::Poly;
+use crate::quartic_modes::QuarticSettings;
 use crate::quench::{quench, QuenchSettings};
-use crate::report::{analysis_json, model_json, swap_mc_json};
+use crate::report::{model_json, soft_spots_json, sparse_analysis_json, swap_mc_json};
+use crate::sparse::{analyze_sparse, SparseHarmonic, SparseSettings};
 use crate::space::PeriodicBox;
 use crate::swap_mc::{equilibrate, SwapMc, SwapMcSettings};
 use crate::xyz::write_xyz;
@@ -32,9 +40,15 @@ pub use wasm_bindgen_rayon::init_thread_pool;
 mod draw;
 pub use draw::*;
 
-/// Memory budget of the dense analysis in the browser (bytes). The threaded build's shared memory
-/// is capped at 1 GiB (`wasm/threaded.toml`); the rest of the run needs far less than the margin.
+/// Memory budget of the dense spectrum (the optional full vDOS) in the browser (bytes). The
+/// threaded build's shared memory is capped at 1 GiB (`wasm/threaded.toml`); the sparse analysis
+/// of the largest glass allowed needs far less than the margin.
 pub const WASM_MEMORY_LIMIT: usize = 700_000_000;
+
+/// Largest N the browser accepts, per dimension (2D, 3D). The sparse route itself would go
+/// further; these keep a run within about a minute and its sparse factor within ~100 MB (3D
+/// N = 4000: ~1.1e7 factor entries). Larger glasses belong to the command-line tool.
+pub const MAX_PARTICLES: [usize; 2] = [10_000, 4_000];
 
 /// Largest number of sweeps accepted (a run of this length already takes minutes).
 pub const MAX_SWEEPS: f64 = 1e6;
@@ -72,9 +86,20 @@ pub fn thread_count() -> usize {
     rayon::current_num_threads()
 }
 
-/// Largest N whose dense analysis fits in [`WASM_MEMORY_LIMIT`] in dimension `dim`.
+/// Largest N accepted in dimension `dim` ([`MAX_PARTICLES`]).
 #[wasm_bindgen]
 pub fn max_particles(dim: usize) -> usize {
+    if dim == 2 {
+        MAX_PARTICLES[0]
+    } else {
+        MAX_PARTICLES[1]
+    }
+}
+
+/// Largest N whose full vDOS (dense eigendecomposition) fits in [`WASM_MEMORY_LIMIT`] in
+/// dimension `dim`.
+#[wasm_bindgen]
+pub fn max_particles_full_spectrum(dim: usize) -> usize {
     let mut n = 2usize;
     while dense_memory_bytes(dim * (n + 1)) <= WASM_MEMORY_LIMIT {
         n += 1;
@@ -140,9 +165,7 @@ fn check(
         bad.push(refuse(
             "n",
             format!(
-                "N = {n} is too large for the browser: the dense analysis of a {d}D glass needs about {} MB, above the limit of {} MB (largest N allowed in {d}D: {n_max})",
-                dense_memory_bytes(d * n as usize) / 1_000_000,
-                WASM_MEMORY_LIMIT / 1_000_000
+                "N = {n} is too large for the browser: at most {n_max} particles in {d}D (a run stays within about a minute and 1 GB of memory); use the command-line tool for larger glasses"
             ),
         ));
     }
@@ -235,13 +258,38 @@ pub fn check_parameters(
     Value::Array(refusals).to_string()
 }
 
+/// What a run keeps for the later stages: the glass, the rigid subsystem with its Hessian and
+/// sparse factor, and the soft spots once computed.
+struct Kept<const D: usize> {
+    glass: Glass<D>,
+    harmonic: SparseHarmonic<D>,
+    spots: Option<SoftSpots>,
+}
+
 enum Harmonics {
-    Two(Harmonic<2>),
-    Three(Harmonic<3>),
+    Two(Kept<2>),
+    Three(Kept<3>),
+}
+
+/// Runs `$body` with `$k` bound to the run's `Kept<D>` whatever its dimension.
+macro_rules! with_kept {
+    ($self:expr, $k:ident => $body:expr) => {
+        match $self {
+            Harmonics::Two($k) => $body,
+            Harmonics::Three($k) => $body,
+        }
+    };
+}
+
+/// The whole vDOS, computed on request by [`GlassRun::full_spectrum`].
+struct FullSpectrum {
+    eigenvalues: Vec<f64>,
+    participation: Vec<f64>,
+    n_zero: usize,
 }
 
 /// A generated, quenched and analysed glass, kept in the worker so that the page can ask for
-/// further fields (pinch responses) without recomputing.
+/// further stages (pinch response fields, quartic modes, the full vDOS) without recomputing.
 #[wasm_bindgen]
 pub struct GlassRun {
     dim: usize,
@@ -254,7 +302,8 @@ pub struct GlassRun {
     tune_sweeps: usize,
     results: String,
     xyz: String,
-    harmonic: Harmonics,
+    kept: Harmonics,
+    full: Option<FullSpectrum>,
 }
 
 #[wasm_bindgen]
@@ -282,14 +331,37 @@ impl GlassRun {
         Float64Array::from(&self.box_lengths[..])
     }
 
-    /// Hessian eigenvalues ω² of the rigid part, ascending (zero modes included).
-    pub fn eigenvalues(&self) -> Float64Array {
+    /// The lowest non-zero Hessian eigenvalues ω², ascending (`analyze --sparse`'s
+    /// `lowest_eigenvalues`: shift-invert Lanczos on the sparse factor).
+    pub fn lowest_eigenvalues(&self) -> Float64Array {
         Float64Array::from(&self.analysis.eigenvalues[..])
     }
 
-    /// Number of zero modes at the bottom of [`GlassRun::eigenvalues`].
+    /// Participation ratios of [`GlassRun::lowest_eigenvalues`]'s modes.
+    pub fn lowest_participation(&self) -> Float64Array {
+        Float64Array::from(&self.analysis.participation[..])
+    }
+
+    /// Number of non-zero modes of the rigid part, `d (N − rattlers) − d`: the normalisation of
+    /// the vDOS whether drawn from the lowest modes or from the full spectrum.
+    pub fn mode_count(&self) -> usize {
+        self.dim * (self.analysis.n - self.analysis.rattlers.len()) - self.analysis.n_zero_modes
+    }
+
+    /// All Hessian eigenvalues ω² of the rigid part, ascending, zero modes included; empty until
+    /// [`GlassRun::full_spectrum`] has run.
+    pub fn eigenvalues(&self) -> Float64Array {
+        Float64Array::from(self.full.as_ref().map_or(&[][..], |f| &f.eigenvalues[..]))
+    }
+
+    /// Participation ratios of [`GlassRun::eigenvalues`]'s modes (empty until computed).
+    pub fn participation(&self) -> Float64Array {
+        Float64Array::from(self.full.as_ref().map_or(&[][..], |f| &f.participation[..]))
+    }
+
+    /// Number of zero modes at the bottom of [`GlassRun::eigenvalues`] (`d`).
     pub fn n_zero_modes(&self) -> usize {
-        self.analysis.n_zero_modes
+        self.full.as_ref().map_or(self.dim, |f| f.n_zero)
     }
 
     /// First particle of each pinched pair (original indices).
@@ -331,7 +403,8 @@ impl GlassRun {
         self.tune_sweeps
     }
 
-    /// The results as JSON: the keys of the CLI's `analyze --json`, plus `sweeps`, `swap_mc`.
+    /// The results as JSON: the keys of the CLI's `analyze --sparse --json`, plus `sweeps`,
+    /// `swap_mc`.
     pub fn results_json(&self) -> String {
         self.results.clone()
     }
@@ -366,22 +439,77 @@ impl GlassRun {
                 "pair index {pair_index} is out of range (this glass has {n_pairs} pairs)"
             )));
         }
-        let field = match &self.harmonic {
-            Harmonics::Two(h) => full_field(h, pair_index),
-            Harmonics::Three(h) => full_field(h, pair_index),
-        };
+        let field = with_kept!(&self.kept, k => k.harmonic.pinch_field(pair_index));
         Ok(Float64Array::from(&field[..]))
+    }
+
+    /// Quartic modes (SI S-2) from the `k` softest pinches and the shear responses, their
+    /// spatial decay `c(r)` and the lengths (ξ_g, ξ_co, ξ_QLM), as `pinchglass analyze
+    /// --sparse --quartic K` computes them. Returns a JSON object with the CLI's keys
+    /// (`quartic_modes` with fields, `quartic_starts`, `c_r`, `lengths`,
+    /// `soft_spot_timings_seconds`). `progress("quartic modes", fraction)` is called after each
+    /// group of starts. Refuses `k` < 1 or above the number of pairs.
+    pub fn soft_spots(&mut self, k: f64, progress: &Function) -> Result<String, JsError> {
+        let n_pairs = self.analysis.pairs.len();
+        if !(whole(k) && k >= 1.0 && k <= n_pairs as f64) {
+            return Err(JsError::new(&format!(
+                "the number of pinch starts for quartic modes must be a whole number from 1 to {n_pairs} (the interacting pairs of this glass), got {k}"
+            )));
+        }
+        let analysis = &self.analysis;
+        let json = with_kept!(&mut self.kept, kept => {
+            let spots = soft_spots(
+                &kept.glass,
+                analysis,
+                &kept.harmonic,
+                k as usize,
+                &QuarticSettings::default(),
+                &mut |done, total| {
+                    report(progress, "quartic modes", done as f64 / total.max(1) as f64);
+                    true
+                },
+            )
+            .map_err(|e| JsError::new(&e))?;
+            let json = soft_spots_json(&spots);
+            kept.spots = Some(spots);
+            json
+        });
+        Ok(json.to_string())
+    }
+
+    /// Computes the whole vDOS (dense eigendecomposition of the Hessian, sequential in wasm:
+    /// the slowest stage) and keeps it for [`GlassRun::eigenvalues`] and
+    /// [`GlassRun::participation`]. Refused above [`WASM_MEMORY_LIMIT`]. Returns the seconds it
+    /// took.
+    pub fn full_spectrum(&mut self, progress: &Function) -> Result<f64, JsError> {
+        if self.full.is_some() {
+            return Ok(0.0);
+        }
+        let t = now_seconds();
+        report(progress, "full spectrum", 0.0);
+        let full = with_kept!(&self.kept, k => {
+            let spectrum = k
+                .harmonic
+                .hessian
+                .spectrum(WASM_MEMORY_LIMIT)
+                .map_err(|e| JsError::new(&format!("{e}: the full vDOS is not available for this N in the browser (largest N in {}D: {}); the lowest modes are shown", self.dim, max_particles_full_spectrum(self.dim))))?;
+            let participation = (0..spectrum.eigenvalues.len())
+                .map(|m| participation_ratio_of(k, spectrum.mode(m)))
+                .collect();
+            FullSpectrum {
+                n_zero: spectrum.n_zero,
+                eigenvalues: spectrum.eigenvalues,
+                participation,
+            }
+        });
+        self.full = Some(full);
+        report(progress, "full spectrum", 1.0);
+        Ok(now_seconds() - t)
     }
 }
 
-fn full_field<const D: usize>(h: &Harmonic<D>, pair_index: usize) -> Vec<f64> {
-    let sub = &h.subsystem;
-    let u = pinch_response(&sub.pairs[pair_index], &h.spectrum);
-    let mut out = vec![0.0; D * sub.index.len()];
-    for (reduced, &original) in sub.particles.iter().enumerate() {
-        out[D * original..D * original + D].copy_from_slice(&u[D * reduced..D * reduced + D]);
-    }
-    out
+fn participation_ratio_of<const D: usize>(_: &Kept<D>, mode: &[f64]) -> f64 {
+    participation_ratio::<D>(mode)
 }
 
 fn pairs_csv(a: &Analysis) -> String {
@@ -522,9 +650,10 @@ fn report(progress: &Function, stage: &str, fraction: f64) {
 
 /// Generates a glass at parent temperature `tp` by swap Monte Carlo (`sweeps` sweeps, number
 /// density `density`, undefined = the CLI's default), quenches it to its inherent state and runs
-/// the harmonic analysis, exactly as `pinchglass generate --quench` followed by
-/// `pinchglass analyze` would. `progress(stage, fraction)` is called during the swap Monte Carlo
-/// (at most every 1 %), after the quench and after each analysis stage.
+/// the harmonic analysis by the sparse route, exactly as `pinchglass generate --quench` followed
+/// by `pinchglass analyze --sparse` would. `progress(stage, fraction)` is called during the swap
+/// Monte Carlo (at most every 1 %), after the quench, after each analysis stage and between
+/// batches of pinches.
 #[wasm_bindgen]
 pub fn run_glass(
     dim: f64,
@@ -591,12 +720,13 @@ fn run_dim<const D: usize>(p: &Params, progress: &Function) -> Result<GlassRun, 
         &crate::xyz::generation_metadata(&mc, &glass, Some(q.max_force)),
     )?;
 
-    let (analysis, harmonic) = analyze(&glass, WASM_MEMORY_LIMIT, &mut |stage, f| {
+    let (sparse, harmonic) = analyze_sparse(&glass, &SparseSettings::default(), &mut |stage, f| {
         report(progress, stage, f);
         true
     })?;
 
-    let mut results = analysis_json(&analysis);
+    let mut results = sparse_analysis_json(&sparse);
+    let analysis = sparse.common;
     let obj = results
         .as_object_mut()
         .ok_or("the analysis JSON is not an object")?;
@@ -634,19 +764,28 @@ fn run_dim<const D: usize>(p: &Params, progress: &Function) -> Result<GlassRun, 
         analysis,
         results,
         xyz,
-        harmonic: if D == 2 {
-            Harmonics::Two(cast(harmonic))
+        kept: if D == 2 {
+            Harmonics::Two(cast(Kept {
+                glass,
+                harmonic,
+                spots: None,
+            }))
         } else {
-            Harmonics::Three(cast(harmonic))
+            Harmonics::Three(cast(Kept {
+                glass,
+                harmonic,
+                spots: None,
+            }))
         },
+        full: None,
     })
 }
 
-/// `Harmonic<D>` as `Harmonic<E>` when `D == E` (checked by the caller's dispatch on `D`).
-fn cast<const D: usize, const E: usize>(h: Harmonic<D>) -> Harmonic<E> {
+/// `Kept<D>` as `Kept<E>` when `D == E` (checked by the caller's dispatch on `D`).
+fn cast<const D: usize, const E: usize>(h: Kept<D>) -> Kept<E> {
     assert_eq!(D, E, "dimension dispatch");
     let boxed: Box<dyn std::any::Any> = Box::new(h);
-    match boxed.downcast::<Harmonic<E>>() {
+    match boxed.downcast::<Kept<E>>() {
         Ok(h) => *h,
         Err(_) => unreachable!("D == E"),
     }

@@ -3,14 +3,22 @@
 // exports. No physics here: every number comes from the wasm module.
 //
 // Automation: <body data-state="idle|running|done|error">, and window.pinchglass holds
-// {results (the CLI's analyze JSON keys), xyz, csv: {pairs, summary}, build, threads, isolation,
-//  loadToDoneSeconds, pinch: {pair, i, j, omega, scaledForce}, compare: [resultsA, resultsB] | null,
-//  glassMapping, run(params), compare(), pinch(pairIndex)}.
-// URL parameters: dim, n, tp, seed, sweeps, density (the CLI's flags), and preset=compare.
+// {results (the CLI's `analyze --sparse --quartic K` JSON keys, plus eigenvalues and
+//  participation_ratios once the full vDOS is computed), xyz, csv: {pairs, summary}, build,
+//  threads, isolation, loadToDoneSeconds, firstPlotSeconds, stageSeconds, pinch: {pair, i, j,
+//  omega, scaledForce}, mode: {index, omega, participation} | null, compare: [resultsA, resultsB] | null,
+//  glassMapping, mapMapping, run(params), compare(), pinch(pairIndex), selectMode(m), fullSpectrum()}.
+// URL parameters: dim, n, tp, seed, sweeps, density (the CLI's flags), quartic (K pinch starts of
+// the quartic modes, 0 = none) and preset=compare.
 
 import initDraw, * as wasm from './pkg-single/pinchglass.js';
 
 const FIELDS = ['dim', 'n', 'tp', 'seed', 'sweeps', 'density'];
+const QUARTIC_DEFAULT = 30; // pinch starts of the quartic modes (plus one shear start per plane)
+const QUARTIC_MAX = 2000;
+// the full vDOS (dense, the slowest stage in wasm) runs by itself up to this many coordinates d·N;
+// above, on request (button)
+const AUTO_FULL_SPECTRUM_DOF = 1600;
 // T_p values from `pinchglass sweep` in 2D at density 0.86: G plateaus (≈ 50) for T_p ≳ 3 and
 // rises to ≈ 94 at T_p = 0.3. 4000 sweeps at T_p = 0.4 (N = 300) take a few seconds in the page.
 const PRESETS = {
@@ -31,7 +39,11 @@ const api = {
   isolation: null,
   params: null,
   loadToDoneSeconds: null,
+  firstPlotSeconds: null,
+  stageSeconds: null,
   runSeconds: null,
+  mode: null,
+  mapMapping: null,
   pinch: null,
   compare: null,
   glassMapping: null,
@@ -41,6 +53,8 @@ const api = {
   compareRuns: () => startCompare(),
   cancel: () => cancel(),
   pinchPair: (k) => requestPinch(k),
+  selectMode: (m) => selectMode(m),
+  fullSpectrum: () => requestFullSpectrum(),
 };
 window.pinchglass = api;
 
@@ -57,8 +71,8 @@ function setState(s) {
 
 function paramsFromUrl() {
   const q = new URLSearchParams(location.search);
-  const p = { ...DEFAULTS };
-  for (const f of FIELDS) {
+  const p = { ...DEFAULTS, quartic: QUARTIC_DEFAULT };
+  for (const f of [...FIELDS, 'quartic']) {
     if (q.has(f)) p[f] = q.get(f);
   }
   return { params: p, compare: q.get('preset') === 'compare' };
@@ -68,12 +82,14 @@ function fillForm(p) {
   for (const f of FIELDS) {
     $(f).value = p[f] ?? '';
   }
+  if (p.quartic !== undefined) $('quartic').value = p.quartic;
   if (p.density !== undefined && p.density !== '') $('controls').querySelector('details').open = true;
 }
 
 function readForm() {
   const p = {};
   for (const f of FIELDS) p[f] = $(f).value.trim();
+  p.quartic = $('quartic').value.trim();
   return p;
 }
 
@@ -100,11 +116,17 @@ function validate(raw) {
   const errors = JSON.parse(
     wasm.check_parameters(params.dim, params.n, params.tp, params.seed, params.sweeps, params.density),
   );
+  // K is checked against the glass's pairs by the module once the glass exists; here its range
+  const k = raw.quartic === '' || raw.quartic === undefined ? QUARTIC_DEFAULT : Number(raw.quartic);
+  if (!(Number.isInteger(k) && k >= 0 && k <= QUARTIC_MAX)) {
+    errors.push({ field: 'quartic', message: `K must be a whole number from 0 (no quartic modes) to ${QUARTIC_MAX}, got ${raw.quartic}` });
+  }
+  params.quartic = k;
   return { params, errors };
 }
 
 function showErrors(errors) {
-  for (const f of FIELDS) {
+  for (const f of [...FIELDS, 'quartic']) {
     $(`err-${f}`).textContent = '';
     $(f).removeAttribute('aria-invalid');
   }
@@ -113,7 +135,7 @@ function showErrors(errors) {
     if (el.textContent.includes(e.message)) continue;
     el.textContent = el.textContent ? `${el.textContent} ${e.message}` : e.message;
     $(e.field).setAttribute('aria-invalid', 'true');
-    if (e.field === 'density') $('controls').querySelector('details').open = true;
+    if (e.field === 'density' || e.field === 'quartic') $('controls').querySelector('details').open = true;
   }
 }
 
@@ -121,6 +143,7 @@ function updateUrl(raw, compare) {
   const q = new URLSearchParams();
   if (compare) q.set('preset', 'compare');
   for (const f of FIELDS) if (raw[f] !== '' && raw[f] !== undefined) q.set(f, raw[f]);
+  if (raw.quartic !== '' && raw.quartic !== undefined && Number(raw.quartic) !== QUARTIC_DEFAULT) q.set('quartic', raw.quartic);
   history.replaceState(null, '', `${location.pathname}?${q}`);
 }
 
@@ -202,22 +225,48 @@ function onWorkerMessage({ data }) {
     onPinch(data);
     return;
   }
+  if (data.type === 'spectrum' && data.id === `spectrum-${spectrumId}`) {
+    onSpectrum(current(), data);
+    return;
+  }
+  if (data.type === 'spectrum-error' && data.id === `spectrum-${spectrumId}`) {
+    $('vdos-note').textContent = data.message;
+    $('full-spectrum').disabled = false;
+    return;
+  }
   if (data.id !== runId) return;
-  const prefix = jobs.length > 1 ? `run ${jobData.length + 1}/${jobs.length} (${jobs[jobData.length].label}): ` : '';
+  const job = jobData[jobData.length - 1];
+  const prefix = jobs.length > 1 ? `run ${jobData.length}/${jobs.length} (${jobs[jobData.length - 1].label}): ` : '';
   if (data.type === 'progress') {
     $('stage').textContent =
       prefix +
-      (data.stage === 'swap Monte Carlo'
-        ? `swap Monte Carlo at T_p: ${Math.round(100 * data.fraction)} %`
-        : data.fraction >= 1
-          ? `${data.stage}: done`
+      (data.fraction >= 1
+        ? `${data.stage}: done`
+        : data.stage === 'swap Monte Carlo' || data.stage === 'quartic modes' || data.stage === 'pinches'
+          ? `${data.stage}: ${Math.round(100 * data.fraction)} %`
           : `${data.stage}…`);
-    const f = data.stage === 'swap Monte Carlo' ? 0.7 * data.fraction : stageFraction(data.stage);
-    $('progress').value = (jobData.length + f) / jobs.length;
+    $('progress').value = (jobData.length - 1 + stageFraction(data.stage, data.fraction)) / jobs.length;
+  } else if (data.type === 'analysis') {
+    job.analysis = data;
+    job.results = JSON.parse(data.results);
+    if (jobs.length === 1) drawAnalysis(job);
+  } else if (data.type === 'soft-spots') {
+    job.spots = JSON.parse(data.json);
+    job.spotsSeconds = data.seconds;
+    Object.assign(job.results, job.spots);
+    if (jobs.length === 1) drawSoftSpots(job);
+  } else if (data.type === 'soft-spots-error') {
+    job.spotsError = data.message;
+    $('err-quartic').textContent = data.message;
+    $('quartic').setAttribute('aria-invalid', 'true');
+  } else if (data.type === 'spectrum') {
+    onSpectrum(job, data);
+  } else if (data.type === 'spectrum-error') {
+    $('vdos-note').textContent = data.message;
   } else if (data.type === 'done') {
-    jobData.push(data);
+    job.seconds = data.seconds;
     if (jobData.length < jobs.length) {
-      worker.postMessage({ type: 'run', id: runId, params: jobs[jobData.length].params });
+      postRun(jobs[jobData.length]);
     } else {
       finish();
     }
@@ -226,10 +275,30 @@ function onWorkerMessage({ data }) {
   }
 }
 
-const ANALYSIS_STAGES = ['quench', 'forces', 'hessian', 'spectrum', 'pinches', 'shear modulus'];
-function stageFraction(stage) {
+// Stage → progress of one run: swap MC 0–60 %, analysis to 75 %, quartic modes to 95 %, full vDOS.
+const ANALYSIS_STAGES = ['quench', 'forces', 'hessian', 'factorisation', 'pinches', 'shear modulus', 'lowest modes'];
+function stageFraction(stage, fraction) {
+  if (stage === 'swap Monte Carlo') return 0.6 * fraction;
+  if (stage === 'quartic modes') return 0.75 + 0.2 * fraction;
+  if (stage === 'full spectrum') return 0.95 + 0.05 * fraction;
   const k = ANALYSIS_STAGES.indexOf(stage);
-  return k < 0 ? 0.7 : 0.7 + (0.3 * (k + 1)) / ANALYSIS_STAGES.length;
+  return k < 0 ? 0.6 : 0.6 + (0.15 * (k + (fraction >= 1 ? 1 : fraction))) / ANALYSIS_STAGES.length;
+}
+
+function postRun(job) {
+  jobData.push({ job, analysis: null, results: null, spots: null, spectrum: null });
+  const dof = job.params.dim * job.params.n;
+  worker.postMessage({
+    type: 'run',
+    id: runId,
+    params: job.params,
+    quartic: job.params.quartic,
+    fullSpectrum: dof <= AUTO_FULL_SPECTRUM_DOF,
+  });
+}
+
+function current() {
+  return shown ? shown.job : null;
 }
 
 function tick() {
@@ -257,6 +326,8 @@ function accept(list) {
 
 async function launch(list, compare) {
   if (api.state === 'running') cancel(true);
+  stopAnimation();
+  api.mode = null;
   updateUrl(readForm(), compare);
   api.params = list[list.length - 1].params;
   jobs = list;
@@ -274,7 +345,7 @@ async function launch(list, compare) {
     fail(e.message);
     return;
   }
-  worker.postMessage({ type: 'run', id: runId, params: jobs[0].params });
+  postRun(jobs[0]);
 }
 
 async function startRun(raw) {
@@ -291,7 +362,7 @@ async function startCompare() {
   const base = readForm();
   const list = ['poor', 'well'].map((name) => ({
     label: `${PRESETS[name].label}, T_p = ${PRESETS[name].tp}`,
-    raw: { ...base, tp: String(PRESETS[name].tp), sweeps: String(PRESETS[name].sweeps) },
+    raw: { ...base, tp: String(PRESETS[name].tp), sweeps: String(PRESETS[name].sweeps), quartic: base.quartic },
   }));
   fillForm(list[1].raw);
   $('preset').value = 'compare';
@@ -299,6 +370,7 @@ async function startCompare() {
 }
 
 function cancel(quiet) {
+  stopAnimation();
   worker.terminate();
   startWorker();
   clearInterval(ticker);
@@ -320,27 +392,40 @@ function fail(message) {
 
 // ---------------------------------------------------------------- results
 
+// The soft-spot views use the stage data of one job: {analysis (typed arrays), results, spots, spectrum}.
 function finish() {
   clearInterval(ticker);
   tick();
-  const all = jobData.map((d) => {
-    const r = JSON.parse(d.results);
+  const all = jobData.map((j) => {
+    const r = j.results;
     r.build = api.build;
     r.threads = api.threads;
+    if (j.spectrum) {
+      r.eigenvalues = Array.from(j.spectrum.eigenvalues);
+      r.participation_ratios = Array.from(j.spectrum.participation);
+    }
     return r;
   });
-  const d = jobData[jobData.length - 1];
+  const job = jobData[jobData.length - 1];
+  const d = job.analysis;
   const results = all[all.length - 1];
-  shown = { data: d, results, runId };
+  const previous = shown;
+  shown = { data: d, results, runId, job };
   api.results = results;
   api.xyz = d.xyz;
   api.csv = { pairs: d.pairsCsv, summary: d.summaryCsv };
   api.runSeconds = jobData.reduce((s, x) => s + x.seconds, 0);
+  api.stageSeconds = { ...results.timings_seconds, ...(results.soft_spot_timings_seconds ?? {}) };
+  if (job.spectrum) api.stageSeconds['full spectrum'] = job.spectrum.seconds;
   api.data = d;
   api.compare = jobs.length > 1 ? all : null;
   api.pinch = null;
   try {
-    drawAll(d, results);
+    if (jobs.length > 1 || previous?.runId !== runId) {
+      drawAnalysis(job);
+      drawSoftSpots(job);
+    }
+    if (job.spectrum) drawSpectrumViews(job);
     if (api.compare) drawCompare(jobData, all);
     $('compare').hidden = !api.compare;
   } catch (e) {
@@ -350,28 +435,21 @@ function finish() {
   fillResults(results, api.runSeconds);
   $('stage').textContent = `${jobs.length > 1 ? 'both runs' : 'run'} done in ${api.runSeconds.toFixed(2)} s`;
   $('progress').value = 1;
-  // the arrows of the softest pair complete the views; the run is done once they are drawn
-  const k = softestPair(d, wasm.force_filter());
-  if (k >= 0) {
-    requestPinch(k);
-  } else {
-    $('pinch-info').textContent = 'no weakly loaded pair to pinch';
-    done();
+  $('full-spectrum').hidden = Boolean(job.spectrum);
+  $('full-spectrum').disabled = false;
+  if (!job.spectrum) {
+    $('vdos-note').textContent = `lowest ${d.lowestEigenvalues.length} of ${d.modeCount} modes (sparse shift-invert Lanczos); the full vDOS is computed on request`;
   }
+  if (d.softest >= 0) {
+    api.pinch = pinchInfo(d, d.softest);
+    showPinch(d, d.softest, d.softestField);
+  }
+  done();
 }
 
 function done() {
   if (api.loadToDoneSeconds === null) api.loadToDoneSeconds = performance.now() / 1000;
   setState('done');
-}
-
-// The weakly loaded pair with the lowest ω_g^(ij) (a selection for display, -1 if none).
-function softestPair(d, threshold) {
-  let best = -1;
-  for (let k = 0; k < d.pairOmega.length; k++) {
-    if (d.pairScaledForce[k] < threshold && (best < 0 || d.pairOmega[k] < d.pairOmega[best])) best = k;
-  }
-  return best;
 }
 
 function drawGlass(d, k) {
@@ -381,31 +459,214 @@ function drawGlass(d, k) {
   );
 }
 
-function drawAll(d, results) {
+// The views available right after the harmonic analysis (drawn while quartic modes still run).
+function drawAnalysis(job) {
+  const d = job.analysis;
+  const results = job.results;
   const threshold = wasm.force_filter();
-  drawGlass(d, softestPair(d, threshold));
+  shown = { data: d, results, runId, job };
+  drawGlass(d, d.softest);
   wasm.draw_energy_trace('canvas-trace', d.traceSweeps, d.trace, d.tuneSweeps);
-  wasm.draw_vdos('canvas-vdos', d.eigenvalues, d.nZeroModes, d.dim, undefined, '');
+  drawVdos('canvas-vdos', job, undefined, '');
   wasm.draw_pinch_scatter(
     'canvas-pinches', d.pairScaledForce, d.pairOmega, results.omega_g ?? NaN, threshold,
   );
+  if (d.softest >= 0) showPinch(d, d.softest, d.softestField);
+  if (api.firstPlotSeconds === null) api.firstPlotSeconds = performance.now() / 1000;
+}
+
+// vDOS: the full spectrum once computed, else the lowest modes (their counts N(ω) are exact).
+function drawVdos(canvasId, job, axes, title) {
+  const [ev, nz] = job.spectrum
+    ? [job.spectrum.eigenvalues, job.spectrum.nZeroModes]
+    : [job.analysis.lowestEigenvalues, 0];
+  return wasm.draw_vdos(canvasId, ev, nz, job.analysis.dim, axes, title);
+}
+
+function vdosAxes(job) {
+  return job.spectrum
+    ? wasm.vdos_axes(job.spectrum.eigenvalues, job.spectrum.nZeroModes)
+    : wasm.vdos_axes(job.analysis.lowestEigenvalues, 0);
+}
+
+function onSpectrum(job, data) {
+  if (!job) return;
+  job.spectrum = data;
+  if (job.results) {
+    job.results.eigenvalues = Array.from(data.eigenvalues);
+    job.results.participation_ratios = Array.from(data.participation);
+  }
+  if (shown && shown.job === job) {
+    try {
+      drawSpectrumViews(job);
+    } catch (e) {
+      $('vdos-note').textContent = `drawing failed: ${e.message || e}`;
+    }
+    $('full-spectrum').hidden = true;
+    if (api.stageSeconds) api.stageSeconds['full spectrum'] = data.seconds;
+  }
+}
+
+function drawSpectrumViews(job) {
+  drawVdos('canvas-vdos', job, undefined, '');
+  $('vdos-note').textContent = `all ${job.analysis.modeCount} modes (dense eigendecomposition, ${job.spectrum.seconds.toFixed(2)} s)`;
+  drawParticipation(job);
+}
+
+let spectrumId = 0;
+function requestFullSpectrum() {
+  if (!shown || shown.job.spectrum || api.state === 'running') return;
+  spectrumId += 1;
+  $('full-spectrum').disabled = true;
+  $('vdos-note').textContent = 'computing the full vDOS (dense eigendecomposition)…';
+  worker.postMessage({ type: 'full-spectrum', id: `spectrum-${spectrumId}` });
+}
+
+// ---------------------------------------------------------------- soft spots (quartic modes)
+
+// Quartic modes of a job as typed arrays, and those below the map's threshold.
+function quarticArrays(job) {
+  const modes = job.spots?.quartic_modes ?? [];
+  return {
+    modes,
+    omega: Float64Array.from(modes, (m) => m.omega),
+    participation: Float64Array.from(modes, (m) => m.participation),
+    coreI: Uint32Array.from(modes, (m) => m.core[0]),
+    coreJ: Uint32Array.from(modes, (m) => m.core[1]),
+  };
+}
+
+function mapThreshold(job) {
+  const f = Number($('map-threshold').value);
+  const wg = job.results.omega_g;
+  return f > 0 && wg ? f * wg : Infinity;
+}
+
+function drawSoftSpots(job) {
+  const q = quarticArrays(job);
+  const d = job.analysis;
+  if (!job.spots) {
+    $('map-note').textContent = job.spotsError ? `no quartic modes: ${job.spotsError}` : 'quartic modes not computed (K = 0)';
+    return;
+  }
+  drawMap('canvas-map', job, q, NaN, NaN, '');
+  drawParticipation(job);
+  const c = job.spots.c_r;
+  const L = job.spots.lengths;
+  const num = (x) => (x === null || x === undefined ? NaN : x);
+  wasm.draw_spatial_decay('canvas-decay', d.dim,
+    Float64Array.from(c.responses.r), Float64Array.from(c.responses.c.map(num)),
+    Float64Array.from(c.modes.r), Float64Array.from(c.modes.c.map(num)),
+    num(L.xi_co), num(L.xi_qlm), num(L.xi_g));
+  $('map-note').textContent =
+    `${q.modes.length} distinct quartic modes from ${job.spots.quartic_starts} starts in ${job.spotsSeconds.toFixed(2)} s; ` +
+    `lengths: ξ_g = ${fmt(num(L.xi_g), 3)}, ξ_co = ${fmt(num(L.xi_co), 3)}, ξ_QLM = ${fmt(num(L.xi_qlm), 3)}. Click a blob to see and animate its mode.`;
+  if (q.modes.length > 0) selectMode(0, false);
+}
+
+function drawMap(canvasId, job, q, wmin, wmax, title) {
+  const d = job.analysis;
+  const mapping = wasm.draw_soft_spot_map(canvasId, d.positions, d.sizes, d.boxLengths, d.dim,
+    q.coreI, q.coreJ, q.omega, q.participation, mapThreshold(job), wmin, wmax,
+    canvasId === 'canvas-map' && api.mode ? api.mode.index : -1, title);
+  if (canvasId === 'canvas-map') api.mapMapping = Array.from(mapping);
+}
+
+function drawParticipation(job) {
+  if (!job.spots) return;
+  const q = quarticArrays(job);
+  const [ev, pr] = job.spectrum
+    ? [job.spectrum.eigenvalues.subarray(job.spectrum.nZeroModes), job.spectrum.participation.subarray(job.spectrum.nZeroModes)]
+    : [job.analysis.lowestEigenvalues, job.analysis.lowestParticipation];
+  wasm.draw_participation_scatter('canvas-participation', ev, pr, q.omega, q.participation, job.results.omega_g ?? NaN);
+}
+
+let animation = null;
+function selectMode(m, animate = true) {
+  if (!shown || !shown.job.spots) return;
+  const job = shown.job;
+  const q = quarticArrays(job);
+  if (m < 0 || m >= q.modes.length) return;
+  const mode = q.modes[m];
+  api.mode = { index: m, omega: mode.omega, participation: mode.participation, core: mode.core, hits: mode.hits };
+  drawMap('canvas-map', job, q, NaN, NaN, '');
+  const field = Float64Array.from(mode.field);
+  const d = job.analysis;
+  const title = `quartic mode ${m + 1}: ω_π = ${fmt(mode.omega, 4)}, e = ${fmt(mode.participation, 3)}, core (${mode.core[0]}, ${mode.core[1]}), ${mode.hits} start${mode.hits === 1 ? '' : 's'}`;
+  stopAnimation();
+  const frame = (phase) => wasm.draw_mode_field('canvas-mode', d.positions, d.sizes, d.boxLengths, d.dim, field, phase, 0.5, title);
+  frame(Math.PI / 2);
+  $('animate').textContent = 'animate';
+  if (animate) startAnimation(frame);
+}
+
+function startAnimation(frame) {
+  const t0 = performance.now();
+  const step = (t) => {
+    if (!animation) return;
+    frame(((t - t0) / 1000) * 2 * Math.PI * 0.8);
+    animation.handle = requestAnimationFrame(step);
+  };
+  animation = { frame, handle: requestAnimationFrame(step) };
+  $('animate').textContent = 'stop';
+}
+
+function stopAnimation() {
+  if (animation) cancelAnimationFrame(animation.handle);
+  animation = null;
+  $('animate').textContent = 'animate';
+}
+
+function onMapClick(event) {
+  if (api.state !== 'done' || !shown || !shown.job.spots || !api.mapMapping) return;
+  const p = clickPoint(event, api.mapMapping);
+  if (!p) return;
+  const job = shown.job;
+  const q = quarticArrays(job);
+  const limit = mapThreshold(job);
+  const visible = [...q.omega.keys()].filter((m) => q.omega[m] < limit);
+  const d = job.analysis;
+  const k = wasm.nearest_pair(d.positions, d.boxLengths, d.dim,
+    Uint32Array.from(visible, (m) => q.coreI[m]), Uint32Array.from(visible, (m) => q.coreJ[m]), p.x, p.y);
+  if (k >= 0) selectMode(visible[k]);
+}
+
+// A click on a view → model coordinates through the view's mapping (null outside the plot).
+function clickPoint(event, mapping) {
+  const c = event.currentTarget;
+  const rect = c.getBoundingClientRect();
+  const cx = ((event.clientX - rect.left) * c.width) / rect.width;
+  const cy = ((event.clientY - rect.top) * c.height) / rect.height;
+  const [px0, px1, py0, py1, x0, x1, y0, y1] = mapping;
+  if (cx < px0 || cx > px1 || cy < py0 || cy > py1) return null;
+  return {
+    x: x0 + ((cx - px0) / (px1 - px0)) * (x1 - x0),
+    y: y1 - ((cy - py0) / (py1 - py0)) * (y1 - y0),
+  };
 }
 
 function drawCompare(data, all) {
   const threshold = wasm.force_filter();
-  const a = Array.from(wasm.vdos_axes(data[0].eigenvalues, data[0].nZeroModes));
-  const b = Array.from(wasm.vdos_axes(data[1].eigenvalues, data[1].nZeroModes));
+  const a = Array.from(vdosAxes(data[0]));
+  const b = Array.from(vdosAxes(data[1]));
   const axes = new Float64Array([Math.min(a[0], b[0]), Math.max(a[1], b[1]), Math.min(a[2], b[2]), Math.max(a[3], b[3])]);
-  data.forEach((d, m) => {
+  // one colour scale of ω_π for both maps
+  const qs = data.map(quarticArrays);
+  const shownOmega = qs.flatMap((q, m) => [...q.omega].filter((w) => w < mapThreshold(data[m])));
+  const wmin = shownOmega.length ? Math.min(...shownOmega) : NaN;
+  const wmax = shownOmega.length ? Math.max(...shownOmega) : NaN;
+  data.forEach((job, m) => {
+    const d = job.analysis;
     const side = m === 0 ? 'a' : 'b';
-    const k = softestPair(d, threshold);
     const title = jobs[m].label;
     wasm.draw_glass(`canvas-compare-glass-${side}`, d.positions, d.sizes, d.boxLengths, d.dim,
-      k < 0 ? -1 : d.pairI[k], k < 0 ? -1 : d.pairJ[k], title);
-    wasm.draw_vdos(`canvas-compare-vdos-${side}`, d.eigenvalues, d.nZeroModes, d.dim, axes, title);
+      d.softest < 0 ? -1 : d.pairI[d.softest], d.softest < 0 ? -1 : d.pairJ[d.softest], title);
+    drawVdos(`canvas-compare-vdos-${side}`, job, axes, title);
+    if (job.spots) drawMap(`canvas-compare-map-${side}`, job, qs[m], wmin, wmax, title);
   });
   $('compare-title').textContent =
     `${jobs[0].label} vs ${jobs[1].label}: same N = ${all[0].n}, seed ${all[0].seed}, ${all[0].dim}D`;
+  const count = (r) => (r.quartic_modes ? r.quartic_modes.filter((q) => q.omega < Number($('map-threshold').value || Infinity) * r.omega_g).length : NaN);
   const rows = [
     ['T_p (ε/k_B)', (r) => fmt(r.tp)],
     ['swap-MC sweeps', (r) => `${r.sweeps}`],
@@ -415,6 +676,9 @@ function drawCompare(data, all) {
     ['ω_g (filtered)', (r) => fmt(r.omega_g)],
     ['ω_g (all pairs)', (r) => fmt(r.omega_g_all)],
     ['pairs (filtered / all)', (r) => `${r.n_pairs_filtered} / ${r.n_pairs}`],
+    ['quartic modes (distinct / on the map)', (r) => (r.quartic_modes ? `${r.quartic_modes.length} / ${count(r)}` : '—')],
+    ['lowest ω_π', (r) => fmt(r.quartic_modes?.[0]?.omega)],
+    ['ξ_g = 2π c_s/ω_g', (r) => fmt(r.lengths?.xi_g, 4)],
     ['rattlers', (r) => `${r.rattlers.length}`],
   ];
   const head = document.createElement('tr');
@@ -460,7 +724,12 @@ function fillResults(r, seconds) {
     ['max |F| after quench', fmt(r.max_force, 2)],
     ['MC acceptance (displacement / swap)', `${fmt(mc.displacement_acceptance, 3)} / ${fmt(mc.swap_acceptance, 3)}`],
   ];
-  for (const [stage, secs] of Object.entries(t)) rows.push([`time: ${stage}`, `${secs.toFixed(3)} s`]);
+  if (r.quartic_modes) {
+    rows.push(['quartic modes (distinct / starts)', `${r.quartic_modes.length} / ${r.quartic_starts}`]);
+    rows.push(['lowest ω_π, its participation e', r.quartic_modes.length ? `${fmt(r.quartic_modes[0].omega)}, ${fmt(r.quartic_modes[0].participation, 3)}` : '—']);
+    rows.push(['ξ_g = 2π c_s/ω_g / ξ_co / ξ_QLM (length)', `${fmt(r.lengths.xi_g, 4)} / ${fmt(r.lengths.xi_co, 4)} / ${fmt(r.lengths.xi_qlm, 4)}`]);
+  }
+  for (const [stage, secs] of Object.entries(api.stageSeconds ?? t)) rows.push([`time: ${stage}`, `${secs.toFixed(3)} s`]);
   rows.push([`time: whole ${jobs.length > 1 ? 'comparison' : 'run'} (worker)`, `${seconds.toFixed(3)} s`]);
   rows.push(['build', `${api.build}, ${api.threads} thread${api.threads === 1 ? '' : 's'}`]);
   $('results').tBodies[0].replaceChildren(...rows.map(row));
@@ -475,27 +744,29 @@ function requestPinch(k) {
   worker.postMessage({ type: 'pinch-field', id: pinchId, pair: k });
 }
 
+function pinchInfo(d, k) {
+  return { pair: k, i: d.pairI[k], j: d.pairJ[k], omega: d.pairOmega[k], scaledForce: d.pairScaledForce[k] };
+}
+
 function onPinch(msg) {
   if (msg.id !== pinchId || !shown) return;
   if (msg.type === 'pinch-error') {
     $('pinch-info').textContent = `pinch failed: ${msg.message}`;
-    if (api.state === 'running') done();
     return;
   }
-  const d = shown.data;
-  const k = msg.pair;
-  const i = d.pairI[k];
-  const j = d.pairJ[k];
-  const omega = d.pairOmega[k];
-  const scaledForce = d.pairScaledForce[k];
   try {
-    drawGlass(d, k);
-    api.fieldMapping = Array.from(wasm.draw_pinch_field('canvas-field', d.positions, d.sizes, d.boxLengths,
-      d.dim, msg.field, i, j, omega, scaledForce));
+    showPinch(shown.data, msg.pair, msg.field);
   } catch (e) {
     fail(`drawing failed: ${e.message || e}`);
-    return;
   }
+}
+
+// Draws the response field of pair k over the glass and states its ω_g^(ij).
+function showPinch(d, k, field) {
+  const p = pinchInfo(d, k);
+  drawGlass(d, k);
+  api.fieldMapping = Array.from(wasm.draw_pinch_field('canvas-field', d.positions, d.sizes, d.boxLengths,
+    d.dim, field, p.i, p.j, p.omega, p.scaledForce));
   const info = $('pinch-info');
   info.replaceChildren();
   const line = (label, value, unit, key) => {
@@ -507,26 +778,20 @@ function onPinch(msg) {
     div.append(`${label} `, v, unit ? ` ${unit}` : '');
     info.append(div);
   };
-  line('pinched pair (i, j):', `${i}, ${j}`, '', 'pair');
-  line('ω_g^(ij) =', omega, '√(ε/m)/length', 'omega');
-  line('f/(p a0^(d−1)) =', scaledForce, '', 'force');
-  api.pinch = { pair: k, i, j, omega, scaledForce };
-  if (api.state === 'running') done();
+  line('pinched pair (i, j):', `${p.i}, ${p.j}`, '', 'pair');
+  line('ω_g^(ij) =', p.omega, '√(ε/m)/length', 'omega');
+  line('f/(p a0^(d−1)) =', p.scaledForce, '', 'force');
+  api.pinch = p;
 }
 
 function onGlassClick(event) {
   const c = event.currentTarget;
   const mapping = c.id === 'canvas-field' ? api.fieldMapping : api.glassMapping;
   if (api.state !== 'done' || !shown || !mapping) return;
-  const rect = c.getBoundingClientRect();
-  const cx = ((event.clientX - rect.left) * c.width) / rect.width;
-  const cy = ((event.clientY - rect.top) * c.height) / rect.height;
-  const [px0, px1, py0, py1, x0, x1, y0, y1] = mapping;
-  if (cx < px0 || cx > px1 || cy < py0 || cy > py1) return;
-  const x = x0 + ((cx - px0) / (px1 - px0)) * (x1 - x0);
-  const y = y1 - ((cy - py0) / (py1 - py0)) * (y1 - y0);
+  const p = clickPoint(event, mapping);
+  if (!p) return;
   const d = shown.data;
-  requestPinch(wasm.nearest_pair(d.positions, d.boxLengths, d.dim, d.pairI, d.pairJ, x, y));
+  requestPinch(wasm.nearest_pair(d.positions, d.boxLengths, d.dim, d.pairI, d.pairJ, p.x, p.y));
 }
 
 // ---------------------------------------------------------------- exports
@@ -598,6 +863,18 @@ async function main() {
   }
   $('canvas-glass').addEventListener('click', onGlassClick);
   $('canvas-field').addEventListener('click', onGlassClick);
+  $('canvas-map').addEventListener('click', onMapClick);
+  $('full-spectrum').addEventListener('click', requestFullSpectrum);
+  $('animate').addEventListener('click', () => {
+    if (animation) stopAnimation();
+    else if (api.mode) selectMode(api.mode.index, true);
+  });
+  $('map-threshold').addEventListener('change', () => {
+    if (shown?.job?.spots && api.state === 'done') {
+      drawSoftSpots(shown.job);
+      if (api.compare) drawCompare(jobData, api.compare);
+    }
+  });
   const { params, compare } = paramsFromUrl();
   fillForm(params);
   if (compare) await startCompare();

@@ -2,13 +2,20 @@
 // rayon thread pool). It receives run parameters, reports progress, and posts the results back as
 // typed arrays. No physics here: everything comes from the wasm module (src/wasm.rs).
 //
-// Protocol (page → worker): {type: 'run', id, params: {dim, n, tp, seed, sweeps, density?}}
+// Protocol (page → worker): {type: 'run', id, params: {dim, n, tp, seed, sweeps, density?},
+//     quartic: K (0 = none), fullSpectrum: bool}
 //   | {type: 'pinch-field', id, pair} (the response field of pair `pair` of the last run)
+//   | {type: 'full-spectrum', id} (the whole vDOS of the last run, on request)
 // (worker → page): {type: 'ready', build, threads, initSeconds} | {type: 'fatal', message}
 //   | {type: 'progress', id, stage, fraction}
-//   | {type: 'done', id, ...arrays, results, xyz, pairsCsv, summaryCsv, seconds}
+//   | {type: 'analysis', id, ...arrays, results, xyz, pairsCsv, summaryCsv, seconds, softest, softestField}
+//   | {type: 'soft-spots', id, json, seconds} | {type: 'soft-spots-error', id, message}
+//   | {type: 'spectrum', id, eigenvalues, participation, nZeroModes, seconds}
+//   | {type: 'spectrum-error', id, message}
+//   | {type: 'done', id, seconds} (every stage of a run has been posted)
 //   | {type: 'error', id, message} | {type: 'pinch-field', id, pair, field} | {type: 'pinch-error', id, message}
-// Only the last run is kept (its dense spectrum is the memory the budget was computed for).
+// A run posts 'analysis' as soon as the glass is analysed (the page draws at once), then the
+// soft spots and the full spectrum when asked for, then 'done'. Only the last run is kept.
 // Cancel = the page terminates this worker and starts a fresh one.
 
 const threaded = self.crossOriginIsolated === true && typeof SharedArrayBuffer !== 'undefined';
@@ -39,9 +46,32 @@ const ready = start().catch((e) => {
   throw e;
 });
 
-let current = null; // the last GlassRun, kept for pinch fields
+let current = null; // the last GlassRun, kept for pinch fields and later stages
 
-function run(id, p) {
+const message = (e) => (e instanceof Error ? e.message : String(e));
+
+// The weakly loaded pair with the lowest ω_g^(ij) (a selection for display, -1 if none).
+function softestPair(omega, scaledForce, threshold) {
+  let best = -1;
+  for (let k = 0; k < omega.length; k++) {
+    if (scaledForce[k] < threshold && (best < 0 || omega[k] < omega[best])) best = k;
+  }
+  return best;
+}
+
+function postSpectrum(id) {
+  try {
+    const seconds = current.full_spectrum((stage, fraction) => postMessage({ type: 'progress', id, stage, fraction }));
+    const eigenvalues = current.eigenvalues();
+    const participation = current.participation();
+    postMessage({ type: 'spectrum', id, eigenvalues, participation, nZeroModes: current.n_zero_modes(), seconds },
+      [eigenvalues.buffer, participation.buffer]);
+  } catch (e) {
+    postMessage({ type: 'spectrum-error', id, message: message(e) });
+  }
+}
+
+function run(id, p, quartic, fullSpectrum) {
   const t0 = performance.now();
   const progress = (stage, fraction) => postMessage({ type: 'progress', id, stage, fraction });
   if (current) {
@@ -54,7 +84,8 @@ function run(id, p) {
     positions: r.positions(),
     sizes: r.sizes(),
     boxLengths: r.box_lengths(),
-    eigenvalues: r.eigenvalues(),
+    lowestEigenvalues: r.lowest_eigenvalues(),
+    lowestParticipation: r.lowest_participation(),
     pairI: r.pair_i(),
     pairJ: r.pair_j(),
     pairOmega: r.pair_omega(),
@@ -62,22 +93,36 @@ function run(id, p) {
     traceSweeps: r.energy_trace_sweeps(),
     trace: r.energy_trace(),
   };
+  const softest = softestPair(arrays.pairOmega, arrays.pairScaledForce, pkg.force_filter());
+  if (softest >= 0) arrays.softestField = r.pinch_field(softest);
   postMessage(
     {
-      type: 'done',
+      type: 'analysis',
       id,
       dim: r.dim(),
-      nZeroModes: r.n_zero_modes(),
+      modeCount: r.mode_count(),
       tuneSweeps: r.tune_sweeps(),
       results: r.results_json(),
       xyz: r.xyz(),
       pairsCsv: r.pairs_csv(),
       summaryCsv: r.summary_csv(),
       seconds: (performance.now() - t0) / 1000,
+      softest,
       ...arrays,
     },
     Object.values(arrays).map((a) => a.buffer),
   );
+  if (quartic > 0) {
+    const t = performance.now();
+    try {
+      const json = r.soft_spots(quartic, progress);
+      postMessage({ type: 'soft-spots', id, json, seconds: (performance.now() - t) / 1000 });
+    } catch (e) {
+      postMessage({ type: 'soft-spots-error', id, message: message(e) });
+    }
+  }
+  if (fullSpectrum) postSpectrum(id);
+  postMessage({ type: 'done', id, seconds: (performance.now() - t0) / 1000 });
 }
 
 self.onmessage = async ({ data }) => {
@@ -86,13 +131,15 @@ self.onmessage = async ({ data }) => {
   } catch {
     return;
   }
-  const message = (e) => (e instanceof Error ? e.message : String(e));
   if (data.type === 'run') {
     try {
-      run(data.id, data.params);
+      run(data.id, data.params, data.quartic ?? 0, data.fullSpectrum ?? false);
     } catch (e) {
       postMessage({ type: 'error', id: data.id, message: message(e) });
     }
+  } else if (data.type === 'full-spectrum') {
+    if (!current) postMessage({ type: 'spectrum-error', id: data.id, message: 'no glass has been computed yet' });
+    else postSpectrum(data.id);
   } else if (data.type === 'pinch-field') {
     try {
       if (!current) throw new Error('no glass has been computed yet');

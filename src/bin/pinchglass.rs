@@ -471,9 +471,6 @@ fn analyze_config<const D: usize>(
         warnings.push(w);
     }
     if opts.sparse {
-        if opts.quartic.is_some() {
-            return Err("--quartic needs the dense analysis for now (drop --sparse)".into());
-        }
         return analyze_config_sparse(path, config, &glass, opts, warnings, quench_json);
     }
     let (a, harmonic) = analyze(&glass, opts.memory, &mut |stage, _| {
@@ -490,33 +487,10 @@ fn analyze_config<const D: usize>(
         ));
     }
     print_summary(&a);
-    let spots = match opts.quartic {
-        Some(k) => {
-            let s = soft_spots(
-                &glass,
-                &a,
-                &harmonic,
-                k,
-                &QuarticSettings::default(),
-                &|done, total| {
-                    eprint!("\rquartic modes: {done}/{total} starts");
-                    true
-                },
-            )?;
-            eprintln!();
-            print_soft_spots(&s);
-            Some(s)
-        }
-        None => None,
-    };
+    let spots = quartic_stage(&glass, &a, &harmonic, opts.quartic)?;
     if let Some(out) = opts.json.as_deref() {
         let mut v = analysis_json(&a);
-        let obj = v.as_object_mut().expect("analysis JSON is an object");
-        if let Some(s) = &spots {
-            if let Value::Object(extra) = soft_spots_json(s) {
-                obj.extend(extra);
-            }
-        }
+        add_soft_spots(&mut v, spots.as_ref());
         write_analysis_json(out, v, path, config, &glass.model, quench_json, warnings)?;
     }
     Ok(())
@@ -564,7 +538,7 @@ fn analyze_config_sparse<const D: usize>(
     quench_json: Value,
 ) -> Result<(), String> {
     let settings = pinchglass::sparse::SparseSettings::default();
-    let (sa, _) = pinchglass::sparse::analyze_sparse(glass, &settings, &mut |stage, fraction| {
+    let (sa, harmonic) = pinchglass::sparse::analyze_sparse(glass, &settings, &mut |stage, fraction| {
         if fraction >= 1.0 {
             eprintln!("sparse analysis: {stage} done");
         }
@@ -588,11 +562,47 @@ fn analyze_config_sparse<const D: usize>(
         a.glassy_frequency.n_filtered,
         a.eigenvalues.first().map(|l| l.sqrt()).unwrap_or(f64::NAN)
     );
+    let spots = quartic_stage(glass, a, &harmonic, opts.quartic)?;
     if let Some(out) = opts.json.as_deref() {
-        let v = pinchglass::report::sparse_analysis_json(&sa);
+        let mut v = pinchglass::report::sparse_analysis_json(&sa);
+        add_soft_spots(&mut v, spots.as_ref());
         write_analysis_json(out, v, path, config, &glass.model, quench_json, warnings)?;
     }
     Ok(())
+}
+
+/// `--quartic K`: quartic modes, `c(r)` and lengths from either route's harmonic analysis.
+fn quartic_stage<const D: usize>(
+    glass: &Glass<D>,
+    a: &Analysis,
+    harmonic: &impl pinchglass::analysis::HarmonicSystem<D>,
+    quartic: Option<usize>,
+) -> Result<Option<SoftSpots>, String> {
+    let Some(k) = quartic else {
+        return Ok(None);
+    };
+    let s = soft_spots(
+        glass,
+        a,
+        harmonic,
+        k,
+        &QuarticSettings::default(),
+        &mut |done, total| {
+            eprint!("\rquartic modes: {done}/{total} starts");
+            true
+        },
+    )?;
+    eprintln!();
+    print_soft_spots(&s);
+    Ok(Some(s))
+}
+
+/// Adds the `--quartic` keys to an analysis JSON object.
+fn add_soft_spots(v: &mut Value, spots: Option<&SoftSpots>) {
+    if let (Some(obj), Some(Value::Object(extra))) = (v.as_object_mut(), spots.map(soft_spots_json))
+    {
+        obj.extend(extra);
+    }
 }
 
 fn print_soft_spots(s: &SoftSpots) {

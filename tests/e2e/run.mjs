@@ -7,7 +7,8 @@
 // Routes: "isolated" (COOP/COEP headers → threaded build, threads = hardwareConcurrency),
 // "service worker" (no headers, coi-serviceworker allowed → one reload, then isolated and threaded;
 // no wasm is fetched before that reload) and "not isolated" (no headers, service workers blocked →
-// single-threaded fallback). Also: click-to-pinch, presets and the comparison view, exports.
+// single-threaded fallback). Also: click-to-pinch, quartic modes (Fig. 1 map, click a blob to animate
+// its mode), the full vDOS, presets and the comparison view, exports.
 // The last line is "N passed, M failed"; the exit code is 1 if anything failed.
 
 import { spawn, execFileSync } from 'node:child_process';
@@ -31,6 +32,10 @@ const CLI = path.resolve(args.cli ?? path.join(ROOT, 'target', 'release', 'pinch
 const SCREENSHOTS = args.screenshots ? path.resolve(args.screenshots) : null;
 const RUN_TIMEOUT = 90_000;
 const DEFAULT = { dim: 2, n: 300, tp: 1, seed: 1, sweeps: 300 };
+const QUARTIC = 30; // the page's default K
+// every view of a single run
+const VIEWS = ['canvas-glass', 'canvas-field', 'canvas-trace', 'canvas-vdos', 'canvas-pinches', 'canvas-map',
+  'canvas-mode', 'canvas-participation', 'canvas-decay'];
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'pinchglass-e2e-'));
 let passed = 0;
@@ -129,7 +134,8 @@ async function canvasHash(page, id) {
 function cliAnalyze(xyzText, name) {
   const file = path.join(tmp, `${name}.xyz`);
   writeFileSync(file, xyzText);
-  const out = execFileSync(CLI, ['analyze', file, '--json', '-'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const out = execFileSync(CLI, ['analyze', file, '--sparse', '--quartic', String(QUARTIC), '--json', '-'],
+    { stdio: ['ignore', 'pipe', 'pipe'] });
   return JSON.parse(String(out));
 }
 
@@ -159,18 +165,22 @@ async function defaultRun(route, ctx, url) {
     hardwareConcurrency: navigator.hardwareConcurrency,
     isolated: window.crossOriginIsolated,
     loadToDone: window.pinchglass.loadToDoneSeconds,
+    firstPlot: window.pinchglass.firstPlotSeconds,
     runSeconds: window.pinchglass.runSeconds,
+    stageSeconds: window.pinchglass.stageSeconds,
     error: document.getElementById('run-error').textContent,
   }));
   check(`${route}: the default preset reaches data-state=done`, state === 'done',
     state === 'done' ? `page load → done ${info.loadToDone?.toFixed(2)} s` : `state ${state}: ${info.error} ${consoleErrors.join(' | ')}`);
   if (state !== 'done') return { page, info };
-  notes.push(`${route}: page load → all plots ${info.loadToDone.toFixed(2)} s (run in worker ${info.runSeconds.toFixed(2)} s, wall incl. browser start of page ${wall.toFixed(2)} s); build ${info.build}, ${info.threads} threads; stage seconds ${JSON.stringify(info.results.timings_seconds)}`);
-  const ink = await canvasInk(page);
-  check(`${route}: every canvas is drawn (${ink.length} canvases)`,
-    ink.length === 5 && ink.every((c) => c.ink > 0.01),
+  notes.push(`${route}: page load → first plots ${info.firstPlot.toFixed(2)} s, → all plots incl. Fig. 1 map and full vDOS ${info.loadToDone.toFixed(2)} s (run in worker ${info.runSeconds.toFixed(2)} s, wall incl. browser start of page ${wall.toFixed(2)} s); build ${info.build}, ${info.threads} threads; stage seconds ${JSON.stringify(info.stageSeconds)}`);
+  const ink = await canvasInk(page, '#views canvas');
+  check(`${route}: every view is drawn (${ink.length} canvases)`,
+    ink.length === VIEWS.length && VIEWS.every((id) => ink.find((c) => c.id === id)?.ink > 0.01),
     ink.map((c) => `${c.id} ${(100 * c.ink).toFixed(1)} %`).join(', '));
-  const keys = ['n', 'dim', 'energy', 'pressure', 'omega_g', 'omega_g_all', 'n_pairs', 'shear_modulus', 'eigenvalues', 'pairs', 'timings_seconds', 'seed', 'tp', 'sweeps', 'swap_mc'];
+  const keys = ['n', 'dim', 'energy', 'pressure', 'omega_g', 'omega_g_all', 'n_pairs', 'shear_modulus', 'eigenvalues',
+    'lowest_eigenvalues', 'participation_ratios', 'pairs', 'timings_seconds', 'seed', 'tp', 'sweeps', 'swap_mc',
+    'quartic_modes', 'quartic_starts', 'c_r', 'lengths'];
   const missing = keys.filter((k) => !(k in info.results));
   check(`${route}: window.pinchglass.results has the CLI's keys`, missing.length === 0, missing.length ? `missing ${missing}` : '');
   if (SCREENSHOTS) {
@@ -201,11 +211,26 @@ async function testIsolated() {
     const others = ['energy', 'pressure', 'shear_modulus', 'omega_g_all', 'n_pairs', 'n_pairs_filtered'];
     const worst = Math.max(...others.map((k) => rel(info.results[k], cli[k])));
     check('isolated: E, p, G, ω_g(all), pair counts equal the CLI (1e-9 relative)', worst < 1e-9, `worst rel ${worst.toExponential(2)}`);
+    const lw = Math.max(...cli.lowest_eigenvalues.map((l, k) => rel(info.results.lowest_eigenvalues[k], l)));
+    check('isolated: the lowest eigenvalues equal `analyze --sparse` (1e-9 relative)',
+      info.results.lowest_eigenvalues.length === cli.lowest_eigenvalues.length && lw < 1e-9, `worst rel ${lw.toExponential(2)}`);
+    const qp = info.results.quartic_modes;
+    const qc = cli.quartic_modes;
+    const qw = Math.max(...qc.map((m, k) => rel(qp[k]?.omega ?? NaN, m.omega)));
+    check(`isolated: quartic modes equal \`analyze --sparse --quartic ${QUARTIC}\` (count, cores, ω_π to 1e-9, ξ_g)`,
+      qp.length === qc.length && qc.every((m, k) => qp[k].core[0] === m.core[0] && qp[k].core[1] === m.core[1] && qp[k].hits === m.hits)
+        && qw < 1e-9 && rel(info.results.lengths.xi_g, cli.lengths.xi_g) < 1e-9,
+      `${qp.length} modes (CLI ${qc.length}), worst ω_π rel ${qw.toExponential(2)}`);
+    const full = info.results.eigenvalues;
+    const fw = Math.max(...info.results.lowest_eigenvalues.map((l, k) => rel(full[info.results.n_zero_modes + k], l)));
+    check('isolated: the full vDOS (dense) starts with the lowest modes of the sparse route (1e-8 relative)',
+      full.length === 2 * (info.results.n - info.results.rattlers.length) && fw < 1e-8, `${full.length} eigenvalues, worst rel ${fw.toExponential(2)}`);
     // native and wasm glasses are bit-identical (libm-free roots in the core)
     const generated = cliGenerate(DEFAULT, 'isolated');
     check('isolated: the XYZ is byte-identical to `pinchglass generate --quench` with the same parameters',
       generated === exported, generated === exported ? '' : firstDifference(generated, exported));
     await testPinchClick(page, info.results);
+    await testModeClick(page, info.results);
     await testExports(page, info.results);
     await page.close();
     return info.results;
@@ -264,6 +289,59 @@ async function testPinchClick(page, results) {
     `clicked pair ${k} (${p.i}, ${p.j}), page pinched ${shown.pinch.pair} (${shown.pinch.i}, ${shown.pinch.j}), ω shown ${shown.text} (${shown.omega}) vs ${p.omega}`);
 }
 
+// Clicks the blob of a quartic mode on the Fig. 1 map: the page selects that mode, draws its field
+// and animates it (the mode canvas changes from frame to frame).
+async function testModeClick(page, results) {
+  const g = await page.evaluate(() => ({
+    map: window.pinchglass.mapMapping,
+    pos: Array.from(window.pinchglass.data.positions),
+    box: Array.from(window.pinchglass.data.boxLengths),
+    dim: window.pinchglass.data.dim,
+    threshold: Number(document.getElementById('map-threshold').value),
+  }));
+  const near = (v, l) => v - l * Math.round(v / l);
+  const wrap = (v, l) => v - l * Math.floor(v / l);
+  const modes = results.quartic_modes;
+  const shownModes = modes.map((m, k) => k).filter((k) => modes[k].omega < g.threshold * results.omega_g);
+  const mids = shownModes.map((k) => {
+    const [i, j] = modes[k].core;
+    const [xi, yi] = [g.pos[g.dim * i], g.pos[g.dim * i + 1]];
+    const [xj, yj] = [g.pos[g.dim * j], g.pos[g.dim * j + 1]];
+    return [wrap(xi + 0.5 * near(xj - xi, g.box[0]), g.box[0]), wrap(yi + 0.5 * near(yj - yi, g.box[1]), g.box[1])];
+  });
+  // the shown mode farthest from the others (unambiguous click), other than the selected one
+  let best = -1;
+  let gap = 0;
+  mids.forEach((m, a) => {
+    const d = Math.min(...mids.map((o, b) => (a === b ? Infinity : Math.hypot(near(o[0] - m[0], g.box[0]), near(o[1] - m[1], g.box[1])))));
+    if (shownModes[a] !== 0 && d > gap) { gap = d; best = a; }
+  });
+  if (best < 0) {
+    check('isolated: clicking a blob of the Fig. 1 map selects and animates its mode', false,
+      `fewer than two modes on the map (${shownModes.length} of ${modes.length} below ${g.threshold} ω_g)`);
+    return;
+  }
+  const rect = await page.evaluate(() => {
+    const c = document.getElementById('canvas-map');
+    const r = c.getBoundingClientRect();
+    return { left: r.left, top: r.top, sx: r.width / c.width, sy: r.height / c.height };
+  });
+  const [px0, px1, py0, py1, x0, x1, y0, y1] = g.map;
+  const cx = px0 + ((mids[best][0] - x0) / (x1 - x0)) * (px1 - px0);
+  const cy = py0 + ((y1 - mids[best][1]) / (y1 - y0)) * (py1 - py0);
+  await page.mouse.click(rect.left + cx * rect.sx, rect.top + cy * rect.sy);
+  const want = shownModes[best];
+  await page.waitForFunction((k) => window.pinchglass.mode?.index === k, want, { timeout: 10_000 }).catch(() => {});
+  const h1 = await canvasHash(page, 'canvas-mode');
+  await page.waitForTimeout(300);
+  const h2 = await canvasHash(page, 'canvas-mode');
+  const mode = await page.evaluate(() => window.pinchglass.mode);
+  check('isolated: clicking a blob of the Fig. 1 map selects its mode and animates it',
+    mode?.index === want && mode.omega === modes[want].omega && h1 !== h2,
+    `clicked mode ${want} (ω_π ${modes[want].omega.toFixed(4)}), selected ${mode?.index}; mode canvas ${h1 === h2 ? 'static' : 'animated'}`);
+  await page.click('#animate');
+}
+
 async function downloadOf(page, selector) {
   const [download] = await Promise.all([page.waitForEvent('download'), page.click(selector)]);
   return { name: download.suggestedFilename(), bytes: readFileSync(await download.path()) };
@@ -286,7 +364,7 @@ async function testExports(page, results) {
   check('isolated: summary CSV holds E/N, p, G, c_s, ω_g, counts and timings equal to the results',
     summary[0] === 'quantity,value,unit' && value('omega_g') === results.omega_g && value('shear_modulus') === results.shear_modulus
       && value('energy_per_particle') === results.energy_per_particle && value('n_pairs') === results.n_pairs
-      && summary.some((l) => l.startsWith('time spectrum,')),
+      && summary.some((l) => l.startsWith('time pinches,')),
     `${summary.length - 1} rows`);
   const json = JSON.parse(String((await downloadOf(page, '#export-json')).bytes));
   check('isolated: JSON download equals window.pinchglass.results', json.omega_g === results.omega_g && json.pairs.length === results.n_pairs);
@@ -320,9 +398,9 @@ async function testPresets() {
     const ha = await canvasHash(page, 'canvas-compare-glass-a');
     const hb = await canvasHash(page, 'canvas-compare-glass-b');
     const [a, b] = c.compare ?? [];
-    check('preset "compare": two runs with the same seed and N, glasses and vDOS drawn side by side',
+    check('preset "compare": two runs with the same seed and N, glasses, vDOS and soft-spot maps drawn side by side',
       state === 'done' && a && b && a.tp === 5 && b.tp === 0.4 && a.seed === b.seed && a.n === b.n
-        && ink.length === 4 && ink.every((x) => x.ink > 0.01) && ha !== hb && /preset=compare/.test(c.url),
+        && ink.length === 6 && ink.every((x) => x.ink > 0.01) && ha !== hb && /preset=compare/.test(c.url),
       `${((Date.now() - t0) / 1000).toFixed(1)} s; ${ink.map((x) => `${x.id} ${(100 * x.ink).toFixed(1)} %`).join(', ')}`);
     check('preset "compare": the well annealed glass is stiffer (G, ω_g) and lower in energy',
       b.shear_modulus > a.shear_modulus && b.omega_g > a.omega_g && b.energy_per_particle < a.energy_per_particle,
@@ -364,7 +442,7 @@ async function testServiceWorker() {
       state === 'done' && info.isolated && info.controlled && info.build === 'threaded' && info.threads === info.hc && navigations === 2,
       `state ${state}, navigations ${navigations}, isolated ${info.isolated}, build ${info.build}, threads ${info.threads}/${info.hc}, page load → done ${info.load?.toFixed(2)} s`);
     check('service worker: no wasm is fetched on the first, non-isolated visit; every canvas drawn after the reload',
-      wasmBefore.length === 0 && wasmAll > 0 && ink.length === 5 && ink.every((c) => c.ink > 0.01),
+      wasmBefore.length === 0 && wasmAll > 0 && ink.length >= VIEWS.length && ink.every((c) => c.ink > 0.01),
       wasmBefore.length ? `fetched before reload: ${wasmBefore}` : `${wasmAll} wasm requests after the reload; ` + ink.map((c) => `${c.id} ${(100 * c.ink).toFixed(1)} %`).join(', '));
     await page.close();
   } finally {
@@ -410,12 +488,21 @@ async function testBadInput() {
         `state ${s.state}, message "${s.message}"`);
       await page.close();
     }
-    // a size above the browser's memory budget names the limit
-    const page = await ctx.newPage();
+    // a size above the browser's limit names the limit
+    let page = await ctx.newPage();
     await page.goto(server.url + query({ ...DEFAULT, n: 100000 }));
     await page.waitForFunction(() => document.body.dataset.state !== 'idle', null, { timeout: 30_000 });
     const msg = await page.evaluate(() => document.getElementById('err-n').textContent);
-    check('bad input n=100000: refused with the memory limit and the largest N', /MB/.test(msg) && /largest N/.test(msg), `"${msg}"`);
+    check('bad input n=100000: refused with the limit and the reason', /at most \d+ particles/.test(msg) && /memory/.test(msg), `"${msg}"`);
+    await page.close();
+    // K larger than the glass's pairs: the run completes, the quartic stage is refused next to K
+    page = await ctx.newPage();
+    await page.goto(server.url + query({ ...DEFAULT, quartic: 1999 }));
+    const state = await waitForEnd(page);
+    const k = await page.evaluate(() => ({ message: document.getElementById('err-quartic').textContent,
+      visible: !!document.getElementById('err-quartic').offsetParent, omega: window.pinchglass.results?.omega_g }));
+    check('bad input quartic=1999 (> pairs): the glass is analysed, the quartic stage refused next to K',
+      state === 'done' && k.visible && /1 to \d+/.test(k.message) && k.omega > 0, `state ${state}, "${k.message}"`);
     await page.close();
   } finally {
     await ctx.close();
