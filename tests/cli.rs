@@ -361,9 +361,27 @@ fn sparse_route_agrees_with_the_dense_analysis() {
     for (k, l) in low.iter().enumerate() {
         assert!(rel(l, &all[3 + k]) < 1e-8, "eigenvalue {k}");
     }
-    let o = run(bin()
-        .arg("analyze")
-        .arg(&file)
-        .args(["--sparse", "--quartic", "3"]));
-    assert_refused(&o, "--quartic");
+    // quartic modes from either route: same modes, same lengths
+    let quartic = |sparse: bool, name: &str| -> Value {
+        let out = tmp(name);
+        let mut cmd = bin();
+        cmd.arg("analyze").arg(&file).args(["--quartic", "3", "--json"]).arg(&out);
+        if sparse {
+            cmd.arg("--sparse");
+        }
+        let o = run(&mut cmd);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap()
+    };
+    let (qs, qd) = (quartic(true, "q-sparse.json"), quartic(false, "q-dense.json"));
+    let (ms, md) = (
+        qs["quartic_modes"].as_array().unwrap(),
+        qd["quartic_modes"].as_array().unwrap(),
+    );
+    assert!(!ms.is_empty() && ms.len() == md.len());
+    for (a, b) in ms.iter().zip(md) {
+        assert_eq!(a["core"], b["core"]);
+        assert!(rel(&a["omega"], &b["omega"]) < 1e-8);
+    }
+    assert!(rel(&qs["lengths"]["xi_g"], &qd["lengths"]["xi_g"]) < 1e-8);
 }

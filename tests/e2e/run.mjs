@@ -292,6 +292,8 @@ async function testPinchClick(page, results) {
 // Clicks the blob of a quartic mode on the Fig. 1 map: the page selects that mode, draws its field
 // and animates it (the mode canvas changes from frame to frame).
 async function testModeClick(page, results) {
+  // all modes on the map (a 300-particle glass has few below ω_g/3)
+  await page.selectOption('#map-threshold', '0');
   const g = await page.evaluate(() => ({
     map: window.pinchglass.mapMapping,
     pos: Array.from(window.pinchglass.data.positions),
@@ -302,7 +304,8 @@ async function testModeClick(page, results) {
   const near = (v, l) => v - l * Math.round(v / l);
   const wrap = (v, l) => v - l * Math.floor(v / l);
   const modes = results.quartic_modes;
-  const shownModes = modes.map((m, k) => k).filter((k) => modes[k].omega < g.threshold * results.omega_g);
+  const limit = g.threshold > 0 ? g.threshold * results.omega_g : Infinity;
+  const shownModes = modes.map((m, k) => k).filter((k) => modes[k].omega < limit);
   const mids = shownModes.map((k) => {
     const [i, j] = modes[k].core;
     const [xi, yi] = [g.pos[g.dim * i], g.pos[g.dim * i + 1]];
@@ -321,6 +324,7 @@ async function testModeClick(page, results) {
       `fewer than two modes on the map (${shownModes.length} of ${modes.length} below ${g.threshold} ω_g)`);
     return;
   }
+  await page.locator('#canvas-map').scrollIntoViewIfNeeded();
   const rect = await page.evaluate(() => {
     const c = document.getElementById('canvas-map');
     const r = c.getBoundingClientRect();
@@ -510,6 +514,39 @@ async function testBadInput() {
   }
 }
 
+// A 3D glass: every view draws (slab views with depth shading), the numbers equal the CLI's.
+async function test3D() {
+  const server = await serve(true);
+  const ctx = await browser();
+  try {
+    const page = await ctx.newPage();
+    const p = { dim: 3, n: 250, tp: 0.5, seed: 3, sweeps: 200, quartic: 12 };
+    await page.goto(server.url + query(p));
+    const state = await waitForEnd(page);
+    const r = await page.evaluate(() => ({ results: window.pinchglass.results, xyz: window.pinchglass.xyz,
+      error: document.getElementById('run-error').textContent }));
+    const ink = await canvasInk(page, '#views canvas');
+    check('3D: a 250-particle glass runs, every view is drawn',
+      state === 'done' && r.results?.dim === 3 && VIEWS.every((id) => ink.find((c) => c.id === id)?.ink > 0.01),
+      `state ${state} ${r.error}; ` + ink.map((c) => `${c.id} ${(100 * c.ink).toFixed(1)} %`).join(', '));
+    if (state === 'done') {
+      const file = path.join(tmp, '3d.xyz');
+      writeFileSync(file, r.xyz);
+      const cli = JSON.parse(String(execFileSync(CLI, ['analyze', file, '--sparse', '--quartic', '12', '--json', '-'],
+        { stdio: ['ignore', 'pipe', 'pipe'] })));
+      const worst = Math.max(...['omega_g', 'shear_modulus', 'energy'].map((k) => rel(r.results[k], cli[k])));
+      check('3D: ω_g, G, E and the quartic modes equal `analyze --sparse --quartic 12` of the exported XYZ',
+        worst < 1e-9 && r.results.quartic_modes.length === cli.quartic_modes.length,
+        `worst rel ${worst.toExponential(2)}, ${r.results.quartic_modes.length} modes (CLI ${cli.quartic_modes.length})`);
+      if (SCREENSHOTS) await page.screenshot({ path: path.join(SCREENSHOTS, '3d.png'), fullPage: true });
+    }
+    await page.close();
+  } finally {
+    await ctx.close();
+    server.stop();
+  }
+}
+
 async function testCancel() {
   const server = await serve(true);
   const ctx = await browser();
@@ -560,6 +597,7 @@ try {
   if (!only || only === 'not-isolated') await testNotIsolated(reference);
   if (!only || only === 'service-worker') await testServiceWorker();
   if (!only || only === 'presets') await testPresets();
+  if (!only || only === '3d') await test3D();
   if (!only || only === 'bad-input') await testBadInput();
   if (!only || only === 'cancel') await testCancel();
 } catch (e) {
