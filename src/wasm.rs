@@ -26,8 +26,8 @@ use crate::potential::Poly;
 use crate::quartic_modes::QuarticSettings;
 use crate::quench::{quench, QuenchSettings};
 use crate::report::{model_json, soft_spots_json, sparse_analysis_json, swap_mc_json};
-use crate::sparse::{analyze_sparse, SparseHarmonic, SparseSettings};
 use crate::space::PeriodicBox;
+use crate::sparse::{analyze_sparse, SparseHarmonic, SparseSettings};
 use crate::swap_mc::{equilibrate, SwapMc, SwapMcSettings};
 use crate::xyz::write_xyz;
 use js_sys::{Float64Array, Function, Uint32Array};
@@ -720,10 +720,11 @@ fn run_dim<const D: usize>(p: &Params, progress: &Function) -> Result<GlassRun, 
         &crate::xyz::generation_metadata(&mc, &glass, Some(q.max_force)),
     )?;
 
-    let (sparse, harmonic) = analyze_sparse(&glass, &SparseSettings::default(), &mut |stage, f| {
-        report(progress, stage, f);
-        true
-    })?;
+    let (sparse, harmonic) =
+        analyze_sparse(&glass, &SparseSettings::default(), &mut |stage, f| {
+            report(progress, stage, f);
+            true
+        })?;
 
     let mut results = sparse_analysis_json(&sparse);
     let analysis = sparse.common;
@@ -741,6 +742,10 @@ fn run_dim<const D: usize>(p: &Params, progress: &Function) -> Result<GlassRun, 
             "newton_steps": q.newton_steps, "converged": q.converged, "energy": q.energy}),
     );
     obj.insert("warnings".into(), json!(warnings(&analysis)));
+    obj.insert(
+        "a_g_fit".into(),
+        single_glass_prefactor(&analysis, glass.space.min_side()),
+    );
     obj.insert("swap_mc".into(), swap_mc_json(&mc));
     if let Some(t) = obj
         .get_mut("timings_seconds")
@@ -789,6 +794,29 @@ fn cast<const D: usize, const E: usize>(h: Kept<D>) -> Kept<E> {
         Ok(h) => *h,
         Err(_) => unreachable!("D == E"),
     }
+}
+
+/// The ω⁴ prefactor of this one glass, by the ensemble's rule (`ensemble::fit_prefactor` over
+/// the lowest modes below `ensemble::WINDOW · 2π c_s / L`, M = 1 sample); `a_g` is null when
+/// fewer than `ensemble::MIN_FIT_MODES` modes lie below the window or the computed lowest modes do
+/// not reach it.
+fn single_glass_prefactor(a: &Analysis, box_side: f64) -> Value {
+    use crate::ensemble::{fit_prefactor, MIN_FIT_MODES, WINDOW};
+    let window = WINDOW * 2.0 * std::f64::consts::PI * a.shear_wave_speed / box_side;
+    let omega: Vec<f64> = a.eigenvalues.iter().map(|l| l.max(0.0).sqrt()).collect();
+    let below = omega.iter().filter(|w| **w < window).count();
+    let complete = omega.last().is_some_and(|w| *w >= window);
+    let a_g = if complete {
+        fit_prefactor(&omega, a.n as f64, window)
+    } else {
+        None
+    };
+    json!({
+        "window": window,
+        "a_g": a_g,
+        "modes_below_window": below,
+        "rule": format!("ln A_g = mean over the modes below 0.8·2π c_s/L of ln(5k/N) − 5 ln ω_k; needs ≥ {MIN_FIT_MODES} modes (one glass rarely has them: the ensemble fit is in `pinchglass summarize`)"),
+    })
 }
 
 /// The CLI's `analyze` warnings for an inherent state.

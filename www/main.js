@@ -438,7 +438,7 @@ function finish() {
   $('full-spectrum').hidden = Boolean(job.spectrum);
   $('full-spectrum').disabled = false;
   if (!job.spectrum) {
-    $('vdos-note').textContent = `lowest ${d.lowestEigenvalues.length} of ${d.modeCount} modes (sparse shift-invert Lanczos); the full vDOS is computed on request`;
+    $('vdos-note').textContent = `lowest ${d.lowestEigenvalues.length} of ${d.modeCount} modes (sparse shift-invert Lanczos); the full vDOS is computed on request; ${fitNote(job)}`;
   }
   if (d.softest >= 0) {
     api.pinch = pinchInfo(d, d.softest);
@@ -480,13 +480,23 @@ function drawVdos(canvasId, job, axes, title) {
   const [ev, nz] = job.spectrum
     ? [job.spectrum.eigenvalues, job.spectrum.nZeroModes]
     : [job.analysis.lowestEigenvalues, 0];
-  return wasm.draw_vdos(canvasId, ev, nz, job.analysis.dim, axes, title);
+  const fit = job.results?.a_g_fit;
+  return wasm.draw_vdos(canvasId, ev, nz, job.analysis.dim, axes, title, fit?.window, fit?.a_g ?? undefined,
+    job.results?.n);
 }
 
 function vdosAxes(job) {
   return job.spectrum
     ? wasm.vdos_axes(job.spectrum.eigenvalues, job.spectrum.nZeroModes)
     : wasm.vdos_axes(job.analysis.lowestEigenvalues, 0);
+}
+
+function fitNote(job) {
+  const f = job.results?.a_g_fit;
+  if (!f) return '';
+  return f.a_g
+    ? `A_g = ${fmt(f.a_g, 3)} from ${f.modes_below_window} modes below the window ω = ${fmt(f.window, 3)}`
+    : `${f.modes_below_window} mode${f.modes_below_window === 1 ? '' : 's'} below the A_g window ω = ${fmt(f.window, 3)}: too few to fit A_g in one glass (an ensemble does it: pinchglass sweep / summarize)`;
 }
 
 function onSpectrum(job, data) {
@@ -509,7 +519,7 @@ function onSpectrum(job, data) {
 
 function drawSpectrumViews(job) {
   drawVdos('canvas-vdos', job, undefined, '');
-  $('vdos-note').textContent = `all ${job.analysis.modeCount} modes (dense eigendecomposition, ${job.spectrum.seconds.toFixed(2)} s)`;
+  $('vdos-note').textContent = `all ${job.analysis.modeCount} modes (dense eigendecomposition, ${job.spectrum.seconds.toFixed(2)} s); ${fitNote(job)}`;
   drawParticipation(job);
 }
 

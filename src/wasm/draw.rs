@@ -1391,8 +1391,12 @@ pub fn draw_energy_trace(
 /// log–log axes, with two guides through the lowest modes: Debye phonons `∝ ω^d` and the
 /// universal non-phononic `D(ω) ∝ ω⁴`, i.e. `N(ω) ∝ ω⁵`. `axes` = `[ω_min, ω_max, N_min, N_max]`
 /// fixes the ranges (to compare two glasses on the same axes; undefined = fit this spectrum);
-/// `title` (empty for none) is drawn above. Returns the ranges used (see [`vdos_axes`]).
+/// `title` (empty for none) is drawn above. Optionally (trailing arguments, undefined = none) the
+/// A_g fit of this glass: `window` (the fit window, below the first phonon band, drawn as a dashed
+/// line) and the fitted `a_g` with the particle count `n`, drawn as `N(ω) = n A_g ω⁵ / 5` up to the
+/// window. Returns the ranges used (see [`vdos_axes`]).
 #[wasm_bindgen]
+#[allow(clippy::too_many_arguments)]
 pub fn draw_vdos(
     canvas_id: &str,
     eigenvalues: &[f64],
@@ -1400,6 +1404,9 @@ pub fn draw_vdos(
     dim: usize,
     axes: Option<Box<[f64]>>,
     title: &str,
+    window: Option<f64>,
+    a_g: Option<f64>,
+    n: Option<f64>,
 ) -> Result<Float64Array, JsError> {
     let omega = mode_frequencies(eigenvalues, n_zero_modes)?;
     let pts: Vec<(f64, f64)> = omega
@@ -1459,6 +1466,31 @@ pub fn draw_vdos(
         .map_err(err)?
         .label("D(ω) ∝ ω⁴, N ∝ ω⁵")
         .legend(|(x, y)| PathElement::new([(x, y), (x + 18, y)], HIGHLIGHT.stroke_width(2)));
+    if let Some(wmax) = window.filter(|w| w.is_finite() && *w > w0 && *w < w1) {
+        if let (Some(a), Some(n)) = (a_g.filter(|a| a.is_finite() && *a > 0.0), n) {
+            let fit = RGBColor(44, 160, 44);
+            let line: Vec<(f64, f64)> = (0..=40)
+                .map(|k| {
+                    let w = w0 * (wmax / w0).powf(k as f64 / 40.0);
+                    (w, n * a * w.powi(5) / 5.0)
+                })
+                .filter(|&(_, c)| c >= c0 && c <= c1)
+                .collect();
+            chart
+                .draw_series(LineSeries::new(line, fit.stroke_width(3)))
+                .map_err(err)?
+                .label(format!("fit: A_g = {a:.3e}"))
+                .legend(move |(x, y)| PathElement::new([(x, y), (x + 18, y)], fit.stroke_width(3)));
+        }
+        dashed_vline(
+            &mut chart,
+            wmax,
+            (c0, c1),
+            RGBColor(44, 160, 44),
+            1,
+            Some("fit window 0.8·2π c_s/L".into()),
+        )?;
+    }
     legend(&mut chart, SeriesLabelPosition::UpperLeft)?;
     area.present().map_err(err)?;
     Ok(Float64Array::from(&[w0, w1, c0, c1][..]))
