@@ -585,7 +585,7 @@ pub struct TemperatureSummary {
     pub a_g: Option<Estimate>,
     /// 𝒩 = A_g ω_g⁵.
     pub soft_spots: Option<Estimate>,
-    /// ξ_s = 𝒩^(−1/d).
+    /// ξ_s = 𝒩^(−1/d) (𝒩 counts per particle, so ξ_s is in units of a0).
     pub xi_s: Option<Estimate>,
     pub quartic: Option<QuarticSummary>,
     /// Pooled frequencies (ascending, below `complete_below`) and their cumulative count per

@@ -302,7 +302,8 @@ pub fn record_from_json(v: &Value) -> Result<SampleRecord, String> {
 }
 
 /// The results of one T_p in the units of a calibration table: T_p / T_onset, frequencies in
-/// c∞/a0, lengths in a0, G / G∞, c_s / c∞, A_g in (c∞/a0)⁻⁵ (𝒩 is unchanged).
+/// c∞/a0, lengths in a0, G / G∞, c_s / c∞, A_g in (c∞/a0)⁻⁵ (𝒩 and ξ_s, which count per
+/// particle, are unchanged).
 fn reduced_json(s: &TemperatureSummary, u: &Units) -> Value {
     let w = u.frequency();
     let scale = |e: &Estimate, k: f64| json!({"value": e.value * k, "error": e.error * k});
@@ -320,7 +321,8 @@ fn reduced_json(s: &TemperatureSummary, u: &Units) -> Value {
         "shear_modulus": scale(&s.shear_modulus, 1.0 / u.g_inf),
         "shear_wave_speed": scale(&s.shear_wave_speed, 1.0 / u.c_inf),
         "xi_g": scale(&s.xi_g, 1.0 / u.a0),
-        "xi_s": opt(&s.xi_s, 1.0 / u.a0),
+        // 𝒩 is per particle, so ξ_s = 𝒩^(−1/d) is already in units of a0
+        "xi_s": opt(&s.xi_s, 1.0),
         "xi_co": qco,
         "xi_qlm": qqlm,
         "a_g": opt(&s.a_g, w.powi(5)),
@@ -414,7 +416,7 @@ pub fn summary_json(
                 "complete_below": finite(s.complete_below),
                 "a_g_fit_upper": s.fit_upper,
                 "window_covered": s.window_covered,
-                "routes": named_values(&s.routes.iter().map(|(k, c)| (k.clone(), *c as f64)).collect::<Vec<_>>()),
+                "routes": s.routes.iter().map(|(k, c)| (k.clone(), json!(c))).collect::<Map<String, Value>>(),
                 "a_g": opt(&s.a_g),
                 "soft_spots": opt(&s.soft_spots),
                 "xi_s": opt(&s.xi_s),
