@@ -71,8 +71,8 @@ function native(xyz) {
   const runs = [];
   for (let k = 0; k < repeats; k++) {
     const sparse = JSON.parse(String(execFileSync(CLI, ['analyze', file, '--sparse', '--quartic', params.quartic, '--json', '-'],
-      { env, stdio: ['ignore', 'pipe', 'ignore'] })));
-    const dense = JSON.parse(String(execFileSync(CLI, ['analyze', file, '--json', '-'], { env, stdio: ['ignore', 'pipe', 'ignore'] })));
+      { env, stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 1 << 30 })));
+    const dense = JSON.parse(String(execFileSync(CLI, ['analyze', file, '--json', '-'], { env, stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 1 << 30 })));
     runs.push({ ...sparse.timings_seconds, ...sparse.soft_spot_timings_seconds, 'full spectrum': dense.timings_seconds.spectrum });
   }
   return Object.fromEntries(Object.keys(runs[0]).map((s) => [s, median(runs.map((r) => r[s]))]));
