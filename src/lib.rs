@@ -15,6 +15,7 @@ pub mod analysis;
 pub mod clock;
 pub mod elasticity;
 pub mod ensemble;
+pub mod figures;
 pub mod glass;
 pub mod hessian;
 pub mod modes;

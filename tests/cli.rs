@@ -385,3 +385,47 @@ fn sparse_route_agrees_with_the_dense_analysis() {
     }
     assert!(rel(&qs["lengths"]["xi_g"], &qd["lengths"]["xi_g"]) < 1e-8);
 }
+
+#[test]
+fn figures_are_drawn_from_a_summary() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let dir = root.join("calibration/poly-2d");
+    let out = tmp("figures-2d");
+    let _ = std::fs::remove_dir_all(&out);
+    let o = run(bin().arg("figures").arg(&dir).arg("-o").arg(&out));
+    assert!(o.status.success(), "{}", stderr(&o));
+    for name in ["fig2", "fig4a", "fig4b", "fig5", "fig6", "figS1"] {
+        let png = std::fs::read(out.join(format!("{name}.png"))).unwrap();
+        assert!(png.len() > 10_000 && &png[1..4] == b"PNG", "{name}.png");
+    }
+    // SVG in the calibration's units
+    let o = run(bin()
+        .arg("figures")
+        .arg(dir.join("summary.json"))
+        .arg("-o")
+        .arg(&out)
+        .args(["--format", "svg", "--calibration"])
+        .arg(dir.join("calibration.json")));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let svg = std::fs::read_to_string(out.join("fig5.svg")).unwrap();
+    assert!(svg.contains("T_onset / T_p") && svg.contains("E_QLM"));
+    // refusals: no summary, wrong format, a calibration of the other dimension
+    assert_refused(
+        &run(bin().arg("figures").arg(tmp("no-such-dir"))),
+        "summarize",
+    );
+    assert_refused(
+        &run(bin().arg("figures").arg(&dir).args(["--format", "gif"])),
+        "png or svg",
+    );
+    assert_refused(
+        &run(bin()
+            .arg("figures")
+            .arg(&dir)
+            .arg("-o")
+            .arg(&out)
+            .arg("--calibration")
+            .arg(root.join("calibration/poly-3d/calibration.json"))),
+        "3D",
+    );
+}

@@ -165,6 +165,28 @@ enum Command {
         #[arg(short = 'o', long = "output")]
         output: String,
     },
+    /// Draw the paper's ensemble figures (2, 4a, 4b, 5, 6, S1b/c) from DIR/summary.json, one
+    /// file per figure.
+    Figures {
+        /// Directory holding summary.json (or the summary file itself).
+        dir: String,
+        /// Output directory (default: DIR/figures).
+        #[arg(short = 'o', long = "output")]
+        output: Option<String>,
+        /// calibration.json (pinchglass calibrate): axes in T_onset, a0, c_inf/a0; otherwise
+        /// model units.
+        #[arg(long)]
+        calibration: Option<String>,
+        /// png or svg.
+        #[arg(long, default_value = "png")]
+        format: String,
+        /// Image width in pixels.
+        #[arg(long, default_value_t = 800)]
+        width: u32,
+        /// Image height in pixels.
+        #[arg(long, default_value_t = 600)]
+        height: u32,
+    },
     /// Time every stage for 2D and 3D samples and print a table (medians over repeats).
     Bench {
         /// Particles per sample.
@@ -304,6 +326,20 @@ fn main() -> ExitCode {
             &statistic,
         ),
         Command::Bench { n, repeats, sweeps } => bench(n, repeats.max(1), sweeps.max(1)),
+        Command::Figures {
+            dir,
+            output,
+            calibration,
+            format,
+            width,
+            height,
+        } => figures(
+            &dir,
+            output.as_deref(),
+            calibration.as_deref(),
+            &format,
+            (width, height),
+        ),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -1154,5 +1190,60 @@ fn calibrate_units(a: &SweepArgs, statistic: &str) -> Result<(), String> {
         "d = {}, rho = {}: G_inf = {:.4} ± {:.4} (sample {}s), c_inf = {:.4}, T_onset = {}, c_inf/a0 = {:.4} (wrote {path})",
         a.dim, a.density, c.g_inf.value, c.g_inf.error, c.statistic.name(), c.c_inf, c.t_onset, c.c_inf / a0
     );
+    Ok(())
+}
+
+/// `pinchglass figures`: every figure of `pinchglass::figures::FIGURES` from DIR/summary.json.
+fn figures(
+    dir: &str,
+    output: Option<&str>,
+    calibration: Option<&str>,
+    format: &str,
+    size: (u32, u32),
+) -> Result<(), String> {
+    use pinchglass::figures::{render_all, Format};
+    use std::path::{Path, PathBuf};
+    let format = Format::parse(format)?;
+    if !(50..=8000).contains(&size.0) || !(50..=8000).contains(&size.1) {
+        return Err(format!(
+            "--width and --height must be 50 to 8000 pixels, got {}x{}",
+            size.0, size.1
+        ));
+    }
+    let input = Path::new(dir);
+    let is_file = input.is_file() || input.extension().is_some_and(|e| e == "json");
+    let (summary_path, base) = if !is_file {
+        (input.join("summary.json"), input.to_path_buf())
+    } else {
+        let parent = input.parent().unwrap_or(Path::new(".")).to_path_buf();
+        (input.to_path_buf(), parent)
+    };
+    let read = |p: &Path| {
+        std::fs::read_to_string(p).map_err(|e| {
+            format!(
+                "cannot read {}: {e}{}",
+                p.display(),
+                if p.ends_with("summary.json") {
+                    " (run `pinchglass summarize DIR` first)"
+                } else {
+                    ""
+                }
+            )
+        })
+    };
+    let summary = read(&summary_path)?;
+    let calibration = calibration.map(|c| read(Path::new(c))).transpose()?;
+    let out: PathBuf = output.map(PathBuf::from).unwrap_or(base.join("figures"));
+    let written = render_all(&summary, calibration.as_deref(), &out, format, size)
+        .map_err(|e| format!("{}: {e}", summary_path.display()))?;
+    for p in &written {
+        println!("{}", p.display());
+    }
+    let own_units = pinchglass::figures::parse_summary(&summary).is_ok_and(|s| s.units.is_some());
+    if calibration.is_none() && !own_units {
+        eprintln!(
+            "(model units; --calibration FILE puts T_p in T_onset, ω in c_inf/a0, lengths in a0)"
+        );
+    }
     Ok(())
 }
