@@ -661,7 +661,7 @@ impl Axis {
     /// Linear axis over `[lo, hi]` padded by 6 % each side (a degenerate range is widened).
     fn linear(lo: f64, hi: f64) -> Axis {
         let (mut lo, mut hi) = (lo, hi);
-        if !(hi - lo > 1e-12 * hi.abs().max(lo.abs())) {
+        if (hi - lo).is_nan() || hi - lo <= 1e-12 * hi.abs().max(lo.abs()) {
             let d = if lo.abs() > 0.0 { 0.1 * lo.abs() } else { 1.0 };
             lo -= d;
             hi += d;
@@ -697,7 +697,7 @@ impl Axis {
     /// Logarithmic axis over `[lo, hi]` (positive), padded by 4 % of its decades each side.
     fn log(lo: f64, hi: f64) -> Axis {
         let (mut a, mut b) = (lo.log10(), hi.log10());
-        if !(b - a > 1e-9) {
+        if (b - a).is_nan() || b - a <= 1e-9 {
             a -= 0.15;
             b += 0.15;
         }
@@ -1269,6 +1269,9 @@ fn panel_vs_t<'a, DB: DrawingBackend + 'a>(
 
 // -------------------------------------------------------------------------------- figures
 
+/// One T_p's CDF: its index (for the colour), its row and its points in display units.
+type Curve<'r> = (usize, &'r TemperatureRow, Vec<(f64, f64)>);
+
 /// Fig. 2: the cumulative vDOS per T_p on log–log axes (colour = T_p), each A_g fit
 /// `A_g ω⁵/5` over its window (dashed) and an ω⁵ guide (D ∝ ω⁴); right panel A_g(T_p).
 pub fn fig2_cdf<DB: DrawingBackend>(
@@ -1286,7 +1289,7 @@ pub fn fig2_cdf<DB: DrawingBackend>(
     let (left, right) = two_panels(&body, 0.6);
     let n = s.temperatures.len();
     // left: CDF
-    let curves: Vec<(usize, &TemperatureRow, Vec<(f64, f64)>)> = s
+    let curves: Vec<Curve> = s
         .temperatures
         .iter()
         .enumerate()
@@ -1317,10 +1320,10 @@ pub fn fig2_cdf<DB: DrawingBackend>(
         } else {
             f64::INFINITY
         };
-        let curves: Vec<(usize, &TemperatureRow, Vec<(f64, f64)>)> = curves
+        let curves: Vec<Curve> = curves
             .into_iter()
             .map(|(k, r, pts)| (k, r, pts.into_iter().filter(|p| p.0 <= limit).collect()))
-            .filter(|c: &(usize, &TemperatureRow, Vec<(f64, f64)>)| !c.2.is_empty())
+            .filter(|c: &Curve| !c.2.is_empty())
             .collect();
         let all = curves.iter().flat_map(|c| c.2.iter());
         let (mut x0, mut x1, mut y0, mut y1) = (f64::INFINITY, 0f64, f64::INFINITY, 0f64);
