@@ -464,7 +464,10 @@ pub fn units_for(s: &EnsembleSummary, calibration_json: Option<&str>) -> Result<
         }
         None if s.units.is_some() => {
             let mut u = s.units.clone().expect("checked");
-            u.source = format!("the summary's units ({})", u.source);
+            // the table's path, shortened to its last two components
+            let parts: Vec<&str> = u.source.rsplit('/').take(2).collect();
+            let short_path: Vec<&str> = parts.into_iter().rev().collect();
+            u.source = format!("summary.json (from {})", short_path.join("/"));
             Ok(u)
         }
         None => {
