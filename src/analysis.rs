@@ -71,6 +71,24 @@ pub struct Harmonic<const D: usize> {
     pub spectrum: Spectrum,
 }
 
+impl Analysis {
+    /// What a reader of the results must know (the CLI prints these and both the CLI's and the
+    /// browser's JSON carry them under `warnings`): no pair passing the force filter, rattlers.
+    pub fn warnings(&self) -> Vec<String> {
+        let mut w = Vec::new();
+        if self.glassy_frequency.n_filtered == 0 {
+            w.push("no pair passes the force filter: omega_g is undefined (null)".into());
+        }
+        if !self.rattlers.is_empty() {
+            w.push(format!(
+                "{} rattlers excluded from the Hessian, spectrum and pinches",
+                self.rattlers.len()
+            ));
+        }
+        w
+    }
+}
+
 /// What further work (response fields, quartic modes) needs from a harmonic analysis, whichever
 /// route produced it: the rigid subsystem, its Hessian, and `H⁺` applied to a field (by spectral
 /// sums on the dense route, by the grounded Cholesky factor on the sparse one).

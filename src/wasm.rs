@@ -745,7 +745,7 @@ fn run_dim<const D: usize>(p: &Params, progress: &Function) -> Result<GlassRun, 
         json!({"max_force": q.max_force, "fire_steps": q.fire_steps,
             "newton_steps": q.newton_steps, "converged": q.converged, "energy": q.energy}),
     );
-    obj.insert("warnings".into(), json!(warnings(&analysis)));
+    obj.insert("warnings".into(), json!(analysis.warnings()));
     obj.insert(
         "a_g_fit".into(),
         single_glass_prefactor(&analysis, glass.space.min_side()),
@@ -823,26 +823,6 @@ fn single_glass_prefactor(a: &Analysis, box_side: f64) -> Value {
     })
 }
 
-/// The CLI's `analyze` warnings for an inherent state.
-fn warnings(a: &Analysis) -> Vec<String> {
-    let mut w = Vec::new();
-    if a.max_force > 1e-8 {
-        w.push(format!(
-            "max |F| = {:.3e} > 1e-8: this configuration is NOT at an energy minimum; harmonic results are not meaningful (use --quench)",
-            a.max_force
-        ));
-    }
-    if a.glassy_frequency.n_filtered == 0 {
-        w.push("no pair passes the force filter: omega_g is undefined (null)".into());
-    }
-    if !a.rattlers.is_empty() {
-        w.push(format!(
-            "{} rattlers excluded from the Hessian, spectrum and pinches",
-            a.rattlers.len()
-        ));
-    }
-    w
-}
 
 /// The force-filter threshold on `f/(p a0^{d−1})` (for the page's captions).
 #[wasm_bindgen]

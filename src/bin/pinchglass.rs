@@ -513,15 +513,7 @@ fn analyze_config<const D: usize>(
         eprintln!("analysis: {stage} done");
         true
     })?;
-    if a.glassy_frequency.n_filtered == 0 {
-        warnings.push("no pair passes the force filter: omega_g is undefined (null)".into());
-    }
-    if !a.rattlers.is_empty() {
-        warnings.push(format!(
-            "{} rattlers excluded from the Hessian, spectrum and pinches",
-            a.rattlers.len()
-        ));
-    }
+    warnings.extend(a.warnings());
     print_summary(&a);
     let spots = quartic_stage(&glass, &a, &harmonic, opts.quartic)?;
     if let Some(out) = opts.json.as_deref() {
@@ -581,9 +573,7 @@ fn analyze_config_sparse<const D: usize>(
         true
     })?;
     let a = &sa.common;
-    if a.glassy_frequency.n_filtered == 0 {
-        warnings.push("no pair passes the force filter: omega_g is undefined (null)".into());
-    }
+    warnings.extend(a.warnings());
     eprintln!(
         "N = {}, d = {}: U/N = {:.8}, p = {:.6}, G = {:.6}, c_s = {:.6}, omega_g = {:.6} (all pairs {:.6}), {} pairs ({} filtered), lowest omega = {:.6}",
         a.n,
