@@ -1,0 +1,362 @@
+//! Ensemble bindings of the page's "Temperature sweep" and "Lecture" modes: a thin layer over
+//! [`crate::ensemble`] (one sample per call, exactly as `pinchglass sweep` runs it), the summary
+//! of `pinchglass summarize` and the figures of `pinchglass figures` ([`crate::figures`], drawn
+//! here on a `<canvas>` with plotters-canvas instead of a PNG/SVG file).
+//!
+//! - [`check_sweep_parameters`]: every control of a sweep checked with the CLI's rules (and the
+//!   browser's size limits); the T_p list is parsed here, by Rust's `f64` parser, as the CLI's
+//!   `--tp` is, so that each sample's seed (a function of the bits of T_p) is the CLI's.
+//! - [`run_ensemble_sample`]: one sample → one record, the JSON line `pinchglass sweep` writes
+//!   (`report::record_json`) for the same dim, N, T_p, base seed, index, sweeps, density, route,
+//!   modes rule and quartic K.
+//! - [`summarize_records`]: records (JSON lines) → `summary.json` as `pinchglass summarize`
+//!   writes it (deduplication, per-T_p statistics, Boltzmann fit, units of a calibration).
+//! - [`draw_ensemble_figure`]: one of the paper's figures from a summary (main thread only:
+//!   plotters measures text through the DOM).
+//!
+//! Errors are `JsError`s with a sentence naming the parameter and its allowed range.
+
+use crate::ensemble::{
+    boltzmann_fit, deduplicate, run_sample_with, summarize, Estimate, ModeCount, Route,
+    SampleOptions, SampleSpec, COVER,
+};
+use crate::report::{
+    record_from_json, record_json, summary_json, units_from_calibration_json, BoltzmannFit,
+};
+use plotters::prelude::*;
+use plotters_canvas::CanvasBackend;
+use serde_json::{json, Value};
+use wasm_bindgen::prelude::*;
+
+use super::{check, whole, Refusal, WASM_MEMORY_LIMIT};
+
+/// Most parent temperatures in one browser sweep.
+pub const MAX_TEMPERATURES: usize = 12;
+/// Most samples per T_p in one browser sweep (larger ensembles belong to the CLI).
+pub const MAX_SAMPLES: usize = 64;
+/// Largest quartic-mode start count K of a sweep sample.
+pub const MAX_QUARTIC: usize = 200;
+
+/// Parses a T_p list as the CLI's `--tp` does (comma-separated; spaces around the numbers are
+/// allowed here): every entry a positive finite number, no repeats, at most
+/// [`MAX_TEMPERATURES`]. The error sentence names the offending entry.
+fn parse_tps(text: &str) -> Result<Vec<f64>, String> {
+    let entries: Vec<&str> = text
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect();
+    if entries.is_empty() {
+        return Err(
+            "give at least one parent temperature T_p, e.g. \"5, 2, 1, 0.6, 0.45\"".to_string(),
+        );
+    }
+    if entries.len() > MAX_TEMPERATURES {
+        return Err(format!(
+            "at most {MAX_TEMPERATURES} parent temperatures in the browser, got {}",
+            entries.len()
+        ));
+    }
+    let mut tps: Vec<f64> = Vec::with_capacity(entries.len());
+    for e in entries {
+        let t: f64 = e.parse().map_err(|_| {
+            format!(
+                "\"{e}\" is not a number: T_p must be a comma-separated list of positive numbers"
+            )
+        })?;
+        if !(t.is_finite() && t > 0.0) {
+            return Err(format!("every T_p must be a positive number, got {e}"));
+        }
+        if tps.contains(&t) {
+            return Err(format!("T_p = {e} appears twice in the list"));
+        }
+        tps.push(t);
+    }
+    Ok(tps)
+}
+
+/// The CLI's `--route`: `auto` (sparse above d·N = 2000 coordinates), `dense` or `sparse`.
+fn parse_route(route: Option<&str>, dim: usize, n: usize) -> Result<Route, String> {
+    match route.unwrap_or("auto") {
+        "auto" | "" => Ok(Route::auto(dim, n)),
+        r => Route::from_name(r).ok_or(format!("route must be auto, dense or sparse, got {r:?}")),
+    }
+}
+
+/// Quartic K: undefined or 0 = none (the CLI without `--quartic`), else 1 to [`MAX_QUARTIC`].
+fn parse_quartic(k: Option<f64>) -> Result<Option<usize>, String> {
+    match k {
+        None | Some(0.0) => Ok(None),
+        Some(k) if whole(k) && k >= 1.0 && k <= MAX_QUARTIC as f64 => Ok(Some(k as usize)),
+        Some(k) => Err(format!(
+            "quartic K must be a whole number from 0 (no quartic modes) to {MAX_QUARTIC}, got {k}"
+        )),
+    }
+}
+
+fn refusals_json(v: Vec<Refusal>) -> Value {
+    Value::Array(
+        v.into_iter()
+            .map(|r| json!({"field": r.field, "message": r.message}))
+            .collect(),
+    )
+}
+
+/// Checks the controls of a temperature sweep without running it. Returns JSON
+/// `{"errors": [{"field", "message"}], "tps": [parsed T_p, in the given order], "route":
+/// "dense"|"sparse", "samples_total": count}`; `errors` is empty when all is well. Fields: `dim`,
+/// `n`, `tps`, `samples`, `sweeps`, `seed`, `density`, `route`, `quartic` (the N, seed, sweeps and
+/// density rules are those of a single run, `check_parameters`).
+#[wasm_bindgen]
+#[allow(clippy::too_many_arguments)]
+pub fn check_sweep_parameters(
+    dim: f64,
+    n: f64,
+    tps: &str,
+    samples: f64,
+    sweeps: f64,
+    seed: f64,
+    density: Option<f64>,
+    route: Option<String>,
+    quartic: Option<f64>,
+) -> String {
+    let mut bad: Vec<Refusal> = Vec::new();
+    let parsed = parse_tps(tps);
+    // the single-run rules with a valid T_p (the list is checked on its own)
+    let tp = parsed.as_ref().ok().and_then(|v| v.first().copied());
+    let base = check(
+        dim,
+        n,
+        tp.unwrap_or(1.0),
+        seed,
+        sweeps,
+        density.unwrap_or(f64::NAN),
+    );
+    if let Err(v) = &base {
+        bad.extend(v.iter().filter(|r| r.field != "tp").cloned());
+    }
+    if let Err(e) = &parsed {
+        bad.push(Refusal {
+            field: "tps",
+            message: e.clone(),
+        });
+    }
+    if !(whole(samples) && samples >= 1.0 && samples <= MAX_SAMPLES as f64) {
+        bad.push(Refusal {
+            field: "samples",
+            message: format!(
+                "samples per T_p must be a whole number from 1 to {MAX_SAMPLES} in the browser, got {samples}"
+            ),
+        });
+    }
+    let mut route_name = Value::Null;
+    if let Ok(p) = &base {
+        match parse_route(route.as_deref(), p.dim, p.n) {
+            Ok(r) => route_name = json!(r.name()),
+            Err(e) => bad.push(Refusal {
+                field: "route",
+                message: e,
+            }),
+        }
+    }
+    if let Err(e) = parse_quartic(quartic) {
+        bad.push(Refusal {
+            field: "quartic",
+            message: e,
+        });
+    }
+    let count = parsed.as_ref().map_or(0, |v| v.len());
+    let total = if whole(samples) && samples >= 1.0 {
+        count as f64 * samples
+    } else {
+        0.0
+    };
+    json!({
+        "errors": refusals_json(bad),
+        "tps": parsed.unwrap_or_default(),
+        "route": route_name,
+        "samples_total": total,
+    })
+    .to_string()
+}
+
+/// Runs one ensemble sample exactly as `pinchglass sweep --dim D --n N --tp T --seed S --sweeps
+/// K [--density R] [--route ROUTE] [--quartic Q]` runs sample `index` of T_p = `tp` (swap Monte
+/// Carlo with the sample's own seed, derived from `seed`, the bits of `tp` and `index`; quench;
+/// the harmonic analysis of the route with the auto rule for the lowest modes), and returns its
+/// record as the JSON line the CLI writes (`samples-*.jsonl`). `density` undefined = the CLI's
+/// default; `route` undefined = `auto`; `quartic` undefined or 0 = no quartic modes. Runs the
+/// analysis on the rayon threads of the threaded build.
+#[wasm_bindgen]
+#[allow(clippy::too_many_arguments)]
+pub fn run_ensemble_sample(
+    dim: f64,
+    n: f64,
+    tp: f64,
+    seed: f64,
+    index: f64,
+    sweeps: f64,
+    density: Option<f64>,
+    route: Option<String>,
+    quartic: Option<f64>,
+) -> Result<String, JsError> {
+    let p = check(dim, n, tp, seed, sweeps, density.unwrap_or(f64::NAN)).map_err(|v| {
+        JsError::new(
+            &v.iter()
+                .map(|r| r.message.as_str())
+                .collect::<Vec<_>>()
+                .join("; "),
+        )
+    })?;
+    if !(whole(index) && (0.0..=1e9).contains(&index)) {
+        return Err(JsError::new(&format!(
+            "the sample index must be a whole number ≥ 0, got {index}"
+        )));
+    }
+    let route = parse_route(route.as_deref(), p.dim, p.n).map_err(|e| JsError::new(&e))?;
+    let quartic = parse_quartic(quartic).map_err(|e| JsError::new(&e))?;
+    let spec = SampleSpec {
+        dim: p.dim,
+        n: p.n,
+        density: p.density,
+        tp: p.tp,
+        sweeps: p.sweeps,
+        base_seed: p.seed,
+        index: index as usize,
+    };
+    let options = SampleOptions {
+        route,
+        modes: ModeCount::Auto,
+        cover: COVER,
+        quartic,
+        memory_limit: WASM_MEMORY_LIMIT,
+    };
+    let record = run_sample_with(&spec, &options).map_err(|e| {
+        JsError::new(&format!(
+            "sample T_p = {} #{} failed: {e}",
+            spec.tp, spec.index
+        ))
+    })?;
+    serde_json::to_string(&record_json(&record)).map_err(|e| JsError::new(&e.to_string()))
+}
+
+/// Merges records (the JSON lines of [`run_ensemble_sample`] or of `samples-*.jsonl` files, one
+/// per line, blank lines ignored) into `summary.json` exactly as `pinchglass summarize DIR
+/// [--calibration FILE] [--fit-tp-max T]` writes it: per-T_p statistics with errors, the
+/// Boltzmann fit of 𝒩 over T_p ≤ `fit_tp_max` (undefined: every T_p) and, with
+/// `calibration_json` (a `calibration.json` of `pinchglass calibrate`), the units and the
+/// reduced values. `calibration_source` names the calibration in the summary's `units.source`
+/// (the CLI writes the path it was given). Errors name the line and the key.
+#[wasm_bindgen]
+pub fn summarize_records(
+    records_jsonl: &str,
+    calibration_json: Option<String>,
+    calibration_source: Option<String>,
+    fit_tp_max: Option<f64>,
+) -> Result<String, JsError> {
+    summarize_text(
+        records_jsonl,
+        calibration_json.as_deref(),
+        calibration_source.as_deref().unwrap_or("calibration.json"),
+        fit_tp_max,
+    )
+    .map_err(|e| JsError::new(&e))
+}
+
+fn summarize_text(
+    records_jsonl: &str,
+    calibration_json: Option<&str>,
+    source: &str,
+    fit_tp_max: Option<f64>,
+) -> Result<String, String> {
+    if let Some(t) = fit_tp_max {
+        if !(t.is_finite() && t > 0.0) {
+            return Err(format!(
+                "the Boltzmann fit's largest T_p must be positive, got {t}"
+            ));
+        }
+    }
+    let units = match calibration_json {
+        Some(text) => {
+            let v: Value = serde_json::from_str(text)
+                .map_err(|e| format!("{source}: the calibration is not JSON ({e})"))?;
+            Some(units_from_calibration_json(&v, source)?)
+        }
+        None => None,
+    };
+    let mut records = Vec::new();
+    for (k, line) in records_jsonl
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+    {
+        let v: Value = serde_json::from_str(line)
+            .map_err(|e| format!("record line {}: not JSON ({e})", k + 1))?;
+        records.push(record_from_json(&v).map_err(|e| format!("record line {}: {e}", k + 1))?);
+    }
+    if records.is_empty() {
+        return Err("there are no records to summarise (run some samples first)".into());
+    }
+    let records = deduplicate(records)?;
+    if let (Some(u), Some(r)) = (&units, records.first()) {
+        if u.dim != r.dim || (u.density - r.density).abs() > 1e-12 * r.density {
+            return Err(format!(
+                "{}: calibration for d = {}, density {} does not match the samples (d = {}, density {})",
+                u.source, u.dim, u.density, r.dim, r.density
+            ));
+        }
+    }
+    let summaries = summarize(&records)?;
+    let points: Vec<(f64, Estimate)> = summaries
+        .iter()
+        .filter(|s| fit_tp_max.is_none_or(|t| s.tp <= t))
+        .filter_map(|s| s.soft_spots.map(|n| (s.tp, n)))
+        .collect();
+    let fit = boltzmann_fit(&points).map(|(e_qlm, error, ln_n0)| BoltzmannFit {
+        e_qlm,
+        error,
+        ln_n0,
+        tps: points
+            .iter()
+            .filter(|(_, n)| n.value > 0.0 && n.value.is_finite())
+            .map(|(t, _)| *t)
+            .collect(),
+        tp_max: fit_tp_max,
+    });
+    serde_json::to_string_pretty(&summary_json(&summaries, fit.as_ref(), units.as_ref()))
+        .map_err(|e| e.to_string())
+}
+
+/// The ensemble figures as JSON `[{"name", "title"}]` (`figures::FIGURES`: fig2, fig4a, fig4b,
+/// fig5, fig6, figS1).
+#[wasm_bindgen]
+pub fn ensemble_figures() -> String {
+    Value::Array(
+        crate::figures::FIGURES
+            .iter()
+            .map(|(name, title)| json!({"name": name, "title": title}))
+            .collect(),
+    )
+    .to_string()
+}
+
+/// Draws ensemble figure `which` (`fig2`, `fig4a`, `fig4b`, `fig5`, `fig6` or `figS1`) from
+/// `summary_json` (`summary.json` of `pinchglass summarize`, or [`summarize_records`]' output)
+/// on `<canvas id=canvas_id>`, in the units of `calibration_json` if given (else the summary's
+/// own units, else the model's): the same plotting code as `pinchglass figures`. Main thread
+/// only.
+#[wasm_bindgen]
+pub fn draw_ensemble_figure(
+    canvas_id: &str,
+    which: &str,
+    summary_json: &str,
+    calibration_json: Option<String>,
+) -> Result<(), JsError> {
+    let backend = CanvasBackend::new(canvas_id)
+        .ok_or_else(|| JsError::new(&format!("no <canvas id=\"{canvas_id}\"> in the page")))?;
+    let area = backend.into_drawing_area();
+    crate::figures::draw_ensemble_figure(&area, which, summary_json, calibration_json.as_deref())
+        .map_err(|e| JsError::new(&e))?;
+    area.present()
+        .map_err(|e| JsError::new(&format!("drawing failed: {e:?}")))
+}
