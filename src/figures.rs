@@ -2036,6 +2036,41 @@ mod tests {
     const CALIBRATION_2D: &str = include_str!("../calibration/poly-2d/calibration.json");
     const CALIBRATION_3D: &str = include_str!("../calibration/poly-3d/calibration.json");
     const SIZE: (u32, u32) = (800, 600);
+    /// A calibration in the format of `calibration.json` (values of the 2D table).
+    const CALIBRATION_SYN: &str = r#"{"dim": 2, "density": 0.86, "t_onset": 0.8, "c_inf": 7.82, "g_inf": 52.6, "a0": 1.0783}"#;
+
+    /// A complete summary with known trends (the keys `summarize` writes), independent of the
+    /// committed ensembles, which are re-measured from time to time.
+    fn synthetic() -> String {
+        let tps = [0.4, 0.5, 0.6, 0.8, 1.0];
+        let rows: Vec<Value> = tps
+            .iter()
+            .map(|&tp: &f64| {
+                let e = |v: f64, err: f64| serde_json::json!({"value": v, "error": err});
+                let a_g = 2e-4 * (3.0 * tp).exp();
+                let w_g = 10.0 - 4.0 * tp;
+                let soft = a_g * w_g.powi(5);
+                let g = 90.0 - 30.0 * tp;
+                let cs = (g / 0.86f64).sqrt();
+                let omega: Vec<f64> = (0..60).map(|k| 0.8 * 1.05f64.powi(k)).collect();
+                let cdf: Vec<f64> = omega.iter().map(|w| a_g * w.powi(5) / 5.0).collect();
+                serde_json::json!({
+                    "tp": tp, "samples": 20, "n": 1000, "dim": 2,
+                    "omega_g": e(w_g, 0.1), "omega_g_all": e(1.4 * w_g, 0.12),
+                    "shear_modulus": e(g, 1.5), "shear_wave_speed": e(cs, 0.05),
+                    "xi_g": e(2.0 * std::f64::consts::PI * cs / w_g, 0.1),
+                    "a_g": e(a_g, 0.1 * a_g), "a_g_window": 2.5,
+                    "soft_spots": e(soft, 0.1 * soft), "xi_s": e(soft.powf(-0.5), 0.02),
+                    "cdf": {"omega": omega, "cdf": cdf},
+                })
+            })
+            .collect();
+        serde_json::json!({
+            "temperatures": rows,
+            "boltzmann": {"e_qlm": 2.0, "error": 0.2, "ln_n0": 5.0},
+        })
+        .to_string()
+    }
 
     /// Renders into an RGB buffer; returns the number of non-white pixels.
     fn render_png(which: &str, summary: &str, calibration: Option<&str>) -> Result<usize, String> {
@@ -2060,9 +2095,14 @@ mod tests {
 
     #[test]
     fn every_figure_renders_to_a_bitmap_that_is_not_blank() {
+        let syn = synthetic();
         for (name, _) in FIGURES {
-            for cal in [None, Some(CALIBRATION_2D)] {
-                let inked = render_png(name, SUMMARY_2D, cal).unwrap();
+            for (summary, cal) in [
+                (SUMMARY_2D, None),
+                (SUMMARY_2D, Some(CALIBRATION_2D)),
+                (syn.as_str(), Some(CALIBRATION_SYN)),
+            ] {
+                let inked = render_png(name, summary, cal).unwrap();
                 let total = (SIZE.0 * SIZE.1) as usize;
                 assert!(
                     inked > total / 50,
@@ -2085,8 +2125,9 @@ mod tests {
             ("fig6", &["ξ_g", "length  (a0)", "ξ_s"]),
             ("figS1", &["ω_g^all / ω_g", "frequency  (c∞/a0)"]),
         ];
+        let syn = synthetic();
         for (name, needles) in expect {
-            let svg = render_svg(name, SUMMARY_2D, Some(CALIBRATION_2D)).unwrap();
+            let svg = render_svg(name, &syn, Some(CALIBRATION_SYN)).unwrap();
             assert!(svg.starts_with("<svg"), "{name}");
             for n in needles {
                 assert!(svg.contains(n), "{name}: SVG lacks {n:?}");
@@ -2094,13 +2135,17 @@ mod tests {
             assert!(!svg.contains("no data"), "{name} has a no-data panel");
         }
         // model units when no calibration is given
-        let svg = render_svg("fig4a", SUMMARY_2D, None).unwrap();
+        let svg = render_svg("fig4a", &syn, None).unwrap();
         assert!(svg.contains("T_p  (ε/k_B)") && svg.contains("model units"));
+        // the committed 2D ensemble in its calibration's units
+        let svg = render_svg("fig4a", SUMMARY_2D, Some(CALIBRATION_2D)).unwrap();
+        assert!(svg.contains("T_p / T_onset") && svg.contains("ω_g  (c∞/a0)"));
     }
 
     #[test]
     fn missing_keys_give_no_data_panels_not_errors() {
-        let mut v: Value = serde_json::from_str(SUMMARY_2D).unwrap();
+        let syn = synthetic();
+        let mut v: Value = serde_json::from_str(&syn).unwrap();
         for row in v["temperatures"].as_array_mut().unwrap() {
             let o = row.as_object_mut().unwrap();
             for k in ["cdf", "a_g", "soft_spots", "xi_s", "xi_g", "omega_g_all"] {
@@ -2122,12 +2167,12 @@ mod tests {
             assert!(svg.contains("no data"), "{name}");
         }
         // ξ_co / ξ_QLM appear when present, and are named as missing otherwise
-        let svg = render_svg("fig6", SUMMARY_2D, None).unwrap();
+        let svg = render_svg("fig6", &syn, None).unwrap();
         assert!(
             svg.contains("not in this summary: ξ_co, ξ_QLM"),
             "fig6 names what is missing"
         );
-        let mut v: Value = serde_json::from_str(SUMMARY_2D).unwrap();
+        let mut v: Value = serde_json::from_str(&syn).unwrap();
         for row in v["temperatures"].as_array_mut().unwrap() {
             row["xi_co"] = serde_json::json!({"value": 3.0, "error": 0.2});
             row["xi_qlm"] = serde_json::json!(2.5);
@@ -2137,14 +2182,14 @@ mod tests {
         assert!(!svg.contains("not in this summary"));
     }
 
-    /// The 2D calibration summary with the keys newer `summarize` versions add.
+    /// The synthetic summary with the keys newer `summarize` versions add.
     fn newer_summary() -> String {
-        let mut v: Value = serde_json::from_str(SUMMARY_2D).unwrap();
-        let cal: Value = serde_json::from_str(CALIBRATION_2D).unwrap();
+        let mut v: Value = serde_json::from_str(&synthetic()).unwrap();
+        let cal: Value = serde_json::from_str(CALIBRATION_SYN).unwrap();
         let mut used = Vec::new();
         for row in v["temperatures"].as_array_mut().unwrap() {
             let tp = row["tp"].as_f64().unwrap();
-            if tp <= 10.0 {
+            if tp <= 0.8 {
                 used.push(tp);
             }
             row["quartic"] = serde_json::json!({
@@ -2172,7 +2217,7 @@ mod tests {
         assert_eq!(s.route.as_deref(), Some("dense"));
         assert!(s.units.is_some());
         let r = &s.temperatures[0];
-        assert_eq!(r.xi_co.unwrap().value, 4.1);
+        assert!((r.xi_co.unwrap().value - 4.04).abs() < 1e-12);
         assert_eq!(r.xi_qlm.unwrap().error, Some(0.2));
         assert_eq!(r.omega_g_ratio.unwrap().value, 1.3);
         assert_eq!(
@@ -2183,7 +2228,7 @@ mod tests {
                 .as_ref()
                 .unwrap()
                 .len(),
-            8
+            4
         );
         // the summary's own units are used without --calibration
         let svg = render_svg("fig6", &text, None).unwrap();
@@ -2221,18 +2266,27 @@ mod tests {
     fn units_follow_the_calibration() {
         let u = parse_calibration(CALIBRATION_2D).unwrap();
         let v: Value = serde_json::from_str(CALIBRATION_2D).unwrap();
-        let unit = v["frequency_unit_c_inf_over_a0"].as_f64().unwrap();
-        assert!((u.w(unit) - 1.0).abs() < 1e-12);
-        assert!((u.t(7.0) - 1.0).abs() < 1e-12);
+        let f = |k: &str| v[k].as_f64().unwrap();
+        assert!((u.w(f("c_inf") / f("a0")) - 1.0).abs() < 1e-12);
+        assert!((u.t(f("t_onset")) - 1.0).abs() < 1e-12);
         assert!((u.len(u.a0.unwrap()) - 1.0).abs() < 1e-12);
-        assert!((u.g(v["g_inf"].as_f64().unwrap()) - 1.0).abs() < 1e-12);
+        assert!((u.g(f("g_inf")) - 1.0).abs() < 1e-12);
         // 𝒩 = A_g ω_g⁵ does not depend on the frequency unit
         let (a, w) = (1.7e-4, 9.3);
         assert!((u.a_g(a) * u.w(w).powi(5) / (a * w.powi(5)) - 1.0).abs() < 1e-12);
         let s = parse_summary(SUMMARY_2D).unwrap();
-        assert_eq!(s.temperatures.len(), 10);
-        assert!(s.boltzmann.is_some());
+        let raw: Value = serde_json::from_str(SUMMARY_2D).unwrap();
+        assert_eq!(
+            s.temperatures.len(),
+            raw["temperatures"].as_array().unwrap().len()
+        );
+        assert_eq!(s.boltzmann.is_some(), raw["boltzmann"].is_object());
         assert_eq!(s.dim(), Some(2));
+        // a0 from the density when a table has no a0
+        let u =
+            parse_calibration(r#"{"dim": 3, "density": 0.58, "t_onset": 1, "c_inf": 3}"#).unwrap();
+        assert!((u.a0.unwrap() - 0.58f64.powf(-1.0 / 3.0)).abs() < 1e-12);
+        assert!((u.g_inf - 0.58 * 9.0).abs() < 1e-12);
     }
 
     #[test]

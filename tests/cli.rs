@@ -408,7 +408,7 @@ fn figures_are_drawn_from_a_summary() {
         .arg(dir.join("calibration.json")));
     assert!(o.status.success(), "{}", stderr(&o));
     let svg = std::fs::read_to_string(out.join("fig5.svg")).unwrap();
-    assert!(svg.contains("T_onset / T_p") && svg.contains("E_QLM"));
+    assert!(svg.contains("N_QLM") && svg.contains("T_onset = "));
     // refusals: no summary, wrong format, a calibration of the other dimension
     assert_refused(
         &run(bin().arg("figures").arg(tmp("no-such-dir"))),
