@@ -242,6 +242,84 @@ build_wasm() {
     build_wasm_variant single "$hash"
     build_wasm_variant threads "$hash"
     cp "$ROOT/node_modules/coi-serviceworker/coi-serviceworker.js" "$ROOT/www/coi-serviceworker.js"
+    build_lecture_data
+}
+
+# The Lecture mode's data, www/data/{2d,3d}/: summary.json, calibration.json and provenance.json
+# (commands, seed, samples, N, date), listed in www/data/index.json. Per dimension the source is the
+# runs/*/summary.json with a Boltzmann fit and the most T_p (then the newest), else
+# calibration/poly-Dd/summary.json. summary.json files are gitignored, so www/data/ is committed and
+# this refreshes it where sources exist; a file is written only when its content changes.
+build_lecture_data() {
+    log "lecture data: www/data/ from runs/*/ or calibration/poly-*/ summaries"
+    node --input-type=module - "$ROOT" <<'EOF'
+import fs from 'node:fs';
+import path from 'node:path';
+const root = process.argv[2];
+const out = path.join(root, 'www', 'data');
+const rel = (p) => path.relative(root, p);
+const json = (p) => { try { return JSON.parse(fs.readFileSync(p, 'utf8')); } catch { return null; } };
+const write = (p, text) => {
+  if (fs.existsSync(p) && fs.readFileSync(p, 'utf8') === text) return;
+  fs.mkdirSync(path.dirname(p), { recursive: true });
+  fs.writeFileSync(p, text);
+  console.log(`    wrote ${rel(p)}`);
+};
+const summaryDirs = (d) => (fs.existsSync(d) ? fs.readdirSync(d).map((x) => path.join(d, x)) : [])
+  .filter((x) => fs.existsSync(path.join(x, 'summary.json')));
+const mtime = (d) => fs.statSync(path.join(d, 'summary.json')).mtimeMs;
+const rank = (d) => { const s = json(path.join(d, 'summary.json')); return [s?.boltzmann ? 1 : 0, s?.temperatures?.length ?? 0, mtime(d)]; };
+const runs = summaryDirs(path.join(root, 'runs')).sort((a, b) => {
+  const [x, y] = [rank(a), rank(b)];
+  return y[0] - x[0] || y[1] - x[1] || y[2] - x[2];
+});
+const pinchglass = (cmd) => cmd.replace(/^\S+/, 'pinchglass');
+for (const dim of [2, 3]) {
+  const dimOf = (d) => json(path.join(d, 'summary.json'))?.temperatures?.find((r) => r.dim)?.dim;
+  const dir = runs.find((d) => dimOf(d) === dim) ?? summaryDirs(path.join(root, 'calibration')).find((d) => path.basename(d) === `poly-${dim}d`);
+  if (!dir) continue;
+  const summaryText = fs.readFileSync(path.join(dir, 'summary.json'), 'utf8');
+  const summary = JSON.parse(summaryText);
+  const sweeps = fs.readdirSync(dir).filter((f) => /^sweep-.*\.json$/.test(f)).sort().map((f) => json(path.join(dir, f))).filter(Boolean);
+  const calPath = [summary.units?.source, path.join(dir, 'calibration.json'), path.join(root, 'calibration', `poly-${dim}d`, 'calibration.json')]
+    .filter(Boolean).map((p) => path.resolve(root, p)).find((p) => fs.existsSync(p));
+  const cal = calPath ? json(calPath) : null;
+  const density = sweeps[0]?.density ?? cal?.density;
+  const useCal = cal && cal.dim === dim && (density === undefined || Math.abs(cal.density - density) < 1e-12 * density);
+  const byCalibrate = path.dirname(calPath ?? '') === dir && cal?.command;
+  const commands = byCalibrate ? [pinchglass(cal.command)] : [...new Set(sweeps.map((s) => (s.command ? pinchglass(s.command)
+    : `pinchglass sweep --dim ${s.dim} --n ${s.n} --tp ${s.tp.join(',')} --samples ${s.samples}` +
+      (s.shard && (s.shard[0] !== 0 || s.shard[1] !== s.samples) ? ` --shard ${s.shard[0]}..${s.shard[1]}` : '') +
+      ` --sweeps ${s.sweeps} --seed ${s.seed} --density ${s.density}` + (s.route ? ` --route ${s.route}` : '') +
+      (s.modes ? ` --modes ${s.modes}` : '') + (s.quartic ? ` --quartic ${s.quartic}` : '') + (s.tag ? ` --tag ${s.tag}` : '') +
+      ` -o ${rel(dir)}  # reconstructed from sweep-*.json`)))];
+  const rows = summary.temperatures ?? [];
+  const samples = rows.map((r) => r.samples);
+  const provenance = {
+    dataset: `${dim}d`,
+    label: `${dim}D, N = ${rows[0]?.n}, ${Math.min(...samples)}${Math.max(...samples) > Math.min(...samples) ? `–${Math.max(...samples)}` : ''} samples per T_p`,
+    dim, n: rows[0]?.n, density, seed: sweeps[0]?.seed ?? cal?.seed, sweeps: sweeps[0]?.sweeps ?? cal?.sweeps,
+    samples_per_tp: [Math.min(...samples), Math.max(...samples)], tp: rows.map((r) => r.tp),
+    source: rel(path.join(dir, 'summary.json')),
+    commands,
+    summarize_command: byCalibrate ? null : `pinchglass summarize ${rel(dir)}` +
+      (summary.units ? ` --calibration ${rel(path.resolve(root, summary.units.source))}` : '') +
+      (summary.boltzmann?.tp_max ? ` --fit-tp-max ${summary.boltzmann.tp_max}` : ''),
+    calibration: useCal ? { file: rel(calPath), command: cal.command ? pinchglass(cal.command) : null, t_onset: cal.t_onset } : null,
+    date: new Date(mtime(dir)).toISOString().slice(0, 10),
+    copied_by: './build.sh wasm (build_lecture_data)',
+  };
+  const target = path.join(out, `${dim}d`);
+  write(path.join(target, 'summary.json'), summaryText);
+  if (useCal) write(path.join(target, 'calibration.json'), fs.readFileSync(calPath, 'utf8'));
+  else fs.rmSync(path.join(target, 'calibration.json'), { force: true });
+  write(path.join(target, 'provenance.json'), `${JSON.stringify(provenance, null, 1)}\n`);
+}
+const sets = (fs.existsSync(out) ? fs.readdirSync(out) : []).sort().reverse()
+  .map((id) => json(path.join(out, id, 'provenance.json'))).filter(Boolean)
+  .map((p) => ({ id: p.dataset, label: p.label, calibration: Boolean(p.calibration) }));
+if (sets.length) write(path.join(out, 'index.json'), `${JSON.stringify({ datasets: sets }, null, 1)}\n`);
+EOF
 }
 
 # ----------------------------------------------------------------------------- tests

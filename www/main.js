@@ -10,8 +10,15 @@
 //  glassMapping, mapMapping, run(params), compare(), pinch(pairIndex), selectMode(m), fullSpectrum()}.
 // URL parameters: dim, n, tp, seed, sweeps, density (the CLI's flags), quartic (K pinch starts of
 // the quartic modes, 0 = none) and preset=compare.
+//
+// Modes (tabs at the top, URL parameter mode=explore|sweep|lecture): Explore (this file: one glass,
+// run at once), Temperature sweep (sweep.js: a live ensemble in its own compute worker) and Lecture
+// (lecture.js: precomputed ensembles from www/data/, no computation). The Explore worker starts
+// only when the Explore mode is first shown.
 
 import initDraw, * as wasm from './pkg-single/pinchglass.js';
+import { initSweep, showSweep } from './sweep.js';
+import { initLecture, showLecture } from './lecture.js';
 
 const FIELDS = ['dim', 'n', 'tp', 'seed', 'sweeps', 'density'];
 const QUARTIC_DEFAULT = 30; // pinch starts of the quartic modes (plus one shear start per plane)
@@ -663,8 +670,10 @@ function drawCompare(data, all) {
   // one colour scale of ω_π for both maps
   const qs = data.map(quarticArrays);
   const shownOmega = qs.flatMap((q, m) => [...q.omega].filter((w) => w < mapThreshold(data[m])));
-  const wmin = shownOmega.length ? Math.min(...shownOmega) : NaN;
-  const wmax = shownOmega.length ? Math.max(...shownOmega) : NaN;
+  // (one distinct ω_π, or none: each map pads its own scale around it)
+  const spread = shownOmega.length > 0 && Math.max(...shownOmega) > Math.min(...shownOmega);
+  const wmin = spread ? Math.min(...shownOmega) : NaN;
+  const wmax = spread ? Math.max(...shownOmega) : NaN;
   data.forEach((job, m) => {
     const d = job.analysis;
     const side = m === 0 ? 'a' : 'b';
@@ -835,12 +844,54 @@ async function copyLink() {
   }
 }
 
+// ---------------------------------------------------------------- modes
+
+const MODES = ['explore', 'sweep', 'lecture'];
+let mode = null;
+let exploreStarted = false;
+
+function modeFromUrl() {
+  const m = new URLSearchParams(location.search).get('mode');
+  return MODES.includes(m) ? m : 'explore';
+}
+
+// Shows one mode's panel; the Explore mode runs its first glass when it is first shown.
+async function showMode(m) {
+  if (m === mode) return;
+  mode = m;
+  document.body.dataset.mode = m;
+  for (const x of MODES) {
+    $(`mode-${x}`).hidden = x !== m;
+    $(`tab-${x}`).setAttribute('aria-selected', String(x === m));
+  }
+  if (m === 'explore') {
+    if (exploreStarted) {
+      if (api.params) updateUrl(readForm(), Boolean(api.compare));
+      else history.replaceState(null, '', location.pathname);
+      return;
+    }
+    exploreStarted = true;
+    if (!worker) startWorker();
+    const { params, compare } = paramsFromUrl();
+    fillForm(params);
+    if (compare) await startCompare();
+    else await startRun();
+  } else if (m === 'sweep') {
+    showSweep();
+  } else {
+    await showLecture();
+  }
+}
+
 // ---------------------------------------------------------------- start
 
 async function main() {
   const plan = await isolationPlan();
   api.isolation = plan.note;
-  startWorker();
+  const first = modeFromUrl();
+  // the Explore worker loads its wasm while the drawing module initialises (other modes: later)
+  if (first === 'explore') startWorker();
+  else $('build-note').textContent = 'the compute worker starts when this mode is first shown';
   await initDraw();
   wasm.init();
   $('hint-n').textContent = `2 … ${wasm.max_particles(2)} (2D), ${wasm.max_particles(3)} (3D)`;
@@ -867,7 +918,7 @@ async function main() {
     download(`${baseName()}-summary.csv`, api.csv.summary, 'text/csv'),
   );
   $('copy-link').addEventListener('click', copyLink);
-  for (const b of document.querySelectorAll('button.png')) {
+  for (const b of document.querySelectorAll('#mode-explore button.png')) {
     b.addEventListener('click', () => download(`${baseName()}-${b.dataset.canvas.replace('canvas-', '')}.png`,
       $(b.dataset.canvas).toDataURL('image/png')));
   }
@@ -885,10 +936,10 @@ async function main() {
       if (api.compare) drawCompare(jobData, api.compare);
     }
   });
-  const { params, compare } = paramsFromUrl();
-  fillForm(params);
-  if (compare) await startCompare();
-  else await startRun();
+  initSweep(api, plan);
+  initLecture(api);
+  for (const m of MODES) $(`tab-${m}`).addEventListener('click', () => showMode(m));
+  await showMode(first);
 }
 
 main().catch((e) => fail(`the page failed to start: ${e.message || e}`));

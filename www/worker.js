@@ -6,6 +6,8 @@
 //     quartic: K (0 = none), fullSpectrum: bool}
 //   | {type: 'pinch-field', id, pair} (the response field of pair `pair` of the last run)
 //   | {type: 'full-spectrum', id} (the whole vDOS of the last run, on request)
+//   | {type: 'sweep', id, params: {dim, n, seed, sweeps, density?, route, quartic?}, plan: [{tp, index}]}
+//     (Temperature sweep mode: one ensemble sample per plan entry, one after another)
 // (worker → page): {type: 'ready', build, threads, initSeconds} | {type: 'fatal', message}
 //   | {type: 'progress', id, stage, fraction}
 //   | {type: 'analysis', id, ...arrays, results, xyz, pairsCsv, summaryCsv, seconds, softest, softestField}
@@ -14,6 +16,9 @@
 //   | {type: 'spectrum-error', id, message}
 //   | {type: 'done', id, seconds} (every stage of a run has been posted)
 //   | {type: 'error', id, message} | {type: 'pinch-field', id, pair, field} | {type: 'pinch-error', id, message}
+//   | {type: 'sweep-progress', id, k, total, tp, index} (sample k starts)
+//   | {type: 'sweep-sample', id, k, total, tp, index, record, seconds} (its record: a `pinchglass sweep` JSON line)
+//   | {type: 'sweep-done', id, seconds} | {type: 'sweep-error', id, k, tp, index, message}
 // A run posts 'analysis' as soon as the glass is analysed (the page draws at once), then the
 // soft spots and the full spectrum when asked for, then 'done'. Only the last run is kept.
 // Cancel = the page terminates this worker and starts a fresh one.
@@ -125,6 +130,27 @@ function run(id, p, quartic, fullSpectrum) {
   postMessage({ type: 'done', id, seconds: (performance.now() - t0) / 1000 });
 }
 
+// A temperature sweep: the samples of `plan` one after another (each one's analysis uses the
+// threads), a record posted after each; the page summarises and draws.
+function runSweep(id, p, plan) {
+  const t0 = performance.now();
+  for (let k = 0; k < plan.length; k++) {
+    const { tp, index } = plan[k];
+    postMessage({ type: 'sweep-progress', id, k, total: plan.length, tp, index });
+    const t = performance.now();
+    let record;
+    try {
+      record = pkg.run_ensemble_sample(p.dim, p.n, tp, p.seed, index, p.sweeps, p.density ?? undefined,
+        p.route ?? undefined, p.quartic ?? undefined);
+    } catch (e) {
+      postMessage({ type: 'sweep-error', id, k, tp, index, message: message(e) });
+      return;
+    }
+    postMessage({ type: 'sweep-sample', id, k, total: plan.length, tp, index, record, seconds: (performance.now() - t) / 1000 });
+  }
+  postMessage({ type: 'sweep-done', id, seconds: (performance.now() - t0) / 1000 });
+}
+
 self.onmessage = async ({ data }) => {
   try {
     await ready;
@@ -137,6 +163,8 @@ self.onmessage = async ({ data }) => {
     } catch (e) {
       postMessage({ type: 'error', id: data.id, message: message(e) });
     }
+  } else if (data.type === 'sweep') {
+    runSweep(data.id, data.params, data.plan);
   } else if (data.type === 'full-spectrum') {
     if (!current) postMessage({ type: 'spectrum-error', id: data.id, message: 'no glass has been computed yet' });
     else postSpectrum(data.id);

@@ -9,6 +9,10 @@
 // no wasm is fetched before that reload) and "not isolated" (no headers, service workers blocked →
 // single-threaded fallback). Also: click-to-pinch, quartic modes (Fig. 1 map, click a blob to animate
 // its mode), the full vDOS, presets and the comparison view, exports.
+// Modes: "lecture" (precomputed ensembles from www/data/: opens without any computation, five steps
+// drawn, next/prev and ?step=k) and "sweep" (a tiny live ensemble: its records and summary equal
+// `pinchglass sweep` / `summarize`, figures drawn, cancel, a bad T_p list refused next to its control);
+// "sweep-default" (only with --only) times the sweep mode's default preset.
 // The last line is "N passed, M failed"; the exit code is 1 if anything failed.
 
 import { spawn, execFileSync } from 'node:child_process';
@@ -589,6 +593,263 @@ async function testNotIsolated(reference) {
   }
 }
 
+// ---------------------------------------------------------------- Lecture mode
+
+const LECTURE_FIGURES = ['fig2', 'fig4b', 'fig4a', 'fig5', 'fig6'];
+
+async function testLecture() {
+  const server = await serve(true);
+  const ctx = await browser();
+  try {
+    const page = await ctx.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    const workers = [];
+    page.on('worker', (w) => workers.push(w.url()));
+    const wasmRequests = [];
+    page.on('request', (r) => { if (r.url().endsWith('.wasm')) wasmRequests.push(r.url()); });
+    const t0 = Date.now();
+    await page.goto(server.url + '?mode=lecture&step=1');
+    await page.waitForFunction(() => ['ready', 'error'].includes(document.body.dataset.lecture), null, { timeout: 30_000 });
+    const open = (Date.now() - t0) / 1000;
+    const first = await page.evaluate(() => ({
+      lecture: document.body.dataset.lecture, state: document.body.dataset.state, results: window.pinchglass.results,
+      error: document.getElementById('lecture-error').textContent,
+      provenance: document.getElementById('lecture-provenance').textContent,
+      datasets: [...document.getElementById('lecture-data').options].map((o) => o.value),
+    }));
+    check('lecture: opens with the shipped ensemble and no computation (no worker, no compute wasm, Explore idle)',
+      first.lecture === 'ready' && first.state === 'idle' && first.results === null && workers.length === 0
+        && wasmRequests.every((u) => u.includes('/pkg-single/')) && errors.length === 0,
+      `${open.toFixed(2)} s from navigation to the first figure; workers ${workers.length}, wasm ${wasmRequests.map((u) => u.replace(server.url, ''))}; ${first.error} ${errors.join(' | ')}`);
+    check('lecture: the provenance (command, seed, samples, N, date, source) is shown',
+      /pinchglass (sweep|calibrate)/.test(first.provenance) && /seed \d+/.test(first.provenance) && /samples per T_p/.test(first.provenance)
+        && /N = \d+/.test(first.provenance) && /\d{4}-\d\d-\d\d/.test(first.provenance) && /summary\.json/.test(first.provenance),
+      first.provenance.slice(0, 160));
+    // next through the five steps
+    const hashes = [];
+    const inks = [];
+    const texts = [];
+    for (let k = 1; k <= 5; k++) {
+      if (k > 1) await page.click('#lecture-next');
+      await page.waitForFunction((s) => document.body.dataset.lectureStep === String(s) && document.body.dataset.lecture === 'ready'
+        && window.pinchglass.lecture.drawn.has(s), k, { timeout: 10_000 });
+      const st = await page.evaluate(() => ({ figure: window.pinchglass.lecture.figure, url: location.search,
+        text: document.getElementById('lecture-text').textContent.trim(), title: document.getElementById('lecture-title').textContent }));
+      const [ink] = await canvasInk(page, '#lecture-canvas');
+      hashes.push(await canvasHash(page, 'lecture-canvas'));
+      inks.push(ink?.ink ?? 0);
+      texts.push(st);
+      if (SCREENSHOTS && k === 1) await page.screenshot({ path: path.join(SCREENSHOTS, 'lecture.png'), fullPage: true });
+    }
+    check('lecture: "next" walks through 5 steps, each with its figure (non-blank, distinct), text and ?step=k',
+      texts.every((st, m) => st.figure === LECTURE_FIGURES[m] && new RegExp(`step=${m + 1}`).test(st.url) && st.text.split(/[.:] /).length >= 2)
+        && inks.every((x) => x > 0.02) && new Set(hashes).size === 5,
+      texts.map((st, m) => `${m + 1} ${st.figure} ink ${(100 * inks[m]).toFixed(1)} %`).join(', '));
+    await page.click('#lecture-prev');
+    await page.waitForFunction(() => document.body.dataset.lectureStep === '4', null, { timeout: 10_000 });
+    const back = await page.evaluate(() => ({ figure: window.pinchglass.lecture.figure, url: location.search,
+      next: document.getElementById('lecture-next').disabled }));
+    check('lecture: "previous" goes back (step 4, Fig. 5 redrawn identically)',
+      back.figure === 'fig5' && /step=4/.test(back.url) && !back.next && (await canvasHash(page, 'lecture-canvas')) === hashes[3], back.url);
+    if (first.datasets.length > 1) {
+      await page.selectOption('#lecture-data', first.datasets[1]);
+      await page.waitForFunction((id) => window.pinchglass.lecture.dataset === id && document.body.dataset.lecture === 'ready', first.datasets[1], { timeout: 10_000 });
+      const h = await canvasHash(page, 'lecture-canvas');
+      const u = await page.evaluate(() => location.search);
+      check(`lecture: the other ensemble (${first.datasets[1]}) redraws the step`, h !== hashes[3] && new RegExp(`data=${first.datasets[1]}`).test(u), u);
+    }
+    // the URL's step opens that step directly
+    const direct = await ctx.newPage();
+    await direct.goto(server.url + '?mode=lecture&step=3');
+    await direct.waitForFunction(() => document.body.dataset.lecture === 'ready', null, { timeout: 30_000 });
+    const d = await direct.evaluate(() => ({ step: window.pinchglass.lecture.step, figure: window.pinchglass.lecture.figure }));
+    check('lecture: ?mode=lecture&step=3 opens step 3 (Fig. 4a, the same drawing)',
+      d.step === 3 && d.figure === 'fig4a' && (await canvasHash(direct, 'lecture-canvas')) === hashes[2], JSON.stringify(d));
+    // Explore still works from the tab (its worker starts on demand)
+    await direct.click('#tab-explore');
+    const state = await waitForEnd(direct);
+    const r = await direct.evaluate(() => ({ tp: window.pinchglass.results?.tp, url: location.search }));
+    check('lecture → Explore tab: the default glass runs then (worker started on demand)',
+      state === 'done' && r.tp === DEFAULT.tp && !/mode=lecture/.test(r.url), `state ${state}, ${r.url}`);
+    await direct.close();
+    await page.close();
+  } finally {
+    await ctx.close();
+    server.stop();
+  }
+}
+
+// ---------------------------------------------------------------- Temperature sweep mode
+
+const SWEEP_FIGURES = ['sweep-fig2', 'sweep-fig4a', 'sweep-fig4b', 'sweep-fig5', 'sweep-fig6', 'sweep-figS1'];
+const TINY = { dim: 2, n: 64, tps: '2, 0.5', samples: 2, sweeps: 50, seed: 7 };
+
+async function fillSweep(page, p) {
+  for (const [k, v] of Object.entries(p)) {
+    if (k === 'dim') await page.selectOption('#sweep-dim', String(v));
+    else await page.fill(`#sweep-${k}`, String(v));
+  }
+}
+
+async function waitSweep(page, timeout = 180_000) {
+  await page.waitForFunction(() => ['done', 'error', 'cancelled'].includes(document.body.dataset.sweep), null, { timeout });
+  return page.evaluate(() => document.body.dataset.sweep);
+}
+
+// Numbers equal to `tol` relative (integers, strings, booleans, null exactly); returns the worst
+// relative difference, or Infinity on a structural difference (reported in `where`).
+function compareJson(a, b, tol, where = [], path_ = '') {
+  if (typeof a === 'number' && typeof b === 'number') {
+    const r = Number.isInteger(a) && Number.isInteger(b) && Math.abs(a) < 1e6 ? (a === b ? 0 : Infinity) : rel(a, b);
+    if (!(r <= tol)) where.push(`${path_}: ${a} vs ${b}`);
+    return r;
+  }
+  if (Array.isArray(a) && Array.isArray(b)) {
+    if (a.length !== b.length) { where.push(`${path_}: length ${a.length} vs ${b.length}`); return Infinity; }
+    return a.reduce((w, x, k) => Math.max(w, compareJson(x, b[k], tol, where, `${path_}[${k}]`)), 0);
+  }
+  if (a && b && typeof a === 'object' && typeof b === 'object') {
+    const ka = Object.keys(a).sort();
+    const kb = Object.keys(b).sort();
+    if (ka.join() !== kb.join()) { where.push(`${path_}: keys ${ka} vs ${kb}`); return Infinity; }
+    return ka.reduce((w, k) => Math.max(w, compareJson(a[k], b[k], tol, where, `${path_}.${k}`)), 0);
+  }
+  if (a !== b) { where.push(`${path_}: ${JSON.stringify(a)} vs ${JSON.stringify(b)}`); return Infinity; }
+  return 0;
+}
+
+async function testSweep() {
+  const server = await serve(true);
+  const ctx = await browser();
+  try {
+    const page = await ctx.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await page.goto(server.url + '?mode=sweep');
+    await page.waitForFunction(() => document.body.dataset.sweep === 'idle' && !document.getElementById('mode-sweep').hidden, null, { timeout: 30_000 });
+    // a bad T_p list is refused next to its control, nothing runs
+    await fillSweep(page, { ...TINY, tps: '1, -2' });
+    await page.click('#sweep-run');
+    await page.waitForFunction(() => document.body.dataset.sweep === 'error', null, { timeout: 10_000 });
+    const bad = await page.evaluate(() => ({ message: document.getElementById('err-sweep-tps').textContent,
+      visible: !!document.getElementById('err-sweep-tps').offsetParent, records: window.pinchglass.sweep.records.length,
+      invalid: document.getElementById('sweep-tps').getAttribute('aria-invalid') }));
+    check('sweep: a bad T_p list ("1, -2") is refused next to its control, nothing runs',
+      bad.visible && /positive/.test(bad.message) && bad.invalid === 'true' && bad.records === 0, `"${bad.message}"`);
+    await fillSweep(page, { tps: '0.5, abc' });
+    await page.click('#sweep-run');
+    const bad2 = await page.evaluate(() => document.getElementById('err-sweep-tps').textContent);
+    check('sweep: a T_p that is not a number is named in the message', /"abc" is not a number/.test(bad2), `"${bad2}"`);
+
+    // the tiny ensemble runs, draws every figure, and equals the CLI
+    await fillSweep(page, TINY);
+    const t0 = Date.now();
+    await page.click('#sweep-run');
+    const state = await waitSweep(page);
+    const wall = (Date.now() - t0) / 1000;
+    const S = await page.evaluate(() => {
+      const s = window.pinchglass.sweep;
+      return { lines: s.lines, summary: s.summary, seconds: s.seconds, command: s.command, build: s.build, threads: s.threads,
+        url: location.search, stage: document.getElementById('sweep-stage').textContent,
+        rows: document.querySelectorAll('#sweep-table tbody tr').length, error: document.getElementById('sweep-error').textContent };
+    });
+    const ink = await canvasInk(page, '#sweep-figures canvas');
+    check('sweep: 2 T_p × 2 samples (2D, N = 64, 50 sweeps) complete; every figure and the table drawn',
+      state === 'done' && S.lines.length === 4 && S.summary.temperatures.length === 2 && S.rows === 2
+        && ink.length === SWEEP_FIGURES.length && ink.every((c) => c.ink > 0.01) && errors.length === 0,
+      `state ${state} ${S.error}, ${wall.toFixed(1)} s (worker ${S.seconds?.toFixed(2)} s, ${S.build} ${S.threads} threads); `
+        + ink.map((c) => `${c.id} ${(100 * c.ink).toFixed(1)} %`).join(', '));
+    if (SCREENSHOTS) await page.screenshot({ path: path.join(SCREENSHOTS, 'sweep.png'), fullPage: true });
+    if (state === 'done') {
+      const cliDir = path.join(tmp, 'sweep-cli');
+      const argv = ['sweep', '--dim', '2', '--n', '64', '--tp', '2,0.5', '--samples', '2', '--sweeps', '50', '--seed', '7', '-o', cliDir];
+      execFileSync(CLI, argv, { stdio: ['ignore', 'ignore', 'pipe'] });
+      check('sweep: the page shows the equivalent CLI command', S.command.startsWith(`pinchglass ${argv.slice(0, -2).join(' ')}`), S.command);
+      const cli = readFileSync(path.join(cliDir, 'samples-0-2.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+      const page_ = S.lines.map((l) => JSON.parse(l));
+      const strip = ({ seconds, ...r }) => r;
+      let worst = 0;
+      let identical = 0;
+      let fields = 0;
+      const where = [];
+      for (const r of page_) {
+        const c = cli.find((x) => x.tp === r.tp && x.index === r.index);
+        if (!c) { worst = Infinity; where.push(`no CLI record T_p ${r.tp} #${r.index}`); continue; }
+        worst = Math.max(worst, compareJson(strip(r), strip(c), 1e-9, where));
+        for (const k of Object.keys(strip(c))) { fields += 1; if (JSON.stringify(r[k]) === JSON.stringify(c[k])) identical += 1; }
+      }
+      // u64 seeds exceed 2^53: compared as the digits of the JSON text
+      const seeds = (lines) => lines.map((l) => `${JSON.parse(l).tp}#${JSON.parse(l).index}:${/"seed":(\d+)/.exec(l)?.[1]}`).sort();
+      const cliLines = readFileSync(path.join(cliDir, 'samples-0-2.jsonl'), 'utf8').trim().split('\n');
+      const seedsEqual = seeds(S.lines).join() === seeds(cliLines).join();
+      check('sweep: every record equals `pinchglass sweep` with the same parameters (seeds, counts exact; numbers to 1e-9)',
+        page_.length === cli.length && worst < 1e-9 && seedsEqual,
+        `worst rel ${worst.toExponential(2)}; ${identical}/${fields} fields bit-identical (the rest differ in the last digits of the dense eigensolver); seeds ${seeds(S.lines).join(', ')}${where.length ? `; ${where.slice(0, 3).join('; ')}` : ''}`);
+      const pageDir = path.join(tmp, 'sweep-page');
+      mkdirSync(pageDir, { recursive: true });
+      writeFileSync(path.join(pageDir, 'samples-page.jsonl'), `${S.lines.join('\n')}\n`);
+      execFileSync(CLI, ['summarize', pageDir], { stdio: ['ignore', 'ignore', 'pipe'] });
+      const cliSummary = JSON.parse(readFileSync(path.join(pageDir, 'summary.json'), 'utf8'));
+      const sw = [];
+      const sworst = compareJson(S.summary, cliSummary, 1e-9, sw);
+      check('sweep: the page\'s summary equals `pinchglass summarize` of its records (1e-9 relative)', sworst < 1e-9,
+        `worst rel ${sworst.toExponential(2)}${sw.length ? `; ${sw.slice(0, 3).join('; ')}` : ''}`);
+      const dl = await downloadOf(page, '#sweep-export-records');
+      check('sweep: the records download holds one JSON line per sample', String(dl.bytes).trim().split('\n').length === 4, dl.name);
+      check('sweep: the URL carries the sweep', /mode=sweep/.test(S.url) && /tps=2%2C\+?0\.5/.test(S.url) && /samples=2/.test(S.url), S.url);
+    }
+
+    // cancel stops a long sweep at once; a new sweep completes in a fresh worker
+    await fillSweep(page, { ...TINY, sweeps: 400000 });
+    await page.click('#sweep-run');
+    await page.waitForFunction(() => /sample 1 of/.test(document.getElementById('sweep-stage').textContent), null, { timeout: 30_000 });
+    await page.waitForTimeout(500);
+    await page.click('#sweep-cancel');
+    const afterCancel = await page.evaluate(() => ({ state: document.body.dataset.sweep, records: window.pinchglass.sweep.records.length }));
+    await fillSweep(page, TINY);
+    await page.click('#sweep-run');
+    const again = await waitSweep(page);
+    const n = await page.evaluate(() => window.pinchglass.sweep.lines.length);
+    check('sweep: cancel stops a long sweep at once; a new sweep then completes',
+      afterCancel.state === 'cancelled' && afterCancel.records === 0 && again === 'done' && n === 4,
+      `after cancel ${afterCancel.state} (${afterCancel.records} records), then ${again} with ${n} records`);
+    await page.close();
+  } finally {
+    await ctx.close();
+    server.stop();
+  }
+}
+
+// The sweep mode's default preset, timed (only with --only sweep-default: about a minute or more).
+async function testSweepDefault() {
+  const server = await serve(true);
+  const ctx = await browser();
+  try {
+    const page = await ctx.newPage();
+    await page.goto(server.url + '?mode=sweep');
+    await page.waitForFunction(() => document.body.dataset.sweep === 'idle' && !document.getElementById('mode-sweep').hidden, null, { timeout: 30_000 });
+    const t0 = Date.now();
+    await page.click('#sweep-run');
+    const state = await waitSweep(page, 1_200_000);
+    const S = await page.evaluate(() => {
+      const s = window.pinchglass.sweep;
+      const mean = (k) => s.records.reduce((a, r) => a + (r.seconds?.[k] ?? 0), 0) / s.records.length;
+      return { n: s.records.length, seconds: s.seconds, command: s.command, build: s.build, threads: s.threads,
+        stages: { swap_mc: mean('swap_mc'), quench: mean('quench'), analysis: mean('analysis') },
+        slowest: Math.max(...s.sampleSeconds), fit: document.getElementById('sweep-fit').textContent };
+    });
+    const ink = await canvasInk(page, '#sweep-figures canvas');
+    check('sweep (default preset) completes and draws every figure', state === 'done' && ink.every((c) => c.ink > 0.01),
+      `${S.command.split(' -o ')[0]}: ${S.n} samples in ${S.seconds?.toFixed(1)} s in the worker (${((Date.now() - t0) / 1000).toFixed(1)} s wall), `
+        + `${(S.seconds / S.n).toFixed(2)} s per sample (swap MC ${S.stages.swap_mc.toFixed(2)} s, quench ${S.stages.quench.toFixed(2)} s, analysis ${S.stages.analysis.toFixed(2)} s; slowest ${S.slowest.toFixed(2)} s); ${S.build}, ${S.threads} threads; ${S.fit}`);
+    if (SCREENSHOTS) await page.screenshot({ path: path.join(SCREENSHOTS, 'sweep-default.png'), fullPage: true });
+  } finally {
+    await ctx.close();
+    server.stop();
+  }
+}
+
 const only = args.only;
 const t0 = Date.now();
 try {
@@ -600,6 +861,9 @@ try {
   if (!only || only === '3d') await test3D();
   if (!only || only === 'bad-input') await testBadInput();
   if (!only || only === 'cancel') await testCancel();
+  if (!only || only === 'lecture') await testLecture();
+  if (!only || only === 'sweep') await testSweep();
+  if (only === 'sweep-default') await testSweepDefault();
 } catch (e) {
   check('the end-to-end run itself', false, e.stack || String(e));
 } finally {

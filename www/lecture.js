@@ -1,0 +1,268 @@
+// Lecture mode: the paper's argument in five steps, each with its figure and two sentences, drawn
+// at once from ensembles precomputed by the CLI and shipped in www/data/ (index.json lists them;
+// each has summary.json from `pinchglass summarize`/`calibrate`, calibration.json for the units and
+// provenance.json: commands, seed, samples, N, date). No computation and no worker: the figures are
+// those of `pinchglass figures` (the module's `draw_ensemble_figure`); the numbers quoted in the
+// text are read from the summary (ratios between its highest and lowest T_p, E_QLM / T_onset).
+//
+// Automation: <body data-lecture="loading|ready|error" data-lecture-step="k">, and
+// window.pinchglass.lecture = {step, steps, dataset, provenance, figure, go(step), next(), prev()}.
+// URL parameters (mode=lecture): step = 1…5, data = a dataset id of index.json (default: the first).
+
+import * as wasm from './pkg-single/pinchglass.js';
+
+const $ = (id) => document.getElementById(id);
+
+const STEPS = [
+  {
+    figure: 'fig2',
+    title: 'The ω⁴ law and its prefactor',
+    text: (c) => `Below the lowest sound wave of the box a glass still vibrates, in soft quasi-localised modes whose
+      density follows the universal law D(ω) = A<sub>g</sub> ω<sup>4</sup>: each cumulative curve (left) rises as
+      ω<sup>5</sup> at small ω, whatever the parent temperature T<sub>p</sub> the glass was made at. What T<sub>p</sub>
+      changes is the prefactor A<sub>g</sub> (right): glasses made from colder liquids have fewer soft modes${c.change('a_g', 'A<sub>g</sub>')}.`,
+  },
+  {
+    figure: 'fig4b',
+    title: 'Why A<sub>g</sub> mixes number and stiffness',
+    text: (c) => `A<sub>g</sub> has units of ω<sup>−5</sup>: if the soft spots number 𝒩 per particle with a typical
+      frequency ω<sub>g</sub>, the ω⁴ law reads D(ω) ≈ 𝒩 ω<sup>4</sup>/ω<sub>g</sub><sup>5</sup>, so
+      A<sub>g</sub> ∝ 𝒩/ω<sub>g</sub><sup>5</sup> falls both when soft spots become rarer and when they become stiffer.
+      Telling the two apart needs ω<sub>g</sub> on its own (next step); with it, 𝒩 = A<sub>g</sub> ω<sub>g</sub><sup>5</sup>
+      (plotted here) counts the soft spots${c.change('soft_spots', '𝒩')}.`,
+  },
+  {
+    figure: 'fig4a',
+    title: 'Pinching gives ω<sub>g</sub>',
+    text: (c) => `Pushing two touching particles apart with a force dipole d and measuring the response
+      u = H<sup>+</sup>d gives a frequency ω<sub>g</sub><sup>(ij)</sup> = √(d·H<sup>+</sup>d / d·H<sup>+2</sup>d) that probes
+      the soft spot nearest to the pair; its mean over the weakly loaded pairs is ω<sub>g</sub> (try it on one glass in
+      Explore: click a pair). Better annealed glasses have stiffer soft spots: ω<sub>g</sub> rises as T<sub>p</sub>
+      falls, like the shear modulus G (inset)${c.change('omega_g', 'ω<sub>g</sub>')}.`,
+  },
+  {
+    figure: 'fig5',
+    title: '𝒩 follows Boltzmann',
+    text: (c) => `On a log axis against 1/T<sub>p</sub>, the paper's 𝒩 = A<sub>g</sub> ω<sub>g</sub><sup>5</sup> falls on a
+      straight line, 𝒩 ∝ exp(−E<sub>QLM</sub>/T<sub>p</sub>): soft spots behave like thermally excited defects frozen
+      in at the parent temperature, with a formation energy E<sub>QLM</sub> ≈ 3.3 T<sub>onset</sub> in its 3D glasses.
+      ${c.boltzmann()}`,
+  },
+  {
+    figure: 'fig6',
+    title: 'ξ<sub>g</sub> tracks the core size',
+    text: (c) => `The length ξ<sub>g</sub> = 2π c<sub>s</sub>/ω<sub>g</sub>, the wavelength of a shear wave at the
+      soft-spot frequency, shrinks by about 40 % as T<sub>p</sub> falls in the paper, in step with the core size of the
+      soft spots read off their decay profiles (ξ<sub>co</sub>, ξ<sub>QLM</sub>: ensembles run with quartic modes).
+      ${c.change('xi_g', 'ξ<sub>g</sub>', true)}`,
+  },
+];
+
+let api = null;
+let L = null; // window.pinchglass.lecture
+let index = null; // index.json
+const cache = new Map(); // dataset id → {summary (text), calibration (text|null), provenance}
+
+function setState(s) {
+  L.state = s;
+  document.body.dataset.lecture = s;
+}
+
+async function fetchText(url, optional) {
+  const r = await fetch(url);
+  if (!r.ok) {
+    if (optional) return null;
+    throw new Error(`${url}: HTTP ${r.status}`);
+  }
+  return r.text();
+}
+
+async function dataset(id) {
+  if (!cache.has(id)) {
+    const base = `data/${id}/`;
+    const [summary, calibration, provenance] = await Promise.all([
+      fetchText(`${base}summary.json`),
+      fetchText(`${base}calibration.json`, true),
+      fetchText(`${base}provenance.json`).then(JSON.parse),
+    ]);
+    cache.set(id, { summary, parsed: JSON.parse(summary), calibration, provenance });
+  }
+  return cache.get(id);
+}
+
+// What the step texts quote from the summary.
+function context(d) {
+  const rows = [...(d.parsed.temperatures ?? [])].sort((a, b) => a.tp - b.tp);
+  const tOnset = d.calibration ? JSON.parse(d.calibration).t_onset : null;
+  const t = (tp) => (tOnset ? `${fmt(tp / tOnset, 3)} T<sub>onset</sub>` : `${fmt(tp, 3)}`);
+  const val = (r, key) => r[key]?.value ?? null;
+  return {
+    // "Here X changes by a factor f from T_p = hi to lo" (ratios: independent of the units)
+    change(key, name, asPercent = false) {
+      const have = rows.filter((r) => val(r, key) !== null && Number.isFinite(val(r, key)));
+      if (have.length < 2) return asPercent ? `This ensemble has ${name} at fewer than two T<sub>p</sub>.` : '';
+      const [lo, hi] = [have[0], have[have.length - 1]];
+      const f = val(lo, key) / val(hi, key);
+      if (asPercent) {
+        return `In this ensemble ξ<sub>g</sub> changes by ${f < 1 ? '−' : '+'}${fmt(Math.abs(1 - f) * 100, 2)} % from T<sub>p</sub> = ${t(hi.tp)} to ${t(lo.tp)}.`;
+      }
+      return ` — in this ensemble ${name} changes by a factor ${fmt(f, 3)} from T<sub>p</sub> = ${t(hi.tp)} to ${t(lo.tp)}`;
+    },
+    boltzmann() {
+      const b = d.parsed.boltzmann;
+      if (!b) return 'This ensemble has 𝒩 at fewer than two T<sub>p</sub>: no fit.';
+      const e = tOnset ? `${fmt(b.e_qlm / tOnset, 3)} ± ${fmt(b.error / tOnset, 2)} T<sub>onset</sub>` : `${fmt(b.e_qlm, 3)} ± ${fmt(b.error, 2)} (model units)`;
+      const over = b.tp_used?.length ? `, over T<sub>p</sub> = ${b.tp_used.map(t).join(', ')}` : '';
+      return `The fit to this ensemble gives E<sub>QLM</sub> = ${e}${over}.`;
+    },
+  };
+}
+
+function fmt(x, digits = 4) {
+  if (x === null || x === undefined || !Number.isFinite(x)) return '—';
+  const a = Math.abs(x);
+  return a !== 0 && (a < 1e-3 || a >= 1e5) ? x.toExponential(digits - 1) : String(Number(x.toPrecision(digits)));
+}
+
+function code(text) {
+  const c = document.createElement('code');
+  c.textContent = text;
+  return c;
+}
+
+function showProvenance(p) {
+  const box = $('lecture-provenance');
+  box.replaceChildren();
+  const line = (label, ...parts) => {
+    const div = document.createElement('div');
+    div.append(label, ...parts);
+    box.append(div);
+  };
+  line(`Data: ${p.label}, seed ${p.seed}, ${p.sweeps} swap-MC sweeps per sample, T_p = ${p.tp.join(', ')}; made ${p.date}.`);
+  for (const c of p.commands) line('Produced by:', code(c));
+  if (p.summarize_command) line('Summarised by:', code(p.summarize_command));
+  else line('Summarised by pinchglass calibrate itself (it writes summary.json).');
+  if (p.calibration) {
+    line(`Units (T_onset = ${p.calibration.t_onset}) from:`, code(p.calibration.file));
+    if (p.calibration.command && !p.commands.includes(p.calibration.command)) line('made by:', code(p.calibration.command));
+  } else {
+    line('Units: the model\'s (no calibration shipped).');
+  }
+  line(`Copied by ${p.copied_by} from:`, code(p.source));
+}
+
+function updateUrl() {
+  const q = new URLSearchParams();
+  q.set('mode', 'lecture');
+  q.set('step', String(L.step));
+  if (L.dataset && index && L.dataset !== index.datasets[0].id) q.set('data', L.dataset);
+  history.replaceState(null, '', `${location.pathname}?${q}`);
+}
+
+// Shows step k (1-based) of the current dataset.
+async function go(k) {
+  k = Math.min(STEPS.length, Math.max(1, Math.round(Number(k)) || 1));
+  L.step = k;
+  document.body.dataset.lectureStep = String(k);
+  const s = STEPS[k - 1];
+  $('lecture-position').textContent = `step ${k} of ${STEPS.length}`;
+  $('lecture-prev').disabled = k === 1;
+  $('lecture-next').disabled = k === STEPS.length;
+  $('lecture-title').innerHTML = `${k}. ${s.title}`;
+  for (const [m, li] of [...$('lecture-steps').children].entries()) li.classList.toggle('current', m === k - 1);
+  updateUrl();
+  try {
+    const d = await dataset(L.dataset);
+    if (L.step !== k) return; // a later click won
+    $('lecture-text').innerHTML = s.text(context(d));
+    wasm.draw_ensemble_figure('lecture-canvas', s.figure, d.summary, d.calibration ?? undefined);
+    L.figure = s.figure;
+    L.provenance = d.provenance;
+    L.drawn.add(k);
+    $('lecture-error').textContent = '';
+    setState('ready');
+  } catch (e) {
+    $('lecture-error').textContent = `the lecture data could not be shown: ${e.message || e}`;
+    setState('error');
+  }
+}
+
+async function chooseDataset(id) {
+  L.dataset = id;
+  $('lecture-data').value = id;
+  try {
+    const d = await dataset(id);
+    showProvenance(d.provenance);
+  } catch (e) {
+    $('lecture-error').textContent = `the lecture data could not be loaded: ${e.message || e}`;
+    setState('error');
+    return;
+  }
+  await go(L.step);
+}
+
+export function initLecture(pageApi) {
+  api = pageApi;
+  L = {
+    state: 'idle', step: 1, steps: STEPS.map((s) => ({ figure: s.figure, title: s.title.replace(/<\/?sub>/g, '') })), dataset: null,
+    provenance: null, figure: null, drawn: new Set(),
+    go: (k) => go(k), next: () => go(L.step + 1), prev: () => go(L.step - 1),
+  };
+  api.lecture = L;
+  $('lecture-steps').replaceChildren(...STEPS.map((s, m) => {
+    const li = document.createElement('li');
+    const a = document.createElement('a');
+    a.href = `?mode=lecture&step=${m + 1}`;
+    a.innerHTML = s.title;
+    a.addEventListener('click', (e) => {
+      e.preventDefault();
+      go(m + 1);
+    });
+    li.append(a);
+    return li;
+  }));
+  $('lecture-prev').addEventListener('click', () => go(L.step - 1));
+  $('lecture-next').addEventListener('click', () => go(L.step + 1));
+  $('lecture-data').addEventListener('change', () => chooseDataset($('lecture-data').value));
+  document.addEventListener('keydown', (e) => {
+    if (document.body.dataset.mode !== 'lecture' || e.target.closest?.('input, select, textarea')) return;
+    if (e.key === 'ArrowRight') go(L.step + 1);
+    if (e.key === 'ArrowLeft') go(L.step - 1);
+  });
+  $('mode-lecture').querySelector('button.png').addEventListener('click', () => {
+    const a = document.createElement('a');
+    a.href = $('lecture-canvas').toDataURL('image/png');
+    a.download = `pinchglass-lecture-${L.dataset}-step${L.step}-${L.figure}.png`;
+    document.body.append(a);
+    a.click();
+    a.remove();
+  });
+}
+
+// The mode is shown: data index, dataset and step from the URL the first time.
+export async function showLecture() {
+  if (!index) {
+    setState('loading');
+    try {
+      index = JSON.parse(await fetchText('data/index.json'));
+      if (!index.datasets?.length) throw new Error('data/index.json lists no ensembles');
+    } catch (e) {
+      index = null;
+      $('lecture-error').textContent = `no lecture data: ${e.message || e} (./build.sh wasm copies it into www/data/)`;
+      setState('error');
+      return;
+    }
+    $('lecture-data').replaceChildren(...index.datasets.map((d) => {
+      const o = document.createElement('option');
+      o.value = d.id;
+      o.textContent = d.label;
+      return o;
+    }));
+    const q = new URLSearchParams(location.search);
+    L.step = Math.min(STEPS.length, Math.max(1, Number(q.get('step')) || 1));
+    const want = q.get('data');
+    await chooseDataset(index.datasets.some((d) => d.id === want) ? want : index.datasets[0].id);
+    return;
+  }
+  await go(L.step);
+}
