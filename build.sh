@@ -2,7 +2,8 @@
 # pinchglass build / test / serve entry point.
 #
 #   ./build.sh test    Rust tests (release), release CLI, independent numpy/scipy check,
-#                      both wasm builds, end-to-end tests of the page in headless Chromium
+#                      both wasm builds, wasm API tests (wasm-bindgen-test) and end-to-end
+#                      tests of the page in headless Chromium
 #   ./build.sh wasm    build the two wasm modules of the browser explorer into www/pkg-*/
 #   ./build.sh serve   build if needed, serve www/ on http://127.0.0.1:8000 with COOP/COEP headers
 #   ./build.sh bench   run the CLI's benchmark (cargo run --release -- bench)
@@ -25,6 +26,7 @@ WASM_NIGHTLY="nightly-2026-05-20"   # threaded build: atomics + -Z build-std
 WASM_TARGET="wasm32-unknown-unknown"
 WASM_BINDGEN_VERSION="0.2.130"     # must equal the `=0.2.130` pin in Cargo.toml
 CHROMIUM="/usr/bin/chromium"
+CHROMEDRIVER="/usr/bin/chromedriver"   # Debian's chromium-driver (tests/wasm_api.rs)
 HOST="${HOST:-127.0.0.1}"
 PORT="${PORT:-8000}"
 
@@ -173,6 +175,25 @@ ensure_chromium() {
     apt-get update -qq
     apt-get install -y -qq chromium chromium-driver >/dev/null
     [ -x "$CHROMIUM" ] || die "apt-get did not install $CHROMIUM"
+}
+
+# Debian's chromedriver for the wasm-bindgen-test runner (tests/wasm_api.rs). It must be the
+# same Chromium release as /usr/bin/chromium; apt-get installs or upgrades the two together.
+ensure_chromedriver() {
+    local driver="" browser=""
+    [ -x "$CHROMEDRIVER" ] && driver="$("$CHROMEDRIVER" --version 2>/dev/null | awk '{print $2}')"
+    [ -x "$CHROMIUM" ] && browser="$("$CHROMIUM" --version 2>/dev/null | awk '{print $2}')"
+    if [ -n "$driver" ] && [ "$driver" = "$browser" ]; then
+        log "using chromedriver $driver"
+        return
+    fi
+    command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ] \
+        || die "$CHROMEDRIVER is missing or does not match $CHROMIUM (${driver:-none} vs ${browser:-none}); install Debian's chromium and chromium-driver"
+    log "installing chromium-driver (and a matching chromium) with apt-get (have: driver ${driver:-none}, browser ${browser:-none})"
+    apt-get update -qq
+    apt-get install -y -qq chromium chromium-driver >/dev/null
+    [ -x "$CHROMEDRIVER" ] || die "apt-get did not install $CHROMEDRIVER"
+    log "using $("$CHROMEDRIVER" --version | awk '{print $1, $2}')"
 }
 
 # ----------------------------------------------------------------------------- builds
@@ -335,6 +356,26 @@ run_e2e_tests() {
         --cli "$ROOT/target/release/pinchglass"
 }
 
+# tests/wasm_api.rs: the wasm API (check_parameters, run_glass, GlassRun, nearest_pair) called
+# from Rust inside headless Chromium by wasm-bindgen-test (single-threaded build, pinned stable;
+# the runner ships with wasm-bindgen-cli). Own target dir; the test profile keeps overflow checks.
+test_wasm_api() {
+    local have=""
+    if command -v wasm-bindgen-test-runner >/dev/null 2>&1; then
+        have="$(wasm-bindgen-test-runner --version | awk '{print $2}')"
+    fi
+    if [ "$have" != "$WASM_BINDGEN_VERSION" ]; then
+        log "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION for wasm-bindgen-test-runner (have: ${have:-none})"
+        "${CARGO[@]}" install --force wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
+    fi
+    log "running the wasm API tests in headless chromium (cargo +$PINNED_RUST test --target $WASM_TARGET --test wasm_api)"
+    env -u RUSTFLAGS -u CARGO_ENCODED_RUSTFLAGS \
+        CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+        CHROMEDRIVER="$CHROMEDRIVER" WASM_BINDGEN_TEST_TIMEOUT=300 WASM_BINDGEN_TEST_DRIVER_TIMEOUT=60 \
+        cargo "+$PINNED_RUST" test --target "$WASM_TARGET" --no-default-features --test wasm_api \
+        --config "$ROOT/wasm/single.toml" --target-dir "$ROOT/target/wasm-test"
+}
+
 run_independent_check() {
     log "running the independent numpy/scipy check against target/release/pinchglass"
     "$VENV/bin/python" "$ROOT/tests/independent_check.py" --bin "$ROOT/target/release/pinchglass"
@@ -350,6 +391,8 @@ cmd_test() {
     run_independent_check
     build_wasm
     ensure_chromium
+    ensure_chromedriver
+    test_wasm_api
     run_e2e_tests
     log "all tests passed"
 }
@@ -378,7 +421,8 @@ usage() {
     cat <<EOF
 usage: ./build.sh COMMAND
   test    Rust tests (release), release CLI, independent numpy/scipy check (venv in .venv),
-          both wasm builds and the end-to-end tests of the page in headless Chromium
+          both wasm builds, the wasm API tests (wasm-bindgen-test) and the end-to-end tests
+          of the page in headless Chromium
   wasm    build the threaded and single-threaded wasm modules into www/pkg-threads, www/pkg-single
   serve   build if needed, then serve www/ on http://$HOST:$PORT/ with COOP/COEP headers
           (HOST, PORT override)

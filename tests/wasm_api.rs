@@ -1,0 +1,687 @@
+//! The browser API (`pinchglass::wasm`) tested inside headless Chromium with wasm-bindgen-test:
+//! parameter refusals, the arrays and JSON of a run in 2D and 3D, errors instead of panics, and
+//! physics invariants seen through the boundary (pinch fields without translation, ω_g^(ij)
+//! recomputed from a pinch field, reproducibility). Native `cargo test` skips this file.
+//!
+//! Run by `./build.sh test` (step `test_wasm_api`), or by hand with the single-threaded build:
+//!
+//! ```sh
+//! CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner CHROMEDRIVER=/usr/bin/chromedriver \
+//!   cargo test --target wasm32-unknown-unknown --no-default-features --test wasm_api
+//! ```
+#![cfg(target_arch = "wasm32")]
+
+use js_sys::Function;
+use pinchglass::wasm::{
+    check_parameters, force_filter, init, max_particles, nearest_pair, run_glass, threaded_build,
+    GlassRun, MAX_SEED,
+};
+use serde_json::Value;
+use std::cell::RefCell;
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+// ------------------------------------------------------------------------------- helpers
+
+/// `check_parameters` parsed: `(field, message)` per refusal.
+fn refusals(
+    dim: f64,
+    n: f64,
+    tp: f64,
+    seed: f64,
+    sweeps: f64,
+    density: Option<f64>,
+) -> Vec<(String, String)> {
+    let text = check_parameters(dim, n, tp, seed, sweeps, density);
+    let v: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{text}: {e}"));
+    v.as_array()
+        .unwrap_or_else(|| panic!("check_parameters did not return an array: {text}"))
+        .iter()
+        .map(|r| {
+            (
+                r["field"].as_str().expect("field").to_string(),
+                r["message"].as_str().expect("message").to_string(),
+            )
+        })
+        .collect()
+}
+
+/// The single refusal of a call that should refuse exactly one field.
+fn single_refusal(
+    dim: f64,
+    n: f64,
+    tp: f64,
+    seed: f64,
+    sweeps: f64,
+    density: Option<f64>,
+) -> (String, String) {
+    let r = refusals(dim, n, tp, seed, sweeps, density);
+    assert_eq!(
+        r.len(),
+        1,
+        "dim={dim} n={n} tp={tp} seed={seed} sweeps={sweeps} density={density:?}: {r:?}"
+    );
+    r.into_iter().next().unwrap()
+}
+
+/// The message of a `JsError` (a JavaScript `Error` once it crosses the boundary).
+fn message(e: JsError) -> String {
+    let v: JsValue = e.into();
+    js_sys::Error::from(v).message().into()
+}
+
+fn quiet() -> Function {
+    Function::new_no_args("")
+}
+
+fn run(dim: usize, n: usize, tp: f64, seed: u64, sweeps: usize) -> GlassRun {
+    init();
+    run_glass(
+        dim as f64,
+        n as f64,
+        tp,
+        seed as f64,
+        sweeps as f64,
+        None,
+        &quiet(),
+    )
+    .unwrap_or_else(|e| {
+        panic!(
+            "run_glass({dim}, {n}, {tp}, {seed}, {sweeps}): {}",
+            message(e)
+        )
+    })
+}
+
+fn results(g: &GlassRun) -> Value {
+    let text = g.results_json();
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("results_json does not parse: {e}"))
+}
+
+fn numbers(v: &Value) -> Vec<f64> {
+    v.as_array()
+        .expect("an array")
+        .iter()
+        .map(|x| x.as_f64().expect("a number"))
+        .collect()
+}
+
+fn close(a: f64, b: f64, rel: f64) -> bool {
+    (a - b).abs() <= rel * a.abs().max(b.abs()).max(f64::MIN_POSITIVE)
+}
+
+/// The keys of `pinchglass analyze --json` (README), all of which the page's results carry.
+const ANALYZE_KEYS: [&str; 26] = [
+    "n",
+    "dim",
+    "volume",
+    "a0",
+    "density",
+    "energy",
+    "energy_per_particle",
+    "pressure",
+    "max_force",
+    "forces",
+    "rattlers",
+    "n_zero_modes",
+    "pairs",
+    "omega_g",
+    "omega_g_all",
+    "n_pairs",
+    "n_pairs_filtered",
+    "force_filter",
+    "shear_modulus",
+    "shear_modulus_planes",
+    "shear_wave_speed",
+    "timings_seconds",
+    "seed",
+    "parameters",
+    "quench",
+    "warnings",
+];
+
+/// Everything a run must satisfy, whatever the dimension: consistent array lengths, the JSON
+/// of the CLI, and pinch fields that are `H⁺d` of the right pair.
+fn check_run(g: &GlassRun, dim: usize, n: usize, tp: f64, seed: u64, sweeps: usize) {
+    assert_eq!(g.dim(), dim);
+    assert_eq!(g.n(), n);
+
+    // arrays
+    let pos = g.positions().to_vec();
+    let sizes = g.sizes().to_vec();
+    let l = g.box_lengths().to_vec();
+    assert_eq!(pos.len(), dim * n, "positions: d·N numbers");
+    assert_eq!(sizes.len(), n, "sizes: N numbers");
+    assert_eq!(l.len(), dim, "box_lengths: d numbers");
+    for (k, x) in pos.iter().enumerate() {
+        assert!(
+            x.is_finite() && *x >= 0.0 && *x <= l[k % dim],
+            "position {k} = {x} not wrapped into the box {l:?}"
+        );
+    }
+    for s in &sizes {
+        assert!(
+            (1.0..=2.22 + 1e-12).contains(s),
+            "size {s} outside [1, 2.22]"
+        );
+    }
+    let pi = g.pair_i().to_vec();
+    let pj = g.pair_j().to_vec();
+    let omega = g.pair_omega().to_vec();
+    let scaled = g.pair_scaled_force().to_vec();
+    assert!(!pi.is_empty(), "a glass has interacting pairs");
+    assert_eq!(pj.len(), pi.len());
+    assert_eq!(omega.len(), pi.len());
+    assert_eq!(scaled.len(), pi.len());
+    for k in 0..pi.len() {
+        assert!((pi[k] as usize) < n && (pj[k] as usize) < n && pi[k] != pj[k]);
+        assert!(
+            omega[k].is_finite() && omega[k] > 0.0,
+            "omega[{k}] = {}",
+            omega[k]
+        );
+        assert!(scaled[k].is_finite() && scaled[k] > 0.0);
+    }
+    let ts = g.energy_trace_sweeps().to_vec();
+    let te = g.energy_trace().to_vec();
+    assert!(!ts.is_empty());
+    assert_eq!(
+        ts.len(),
+        te.len(),
+        "energy trace: as many sweeps as energies"
+    );
+    assert!(g.tune_sweeps() <= sweeps);
+
+    // results_json: the CLI's keys and the same numbers as the getters
+    let r = results(g);
+    for key in ANALYZE_KEYS {
+        assert!(r.get(key).is_some(), "results_json lacks `{key}`");
+    }
+    assert_eq!(r["n"].as_u64(), Some(n as u64));
+    assert_eq!(r["dim"].as_u64(), Some(dim as u64));
+    assert_eq!(r["seed"].as_u64(), Some(seed));
+    assert_eq!(r["tp"].as_f64(), Some(tp));
+    assert_eq!(r["sweeps"].as_u64(), Some(sweeps as u64));
+    assert!(r["swap_mc"].is_object());
+    let rattlers: Vec<usize> = r["rattlers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_u64().unwrap() as usize)
+        .collect();
+    assert!(
+        rattlers.iter().all(|&i| i < n) && rattlers.len() < n / 2,
+        "{rattlers:?}"
+    );
+
+    // spectrum: the dense route's `eigenvalues` (all d(N − rattlers), the d zero modes at the
+    // bottom) or the sparse route's `lowest_eigenvalues` (the lowest non-zero ones); either way
+    // ascending and positive above the zero modes (the glass is at a minimum)
+    let nz = g.n_zero_modes();
+    assert_eq!(nz, dim, "a rigid glass in a periodic box has d zero modes");
+    assert_eq!(r["n_zero_modes"].as_u64(), Some(nz as u64));
+    let ascending = |v: &[f64]| v.windows(2).all(|w| w[0] <= w[1]);
+    if let Some(all) = r.get("eigenvalues") {
+        let all = numbers(all);
+        assert_eq!(
+            all.len(),
+            dim * (n - rattlers.len()),
+            "eigenvalues: d(N − rattlers)"
+        );
+        assert!(ascending(&all), "eigenvalues not ascending");
+        let top = all[all.len() - 1];
+        assert!(
+            all[..nz].iter().all(|x| x.abs() < 1e-8 * top),
+            "zero modes {:?}",
+            &all[..nz]
+        );
+        assert!(
+            all[nz..].iter().all(|x| *x > 0.0),
+            "a negative eigenvalue at a minimum"
+        );
+        let eig = g.eigenvalues().to_vec();
+        assert!(
+            eig.is_empty()
+                || (eig.len() == all.len()
+                    && eig.iter().zip(&all).all(|(a, b)| close(*a, *b, 1e-14))),
+            "eigenvalues() differs from results_json's eigenvalues"
+        );
+    } else {
+        let lowest = r
+            .get("lowest_eigenvalues")
+            .expect("results_json has neither `eigenvalues` nor `lowest_eigenvalues`");
+        let lowest = numbers(lowest);
+        assert!(
+            !lowest.is_empty() && lowest.len() < dim * n,
+            "{} lowest",
+            lowest.len()
+        );
+        assert!(ascending(&lowest), "lowest eigenvalues not ascending");
+        assert!(
+            lowest.iter().all(|x| *x > 0.0),
+            "a non-positive lowest eigenvalue: {lowest:?}"
+        );
+    }
+    let forces = numbers(&r["forces"]);
+    assert_eq!(forces.len(), dim * n, "forces: d·N numbers");
+    let max_force = r["max_force"].as_f64().unwrap();
+    assert!(max_force < 1e-8, "not at a minimum: max |F| = {max_force}");
+    let energy = r["energy"].as_f64().unwrap();
+    let volume = r["volume"].as_f64().unwrap();
+    assert!(energy.is_finite() && energy > 0.0);
+    assert!(close(
+        r["energy_per_particle"].as_f64().unwrap(),
+        energy / n as f64,
+        1e-14
+    ));
+    assert!(close(volume, l.iter().product(), 1e-12));
+    assert!(r["pressure"].as_f64().unwrap() > 0.0);
+    assert_eq!(r["force_filter"].as_f64(), Some(force_filter()));
+    let planes = r["shear_modulus_planes"].as_object().unwrap();
+    let want: &[&str] = if dim == 2 {
+        &["xy"]
+    } else {
+        &["xy", "xz", "yz"]
+    };
+    assert_eq!(planes.len(), want.len(), "{planes:?}");
+    for p in want {
+        assert!(
+            planes.contains_key(*p),
+            "shear plane {p} missing: {planes:?}"
+        );
+    }
+    let g_mean = planes.values().map(|v| v.as_f64().unwrap()).sum::<f64>() / want.len() as f64;
+    let shear = r["shear_modulus"].as_f64().unwrap();
+    assert!(
+        shear > 0.0 && close(shear, g_mean, 1e-12),
+        "G = {shear}, planes {planes:?}"
+    );
+    let rho = r["density"].as_f64().unwrap();
+    assert!(close(
+        r["shear_wave_speed"].as_f64().unwrap(),
+        (shear / rho).sqrt(),
+        1e-12
+    ));
+    let pairs = r["pairs"].as_array().unwrap();
+    assert_eq!(pairs.len(), pi.len(), "results_json pairs vs pair_i");
+    assert_eq!(r["n_pairs"].as_u64(), Some(pi.len() as u64));
+    for (k, p) in pairs.iter().enumerate() {
+        assert_eq!(p["i"].as_u64(), Some(pi[k] as u64));
+        assert_eq!(p["j"].as_u64(), Some(pj[k] as u64));
+        assert!(close(p["omega"].as_f64().unwrap(), omega[k], 1e-14));
+    }
+    let filtered = scaled.iter().filter(|s| **s < force_filter()).count();
+    assert_eq!(r["n_pairs_filtered"].as_u64(), Some(filtered as u64));
+    let omega_all = omega.iter().sum::<f64>() / omega.len() as f64;
+    assert!(close(r["omega_g_all"].as_f64().unwrap(), omega_all, 1e-12));
+
+    // the other exports
+    let xyz = g.xyz();
+    assert!(
+        xyz.starts_with(&format!("{n}\n")),
+        "xyz header: {}",
+        &xyz[..40.min(xyz.len())]
+    );
+    assert_eq!(xyz.lines().count(), n + 2);
+    let csv = g.pairs_csv();
+    assert!(csv.starts_with("i,j,force,scaled_force,omega\n"));
+    assert_eq!(csv.lines().count(), pi.len() + 1);
+    let summary = g
+        .summary_csv()
+        .unwrap_or_else(|e| panic!("summary_csv: {}", message(e)));
+    assert!(summary.starts_with("quantity,value,unit\n"));
+    assert!(summary.lines().any(|l| l.starts_with("shear_modulus,")));
+
+    // pinch fields
+    let m = pi.len();
+    for k in [0, m / 2, m - 1] {
+        let u = g
+            .pinch_field(k)
+            .unwrap_or_else(|e| panic!("pinch_field({k}): {}", message(e)))
+            .to_vec();
+        assert_eq!(u.len(), dim * n, "pinch_field: d·N numbers");
+        assert!(u.iter().all(|x| x.is_finite()));
+        let norm2: f64 = u.iter().map(|x| x * x).sum();
+        assert!(norm2 > 0.0);
+        // no net translation: Σ_i u_i = 0 component by component (H⁺ acts on the complement
+        // of the translations and the dipole has zero sum)
+        let scale: f64 = u.iter().map(|x| x.abs()).sum();
+        for a in 0..dim {
+            let s: f64 = (0..n).map(|i| u[dim * i + a]).sum();
+            assert!(
+                s.abs() <= 1e-9 * scale,
+                "pair {k}: Σu_{a} = {s:e} (Σ|u| = {scale:e})"
+            );
+        }
+        for &i in &rattlers {
+            assert!(
+                u[dim * i..dim * i + dim].iter().all(|x| *x == 0.0),
+                "rattler {i} moves"
+            );
+        }
+        // ω_g^(ij) from the field: with d = φ′(±n) and u = H⁺d, d·H⁺d / d·H⁺²d = f |n·(u_j − u_i)| / |u|²
+        let (i, j) = (pi[k] as usize, pj[k] as usize);
+        let mut bond = vec![0.0; dim];
+        for a in 0..dim {
+            let dx = pos[dim * j + a] - pos[dim * i + a];
+            bond[a] = dx - l[a] * (dx / l[a]).round();
+        }
+        let len = bond.iter().map(|x| x * x).sum::<f64>().sqrt();
+        let stretch: f64 = (0..dim)
+            .map(|a| bond[a] / len * (u[dim * j + a] - u[dim * i + a]))
+            .sum();
+        let f = pairs[k]["force"].as_f64().unwrap();
+        let w = (f * stretch.abs() / norm2).sqrt();
+        assert!(
+            close(w, omega[k], 1e-7),
+            "pair {k}: ω from the field {w} vs pair_omega {}",
+            omega[k]
+        );
+    }
+    let err = g
+        .pinch_field(m)
+        .map(|_| ())
+        .expect_err("pair index past the end");
+    let text = message(err);
+    assert!(
+        text.contains("out of range") && text.contains(&m.to_string()),
+        "{text}"
+    );
+    assert!(g.pinch_field(usize::MAX).is_err());
+
+    // a click on a pair's bond midpoint picks that pair
+    let k = m / 3;
+    let (i, j) = (pi[k] as usize, pj[k] as usize);
+    let mid = |a: usize| {
+        let dx = pos[dim * j + a] - pos[dim * i + a];
+        (pos[dim * i + a] + 0.5 * (dx - l[a] * (dx / l[a]).round())).rem_euclid(l[a])
+    };
+    assert_eq!(
+        nearest_pair(&pos, &l, dim, &pi, &pj, mid(0), mid(1)),
+        k as i32
+    );
+}
+
+// ------------------------------------------------------------------------------- tests
+
+#[wasm_bindgen_test]
+fn good_parameters_are_accepted() {
+    assert_eq!(check_parameters(2.0, 64.0, 1.0, 1.0, 20.0, None), "[]");
+    assert_eq!(
+        check_parameters(2.0, 300.0, 0.4, 0.0, 4000.0, Some(0.86)),
+        "[]"
+    );
+    assert_eq!(check_parameters(3.0, 200.0, 5.0, MAX_SEED, 1.0, None), "[]");
+    assert_eq!(
+        check_parameters(3.0, 500.0, 1.0, 7.0, 1e6, Some(0.58)),
+        "[]"
+    );
+    // NaN density = the CLI's default for the dimension
+    assert_eq!(
+        check_parameters(2.0, 64.0, 1.0, 1.0, 20.0, Some(f64::NAN)),
+        "[]"
+    );
+    assert!(
+        !threaded_build(),
+        "the test build is the single-threaded one"
+    );
+    assert_eq!(force_filter(), 1e-2);
+}
+
+#[wasm_bindgen_test]
+fn bad_dimension_is_refused() {
+    for dim in [1.0, 4.0, 2.5, 0.0, -2.0, f64::NAN, f64::INFINITY] {
+        let (field, msg) = single_refusal(dim, 64.0, 1.0, 1.0, 20.0, None);
+        assert_eq!(field, "dim", "{msg}");
+        assert!(msg.contains("2 or 3"), "{msg}");
+    }
+}
+
+#[wasm_bindgen_test]
+fn bad_particle_counts_are_refused() {
+    for n in [1.0, 0.0, -5.0, 64.5, f64::NAN, f64::INFINITY] {
+        let (field, msg) = single_refusal(2.0, n, 1.0, 1.0, 20.0, None);
+        assert_eq!(field, "n", "N = {n}: {msg}");
+        assert!(msg.contains("from 2 to"), "{msg}");
+    }
+    // a box smaller than twice the interaction range (the draw the run would start from)
+    let (field, msg) = single_refusal(3.0, 20.0, 1.0, 1.0, 20.0, None);
+    assert_eq!(field, "n");
+    assert!(msg.contains("too small"), "{msg}");
+}
+
+#[wasm_bindgen_test]
+fn too_large_a_glass_is_refused_with_the_largest_n_allowed() {
+    for dim in [2usize, 3] {
+        let n_max = max_particles(dim);
+        assert!(n_max > 1000, "{dim}D: only {n_max} particles fit");
+        assert!(
+            refusals(dim as f64, n_max as f64, 1.0, 1.0, 20.0, None).is_empty(),
+            "{dim}D: N = max_particles = {n_max} must be accepted"
+        );
+        let (field, msg) = single_refusal(dim as f64, (n_max + 1) as f64, 1.0, 1.0, 20.0, None);
+        assert_eq!(field, "n");
+        assert!(msg.contains("too large"), "{msg}");
+        assert!(msg.contains(&n_max.to_string()), "no largest N in: {msg}");
+    }
+}
+
+#[wasm_bindgen_test]
+fn bad_temperature_seed_sweeps_and_density_are_refused() {
+    for tp in [0.0, -1.0, f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+        let (field, msg) = single_refusal(2.0, 64.0, tp, 1.0, 20.0, None);
+        assert_eq!(field, "tp", "{msg}");
+        assert!(msg.contains("positive"), "{msg}");
+    }
+    for seed in [-1.0, 1.5, MAX_SEED + 2.0, f64::NAN, f64::INFINITY] {
+        let (field, msg) = single_refusal(2.0, 64.0, 1.0, seed, 20.0, None);
+        assert_eq!(field, "seed", "seed {seed}: {msg}");
+        assert!(msg.contains("from 0 to"), "{msg}");
+    }
+    for sweeps in [0.0, -3.0, 2.5, 1e6 + 1.0, f64::NAN] {
+        let (field, msg) = single_refusal(2.0, 64.0, 1.0, 1.0, sweeps, None);
+        assert_eq!(field, "sweeps", "sweeps {sweeps}: {msg}");
+        assert!(msg.contains("from 1 to"), "{msg}");
+    }
+    for density in [0.0, -0.5, f64::INFINITY] {
+        let (field, msg) = single_refusal(2.0, 64.0, 1.0, 1.0, 20.0, Some(density));
+        assert_eq!(field, "density", "density {density}: {msg}");
+        assert!(msg.contains("positive"), "{msg}");
+    }
+    // a density so high that the box is too small for N is the particle count's problem
+    let (field, _) = single_refusal(2.0, 64.0, 1.0, 1.0, 20.0, Some(50.0));
+    assert_eq!(field, "n");
+}
+
+#[wasm_bindgen_test]
+fn every_bad_field_is_reported_at_once() {
+    let r = refusals(4.0, 1.0, -1.0, -1.0, 0.0, Some(-1.0));
+    let fields: Vec<&str> = r.iter().map(|(f, _)| f.as_str()).collect();
+    assert_eq!(
+        fields,
+        ["dim", "n", "tp", "seed", "sweeps", "density"],
+        "{r:?}"
+    );
+    assert!(r.iter().all(|(_, m)| !m.is_empty()));
+}
+
+#[wasm_bindgen_test]
+fn run_glass_with_bad_parameters_is_an_error_not_a_panic() {
+    init();
+    for (dim, n, tp, seed, sweeps, density) in [
+        (4.0, 64.0, 1.0, 1.0, 20.0, None),
+        (2.0, 1.0, 1.0, 1.0, 20.0, None),
+        (2.0, (max_particles(2) + 1) as f64, 1.0, 1.0, 20.0, None),
+        (3.0, 20.0, 1.0, 1.0, 20.0, None),
+        (2.0, 64.0, 0.0, 1.0, 20.0, None),
+        (2.0, 64.0, f64::NAN, 1.0, 20.0, None),
+        (2.0, 64.0, 1.0, -1.0, 20.0, None),
+        (2.0, 64.0, 1.0, 1.0, 0.0, None),
+        (2.0, 64.0, 1.0, 1.0, 20.0, Some(-1.0)),
+    ] {
+        let expected = refusals(dim, n, tp, seed, sweeps, density);
+        assert!(!expected.is_empty());
+        let err = run_glass(dim, n, tp, seed, sweeps, density, &quiet())
+            .map(|_| ())
+            .expect_err("bad parameters must be refused");
+        let text = message(err);
+        for (_, m) in &expected {
+            assert!(
+                text.contains(m.as_str()),
+                "error `{text}` lacks the refusal `{m}`"
+            );
+        }
+    }
+}
+
+#[wasm_bindgen_test]
+fn a_small_2d_glass_through_the_api() {
+    let (n, tp, seed, sweeps) = (64, 1.0, 3, 30);
+    init();
+    let calls: Rc<RefCell<Vec<(String, f64)>>> = Rc::default();
+    let sink = calls.clone();
+    let progress = Closure::<dyn FnMut(String, f64)>::new(move |stage: String, f: f64| {
+        sink.borrow_mut().push((stage, f))
+    });
+    let g = run_glass(
+        2.0,
+        n as f64,
+        tp,
+        seed as f64,
+        sweeps as f64,
+        Some(0.86),
+        progress.as_ref().unchecked_ref(),
+    )
+    .unwrap_or_else(|e| panic!("run_glass: {}", message(e)));
+    check_run(&g, 2, n, tp, seed, sweeps);
+    let calls = calls.borrow();
+    assert!(
+        calls.iter().all(|(_, f)| (0.0..=1.0).contains(f)),
+        "{calls:?}"
+    );
+    for stage in ["swap Monte Carlo", "quench"] {
+        assert!(
+            calls.iter().any(|(s, _)| s == stage),
+            "no `{stage}` progress: {calls:?}"
+        );
+    }
+    assert!(calls
+        .iter()
+        .any(|(s, f)| s == "swap Monte Carlo" && *f == 1.0));
+}
+
+#[wasm_bindgen_test]
+fn a_small_3d_glass_through_the_api() {
+    let (n, tp, seed, sweeps) = (200, 0.8, 5, 10);
+    let g = run(3, n, tp, seed, sweeps);
+    check_run(&g, 3, n, tp, seed, sweeps);
+}
+
+#[wasm_bindgen_test]
+fn a_throwing_progress_callback_does_not_stop_the_run() {
+    init();
+    let throwing = Function::new_no_args("throw new Error('progress callback failed')");
+    let g = run_glass(2.0, 64.0, 1.0, 1.0, 5.0, None, &throwing)
+        .unwrap_or_else(|e| panic!("run_glass: {}", message(e)));
+    assert_eq!(g.n(), 64);
+}
+
+/// The results without the wall-clock timings.
+fn without_timings(g: &GlassRun) -> Value {
+    let mut r = results(g);
+    r.as_object_mut().unwrap().remove("timings_seconds");
+    r
+}
+
+#[wasm_bindgen_test]
+fn same_seed_same_glass() {
+    for (dim, n) in [(2, 64), (3, 200)] {
+        let a = run(dim, n, 1.0, 11, 10);
+        let b = run(dim, n, 1.0, 11, 10);
+        assert_eq!(
+            without_timings(&a),
+            without_timings(&b),
+            "{dim}D: same seed, other results"
+        );
+        assert_eq!(a.positions().to_vec(), b.positions().to_vec());
+        assert_eq!(a.xyz(), b.xyz());
+        assert_eq!(
+            a.pinch_field(0).unwrap().to_vec(),
+            b.pinch_field(0).unwrap().to_vec()
+        );
+        let c = run(dim, n, 1.0, 12, 10);
+        assert_ne!(
+            a.positions().to_vec(),
+            c.positions().to_vec(),
+            "{dim}D: the seed is ignored"
+        );
+    }
+}
+
+#[wasm_bindgen_test]
+fn nearest_pair_refuses_inconsistent_input() {
+    // two particles in a 10×10 box, one pair
+    let pos = [1.0, 1.0, 2.0, 1.0];
+    let l = [10.0, 10.0];
+    assert_eq!(nearest_pair(&pos, &l, 2, &[0], &[1], 1.5, 1.0), 0);
+    // the bond across the periodic boundary: its midpoint is at x = 0
+    let across = [0.5, 5.0, 9.5, 5.0];
+    assert_eq!(
+        nearest_pair(&across, &l, 2, &[0, 0], &[1, 1], 0.0, 5.0),
+        0,
+        "ties keep the first pair"
+    );
+    assert_eq!(
+        nearest_pair(&pos, &l, 2, &[], &[], 1.5, 1.0),
+        -1,
+        "no pairs"
+    );
+    assert_eq!(
+        nearest_pair(&pos, &l, 2, &[0, 1], &[1], 1.5, 1.0),
+        -1,
+        "pair_i/pair_j lengths"
+    );
+    assert_eq!(nearest_pair(&pos, &l, 4, &[0], &[1], 1.5, 1.0), -1, "dim 4");
+    assert_eq!(nearest_pair(&pos, &l, 1, &[0], &[1], 1.5, 1.0), -1, "dim 1");
+    assert_eq!(nearest_pair(&pos, &l, 0, &[0], &[1], 1.5, 1.0), -1, "dim 0");
+    assert_eq!(
+        nearest_pair(&pos, &[10.0], 2, &[0], &[1], 1.5, 1.0),
+        -1,
+        "one box length"
+    );
+    assert_eq!(
+        nearest_pair(&pos, &[], 2, &[0], &[1], 1.5, 1.0),
+        -1,
+        "no box"
+    );
+    assert_eq!(
+        nearest_pair(&pos, &[0.0, 10.0], 2, &[0], &[1], 1.5, 1.0),
+        -1,
+        "empty box"
+    );
+    assert_eq!(
+        nearest_pair(&pos, &[f64::NAN, 10.0], 2, &[0], &[1], 1.5, 1.0),
+        -1,
+        "NaN box"
+    );
+    assert_eq!(
+        nearest_pair(&pos, &l, 2, &[0], &[7], 1.5, 1.0),
+        -1,
+        "index past N"
+    );
+    assert_eq!(
+        nearest_pair(&[], &l, 2, &[0], &[1], 1.5, 1.0),
+        -1,
+        "no particles"
+    );
+    assert_eq!(
+        nearest_pair(&pos[..3], &l, 2, &[0], &[1], 1.5, 1.0),
+        -1,
+        "half a particle"
+    );
+    // pairs with an index past N are skipped, the others still count
+    assert_eq!(nearest_pair(&pos, &l, 2, &[0, 0], &[9, 1], 1.5, 1.0), 1);
+}
