@@ -14,7 +14,9 @@
 import * as wasm from './pkg-single/pinchglass.js';
 
 // 2D: T_p = 0.45 needs ~2000 sweeps at N = 300 (PRESETS of main.js: 4000 at T_p = 0.4 take a few
-// seconds); 3D N = 200 puts enough soft modes below the first phonon to fit A_g at every T_p.
+// seconds); measured in the page on 2 busy cores: 31 s for the 20 samples, but a 2D box of 300
+// particles has almost no modes below its first phonon, so A_g (and 𝒩) are not fitted. 3D N = 200
+// puts enough soft modes below the first phonon to fit A_g at every T_p: 41 s for 20 samples.
 const PRESETS = {
   quick2d: { dim: 2, n: 300, tps: '5, 2, 1, 0.6, 0.45', samples: 4, sweeps: 2000, seed: 1 },
   soft3d: { dim: 3, n: 200, tps: '2, 1, 0.7, 0.5, 0.4', samples: 4, sweeps: 1000, seed: 1 },
