@@ -113,7 +113,8 @@ function context(d) {
       if (!b) return 'This ensemble has 𝒩 at fewer than two T<sub>p</sub>: no fit.';
       const e = tOnset ? `${fmt(b.e_qlm / tOnset, 3)} ± ${fmt(b.error / tOnset, 2)} T<sub>onset</sub>` : `${fmt(b.e_qlm, 3)} ± ${fmt(b.error, 2)} (model units)`;
       const over = b.tp_used?.length ? `, over T<sub>p</sub> = ${b.tp_used.map(t).join(', ')}` : '';
-      return `The fit to this ensemble gives E<sub>QLM</sub> = ${e}${over}.`;
+      const sign = b.e_qlm > 0 ? '' : ' Here E<sub>QLM</sub> ≤ 0: 𝒩 does not fall with T<sub>p</sub> in this small, briefly equilibrated ensemble, unlike in the paper (3D, N = 2000).';
+      return `The fit to this ensemble gives E<sub>QLM</sub> = ${e}${over}.${sign}`;
     },
   };
 }
