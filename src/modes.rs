@@ -26,9 +26,11 @@ fn fix_dense_parallelism() {
 pub const ZERO_MODE_TOLERANCE: f64 = 1e-10;
 
 /// Bytes a dense eigendecomposition of a `dim × dim` Hessian holds at its peak
-/// (the matrix, the eigenvectors and faer's workspace, ≈ 3 dense matrices).
+/// (the matrix, the eigenvectors and faer's workspace, ≈ 3 dense matrices). Saturates at
+/// `usize::MAX` instead of overflowing (wasm32's `usize` is 32 bits: 24·dim² overflows above
+/// dim = 13 377), so a memory check against it refuses rather than wraps.
 pub fn dense_memory_bytes(dim: usize) -> usize {
-    3 * 8 * dim * dim
+    24usize.saturating_mul(dim).saturating_mul(dim)
 }
 
 /// All eigenpairs of a Hessian.
@@ -168,6 +170,15 @@ pub fn dot(a: &[f64], b: &[f64]) -> f64 {
 
 #[cfg(test)]
 pub(crate) mod tests {
+
+    #[test]
+    fn dense_memory_saturates_instead_of_overflowing() {
+        assert_eq!(dense_memory_bytes(1000), 24_000_000);
+        assert_eq!(dense_memory_bytes(usize::MAX / 2), usize::MAX);
+        let dim = (usize::MAX as f64).sqrt() as usize;
+        assert_eq!(dense_memory_bytes(dim), usize::MAX);
+    }
+
     use super::*;
     use crate::glass::Glass;
     use crate::hessian::Subsystem;
