@@ -1016,7 +1016,7 @@ fn x_axis(xs: &[f64]) -> Option<Axis> {
     let xs: Vec<f64> = xs.iter().cloned().filter(|x| x.is_finite()).collect();
     let lo = xs.iter().cloned().fold(f64::INFINITY, f64::min);
     let hi = xs.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
-    lo.is_finite().then(|| Axis::linear_from_zero(lo, hi))
+    lo.is_finite().then(|| Axis::linear(lo, hi))
 }
 
 /// Markers with error bars (clipped to the panel), one colour per point or one for all.
