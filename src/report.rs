@@ -480,3 +480,69 @@ pub fn sparse_analysis_json(a: &SparseAnalysis) -> Value {
     obj.insert("factor_nnz".into(), json!(a.factor_nnz));
     v
 }
+
+/// Sample records from JSON lines (blank lines skipped); `origin(k)` names line `k` (1-based) in
+/// errors (the CLI: `file:line`, the browser: `record line k`).
+pub fn records_from_jsonl(
+    text: &str,
+    origin: &dyn Fn(usize) -> String,
+) -> Result<Vec<SampleRecord>, String> {
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(k, line)| {
+            let v: Value = serde_json::from_str(line)
+                .map_err(|e| format!("{}: not JSON ({e})", origin(k + 1)))?;
+            record_from_json(&v).map_err(|e| format!("{}: {e}", origin(k + 1)))
+        })
+        .collect()
+}
+
+/// What `pinchglass summarize` (and the browser's Temperature sweep) does with the records:
+/// deduplicate, check that the calibration (if any) is for the samples' d and density,
+/// summarise per T_p, fit the Boltzmann law of 𝒩 over T_p ≤ `fit_tp_max` (every T_p when
+/// `None`), and write the summary JSON. Returns the summaries, the fit and the JSON.
+pub fn summarize_records(
+    records: Vec<SampleRecord>,
+    units: Option<&Units>,
+    fit_tp_max: Option<f64>,
+) -> Result<(Vec<TemperatureSummary>, Option<BoltzmannFit>, Value), String> {
+    if let Some(t) = fit_tp_max {
+        if !(t.is_finite() && t > 0.0) {
+            return Err(format!(
+                "the Boltzmann fit's largest T_p must be positive, got {t}"
+            ));
+        }
+    }
+    if records.is_empty() {
+        return Err("there are no records to summarise (run some samples first)".into());
+    }
+    let records = crate::ensemble::deduplicate(records)?;
+    if let (Some(u), Some(r)) = (units, records.first()) {
+        if u.dim != r.dim || (u.density - r.density).abs() > 1e-12 * r.density {
+            return Err(format!(
+                "{}: calibration for d = {}, density {} does not match the samples (d = {}, density {})",
+                u.source, u.dim, u.density, r.dim, r.density
+            ));
+        }
+    }
+    let summaries = crate::ensemble::summarize(&records)?;
+    let points: Vec<(f64, Estimate)> = summaries
+        .iter()
+        .filter(|s| fit_tp_max.is_none_or(|t| s.tp <= t))
+        .filter_map(|s| s.soft_spots.map(|n| (s.tp, n)))
+        .collect();
+    let fit = crate::ensemble::boltzmann_fit(&points).map(|(e_qlm, error, ln_n0)| BoltzmannFit {
+        e_qlm,
+        error,
+        ln_n0,
+        tps: points
+            .iter()
+            .filter(|(_, n)| n.value > 0.0 && n.value.is_finite())
+            .map(|(t, _)| *t)
+            .collect(),
+        tp_max: fit_tp_max,
+    });
+    let json = summary_json(&summaries, fit.as_ref(), units);
+    Ok((summaries, fit, json))
+}

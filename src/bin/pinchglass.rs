@@ -566,12 +566,13 @@ fn analyze_config_sparse<const D: usize>(
     quench_json: Value,
 ) -> Result<(), String> {
     let settings = pinchglass::sparse::SparseSettings::default();
-    let (sa, harmonic) = pinchglass::sparse::analyze_sparse(glass, &settings, &mut |stage, fraction| {
-        if fraction >= 1.0 {
-            eprintln!("sparse analysis: {stage} done");
-        }
-        true
-    })?;
+    let (sa, harmonic) =
+        pinchglass::sparse::analyze_sparse(glass, &settings, &mut |stage, fraction| {
+            if fraction >= 1.0 {
+                eprintln!("sparse analysis: {stage} done");
+            }
+            true
+        })?;
     let a = &sa.common;
     warnings.extend(a.warnings());
     eprintln!(
@@ -984,10 +985,7 @@ fn summarize_dir(
     dir: &str,
     opts: &SummarizeOptions,
 ) -> Result<Vec<pinchglass::ensemble::TemperatureSummary>, String> {
-    use pinchglass::ensemble::{boltzmann_fit, deduplicate, summarize};
-    use pinchglass::report::{
-        record_from_json, summary_json, units_from_calibration_json, BoltzmannFit,
-    };
+    use pinchglass::report::{records_from_jsonl, summarize_records, units_from_calibration_json};
     if let Some(t) = opts.fit_tp_max {
         if !(t.is_finite() && t > 0.0) {
             return Err(format!("--fit-tp-max must be positive, got {t}"));
@@ -1003,7 +1001,6 @@ fn summarize_dir(
         }
         None => None,
     };
-    let mut records = Vec::new();
     let entries = std::fs::read_dir(dir).map_err(|e| format!("cannot read {dir}: {e}"))?;
     let mut files: Vec<_> = entries
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -1020,51 +1017,19 @@ fn summarize_dir(
             "{dir} holds no samples-*.jsonl files (run `pinchglass sweep` first)"
         ));
     }
+    let mut records = Vec::new();
     for f in &files {
         let text =
             std::fs::read_to_string(f).map_err(|e| format!("cannot read {}: {e}", f.display()))?;
-        for (k, line) in text
-            .lines()
-            .enumerate()
-            .filter(|(_, l)| !l.trim().is_empty())
-        {
-            let v: Value = serde_json::from_str(line)
-                .map_err(|e| format!("{}:{}: not JSON ({e})", f.display(), k + 1))?;
-            records
-                .push(record_from_json(&v).map_err(|e| format!("{}:{}: {e}", f.display(), k + 1))?);
-        }
+        records.extend(records_from_jsonl(&text, &|k| {
+            format!("{}:{k}", f.display())
+        })?);
     }
-    let records = deduplicate(records)?;
-    if let (Some(u), Some(r)) = (&units, records.first()) {
-        if u.dim != r.dim || (u.density - r.density).abs() > 1e-12 * r.density {
-            return Err(format!(
-                "{}: calibration for d = {}, density {} does not match the samples (d = {}, density {})",
-                u.source, u.dim, u.density, r.dim, r.density
-            ));
-        }
-    }
-    let summaries = summarize(&records)?;
-    let points: Vec<(f64, pinchglass::ensemble::Estimate)> = summaries
-        .iter()
-        .filter(|s| opts.fit_tp_max.is_none_or(|t| s.tp <= t))
-        .filter_map(|s| s.soft_spots.map(|n| (s.tp, n)))
-        .collect();
-    let fit = boltzmann_fit(&points).map(|(e_qlm, error, ln_n0)| BoltzmannFit {
-        e_qlm,
-        error,
-        ln_n0,
-        tps: points
-            .iter()
-            .filter(|(_, n)| n.value > 0.0 && n.value.is_finite())
-            .map(|(t, _)| *t)
-            .collect(),
-        tp_max: opts.fit_tp_max,
-    });
+    let (summaries, fit, summary) = summarize_records(records, units.as_ref(), opts.fit_tp_max)?;
     let out = format!("{dir}/summary.json");
     std::fs::write(
         &out,
-        serde_json::to_string_pretty(&summary_json(&summaries, fit.as_ref(), units.as_ref()))
-            .map_err(|e| e.to_string())?,
+        serde_json::to_string_pretty(&summary).map_err(|e| e.to_string())?,
     )
     .map_err(|e| format!("cannot write {out}: {e}"))?;
     let pm = |e: &pinchglass::ensemble::Estimate| format!("{:.4} ± {:.4}", e.value, e.error);
@@ -1114,7 +1079,7 @@ fn summarize_dir(
     }
     eprintln!(
         "{} samples from {} files; wrote {out}",
-        records.len(),
+        summaries.iter().map(|s| s.samples).sum::<usize>(),
         files.len()
     );
     Ok(summaries)

@@ -16,12 +16,10 @@
 //!
 //! Errors are `JsError`s with a sentence naming the parameter and its allowed range.
 
-use crate::ensemble::{
-    boltzmann_fit, deduplicate, run_sample_with, summarize, Estimate, ModeCount, Route,
-    SampleOptions, SampleSpec, COVER,
-};
+use crate::ensemble::{run_sample_with, ModeCount, Route, SampleOptions, SampleSpec, COVER};
 use crate::report::{
-    record_from_json, record_json, summary_json, units_from_calibration_json, BoltzmannFit,
+    record_json, records_from_jsonl, summarize_records as summarize_record_set,
+    units_from_calibration_json,
 };
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
@@ -269,13 +267,6 @@ fn summarize_text(
     source: &str,
     fit_tp_max: Option<f64>,
 ) -> Result<String, String> {
-    if let Some(t) = fit_tp_max {
-        if !(t.is_finite() && t > 0.0) {
-            return Err(format!(
-                "the Boltzmann fit's largest T_p must be positive, got {t}"
-            ));
-        }
-    }
     let units = match calibration_json {
         Some(text) => {
             let v: Value = serde_json::from_str(text)
@@ -284,47 +275,9 @@ fn summarize_text(
         }
         None => None,
     };
-    let mut records = Vec::new();
-    for (k, line) in records_jsonl
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty())
-    {
-        let v: Value = serde_json::from_str(line)
-            .map_err(|e| format!("record line {}: not JSON ({e})", k + 1))?;
-        records.push(record_from_json(&v).map_err(|e| format!("record line {}: {e}", k + 1))?);
-    }
-    if records.is_empty() {
-        return Err("there are no records to summarise (run some samples first)".into());
-    }
-    let records = deduplicate(records)?;
-    if let (Some(u), Some(r)) = (&units, records.first()) {
-        if u.dim != r.dim || (u.density - r.density).abs() > 1e-12 * r.density {
-            return Err(format!(
-                "{}: calibration for d = {}, density {} does not match the samples (d = {}, density {})",
-                u.source, u.dim, u.density, r.dim, r.density
-            ));
-        }
-    }
-    let summaries = summarize(&records)?;
-    let points: Vec<(f64, Estimate)> = summaries
-        .iter()
-        .filter(|s| fit_tp_max.is_none_or(|t| s.tp <= t))
-        .filter_map(|s| s.soft_spots.map(|n| (s.tp, n)))
-        .collect();
-    let fit = boltzmann_fit(&points).map(|(e_qlm, error, ln_n0)| BoltzmannFit {
-        e_qlm,
-        error,
-        ln_n0,
-        tps: points
-            .iter()
-            .filter(|(_, n)| n.value > 0.0 && n.value.is_finite())
-            .map(|(t, _)| *t)
-            .collect(),
-        tp_max: fit_tp_max,
-    });
-    serde_json::to_string_pretty(&summary_json(&summaries, fit.as_ref(), units.as_ref()))
-        .map_err(|e| e.to_string())
+    let records = records_from_jsonl(records_jsonl, &|k| format!("record line {k}"))?;
+    let (_, _, summary) = summarize_record_set(records, units.as_ref(), fit_tp_max)?;
+    serde_json::to_string_pretty(&summary).map_err(|e| e.to_string())
 }
 
 /// The ensemble figures as JSON `[{"name", "title"}]` (`figures::FIGURES`: fig2, fig4a, fig4b,
