@@ -1,7 +1,9 @@
 // Screenshots of the explorer for the README (docs/screenshots/), taken in headless chromium.
 //   node tests/e2e/screenshots.mjs [--out docs/screenshots]
 // default.png: the lecture default when done; pinch.png: the glass and the response arrows of a
-// pinched pair; compare.png: the poorly vs well annealed comparison. Not part of `test`.
+// pinched pair; softspots.png: the Fig. 1 map and a quartic mode, the Fig. S3 scatter and c(r);
+// compare.png: the poorly vs well annealed comparison; lecture.png: a step of the Lecture mode.
+// Not part of `test`.
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import net from 'node:net';
@@ -36,26 +38,37 @@ try {
   await page.setViewportSize({ width: 1340, height: 700 });
   await shot(page, 'default.png');
   await page.setViewportSize({ width: 1200, height: 860 });
-  const pinch = await page.evaluateHandle(() => {
+  // side-by-side figures (canvases copied: clones of canvases are blank)
+  const pair = (ids) => page.evaluateHandle((list) => {
     const box = document.createElement('div');
-    box.id = 'shot-pinch';
-    box.style.cssText = 'display:flex;gap:12px;background:#fff;padding:8px;width:max-content';
-    const src = ['canvas-glass', 'canvas-field'].map((id) => document.getElementById(id));
+    box.id = 'shot-pair';
+    box.style.cssText = 'display:grid;grid-template-columns:repeat(2,max-content);gap:12px;background:#fff;padding:8px;width:max-content';
+    const src = list.map((id) => document.getElementById(id));
     for (const c of src) box.append(c.closest('figure').cloneNode(true));
     document.body.prepend(box);
-    // clones of canvases are blank: copy the pixels
     [...box.querySelectorAll('canvas')].forEach((c, k) => c.getContext('2d').drawImage(src[k], 0, 0));
-    box.querySelectorAll('button').forEach((b) => b.remove());
+    box.querySelectorAll('button, select, .view-tools').forEach((b) => b.remove());
     box.querySelectorAll('[id]').forEach((e) => e.removeAttribute('id'));
     return box;
-  });
-  await shot(pinch.asElement(), 'pinch.png');
-  await page.evaluate(() => document.getElementById('shot-pinch').remove());
+  }, ids);
+  let box = await pair(['canvas-glass', 'canvas-field']);
+  await shot(box.asElement(), 'pinch.png');
+  await page.evaluate(() => document.getElementById('shot-pair').remove());
+  await page.selectOption('#map-threshold', '1');
+  await page.evaluate(() => window.pinchglass.selectMode(0, false));
+  box = await pair(['canvas-map', 'canvas-mode', 'canvas-participation', 'canvas-decay']);
+  await shot(box.asElement(), 'softspots.png');
+  await page.evaluate(() => document.getElementById('shot-pair').remove());
   await page.selectOption('#preset', 'compare');
   await page.waitForFunction(() => document.body.dataset.state === 'running');
   await done(page);
   await page.evaluate(() => document.querySelectorAll('#compare button.png').forEach((b) => { b.style.display = 'none'; }));
   await shot(await page.$('#compare'), 'compare.png');
+  const lecture = await ctx.newPage();
+  await lecture.setViewportSize({ width: 1340, height: 900 });
+  await lecture.goto(`http://127.0.0.1:${port}/?mode=lecture&step=4`);
+  await lecture.waitForTimeout(2500);
+  await shot(lecture, 'lecture.png');
 } finally {
   await ctx.close();
   srv.kill();
