@@ -162,6 +162,10 @@ enum Command {
         /// Lowest modes kept per sample (as for sweep).
         #[arg(long, default_value = "auto")]
         modes: String,
+        /// Run no sweep: calibrate from the samples already in DIR (a sweep made in parts or
+        /// shards with the same parameters; every T_p of the grid must be there).
+        #[arg(long)]
+        reuse: bool,
         #[arg(short = 'o', long = "output")]
         output: String,
     },
@@ -302,6 +306,7 @@ fn main() -> ExitCode {
             statistic,
             route,
             modes,
+            reuse,
             output,
         } => calibrate_units(
             &SweepArgs {
@@ -324,6 +329,7 @@ fn main() -> ExitCode {
                 output,
             },
             &statistic,
+            reuse,
         ),
         Command::Bench { n, repeats, sweeps } => bench(n, repeats.max(1), sweeps.max(1)),
         Command::Figures {
@@ -1093,7 +1099,7 @@ fn default_calibration_grid(dim: usize) -> Vec<f64> {
     }
 }
 
-fn calibrate_units(a: &SweepArgs, statistic: &str) -> Result<(), String> {
+fn calibrate_units(a: &SweepArgs, statistic: &str, reuse: bool) -> Result<(), String> {
     use pinchglass::ensemble::GStatistic;
     let statistic = match statistic {
         "median" => GStatistic::Median,
@@ -1101,7 +1107,9 @@ fn calibrate_units(a: &SweepArgs, statistic: &str) -> Result<(), String> {
         s => return Err(format!("--statistic must be median or mean, got {s:?}")),
     };
     sample_options(a)?;
-    sweep(a)?;
+    if !reuse {
+        sweep(a)?;
+    }
     let summaries = summarize_dir(
         &a.output,
         &SummarizeOptions {
@@ -1109,6 +1117,20 @@ fn calibrate_units(a: &SweepArgs, statistic: &str) -> Result<(), String> {
             fit_tp_max: None,
         },
     )?;
+    if reuse {
+        for tp in &a.tps {
+            let s = summaries.iter().find(|s| s.tp == *tp).ok_or(format!(
+                "--reuse: {} holds no samples at T_p = {tp}",
+                a.output
+            ))?;
+            if s.samples != a.samples || s.n != a.n || s.dim != a.dim {
+                return Err(format!(
+                    "--reuse: T_p = {tp} has {} samples of N = {} in {}D, not {} of N = {} in {}D",
+                    s.samples, s.n, s.dim, a.samples, a.n, a.dim
+                ));
+            }
+        }
+    }
     let c = pinchglass::ensemble::calibrate(&summaries, statistic)?;
     let a0 = pinchglass::space::dimensional_root(1.0 / a.density, a.dim);
     let table: Vec<Value> = summaries
