@@ -1110,7 +1110,7 @@ fn calibrate_units(a: &SweepArgs, statistic: &str, reuse: bool) -> Result<(), St
     if !reuse {
         sweep(a)?;
     }
-    let summaries = summarize_dir(
+    let mut summaries = summarize_dir(
         &a.output,
         &SummarizeOptions {
             calibration: None,
@@ -1118,6 +1118,8 @@ fn calibrate_units(a: &SweepArgs, statistic: &str, reuse: bool) -> Result<(), St
         },
     )?;
     if reuse {
+        // only the grid's T_p (DIR may hold more, e.g. an unfinished part of a sweep)
+        summaries.retain(|s| a.tps.contains(&s.tp));
         for tp in &a.tps {
             let s = summaries.iter().find(|s| s.tp == *tp).ok_or(format!(
                 "--reuse: {} holds no samples at T_p = {tp}",
