@@ -389,7 +389,7 @@ fn sparse_route_agrees_with_the_dense_analysis() {
 #[test]
 fn figures_are_drawn_from_a_summary() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let dir = root.join("calibration/poly-2d");
+    let dir = root.join("tests/data/ensemble-2d");
     let out = tmp("figures-2d");
     let _ = std::fs::remove_dir_all(&out);
     let o = run(bin().arg("figures").arg(&dir).arg("-o").arg(&out));
