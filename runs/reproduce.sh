@@ -1,0 +1,20 @@
+#!/bin/bash
+# The runs behind docs/reproduction.md, exactly as they were made (from the repository root, with
+# `pinchglass` = target/release/pinchglass on the PATH). Each sweep appends its records to
+# runs/<dir>/samples-<tag>-0-<M>.jsonl and its parameters, command and wall time to
+# runs/<dir>/sweep-<tag>-0-<M>.json; `summarize` merges them into runs/<dir>/summary.json.
+set -euo pipefail
+
+# 2D, N = 300, dense route (every mode), quartic modes from the 10 softest pinches per sample
+pinchglass sweep --dim 2 --n 300 --tp 3,4,6,10 --samples 20 --sweeps 2000 --seed 1 --quartic 10 --tag hot -o runs/2d-n300
+pinchglass sweep --dim 2 --n 300 --tp 1.5,2 --samples 20 --sweeps 8000 --seed 1 --quartic 10 --tag deep -o runs/2d-n300
+pinchglass summarize runs/2d-n300 --calibration calibration/poly-2d/calibration.json
+
+# 3D, N = 500, sparse route (sparse Cholesky + the lowest modes by shift-invert Lanczos)
+pinchglass sweep --dim 3 --n 500 --tp 0.7,0.8,1.0,1.3 --samples 12 --sweeps 2500 --seed 1 --route sparse --tag hot -o runs/3d-n500
+pinchglass sweep --dim 3 --n 500 --tp 0.55,0.6 --samples 10 --sweeps 5000 --seed 1 --route sparse --tag deep -o runs/3d-n500
+pinchglass summarize runs/3d-n500 --calibration calibration/poly-3d/calibration.json
+
+# figures (rendered by the figures engineer's command into docs/figures/)
+# pinchglass figures runs/2d-n300 -o docs/figures/2d-n300
+# pinchglass figures runs/3d-n500 -o docs/figures/3d-n500
