@@ -267,7 +267,7 @@ build_wasm() {
 }
 
 # The Lecture mode's data, www/data/{2d,3d}/: summary.json, calibration.json and provenance.json
-# (commands, seed, samples, N, date), listed in www/data/index.json. Per dimension the source is the
+# (commands, seed, samples, N, date), listed in www/data/index.json (2D first: its ensemble shows the trends best). Per dimension the source is the
 # runs/*/summary.json with a Boltzmann fit and the most T_p (then the newest), else
 # calibration/poly-Dd/summary.json. summary.json files are gitignored, so www/data/ is committed and
 # this refreshes it where sources exist; a file is written only when its content changes.
@@ -336,7 +336,7 @@ for (const dim of [2, 3]) {
   else fs.rmSync(path.join(target, 'calibration.json'), { force: true });
   write(path.join(target, 'provenance.json'), `${JSON.stringify(provenance, null, 1)}\n`);
 }
-const sets = (fs.existsSync(out) ? fs.readdirSync(out) : []).sort().reverse()
+const sets = (fs.existsSync(out) ? fs.readdirSync(out) : []).sort()
   .map((id) => json(path.join(out, id, 'provenance.json'))).filter(Boolean)
   .map((p) => ({ id: p.dataset, label: p.label, calibration: Boolean(p.calibration) }));
 if (sets.length) write(path.join(out, 'index.json'), `${JSON.stringify({ datasets: sets }, null, 1)}\n`);
