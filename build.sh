@@ -7,6 +7,7 @@
 #   ./build.sh wasm    build the two wasm modules of the browser explorer into www/pkg-*/
 #   ./build.sh serve   build if needed, serve www/ on http://127.0.0.1:8000 with COOP/COEP headers
 #   ./build.sh bench   run the CLI's benchmark (cargo run --release -- bench)
+#   ./build.sh bench-web   the page's stages threaded vs single-threaded vs native (tests/e2e/bench.mjs)
 #
 # Idempotent and non-interactive (safe with CI=true, no stdin). Layout: small ensure_* functions
 # install or check one toolchain each, build_* functions build one artefact, cmd_* functions are
@@ -417,6 +418,17 @@ cmd_bench() {
     "${CARGO[@]}" run --release -- bench "$@"
 }
 
+# The browser's stages, threaded vs single-threaded wasm vs native (extra arguments go to
+# tests/e2e/bench.mjs, e.g. --n 1000 --quartic 50 --repeats 3).
+cmd_bench_web() {
+    ensure_rust
+    build_cli
+    build_wasm
+    ensure_chromium
+    log "timing the page's stages in headless chromium (node tests/e2e/bench.mjs $*)"
+    node tests/e2e/bench.mjs "$@"
+}
+
 usage() {
     cat <<EOF
 usage: ./build.sh COMMAND
@@ -427,6 +439,7 @@ usage: ./build.sh COMMAND
   serve   build if needed, then serve www/ on http://$HOST:$PORT/ with COOP/COEP headers
           (HOST, PORT override)
   bench   run the CLI benchmark (extra arguments are passed to 'pinchglass bench')
+  bench-web  time the page's stages: threaded vs single-threaded wasm vs native (tests/e2e/bench.mjs)
 EOF
 }
 
@@ -438,6 +451,7 @@ main() {
         serve) cmd_serve "$@" ;;
         wasm) cmd_wasm "$@" ;;
         bench) cmd_bench "$@" ;;
+        bench-web) cmd_bench_web "$@" ;;
         -h | --help | help) usage ;;
         *) usage >&2; exit 2 ;;
     esac
