@@ -133,6 +133,16 @@ fn refuse(field: &'static str, message: String) -> Refusal {
     Refusal { field, message }
 }
 
+/// Every refusal as one error, the messages joined by "; ".
+fn refused(v: Vec<Refusal>) -> JsError {
+    JsError::new(
+        &v.iter()
+            .map(|r| r.message.as_str())
+            .collect::<Vec<_>>()
+            .join("; "),
+    )
+}
+
 fn whole(x: f64) -> bool {
     x.is_finite() && x.fract() == 0.0
 }
@@ -668,14 +678,7 @@ pub fn run_glass(
     density: Option<f64>,
     progress: &Function,
 ) -> Result<GlassRun, JsError> {
-    let p = check(dim, n, tp, seed, sweeps, density.unwrap_or(f64::NAN)).map_err(|v| {
-        JsError::new(
-            &v.iter()
-                .map(|r| r.message.as_str())
-                .collect::<Vec<_>>()
-                .join("; "),
-        )
-    })?;
+    let p = check(dim, n, tp, seed, sweeps, density.unwrap_or(f64::NAN)).map_err(refused)?;
     match p.dim {
         2 => run_dim::<2>(&p, progress),
         _ => run_dim::<3>(&p, progress),
@@ -822,7 +825,6 @@ fn single_glass_prefactor(a: &Analysis, box_side: f64) -> Value {
         "rule": format!("ln A_g = mean over the modes below 0.8·2π c_s/L of ln(5k/N) − 5 ln ω_k; needs ≥ {MIN_FIT_MODES} modes (one glass rarely has them: the ensemble fit is in `pinchglass summarize`)"),
     })
 }
-
 
 /// The force-filter threshold on `f/(p a0^{d−1})` (for the page's captions).
 #[wasm_bindgen]

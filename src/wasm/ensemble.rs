@@ -26,7 +26,7 @@ use plotters_canvas::CanvasBackend;
 use serde_json::{json, Value};
 use wasm_bindgen::prelude::*;
 
-use super::{check, whole, Refusal, WASM_MEMORY_LIMIT};
+use super::{check, refused, whole, Refusal, WASM_MEMORY_LIMIT};
 
 /// Most parent temperatures in one browser sweep.
 pub const MAX_TEMPERATURES: usize = 12;
@@ -198,14 +198,7 @@ pub fn run_ensemble_sample(
     route: Option<String>,
     quartic: Option<f64>,
 ) -> Result<String, JsError> {
-    let p = check(dim, n, tp, seed, sweeps, density.unwrap_or(f64::NAN)).map_err(|v| {
-        JsError::new(
-            &v.iter()
-                .map(|r| r.message.as_str())
-                .collect::<Vec<_>>()
-                .join("; "),
-        )
-    })?;
+    let p = check(dim, n, tp, seed, sweeps, density.unwrap_or(f64::NAN)).map_err(refused)?;
     if !(whole(index) && (0.0..=1e9).contains(&index)) {
         return Err(JsError::new(&format!(
             "the sample index must be a whole number ≥ 0, got {index}"
