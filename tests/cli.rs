@@ -365,7 +365,10 @@ fn sparse_route_agrees_with_the_dense_analysis() {
     let quartic = |sparse: bool, name: &str| -> Value {
         let out = tmp(name);
         let mut cmd = bin();
-        cmd.arg("analyze").arg(&file).args(["--quartic", "3", "--json"]).arg(&out);
+        cmd.arg("analyze")
+            .arg(&file)
+            .args(["--quartic", "3", "--json"])
+            .arg(&out);
         if sparse {
             cmd.arg("--sparse");
         }
@@ -373,7 +376,10 @@ fn sparse_route_agrees_with_the_dense_analysis() {
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
         serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap()
     };
-    let (qs, qd) = (quartic(true, "q-sparse.json"), quartic(false, "q-dense.json"));
+    let (qs, qd) = (
+        quartic(true, "q-sparse.json"),
+        quartic(false, "q-dense.json"),
+    );
     let (ms, md) = (
         qs["quartic_modes"].as_array().unwrap(),
         qd["quartic_modes"].as_array().unwrap(),
