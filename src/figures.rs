@@ -545,6 +545,22 @@ const RED: RGBColor = RGBColor(200, 40, 40);
 const GREEN: RGBColor = RGBColor(30, 140, 70);
 const ORANGE: RGBColor = RGBColor(225, 125, 0);
 
+/// The colour at `t` ∈ [0, 1] (clamped; non-finite = 0) of a ramp linearly interpolated between
+/// equally spaced RGB `stops` (at least two). Shared with the page's plots (`wasm::draw`).
+pub fn colour_ramp(stops: &[(f64, f64, f64)], t: f64) -> RGBColor {
+    let t = if t.is_finite() {
+        t.clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    let x = t * (stops.len() - 1) as f64;
+    let i = (x.floor() as usize).min(stops.len() - 2);
+    let f = x - i as f64;
+    let (a, b) = (stops[i], stops[i + 1]);
+    let mix = |u: f64, v: f64| (u + f * (v - u)).round() as u8;
+    RGBColor(mix(a.0, b.0), mix(a.1, b.1), mix(a.2, b.2))
+}
+
 /// Cold (blue) to hot (red) colour of the `k`-th of `n` parent temperatures.
 fn tp_colour(k: usize, n: usize) -> RGBColor {
     const STOPS: [(f64, f64, f64); 5] = [
@@ -559,12 +575,7 @@ fn tp_colour(k: usize, n: usize) -> RGBColor {
     } else {
         0.0
     };
-    let x = t * (STOPS.len() - 1) as f64;
-    let i = (x.floor() as usize).min(STOPS.len() - 2);
-    let f = x - i as f64;
-    let (a, b) = (STOPS[i], STOPS[i + 1]);
-    let mix = |u: f64, v: f64| (u + f * (v - u)).round() as u8;
-    RGBColor(mix(a.0, b.0), mix(a.1, b.1), mix(a.2, b.2))
+    colour_ramp(&STOPS, t)
 }
 
 /// A number in at most 3 significant digits, no trailing zeros.

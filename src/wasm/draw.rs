@@ -70,17 +70,7 @@ fn ramp(t: f64) -> RGBColor {
         (94.0, 201.0, 98.0),
         (253.0, 231.0, 37.0),
     ];
-    let t = if t.is_finite() {
-        t.clamp(0.0, 1.0)
-    } else {
-        0.0
-    };
-    let x = t * (STOPS.len() - 1) as f64;
-    let k = (x.floor() as usize).min(STOPS.len() - 2);
-    let f = x - k as f64;
-    let (a, b) = (STOPS[k], STOPS[k + 1]);
-    let mix = |u: f64, v: f64| (u + f * (v - u)).round() as u8;
-    RGBColor(mix(a.0, b.0), mix(a.1, b.1), mix(a.2, b.2))
+    crate::figures::colour_ramp(&STOPS, t)
 }
 
 /// `c` mixed with white: `f` = 1 keeps it, `f` = 0 is white.
