@@ -1,23 +1,65 @@
-//! Swap Monte Carlo at the parent temperature `T_p` (physics.md §2).
+//! Swap Monte Carlo at the parent temperature `T_p` (physics.md §2), at a cost per move that
+//! does not depend on N.
 //!
 //! Metropolis (k_B = 1) mixing two moves (Ninarello, Berthier & Coslovich, PRX 7, 021039 (2017)):
-//! * with probability `P_swap`, pick two particles uniformly and exchange their sizes;
+//! * with probability `P_swap`, a size swap: pick particle `i` uniformly, then a partner `j`
+//!   (uniformly among all particles, or, with a swap window of `K` size ranks, at a uniformly
+//!   drawn rank offset `o ∈ {−K, …, −1, 1, …, K}` from `i`'s size rank), and exchange their sizes;
 //! * otherwise displace one particle uniformly inside a cube of side `δ` centred on it.
 //!
-//! Each move follows lumol's protocol: propose, compute the *local* `ΔE` (only the pairs of the
-//! particles touched, from a Verlet list with a skin), accept with
-//! `ΔE ≤ 0 || u < exp(−ΔE/T)`, else restore. `δ` is tuned during a burn-in (towards a target
+//! Each move follows lumol's protocol: draw everything (particle, trial, and the uniform `u` of
+//! the acceptance test) first, compute the *local* `ΔE` over the pairs the move touches, accept
+//! with `ΔE ≤ 0 || u < exp(−ΔE/T)`, else restore. `δ` is tuned during a burn-in (towards a target
 //! displacement acceptance) and then frozen, so that the production part obeys detailed balance.
-//! The run is a deterministic function of the seed (one Xoshiro256++ stream, single thread).
 //!
-//! For a swap the pair `(i, j)` keeps its size `λ_ij` (λ_ij is symmetric), so
-//! `ΔE = E_i′ + E_j′ − E_i − E_j` with `E_k` the energy of particle k with its neighbours.
+//! **Windowed swap is symmetric.** Size ranks are positions in the sorted list of the (fixed)
+//! multiset of sizes; a swap exchanges the ranks of `i` and `j`. The proposal `i → (i, j)` has
+//! probability `1/N · 1/(2K)` whenever `|rank_i − rank_j| ≤ K`, whatever the configuration, and
+//! the reverse swap (from the swapped state, pick `j` then offset `−o`) has the same probability;
+//! offsets that leave `[0, N)` are rejected moves (counted as attempts), which keeps the proposal
+//! symmetric at the ends of the size range. Metropolis on a symmetric proposal satisfies
+//! detailed balance (tested: size-permutation histogram of a small system against Boltzmann
+//! weights, χ²).
+//!
+//! **Bookkeeping** (the cost of a move is independent of N):
+//! * Each particle has a *reference* position `r_i⁰`; the invariant `|x_i − r_i⁰| ≤ s/2` (skin
+//!   `s`) holds at all times. A trial that would leave the half-skin first *refreshes* particle `i`
+//!   at its current position (a bookkeeping operation with no effect on the chain), so trials
+//!   stay within `s/2` as long as `δ √D / 2 ≤ s/2` (δ is capped at `s/√D`).
+//! * Two mirrored neighbour rows per particle, pure functions of the references and sizes (hence
+//!   equal to brute force at all times; tested): the *wide* row `W(i) = {k : |r_i⁰ − r_k⁰| < R}`
+//!   with `R = x_c λ_max + s`, and the *tight* row `T(i) = {k : |r_i⁰ − r_k⁰| < x_c λ_ik + s}`.
+//!   By the triangle inequality every interacting pair (`|x_i − x_k| < x_c λ_ik`) is in `T(i)`.
+//!   A refresh updates only the rows of `i` and its neighbours, through a cell grid of the
+//!   references (cells of side ≥ R, any number per side, the 3^D stencil without repeats).
+//! * A displacement sums over `T(i)`. The pair size `λ(a, b)` grows with each argument (for
+//!   `2 n_a λ_max < 1`, checked), so in a swap the particle receiving the smaller size is
+//!   covered by its own tight row and the one receiving the larger size by its wide row: the swap
+//!   is evaluated over the neighbours that can interact at either size.
+//! * Pair energies of tight pairs are cached (both directions) and per-particle energies `e_i`
+//!   kept, so the old energy of a move is read, not recomputed.
+//!
+//! **Exact early rejection.** With `u` drawn first, a move is certainly rejected once the
+//! partial sum of its new pair energies exceeds `E_old − T ln u + m` (`m` a margin of 1e-9 of the
+//! energies involved, far above round-off). Pair energies are clamped at zero (φ ≥ 0 exactly, the
+//! clamp changes φ by ≤ 3e-16 just inside the cutoff), so partial sums only grow: the chain is
+//! identical, move for move, to the one computed without early rejection (tested).
+//!
+//! **Reproducible and resumable.** The run is a deterministic function of the seed. The random
+//! stream restarts at every block of `block_sweeps` sweeps from `derive_seed(seed, block)`, and
+//! all bookkeeping is rebuilt from scratch there in a canonical order, so a run resumed from
+//! positions, sizes, `δ` and the sweep count at a block boundary equals the uninterrupted run bit
+//! for bit (tested).
 
 use crate::glass::Glass;
-use crate::neighbours::VerletList;
-use crate::space::Vector;
+use crate::potential::Poly;
+use crate::space::{PeriodicBox, Vector};
 use rand::{Rng, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
+
+/// Version tag of the Monte Carlo engine, written into every record, summary and XYZ header
+/// (with the crate version and git commit) so that chains of different engines never mix.
+pub const ENGINE: &str = "swap-mc-2";
 
 /// Settings of a swap Monte Carlo run.
 #[derive(Clone, Debug, PartialEq)]
@@ -30,28 +72,43 @@ pub struct SwapMcSettings {
     pub tune_sweeps: usize,
     /// Probability that a move is a size swap.
     pub swap_probability: f64,
+    /// Swap partners within ± this many size ranks (`None`: any particle).
+    pub swap_window: Option<usize>,
     /// Target acceptance of displacement moves during tuning.
     pub target_acceptance: f64,
     /// Initial displacement cube side `δ`.
     pub initial_step: f64,
     /// Record the energy every this many sweeps.
     pub trace_every: usize,
+    /// Stop summing a trial's energy once it is certain to be rejected (same chain either way).
+    pub early_rejection: bool,
+    /// The random stream restarts (and the bookkeeping is rebuilt) every this many sweeps.
+    pub block_sweeps: usize,
     /// Seed of the random stream.
     pub seed: u64,
 }
 
+/// Default sweeps per block of the random stream (see the module docs).
+pub const BLOCK_SWEEPS: usize = 1000;
+/// Default skin of the neighbour rows (length units of the model).
+pub const SKIN: f64 = 0.4;
+
 impl SwapMcSettings {
-    /// Defaults for a run of `sweeps` sweeps at `temperature`: `P_swap = 0.2`, 40 % target
-    /// acceptance, tuning during the first fifth of the run (at most 200 sweeps).
+    /// Defaults for a run of `sweeps` sweeps at `temperature`: `P_swap = 0.2`, swaps with any
+    /// particle, 40 % target acceptance, tuning during the first fifth of the run (at most 200
+    /// sweeps), early rejection on, blocks of [`BLOCK_SWEEPS`].
     pub fn new(temperature: f64, sweeps: usize, seed: u64) -> Self {
         Self {
             temperature,
             sweeps,
             tune_sweeps: (sweeps / 5).clamp(1, 200).min(sweeps),
             swap_probability: 0.2,
+            swap_window: None,
             target_acceptance: 0.4,
             initial_step: 0.1,
             trace_every: (sweeps / 500).max(1),
+            early_rejection: true,
+            block_sweeps: BLOCK_SWEEPS,
             seed,
         }
     }
@@ -70,6 +127,9 @@ impl SwapMcSettings {
                 self.swap_probability
             ));
         }
+        if self.swap_window == Some(0) {
+            return Err("the swap window must be at least 1 size rank".into());
+        }
         if !(self.target_acceptance > 0.0 && self.target_acceptance < 1.0) {
             return Err("target acceptance must be in (0, 1)".into());
         }
@@ -78,6 +138,9 @@ impl SwapMcSettings {
         }
         if self.trace_every == 0 {
             return Err("trace interval must be at least one sweep".into());
+        }
+        if self.block_sweeps == 0 {
+            return Err("block length must be at least one sweep".into());
         }
         Ok(())
     }
@@ -117,27 +180,279 @@ pub struct EnergyTrace {
     pub energy_per_particle: Vec<f64>,
 }
 
-/// Swap Monte Carlo state over a plain configuration (init / step).
+/// Work counters of the engine (for `pinchglass bench`).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct WorkCounts {
+    /// Pair-kernel evaluations of trial moves (pairs beyond the cutoff included).
+    pub pair_evaluations: u64,
+    /// Attempted moves.
+    pub moves: u64,
+    /// Reference refreshes of single particles.
+    pub refreshes: u64,
+    /// Full rebuilds (one per block).
+    pub rebuilds: u64,
+}
+
+/// Pair energy for the Monte Carlo kernel: `φ(r)` of a pair of size `lij` at squared distance
+/// `r2`, with one division, no `powf`, a branch-free cutoff, clamped at zero (so partial sums
+/// of pair energies never decrease; the clamp changes φ by at most ~3e-16 just inside the
+/// cutoff). Same formula as [`Poly::energy`] (physics.md §1) up to round-off. `r2 > 0`.
+#[inline(always)]
+pub fn mc_pair_energy(model: &Poly, r2: f64, lij: f64) -> f64 {
+    let l2 = lij * lij;
+    let t = 1.0 / (r2 * l2);
+    let x2 = r2 * r2 * t;
+    let ix2 = l2 * l2 * t;
+    let ix4 = ix2 * ix2;
+    let ix10 = ix4 * ix4 * ix2;
+    let [c0, c2, c4, c6] = model.coefficients();
+    let phi = model.epsilon * (ix10 + c0 + x2 * (c2 + x2 * (c4 + x2 * c6)));
+    let inside = x2 < model.x_cut * model.x_cut;
+    if inside {
+        phi.max(0.0)
+    } else {
+        0.0
+    }
+}
+
+/// Packed particle record for the kernel: coordinates (padded to 3) and size, one cache line
+/// per gathered neighbour.
+type Atom = [f64; 4];
+
+/// Minimum-image squared distance in an orthorhombic box.
+#[inline(always)]
+fn distance2<const D: usize>(a: &Atom, b: &Atom, side: &[f64; 3], inv: &[f64; 3]) -> f64 {
+    let mut r2 = 0.0;
+    for k in 0..D {
+        let d = b[k] - a[k];
+        let d = d - side[k] * nearest_integer(d * inv[k]);
+        r2 += d * d;
+    }
+    r2
+}
+
+/// Nearest integer by the 1.5·2⁵² trick (branch-free, no libm call; the same in wasm).
+#[inline(always)]
+fn nearest_integer(x: f64) -> f64 {
+    const MAGIC: f64 = 6_755_399_441_055_744.0;
+    (x + MAGIC) - MAGIC
+}
+
+/// Fixed-capacity neighbour rows with mirror slots: `nb[i·cap + m] = k` and
+/// `mirror[i·cap + m]` is the place of `i` in the row of `k`. Optionally a value per slot
+/// (kept equal in both directions by the caller).
+#[derive(Clone, Debug)]
+struct Rows {
+    cap: usize,
+    len: Vec<u32>,
+    nb: Vec<u32>,
+    mirror: Vec<u32>,
+    value: Vec<f64>,
+}
+
+impl Rows {
+    fn new(n: usize, cap: usize) -> Self {
+        Self {
+            cap,
+            len: vec![0; n],
+            nb: vec![0; n * cap],
+            mirror: vec![0; n * cap],
+            value: vec![0.0; n * cap],
+        }
+    }
+
+    #[inline(always)]
+    fn row(&self, i: usize) -> &[u32] {
+        &self.nb[i * self.cap..i * self.cap + self.len[i] as usize]
+    }
+
+    #[inline(always)]
+    fn values(&self, i: usize) -> &[f64] {
+        &self.value[i * self.cap..i * self.cap + self.len[i] as usize]
+    }
+
+    fn grow(&mut self) {
+        let n = self.len.len();
+        let cap = self.cap * 2;
+        let mut next = Rows::new(n, cap);
+        for i in 0..n {
+            let l = self.len[i] as usize;
+            next.len[i] = l as u32;
+            next.nb[i * cap..i * cap + l].copy_from_slice(&self.nb[i * self.cap..i * self.cap + l]);
+            next.mirror[i * cap..i * cap + l]
+                .copy_from_slice(&self.mirror[i * self.cap..i * self.cap + l]);
+            next.value[i * cap..i * cap + l]
+                .copy_from_slice(&self.value[i * self.cap..i * self.cap + l]);
+        }
+        *self = next;
+    }
+
+    /// Adds the pair `(i, k)` to both rows with `value`.
+    fn push(&mut self, i: usize, k: usize, value: f64) {
+        while self.len[i] as usize == self.cap || self.len[k] as usize == self.cap {
+            self.grow();
+        }
+        let (mi, mk) = (self.len[i] as usize, self.len[k] as usize);
+        let (si, sk) = (i * self.cap + mi, k * self.cap + mk);
+        self.nb[si] = k as u32;
+        self.nb[sk] = i as u32;
+        self.mirror[si] = mk as u32;
+        self.mirror[sk] = mi as u32;
+        self.value[si] = value;
+        self.value[sk] = value;
+        self.len[i] += 1;
+        self.len[k] += 1;
+    }
+
+    /// Removes entry `m` of row `i` (moving the row's last entry there).
+    fn remove_half(&mut self, i: usize, m: usize) {
+        let last = self.len[i] as usize - 1;
+        if m != last {
+            let (s, l) = (i * self.cap + m, i * self.cap + last);
+            self.nb[s] = self.nb[l];
+            self.mirror[s] = self.mirror[l];
+            self.value[s] = self.value[l];
+            let k2 = self.nb[s] as usize;
+            let back = k2 * self.cap + self.mirror[s] as usize;
+            self.mirror[back] = m as u32;
+        }
+        self.len[i] -= 1;
+    }
+
+    /// Removes the pair at entry `m` of row `i` from both rows.
+    fn remove(&mut self, i: usize, m: usize) {
+        let s = i * self.cap + m;
+        let (k, mk) = (self.nb[s] as usize, self.mirror[s] as usize);
+        self.remove_half(i, m);
+        self.remove_half(k, mk);
+    }
+
+    /// Removes every pair of row `i`.
+    fn clear(&mut self, i: usize) {
+        while self.len[i] > 0 {
+            self.remove(i, self.len[i] as usize - 1);
+        }
+    }
+
+    /// Sets the value of entry `m` of row `i` and of its mirror.
+    #[inline(always)]
+    fn set_value(&mut self, i: usize, m: usize, v: f64) {
+        let s = i * self.cap + m;
+        let k = self.nb[s] as usize;
+        let mk = self.mirror[s] as usize;
+        self.value[s] = v;
+        self.value[k * self.cap + mk] = v;
+    }
+}
+
+/// Cell grid over the reference positions: cells of side ≥ the wide reach, any number per
+/// side (≥ 1), each cell's 3^D stencil without repeats.
+#[derive(Clone, Debug)]
+struct Grid<const D: usize> {
+    dims: [usize; 3],
+    members: Vec<Vec<u32>>,
+    cell_of: Vec<u32>,
+    place: Vec<u32>,
+    stencil: Vec<Vec<u32>>,
+}
+
+impl<const D: usize> Grid<D> {
+    fn new(side: &[f64; 3], reach: f64, n: usize) -> Self {
+        let mut dims = [1usize; 3];
+        for k in 0..D {
+            dims[k] = ((side[k] / reach).floor() as usize).max(1);
+        }
+        let n_cells: usize = dims[..D].iter().product();
+        let mut stencil = Vec::with_capacity(n_cells);
+        for c in 0..n_cells {
+            let coords = Self::coords_of(&dims, c);
+            let mut cells: Vec<u32> = Vec::with_capacity(27);
+            for o in 0..3usize.pow(D as u32) {
+                let mut idx = 0usize;
+                for k in (0..D).rev() {
+                    let off = (o / 3usize.pow(k as u32)) % 3;
+                    let m = dims[k];
+                    idx = idx * m + (coords[k] + m + off - 1) % m;
+                }
+                if !cells.contains(&(idx as u32)) {
+                    cells.push(idx as u32);
+                }
+            }
+            cells.sort_unstable();
+            stencil.push(cells);
+        }
+        Self {
+            dims,
+            members: vec![Vec::new(); n_cells],
+            cell_of: vec![0; n],
+            place: vec![0; n],
+            stencil,
+        }
+    }
+
+    fn coords_of(dims: &[usize; 3], mut c: usize) -> [usize; 3] {
+        let mut out = [0usize; 3];
+        for k in 0..D {
+            out[k] = c % dims[k];
+            c /= dims[k];
+        }
+        out
+    }
+
+    #[inline]
+    fn cell_at(&self, x: &Atom, side: &[f64; 3]) -> usize {
+        let mut idx = 0usize;
+        for k in (0..D).rev() {
+            let f = x[k] / side[k];
+            let f = f - f.floor();
+            let c = ((f * self.dims[k] as f64) as usize).min(self.dims[k] - 1);
+            idx = idx * self.dims[k] + c;
+        }
+        idx
+    }
+
+    fn insert(&mut self, i: usize, cell: usize) {
+        self.cell_of[i] = cell as u32;
+        self.place[i] = self.members[cell].len() as u32;
+        self.members[cell].push(i as u32);
+    }
+
+    fn remove(&mut self, i: usize) {
+        let cell = self.cell_of[i] as usize;
+        let p = self.place[i] as usize;
+        let moved = *self.members[cell].last().expect("member");
+        self.members[cell].swap_remove(p);
+        if moved as usize != i {
+            self.place[moved as usize] = p as u32;
+        }
+    }
+}
+
+/// Swap Monte Carlo state over a configuration (init / attempt / sweep / run).
 pub struct SwapMc<const D: usize> {
+    /// The configuration (kept in step with every accepted move).
     pub glass: Glass<D>,
     pub settings: SwapMcSettings,
     rng: Xoshiro256PlusPlus,
-    list: VerletList<D>,
-    /// Energy of each listed pair, per slot of the list (both directions); zero for every
-    /// slot outside the tight list.
-    pair_energy: Vec<f64>,
-    /// Tight list: for row `i`, `tight[start[i]..start[i] + tight_len[i]]` are the slots of
-    /// the neighbours within their own range `x_c λ_ik + skin` of `i` (reference positions,
-    /// current sizes); `tight_pos[slot]` is a slot's place there (`u32::MAX` if absent).
-    tight: Vec<u32>,
-    tight_len: Vec<u32>,
-    tight_pos: Vec<u32>,
-    /// Scratch: trial pair energies of the particles being moved.
-    trial: Vec<f64>,
-    trial_other: Vec<f64>,
+    atoms: Vec<Atom>,
+    reference: Vec<Atom>,
+    side: [f64; 3],
+    inv_side: [f64; 3],
+    skin: f64,
+    reach: f64,
+    grid: Grid<D>,
+    wide: Rows,
+    tight: Rows,
+    /// Energy of each particle with its neighbours (sum of its pair energies).
+    particle_energy: Vec<f64>,
+    /// Particles by size rank and each particle's rank (for the swap window).
+    by_rank: Vec<u32>,
+    rank_of: Vec<u32>,
+    scratch_a: Vec<f64>,
+    scratch_b: Vec<f64>,
     /// Current displacement cube side δ.
     pub step: f64,
-    /// Running total energy (updated by the accepted ΔE).
+    /// Running total energy (updated by the accepted ΔE; recomputed at every block start).
     pub energy: f64,
     /// Counters since the end of tuning (production part).
     pub production: MoveCounts,
@@ -145,234 +460,284 @@ pub struct SwapMc<const D: usize> {
     pub burn_in: MoveCounts,
     pub trace: EnergyTrace,
     pub sweeps_done: usize,
-    pub list_rebuilds: usize,
+    pub work: WorkCounts,
 }
 
-const SKIN: f64 = 0.4;
+/// The state a chain resumes from (at a block boundary): configuration, frozen step and counters.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ChainState<const D: usize> {
+    pub positions: Vec<Vector<D>>,
+    pub sizes: Vec<f64>,
+    pub step: f64,
+    pub sweeps_done: usize,
+    pub production: MoveCounts,
+    pub burn_in: MoveCounts,
+}
 
 impl<const D: usize> SwapMc<D> {
     /// Prepares a run on `glass` (which should have no huge overlaps: see
-    /// `quench::relax_overlaps`).
+    /// `quench::relax_overlaps`). Refuses sheared boxes and sizes for which the pair size is not
+    /// increasing in each argument (`2 n_a λ ≥ 1`).
     pub fn init(glass: Glass<D>, settings: SwapMcSettings) -> Result<Self, String> {
         settings.validate()?;
-        let list = VerletList::build(&glass.space, &glass.positions, glass.max_cutoff(), SKIN);
-        let energy = glass.energy();
-        if !energy.is_finite() {
-            return Err("the starting configuration has a non-finite energy".into());
+        if D > 3 {
+            return Err("swap Monte Carlo supports d = 2 and 3".into());
         }
+        if glass.space.shear().is_some() {
+            return Err("swap Monte Carlo needs an unsheared box".into());
+        }
+        let max_size = glass.sizes.iter().cloned().fold(0.0, f64::max);
+        if 2.0 * glass.model.nonadditivity * max_size >= 1.0 {
+            return Err(format!(
+                "swap Monte Carlo needs 2 n_a λ_max < 1 (pair size increasing in each size), got n_a = {} and λ_max = {max_size}",
+                glass.model.nonadditivity
+            ));
+        }
+        let n = glass.n();
+        let mut side = [1.0; 3];
+        let mut inv_side = [1.0; 3];
+        for k in 0..D {
+            side[k] = glass.space.lengths()[k];
+            inv_side[k] = 1.0 / side[k];
+        }
+        let skin = SKIN;
+        let reach = glass.model.max_cutoff(max_size) + skin;
+        let mut by_rank: Vec<u32> = (0..n as u32).collect();
+        by_rank.sort_by(|&a, &b| {
+            glass.sizes[a as usize]
+                .total_cmp(&glass.sizes[b as usize])
+                .then(a.cmp(&b))
+        });
+        let mut rank_of = vec![0u32; n];
+        for (r, &i) in by_rank.iter().enumerate() {
+            rank_of[i as usize] = r as u32;
+        }
+        let volume = glass.volume();
+        let density = n as f64 / volume;
+        let ball = if D == 2 {
+            std::f64::consts::PI * reach * reach
+        } else {
+            4.0 / 3.0 * std::f64::consts::PI * reach * reach * reach
+        };
+        let cap = ((1.5 * density * ball) as usize + 16).min(n.max(1));
         let mut mc = Self {
-            rng: Xoshiro256PlusPlus::seed_from_u64(settings.seed),
+            rng: Xoshiro256PlusPlus::seed_from_u64(0),
+            atoms: Vec::new(),
+            reference: Vec::new(),
+            side,
+            inv_side,
+            skin,
+            reach,
+            grid: Grid::new(&side, reach, n),
+            wide: Rows::new(n, cap),
+            tight: Rows::new(n, cap / 2 + 8),
+            particle_energy: vec![0.0; n],
+            by_rank,
+            rank_of,
+            scratch_a: Vec::new(),
+            scratch_b: Vec::new(),
             step: settings.initial_step,
             glass,
             settings,
-            list,
-            pair_energy: Vec::new(),
-            tight: Vec::new(),
-            tight_len: Vec::new(),
-            tight_pos: Vec::new(),
-            trial: Vec::new(),
-            trial_other: Vec::new(),
-            energy,
+            energy: 0.0,
             production: MoveCounts::default(),
             burn_in: MoveCounts::default(),
             trace: EnergyTrace::default(),
             sweeps_done: 0,
-            list_rebuilds: 0,
+            work: WorkCounts::default(),
         };
-        mc.index_list();
+        mc.step = mc.step.min(mc.max_step());
+        mc.start_block();
+        if !mc.energy.is_finite() {
+            return Err("the starting configuration has a non-finite energy".into());
+        }
         Ok(mc)
     }
 
-    /// Cached pair energies and the tight list for the current list (each pair computed once,
-    /// stored in both of its slots).
-    fn index_list(&mut self) {
-        let (start, nb, mirror) = self.list.rows();
+    /// Resumes a chain from `state` (taken at a block boundary with [`SwapMc::state`]): the
+    /// continuation equals the uninterrupted run bit for bit.
+    pub fn resume(
+        mut glass: Glass<D>,
+        settings: SwapMcSettings,
+        state: &ChainState<D>,
+    ) -> Result<Self, String> {
+        if state.positions.len() != glass.n() || state.sizes.len() != glass.n() {
+            return Err("the chain state does not match the glass".into());
+        }
+        if state.sweeps_done % settings.block_sweeps != 0 {
+            return Err(format!(
+                "a chain resumes at a block boundary (multiple of {} sweeps), got sweep {}",
+                settings.block_sweeps, state.sweeps_done
+            ));
+        }
+        glass.positions = state.positions.clone();
+        glass.sizes = state.sizes.clone();
+        let mut mc = Self::init(glass, settings)?;
+        mc.step = state.step;
+        mc.sweeps_done = state.sweeps_done;
+        mc.production = state.production;
+        mc.burn_in = state.burn_in;
+        mc.start_block();
+        Ok(mc)
+    }
+
+    /// The state to resume from (meaningful at a block boundary).
+    pub fn state(&self) -> ChainState<D> {
+        ChainState {
+            positions: self.glass.positions.clone(),
+            sizes: self.glass.sizes.clone(),
+            step: self.step,
+            sweeps_done: self.sweeps_done,
+            production: self.production,
+            burn_in: self.burn_in,
+        }
+    }
+
+    /// Largest displacement cube side: trials stay within half a skin of the reference
+    /// (`δ √D / 2 ≤ s / 2`) and below half the box.
+    pub fn max_step(&self) -> f64 {
+        (self.skin / (D as f64).sqrt()).min(0.5 * self.glass.space.min_side())
+    }
+
+    fn block_index(&self) -> u64 {
+        (self.sweeps_done / self.settings.block_sweeps) as u64
+    }
+
+    /// Start of a block: the block's random stream and a canonical rebuild of the bookkeeping.
+    fn start_block(&mut self) {
+        let stream = crate::derive_seed(self.settings.seed, 0x5357_4150);
+        self.rng = Xoshiro256PlusPlus::seed_from_u64(crate::derive_seed(stream, self.block_index()));
+        self.rebuild();
+    }
+
+    /// Rebuilds every structure from the configuration, in index order.
+    fn rebuild(&mut self) {
         let n = self.glass.n();
-        let mut pair_energy = vec![0.0; nb.len()];
+        self.atoms = (0..n)
+            .map(|i| {
+                let x = self.glass.space.wrap(&self.glass.positions[i]);
+                self.glass.positions[i] = x;
+                let mut a = [0.0; 4];
+                a[..D].copy_from_slice(x.as_slice());
+                a[3] = self.glass.sizes[i];
+                a
+            })
+            .collect();
+        self.reference = self.atoms.clone();
+        self.grid = Grid::new(&self.side, self.reach, n);
         for i in 0..n {
-            for slot in start[i] as usize..start[i + 1] as usize {
-                let k = nb[slot] as usize;
-                if i < k {
-                    let e = self.pair_energy_at(
-                        &self.glass.positions[i],
-                        self.glass.sizes[i],
-                        k,
-                        self.glass.sizes[k],
-                    );
-                    pair_energy[slot] = e;
-                    pair_energy[mirror[slot] as usize] = e;
+            let c = self.grid.cell_at(&self.reference[i], &self.side);
+            self.grid.insert(i, c);
+        }
+        let (wc, tc) = (self.wide.cap, self.tight.cap);
+        self.wide = Rows::new(n, wc);
+        self.tight = Rows::new(n, tc);
+        for i in 0..n {
+            self.link(i, |k| k > i);
+        }
+        self.energy = 0.0;
+        for i in 0..n {
+            let e: f64 = self.tight.values(i).iter().sum();
+            self.particle_energy[i] = e;
+            self.energy += e;
+        }
+        self.energy *= 0.5;
+        self.work.rebuilds += 1;
+    }
+
+    /// Tight listing reach of particles `i` and `k` (current sizes).
+    #[inline(always)]
+    fn tight_reach(&self, i: usize, k: usize) -> f64 {
+        let m = &self.glass.model;
+        m.cutoff(m.pair_size(self.atoms[i][3], self.atoms[k][3])) + self.skin
+    }
+
+    /// Adds to the rows every pair `(i, k)` with `accept(k)` found through the grid of
+    /// references (tight pairs with their pair energy at the current positions).
+    fn link(&mut self, i: usize, accept: impl Fn(usize) -> bool) {
+        let cell = self.grid.cell_of[i] as usize;
+        let reach2 = self.reach * self.reach;
+        for ci in 0..self.grid.stencil[cell].len() {
+            let c = self.grid.stencil[cell][ci] as usize;
+            for mi in 0..self.grid.members[c].len() {
+                let k = self.grid.members[c][mi] as usize;
+                if k == i || !accept(k) {
+                    continue;
+                }
+                let d2 = distance2::<D>(
+                    &self.reference[i],
+                    &self.reference[k],
+                    &self.side,
+                    &self.inv_side,
+                );
+                if d2 < reach2 {
+                    self.wide.push(i, k, 0.0);
+                    let t = self.tight_reach(i, k);
+                    if d2 < t * t {
+                        let e = self.pair_energy(i, &self.atoms[i], k);
+                        self.tight.push(i, k, e);
+                    }
                 }
             }
         }
-        self.pair_energy = pair_energy;
-        self.tight = vec![0; nb.len()];
-        self.tight_len = vec![0; n];
-        self.tight_pos = vec![u32::MAX; nb.len()];
-        for i in 0..n {
-            let (start, _, _) = self.list.rows();
-            for slot in start[i] as usize..start[i + 1] as usize {
-                if self.in_own_range(i, slot) {
-                    self.tight_insert(i, slot);
-                }
-            }
-        }
-    }
-
-    /// Whether the pair of slot `slot` (row `i`) is within `x_c λ_ik + skin` at the reference
-    /// positions, for the current sizes (computed the same way from either end).
-    #[inline]
-    fn in_own_range(&self, i: usize, slot: usize) -> bool {
-        let k = self.list.rows().1[slot] as usize;
-        let (a, b) = (i.min(k), i.max(k));
-        let refs = self.list.reference();
-        let g = &self.glass;
-        let r2 = g.space.displacement(&refs[a], &refs[b]).norm_squared();
-        let reach = g.model.cutoff(g.model.pair_size(g.sizes[a], g.sizes[b])) + SKIN;
-        r2 < reach * reach
-    }
-
-    fn tight_insert(&mut self, i: usize, slot: usize) {
-        let p = self.list.rows().0[i] + self.tight_len[i];
-        self.tight[p as usize] = slot as u32;
-        self.tight_pos[slot] = p;
-        self.tight_len[i] += 1;
-    }
-
-    fn tight_remove(&mut self, i: usize, slot: usize) {
-        let p = self.tight_pos[slot] as usize;
-        let last = (self.list.rows().0[i] + self.tight_len[i] - 1) as usize;
-        let moved = self.tight[last];
-        self.tight[p] = moved;
-        self.tight_pos[moved as usize] = p as u32;
-        self.tight_pos[slot] = u32::MAX;
-        self.tight_len[i] -= 1;
-    }
-
-    /// Re-derives the tight list around particle `i` after its size changed.
-    fn retighten(&mut self, i: usize) {
-        let (start, nb, mirror) = self.list.rows();
-        let (lo, hi) = (start[i] as usize, start[i + 1] as usize);
-        let (nb, mirror) = (nb[lo..hi].to_vec(), mirror[lo..hi].to_vec());
-        for (m, slot) in (lo..hi).enumerate() {
-            let want = self.in_own_range(i, slot);
-            let have = self.tight_pos[slot] != u32::MAX;
-            if want && !have {
-                self.tight_insert(i, slot);
-                self.tight_insert(nb[m] as usize, mirror[m] as usize);
-            } else if have && !want {
-                self.tight_remove(i, slot);
-                self.tight_remove(nb[m] as usize, mirror[m] as usize);
-            }
-        }
-    }
-
-    /// Slots of the tight list of `i`.
-    #[inline(always)]
-    fn tight_slots(&self, i: usize) -> &[u32] {
-        let first = self.list.rows().0[i] as usize;
-        &self.tight[first..first + self.tight_len[i] as usize]
     }
 
     #[inline(always)]
-    fn pair_energy_at(&self, x: &Vector<D>, size: f64, k: usize, size_k: f64) -> f64 {
-        let g = &self.glass;
-        let r2 = g.space.displacement(x, &g.positions[k]).norm_squared();
-        g.model.energy(r2, g.model.pair_size(size, size_k))
+    fn pair_energy(&self, _i: usize, xi: &Atom, k: usize) -> f64 {
+        let xk = &self.atoms[k];
+        let r2 = distance2::<D>(xi, xk, &self.side, &self.inv_side);
+        let m = &self.glass.model;
+        mc_pair_energy(m, r2, m.pair_size(xi[3], xk[3]))
     }
 
-    /// Cached energy of particle `i` with its neighbours.
-    #[inline]
-    fn cached_energy(&self, i: usize) -> f64 {
-        let start = self.list.rows().0;
-        self.pair_energy[start[i] as usize..start[i + 1] as usize]
-            .iter()
-            .sum()
+    /// Moves the reference of `i` to its current position and relinks its rows.
+    fn refresh(&mut self, i: usize) {
+        self.wide.clear(i);
+        self.tight.clear(i);
+        self.grid.remove(i);
+        self.reference[i] = self.atoms[i];
+        let c = self.grid.cell_at(&self.reference[i], &self.side);
+        self.grid.insert(i, c);
+        self.link(i, |_| true);
+        self.particle_energy[i] = self.tight.values(i).iter().sum();
+        self.work.refreshes += 1;
     }
 
-    /// Trial pair energies of particle `i` at `x` with size `size` (partner `other` taken with
-    /// `other_size`) into `out`; returns their sum.
-    #[inline]
-    fn trial_energy(
-        &self,
-        i: usize,
-        x: &Vector<D>,
-        size: f64,
-        other: usize,
-        other_size: f64,
-        out: &mut Vec<f64>,
-    ) -> f64 {
+    /// Sum of the pair energies of a particle at `x` (size `x[3]`) with the particles of `row`,
+    /// into `out`; stops (returning `None`) once the running sum exceeds `bound`.
+    #[inline(always)]
+    fn row_energy(&self, x: &Atom, row: &[u32], bound: f64, out: &mut Vec<f64>) -> Option<f64> {
         out.clear();
-        let mut e = 0.0;
-        for &k in self.list.of(i) {
-            let k = k as usize;
-            let sk = if k == other {
-                other_size
-            } else {
-                self.glass.sizes[k]
-            };
-            let v = self.pair_energy_at(x, size, k, sk);
-            out.push(v);
-            e += v;
+        let m = &self.glass.model;
+        let mut sum = 0.0;
+        for chunk in row.chunks(4) {
+            for &k in chunk {
+                let xk = &self.atoms[k as usize];
+                let r2 = distance2::<D>(x, xk, &self.side, &self.inv_side);
+                let e = mc_pair_energy(m, r2, m.pair_size(x[3], xk[3]));
+                out.push(e);
+                sum += e;
+            }
+            if sum > bound {
+                return None;
+            }
         }
-        e
-    }
-
-    /// Stores trial pair energies of particle `i` in its slots and their mirrors.
-    #[inline]
-    fn commit(&mut self, i: usize, values: &[f64]) {
-        let (start, _, mirror) = self.list.rows();
-        let first = start[i] as usize;
-        for (m, v) in values.iter().enumerate() {
-            self.pair_energy[first + m] = *v;
-            self.pair_energy[mirror[first + m] as usize] = *v;
-        }
-    }
-
-    /// `ΔE` of moving particle `i` to `x` (local, over the tight list; fills the trial buffer).
-    pub fn displacement_delta(&mut self, i: usize, x: &Vector<D>) -> f64 {
-        let mut buf = std::mem::take(&mut self.trial);
-        buf.clear();
-        let nb = self.list.rows().1;
-        let size = self.glass.sizes[i];
-        let (mut after, mut before) = (0.0, 0.0);
-        for &slot in self.tight_slots(i) {
-            let k = nb[slot as usize] as usize;
-            let v = self.pair_energy_at(x, size, k, self.glass.sizes[k]);
-            buf.push(v);
-            after += v;
-            before += self.pair_energy[slot as usize];
-        }
-        self.trial = buf;
-        after - before
-    }
-
-    /// Stores the trial pair energies of a displaced particle `i` (tight slots and mirrors).
-    fn commit_displacement(&mut self, i: usize) {
-        let mirror = self.list.rows().2;
-        let first = self.list.rows().0[i] as usize;
-        for (m, v) in self.trial.iter().enumerate() {
-            let slot = self.tight[first + m] as usize;
-            self.pair_energy[slot] = *v;
-            self.pair_energy[mirror[slot] as usize] = *v;
-        }
-    }
-
-    /// `ΔE` of exchanging the sizes of `i` and `j` (local; fills the trial buffers).
-    pub fn swap_delta(&mut self, i: usize, j: usize) -> f64 {
-        let (si, sj) = (self.glass.sizes[i], self.glass.sizes[j]);
-        let (xi, xj) = (self.glass.positions[i], self.glass.positions[j]);
-        let mut bi = std::mem::take(&mut self.trial);
-        let mut bj = std::mem::take(&mut self.trial_other);
-        let after = self.trial_energy(i, &xi, sj, j, si, &mut bi)
-            + self.trial_energy(j, &xj, si, i, sj, &mut bj);
-        self.trial = bi;
-        self.trial_other = bj;
-        after - self.cached_energy(i) - self.cached_energy(j)
+        Some(sum)
     }
 
     #[inline]
-    fn accept(&mut self, delta: f64) -> bool {
-        delta <= 0.0 || self.rng.random::<f64>() < (-delta / self.settings.temperature).exp()
+    fn rejection_bound(&self, old: f64, u: f64) -> f64 {
+        if !self.settings.early_rejection || u <= 0.0 {
+            return f64::INFINITY;
+        }
+        let t = self.settings.temperature;
+        let slack = -t * u.ln();
+        old + slack + 1e-9 * (1.0 + old.abs() + slack)
+    }
+
+    #[inline]
+    fn metropolis(&self, delta: f64, u: f64) -> bool {
+        delta <= 0.0 || u < (-delta / self.settings.temperature).exp()
     }
 
     fn tuning(&self) -> bool {
@@ -383,25 +748,27 @@ impl<const D: usize> SwapMc<D> {
     pub fn attempt(&mut self) {
         let n = self.glass.n();
         let tuning = self.tuning();
+        self.work.moves += 1;
         if self.rng.random::<f64>() < self.settings.swap_probability {
             let i = self.rng.random_range(0..n);
-            let j = self.rng.random_range(0..n);
-            let delta = if i == j { 0.0 } else { self.swap_delta(i, j) };
-            let ok = self.accept(delta);
-            if ok && i != j {
-                self.glass.sizes.swap(i, j);
-                self.energy += delta;
-                let (bi, bj) = (
-                    std::mem::take(&mut self.trial),
-                    std::mem::take(&mut self.trial_other),
-                );
-                self.commit(i, &bi);
-                self.commit(j, &bj);
-                self.trial = bi;
-                self.trial_other = bj;
-                self.retighten(i);
-                self.retighten(j);
-            }
+            let j = match self.settings.swap_window {
+                Some(k) if k < n - 1 => {
+                    let o = self.rng.random_range(0..2 * k);
+                    let offset = if o < k { o as isize - k as isize } else { (o - k + 1) as isize };
+                    let r = self.rank_of[i] as isize + offset;
+                    if r < 0 || r >= n as isize {
+                        None
+                    } else {
+                        Some(self.by_rank[r as usize] as usize)
+                    }
+                }
+                _ => Some(self.rng.random_range(0..n)),
+            };
+            let u = self.rng.random::<f64>();
+            let ok = match j {
+                Some(j) => self.swap(i, j, u),
+                None => false,
+            };
             let c = if tuning {
                 &mut self.burn_in
             } else {
@@ -411,23 +778,12 @@ impl<const D: usize> SwapMc<D> {
             c.swap_accepts += ok as u64;
         } else {
             let i = self.rng.random_range(0..n);
-            let mut x = self.glass.positions[i];
-            for k in 0..D {
-                x[k] += self.step * (self.rng.random::<f64>() - 0.5);
+            let mut x = self.atoms[i];
+            for xk in x.iter_mut().take(D) {
+                *xk += self.step * (self.rng.random::<f64>() - 0.5);
             }
-            let delta = self.displacement_delta(i, &x);
-            let ok = self.accept(delta);
-            if ok {
-                self.glass.positions[i] = self.glass.space.wrap(&x);
-                self.energy += delta;
-                self.commit_displacement(i);
-                if self
-                    .list
-                    .is_stale_for(&self.glass.space, i, &self.glass.positions[i])
-                {
-                    self.rebuild_list();
-                }
-            }
+            let u = self.rng.random::<f64>();
+            let ok = self.displace(i, x, u);
             let c = if tuning {
                 &mut self.burn_in
             } else {
@@ -438,15 +794,171 @@ impl<const D: usize> SwapMc<D> {
         }
     }
 
-    fn rebuild_list(&mut self) {
-        let g = &self.glass;
-        self.list = VerletList::build(&g.space, &g.positions, g.max_cutoff(), SKIN);
-        self.list_rebuilds += 1;
-        self.index_list();
+    /// Displacement of `i` to `x` (unwrapped) with the acceptance uniform `u`.
+    fn displace(&mut self, i: usize, mut x: Atom, u: f64) -> bool {
+        if distance2::<D>(&x, &self.reference[i], &self.side, &self.inv_side)
+            > 0.25 * self.skin * self.skin
+        {
+            self.refresh(i);
+        }
+        let old = self.particle_energy[i];
+        let bound = self.rejection_bound(old, u);
+        let mut out = std::mem::take(&mut self.scratch_a);
+        let lo = i * self.tight.cap;
+        let row = &self.tight.nb[lo..lo + self.tight.len[i] as usize];
+        let new = self.row_energy(&x, row, bound, &mut out);
+        self.work.pair_evaluations += out.len() as u64;
+        let accepted = match new {
+            Some(new) if self.metropolis(new - old, u) => {
+                for (m, &e) in out.iter().enumerate() {
+                    let k = self.tight.nb[lo + m] as usize;
+                    self.particle_energy[k] += e - self.tight.value[lo + m];
+                    self.tight.set_value(i, m, e);
+                }
+                self.particle_energy[i] = new;
+                self.energy += new - old;
+                for k in 0..D {
+                    x[k] -= self.side[k] * (x[k] * self.inv_side[k]).floor();
+                    if x[k] >= self.side[k] {
+                        x[k] -= self.side[k];
+                    }
+                }
+                self.atoms[i] = x;
+                self.glass.positions[i] = Vector::<D>::from_fn(|k, _| x[k]);
+                true
+            }
+            _ => false,
+        };
+        self.scratch_a = out;
+        accepted
     }
 
-    /// One sweep (N attempted moves), tuning δ every sweep during burn-in.
+    /// Size swap of `i` and `j` with the acceptance uniform `u`.
+    fn swap(&mut self, i: usize, j: usize, u: f64) -> bool {
+        if i == j || self.atoms[i][3] == self.atoms[j][3] {
+            return true; // the same state: accepted, ΔE = 0
+        }
+        // g receives the larger size (wide row), h the smaller (tight row)
+        let (g, h) = if self.atoms[j][3] > self.atoms[i][3] {
+            (i, j)
+        } else {
+            (j, i)
+        };
+        let old = self.particle_energy[g] + self.particle_energy[h];
+        let bound = self.rejection_bound(old, u);
+        let (si, sj) = (self.atoms[i][3], self.atoms[j][3]);
+        self.atoms[i][3] = sj;
+        self.atoms[j][3] = si;
+        let mut out_g = std::mem::take(&mut self.scratch_a);
+        let mut out_h = std::mem::take(&mut self.scratch_b);
+        let (lg, lh) = (g * self.wide.cap, h * self.tight.cap);
+        let row_g = &self.wide.nb[lg..lg + self.wide.len[g] as usize];
+        let row_h = &self.tight.nb[lh..lh + self.tight.len[h] as usize];
+        let xg = self.atoms[g];
+        let xh = self.atoms[h];
+        let mut new = None;
+        if let Some(eg) = self.row_energy(&xg, row_g, bound, &mut out_g) {
+            if let Some(eh) = self.row_energy(&xh, row_h, bound - eg, &mut out_h) {
+                new = Some((eg, eh));
+            }
+        } else {
+            out_h.clear();
+        }
+        self.work.pair_evaluations += (out_g.len() + out_h.len()) as u64;
+        let accepted = match new {
+            Some((eg, eh)) if self.metropolis(eg + eh - old, u) => {
+                self.commit_swap(g, h, eg, eh, &out_g, &out_h);
+                self.energy += eg + eh - old;
+                self.glass.sizes[i] = sj;
+                self.glass.sizes[j] = si;
+                let (ri, rj) = (self.rank_of[i], self.rank_of[j]);
+                self.rank_of[i] = rj;
+                self.rank_of[j] = ri;
+                self.by_rank[ri as usize] = j as u32;
+                self.by_rank[rj as usize] = i as u32;
+                true
+            }
+            _ => {
+                self.atoms[i][3] = si;
+                self.atoms[j][3] = sj;
+                false
+            }
+        };
+        self.scratch_a = out_g;
+        self.scratch_b = out_h;
+        accepted
+    }
+
+    /// Bookkeeping of an accepted swap: particle energies, tight rows and their pair energies.
+    /// `out_g` are the new pair energies of `g` over its wide row, `out_h` of `h` over its
+    /// (old) tight row.
+    fn commit_swap(&mut self, g: usize, h: usize, eg: f64, eh: f64, out_g: &[f64], out_h: &[f64]) {
+        // particle energies of the neighbours: minus the old pair energies, plus the new ones
+        for p in [g, h] {
+            let lo = p * self.tight.cap;
+            for m in 0..self.tight.len[p] as usize {
+                let k = self.tight.nb[lo + m] as usize;
+                if k != g && k != h {
+                    self.particle_energy[k] -= self.tight.value[lo + m];
+                }
+            }
+        }
+        let lg = g * self.wide.cap;
+        for (m, &e) in out_g.iter().enumerate() {
+            let k = self.wide.nb[lg + m] as usize;
+            if k != h {
+                self.particle_energy[k] += e;
+            }
+        }
+        let lh = h * self.tight.cap;
+        for (m, &e) in out_h.iter().enumerate() {
+            let k = self.tight.nb[lh + m] as usize;
+            if k != g {
+                self.particle_energy[k] += e;
+            }
+        }
+        self.particle_energy[g] = eg;
+        self.particle_energy[h] = eh;
+        // h (smaller size): its new tight row is a subset of the old one
+        for (m, &e) in out_h.iter().enumerate() {
+            self.tight.set_value(h, m, e);
+        }
+        for m in (0..self.tight.len[h] as usize).rev() {
+            let k = self.tight.nb[lh + m] as usize;
+            let d2 = distance2::<D>(
+                &self.reference[h],
+                &self.reference[k],
+                &self.side,
+                &self.inv_side,
+            );
+            let t = self.tight_reach(h, k);
+            if d2 >= t * t {
+                self.tight.remove(h, m);
+            }
+        }
+        // g (larger size): its new tight row, from its wide row
+        self.tight.clear(g);
+        for (m, &e) in out_g.iter().enumerate() {
+            let k = self.wide.nb[lg + m] as usize;
+            let d2 = distance2::<D>(
+                &self.reference[g],
+                &self.reference[k],
+                &self.side,
+                &self.inv_side,
+            );
+            let t = self.tight_reach(g, k);
+            if d2 < t * t {
+                self.tight.push(g, k, e);
+            }
+        }
+    }
+
+    /// One sweep (N attempted moves), tuning δ every sweep during burn-in; a new block (random
+    /// stream and canonical rebuild) starts at every multiple of `block_sweeps`.
     pub fn sweep(&mut self) {
+        if self.sweeps_done % self.settings.block_sweeps == 0 && self.work.moves > 0 {
+            self.start_block();
+        }
         let before = self.burn_in;
         for _ in 0..self.glass.n() {
             self.attempt();
@@ -457,8 +969,7 @@ impl<const D: usize> SwapMc<D> {
             if tries > 0 {
                 let rate = acc as f64 / tries as f64;
                 let factor = (rate / self.settings.target_acceptance).clamp(0.7, 1.3);
-                let max_step = 0.5 * self.glass.space.min_side();
-                self.step = (self.step * factor).clamp(1e-4, max_step);
+                self.step = (self.step * factor).clamp(1e-4, self.max_step());
             }
         }
         self.sweeps_done += 1;
@@ -482,36 +993,166 @@ impl<const D: usize> SwapMc<D> {
                 return Err("cancelled".into());
             }
         }
-        // resynchronise the running energy with a full recomputation (drift is round-off only)
-        self.energy = self.glass.energy();
         Ok(())
     }
+
+    /// Runs until `sweeps_done == target` (extending `settings.sweeps` if needed), calling
+    /// `observe(self)` after every sweep.
+    pub fn run_to(
+        &mut self,
+        target: usize,
+        observe: &mut dyn FnMut(&Self) -> bool,
+    ) -> Result<(), String> {
+        self.settings.sweeps = self.settings.sweeps.max(target);
+        while self.sweeps_done < target {
+            self.sweep();
+            if !observe(self) {
+                return Err("cancelled".into());
+            }
+        }
+        Ok(())
+    }
+
+    /// Tight neighbour pairs `i < k` (sorted), for tests against brute force.
+    pub fn tight_pairs(&self) -> Vec<(u32, u32)> {
+        rows_pairs(&self.tight, self.glass.n())
+    }
+
+    /// Wide neighbour pairs `i < k` (sorted), for tests against brute force.
+    pub fn wide_pairs(&self) -> Vec<(u32, u32)> {
+        rows_pairs(&self.wide, self.glass.n())
+    }
+
+    /// Brute-force tight and wide pairs of the current references and sizes.
+    pub fn brute_force_pairs(&self) -> (Vec<(u32, u32)>, Vec<(u32, u32)>) {
+        let n = self.glass.n();
+        let (mut t, mut w) = (Vec::new(), Vec::new());
+        for i in 0..n {
+            for k in i + 1..n {
+                let d2 = distance2::<D>(
+                    &self.reference[i],
+                    &self.reference[k],
+                    &self.side,
+                    &self.inv_side,
+                );
+                if d2 < self.reach * self.reach {
+                    w.push((i as u32, k as u32));
+                }
+                let r = self.tight_reach(i, k);
+                if d2 < r * r {
+                    t.push((i as u32, k as u32));
+                }
+            }
+        }
+        (t, w)
+    }
+
+    /// Largest distance of a particle from its reference (the invariant: ≤ skin / 2).
+    pub fn max_reference_offset(&self) -> f64 {
+        (0..self.glass.n())
+            .map(|i| {
+                distance2::<D>(&self.atoms[i], &self.reference[i], &self.side, &self.inv_side)
+                    .sqrt()
+            })
+            .fold(0.0, f64::max)
+    }
+
+    /// Local `ΔE` of displacing `i` to `x` (no change to the state; for tests).
+    pub fn displacement_delta(&mut self, i: usize, x: &Vector<D>) -> f64 {
+        let mut a = self.atoms[i];
+        a[..D].copy_from_slice(x.as_slice());
+        if distance2::<D>(&a, &self.reference[i], &self.side, &self.inv_side)
+            > 0.25 * self.skin * self.skin
+        {
+            self.refresh(i);
+        }
+        let lo = i * self.tight.cap;
+        let row = self.tight.nb[lo..lo + self.tight.len[i] as usize].to_vec();
+        let mut out = Vec::new();
+        let new = self.row_energy(&a, &row, f64::INFINITY, &mut out).unwrap();
+        new - self.particle_energy[i]
+    }
+
+    /// Local `ΔE` of exchanging the sizes of `i` and `j` (no change to the state; for tests).
+    pub fn swap_delta(&mut self, i: usize, j: usize) -> f64 {
+        if i == j || self.atoms[i][3] == self.atoms[j][3] {
+            return 0.0;
+        }
+        let (g, h) = if self.atoms[j][3] > self.atoms[i][3] {
+            (i, j)
+        } else {
+            (j, i)
+        };
+        let old = self.particle_energy[g] + self.particle_energy[h];
+        let (si, sj) = (self.atoms[i][3], self.atoms[j][3]);
+        self.atoms[i][3] = sj;
+        self.atoms[j][3] = si;
+        let rg = self.wide.row(g).to_vec();
+        let rh = self.tight.row(h).to_vec();
+        let mut out = Vec::new();
+        let eg = self.row_energy(&self.atoms[g].clone(), &rg, f64::INFINITY, &mut out).unwrap();
+        let eh = self.row_energy(&self.atoms[h].clone(), &rh, f64::INFINITY, &mut out).unwrap();
+        self.atoms[i][3] = si;
+        self.atoms[j][3] = sj;
+        eg + eh - old
+    }
+
+    /// Sum of the cached particle energies over 2 (equals the total energy up to round-off).
+    pub fn cached_total_energy(&self) -> f64 {
+        0.5 * self.particle_energy.iter().sum::<f64>()
+    }
+}
+
+fn rows_pairs(rows: &Rows, n: usize) -> Vec<(u32, u32)> {
+    let mut out = Vec::new();
+    for i in 0..n {
+        for &k in rows.row(i) {
+            if (i as u32) < k {
+                out.push((i as u32, k));
+            }
+        }
+    }
+    out.sort_unstable();
+    out
 }
 
 /// A glass equilibrated at `T_p` from scratch: `n` random positions and sizes at number density
 /// `density` (stream `derive_seed(seed, 1)`), overlaps relaxed, then swap Monte Carlo with
-/// `settings` (moves from stream `derive_seed(seed, 2)`, where `seed = settings.seed`).
+/// `settings` (moves from the streams of `seed = settings.seed`, one per block).
 pub fn equilibrate<const D: usize>(
     n: usize,
     density: f64,
-    model: crate::potential::Poly,
+    model: Poly,
     settings: SwapMcSettings,
     progress: &mut dyn FnMut(usize, usize) -> bool,
+) -> Result<SwapMc<D>, String> {
+    let mut mc = random_start::<D>(n, density, model, settings)?;
+    mc.run(progress)?;
+    Ok(mc)
+}
+
+/// The Monte Carlo state of a random start (positions and sizes from stream
+/// `derive_seed(seed, 1)`, overlaps relaxed), before any sweep.
+pub fn random_start<const D: usize>(
+    n: usize,
+    density: f64,
+    model: Poly,
+    settings: SwapMcSettings,
 ) -> Result<SwapMc<D>, String> {
     settings.validate()?;
     let seed = settings.seed;
     let mut glass = Glass::<D>::random(n, density, model, crate::derive_seed(seed, 1))?;
     crate::quench::relax_overlaps(&mut glass, 10_000);
-    let mut mc = SwapMc::init(
-        glass,
-        SwapMcSettings {
-            seed: crate::derive_seed(seed, 2),
-            ..settings
-        },
-    )?;
-    mc.settings.seed = seed;
-    mc.run(progress)?;
-    Ok(mc)
+    SwapMc::init(glass, settings)
+}
+
+/// A periodic box as the kernel sees it (for benchmarks of the bare pair kernel).
+pub fn box_sides<const D: usize>(space: &PeriodicBox<D>) -> [f64; 3] {
+    let mut side = [1.0; 3];
+    for k in 0..D {
+        side[k] = space.lengths()[k];
+    }
+    side
 }
 
 #[cfg(test)]
@@ -521,25 +1162,35 @@ mod tests {
     use crate::potential::Poly;
     use crate::space::PeriodicBox;
 
-    fn local_delta_equals_full_delta<const D: usize>() {
-        let g: Glass<D> = test_glass(if D == 2 { 100 } else { 200 }, 17);
-        // evolve first (hot, many accepted swaps and displacements) so that the cached pair
-        // energies and the tight list have been updated many times
-        let mut mc = SwapMc::init(g, SwapMcSettings::new(2.0, 60, 1)).unwrap();
+    fn hot_chain<const D: usize>(n: usize, sweeps: usize, settings: impl Fn(&mut SwapMcSettings)) -> SwapMc<D> {
+        let g: Glass<D> = test_glass(n, 17);
+        let mut s = SwapMcSettings::new(2.0, sweeps, 1);
+        s.block_sweeps = 1_000_000;
+        settings(&mut s);
+        let mut mc = SwapMc::init(g, s).unwrap();
         mc.run(&mut |_, _| true).unwrap();
+        mc
+    }
+
+    fn local_delta_equals_full_delta<const D: usize>(window: Option<usize>) {
+        // evolve first (hot, many accepted swaps, displacements and refreshes) so that the
+        // cached energies and the rows have been updated many times
+        let mut mc = hot_chain::<D>(if D == 2 { 100 } else { 200 }, 60, |s| s.swap_window = window);
         assert!(
-            mc.production.swap_accepts > 50 && mc.list_rebuilds > 0,
-            "{:?} {}",
+            mc.production.swap_accepts > 50 && mc.work.refreshes > 0,
+            "{:?} {:?}",
             mc.production,
-            mc.list_rebuilds
+            mc.work
         );
         let e0 = mc.glass.energy();
+        assert!((mc.energy - e0).abs() < 1e-9 * e0.abs(), "{} {}", mc.energy, e0);
+        assert!((mc.cached_total_energy() - e0).abs() < 1e-9 * e0.abs());
         let mut rng = Xoshiro256PlusPlus::seed_from_u64(2);
-        for t in 0..30 {
+        for t in 0..40 {
             let i = rng.random_range(0..mc.glass.n());
             let mut x = mc.glass.positions[i];
             for k in 0..D {
-                x[k] += 0.3 * (rng.random::<f64>() - 0.5);
+                x[k] += 0.2 * (rng.random::<f64>() - 0.5);
             }
             let mut moved = mc.glass.clone();
             moved.positions[i] = moved.space.wrap(&x);
@@ -563,19 +1214,82 @@ mod tests {
 
     #[test]
     fn local_energy_changes_equal_full_differences_2d() {
-        local_delta_equals_full_delta::<2>();
+        local_delta_equals_full_delta::<2>(None);
+        local_delta_equals_full_delta::<2>(Some(5));
     }
 
     #[test]
     fn local_energy_changes_equal_full_differences_3d() {
-        local_delta_equals_full_delta::<3>();
+        local_delta_equals_full_delta::<3>(None);
+        local_delta_equals_full_delta::<3>(Some(5));
+    }
+
+    fn rows_equal_brute_force<const D: usize>(n: usize, sweeps: usize) {
+        let mc = hot_chain::<D>(n, sweeps, |_| {});
+        assert!(mc.work.refreshes > n as u64, "{:?}", mc.work);
+        assert!(mc.production.swap_accepts > 100);
+        let (t, w) = mc.brute_force_pairs();
+        assert_eq!(mc.tight_pairs(), t);
+        assert_eq!(mc.wide_pairs(), w);
+        assert!(mc.max_reference_offset() <= 0.5 * SKIN + 1e-12);
+        // every interacting pair is a tight pair
+        for (i, j) in crate::neighbours::pairs_within_brute_force(
+            &mc.glass.space,
+            &mc.glass.positions,
+            mc.glass.max_cutoff(),
+        ) {
+            let (a, b) = (i as usize, j as usize);
+            let r2 = mc.glass.space.displacement(&mc.glass.positions[a], &mc.glass.positions[b]).norm_squared();
+            let l = mc.glass.model.pair_size(mc.glass.sizes[a], mc.glass.sizes[b]);
+            if r2 < (mc.glass.model.x_cut * l).powi(2) {
+                assert!(t.binary_search(&(i, j)).is_ok(), "pair {i} {j} missing");
+            }
+        }
+    }
+
+    #[test]
+    fn neighbour_rows_equal_brute_force_small_and_large_boxes() {
+        // small boxes: fewer than three cells a side (the stencil wraps onto itself)
+        rows_equal_brute_force::<2>(60, 600);
+        rows_equal_brute_force::<3>(170, 300);
+        // larger boxes: several cells a side
+        rows_equal_brute_force::<2>(800, 120);
+        rows_equal_brute_force::<3>(1200, 60);
+    }
+
+    #[test]
+    fn early_rejection_gives_the_identical_chain() {
+        fn check<const D: usize>(tp: f64, window: Option<usize>) {
+            let run = |early: bool| {
+                let g: Glass<D> = test_glass(if D == 2 { 150 } else { 250 }, 3);
+                let mut s = SwapMcSettings::new(tp, 40, 9);
+                s.early_rejection = early;
+                s.swap_window = window;
+                s.block_sweeps = 15;
+                let mut mc = SwapMc::init(g, s).unwrap();
+                mc.run(&mut |_, _| true).unwrap();
+                mc
+            };
+            let (a, b) = (run(true), run(false));
+            assert_eq!(a.glass.positions, b.glass.positions);
+            assert_eq!(a.glass.sizes, b.glass.sizes);
+            assert_eq!(a.trace, b.trace);
+            assert_eq!(a.production, b.production);
+            assert!(a.work.pair_evaluations < b.work.pair_evaluations);
+        }
+        check::<2>(0.5, None);
+        check::<2>(1.5, Some(10));
+        check::<3>(0.4, None);
+        check::<3>(1.0, Some(10));
     }
 
     #[test]
     fn run_is_deterministic_and_energy_bookkeeping_is_exact() {
         let run = || {
             let g: Glass<2> = test_glass(120, 5);
-            let mut mc = SwapMc::init(g, SwapMcSettings::new(0.8, 30, 42)).unwrap();
+            let mut s = SwapMcSettings::new(0.8, 30, 42);
+            s.block_sweeps = 7;
+            let mut mc = SwapMc::init(g, s).unwrap();
             mc.run(&mut |_, _| true).unwrap();
             mc
         };
@@ -583,18 +1297,54 @@ mod tests {
         assert_eq!(a.glass.positions, b.glass.positions);
         assert_eq!(a.glass.sizes, b.glass.sizes);
         assert_eq!(a.trace, b.trace);
-        // the traced running energy agrees with a full recomputation at the end
         let last = *a.trace.energy_per_particle.last().unwrap() * a.glass.n() as f64;
         assert!((last - a.glass.energy()).abs() < 1e-8 * a.glass.energy().abs());
         assert!(a.production.displacement_attempts > 0 && a.production.swap_attempts > 0);
         let rate = a.production.displacement_acceptance();
         assert!(rate > 0.15 && rate < 0.7, "tuned acceptance {rate}");
-        // sizes are only permuted
         let mut s0 = test_glass::<2>(120, 5).sizes;
         let mut s1 = a.glass.sizes.clone();
         s0.sort_by(f64::total_cmp);
         s1.sort_by(f64::total_cmp);
         assert_eq!(s0, s1);
+    }
+
+    #[test]
+    fn resumed_chain_equals_uninterrupted_chain() {
+        fn check<const D: usize>() {
+            let g: Glass<D> = test_glass(if D == 2 { 150 } else { 250 }, 8);
+            let mut s = SwapMcSettings::new(0.7, 60, 4);
+            s.block_sweeps = 20;
+            s.tune_sweeps = 10;
+            let mut whole = SwapMc::init(g.clone(), s.clone()).unwrap();
+            whole.run(&mut |_, _| true).unwrap();
+            let mut first = SwapMc::init(g.clone(), SwapMcSettings { sweeps: 40, ..s.clone() }).unwrap();
+            first.run(&mut |_, _| true).unwrap();
+            let state = first.state();
+            drop(first);
+            let mut rest = SwapMc::resume(g, s, &state).unwrap();
+            rest.run(&mut |_, _| true).unwrap();
+            assert_eq!(rest.glass.positions, whole.glass.positions);
+            assert_eq!(rest.glass.sizes, whole.glass.sizes);
+            assert_eq!(rest.energy.to_bits(), whole.energy.to_bits());
+            assert_eq!(rest.production, whole.production);
+            assert_eq!(rest.step.to_bits(), whole.step.to_bits());
+        }
+        check::<2>();
+        check::<3>();
+    }
+
+    #[test]
+    fn resume_off_a_block_boundary_is_refused() {
+        let g: Glass<2> = test_glass(100, 8);
+        let mut s = SwapMcSettings::new(0.7, 10, 4);
+        s.block_sweeps = 4;
+        let mut mc = SwapMc::init(g.clone(), s.clone()).unwrap();
+        for _ in 0..3 {
+            mc.sweep();
+        }
+        let err = SwapMc::resume(g, s, &mc.state()).err().unwrap();
+        assert!(err.contains("block boundary"), "{err}");
     }
 
     #[test]
@@ -607,7 +1357,7 @@ mod tests {
     }
 
     #[test]
-    fn bad_temperature_is_refused() {
+    fn bad_settings_are_refused() {
         let g: Glass<2> = test_glass(100, 5);
         for t in [0.0, -1.0, f64::NAN, f64::INFINITY] {
             let err = SwapMc::init(g.clone(), SwapMcSettings::new(t, 5, 1))
@@ -615,34 +1365,47 @@ mod tests {
                 .unwrap();
             assert!(err.contains("T_p"), "{err}");
         }
+        let mut s = SwapMcSettings::new(1.0, 5, 1);
+        s.swap_window = Some(0);
+        assert!(SwapMc::init(g, s).is_err());
     }
 
-    /// Detailed balance of the swap move: three particles at fixed positions (only swaps),
-    /// the visited size permutations follow Boltzmann weights `exp(−E_π/T)`.
     #[test]
-    fn swap_moves_sample_size_permutations_with_boltzmann_weights() {
+    fn kernel_matches_the_pair_law_and_is_never_negative() {
+        let p = Poly::default();
+        for &lij in &[1.0, 1.37, 2.22] {
+            for k in 1..400 {
+                let x = 0.7 + k as f64 * 0.002;
+                let r2 = (x * lij) * (x * lij);
+                let a = mc_pair_energy(&p, r2, lij);
+                let b = p.energy(r2, lij);
+                assert!(a >= 0.0);
+                assert!((a - b).abs() < 1e-13 * (1.0 + b.abs()), "x = {x}: {a} vs {b}");
+            }
+            let rc = p.x_cut * lij;
+            assert_eq!(mc_pair_energy(&p, rc * rc, lij), 0.0);
+            assert_eq!(mc_pair_energy(&p, 4.0 * rc * rc, lij), 0.0);
+        }
+    }
+
+    /// Size permutations of three particles at fixed positions (only swaps) against Boltzmann
+    /// weights `exp(−E_π/T)`, for global and windowed swaps.
+    fn permutation_histogram(window: Option<usize>, sizes: [f64; 3]) {
         let space = PeriodicBox::<2>::new(Vector::<2>::new(20.0, 20.0)).unwrap();
         let positions = vec![
             Vector::<2>::new(5.0, 5.0),
             Vector::<2>::new(6.3, 5.2),
             Vector::<2>::new(5.5, 6.4),
         ];
-        let sizes = vec![1.0, 1.3, 1.9];
-        let g = Glass::new(space, positions, sizes.clone(), Poly::default()).unwrap();
+        let g = Glass::new(space, positions, sizes.to_vec(), Poly::default()).unwrap();
         let temperature = 1.5;
         let mut settings = SwapMcSettings::new(temperature, 1, 99);
         settings.swap_probability = 1.0;
         settings.tune_sweeps = 0;
+        settings.swap_window = window;
+        settings.block_sweeps = usize::MAX;
         let mut mc = SwapMc::init(g.clone(), settings).unwrap();
-        // enumerate the 6 permutations
-        let perms = [
-            [0, 1, 2],
-            [0, 2, 1],
-            [1, 0, 2],
-            [1, 2, 0],
-            [2, 0, 1],
-            [2, 1, 0],
-        ];
+        let perms = [[0, 1, 2], [0, 2, 1], [1, 0, 2], [1, 2, 0], [2, 0, 1], [2, 1, 0]];
         let energy_of = |p: &[usize; 3]| {
             let mut h = g.clone();
             h.sizes = p.iter().map(|&k| sizes[k]).collect();
@@ -653,7 +1416,6 @@ mod tests {
             let z: f64 = w.iter().sum();
             w.iter().map(|x| x / z).collect()
         };
-        // thinned samples (every 10 attempts) so that they are nearly independent
         let samples = 100_000;
         let mut counts = [0u64; 6];
         for _ in 0..samples {
@@ -676,9 +1438,16 @@ mod tests {
         };
         let right = chi2(&boltzmann(temperature));
         // 5 degrees of freedom: P(χ² > 25) ≈ 1e-4
-        assert!(right < 25.0, "χ² = {right}, counts {counts:?}");
-        // the test has teeth: the same counts are far from another temperature's weights
+        assert!(right < 25.0, "window {window:?}: χ² = {right}, counts {counts:?}");
         let wrong = chi2(&boltzmann(2.0 * temperature));
         assert!(wrong > 500.0, "χ² against 2T = {wrong}");
+    }
+
+    #[test]
+    fn swap_moves_sample_size_permutations_with_boltzmann_weights() {
+        permutation_histogram(None, [1.0, 1.3, 1.9]);
+        // a window of one rank: only neighbouring ranks swap, the ends reject some proposals
+        permutation_histogram(Some(1), [1.0, 1.3, 1.9]);
+        permutation_histogram(Some(1), [1.9, 1.0, 1.3]);
     }
 }
