@@ -6,7 +6,7 @@
 //! their inherent states, and probed by force dipoles ("pinches").
 //!
 //! Modules follow the physics: [`space`] (periodic box) → [`potential`] (pair law) →
-//! [`neighbours`] → [`glass`] (energy, forces, stresses) → [`swap_mc`] → [`quench`] →
+//! [`neighbours`] → [`glass`] (energy, forces, stresses) → [`swap_mc`] (with [`relaxation`]: τ_α) → [`quench`] →
 //! [`hessian`] → [`modes`] → [`pinch`] → [`elasticity`]; [`quartic`] holds the anharmonic
 //! contractions; [`analysis`] runs the pipeline, [`sparse`] its sparse route for large samples.
 //! Edges: [`xyz`] (files) and [`report`] (JSON).
@@ -25,6 +25,7 @@ pub mod potential;
 pub mod quartic;
 pub mod quartic_modes;
 pub mod quench;
+pub mod relaxation;
 pub mod report;
 pub mod space;
 pub mod sparse;

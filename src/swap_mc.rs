@@ -84,6 +84,9 @@ pub struct SwapMcSettings {
     pub early_rejection: bool,
     /// The random stream restarts (and the bookkeeping is rebuilt) every this many sweeps.
     pub block_sweeps: usize,
+    /// Skin `s` of the neighbour rows (model length units): trades the row length against
+    /// how often a particle's rows are refreshed. Does not change the chain.
+    pub skin: f64,
     /// Seed of the random stream.
     pub seed: u64,
 }
@@ -91,7 +94,7 @@ pub struct SwapMcSettings {
 /// Default sweeps per block of the random stream (see the module docs).
 pub const BLOCK_SWEEPS: usize = 1000;
 /// Default skin of the neighbour rows (length units of the model).
-pub const SKIN: f64 = 0.4;
+pub const SKIN: f64 = 0.6;
 
 impl SwapMcSettings {
     /// Defaults for a run of `sweeps` sweeps at `temperature`: `P_swap = 0.2`, swaps with any
@@ -109,6 +112,7 @@ impl SwapMcSettings {
             trace_every: (sweeps / 500).max(1),
             early_rejection: true,
             block_sweeps: BLOCK_SWEEPS,
+            skin: SKIN,
             seed,
         }
     }
@@ -138,6 +142,9 @@ impl SwapMcSettings {
         }
         if self.trace_every == 0 {
             return Err("trace interval must be at least one sweep".into());
+        }
+        if !(self.skin.is_finite() && self.skin > 0.0 && self.skin <= 2.0) {
+            return Err(format!("the skin must be in (0, 2], got {}", self.skin));
         }
         if self.block_sweeps == 0 {
             return Err("block length must be at least one sweep".into());
@@ -199,19 +206,111 @@ pub struct WorkCounts {
 /// cutoff). Same formula as [`Poly::energy`] (physics.md §1) up to round-off. `r2 > 0`.
 #[inline(always)]
 pub fn mc_pair_energy(model: &Poly, r2: f64, lij: f64) -> f64 {
+    let k = Kernel::of(model);
     let l2 = lij * lij;
     let t = 1.0 / (r2 * l2);
     let x2 = r2 * r2 * t;
     let ix2 = l2 * l2 * t;
     let ix4 = ix2 * ix2;
     let ix10 = ix4 * ix4 * ix2;
-    let [c0, c2, c4, c6] = model.coefficients();
-    let phi = model.epsilon * (ix10 + c0 + x2 * (c2 + x2 * (c4 + x2 * c6)));
-    let inside = x2 < model.x_cut * model.x_cut;
-    if inside {
+    let [c0, c2, c4, c6] = k.c;
+    let phi = k.eps * (ix10 + c0 + x2 * (c2 + x2 * (c4 + x2 * c6)));
+    if x2 < k.xc2 {
         phi.max(0.0)
     } else {
         0.0
+    }
+}
+
+/// The pair law's constants as the kernel reads them (copied once per row).
+#[derive(Clone, Copy, Debug)]
+struct Kernel {
+    c: [f64; 4],
+    xc2: f64,
+    eps: f64,
+    na: f64,
+}
+
+impl Kernel {
+    fn of(m: &Poly) -> Self {
+        Self {
+            c: m.coefficients(),
+            xc2: m.x_cut * m.x_cut,
+            eps: m.epsilon,
+            na: m.nonadditivity,
+        }
+    }
+
+    /// Two pair energies at once, of a particle at `x` with `p` and with `q` (each lane the
+    /// same operations as [`Kernel::energy`] after [`distance2`], so the values are identical;
+    /// written lane by lane so that the compiler packs them into 2-wide SIMD, SSE2 natively
+    /// and simd128 in WebAssembly).
+    #[inline(always)]
+    fn energy2<const D: usize>(
+        &self,
+        x: &Atom,
+        p: &Atom,
+        q: &Atom,
+        side: &[f64; 3],
+        inv: &[f64; 3],
+    ) -> [f64; 2] {
+        const MAGIC: f64 = 6_755_399_441_055_744.0;
+        let mut r2 = [0.0f64; 2];
+        for k in 0..D {
+            let d = [p[k] - x[k], q[k] - x[k]];
+            let s = [d[0] * inv[k], d[1] * inv[k]];
+            let m = [(s[0] + MAGIC) - MAGIC, (s[1] + MAGIC) - MAGIC];
+            let d = [d[0] - side[k] * m[0], d[1] - side[k] * m[1]];
+            r2 = [r2[0] + d[0] * d[0], r2[1] + d[1] * d[1]];
+        }
+        let a = x[3];
+        let b = [p[3], q[3]];
+        let lij = [
+            0.5 * (a + b[0]) * (1.0 - self.na * (a - b[0]).abs()),
+            0.5 * (a + b[1]) * (1.0 - self.na * (a - b[1]).abs()),
+        ];
+        let l2 = [lij[0] * lij[0], lij[1] * lij[1]];
+        let t = [1.0 / (r2[0] * l2[0]), 1.0 / (r2[1] * l2[1])];
+        let x2 = [r2[0] * r2[0] * t[0], r2[1] * r2[1] * t[1]];
+        let ix2 = [l2[0] * l2[0] * t[0], l2[1] * l2[1] * t[1]];
+        let ix4 = [ix2[0] * ix2[0], ix2[1] * ix2[1]];
+        let ix10 = [ix4[0] * ix4[0] * ix2[0], ix4[1] * ix4[1] * ix2[1]];
+        let [c0, c2, c4, c6] = self.c;
+        let phi = [
+            self.eps * (ix10[0] + c0 + x2[0] * (c2 + x2[0] * (c4 + x2[0] * c6))),
+            self.eps * (ix10[1] + c0 + x2[1] * (c2 + x2[1] * (c4 + x2[1] * c6))),
+        ];
+        [
+            if x2[0] < self.xc2 {
+                phi[0].max(0.0)
+            } else {
+                0.0
+            },
+            if x2[1] < self.xc2 {
+                phi[1].max(0.0)
+            } else {
+                0.0
+            },
+        ]
+    }
+
+    /// [`mc_pair_energy`] for particles of sizes `a` and `b` (pair size of [`Poly::pair_size`]).
+    #[inline(always)]
+    fn energy(&self, r2: f64, a: f64, b: f64) -> f64 {
+        let lij = 0.5 * (a + b) * (1.0 - self.na * (a - b).abs());
+        let l2 = lij * lij;
+        let t = 1.0 / (r2 * l2);
+        let x2 = r2 * r2 * t;
+        let ix2 = l2 * l2 * t;
+        let ix4 = ix2 * ix2;
+        let ix10 = ix4 * ix4 * ix2;
+        let [c0, c2, c4, c6] = self.c;
+        let phi = self.eps * (ix10 + c0 + x2 * (c2 + x2 * (c4 + x2 * c6)));
+        if x2 < self.xc2 {
+            phi.max(0.0)
+        } else {
+            0.0
+        }
     }
 }
 
@@ -251,14 +350,23 @@ struct Rows {
 }
 
 impl Rows {
-    fn new(n: usize, cap: usize) -> Self {
+    fn new(n: usize, cap: usize, with_values: bool) -> Self {
         Self {
             cap,
             len: vec![0; n],
             nb: vec![0; n * cap],
             mirror: vec![0; n * cap],
-            value: vec![0.0; n * cap],
+            value: if with_values {
+                vec![0.0; n * cap]
+            } else {
+                Vec::new()
+            },
         }
+    }
+
+    #[inline(always)]
+    fn has_values(&self) -> bool {
+        !self.value.is_empty()
     }
 
     #[inline(always)]
@@ -274,15 +382,17 @@ impl Rows {
     fn grow(&mut self) {
         let n = self.len.len();
         let cap = self.cap * 2;
-        let mut next = Rows::new(n, cap);
+        let mut next = Rows::new(n, cap, self.has_values());
         for i in 0..n {
             let l = self.len[i] as usize;
             next.len[i] = l as u32;
             next.nb[i * cap..i * cap + l].copy_from_slice(&self.nb[i * self.cap..i * self.cap + l]);
             next.mirror[i * cap..i * cap + l]
                 .copy_from_slice(&self.mirror[i * self.cap..i * self.cap + l]);
-            next.value[i * cap..i * cap + l]
-                .copy_from_slice(&self.value[i * self.cap..i * self.cap + l]);
+            if self.has_values() {
+                next.value[i * cap..i * cap + l]
+                    .copy_from_slice(&self.value[i * self.cap..i * self.cap + l]);
+            }
         }
         *self = next;
     }
@@ -298,8 +408,10 @@ impl Rows {
         self.nb[sk] = i as u32;
         self.mirror[si] = mk as u32;
         self.mirror[sk] = mi as u32;
-        self.value[si] = value;
-        self.value[sk] = value;
+        if self.has_values() {
+            self.value[si] = value;
+            self.value[sk] = value;
+        }
         self.len[i] += 1;
         self.len[k] += 1;
     }
@@ -311,7 +423,9 @@ impl Rows {
             let (s, l) = (i * self.cap + m, i * self.cap + last);
             self.nb[s] = self.nb[l];
             self.mirror[s] = self.mirror[l];
-            self.value[s] = self.value[l];
+            if self.has_values() {
+                self.value[s] = self.value[l];
+            }
             let k2 = self.nb[s] as usize;
             let back = k2 * self.cap + self.mirror[s] as usize;
             self.mirror[back] = m as u32;
@@ -438,6 +552,11 @@ pub struct SwapMc<const D: usize> {
     reference: Vec<Atom>,
     side: [f64; 3],
     inv_side: [f64; 3],
+    kernel: Kernel,
+    /// Particle (index of the glass) at each internal slot, and the reverse: the engine keeps
+    /// particles in cell order (rebuilt at every block) so that neighbours sit close in memory.
+    ext: Vec<u32>,
+    int_of: Vec<u32>,
     skin: f64,
     reach: f64,
     grid: Grid<D>,
@@ -500,18 +619,8 @@ impl<const D: usize> SwapMc<D> {
             side[k] = glass.space.lengths()[k];
             inv_side[k] = 1.0 / side[k];
         }
-        let skin = SKIN;
+        let skin = settings.skin;
         let reach = glass.model.max_cutoff(max_size) + skin;
-        let mut by_rank: Vec<u32> = (0..n as u32).collect();
-        by_rank.sort_by(|&a, &b| {
-            glass.sizes[a as usize]
-                .total_cmp(&glass.sizes[b as usize])
-                .then(a.cmp(&b))
-        });
-        let mut rank_of = vec![0u32; n];
-        for (r, &i) in by_rank.iter().enumerate() {
-            rank_of[i as usize] = r as u32;
-        }
         let volume = glass.volume();
         let density = n as f64 / volume;
         let ball = if D == 2 {
@@ -526,14 +635,17 @@ impl<const D: usize> SwapMc<D> {
             reference: Vec::new(),
             side,
             inv_side,
+            kernel: Kernel::of(&glass.model),
+            ext: (0..n as u32).collect(),
+            int_of: (0..n as u32).collect(),
             skin,
             reach,
             grid: Grid::new(&side, reach, n),
-            wide: Rows::new(n, cap),
-            tight: Rows::new(n, cap / 2 + 8),
+            wide: Rows::new(n, cap, false),
+            tight: Rows::new(n, cap / 2 + 8, true),
             particle_energy: vec![0.0; n],
-            by_rank,
-            rank_of,
+            by_rank: vec![0; n],
+            rank_of: vec![0; n],
             scratch_a: Vec::new(),
             scratch_b: Vec::new(),
             step: settings.initial_step,
@@ -606,14 +718,15 @@ impl<const D: usize> SwapMc<D> {
     /// Start of a block: the block's random stream and a canonical rebuild of the bookkeeping.
     fn start_block(&mut self) {
         let stream = crate::derive_seed(self.settings.seed, 0x5357_4150);
-        self.rng = Xoshiro256PlusPlus::seed_from_u64(crate::derive_seed(stream, self.block_index()));
+        self.rng =
+            Xoshiro256PlusPlus::seed_from_u64(crate::derive_seed(stream, self.block_index()));
         self.rebuild();
     }
 
     /// Rebuilds every structure from the configuration, in index order.
     fn rebuild(&mut self) {
         let n = self.glass.n();
-        self.atoms = (0..n)
+        let packed: Vec<Atom> = (0..n)
             .map(|i| {
                 let x = self.glass.space.wrap(&self.glass.positions[i]);
                 self.glass.positions[i] = x;
@@ -623,15 +736,38 @@ impl<const D: usize> SwapMc<D> {
                 a
             })
             .collect();
-        self.reference = self.atoms.clone();
         self.grid = Grid::new(&self.side, self.reach, n);
+        // internal order: by cell, then by particle index (canonical)
+        let cells: Vec<usize> = packed
+            .iter()
+            .map(|a| self.grid.cell_at(a, &self.side))
+            .collect();
+        let mut ext: Vec<u32> = (0..n as u32).collect();
+        ext.sort_by_key(|&p| (cells[p as usize], p));
+        self.int_of = vec![0; n];
+        for (m, &p) in ext.iter().enumerate() {
+            self.int_of[p as usize] = m as u32;
+        }
+        self.atoms = ext.iter().map(|&p| packed[p as usize]).collect();
+        self.ext = ext;
+        self.reference = self.atoms.clone();
+        let mut by_rank: Vec<u32> = (0..n as u32).collect();
+        by_rank.sort_by(|&a, &b| {
+            self.atoms[a as usize][3]
+                .total_cmp(&self.atoms[b as usize][3])
+                .then(a.cmp(&b))
+        });
+        for (r, &i) in by_rank.iter().enumerate() {
+            self.rank_of[i as usize] = r as u32;
+        }
+        self.by_rank = by_rank;
         for i in 0..n {
             let c = self.grid.cell_at(&self.reference[i], &self.side);
             self.grid.insert(i, c);
         }
         let (wc, tc) = (self.wide.cap, self.tight.cap);
-        self.wide = Rows::new(n, wc);
-        self.tight = Rows::new(n, tc);
+        self.wide = Rows::new(n, wc, false);
+        self.tight = Rows::new(n, tc, true);
         for i in 0..n {
             self.link(i, |k| k > i);
         }
@@ -686,8 +822,7 @@ impl<const D: usize> SwapMc<D> {
     fn pair_energy(&self, _i: usize, xi: &Atom, k: usize) -> f64 {
         let xk = &self.atoms[k];
         let r2 = distance2::<D>(xi, xk, &self.side, &self.inv_side);
-        let m = &self.glass.model;
-        mc_pair_energy(m, r2, m.pair_size(xi[3], xk[3]))
+        self.kernel.energy(r2, xi[3], xk[3])
     }
 
     /// Moves the reference of `i` to its current position and relinks its rows.
@@ -708,21 +843,33 @@ impl<const D: usize> SwapMc<D> {
     #[inline(always)]
     fn row_energy(&self, x: &Atom, row: &[u32], bound: f64, out: &mut Vec<f64>) -> Option<f64> {
         out.clear();
-        let m = &self.glass.model;
-        let mut sum = 0.0;
-        for chunk in row.chunks(4) {
-            for &k in chunk {
-                let xk = &self.atoms[k as usize];
-                let r2 = distance2::<D>(x, xk, &self.side, &self.inv_side);
-                let e = mc_pair_energy(m, r2, m.pair_size(x[3], xk[3]));
-                out.push(e);
-                sum += e;
-            }
-            if sum > bound {
+        out.resize(row.len(), 0.0);
+        let kernel = self.kernel;
+        let (side, inv) = (self.side, self.inv_side);
+        let atoms = &self.atoms[..];
+        // two lanes: even entries summed in lane 0, odd entries in lane 1 (the same order
+        // natively and in WebAssembly); the bound is checked every 4 entries
+        let mut acc = [0.0f64; 2];
+        let pairs = row.len() / 2;
+        for p in 0..pairs {
+            let (k0, k1) = (row[2 * p] as usize, row[2 * p + 1] as usize);
+            let e = kernel.energy2::<D>(x, &atoms[k0], &atoms[k1], &side, &inv);
+            out[2 * p] = e[0];
+            out[2 * p + 1] = e[1];
+            acc = [acc[0] + e[0], acc[1] + e[1]];
+            if p % 2 == 1 && acc[0] + acc[1] > bound {
+                out.truncate(2 * p + 2);
                 return None;
             }
         }
-        Some(sum)
+        if row.len() % 2 == 1 {
+            let k = row[row.len() - 1] as usize;
+            let r2 = distance2::<D>(x, &atoms[k], &side, &inv);
+            let e = kernel.energy(r2, x[3], atoms[k][3]);
+            out[row.len() - 1] = e;
+            acc[0] += e;
+        }
+        Some(acc[0] + acc[1])
     }
 
     #[inline]
@@ -754,7 +901,11 @@ impl<const D: usize> SwapMc<D> {
             let j = match self.settings.swap_window {
                 Some(k) if k < n - 1 => {
                     let o = self.rng.random_range(0..2 * k);
-                    let offset = if o < k { o as isize - k as isize } else { (o - k + 1) as isize };
+                    let offset = if o < k {
+                        o as isize - k as isize
+                    } else {
+                        (o - k + 1) as isize
+                    };
                     let r = self.rank_of[i] as isize + offset;
                     if r < 0 || r >= n as isize {
                         None
@@ -824,7 +975,7 @@ impl<const D: usize> SwapMc<D> {
                     }
                 }
                 self.atoms[i] = x;
-                self.glass.positions[i] = Vector::<D>::from_fn(|k, _| x[k]);
+                self.glass.positions[self.ext[i] as usize] = Vector::<D>::from_fn(|k, _| x[k]);
                 true
             }
             _ => false,
@@ -869,8 +1020,8 @@ impl<const D: usize> SwapMc<D> {
             Some((eg, eh)) if self.metropolis(eg + eh - old, u) => {
                 self.commit_swap(g, h, eg, eh, &out_g, &out_h);
                 self.energy += eg + eh - old;
-                self.glass.sizes[i] = sj;
-                self.glass.sizes[j] = si;
+                self.glass.sizes[self.ext[i] as usize] = sj;
+                self.glass.sizes[self.ext[j] as usize] = si;
                 let (ri, rj) = (self.rank_of[i], self.rank_of[j]);
                 self.rank_of[i] = rj;
                 self.rank_of[j] = ri;
@@ -1013,14 +1164,44 @@ impl<const D: usize> SwapMc<D> {
         Ok(())
     }
 
+    /// The bare pair kernel over every tight row (the same gathers and kernel as a trial move,
+    /// no bookkeeping, no early exit), `rounds` times: returns `(evaluations, checksum)`. For
+    /// `pinchglass bench`, which times it to get the kernel's ns per pair evaluation.
+    pub fn kernel_pass(&self, rounds: usize) -> (u64, f64) {
+        let mut out = Vec::with_capacity(self.tight.cap);
+        let (mut count, mut sum) = (0u64, 0.0);
+        for _ in 0..rounds {
+            for i in 0..self.glass.n() {
+                let row = self.tight.row(i);
+                sum += self
+                    .row_energy(&self.atoms[i], row, f64::INFINITY, &mut out)
+                    .unwrap_or(0.0);
+                count += row.len() as u64;
+            }
+        }
+        (count, sum)
+    }
+
     /// Tight neighbour pairs `i < k` (sorted), for tests against brute force.
     pub fn tight_pairs(&self) -> Vec<(u32, u32)> {
-        rows_pairs(&self.tight, self.glass.n())
+        self.external(rows_pairs(&self.tight, self.glass.n()))
+    }
+
+    fn external(&self, pairs: Vec<(u32, u32)>) -> Vec<(u32, u32)> {
+        let mut out: Vec<(u32, u32)> = pairs
+            .into_iter()
+            .map(|(a, b)| {
+                let (a, b) = (self.ext[a as usize], self.ext[b as usize]);
+                (a.min(b), a.max(b))
+            })
+            .collect();
+        out.sort_unstable();
+        out
     }
 
     /// Wide neighbour pairs `i < k` (sorted), for tests against brute force.
     pub fn wide_pairs(&self) -> Vec<(u32, u32)> {
-        rows_pairs(&self.wide, self.glass.n())
+        self.external(rows_pairs(&self.wide, self.glass.n()))
     }
 
     /// Brute-force tight and wide pairs of the current references and sizes.
@@ -1044,21 +1225,27 @@ impl<const D: usize> SwapMc<D> {
                 }
             }
         }
-        (t, w)
+        (self.external(t), self.external(w))
     }
 
     /// Largest distance of a particle from its reference (the invariant: ≤ skin / 2).
     pub fn max_reference_offset(&self) -> f64 {
         (0..self.glass.n())
             .map(|i| {
-                distance2::<D>(&self.atoms[i], &self.reference[i], &self.side, &self.inv_side)
-                    .sqrt()
+                distance2::<D>(
+                    &self.atoms[i],
+                    &self.reference[i],
+                    &self.side,
+                    &self.inv_side,
+                )
+                .sqrt()
             })
             .fold(0.0, f64::max)
     }
 
     /// Local `ΔE` of displacing `i` to `x` (no change to the state; for tests).
     pub fn displacement_delta(&mut self, i: usize, x: &Vector<D>) -> f64 {
+        let i = self.int_of[i] as usize;
         let mut a = self.atoms[i];
         a[..D].copy_from_slice(x.as_slice());
         if distance2::<D>(&a, &self.reference[i], &self.side, &self.inv_side)
@@ -1075,6 +1262,7 @@ impl<const D: usize> SwapMc<D> {
 
     /// Local `ΔE` of exchanging the sizes of `i` and `j` (no change to the state; for tests).
     pub fn swap_delta(&mut self, i: usize, j: usize) -> f64 {
+        let (i, j) = (self.int_of[i] as usize, self.int_of[j] as usize);
         if i == j || self.atoms[i][3] == self.atoms[j][3] {
             return 0.0;
         }
@@ -1090,8 +1278,12 @@ impl<const D: usize> SwapMc<D> {
         let rg = self.wide.row(g).to_vec();
         let rh = self.tight.row(h).to_vec();
         let mut out = Vec::new();
-        let eg = self.row_energy(&self.atoms[g].clone(), &rg, f64::INFINITY, &mut out).unwrap();
-        let eh = self.row_energy(&self.atoms[h].clone(), &rh, f64::INFINITY, &mut out).unwrap();
+        let eg = self
+            .row_energy(&self.atoms[g].clone(), &rg, f64::INFINITY, &mut out)
+            .unwrap();
+        let eh = self
+            .row_energy(&self.atoms[h].clone(), &rh, f64::INFINITY, &mut out)
+            .unwrap();
         self.atoms[i][3] = si;
         self.atoms[j][3] = sj;
         eg + eh - old
@@ -1162,7 +1354,11 @@ mod tests {
     use crate::potential::Poly;
     use crate::space::PeriodicBox;
 
-    fn hot_chain<const D: usize>(n: usize, sweeps: usize, settings: impl Fn(&mut SwapMcSettings)) -> SwapMc<D> {
+    fn hot_chain<const D: usize>(
+        n: usize,
+        sweeps: usize,
+        settings: impl Fn(&mut SwapMcSettings),
+    ) -> SwapMc<D> {
         let g: Glass<D> = test_glass(n, 17);
         let mut s = SwapMcSettings::new(2.0, sweeps, 1);
         s.block_sweeps = 1_000_000;
@@ -1175,7 +1371,9 @@ mod tests {
     fn local_delta_equals_full_delta<const D: usize>(window: Option<usize>) {
         // evolve first (hot, many accepted swaps, displacements and refreshes) so that the
         // cached energies and the rows have been updated many times
-        let mut mc = hot_chain::<D>(if D == 2 { 100 } else { 200 }, 60, |s| s.swap_window = window);
+        let mut mc = hot_chain::<D>(if D == 2 { 100 } else { 200 }, 60, |s| {
+            s.swap_window = window
+        });
         assert!(
             mc.production.swap_accepts > 50 && mc.work.refreshes > 0,
             "{:?} {:?}",
@@ -1183,7 +1381,12 @@ mod tests {
             mc.work
         );
         let e0 = mc.glass.energy();
-        assert!((mc.energy - e0).abs() < 1e-9 * e0.abs(), "{} {}", mc.energy, e0);
+        assert!(
+            (mc.energy - e0).abs() < 1e-9 * e0.abs(),
+            "{} {}",
+            mc.energy,
+            e0
+        );
         assert!((mc.cached_total_energy() - e0).abs() < 1e-9 * e0.abs());
         let mut rng = Xoshiro256PlusPlus::seed_from_u64(2);
         for t in 0..40 {
@@ -1239,8 +1442,15 @@ mod tests {
             mc.glass.max_cutoff(),
         ) {
             let (a, b) = (i as usize, j as usize);
-            let r2 = mc.glass.space.displacement(&mc.glass.positions[a], &mc.glass.positions[b]).norm_squared();
-            let l = mc.glass.model.pair_size(mc.glass.sizes[a], mc.glass.sizes[b]);
+            let r2 = mc
+                .glass
+                .space
+                .displacement(&mc.glass.positions[a], &mc.glass.positions[b])
+                .norm_squared();
+            let l = mc
+                .glass
+                .model
+                .pair_size(mc.glass.sizes[a], mc.glass.sizes[b]);
             if r2 < (mc.glass.model.x_cut * l).powi(2) {
                 assert!(t.binary_search(&(i, j)).is_ok(), "pair {i} {j} missing");
             }
@@ -1318,7 +1528,14 @@ mod tests {
             s.tune_sweeps = 10;
             let mut whole = SwapMc::init(g.clone(), s.clone()).unwrap();
             whole.run(&mut |_, _| true).unwrap();
-            let mut first = SwapMc::init(g.clone(), SwapMcSettings { sweeps: 40, ..s.clone() }).unwrap();
+            let mut first = SwapMc::init(
+                g.clone(),
+                SwapMcSettings {
+                    sweeps: 40,
+                    ..s.clone()
+                },
+            )
+            .unwrap();
             first.run(&mut |_, _| true).unwrap();
             let state = first.state();
             drop(first);
@@ -1380,7 +1597,10 @@ mod tests {
                 let a = mc_pair_energy(&p, r2, lij);
                 let b = p.energy(r2, lij);
                 assert!(a >= 0.0);
-                assert!((a - b).abs() < 1e-13 * (1.0 + b.abs()), "x = {x}: {a} vs {b}");
+                assert!(
+                    (a - b).abs() < 1e-13 * (1.0 + b.abs()),
+                    "x = {x}: {a} vs {b}"
+                );
             }
             let rc = p.x_cut * lij;
             assert_eq!(mc_pair_energy(&p, rc * rc, lij), 0.0);
@@ -1405,7 +1625,14 @@ mod tests {
         settings.swap_window = window;
         settings.block_sweeps = usize::MAX;
         let mut mc = SwapMc::init(g.clone(), settings).unwrap();
-        let perms = [[0, 1, 2], [0, 2, 1], [1, 0, 2], [1, 2, 0], [2, 0, 1], [2, 1, 0]];
+        let perms = [
+            [0, 1, 2],
+            [0, 2, 1],
+            [1, 0, 2],
+            [1, 2, 0],
+            [2, 0, 1],
+            [2, 1, 0],
+        ];
         let energy_of = |p: &[usize; 3]| {
             let mut h = g.clone();
             h.sizes = p.iter().map(|&k| sizes[k]).collect();
@@ -1438,7 +1665,10 @@ mod tests {
         };
         let right = chi2(&boltzmann(temperature));
         // 5 degrees of freedom: P(χ² > 25) ≈ 1e-4
-        assert!(right < 25.0, "window {window:?}: χ² = {right}, counts {counts:?}");
+        assert!(
+            right < 25.0,
+            "window {window:?}: χ² = {right}, counts {counts:?}"
+        );
         let wrong = chi2(&boltzmann(2.0 * temperature));
         assert!(wrong > 500.0, "χ² against 2T = {wrong}");
     }

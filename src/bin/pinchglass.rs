@@ -13,6 +13,9 @@ use pinchglass::xyz::{generation_metadata, read_xyz, write_xyz};
 use serde_json::{json, Value};
 use std::process::ExitCode;
 
+#[path = "pinchglass/mc.rs"]
+mod mc;
+
 #[derive(Parser)]
 #[command(
     name = "pinchglass",
@@ -191,8 +194,62 @@ enum Command {
         #[arg(long, default_value_t = 600)]
         height: u32,
     },
-    /// Time every stage for 2D and 3D samples and print a table (medians over repeats).
+    /// Measure τ_α of a swap Monte Carlo chain: the self-overlap Q(t) (a = 0.3) after an
+    /// equilibration part, in sweeps and CPU seconds, and the inherent-state energies at the end
+    /// of successive blocks (stationarity).
+    Tau {
+        #[arg(long)]
+        dim: usize,
+        #[arg(long)]
+        n: usize,
+        #[arg(long)]
+        tp: f64,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[arg(long)]
+        density: Option<f64>,
+        /// Sweeps before the overlap is recorded (not analysed).
+        #[arg(long, default_value_t = 1000)]
+        equilibrate: usize,
+        /// Sweeps over which Q(t) is recorded.
+        #[arg(long)]
+        sweeps: usize,
+        /// Swap partners within ± K size ranks (default: any particle).
+        #[arg(long, value_name = "K")]
+        swap_window: Option<usize>,
+        /// Start from this configuration (e.g. the end state of a higher T_p) instead of a
+        /// random one.
+        #[arg(long, value_name = "XYZ")]
+        start: Option<String>,
+        /// Quench the state at the end of each of this many blocks of the recorded part.
+        #[arg(long, default_value_t = 4)]
+        blocks: usize,
+        /// Write Q(t) as CSV (lag_sweeps, self_overlap) to this file.
+        #[arg(long, value_name = "CSV")]
+        overlap: Option<String>,
+    },
+    /// Time the swap Monte Carlo engine (attempted moves/s, ns per move, pair evaluations per
+    /// move, the bare kernel's ns per pair) and every stage of the pipeline for 2D and 3D
+    /// samples; medians over repeats.
     Bench {
+        /// What to time: mc (the engine), pipeline (the stages), or all.
+        #[arg(long, default_value = "all")]
+        part: String,
+        /// System sizes of the engine benchmark.
+        #[arg(long, value_delimiter = ',', default_values_t = vec![500, 2000, 8000])]
+        mc_n: Vec<usize>,
+        /// Attempted moves per timed engine segment.
+        #[arg(long, default_value_t = 4e6)]
+        mc_moves: f64,
+        /// Sweeps from a random start before the engine is timed (not timed).
+        #[arg(long, default_value_t = 300)]
+        mc_relax: usize,
+        /// Swap window of the engine benchmark (default: any particle).
+        #[arg(long, value_name = "K")]
+        swap_window: Option<usize>,
+        /// Skin of the neighbour rows in the engine benchmark.
+        #[arg(long, default_value_t = pinchglass::swap_mc::SKIN)]
+        skin: f64,
         /// Particles per sample.
         #[arg(long, default_value_t = 1000)]
         n: usize,
@@ -331,7 +388,65 @@ fn main() -> ExitCode {
             &statistic,
             reuse,
         ),
-        Command::Bench { n, repeats, sweeps } => bench(n, repeats.max(1), sweeps.max(1)),
+        Command::Bench {
+            part,
+            mc_n,
+            mc_moves,
+            mc_relax,
+            swap_window,
+            skin,
+            n,
+            repeats,
+            sweeps,
+        } => {
+            let engine = mc::BenchMc {
+                sizes: mc_n,
+                repeats: repeats.max(1),
+                moves: mc_moves,
+                relax_sweeps: mc_relax,
+                swap_window,
+                skin,
+            };
+            match part.as_str() {
+                "mc" => mc::bench_mc(&engine),
+                "pipeline" => bench(n, repeats.max(1), sweeps.max(1)),
+                "all" => {
+                    mc::bench_mc(&engine).and_then(|_| bench(n, repeats.max(1), sweeps.max(1)))
+                }
+                other => Err(format!("--part must be mc, pipeline or all, got {other}")),
+            }
+        }
+        Command::Tau {
+            dim,
+            n,
+            tp,
+            seed,
+            density,
+            equilibrate,
+            sweeps,
+            swap_window,
+            start,
+            blocks,
+            overlap,
+        } => {
+            let args = mc::TauArgs {
+                n,
+                tp,
+                seed,
+                density: density.unwrap_or(default_density(dim)),
+                equilibrate,
+                sweeps,
+                swap_window,
+                start,
+                blocks,
+                overlap,
+            };
+            match dim {
+                2 => mc::tau::<2>(&args),
+                3 => mc::tau::<3>(&args),
+                d => Err(format!("--dim must be 2 or 3, got {d}")),
+            }
+        }
         Command::Figures {
             dir,
             output,

@@ -1,0 +1,234 @@
+//! The Monte Carlo commands of the CLI: `bench` (engine part) and `tau`.
+
+use pinchglass::clock::now_seconds;
+use pinchglass::potential::Poly;
+use pinchglass::quench::{quench, QuenchSettings};
+use pinchglass::relaxation::{SelfOverlap, TauAlpha};
+use pinchglass::swap_mc::{random_start, SwapMc, SwapMcSettings, WorkCounts};
+use pinchglass::xyz::read_xyz;
+
+fn median(v: &[f64]) -> f64 {
+    let mut v = v.to_vec();
+    v.sort_by(f64::total_cmp);
+    let m = v.len();
+    if m == 0 {
+        f64::NAN
+    } else if m % 2 == 1 {
+        v[m / 2]
+    } else {
+        0.5 * (v[m / 2 - 1] + v[m / 2])
+    }
+}
+
+/// One timed production segment: `(moves/s, ns per move, pair evaluations per move)`.
+fn segment<const D: usize>(mc: &mut SwapMc<D>, sweeps: usize, early: bool) -> (f64, f64, f64) {
+    mc.settings.early_rejection = early;
+    let w0: WorkCounts = mc.work;
+    let t = now_seconds();
+    let target = mc.sweeps_done + sweeps;
+    mc.run_to(target, &mut |_| true).expect("no cancel");
+    let secs = now_seconds() - t;
+    let moves = (mc.work.moves - w0.moves) as f64;
+    let evals = (mc.work.pair_evaluations - w0.pair_evaluations) as f64;
+    (moves / secs, 1e9 * secs / moves, evals / moves)
+}
+
+/// Settings of the engine benchmark.
+pub struct BenchMc {
+    pub sizes: Vec<usize>,
+    pub repeats: usize,
+    pub moves: f64,
+    pub relax_sweeps: usize,
+    pub swap_window: Option<usize>,
+    pub skin: f64,
+}
+
+/// `pinchglass bench --part mc`: the swap Monte Carlo engine over production sweeps of an
+/// already relaxed state (3D at T_p = 0.5, 2D at T_p = 1.5), one core.
+pub fn bench_mc(b: &BenchMc) -> Result<(), String> {
+    println!(
+        "swap Monte Carlo engine: production sweeps after {} relaxation sweeps from a random start, one core, {} repeats of {:.0e} attempted moves; medians",
+        b.relax_sweeps, b.repeats, b.moves
+    );
+    println!(
+        "{:<3} {:>6} {:>5} {:>11} {:>9} {:>10} {:>11} {:>10} {:>11} {:>8} {:>7} {:>9}",
+        "dim",
+        "N",
+        "T_p",
+        "moves/s",
+        "ns/move",
+        "pairs/mv",
+        "ns/mv(ER0)",
+        "pairs(ER0)",
+        "ns/pair",
+        "floor×",
+        "acc d/s",
+        "refresh/mv"
+    );
+    for &n in &b.sizes {
+        bench_one::<3>(n, 0.5, 0.58, b)?;
+    }
+    for &n in &b.sizes {
+        bench_one::<2>(n, 1.5, 0.86, b)?;
+    }
+    println!("moves/s, ns/move, pairs/mv: early rejection on (the default); ER0: off. ns/pair: the bare kernel over every tight row,");
+    println!("timed in the same run. floor× = ns/mv(ER0) / (pairs(ER0) × ns/pair): the engine's cost over its pair evaluations alone.");
+    Ok(())
+}
+
+fn bench_one<const D: usize>(n: usize, tp: f64, density: f64, b: &BenchMc) -> Result<(), String> {
+    let mut settings = SwapMcSettings::new(tp, usize::MAX / 2, 2026);
+    settings.swap_window = b.swap_window;
+    settings.skin = b.skin;
+    let mut mc: SwapMc<D> = random_start(n, density, Poly::default(), settings)?;
+    mc.run_to(b.relax_sweeps, &mut |_| true)?;
+    let sweeps = ((b.moves / n as f64).ceil() as usize).max(1);
+    let (mut on, mut off, mut kernel) = (Vec::new(), Vec::new(), Vec::new());
+    let w0 = mc.work;
+    for _ in 0..b.repeats {
+        on.push(segment(&mut mc, sweeps, true));
+        off.push(segment(&mut mc, sweeps, false));
+        let rounds = ((b.moves * 10.0) / (n as f64 * 40.0)).ceil().max(1.0) as usize;
+        let t = now_seconds();
+        let (count, sum) = mc.kernel_pass(rounds);
+        let secs = now_seconds() - t;
+        std::hint::black_box(sum);
+        kernel.push(1e9 * secs / count as f64);
+    }
+    let refresh_per_move =
+        (mc.work.refreshes - w0.refreshes) as f64 / (mc.work.moves - w0.moves) as f64;
+    let pick = |v: &[(f64, f64, f64)], k: usize| {
+        median(&v.iter().map(|t| [t.0, t.1, t.2][k]).collect::<Vec<_>>())
+    };
+    let ns_pair = median(&kernel);
+    let floor = pick(&off, 1) / (pick(&off, 2) * ns_pair);
+    println!(
+        "{:<3} {:>6} {:>5} {:>11.3e} {:>9.1} {:>10.1} {:>11.1} {:>10.1} {:>11.2} {:>8.2} {:>7} {:>9.2e}",
+        format!("{D}D"),
+        n,
+        tp,
+        pick(&on, 0),
+        pick(&on, 1),
+        pick(&on, 2),
+        pick(&off, 1),
+        pick(&off, 2),
+        ns_pair,
+        floor,
+        format!(
+            "{:.2}/{:.2}",
+            mc.production.displacement_acceptance(),
+            mc.production.swap_acceptance()
+        ),
+        refresh_per_move
+    );
+    Ok(())
+}
+
+/// Settings of `pinchglass tau`.
+pub struct TauArgs {
+    pub n: usize,
+    pub tp: f64,
+    pub seed: u64,
+    pub density: f64,
+    pub equilibrate: usize,
+    pub sweeps: usize,
+    pub swap_window: Option<usize>,
+    pub start: Option<String>,
+    pub blocks: usize,
+    pub overlap: Option<String>,
+}
+
+/// `pinchglass tau`: `τ_α` of a chain (self-overlap after `equilibrate` sweeps), in sweeps and
+/// CPU seconds, and the inherent-state energies of the states ending each of `blocks` blocks.
+pub fn tau<const D: usize>(a: &TauArgs) -> Result<(), String> {
+    let mut settings = SwapMcSettings::new(a.tp, a.equilibrate + a.sweeps, a.seed);
+    settings.swap_window = a.swap_window;
+    let mut mc: SwapMc<D> = match &a.start {
+        None => random_start(a.n, a.density, Poly::default(), settings)?,
+        Some(path) => {
+            let text =
+                std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?;
+            let glass = read_xyz(&text)
+                .and_then(|c| c.to_glass::<D>())
+                .map_err(|e| format!("{path}: {e}"))?;
+            SwapMc::init(glass, settings)?
+        }
+    };
+    let n = mc.glass.n();
+    let t0 = now_seconds();
+    mc.run_to(a.equilibrate, &mut |_| true)?;
+    let t_eq = now_seconds() - t0;
+    let every = (a.sweeps / 200).max(1);
+    let mut overlap = SelfOverlap::new(mc.glass.space, a.equilibrate, every);
+    overlap.offer(mc.sweeps_done, &mc.glass.positions);
+    let blocks = a.blocks.max(1);
+    let mut inherent = Vec::new();
+    let t1 = now_seconds();
+    let mut quench_secs = 0.0;
+    for b in 1..=blocks {
+        let target = a.equilibrate + a.sweeps * b / blocks;
+        mc.run_to(target, &mut |m| {
+            overlap.offer(m.sweeps_done, &m.glass.positions);
+            true
+        })?;
+        let tq = now_seconds();
+        let mut g = mc.glass.clone();
+        let r = quench(&mut g, &QuenchSettings::default());
+        quench_secs += now_seconds() - tq;
+        inherent.push(if r.converged {
+            g.energy() / n as f64
+        } else {
+            f64::NAN
+        });
+    }
+    let secs = now_seconds() - t1 - quench_secs;
+    let per_sweep = secs / a.sweeps as f64;
+    let tau = overlap.tau_alpha();
+    let window = a.swap_window.map_or("all".to_string(), |k| k.to_string());
+    println!(
+        "d = {D}, N = {n}, T_p = {}, seed = {}, swap window K = {window}: after {} sweeps ({:.1} s), {} production sweeps ({:.1} s, {:.3e} moves/s)",
+        a.tp,
+        a.seed,
+        a.equilibrate,
+        t_eq,
+        a.sweeps,
+        secs,
+        (a.sweeps * n) as f64 / secs
+    );
+    let verdict = match tau {
+        TauAlpha::Measured(t) if (a.sweeps as f64) >= 10.0 * t => "production ≥ 10 τ_α",
+        TauAlpha::Measured(_) => "production < 10 τ_α: lengthen it",
+        _ => "Q(t) never reached 1/e: τ_α is longer than the production part",
+    };
+    println!(
+        "tau_alpha = {} sweeps = {} CPU s (self-overlap a = 0.3, Q = 1/e; {verdict})",
+        tau.describe(),
+        match tau {
+            TauAlpha::Measured(t) => format!("{:.2}", t * per_sweep),
+            TauAlpha::Above(t) => format!("> {:.2}", t * per_sweep),
+            TauAlpha::Unknown => "unknown".into(),
+        }
+    );
+    println!(
+        "inherent-state energy per particle at the end of each of {blocks} blocks: {}",
+        inherent
+            .iter()
+            .map(|e| format!("{e:.5}"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
+    println!(
+        "acceptance: displacement {:.3}, swap {:.3}; step {:.4}",
+        mc.production.displacement_acceptance(),
+        mc.production.swap_acceptance(),
+        mc.step
+    );
+    if let Some(path) = &a.overlap {
+        let mut csv = String::from("lag_sweeps,self_overlap\n");
+        for (t, q) in overlap.curve() {
+            csv.push_str(&format!("{t},{q}\n"));
+        }
+        std::fs::write(path, csv).map_err(|e| format!("cannot write {path}: {e}"))?;
+    }
+    Ok(())
+}
