@@ -223,9 +223,41 @@ pub struct SampleRecord {
     /// Largest `|Hψ − λψ|/λ` of the sparse route's modes (`NaN` on the dense route).
     pub modes_residual: f64,
     pub quartic: Option<QuarticRecord>,
+    /// Monte Carlo engine version ([`crate::swap_mc::engine_version`]); `swap-mc-1` for records
+    /// written before engines were tagged.
+    pub engine: String,
+    /// `τ_α` of the parent run (sweeps; self-overlap, [`crate::relaxation`]): measured, or a
+    /// lower bound when `tau_alpha_measured` is false; NaN when unknown.
+    pub tau_alpha: f64,
+    pub tau_alpha_measured: bool,
+    /// Whether the parent state counts as equilibrated (`None`: not assessed), and why.
+    pub equilibrated: Option<bool>,
+    pub verdict: String,
+    /// Where the sample comes from when it was harvested from a chain ([`crate::chains`]).
+    pub chain: Option<ChainInfo>,
     /// `(stage, seconds)`: wall time of swap MC, quench, analysis (and quartic modes); not
     /// compared when merging duplicates.
     pub timings: Vec<(String, f64)>,
+}
+
+/// The chain a harvested sample comes from.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ChainInfo {
+    pub chain: usize,
+    /// Harvest number at this T_p (0-based).
+    pub harvest: usize,
+    /// How the chain entered this T_p: `random` or `ladder from T_p = …`.
+    pub start: String,
+    /// Sweeps at this T_p when the sample was harvested.
+    pub rung_sweeps: usize,
+    /// Sweeps of equilibration at this T_p before the first harvest.
+    pub equilibration_sweeps: usize,
+    /// `τ_α` measured during the equilibration (a lower bound unless `..._measured`).
+    pub tau_equilibration: f64,
+    pub tau_equilibration_measured: bool,
+    /// Self-overlap between this harvest and the previous state harvested (or the end of the
+    /// equilibration): below 1/e when the harvests are decorrelated.
+    pub overlap_to_previous: f64,
 }
 
 impl SampleRecord {
@@ -315,16 +347,64 @@ fn run_sample_d<const D: usize>(
         SwapMcSettings::new(spec.tp, spec.sweeps, seed),
         &mut |_, _| true,
     )?;
-    let t_mc = now_seconds();
     let trace = &mc.trace.energy_per_particle;
     let half = trace.len() / 2;
     let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len().max(1) as f64;
-    let mut glass = mc.glass.clone();
+    let tau = mc.tau_alpha();
+    let (ok, verdict) =
+        crate::relaxation::run_verdict(tau, spec.sweeps.saturating_sub(mc.settings.tune_sweeps));
+    let parent = ParentInfo {
+        density: spec.density,
+        tp: spec.tp,
+        index: spec.index,
+        seed,
+        sweeps: spec.sweeps,
+        parent_energy: mean(&trace[half..]),
+        parent_energy_first_half: mean(&trace[..half]),
+        displacement_acceptance: mc.production.displacement_acceptance(),
+        swap_acceptance: mc.production.swap_acceptance(),
+        tau,
+        equilibrated: Some(ok),
+        verdict,
+        chain: None,
+        mc_seconds: now_seconds() - t0,
+    };
+    record_from_parent(&mc.glass, parent, options)
+}
+
+/// What a record says about the parent state and the Monte Carlo run that made it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ParentInfo {
+    pub density: f64,
+    pub tp: f64,
+    pub index: usize,
+    pub seed: u64,
+    pub sweeps: usize,
+    pub parent_energy: f64,
+    pub parent_energy_first_half: f64,
+    pub displacement_acceptance: f64,
+    pub swap_acceptance: f64,
+    pub tau: crate::relaxation::TauAlpha,
+    pub equilibrated: Option<bool>,
+    pub verdict: String,
+    pub chain: Option<ChainInfo>,
+    pub mc_seconds: f64,
+}
+
+/// The record of one parent state: quench to its inherent state, then the harmonic analysis of
+/// `options` (an unconverged quench is an error).
+pub fn record_from_parent<const D: usize>(
+    parent_state: &crate::glass::Glass<D>,
+    parent: ParentInfo,
+    options: &SampleOptions,
+) -> Result<SampleRecord, String> {
+    let t_mc = now_seconds();
+    let mut glass = parent_state.clone();
     let q = quench(&mut glass, &QuenchSettings::default());
     if !q.converged {
         return Err(format!(
             "sample T_p = {} #{}: quench stopped at max|F| = {:.2e}",
-            spec.tp, spec.index, q.max_force
+            parent.tp, parent.index, q.max_force
         ));
     }
     let t_quench = now_seconds();
@@ -334,24 +414,24 @@ fn run_sample_d<const D: usize>(
         Route::Sparse => sparse_outcome(&glass, options, box_side)?,
     };
     let mut timings = vec![
-        ("swap_mc".to_string(), t_mc - t0),
+        ("swap_mc".to_string(), parent.mc_seconds),
         ("quench".to_string(), t_quench - t_mc),
     ];
     timings.extend(h.timings);
     let a = h.analysis;
     Ok(SampleRecord {
         dim: D,
-        n: spec.n,
-        density: spec.density,
-        tp: spec.tp,
-        index: spec.index,
-        seed,
-        sweeps: spec.sweeps,
+        n: glass.n(),
+        density: parent.density,
+        tp: parent.tp,
+        index: parent.index,
+        seed: parent.seed,
+        sweeps: parent.sweeps,
         box_side,
-        parent_energy: mean(&trace[half..]),
-        parent_energy_first_half: mean(&trace[..half]),
-        displacement_acceptance: mc.production.displacement_acceptance(),
-        swap_acceptance: mc.production.swap_acceptance(),
+        parent_energy: parent.parent_energy,
+        parent_energy_first_half: parent.parent_energy_first_half,
+        displacement_acceptance: parent.displacement_acceptance,
+        swap_acceptance: parent.swap_acceptance,
         inherent_energy: a.energy / a.n as f64,
         pressure: a.pressure,
         max_force: a.max_force,
@@ -368,6 +448,12 @@ fn run_sample_d<const D: usize>(
         modes_target: h.target,
         modes_residual: h.residual,
         quartic: h.quartic,
+        engine: crate::swap_mc::engine_version(),
+        tau_alpha: parent.tau.sweeps(),
+        tau_alpha_measured: parent.tau.is_measured(),
+        equilibrated: parent.equilibrated,
+        verdict: parent.verdict,
+        chain: parent.chain,
         timings,
     })
 }

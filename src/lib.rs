@@ -12,6 +12,7 @@
 //! Edges: [`xyz`] (files) and [`report`] (JSON).
 
 pub mod analysis;
+pub mod chains;
 pub mod clock;
 pub mod elasticity;
 pub mod ensemble;

@@ -52,6 +52,33 @@ impl TauAlpha {
     }
 }
 
+/// A single run counts as equilibrated when its recorded part spans at least this many τ_α.
+pub const RUN_TAUS: f64 = 10.0;
+
+/// Whether a run whose overlap was recorded over `recorded_sweeps` sweeps is long enough for its
+/// T_p: `τ_α` measured and `recorded_sweeps ≥ RUN_TAUS · τ_α`. Returns the verdict and a
+/// sentence that says why.
+pub fn run_verdict(tau: TauAlpha, recorded_sweeps: usize) -> (bool, String) {
+    match tau {
+        TauAlpha::Measured(t) if recorded_sweeps as f64 >= RUN_TAUS * t => (
+            true,
+            format!("equilibrated: {recorded_sweeps} sweeps ≥ {RUN_TAUS} τ_α (τ_α = {t:.0} sweeps)"),
+        ),
+        TauAlpha::Measured(t) => (
+            false,
+            format!(
+                "too short for this T_p: {recorded_sweeps} sweeps < {RUN_TAUS} τ_α (τ_α = {t:.0} sweeps); run at least {:.0} sweeps",
+                RUN_TAUS * t
+            ),
+        ),
+        TauAlpha::Above(t) => (
+            false,
+            format!("not equilibrated: the structure did not relax (τ_α > {t:.0} sweeps)"),
+        ),
+        TauAlpha::Unknown => (false, "τ_α unknown: the run is too short to measure it".into()),
+    }
+}
+
 /// Snapshots of a run for the self-overlap.
 #[derive(Clone, Debug)]
 pub struct SelfOverlap<const D: usize> {

@@ -4,7 +4,9 @@
 //! `window.pinchglass.results`. Non-finite numbers become `null`.
 
 use crate::analysis::{Analysis, SoftSpots};
-use crate::ensemble::{Estimate, QuarticRecord, Route, SampleRecord, TemperatureSummary, Units};
+use crate::ensemble::{
+    ChainInfo, Estimate, QuarticRecord, Route, SampleRecord, TemperatureSummary, Units,
+};
 use crate::potential::Poly;
 use crate::sparse::SparseAnalysis;
 use crate::spatial_decay::DecayProfile;
@@ -170,7 +172,50 @@ pub fn record_json(r: &SampleRecord) -> Value {
         "modes_covered": r.modes_covered(),
         "modes_residual": finite(r.modes_residual),
         "quartic": r.quartic.as_ref().map(quartic_record_json),
+        "engine": r.engine,
+        "tau_alpha": finite(r.tau_alpha),
+        "tau_alpha_measured": r.tau_alpha_measured,
+        "equilibrated": r.equilibrated,
+        "verdict": r.verdict,
+        "chain": r.chain.as_ref().map(chain_info_json),
         "seconds": named_values(&r.timings),
+    })
+}
+
+fn chain_info_json(c: &ChainInfo) -> Value {
+    json!({
+        "chain": c.chain, "harvest": c.harvest, "start": c.start, "rung_sweeps": c.rung_sweeps,
+        "equilibration_sweeps": c.equilibration_sweeps,
+        "tau_equilibration": finite(c.tau_equilibration),
+        "tau_equilibration_measured": c.tau_equilibration_measured,
+        "overlap_to_previous": finite(c.overlap_to_previous),
+    })
+}
+
+fn chain_info_from_json(v: &Value) -> Result<ChainInfo, String> {
+    let u = |k: &str| {
+        v.get(k)
+            .and_then(|x| x.as_u64())
+            .map(|x| x as usize)
+            .ok_or(format!("chain key {k} is missing"))
+    };
+    let f = |k: &str| v.get(k).and_then(|x| x.as_f64()).unwrap_or(f64::NAN);
+    Ok(ChainInfo {
+        chain: u("chain")?,
+        harvest: u("harvest")?,
+        start: v
+            .get("start")
+            .and_then(|x| x.as_str())
+            .unwrap_or("")
+            .to_string(),
+        rung_sweeps: u("rung_sweeps")?,
+        equilibration_sweeps: u("equilibration_sweeps")?,
+        tau_equilibration: f("tau_equilibration"),
+        tau_equilibration_measured: v
+            .get("tau_equilibration_measured")
+            .and_then(|x| x.as_bool())
+            .unwrap_or(false),
+        overlap_to_previous: f("overlap_to_previous"),
     })
 }
 
@@ -297,6 +342,26 @@ pub fn record_from_json(v: &Value) -> Result<SampleRecord, String> {
         modes_target: optional("modes_target")?,
         modes_residual: optional("modes_residual")?,
         quartic,
+        engine: v
+            .get("engine")
+            .and_then(|x| x.as_str())
+            .unwrap_or("swap-mc-1")
+            .to_string(),
+        tau_alpha: optional("tau_alpha")?,
+        tau_alpha_measured: v
+            .get("tau_alpha_measured")
+            .and_then(|x| x.as_bool())
+            .unwrap_or(false),
+        equilibrated: v.get("equilibrated").and_then(|x| x.as_bool()),
+        verdict: v
+            .get("verdict")
+            .and_then(|x| x.as_str())
+            .unwrap_or("")
+            .to_string(),
+        chain: match v.get("chain") {
+            None | Some(Value::Null) => None,
+            Some(c) => Some(chain_info_from_json(c)?),
+        },
         timings,
     })
 }
@@ -545,4 +610,150 @@ pub fn summarize_records(
     });
     let json = summary_json(&summaries, fit.as_ref(), units);
     Ok((summaries, fit, json))
+}
+
+/// A chain checkpoint as JSON (positions and sizes as exact decimal doubles: they read back
+/// bit for bit).
+pub fn checkpoint_json<const D: usize>(
+    spec: &crate::chains::ChainSpec,
+    cp: &crate::chains::Checkpoint<D>,
+) -> Value {
+    let s = &cp.state;
+    json!({
+        "engine": crate::swap_mc::engine_version(),
+        "dim": D, "n": spec.n, "density": spec.density, "ladder": spec.ladder,
+        "base_seed": spec.base_seed, "chain": spec.chain, "harvests": spec.harvests,
+        "every": spec.every, "block": spec.block, "swap_window": spec.swap_window,
+        "rung": cp.rung, "harvests_done": cp.harvests_done,
+        "box_lengths": cp.box_lengths,
+        "equilibration_sweeps": cp.equilibration_sweeps,
+        "tau_equilibration": finite(cp.tau_equilibration),
+        "tau_equilibration_measured": cp.tau_equilibration_measured,
+        "equilibration_converged": cp.equilibration_converged,
+        "step": s.step, "sweeps_done": s.sweeps_done,
+        "production": counts_json(&s.production), "burn_in": counts_json(&s.burn_in),
+        "sizes": s.sizes,
+        "positions": s.positions.iter().map(|x| x.iter().cloned().collect::<Vec<f64>>()).collect::<Vec<_>>(),
+    })
+}
+
+fn counts_json(c: &crate::swap_mc::MoveCounts) -> Value {
+    json!([
+        c.displacement_attempts,
+        c.displacement_accepts,
+        c.swap_attempts,
+        c.swap_accepts
+    ])
+}
+
+fn counts_from_json(v: Option<&Value>) -> Result<crate::swap_mc::MoveCounts, String> {
+    let a: Vec<u64> = v
+        .and_then(|x| x.as_array())
+        .ok_or("move counters are missing")?
+        .iter()
+        .map(|x| x.as_u64().ok_or("a move counter is not an integer"))
+        .collect::<Result<_, _>>()?;
+    if a.len() != 4 {
+        return Err("move counters need 4 numbers".into());
+    }
+    Ok(crate::swap_mc::MoveCounts {
+        displacement_attempts: a[0],
+        displacement_accepts: a[1],
+        swap_attempts: a[2],
+        swap_accepts: a[3],
+    })
+}
+
+/// Reads a chain checkpoint written by [`checkpoint_json`], refusing one made for another
+/// protocol (dimension, N, density, ladder, seed, chain, harvests, interval, block, window) or
+/// by another engine.
+pub fn checkpoint_from_json<const D: usize>(
+    spec: &crate::chains::ChainSpec,
+    v: &Value,
+) -> Result<crate::chains::Checkpoint<D>, String> {
+    let engine = v.get("engine").and_then(|x| x.as_str()).unwrap_or("");
+    if crate::swap_mc::engine_tag(engine) != crate::swap_mc::ENGINE {
+        return Err(format!(
+            "the checkpoint was written by engine {engine:?}, this is {}",
+            crate::swap_mc::ENGINE
+        ));
+    }
+    let same = v.get("dim") == Some(&json!(D))
+        && v.get("n") == Some(&json!(spec.n))
+        && v.get("density") == Some(&json!(spec.density))
+        && v.get("ladder") == Some(&json!(spec.ladder))
+        && v.get("base_seed") == Some(&json!(spec.base_seed))
+        && v.get("chain") == Some(&json!(spec.chain))
+        && v.get("harvests") == Some(&json!(spec.harvests))
+        && v.get("every") == Some(&json!(spec.every))
+        && v.get("block") == Some(&json!(spec.block))
+        && v.get("swap_window") == Some(&json!(spec.swap_window));
+    if !same {
+        return Err("the checkpoint belongs to another protocol (d, N, density, ladder, seed, chain, harvests, interval, block or swap window differ): use another output directory".into());
+    }
+    let u = |k: &str| {
+        v.get(k)
+            .and_then(|x| x.as_u64())
+            .map(|x| x as usize)
+            .ok_or(format!("checkpoint key {k} is missing"))
+    };
+    let f = |k: &str| {
+        v.get(k)
+            .map(|x| x.as_f64().unwrap_or(f64::NAN))
+            .ok_or(format!("checkpoint key {k} is missing"))
+    };
+    let b = |k: &str| {
+        v.get(k)
+            .and_then(|x| x.as_bool())
+            .ok_or(format!("checkpoint key {k} is missing"))
+    };
+    let nums = |x: &Value| -> Result<Vec<f64>, String> {
+        x.as_array()
+            .ok_or("expected an array of numbers")?
+            .iter()
+            .map(|y| y.as_f64().ok_or("expected a number".to_string()))
+            .collect()
+    };
+    let sizes = nums(v.get("sizes").ok_or("checkpoint key sizes is missing")?)?;
+    let positions = v
+        .get("positions")
+        .and_then(|x| x.as_array())
+        .ok_or("checkpoint key positions is missing")?
+        .iter()
+        .map(|p| {
+            let c = nums(p)?;
+            if c.len() != D {
+                return Err(format!("a position has {} coordinates, not {D}", c.len()));
+            }
+            Ok(crate::space::Vector::<D>::from_fn(|k, _| c[k]))
+        })
+        .collect::<Result<Vec<_>, String>>()?;
+    if positions.len() != spec.n || sizes.len() != spec.n {
+        return Err(format!(
+            "the checkpoint holds {} positions and {} sizes, not N = {}",
+            positions.len(),
+            sizes.len(),
+            spec.n
+        ));
+    }
+    Ok(crate::chains::Checkpoint {
+        rung: u("rung")?,
+        harvests_done: u("harvests_done")?,
+        state: crate::swap_mc::ChainState {
+            positions,
+            sizes,
+            step: f("step")?,
+            sweeps_done: u("sweeps_done")?,
+            production: counts_from_json(v.get("production"))?,
+            burn_in: counts_from_json(v.get("burn_in"))?,
+        },
+        box_lengths: nums(
+            v.get("box_lengths")
+                .ok_or("checkpoint key box_lengths is missing")?,
+        )?,
+        equilibration_sweeps: u("equilibration_sweeps")?,
+        tau_equilibration: f("tau_equilibration")?,
+        tau_equilibration_measured: b("tau_equilibration_measured")?,
+        equilibration_converged: b("equilibration_converged")?,
+    })
 }

@@ -53,6 +53,7 @@
 
 use crate::glass::Glass;
 use crate::potential::Poly;
+use crate::relaxation::{SelfOverlap, TauAlpha};
 use crate::space::{PeriodicBox, Vector};
 use rand::{Rng, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
@@ -60,6 +61,21 @@ use rand_xoshiro::Xoshiro256PlusPlus;
 /// Version tag of the Monte Carlo engine, written into every record, summary and XYZ header
 /// (with the crate version and git commit) so that chains of different engines never mix.
 pub const ENGINE: &str = "swap-mc-2";
+
+/// The full engine version: `swap-mc-2 pinchglass <crate version> <git commit>`.
+pub fn engine_version() -> String {
+    format!(
+        "{ENGINE} pinchglass {} {}",
+        env!("CARGO_PKG_VERSION"),
+        env!("PINCHGLASS_GIT_COMMIT")
+    )
+}
+
+/// The engine tag (first word) of an engine version; records written before engines were
+/// tagged read as `swap-mc-1`.
+pub fn engine_tag(version: &str) -> &str {
+    version.split_whitespace().next().unwrap_or("swap-mc-1")
+}
 
 /// Settings of a swap Monte Carlo run.
 #[derive(Clone, Debug, PartialEq)]
@@ -580,6 +596,8 @@ pub struct SwapMc<const D: usize> {
     pub trace: EnergyTrace,
     pub sweeps_done: usize,
     pub work: WorkCounts,
+    /// Self-overlap record of the run, when asked for ([`SwapMc::record_overlap`]).
+    pub overlap: Option<SelfOverlap<D>>,
 }
 
 /// The state a chain resumes from (at a block boundary): configuration, frozen step and counters.
@@ -657,6 +675,7 @@ impl<const D: usize> SwapMc<D> {
             trace: EnergyTrace::default(),
             sweeps_done: 0,
             work: WorkCounts::default(),
+            overlap: None,
         };
         mc.step = mc.step.min(mc.max_step());
         mc.start_block();
@@ -1124,6 +1143,9 @@ impl<const D: usize> SwapMc<D> {
             }
         }
         self.sweeps_done += 1;
+        if let Some(o) = &mut self.overlap {
+            o.offer(self.sweeps_done, &self.glass.positions);
+        }
         if self.sweeps_done % self.settings.trace_every == 0
             || self.sweeps_done == self.settings.sweeps
         {
@@ -1132,6 +1154,21 @@ impl<const D: usize> SwapMc<D> {
                 .energy_per_particle
                 .push(self.energy / self.glass.n() as f64);
         }
+    }
+
+    /// Records the self-overlap from sweep `first` on (every `every` sweeps at first; see
+    /// [`SelfOverlap`]); the current state is the first snapshot if `first` is now.
+    pub fn record_overlap(&mut self, first: usize, every: usize) {
+        let mut o = SelfOverlap::new(self.glass.space, first, every);
+        o.offer(self.sweeps_done, &self.glass.positions);
+        self.overlap = Some(o);
+    }
+
+    /// `τ_α` of the recorded overlap ([`TauAlpha::Unknown`] without a record).
+    pub fn tau_alpha(&self) -> TauAlpha {
+        self.overlap
+            .as_ref()
+            .map_or(TauAlpha::Unknown, |o| o.tau_alpha())
     }
 
     /// Runs the remaining sweeps; `progress(done, total)` is called after each sweep and may
@@ -1310,7 +1347,8 @@ fn rows_pairs(rows: &Rows, n: usize) -> Vec<(u32, u32)> {
 
 /// A glass equilibrated at `T_p` from scratch: `n` random positions and sizes at number density
 /// `density` (stream `derive_seed(seed, 1)`), overlaps relaxed, then swap Monte Carlo with
-/// `settings` (moves from the streams of `seed = settings.seed`, one per block).
+/// `settings` (moves from the streams of `seed = settings.seed`, one per block). The
+/// self-overlap is recorded from the end of the tuning on ([`SwapMc::tau_alpha`]).
 pub fn equilibrate<const D: usize>(
     n: usize,
     density: f64,
@@ -1319,6 +1357,9 @@ pub fn equilibrate<const D: usize>(
     progress: &mut dyn FnMut(usize, usize) -> bool,
 ) -> Result<SwapMc<D>, String> {
     let mut mc = random_start::<D>(n, density, model, settings)?;
+    let first = mc.settings.tune_sweeps;
+    let every = ((mc.settings.sweeps - first.min(mc.settings.sweeps)) / 200).max(1);
+    mc.record_overlap(first, every);
     mc.run(progress)?;
     Ok(mc)
 }

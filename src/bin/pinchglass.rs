@@ -194,6 +194,60 @@ enum Command {
         #[arg(long, default_value_t = 600)]
         height: u32,
     },
+    /// Run equilibrated chains on an annealing ladder (hottest T_p first): each chain
+    /// equilibrates at every T_p for a stated number of τ_α (measured on the fly), then
+    /// harvests samples every M sweeps, each quenched and analysed like a sweep's sample.
+    /// Records go to DIR/samples-chains[-TAG]-A-B.jsonl; checkpoints to DIR/state/ (a chain
+    /// with a checkpoint resumes from it, exactly).
+    Chains {
+        #[arg(long)]
+        dim: usize,
+        #[arg(long)]
+        n: usize,
+        /// The ladder: parent temperatures, comma separated, hottest first.
+        #[arg(long, value_delimiter = ',', num_args = 1..)]
+        tp: Vec<f64>,
+        /// Number of chains.
+        #[arg(long)]
+        chains: usize,
+        /// Only chains A..B (end exclusive), for array jobs or several machines.
+        #[arg(long, value_name = "A..B")]
+        shard: Option<String>,
+        /// Samples harvested per T_p and chain.
+        #[arg(long, default_value_t = 4)]
+        harvests: usize,
+        /// Sweeps between harvests (a multiple of --block; should be ≥ 2 τ_α).
+        #[arg(long, value_name = "M")]
+        every: usize,
+        /// Equilibrate each T_p for at least this many τ_α.
+        #[arg(long, default_value_t = 5.0)]
+        equilibrate_taus: f64,
+        #[arg(long, default_value_t = 2000)]
+        min_equilibrate: usize,
+        /// Give up equilibrating after this many sweeps (records then say so).
+        #[arg(long, default_value_t = 1_000_000)]
+        max_equilibrate: usize,
+        /// Sweeps per block of the random stream (resume points).
+        #[arg(long, default_value_t = 1000)]
+        block: usize,
+        /// Swap partners within ± K size ranks (default: any particle).
+        #[arg(long, value_name = "K")]
+        swap_window: Option<usize>,
+        #[arg(long)]
+        density: Option<f64>,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[arg(long, default_value = "auto")]
+        route: String,
+        #[arg(long, default_value = "auto")]
+        modes: String,
+        #[arg(long, value_name = "K")]
+        quartic: Option<usize>,
+        #[arg(long)]
+        tag: Option<String>,
+        #[arg(short = 'o', long = "output")]
+        output: String,
+    },
     /// Measure τ_α of a swap Monte Carlo chain: the self-overlap Q(t) (a = 0.3) after an
     /// equilibration part, in sweeps and CPU seconds, and the inherent-state energies at the end
     /// of successive blocks (stationarity).
@@ -416,6 +470,90 @@ fn main() -> ExitCode {
                 other => Err(format!("--part must be mc, pipeline or all, got {other}")),
             }
         }
+        Command::Chains {
+            dim,
+            n,
+            tp,
+            chains,
+            shard,
+            harvests,
+            every,
+            equilibrate_taus,
+            min_equilibrate,
+            max_equilibrate,
+            block,
+            swap_window,
+            density,
+            seed,
+            route,
+            modes,
+            quartic,
+            tag,
+            output,
+        } => (|| {
+            let density = density.unwrap_or(default_density(dim));
+            let sweep_like = SweepArgs {
+                dim,
+                n,
+                tps: tp.clone(),
+                samples: chains,
+                shard: shard.clone(),
+                sweeps: 1,
+                density,
+                seed,
+                route,
+                modes,
+                quartic,
+                tag: tag.clone(),
+                output: output.clone(),
+            };
+            let options = sample_options(&sweep_like)?;
+            if chains == 0 {
+                return Err("--chains must be at least 1".to_string());
+            }
+            if let Some(t) = &tag {
+                if t.is_empty()
+                    || !t
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || "_.".contains(c))
+                {
+                    return Err(format!(
+                        "--tag must be letters, digits, '_' or '.', got {t:?}"
+                    ));
+                }
+            }
+            let shard = match &shard {
+                Some(s) => parse_shard(s, chains)?,
+                None => (0, chains),
+            };
+            let args = mc::ChainsArgs {
+                spec: pinchglass::chains::ChainSpec {
+                    dim,
+                    n,
+                    density,
+                    ladder: tp,
+                    base_seed: seed,
+                    chain: 0,
+                    harvests,
+                    every,
+                    equilibrate_taus,
+                    min_equilibrate,
+                    max_equilibrate,
+                    block,
+                    swap_window,
+                },
+                chains,
+                shard,
+                options,
+                tag,
+                output,
+            };
+            match dim {
+                2 => mc::chains::<2>(&args),
+                3 => mc::chains::<3>(&args),
+                d => Err(format!("--dim must be 2 or 3, got {d}")),
+            }
+        })(),
         Command::Tau {
             dim,
             n,

@@ -232,3 +232,123 @@ pub fn tau<const D: usize>(a: &TauArgs) -> Result<(), String> {
     }
     Ok(())
 }
+
+/// Settings of `pinchglass chains`.
+pub struct ChainsArgs {
+    pub spec: pinchglass::chains::ChainSpec,
+    pub chains: usize,
+    pub shard: (usize, usize),
+    pub options: pinchglass::ensemble::SampleOptions,
+    pub tag: Option<String>,
+    pub output: String,
+}
+
+/// `pinchglass chains`: chains `shard` of the ladder, in parallel (one chain per thread),
+/// records appended to `DIR/samples-chains[-TAG]-A-B.jsonl`, checkpoints in `DIR/state/`;
+/// a chain with a checkpoint resumes from it.
+pub fn chains<const D: usize>(a: &ChainsArgs) -> Result<(), String> {
+    use pinchglass::chains::{run_chain, ChainEvent};
+    use pinchglass::report::{checkpoint_from_json, checkpoint_json, record_json};
+    use rayon::prelude::*;
+    use std::io::Write;
+    a.spec.validate()?;
+    let (lo, hi) = a.shard;
+    let stem = match &a.tag {
+        Some(t) => format!("chains-{t}-{lo}-{hi}"),
+        None => format!("chains-{lo}-{hi}"),
+    };
+    let state_dir = format!("{}/state", a.output);
+    std::fs::create_dir_all(&state_dir).map_err(|e| format!("cannot create {state_dir}: {e}"))?;
+    let path = format!("{}/samples-{stem}.jsonl", a.output);
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path)
+        .map_err(|e| format!("cannot write {path}: {e}"))?;
+    let file = std::sync::Mutex::new(file);
+    let params = serde_json::json!({
+        "dim": D, "n": a.spec.n, "density": a.spec.density, "ladder": a.spec.ladder,
+        "chains": a.chains, "shard": [lo, hi], "harvests": a.spec.harvests,
+        "every": a.spec.every, "equilibrate_taus": a.spec.equilibrate_taus,
+        "min_equilibrate": a.spec.min_equilibrate, "max_equilibrate": a.spec.max_equilibrate,
+        "block": a.spec.block, "swap_window": a.spec.swap_window, "seed": a.spec.base_seed,
+        "route": a.options.route.name(), "quartic": a.options.quartic,
+        "engine": pinchglass::swap_mc::engine_version(),
+        "command": std::env::args().collect::<Vec<_>>().join(" "),
+    });
+    std::fs::write(
+        format!("{}/{stem}.json", a.output),
+        serde_json::to_string_pretty(&params).map_err(|e| e.to_string())?,
+    )
+    .map_err(|e| format!("cannot write the chain parameters: {e}"))?;
+    let t0 = now_seconds();
+    let results: Vec<Result<(), String>> = (lo..hi)
+        .into_par_iter()
+        .map(|chain| {
+            let spec = pinchglass::chains::ChainSpec {
+                chain,
+                ..a.spec.clone()
+            };
+            let cp_path = format!("{state_dir}/chain-{chain}.json");
+            let resume = match std::fs::read_to_string(&cp_path) {
+                Ok(text) => {
+                    let v: serde_json::Value = serde_json::from_str(&text)
+                        .map_err(|e| format!("{cp_path}: not JSON ({e})"))?;
+                    let cp = checkpoint_from_json::<D>(&spec, &v)
+                        .map_err(|e| format!("{cp_path}: {e}"))?;
+                    eprintln!(
+                        "chain {chain}: resuming at T_p = {} after {} harvests",
+                        spec.ladder[cp.rung], cp.harvests_done
+                    );
+                    Some(cp)
+                }
+                Err(_) => None,
+            };
+            run_chain::<D>(&spec, &a.options, resume, &mut |event| {
+                match event {
+                    ChainEvent::Equilibrated(tp, sweeps, tau) => eprintln!(
+                        "chain {chain}: T_p = {tp} equilibrated over {sweeps} sweeps, tau_alpha = {} sweeps ({:.0} s)",
+                        tau.describe(),
+                        now_seconds() - t0
+                    ),
+                    ChainEvent::Record(r) => {
+                        let line = serde_json::to_string(&record_json(r)).map_err(|e| e.to_string())?;
+                        let mut f = file.lock().map_err(|_| "output lock poisoned".to_string())?;
+                        writeln!(f, "{line}").map_err(|e| format!("cannot write {path}: {e}"))?;
+                        f.flush().map_err(|e| format!("cannot write {path}: {e}"))?;
+                        eprintln!(
+                            "chain {chain}: T_p = {} harvest {} (U_IS/N = {:.4}, {}) at {:.0} s",
+                            r.tp,
+                            r.chain.as_ref().map_or(0, |c| c.harvest),
+                            r.inherent_energy,
+                            r.verdict,
+                            now_seconds() - t0
+                        );
+                    }
+                    ChainEvent::Checkpoint(cp) => {
+                        let text = serde_json::to_string(&checkpoint_json(&spec, cp))
+                            .map_err(|e| e.to_string())?;
+                        let tmp = format!("{cp_path}.tmp");
+                        std::fs::write(&tmp, text).map_err(|e| format!("cannot write {tmp}: {e}"))?;
+                        std::fs::rename(&tmp, &cp_path)
+                            .map_err(|e| format!("cannot write {cp_path}: {e}"))?;
+                    }
+                }
+                Ok(())
+            })
+        })
+        .collect();
+    let failures: Vec<String> = results.into_iter().filter_map(|r| r.err()).collect();
+    if !failures.is_empty() {
+        return Err(format!(
+            "{} chains failed; first: {}",
+            failures.len(),
+            failures[0]
+        ));
+    }
+    eprintln!(
+        "chains {lo}..{hi} done in {:.0} s; records in {path}",
+        now_seconds() - t0
+    );
+    Ok(())
+}

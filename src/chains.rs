@@ -1,0 +1,418 @@
+//! Equilibrated chains on an annealing ladder: the samples of an ensemble harvested from long
+//! swap Monte Carlo chains instead of independent random starts.
+//!
+//! A chain visits the parent temperatures from the hottest to the coldest (the *ladder*). At the
+//! hottest it starts from a random configuration; at every other T_p it starts from the state
+//! the chain left at the previous (hotter) one. At each T_p:
+//! 1. **Equilibration**: sweeps in blocks of `block` while the self-overlap `Q(t)` is recorded
+//!    from the start of the rung; it stops at the first block end where `τ_α` is measured and
+//!    the rung has run at least `equilibrate_taus · τ_α` sweeps (and `min_equilibrate`), or at
+//!    `max_equilibrate` (then every record of the rung says "not equilibrated").
+//! 2. **Harvest**: `harvests` times, `every` more sweeps (a multiple of `block`), then the state
+//!    is quenched and analysed like an independent sample ([`crate::ensemble`]). `τ_α` is
+//!    measured again over each interval, and the overlap between successive harvests is
+//!    recorded: a record counts as equilibrated when the equilibration converged, the interval
+//!    is at least 2 τ_α, and the overlap with the previous harvest is below 1/e.
+//!
+//! Seeds: the chain's seed is `derive_seed(derive_seed(base, CHAIN_STREAM), chain)`; the rung at
+//! T_p uses `derive_seed(chain seed, bits(T_p))` for its moves (one stream per block). Records
+//! of chain `c` at harvest `h` get the sample index `c · harvests + h`. Results depend on the
+//! base seed, the ladder and the chain id only: not on threads or shards (shards split chains).
+//!
+//! Resume: after every harvest the chain emits a [`Checkpoint`] (the state at a block boundary);
+//! [`run_chain`] continues from it and produces exactly the records of an uninterrupted run.
+
+use crate::ensemble::{record_from_parent, ChainInfo, ParentInfo, SampleOptions, SampleRecord};
+use crate::glass::Glass;
+use crate::potential::Poly;
+use crate::relaxation::{TauAlpha, OVERLAP_A, TAU_LEVEL};
+use crate::space::{PeriodicBox, Vector};
+use crate::swap_mc::{random_start, ChainState, SwapMc, SwapMcSettings};
+
+/// Stream tag of chain seeds.
+pub const CHAIN_STREAM: u64 = 0xC4A1_2026;
+
+/// A chain's protocol.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ChainSpec {
+    pub dim: usize,
+    pub n: usize,
+    pub density: f64,
+    /// Parent temperatures, hottest first.
+    pub ladder: Vec<f64>,
+    pub base_seed: u64,
+    pub chain: usize,
+    /// Samples harvested per T_p.
+    pub harvests: usize,
+    /// Sweeps between harvests (a multiple of `block`).
+    pub every: usize,
+    /// Equilibrate at least this many τ_α at each T_p.
+    pub equilibrate_taus: f64,
+    pub min_equilibrate: usize,
+    pub max_equilibrate: usize,
+    /// Sweeps per block (random stream and bookkeeping restart; resume points).
+    pub block: usize,
+    pub swap_window: Option<usize>,
+}
+
+impl ChainSpec {
+    /// Refuses protocols that make no sense, with the reason.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.dim != 2 && self.dim != 3 {
+            return Err(format!("dimension must be 2 or 3, got {}", self.dim));
+        }
+        if self.ladder.is_empty() {
+            return Err("the ladder needs at least one T_p".into());
+        }
+        if self.ladder.iter().any(|t| !(t.is_finite() && *t > 0.0)) {
+            return Err(format!("every T_p must be positive, got {:?}", self.ladder));
+        }
+        if self.ladder.windows(2).any(|w| w[1] >= w[0]) {
+            return Err(format!(
+                "the ladder must go from hot to cold without repeats, got {:?}",
+                self.ladder
+            ));
+        }
+        if self.harvests == 0 {
+            return Err("harvest at least one sample per T_p".into());
+        }
+        if self.block == 0 || self.every == 0 || self.every % self.block != 0 {
+            return Err(format!(
+                "the harvest interval ({} sweeps) must be a positive multiple of the block ({} sweeps)",
+                self.every, self.block
+            ));
+        }
+        if !(self.equilibrate_taus.is_finite() && self.equilibrate_taus >= 1.0) {
+            return Err(format!(
+                "equilibrate at least 1 τ_α, got {}",
+                self.equilibrate_taus
+            ));
+        }
+        if self.max_equilibrate < self.min_equilibrate || self.max_equilibrate == 0 {
+            return Err(format!(
+                "need 0 < min_equilibrate ≤ max_equilibrate, got {} and {}",
+                self.min_equilibrate, self.max_equilibrate
+            ));
+        }
+        Ok(())
+    }
+
+    /// The chain's own seed.
+    pub fn seed(&self) -> u64 {
+        crate::derive_seed(
+            crate::derive_seed(self.base_seed, CHAIN_STREAM),
+            self.chain as u64,
+        )
+    }
+
+    fn rung_settings(&self, tp: f64) -> SwapMcSettings {
+        let mut s = SwapMcSettings::new(
+            tp,
+            usize::MAX / 4,
+            crate::derive_seed(self.seed(), tp.to_bits()),
+        );
+        s.tune_sweeps = self.block.min(200);
+        s.block_sweeps = self.block;
+        s.swap_window = self.swap_window;
+        s.trace_every = self.block;
+        s
+    }
+}
+
+/// Where a chain stands after a harvest: enough to resume it exactly.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Checkpoint<const D: usize> {
+    /// Index in the ladder of the current T_p.
+    pub rung: usize,
+    /// Harvests done at this T_p.
+    pub harvests_done: usize,
+    /// The Monte Carlo state (at a block boundary).
+    pub state: ChainState<D>,
+    /// Box side lengths (the box is fixed by N and the density).
+    pub box_lengths: Vec<f64>,
+    /// Equilibration of this rung: sweeps and τ_α (with whether it was measured).
+    pub equilibration_sweeps: usize,
+    pub tau_equilibration: f64,
+    pub tau_equilibration_measured: bool,
+    pub equilibration_converged: bool,
+}
+
+/// What a chain reports as it runs.
+pub enum ChainEvent<'a, const D: usize> {
+    Record(&'a SampleRecord),
+    Checkpoint(&'a Checkpoint<D>),
+    /// `(T_p, equilibration sweeps, τ_α)` when a rung's equilibration ends.
+    Equilibrated(f64, usize, TauAlpha),
+}
+
+/// Overlap `Q` between two configurations (fraction of particles within `a` of their place).
+fn overlap<const D: usize>(g: &Glass<D>, a: &[Vector<D>], b: &[Vector<D>]) -> f64 {
+    let a2 = OVERLAP_A * OVERLAP_A;
+    let inside = a
+        .iter()
+        .zip(b)
+        .filter(|(x, y)| g.space.displacement(x, y).norm_squared() < a2)
+        .count();
+    inside as f64 / a.len().max(1) as f64
+}
+
+/// Runs chain `spec.chain` over its ladder (from `resume` when given), calling `emit` for every
+/// record, checkpoint and equilibration; `emit` may stop the chain by returning an error.
+pub fn run_chain<const D: usize>(
+    spec: &ChainSpec,
+    options: &SampleOptions,
+    resume: Option<Checkpoint<D>>,
+    emit: &mut dyn FnMut(ChainEvent<'_, D>) -> Result<(), String>,
+) -> Result<(), String> {
+    spec.validate()?;
+    if spec.dim != D {
+        return Err(format!("the chain is {}D, not {D}D", spec.dim));
+    }
+    let mut current: Option<Glass<D>> = None;
+    let mut first_rung = 0;
+    if let Some(cp) = &resume {
+        if cp.rung >= spec.ladder.len() || cp.harvests_done > spec.harvests {
+            return Err("the checkpoint does not belong to this ladder".into());
+        }
+        first_rung = cp.rung;
+    }
+    for rung in first_rung..spec.ladder.len() {
+        let tp = spec.ladder[rung];
+        let settings = spec.rung_settings(tp);
+        let start = if rung == 0 {
+            "random".to_string()
+        } else {
+            format!("ladder from T_p = {}", spec.ladder[rung - 1])
+        };
+        let resumed = resume.as_ref().filter(|cp| cp.rung == rung);
+        let (mut mc, eq_sweeps, tau_eq, converged, done) = match resumed {
+            Some(cp) => {
+                let space = PeriodicBox::<D>::cubic_for_density(spec.n, spec.density)?;
+                if space
+                    .lengths()
+                    .iter()
+                    .zip(&cp.box_lengths)
+                    .any(|(a, b)| a != b)
+                {
+                    return Err("the checkpoint's box does not match N and the density".into());
+                }
+                let g = Glass::new(
+                    space,
+                    cp.state.positions.clone(),
+                    cp.state.sizes.clone(),
+                    Poly::default(),
+                )?;
+                let mc = SwapMc::resume(g, settings, &cp.state)?;
+                let tau = if cp.tau_equilibration_measured {
+                    TauAlpha::Measured(cp.tau_equilibration)
+                } else {
+                    TauAlpha::Above(cp.tau_equilibration)
+                };
+                (
+                    mc,
+                    cp.equilibration_sweeps,
+                    tau,
+                    cp.equilibration_converged,
+                    cp.harvests_done,
+                )
+            }
+            None => {
+                let mut mc = match current.take() {
+                    None => random_start::<D>(spec.n, spec.density, Poly::default(), settings)?,
+                    Some(g) => SwapMc::init(g, settings)?,
+                };
+                mc.record_overlap(0, (spec.block / 64).max(1));
+                let (mut tau, mut converged);
+                loop {
+                    let target = mc.sweeps_done + spec.block;
+                    mc.run_to(target, &mut |_| true)?;
+                    tau = mc.tau_alpha();
+                    let s = mc.sweeps_done;
+                    converged = matches!(tau, TauAlpha::Measured(t) if s as f64 >= spec.equilibrate_taus * t)
+                        && s >= spec.min_equilibrate;
+                    if converged || s >= spec.max_equilibrate {
+                        break;
+                    }
+                }
+                mc.overlap = None;
+                let s = mc.sweeps_done;
+                emit(ChainEvent::Equilibrated(tp, s, tau))?;
+                (mc, s, tau, converged, 0)
+            }
+        };
+        let mut previous = mc.glass.positions.clone();
+        for harvest in done..spec.harvests {
+            let t0 = crate::clock::now_seconds();
+            mc.record_overlap(mc.sweeps_done, (spec.every / 64).max(1));
+            let target = mc.sweeps_done + spec.every;
+            let mut energies = Vec::new();
+            mc.run_to(target, &mut |m| {
+                energies.push(m.energy / m.glass.n() as f64);
+                true
+            })?;
+            let tau = mc.tau_alpha();
+            mc.overlap = None;
+            let q = overlap(&mc.glass, &previous, &mc.glass.positions);
+            previous = mc.glass.positions.clone();
+            let decorrelated = q < TAU_LEVEL
+                && matches!(tau, TauAlpha::Measured(t) if spec.every as f64 >= 2.0 * t);
+            let ok = converged && decorrelated;
+            let verdict = if !converged {
+                format!(
+                    "not equilibrated: τ_α = {} sweeps after {eq_sweeps} sweeps of equilibration (cap {})",
+                    tau_eq.describe(),
+                    spec.max_equilibrate
+                )
+            } else if !decorrelated {
+                format!(
+                    "harvests correlated: interval {} sweeps, τ_α = {} sweeps, Q with the previous harvest {q:.2}",
+                    spec.every,
+                    tau.describe()
+                )
+            } else {
+                format!(
+                    "equilibrated: {eq_sweeps} sweeps ≥ {} τ_α, interval {} ≥ 2 τ_α (τ_α = {}), Q with the previous harvest {q:.2}",
+                    spec.equilibrate_taus,
+                    spec.every,
+                    tau.describe()
+                )
+            };
+            let half = energies.len() / 2;
+            let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len().max(1) as f64;
+            let parent = ParentInfo {
+                density: spec.density,
+                tp,
+                index: spec.chain * spec.harvests + harvest,
+                seed: spec.seed(),
+                sweeps: mc.sweeps_done,
+                parent_energy: mean(&energies[half..]),
+                parent_energy_first_half: mean(&energies[..half]),
+                displacement_acceptance: mc.production.displacement_acceptance(),
+                swap_acceptance: mc.production.swap_acceptance(),
+                tau,
+                equilibrated: Some(ok),
+                verdict,
+                chain: Some(ChainInfo {
+                    chain: spec.chain,
+                    harvest,
+                    start: start.clone(),
+                    rung_sweeps: mc.sweeps_done,
+                    equilibration_sweeps: eq_sweeps,
+                    tau_equilibration: tau_eq.sweeps(),
+                    tau_equilibration_measured: tau_eq.is_measured(),
+                    overlap_to_previous: q,
+                }),
+                mc_seconds: crate::clock::now_seconds() - t0,
+            };
+            let record = record_from_parent(&mc.glass, parent, options)?;
+            emit(ChainEvent::Record(&record))?;
+            let cp = Checkpoint {
+                rung,
+                harvests_done: harvest + 1,
+                state: mc.state(),
+                box_lengths: mc.glass.space.lengths().iter().cloned().collect(),
+                equilibration_sweeps: eq_sweeps,
+                tau_equilibration: tau_eq.sweeps(),
+                tau_equilibration_measured: tau_eq.is_measured(),
+                equilibration_converged: converged,
+            };
+            emit(ChainEvent::Checkpoint(&cp))?;
+        }
+        current = Some(mc.glass.clone());
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ensemble::{ModeCount, Route, SampleOptions};
+
+    fn spec(chain: usize) -> ChainSpec {
+        ChainSpec {
+            dim: 2,
+            n: 60,
+            density: 0.86,
+            ladder: vec![3.0, 2.0],
+            base_seed: 7,
+            chain,
+            harvests: 2,
+            every: 40,
+            equilibrate_taus: 2.0,
+            min_equilibrate: 40,
+            max_equilibrate: 400,
+            block: 20,
+            swap_window: None,
+        }
+    }
+
+    fn options() -> SampleOptions {
+        SampleOptions {
+            route: Route::Dense,
+            modes: ModeCount::Fixed(10),
+            cover: 1.0,
+            quartic: None,
+            memory_limit: 1 << 30,
+        }
+    }
+
+    fn run(
+        spec: &ChainSpec,
+        resume: Option<Checkpoint<2>>,
+        stop_after: usize,
+    ) -> (Vec<SampleRecord>, Vec<Checkpoint<2>>) {
+        let (mut records, mut cps) = (Vec::new(), Vec::new());
+        let r = run_chain::<2>(spec, &options(), resume, &mut |e| {
+            match e {
+                ChainEvent::Record(r) => records.push(r.clone()),
+                ChainEvent::Checkpoint(c) => {
+                    cps.push(c.clone());
+                    if cps.len() == stop_after {
+                        return Err("stop".into());
+                    }
+                }
+                ChainEvent::Equilibrated(..) => {}
+            }
+            Ok(())
+        });
+        if stop_after == usize::MAX {
+            r.unwrap();
+        }
+        (records, cps)
+    }
+
+    #[test]
+    fn a_resumed_chain_equals_the_uninterrupted_chain() {
+        let s = spec(1);
+        let (whole, _) = run(&s, None, usize::MAX);
+        assert_eq!(whole.len(), 4);
+        // stop after the first and after the second harvest (the end of the first rung)
+        for stop in [1, 2, 3] {
+            let (first, cps) = run(&s, None, stop);
+            let (rest, _) = run(&s, Some(cps.last().unwrap().clone()), usize::MAX);
+            let all: Vec<_> = first.into_iter().chain(rest).collect();
+            assert_eq!(all.len(), whole.len(), "stop {stop}");
+            for (a, b) in all.iter().zip(&whole) {
+                assert!(a.same_result(b), "stop {stop}: {a:?}\n{b:?}");
+            }
+        }
+        let c = whole[3].chain.as_ref().unwrap();
+        assert_eq!((c.chain, c.harvest), (1, 1));
+        assert_eq!(whole[3].index, 3);
+        assert!(c.start.contains("ladder from T_p = 3"));
+        assert!(whole.iter().all(|r| r.engine.starts_with("swap-mc-2")));
+    }
+
+    #[test]
+    fn chains_differ_and_bad_ladders_are_refused() {
+        let (a, _) = run(&spec(0), None, usize::MAX);
+        let (b, _) = run(&spec(1), None, usize::MAX);
+        assert_ne!(a[0].inherent_energy, b[0].inherent_energy);
+        let mut s = spec(0);
+        s.ladder = vec![1.0, 2.0];
+        assert!(s.validate().unwrap_err().contains("hot to cold"));
+        let mut s = spec(0);
+        s.every = 30;
+        assert!(s.validate().unwrap_err().contains("multiple"));
+    }
+}
