@@ -164,6 +164,34 @@ fn sig3(x: f64) -> String {
     }
 }
 
+/// `x` with at most 12 significant digits (no round-off tails such as 22.200000000000003).
+fn short(x: f64) -> String {
+    let v: f64 = format!("{x:.11e}").parse().unwrap_or(x);
+    format!("{v}")
+}
+
+/// The simplest number in `[lo, hi]` (`lo ≤ hi`, both positive): `c · 10^m` with c in 1, 2,
+/// 2.5, 5 if one fits, else the geometric mean to the fewest significant digits that stay inside.
+fn simplest_in(lo: f64, hi: f64) -> f64 {
+    let (a, b) = (lo * (1.0 - 1e-12), hi * (1.0 + 1e-12));
+    for m in -15..=15 {
+        for c in [1.0, 2.0, 2.5, 5.0] {
+            let f = c * 10f64.powi(m);
+            if a <= f && f <= b {
+                return f;
+            }
+        }
+    }
+    let mid = (lo * hi).sqrt();
+    for digits in 0..12 {
+        let f: f64 = format!("{mid:.digits$e}").parse().unwrap_or(mid);
+        if a <= f && f <= b {
+            return f;
+        }
+    }
+    mid
+}
+
 /// Why a cutoff packing fraction is refused (`None` when it is allowed).
 fn packing_verdict(phi: f64) -> Option<&'static str> {
     if phi < CUTOFF_PACKING_MIN {
@@ -244,8 +272,9 @@ pub fn check_sizes(sizes: &[f64], model: &Poly) -> Result<(), String> {
         return Ok(());
     }
     let span = model.lambda_max / model.lambda_min;
-    // one factor brings them inside if their ratio fits: the smallest present to λ_min
-    let scale = (hi / lo <= span * (1.0 + tol)).then_some(model.lambda_min / lo);
+    // one factor brings them inside if their ratio fits: the simplest in [λ_min/lo, λ_max/hi]
+    let scale = (hi / lo <= span * (1.0 + tol))
+        .then(|| simplest_in(model.lambda_min / lo, model.lambda_max / hi));
     Err(format!(
         "particle sizes range from {} to {}, outside the model's range [{}, {}] (lambda_min, lambda_max){}",
         sig3(lo),
@@ -255,9 +284,9 @@ pub fn check_sizes(sizes: &[f64], model: &Poly) -> Result<(), String> {
         match scale {
             Some(f) => format!(
                 ": if the file uses another length unit, give its model on line 2 (lambda_min={} lambda_max={}) or rescale positions, box and sizes by {}",
-                model.lambda_min / f,
-                model.lambda_max / f,
-                f
+                short(model.lambda_min / f),
+                short(model.lambda_max / f),
+                short(f)
             ),
             None => format!(
                 ": the size ratio {} exceeds the model's {}; give the model on line 2 (lambda_min, lambda_max)",
@@ -516,6 +545,9 @@ mod tests {
         let m = Poly::default();
         assert!(check_sizes(&[1.0, 2.22, 1.5], &m).is_ok());
         assert!(check_sizes(&[1.0 - 1e-12, 2.22 * (1.0 + 1e-12)], &m).is_ok());
+        // a sample from p(λ) in units ten times larger: the factor is still found
+        let e = check_sizes(&[10.03, 21.9, 15.0], &m).unwrap_err();
+        assert!(e.contains("lambda_min=10 lambda_max=22.2") && e.contains("by 0.1"), "{e}");
         let e = check_sizes(&[10.0, 22.2, 15.0], &m).unwrap_err();
         assert!(e.contains("10") && e.contains("22.2") && e.contains("[1, 2.22]"), "{e}");
         assert!(e.contains("lambda_min=10 lambda_max=22.2") && e.contains("by 0.1"), "{e}");

@@ -490,7 +490,8 @@ pub fn read_xyz_with(text: &str, options: &ReadOptions) -> Result<XyzConfig, Str
             }
             if thin && positions.len() > 1 {
                 return Err(format!(
-                    "{source}=3 but the configuration is planar (every z within {spread:e}): a flat layer in 3D is not a glass; read it as 2D ({})",
+                    "{source}=3 but the configuration is planar ({}): a flat layer in 3D is not a glass; read it as 2D ({})",
+                    if spread == 0.0 { format!("every z = {z0}") } else { format!("every z within {spread:e}") },
                     if source == "dim" { "remove dim=3 or set dim=2 on line 2" } else { "--dim 2" }
                 ));
             }
@@ -499,13 +500,13 @@ pub fn read_xyz_with(text: &str, options: &ReadOptions) -> Result<XyzConfig, Str
         None if pos.width == 2 || planar => {
             if !said_2d {
                 notes.push(format!(
-                    "read as 2D: the configuration is planar (every z = {z0}), so the third lattice vector ({} {} {}){} is ignored; add dim=2 to line 2 (or pass --dim 2) to say so",
+                    "read as 2D: the configuration is planar (every z = {z0}), so the third lattice vector ({:?} {:?} {:?}){} ignored; add dim=2 to line 2 (or pass --dim 2) to say so",
                     third[0],
                     third[1],
                     third[2],
                     match find(&info, "pbc") {
-                        Some(p) => format!(" and pbc=\"{p}\""),
-                        None => String::new(),
+                        Some(p) => format!(" and pbc=\"{p}\" are"),
+                        None => " is".to_string(),
                     }
                 ));
             }
@@ -801,13 +802,23 @@ fn parse_pbc(value: &str) -> Result<[bool; 3], String> {
 /// The comment-line metadata of a glass made by swap Monte Carlo (`state`, `tp`, `seed`,
 /// `sweeps`, Monte Carlo settings and acceptances, `energy`; with `max_force` and
 /// `state=inherent` when it was quenched). One function for the command line and the page, so
-/// their files are identical.
+/// their files are identical. A quench that did not converge is refused: its state is neither
+/// the parent state nor an inherent state, and must never be labelled inherent.
 pub fn generation_metadata<const D: usize>(
     mc: &crate::swap_mc::SwapMc<D>,
     glass: &Glass<D>,
-    quenched_max_force: Option<f64>,
-) -> Vec<(String, String)> {
+    quench: Option<&crate::quench::QuenchReport>,
+) -> Result<Vec<(String, String)>, String> {
     let s = &mc.settings;
+    if let Some(q) = quench {
+        if !q.converged {
+            return Err(format!(
+                "the quench did not converge (max |F| = {:.2e}): refusing to label the state inherent",
+                q.max_force
+            ));
+        }
+    }
+    let quenched_max_force = quench.map(|q| q.max_force);
     let state = if quenched_max_force.is_some() {
         "inherent"
     } else {
@@ -836,7 +847,7 @@ pub fn generation_metadata<const D: usize>(
     if let Some(f) = quenched_max_force {
         meta.push(("max_force".to_string(), format!("{f:e}")));
     }
-    meta
+    Ok(meta)
 }
 
 #[cfg(test)]
@@ -1429,5 +1440,29 @@ A 3 4 0.0 1.3
                 cfg.sizes[0]
             );
         }
+    }
+
+    #[test]
+    fn an_unconverged_quench_is_never_labelled_inherent() {
+        use crate::quench::{quench, QuenchSettings};
+        use crate::swap_mc::{equilibrate, SwapMcSettings};
+        let mc = equilibrate::<2>(
+            100,
+            0.86,
+            Poly::default(),
+            SwapMcSettings::new(1.0, 5, 1),
+            &mut |_, _| true,
+        )
+        .unwrap();
+        let meta = generation_metadata(&mc, &mc.glass, None).unwrap();
+        assert!(meta.contains(&("state".into(), "parent".into())));
+        let mut g = mc.glass.clone();
+        let mut r = quench(&mut g, &QuenchSettings::default());
+        assert!(r.converged);
+        let meta = generation_metadata(&mc, &g, Some(&r)).unwrap();
+        assert!(meta.contains(&("state".into(), "inherent".into())));
+        r.converged = false;
+        let e = generation_metadata(&mc, &g, Some(&r)).unwrap_err();
+        assert!(e.contains("did not converge") && e.contains("inherent"), "{e}");
     }
 }
