@@ -283,9 +283,10 @@ pub fn check_sizes(sizes: &[f64], model: &Poly) -> Result<(), String> {
         model.lambda_max,
         match scale {
             Some(f) => format!(
-                ": if the file uses another length unit, give its model on line 2 (lambda_min={} lambda_max={}) or rescale positions, box and sizes by {}",
+                ": if the file uses another length unit, give its model on line 2 (lambda_min={} lambda_max={} nonadditivity={}, the non-additivity being an inverse length) or rescale positions, box and sizes by {}",
                 short(model.lambda_min / f),
                 short(model.lambda_max / f),
+                short(model.nonadditivity * f),
                 short(f)
             ),
             None => format!(
@@ -547,7 +548,7 @@ mod tests {
         assert!(check_sizes(&[1.0 - 1e-12, 2.22 * (1.0 + 1e-12)], &m).is_ok());
         // a sample from p(λ) in units ten times larger: the factor is still found
         let e = check_sizes(&[10.03, 21.9, 15.0], &m).unwrap_err();
-        assert!(e.contains("lambda_min=10 lambda_max=22.2") && e.contains("by 0.1"), "{e}");
+        assert!(e.contains("lambda_min=10 lambda_max=22.2 nonadditivity=0.01") && e.contains("by 0.1"), "{e}");
         let e = check_sizes(&[10.0, 22.2, 15.0], &m).unwrap_err();
         assert!(e.contains("10") && e.contains("22.2") && e.contains("[1, 2.22]"), "{e}");
         assert!(e.contains("lambda_min=10 lambda_max=22.2") && e.contains("by 0.1"), "{e}");
