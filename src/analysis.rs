@@ -63,9 +63,9 @@ impl Stability {
                 "the Hessian has {k} unstable mode{} (lowest omega^2 = {l:.4e})",
                 if k == 1 { "" } else { "s" }
             ),
-            _ => format!(
-                "the unstable modes were not counted (d N above {STABILITY_COUNT_MAX_DIM})"
-            ),
+            _ => {
+                format!("the unstable modes were not counted (d N above {STABILITY_COUNT_MAX_DIM})")
+            }
         };
         let force = if self.max_force > FORCE_BALANCE {
             format!(
@@ -648,7 +648,10 @@ mod tests {
         assert!(s.unstable_modes.unwrap() > 0, "{s:?}");
         assert!(s.lowest_eigenvalue.unwrap() < 0.0);
         let v = s.verdict();
-        assert!(v.contains("unstable mode") && v.contains("saddle") && v.contains("max |F|"), "{v}");
+        assert!(
+            v.contains("unstable mode") && v.contains("saddle") && v.contains("max |F|"),
+            "{v}"
+        );
         let (a, _) = analyze(&mc.glass, usize::MAX, &mut |_, _| true).unwrap();
         assert_eq!(stability_of(&a).unstable_modes, s.unstable_modes);
     }

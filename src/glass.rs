@@ -244,9 +244,13 @@ impl<const D: usize> Glass<D> {
 /// `max_i |v_i|` of a field; NaN if any component is NaN (`f64::max` would drop it, and a
 /// coincident pair would be reported with a finite force).
 pub fn max_norm<const D: usize>(v: &[Vector<D>]) -> f64 {
-    v.iter()
-        .map(|f| f.norm())
-        .fold(0.0, |m: f64, x| if m.is_nan() || x.is_nan() { f64::NAN } else { m.max(x) })
+    v.iter().map(|f| f.norm()).fold(0.0, |m: f64, x| {
+        if m.is_nan() || x.is_nan() {
+            f64::NAN
+        } else {
+            m.max(x)
+        }
+    })
 }
 
 #[cfg(test)]

@@ -633,14 +633,20 @@ mod tests {
         let g = crate::modes::tests::quenched::<2>(100, 4);
         let (a, _) = crate::analysis::analyze(&g, usize::MAX, &mut |_, _| true).unwrap();
         let text = summary_text(&a, false);
-        assert!(!text.contains("NaN") && !text.contains("undefined"), "{text}");
+        assert!(
+            !text.contains("NaN") && !text.contains("undefined"),
+            "{text}"
+        );
         // no pair passes the force filter: the reason is on the terminal, not only in the JSON
         let mut none = a.clone();
         none.glassy_frequency.n_filtered = 0;
         none.glassy_frequency.omega_g = f64::NAN;
         let text = summary_text(&none, false);
         assert!(!text.contains("NaN"), "{text}");
-        assert!(text.contains("omega_g = undefined (no pair passes the force filter"), "{text}");
+        assert!(
+            text.contains("omega_g = undefined (no pair passes the force filter"),
+            "{text}"
+        );
         // an unstable state: imaginary pinches, negative G, negative eigenvalues
         let mut bad = a.clone();
         bad.glassy_frequency.omega_g = f64::NAN;
@@ -650,6 +656,9 @@ mod tests {
         bad.eigenvalues.insert(0, -0.5);
         let text = summary_text(&bad, false);
         assert!(!text.contains("NaN"), "{text}");
-        assert!(text.contains("G < 0") && text.contains("unstable"), "{text}");
+        assert!(
+            text.contains("G < 0") && text.contains("unstable"),
+            "{text}"
+        );
     }
 }

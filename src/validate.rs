@@ -77,7 +77,8 @@ impl Limits {
 /// to 10⁹ (so that sweeps × N fits in 64 bits), any 64-bit seed.
 pub const CLI_LIMITS: Limits = Limits {
     max_particles: [1_000_000, 1_000_000],
-    particles_reason: "the command line's limit (a glass this large takes days to equilibrate and analyse)",
+    particles_reason:
+        "the command line's limit (a glass this large takes days to equilibrate and analyse)",
     max_sweeps: 1e9,
     max_seed: u64::MAX as f64,
 };
@@ -327,7 +328,8 @@ pub fn check_particles(
     let n = n as usize;
     if let Some(density) = density {
         let side = |n: usize| dimensional_root(n as f64 / density, dim);
-        let need = |n: usize| 2.0 * model.max_cutoff(model.size_from_uniform((n as f64 - 0.5) / n as f64));
+        let need =
+            |n: usize| 2.0 * model.max_cutoff(model.size_from_uniform((n as f64 - 0.5) / n as f64));
         if side(n) < need(n) {
             // smallest N whose box is large enough (the need grows slowly with N)
             let mut m = n;
@@ -464,7 +466,11 @@ mod tests {
     use super::*;
 
     fn fields(r: Result<RunParameters, Vec<Refusal>>) -> Vec<&'static str> {
-        r.err().unwrap_or_default().iter().map(|r| r.field).collect()
+        r.err()
+            .unwrap_or_default()
+            .iter()
+            .map(|r| r.field)
+            .collect()
     }
 
     #[test]
@@ -476,14 +482,23 @@ mod tests {
             assert!((phi - 3.0).abs() < 0.1, "{d}D: {phi}");
         }
         let (lo, hi) = density_range(2, &m);
-        assert!((lo - 0.407).abs() < 1e-3 && (hi - 1.743).abs() < 1e-3, "{lo} {hi}");
+        assert!(
+            (lo - 0.407).abs() < 1e-3 && (hi - 1.743).abs() < 1e-3,
+            "{lo} {hi}"
+        );
         let (lo, hi) = density_range(3, &m);
-        assert!((lo - 0.269).abs() < 1e-3 && (hi - 1.155).abs() < 1e-3, "{lo} {hi}");
+        assert!(
+            (lo - 0.269).abs() < 1e-3 && (hi - 1.155).abs() < 1e-3,
+            "{lo} {hi}"
+        );
         // the size moments agree with a quantile average
         for d in [2usize, 3] {
             let k = 200_000;
             let mean: f64 = (0..k)
-                .map(|i| m.size_from_uniform((i as f64 + 0.5) / k as f64).powi(d as i32))
+                .map(|i| {
+                    m.size_from_uniform((i as f64 + 0.5) / k as f64)
+                        .powi(d as i32)
+                })
                 .sum::<f64>()
                 / k as f64;
             assert!((mean / size_moment(d, &m) - 1.0).abs() < 1e-4);
@@ -497,26 +512,55 @@ mod tests {
             let r = check_density(d, rho, &m).unwrap_err();
             assert_eq!(r.field, "density");
             assert!(r.message.contains("allowed"), "{}", r.message);
-            assert!(r.message.contains(&format!("default {}", default_density(d))));
+            assert!(r
+                .message
+                .contains(&format!("default {}", default_density(d))));
         }
-        assert!(check_density(2, 8.6, &m).unwrap_err().message.contains("far above"));
-        assert!(check_density(2, 0.27, &m).unwrap_err().message.contains("rigid"));
+        assert!(check_density(2, 8.6, &m)
+            .unwrap_err()
+            .message
+            .contains("far above"));
+        assert!(check_density(2, 0.27, &m)
+            .unwrap_err()
+            .message
+            .contains("rigid"));
         for rho in [0.0, -1.0, f64::INFINITY, f64::NAN] {
-            assert!(check_density(2, rho, &m).unwrap_err().message.contains("positive"));
+            assert!(check_density(2, rho, &m)
+                .unwrap_err()
+                .message
+                .contains("positive"));
         }
     }
 
     #[test]
     fn counts_are_checked_before_allocating() {
         let l = &CLI_LIMITS;
-        assert_eq!(fields(check_run(2.0, 0.0, 1.0, None, 10.0, f64::NAN, l)), ["n"]);
-        assert_eq!(fields(check_run(2.0, 1e12, 1.0, None, 10.0, f64::NAN, l)), ["n"]);
+        assert_eq!(
+            fields(check_run(2.0, 0.0, 1.0, None, 10.0, f64::NAN, l)),
+            ["n"]
+        );
+        assert_eq!(
+            fields(check_run(2.0, 1e12, 1.0, None, 10.0, f64::NAN, l)),
+            ["n"]
+        );
         let r = check_run(2.0, 1e12, 1.0, None, 10.0, f64::NAN, l).unwrap_err();
         assert!(r[0].message.contains("too large") && r[0].message.contains("1000000"));
         let r = check_run(3.0, 20.0, 1.0, None, 10.0, f64::NAN, l).unwrap_err();
-        assert!(r[0].message.contains("too small") && r[0].message.contains("N >="), "{r:?}");
+        assert!(
+            r[0].message.contains("too small") && r[0].message.contains("N >="),
+            "{r:?}"
+        );
         // the N suggested is accepted, one less is not
-        let m: f64 = r[0].message.rsplit("N >= ").next().unwrap().split(' ').next().unwrap().parse().unwrap();
+        let m: f64 = r[0]
+            .message
+            .rsplit("N >= ")
+            .next()
+            .unwrap()
+            .split(' ')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
         assert!(check_run(3.0, m, 1.0, None, 10.0, f64::NAN, l).is_ok());
         assert!(check_run(3.0, m - 1.0, 1.0, None, 10.0, f64::NAN, l).is_err());
         // agrees with Glass::random's own check
@@ -525,8 +569,14 @@ mod tests {
             let glass = crate::Glass::<3>::random(n, 0.58, Poly::default(), 1).is_ok();
             assert_eq!(ours, glass, "N = {n}");
         }
-        assert_eq!(fields(check_run(2.0, 100.0, 1.0, None, 0.0, f64::NAN, l)), ["sweeps"]);
-        assert_eq!(fields(check_run(2.0, 100.0, 1.0, None, 1e10, f64::NAN, l)), ["sweeps"]);
+        assert_eq!(
+            fields(check_run(2.0, 100.0, 1.0, None, 0.0, f64::NAN, l)),
+            ["sweeps"]
+        );
+        assert_eq!(
+            fields(check_run(2.0, 100.0, 1.0, None, 1e10, f64::NAN, l)),
+            ["sweeps"]
+        );
     }
 
     #[test]
@@ -537,7 +587,10 @@ mod tests {
             ["dim", "n", "tp", "seed", "sweeps", "density"]
         );
         // a density far too high is the density's problem, not the box's
-        assert_eq!(fields(check_run(2.0, 64.0, 1.0, None, 20.0, 50.0, l)), ["density"]);
+        assert_eq!(
+            fields(check_run(2.0, 64.0, 1.0, None, 20.0, 50.0, l)),
+            ["density"]
+        );
         assert!(check_run(2.0, 300.0, 1.0, Some(3.0), 20.0, 0.86, l).is_ok());
     }
 
@@ -548,10 +601,19 @@ mod tests {
         assert!(check_sizes(&[1.0 - 1e-12, 2.22 * (1.0 + 1e-12)], &m).is_ok());
         // a sample from p(λ) in units ten times larger: the factor is still found
         let e = check_sizes(&[10.03, 21.9, 15.0], &m).unwrap_err();
-        assert!(e.contains("lambda_min=10 lambda_max=22.2 nonadditivity=0.01") && e.contains("by 0.1"), "{e}");
+        assert!(
+            e.contains("lambda_min=10 lambda_max=22.2 nonadditivity=0.01") && e.contains("by 0.1"),
+            "{e}"
+        );
         let e = check_sizes(&[10.0, 22.2, 15.0], &m).unwrap_err();
-        assert!(e.contains("10") && e.contains("22.2") && e.contains("[1, 2.22]"), "{e}");
-        assert!(e.contains("lambda_min=10 lambda_max=22.2") && e.contains("by 0.1"), "{e}");
+        assert!(
+            e.contains("10") && e.contains("22.2") && e.contains("[1, 2.22]"),
+            "{e}"
+        );
+        assert!(
+            e.contains("lambda_min=10 lambda_max=22.2") && e.contains("by 0.1"),
+            "{e}"
+        );
         let e = check_sizes(&[0.5, 3.0], &m).unwrap_err();
         assert!(e.contains("size ratio"), "{e}");
     }

@@ -610,13 +610,20 @@ fn run_dim<const D: usize>(p: &Params, progress: &Function) -> Result<GlassRun, 
     let t = now_seconds();
     let mut glass = mc.glass.clone();
     let q = quench_with_progress(&mut glass, &QuenchSettings::default(), &mut |p| {
-        report(progress, "quench", p.fire_steps as f64 / p.fire_budget as f64)
+        report(
+            progress,
+            "quench",
+            p.fire_steps as f64 / p.fire_budget as f64,
+        )
     });
     let quench_seconds = now_seconds() - t;
     report(progress, "quench", 1.0);
     if !q.converged {
         // the same verdict as `pinchglass generate --quench` (density: near unjamming?)
-        return Err(format!("density: {}", crate::quench::quench_failure(&glass, &q)));
+        return Err(format!(
+            "density: {}",
+            crate::quench::quench_failure(&glass, &q)
+        ));
     }
 
     let xyz = write_xyz(

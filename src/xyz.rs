@@ -1041,8 +1041,8 @@ A 3 4 0.0 1.3
         // planar: 2D whatever pbc along z and the third box extent say (issue 12: these two
         // were read as 3D before), with a note saying so
         for (from, to) in [
-            ("T T F", "T T T"),            // LAMMPS data -> ASE
-            (" pbc=\"T T F\"", ""),        // OVITO: 0 0 1 and no pbc
+            ("T T F", "T T T"),     // LAMMPS data -> ASE
+            (" pbc=\"T T F\"", ""), // OVITO: 0 0 1 and no pbc
             ("0 0 1\" pbc=\"T T F\"", "0 0 1e-8\""),
             ("0 0 1\" pbc=\"T T F\"", "0 0 100\" pbc=\"T T T\""), // a layer in vacuum
         ] {
@@ -1054,7 +1054,9 @@ A 3 4 0.0 1.3
             assert!(cfg.notes[0].contains("read as 2D") && cfg.notes[0].contains("dim=2"));
         }
         // every z equal but not zero: 2D, z dropped
-        let t = text.replace(" 0 1.0", " 3.5 1.0").replace(" 0.0 1.3", " 3.5 1.3");
+        let t = text
+            .replace(" 0 1.0", " 3.5 1.0")
+            .replace(" 0.0 1.3", " 3.5 1.3");
         let cfg = read_xyz(&t).unwrap();
         assert_eq!((cfg.dim, cfg.positions[1]), (2, [3.0, 4.0, 0.0]));
     }
@@ -1111,7 +1113,11 @@ A 3 4 0.0 1.3
     #[test]
     fn absurd_counts_and_widths_are_refused_before_allocating() {
         let body = "A 1 2 3 1.0\nA 4 5 6 1.2\n";
-        for n in ["18446744073709551615", "18446744073709551614", "9223372036854775807"] {
+        for n in [
+            "18446744073709551615",
+            "18446744073709551614",
+            "9223372036854775807",
+        ] {
             assert_has(&err(&format!("{n}\n{HEAD}\n{body}")), &["truncated", n]);
         }
         assert_has(
@@ -1463,6 +1469,9 @@ A 3 4 0.0 1.3
         assert!(meta.contains(&("state".into(), "inherent".into())));
         r.converged = false;
         let e = generation_metadata(&mc, &g, Some(&r)).unwrap_err();
-        assert!(e.contains("did not converge") && e.contains("inherent"), "{e}");
+        assert!(
+            e.contains("did not converge") && e.contains("inherent"),
+            "{e}"
+        );
     }
 }

@@ -169,7 +169,10 @@ fn unminimised_input_is_refused_alike_on_both_routes() {
         .arg(&out));
     let err = stderr(&o);
     assert!(o.status.success(), "{err}");
-    assert!(err.contains("WARNING") && err.contains("not at an energy minimum"), "{err}");
+    assert!(
+        err.contains("WARNING") && err.contains("not at an energy minimum"),
+        "{err}"
+    );
     assert!(!err.contains("NaN"), "{err}");
     let v: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
     assert_eq!(v["stability"]["minimum"], false);
@@ -197,8 +200,17 @@ fn analyze_with(file: &PathBuf, args: &[&str]) -> (Value, String) {
         file.file_name().unwrap().to_string_lossy(),
         args.join("_")
     ));
-    let o = run(bin().arg("analyze").arg(file).args(args).arg("--json").arg(&out));
-    assert!(o.status.success(), "analyze {file:?} failed: {}", stderr(&o));
+    let o = run(bin()
+        .arg("analyze")
+        .arg(file)
+        .args(args)
+        .arg("--json")
+        .arg(&out));
+    assert!(
+        o.status.success(),
+        "analyze {file:?} failed: {}",
+        stderr(&o)
+    );
     let v = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
     (v, stderr(&o))
 }
@@ -225,7 +237,10 @@ fn planar_files_from_other_tools_are_read_as_2d() {
         let (v, err) = analyze_with(&fixture(name), &[]);
         assert_eq!(v["dim"], 2, "{name}");
         if name.starts_with("planar") {
-            assert!(err.contains("note:") && err.contains("read as 2D"), "{name}: {err}");
+            assert!(
+                err.contains("note:") && err.contains("read as 2D"),
+                "{name}: {err}"
+            );
             assert!(!v["notes"].as_array().unwrap().is_empty(), "{name}");
         }
         for key in [
@@ -275,17 +290,24 @@ fn an_unconverged_quench_is_refused_and_never_labelled_inherent() {
     let _ = std::fs::remove_file(&out);
     let o = run(bin()
         .env("PINCHGLASS_FIRE_BUDGET", "50")
-        .args(["generate", "--dim", "2", "--n", "100", "--tp", "1", "--seed", "1"])
+        .args([
+            "generate", "--dim", "2", "--n", "100", "--tp", "1", "--seed", "1",
+        ])
         .args(["--sweeps", "10", "--quench", "-o"])
         .arg(&out));
     assert_refused(&o, "did not reach an energy minimum");
     let err = stderr(&o);
-    assert!(err.contains("budget 50") && err.contains("rattlers"), "{err}");
+    assert!(
+        err.contains("budget 50") && err.contains("rattlers"),
+        "{err}"
+    );
     assert!(!out.exists(), "an unconverged state was written");
     // analyze --quench of the same parent state (written bit-exact) reaches the same verdict
     let parent = tmp("unconverged-parent.xyz");
     let o = run(bin()
-        .args(["generate", "--dim", "2", "--n", "100", "--tp", "1", "--seed", "1"])
+        .args([
+            "generate", "--dim", "2", "--n", "100", "--tp", "1", "--seed", "1",
+        ])
         .args(["--sweeps", "10", "-o"])
         .arg(&parent));
     assert!(o.status.success(), "{}", stderr(&o));
@@ -341,9 +363,18 @@ fn sizes_outside_the_model_are_refused_with_the_fix() {
 fn typos_are_refused_at_once_with_the_allowed_range() {
     let out = tmp("typo.xyz");
     let cases: [(&[&str], &str); 5] = [
-        (&["--dim", "2", "--n", "400", "--density", "8.6"], "far above any glass"),
-        (&["--dim", "2", "--n", "300", "--density", "0.27"], "rigid packing"),
-        (&["--dim", "3", "--n", "300", "--density", "5.8"], "0.269 to 1.15"),
+        (
+            &["--dim", "2", "--n", "400", "--density", "8.6"],
+            "far above any glass",
+        ),
+        (
+            &["--dim", "2", "--n", "300", "--density", "0.27"],
+            "rigid packing",
+        ),
+        (
+            &["--dim", "3", "--n", "300", "--density", "5.8"],
+            "0.269 to 1.15",
+        ),
         (&["--dim", "2", "--n", "0"], "from 2"),
         (&["--dim", "2", "--n", "1000000000000"], "too large"),
     ];
@@ -355,22 +386,37 @@ fn typos_are_refused_at_once_with_the_allowed_range() {
             .args(["--tp", "1", "--seed", "1", "--quench", "-o"])
             .arg(&out));
         assert_refused(&o, needle);
-        assert!(t.elapsed().as_secs_f64() < 5.0, "{args:?} took {:?}", t.elapsed());
+        assert!(
+            t.elapsed().as_secs_f64() < 5.0,
+            "{args:?} took {:?}",
+            t.elapsed()
+        );
     }
     // a header count near 2^64 (was: capacity overflow panic, exit 101)
     let o = run(bin().arg("analyze").arg(fixture("huge-count.xyz")));
     assert_refused(&o, "truncated");
     assert_eq!(o.status.code(), Some(1));
     // memory before the quench
-    let o = run(bin()
-        .arg("analyze")
-        .arg(fixture("parent-2d.xyz"))
-        .args(["--quench", "--max-memory-mb", "0"]));
+    let o = run(bin().arg("analyze").arg(fixture("parent-2d.xyz")).args([
+        "--quench",
+        "--max-memory-mb",
+        "0",
+    ]));
     assert_refused(&o, "--sparse");
     assert!(!stderr(&o).contains("quench:"), "{}", stderr(&o));
     // sweeps obey the same density rule
     let o = run(bin()
-        .args(["sweep", "--dim", "2", "--n", "64", "--tp", "1", "--samples", "1"])
+        .args([
+            "sweep",
+            "--dim",
+            "2",
+            "--n",
+            "64",
+            "--tp",
+            "1",
+            "--samples",
+            "1",
+        ])
         .args(["--density", "8.6", "-o"])
         .arg(tmp("sweep-typo")));
     assert_refused(&o, "far above any glass");

@@ -494,7 +494,13 @@ fn bad_temperature_seed_sweeps_and_density_are_refused() {
     // densities far from any glass (a mistyped 0.86, near unjamming) are refused with the
     // allowed range, by the CLI's rules (pinchglass::validate); the box-size rule on N then
     // waits for a valid density
-    for (dim, density) in [(2.0, 8.6), (2.0, 50.0), (2.0, 0.27), (3.0, 5.8), (3.0, 0.15)] {
+    for (dim, density) in [
+        (2.0, 8.6),
+        (2.0, 50.0),
+        (2.0, 0.27),
+        (3.0, 5.8),
+        (3.0, 0.15),
+    ] {
         let (field, msg) = single_refusal(dim, 300.0, 1.0, 1.0, 20.0, Some(density));
         assert_eq!(field, "density", "density {density}: {msg}");
         assert!(msg.contains("allowed"), "{msg}");

@@ -599,8 +599,13 @@ fn analyze_config<const D: usize>(
     opts: &AnalyzeOptions,
 ) -> Result<(), String> {
     let mut glass: Glass<D> = config.to_glass().map_err(|e| format!("{path}: {e}"))?;
-    pinchglass::validate::check_configuration_density(D, glass.volume(), &glass.sizes, &glass.model)
-        .map_err(|e| format!("{path}: {e}"))?;
+    pinchglass::validate::check_configuration_density(
+        D,
+        glass.volume(),
+        &glass.sizes,
+        &glass.model,
+    )
+    .map_err(|e| format!("{path}: {e}"))?;
     // the memory of the dense route, estimated before any quench (rattlers only lower it)
     let need = pinchglass::modes::dense_memory_bytes(D * glass.n());
     if !opts.sparse && need > opts.memory {
@@ -999,8 +1004,16 @@ fn sweep(a: &SweepArgs) -> Result<(), String> {
         return Err("--samples and --sweeps must be at least 1".into());
     }
     // N, sweeps and density by the one rule set (pinchglass::validate)
-    check_run(a.dim as f64, a.n as f64, a.tps[0], None, a.sweeps as f64, a.density, &CLI_LIMITS)
-        .map_err(|v| join(&v))?;
+    check_run(
+        a.dim as f64,
+        a.n as f64,
+        a.tps[0],
+        None,
+        a.sweeps as f64,
+        a.density,
+        &CLI_LIMITS,
+    )
+    .map_err(|v| join(&v))?;
     let options = sample_options(a)?;
     let (lo, hi) = match &a.shard {
         Some(s) => parse_shard(s, a.samples)?,
