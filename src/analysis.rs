@@ -35,10 +35,18 @@ pub const FORCE_BALANCE: f64 = 1e-8;
 /// second there).
 pub const STABILITY_COUNT_MAX_DIM: usize = 3000;
 
+/// A configuration whose `max |F|` exceeds [`FORCE_BALANCE`] but stays below this fraction of
+/// the typical pair force, with no unstable mode, is analysed with a warning: it is a minimum
+/// whose coordinates were rounded (ASE writes 8 decimals: `max |F|` ≈ 1e-5, ≈ 4e-7 of the
+/// typical pair force), and its results carry relative errors of about that size.
+pub const NEAR_BALANCE: f64 = 1e-5;
+
 /// Whether a configuration is at an energy minimum: force balance, and no unstable mode.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Stability {
     pub max_force: f64,
+    /// Mean pair force `|φ′|` over the interacting pairs (the scale of `max_force`).
+    pub typical_force: f64,
     /// Hessian eigenvalues below `−ZERO_MODE_TOLERANCE · max|λ|` (rigid part; `None` when not
     /// computed: `d·N` above [`STABILITY_COUNT_MAX_DIM`]).
     pub unstable_modes: Option<usize>,
@@ -50,6 +58,22 @@ impl Stability {
     /// At an energy minimum (as far as known).
     pub fn is_minimum(&self) -> bool {
         self.max_force <= FORCE_BALANCE && self.unstable_modes.unwrap_or(0) == 0
+    }
+
+    /// A minimum up to rounded coordinates: `max |F|` below [`NEAR_BALANCE`] of the typical
+    /// pair force and no unstable mode (as far as known).
+    pub fn is_near_minimum(&self) -> bool {
+        self.max_force <= FORCE_BALANCE.max(NEAR_BALANCE * self.typical_force)
+            && self.unstable_modes.unwrap_or(0) == 0
+    }
+
+    /// The warning for a near minimum (see [`Stability::is_near_minimum`]).
+    pub fn rounding_warning(&self) -> String {
+        format!(
+            "max |F| = {:.3e} is above {FORCE_BALANCE:e} but only {:.1e} of the typical pair force (rounded coordinates?): analysed as a minimum, with relative errors of about that size; --quench polishes it",
+            self.max_force,
+            self.max_force / self.typical_force
+        )
     }
 
     /// Why this is not a minimum, what it is, and what to do (empty at a minimum).
@@ -88,15 +112,16 @@ impl Stability {
 /// [`STABILITY_COUNT_MAX_DIM`], the unstable modes of the rigid part's Hessian.
 pub fn stability<const D: usize>(glass: &Glass<D>) -> Stability {
     let max_force = glass.max_force();
+    let pairs = glass.interacting_pairs();
     let mut s = Stability {
         max_force,
+        typical_force: mean_pair_force(pairs.iter().map(|p| p.phi.d1.abs())),
         unstable_modes: None,
         lowest_eigenvalue: None,
     };
     if D * glass.n() > STABILITY_COUNT_MAX_DIM || !max_force.is_finite() {
         return s;
     }
-    let pairs = glass.interacting_pairs();
     let sub = Subsystem::without_rattlers(glass.n(), &pairs);
     if sub.n() == 0 {
         return s;
@@ -113,11 +138,21 @@ pub fn stability<const D: usize>(glass: &Glass<D>) -> Stability {
     s
 }
 
+fn mean_pair_force(forces: impl Iterator<Item = f64>) -> f64 {
+    let (sum, count) = forces.fold((0.0, 0usize), |(s, c), f| (s + f, c + 1));
+    if count == 0 {
+        0.0
+    } else {
+        sum / count as f64
+    }
+}
+
 /// [`Stability`] from a finished dense analysis (its full spectrum).
 pub fn stability_of(a: &Analysis) -> Stability {
     let scale = a.eigenvalues.iter().fold(0.0f64, |m, l| m.max(l.abs()));
     Stability {
         max_force: a.max_force,
+        typical_force: mean_pair_force(a.pairs.iter().map(|p| p.force)),
         unstable_modes: Some(
             a.eigenvalues
                 .iter()
@@ -624,6 +659,14 @@ mod tests {
             .unwrap_err()
             .contains("only"));
         assert!(stability(&g).is_minimum() && stability_of(&a).is_minimum());
+        // rounded coordinates (8 decimals, as ASE writes them): near a minimum, not a saddle
+        let mut rounded = g.clone();
+        for x in rounded.positions.iter_mut() {
+            x.iter_mut().for_each(|c| *c = (*c * 1e8).round() / 1e8);
+        }
+        let s = stability(&rounded);
+        assert!(!s.is_minimum() && s.is_near_minimum(), "{s:?}");
+        assert!(s.rounding_warning().contains("rounded"));
         assert_eq!(stability(&g).unstable_modes, Some(0));
         let mut hot = a.clone();
         hot.max_force = 1e-3;
@@ -644,7 +687,7 @@ mod tests {
         )
         .unwrap();
         let s = stability(&mc.glass);
-        assert!(!s.is_minimum());
+        assert!(!s.is_minimum() && !s.is_near_minimum());
         assert!(s.unstable_modes.unwrap() > 0, "{s:?}");
         assert!(s.lowest_eigenvalue.unwrap() < 0.0);
         let v = s.verdict();

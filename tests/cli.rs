@@ -282,6 +282,48 @@ fn planar_files_from_other_tools_are_read_as_2d() {
     );
 }
 
+/// A minimum written with 8 decimals (as ASE writes extended XYZ) is slightly off force balance:
+/// analysed with a warning, not refused as a saddle.
+#[test]
+fn rounded_coordinates_are_analysed_with_a_warning() {
+    let text = std::fs::read_to_string(fixture("reference-2d.xyz")).unwrap();
+    let mut lines: Vec<String> = text.lines().map(String::from).collect();
+    for l in lines.iter_mut().skip(2) {
+        let t: Vec<String> = l
+            .split_whitespace()
+            .enumerate()
+            .map(|(k, v)| {
+                if (1..=3).contains(&k) {
+                    format!("{:.8}", v.parse::<f64>().unwrap())
+                } else {
+                    v.to_string()
+                }
+            })
+            .collect();
+        *l = t.join(" ");
+    }
+    let rounded = tmp("rounded-8.xyz");
+    std::fs::write(&rounded, lines.join("\n") + "\n").unwrap();
+    for sparse in [false, true] {
+        let args: &[&str] = if sparse { &["--sparse"] } else { &[] };
+        let (v, err) = analyze_with(&rounded, args);
+        assert!(
+            err.contains("WARNING") && err.contains("rounded coordinates"),
+            "{err}"
+        );
+        assert_eq!(v["stability"]["near_minimum"], true);
+        let (r, _) = analyze_with(&fixture("reference-2d.xyz"), args);
+        for key in ["energy", "shear_modulus", "omega_g"] {
+            assert!(
+                close(&v[key], &r[key], 1e-4),
+                "{key}: {} vs {}",
+                v[key],
+                r[key]
+            );
+        }
+    }
+}
+
 /// Issue 12, case 3: a quench that does not converge is never written or analysed as an
 /// inherent state; the command fails with what was reached and the likely cause.
 #[test]

@@ -589,7 +589,8 @@ fn unstable_verdict(
 }
 
 fn stability_json(s: &Stability) -> Value {
-    json!({"minimum": s.is_minimum(), "max_force": s.max_force,
+    json!({"minimum": s.is_minimum(), "near_minimum": s.is_near_minimum(),
+        "max_force": s.max_force, "typical_force": s.typical_force,
         "unstable_modes": s.unstable_modes, "lowest_eigenvalue": s.lowest_eigenvalue})
 }
 
@@ -639,12 +640,19 @@ fn analyze_config<const D: usize>(
             "{path}: max |F| = {max_force:.3e}: particles overlap far too much to analyse (use --quench, or check the sizes and box)"
         ));
     }
-    // off force balance: count the unstable modes and refuse (or warn), alike on both routes
+    // off force balance: a minimum with rounded coordinates is analysed with a warning; anything
+    // else is refused (or, with --allow-unstable, warned about), alike on both routes
     let mut checked = None;
     if max_force > FORCE_BALANCE {
         let s = stability(&glass);
-        unstable_verdict(path, &s, opts, &mut warnings)?;
-        checked = Some(s);
+        if s.is_near_minimum() {
+            let w = s.rounding_warning();
+            eprintln!("WARNING: {w}");
+            warnings.push(w);
+        } else {
+            unstable_verdict(path, &s, opts, &mut warnings)?;
+            checked = Some(s);
+        }
     }
     if opts.sparse {
         return analyze_config_sparse(path, config, &glass, opts, warnings, quench_json, checked);
@@ -653,9 +661,9 @@ fn analyze_config<const D: usize>(
         eprintln!("analysis: {stage} done");
         true
     })?;
-    // force-balanced saddles show up in the spectrum
+    // force-balanced (or rounded) saddles show up in the spectrum
     let s = stability_of(&a);
-    if checked.is_none() {
+    if checked.is_none() && s.unstable_modes.unwrap_or(0) > 0 {
         unstable_verdict(path, &s, opts, &mut warnings)?;
     }
     print_warnings(&a, &mut warnings);
@@ -761,6 +769,8 @@ fn analyze_config_sparse<const D: usize>(
         add_soft_spots(&mut v, spots.as_ref());
         let s = checked.unwrap_or(Stability {
             max_force: a.max_force,
+            typical_force: a.pairs.iter().map(|p| p.force).sum::<f64>()
+                / a.pairs.len().max(1) as f64,
             unstable_modes: Some(0),
             lowest_eigenvalue: None,
         });
