@@ -8,6 +8,8 @@
 #   ./build.sh serve   build if needed, serve www/ on http://127.0.0.1:8000 with COOP/COEP headers
 #   ./build.sh bench   run the CLI's benchmark (cargo run --release -- bench)
 #   ./build.sh bench-web   the page's stages threaded vs single-threaded vs native (tests/e2e/bench.mjs)
+#   ./build.sh fuzz    fuzz the extended-XYZ reader with 10^6 generated and mutated files
+#                      (tests/fuzz_xyz.rs; PINCHGLASS_FUZZ_INPUTS, PINCHGLASS_FUZZ_SEED)
 #
 # Idempotent and non-interactive (safe with CI=true, no stdin). Layout: small ensure_* functions
 # install or check one toolchain each, build_* functions build one artefact, cmd_* functions are
@@ -429,6 +431,16 @@ cmd_bench_web() {
     node tests/e2e/bench.mjs "$@"
 }
 
+# The extended-XYZ reader against generated and mutated files (tests/fuzz_xyz.rs, stable Rust, no
+# cargo-fuzz): PINCHGLASS_FUZZ_INPUTS inputs (default 10^6) from PINCHGLASS_FUZZ_SEED (default 1);
+# fails on any panic, hang (> 0.5 s per input) or allocation above 64 MB. The normal test suite runs
+# 10^5 of them.
+cmd_fuzz() {
+    ensure_rust
+    log "fuzzing the extended-XYZ reader (${PINCHGLASS_FUZZ_INPUTS:-1000000} inputs, seed ${PINCHGLASS_FUZZ_SEED:-1})"
+    "${CARGO[@]}" test --release --test fuzz_xyz -- --ignored --nocapture a_million_inputs
+}
+
 usage() {
     cat <<EOF
 usage: ./build.sh COMMAND
@@ -440,6 +452,8 @@ usage: ./build.sh COMMAND
           (HOST, PORT override)
   bench   run the CLI benchmark (extra arguments are passed to 'pinchglass bench')
   bench-web  time the page's stages: threaded vs single-threaded wasm vs native (tests/e2e/bench.mjs)
+  fuzz    feed 10^6 generated and mutated extended-XYZ files to the reader (tests/fuzz_xyz.rs;
+          PINCHGLASS_FUZZ_INPUTS, PINCHGLASS_FUZZ_SEED override): no panic, hang or huge allocation
 EOF
 }
 
@@ -452,6 +466,7 @@ main() {
         wasm) cmd_wasm "$@" ;;
         bench) cmd_bench "$@" ;;
         bench-web) cmd_bench_web "$@" ;;
+        fuzz) cmd_fuzz "$@" ;;
         -h | --help | help) usage ;;
         *) usage >&2; exit 2 ;;
     esac

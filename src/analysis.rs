@@ -18,8 +18,150 @@ use crate::spatial_decay::{
 };
 use rayon::prelude::*;
 
-/// Default memory budget of a dense analysis natively (bytes).
-pub const NATIVE_MEMORY_LIMIT: usize = 12 << 30;
+/// Default memory budget of a dense analysis natively (bytes): 12 000 MB (the CLI's
+/// `--max-memory-mb` counts 10⁶ bytes per MB).
+/// (Saturates at `usize::MAX` on 32-bit targets such as wasm32, which use their own limit.)
+pub const NATIVE_MEMORY_LIMIT: usize = if usize::BITS >= 64 {
+    12_000_000_000u64 as usize
+} else {
+    usize::MAX
+};
+
+/// A configuration is force-balanced when `max_i |F_i|` is at most this (the Hessian analysis,
+/// G and the pinches assume force balance).
+pub const FORCE_BALANCE: f64 = 1e-8;
+
+/// Largest `d·N` for which [`stability`] counts the unstable modes (dense eigenvalues: about a
+/// second there).
+pub const STABILITY_COUNT_MAX_DIM: usize = 3000;
+
+/// A configuration whose `max |F|` exceeds [`FORCE_BALANCE`] but stays below this fraction of
+/// the typical pair force, with no unstable mode, is analysed with a warning: it is a minimum
+/// whose coordinates were rounded (ASE writes 8 decimals: `max |F|` ≈ 1e-5, ≈ 4e-7 of the
+/// typical pair force), and its results carry relative errors of about that size.
+pub const NEAR_BALANCE: f64 = 1e-5;
+
+/// Whether a configuration is at an energy minimum: force balance, and no unstable mode.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Stability {
+    pub max_force: f64,
+    /// Mean pair force `|φ′|` over the interacting pairs (the scale of `max_force`).
+    pub typical_force: f64,
+    /// Hessian eigenvalues below `−ZERO_MODE_TOLERANCE · max|λ|` (rigid part; `None` when not
+    /// computed: `d·N` above [`STABILITY_COUNT_MAX_DIM`]).
+    pub unstable_modes: Option<usize>,
+    /// The lowest Hessian eigenvalue ω² (when computed).
+    pub lowest_eigenvalue: Option<f64>,
+}
+
+impl Stability {
+    /// At an energy minimum (as far as known).
+    pub fn is_minimum(&self) -> bool {
+        self.max_force <= FORCE_BALANCE && self.unstable_modes.unwrap_or(0) == 0
+    }
+
+    /// A minimum up to rounded coordinates: `max |F|` below [`NEAR_BALANCE`] of the typical
+    /// pair force and no unstable mode (as far as known).
+    pub fn is_near_minimum(&self) -> bool {
+        self.max_force <= FORCE_BALANCE.max(NEAR_BALANCE * self.typical_force)
+            && self.unstable_modes.unwrap_or(0) == 0
+    }
+
+    /// The warning for a near minimum (see [`Stability::is_near_minimum`]).
+    pub fn rounding_warning(&self) -> String {
+        format!(
+            "max |F| = {:.3e} is above {FORCE_BALANCE:e} but only {:.1e} of the typical pair force (rounded coordinates?): analysed as a minimum, with relative errors of about that size; --quench polishes it",
+            self.max_force,
+            self.max_force / self.typical_force
+        )
+    }
+
+    /// Why this is not a minimum, what it is, and what to do (empty at a minimum).
+    pub fn verdict(&self) -> String {
+        if self.is_minimum() {
+            return String::new();
+        }
+        let modes = match (self.unstable_modes, self.lowest_eigenvalue) {
+            (Some(0), _) => "the Hessian has no unstable mode".to_string(),
+            (Some(k), Some(l)) => format!(
+                "the Hessian has {k} unstable mode{} (lowest omega^2 = {l:.4e})",
+                if k == 1 { "" } else { "s" }
+            ),
+            _ => {
+                format!("the unstable modes were not counted (d N above {STABILITY_COUNT_MAX_DIM})")
+            }
+        };
+        let force = if self.max_force > FORCE_BALANCE {
+            format!(
+                "max |F| = {:.3e} (force balance needs <= {FORCE_BALANCE:e})",
+                self.max_force
+            )
+        } else {
+            format!("max |F| = {:.3e} (force-balanced)", self.max_force)
+        };
+        let what = if self.unstable_modes.unwrap_or(0) > 0 {
+            "a saddle or parent state, not an inherent state"
+        } else {
+            "not an inherent state"
+        };
+        format!("not at an energy minimum: {force} and {modes}: this is {what}, so G, the pinch frequencies and omega_g are not defined")
+    }
+}
+
+/// [`Stability`] of `glass` as given: its largest force and, for `d·N` up to
+/// [`STABILITY_COUNT_MAX_DIM`], the unstable modes of the rigid part's Hessian.
+pub fn stability<const D: usize>(glass: &Glass<D>) -> Stability {
+    let max_force = glass.max_force();
+    let pairs = glass.interacting_pairs();
+    let mut s = Stability {
+        max_force,
+        typical_force: mean_pair_force(pairs.iter().map(|p| p.phi.d1.abs())),
+        unstable_modes: None,
+        lowest_eigenvalue: None,
+    };
+    if D * glass.n() > STABILITY_COUNT_MAX_DIM || !max_force.is_finite() {
+        return s;
+    }
+    let sub = Subsystem::without_rattlers(glass.n(), &pairs);
+    if sub.n() == 0 {
+        return s;
+    }
+    if let Ok(ev) = Hessian::new(sub.n(), &sub.pairs).eigenvalues(usize::MAX) {
+        let scale = ev.iter().fold(0.0f64, |m, l| m.max(l.abs()));
+        s.unstable_modes = Some(
+            ev.iter()
+                .filter(|l| **l < -crate::modes::ZERO_MODE_TOLERANCE * scale)
+                .count(),
+        );
+        s.lowest_eigenvalue = ev.first().copied();
+    }
+    s
+}
+
+fn mean_pair_force(forces: impl Iterator<Item = f64>) -> f64 {
+    let (sum, count) = forces.fold((0.0, 0usize), |(s, c), f| (s + f, c + 1));
+    if count == 0 {
+        0.0
+    } else {
+        sum / count as f64
+    }
+}
+
+/// [`Stability`] from a finished dense analysis (its full spectrum).
+pub fn stability_of(a: &Analysis) -> Stability {
+    let scale = a.eigenvalues.iter().fold(0.0f64, |m, l| m.max(l.abs()));
+    Stability {
+        max_force: a.max_force,
+        typical_force: mean_pair_force(a.pairs.iter().map(|p| p.force)),
+        unstable_modes: Some(
+            a.eigenvalues
+                .iter()
+                .filter(|l| **l < -crate::modes::ZERO_MODE_TOLERANCE * scale)
+                .count(),
+        ),
+        lowest_eigenvalue: a.eigenvalues.first().copied(),
+    }
+}
 
 /// One pinched pair, in the glass's own (file) particle indices.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -516,10 +658,44 @@ mod tests {
         assert!(soft_spots(&g, &a, &h, too_many, &q, &mut |_, _| true)
             .unwrap_err()
             .contains("only"));
+        assert!(stability(&g).is_minimum() && stability_of(&a).is_minimum());
+        // rounded coordinates (8 decimals, as ASE writes them): near a minimum, not a saddle
+        let mut rounded = g.clone();
+        for x in rounded.positions.iter_mut() {
+            x.iter_mut().for_each(|c| *c = (*c * 1e8).round() / 1e8);
+        }
+        let s = stability(&rounded);
+        assert!(!s.is_minimum() && s.is_near_minimum(), "{s:?}");
+        assert!(s.rounding_warning().contains("rounded"));
+        assert_eq!(stability(&g).unstable_modes, Some(0));
         let mut hot = a.clone();
         hot.max_force = 1e-3;
         assert!(soft_spots(&g, &hot, &h, 5, &q, &mut |_, _| true)
             .unwrap_err()
             .contains("minimum"));
+    }
+
+    #[test]
+    fn a_parent_state_is_reported_as_a_saddle() {
+        use crate::swap_mc::{equilibrate, SwapMcSettings};
+        let mc = equilibrate::<2>(
+            100,
+            0.86,
+            crate::Poly::default(),
+            SwapMcSettings::new(1.0, 20, 2),
+            &mut |_, _| true,
+        )
+        .unwrap();
+        let s = stability(&mc.glass);
+        assert!(!s.is_minimum() && !s.is_near_minimum());
+        assert!(s.unstable_modes.unwrap() > 0, "{s:?}");
+        assert!(s.lowest_eigenvalue.unwrap() < 0.0);
+        let v = s.verdict();
+        assert!(
+            v.contains("unstable mode") && v.contains("saddle") && v.contains("max |F|"),
+            "{v}"
+        );
+        let (a, _) = analyze(&mc.glass, usize::MAX, &mut |_, _| true).unwrap();
+        assert_eq!(stability_of(&a).unstable_modes, s.unstable_modes);
     }
 }

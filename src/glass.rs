@@ -73,6 +73,7 @@ impl<const D: usize> Glass<D> {
                 sizes[i]
             ));
         }
+        crate::validate::check_sizes(&sizes, &model)?;
         let glass = Self {
             space,
             positions: positions.iter().map(|x| space.wrap(x)).collect(),
@@ -240,9 +241,16 @@ impl<const D: usize> Glass<D> {
     }
 }
 
-/// `max_i |v_i|` of a field.
+/// `max_i |v_i|` of a field; NaN if any component is NaN (`f64::max` would drop it, and a
+/// coincident pair would be reported with a finite force).
 pub fn max_norm<const D: usize>(v: &[Vector<D>]) -> f64 {
-    v.iter().map(|f| f.norm()).fold(0.0, f64::max)
+    v.iter().map(|f| f.norm()).fold(0.0, |m: f64, x| {
+        if m.is_nan() || x.is_nan() {
+            f64::NAN
+        } else {
+            m.max(x)
+        }
+    })
 }
 
 #[cfg(test)]
@@ -353,5 +361,25 @@ pub(crate) mod tests {
         assert!(err.contains("too small"), "{err}");
         let err = Glass::<2>::random(1, 0.86, Poly::default(), 1).unwrap_err();
         assert!(err.contains("at least 2"), "{err}");
+    }
+
+    #[test]
+    fn max_force_propagates_nan_from_a_coincident_pair() {
+        assert!(max_norm(&[Vector::<2>::new(1.0, 0.0), Vector::<2>::new(f64::NAN, 0.0)]).is_nan());
+        assert!(max_norm(&[Vector::<2>::new(f64::NAN, 0.0), Vector::<2>::new(1.0, 0.0)]).is_nan());
+        assert_eq!(max_norm(&[Vector::<2>::new(3.0, 4.0)]), 5.0);
+        let mut g = test_glass::<2>(80, 9);
+        g.positions[1] = g.positions[0];
+        let f = g.max_force();
+        assert!(!f.is_finite(), "a coincident pair gave max |F| = {f}");
+    }
+
+    #[test]
+    fn sizes_outside_the_model_range_are_refused() {
+        let g = test_glass::<2>(80, 9);
+        let mut sizes = g.sizes.clone();
+        sizes[3] = 2.5;
+        let e = Glass::new(g.space, g.positions.clone(), sizes, g.model).unwrap_err();
+        assert!(e.contains("outside the model's range"), "{e}");
     }
 }

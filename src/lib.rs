@@ -32,6 +32,7 @@ pub mod space;
 pub mod sparse;
 pub mod spatial_decay;
 pub mod swap_mc;
+pub mod validate;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 pub mod xyz;

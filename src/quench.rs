@@ -21,7 +21,14 @@ pub struct QuenchSettings {
     pub force_tolerance: f64,
     /// FIRE hands over to Newton below this `max_i |F_i|`.
     pub newton_below: f64,
-    /// Cap on FIRE steps.
+    /// FIRE budget per particle: a quench of N particles takes at most
+    /// `clamp(fire_steps_per_particle · N, min_fire_steps, max_fire_steps)` FIRE steps
+    /// ([`QuenchSettings::fire_budget`]). Glasses at the literature densities need ≈ 3–15 per
+    /// particle; near unjamming ≈ 100.
+    pub fire_steps_per_particle: usize,
+    /// Smallest FIRE budget (small N).
+    pub min_fire_steps: usize,
+    /// Largest FIRE budget.
     pub max_fire_steps: usize,
     /// Largest displacement of one particle in one FIRE step (protects against overlaps).
     pub max_step: f64,
@@ -32,9 +39,21 @@ impl Default for QuenchSettings {
         Self {
             force_tolerance: 1e-10,
             newton_below: 1e-5,
+            fire_steps_per_particle: 1000,
+            min_fire_steps: 100_000,
             max_fire_steps: 2_000_000,
             max_step: 0.1,
         }
+    }
+}
+
+impl QuenchSettings {
+    /// The FIRE budget of a quench of `n` particles (proportional to N, clamped).
+    pub fn fire_budget(&self, n: usize) -> usize {
+        self.fire_steps_per_particle
+            .saturating_mul(n)
+            .max(self.min_fire_steps)
+            .min(self.max_fire_steps)
     }
 }
 
@@ -46,7 +65,20 @@ pub struct QuenchReport {
     pub fire_steps: usize,
     pub newton_steps: usize,
     pub converged: bool,
+    /// The FIRE budget this quench had.
+    pub fire_budget: usize,
 }
+
+/// How far a running quench has got, for progress reports.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct QuenchProgress {
+    pub fire_steps: usize,
+    pub fire_budget: usize,
+    pub max_force: f64,
+}
+
+/// FIRE steps between two progress reports.
+pub const PROGRESS_EVERY: usize = 2000;
 
 const SKIN: f64 = 0.3;
 
@@ -137,13 +169,23 @@ impl<const D: usize> Fire<D> {
     }
 }
 
-/// Runs FIRE until `max|F_i| < tol` or `max_steps`; returns the steps taken.
-fn fire<const D: usize>(g: &mut Glass<D>, tol: f64, max_steps: usize, max_step: f64) -> usize {
+/// Runs FIRE until `max|F_i| < tol` or `max_steps`; returns the steps taken. `report(steps,
+/// max|F|)` is called every [`PROGRESS_EVERY`] steps.
+fn fire<const D: usize>(
+    g: &mut Glass<D>,
+    tol: f64,
+    max_steps: usize,
+    max_step: f64,
+    report: &mut dyn FnMut(usize, f64),
+) -> usize {
     let mut state = Fire::init(g);
     let mut steps = 0;
     while steps < max_steps && max_norm(&state.f) >= tol {
         state.step(g, max_step);
         steps += 1;
+        if steps % PROGRESS_EVERY == 0 {
+            report(steps, max_norm(&state.f));
+        }
     }
     for x in g.positions.iter_mut() {
         *x = g.space.wrap(x);
@@ -203,7 +245,7 @@ pub fn relax_overlaps<const D: usize>(g: &mut Glass<D>, steps: usize) {
             }
         }
     }
-    fire(g, 1.0, steps, MAX_MOVE);
+    fire(g, 1.0, steps, MAX_MOVE, &mut |_, _| {});
 }
 
 /// One Newton step `x ← x + H⁻¹F`, kept only if it lowers `max|F|`. Returns the new max force,
@@ -230,12 +272,31 @@ fn newton_step<const D: usize>(g: &mut Glass<D>, current: f64) -> Option<f64> {
 
 /// Minimises the energy of `g` in place (FIRE, then Newton refinement).
 pub fn quench<const D: usize>(g: &mut Glass<D>, s: &QuenchSettings) -> QuenchReport {
+    quench_with_progress(g, s, &mut |_| {})
+}
+
+/// [`quench`], reporting its progress every [`PROGRESS_EVERY`] FIRE steps. The FIRE budget is
+/// [`QuenchSettings::fire_budget`] of N: a quench that cannot converge (near unjamming, absurd
+/// overlaps) ends with `converged == false` after a time proportional to N, not hours.
+pub fn quench_with_progress<const D: usize>(
+    g: &mut Glass<D>,
+    s: &QuenchSettings,
+    progress: &mut dyn FnMut(&QuenchProgress),
+) -> QuenchReport {
+    let budget = s.fire_budget(g.n());
     relax_overlaps(g, 10_000);
     let mut fire_steps = fire(
         g,
         s.newton_below.max(s.force_tolerance),
-        s.max_fire_steps,
+        budget,
         s.max_step,
+        &mut |k, f| {
+            progress(&QuenchProgress {
+                fire_steps: k,
+                fire_budget: budget,
+                max_force: f,
+            })
+        },
     );
     let mut newton_steps = 0;
     let mut max_force = g.max_force();
@@ -250,15 +311,23 @@ pub fn quench<const D: usize>(g: &mut Glass<D>, s: &QuenchSettings) -> QuenchRep
             None if max_force <= s.force_tolerance || fallbacks == 3 => break,
             None => {
                 // negative curvature or no progress above the target: more FIRE, then retry
-                let budget = s.max_fire_steps.saturating_sub(fire_steps).min(20_000);
-                if budget == 0 {
+                let more = budget.saturating_sub(fire_steps).min(20_000);
+                if more == 0 {
                     break;
                 }
+                let done = fire_steps;
                 fire_steps += fire(
                     g,
                     (max_force * 0.1).max(s.force_tolerance),
-                    budget,
+                    more,
                     s.max_step,
+                    &mut |k, f| {
+                        progress(&QuenchProgress {
+                            fire_steps: done + k,
+                            fire_budget: budget,
+                            max_force: f,
+                        })
+                    },
                 );
                 max_force = g.max_force();
                 fallbacks += 1;
@@ -271,7 +340,47 @@ pub fn quench<const D: usize>(g: &mut Glass<D>, s: &QuenchSettings) -> QuenchRep
         fire_steps,
         newton_steps,
         converged: max_force <= s.force_tolerance,
+        fire_budget: budget,
     }
+}
+
+/// Why a quench did not converge, in one sentence for the user: what it reached, and the likely
+/// cause from the state it stopped in (rattlers, the cutoff packing fraction against the rigidity
+/// limit of [`crate::validate`], overlaps).
+pub fn quench_failure<const D: usize>(g: &Glass<D>, r: &QuenchReport) -> String {
+    use crate::validate::{cutoff_packing_fraction_of, CUTOFF_PACKING_MIN};
+    let mut s = format!(
+        "the quench did not reach an energy minimum: max |F| = {:.2e} (target 1e-10) after {} FIRE steps (budget {} for N = {}) and {} Newton steps, U/N = {:.6}",
+        r.max_force,
+        r.fire_steps,
+        r.fire_budget,
+        g.n(),
+        r.newton_steps,
+        r.energy / g.n() as f64
+    );
+    if !r.max_force.is_finite() {
+        s.push_str("; the forces are not finite: particles overlap (check the sizes and the box)");
+        return s;
+    }
+    let pairs = g.interacting_pairs();
+    let rattlers = crate::hessian::Subsystem::without_rattlers(g.n(), &pairs)
+        .rattlers
+        .len();
+    let phi = cutoff_packing_fraction_of(D, g.volume(), &g.sizes, &g.model);
+    s.push_str(&format!(
+        "; {rattlers} of {} particles are rattlers and the cutoff packing fraction is {phi:.3}",
+        g.n()
+    ));
+    if phi < 1.5 * CUTOFF_PACKING_MIN || 10 * rattlers > g.n() {
+        s.push_str(
+            ": the density is near or below unjamming (no rigid packing to converge to); raise the density",
+        );
+    } else if r.fire_steps >= r.fire_budget {
+        s.push_str(": the FIRE budget ran out far from a minimum (absurd overlaps? check the density and sizes)");
+    } else {
+        s.push_str(": Newton refinement failed near a minimum; try another seed");
+    }
+    s
 }
 
 #[cfg(test)]
@@ -298,5 +407,41 @@ mod tests {
     #[test]
     fn quench_reaches_force_below_1e_10_3d() {
         quench_reaches_true_minimum::<3>(250);
+    }
+
+    #[test]
+    fn budget_grows_with_n_and_an_exhausted_quench_says_why() {
+        let s = QuenchSettings::default();
+        assert_eq!(s.fire_budget(10), 100_000);
+        assert_eq!(s.fire_budget(1000), 1_000_000);
+        assert_eq!(s.fire_budget(100_000), 2_000_000);
+        let mut g = Glass::<2>::random(200, 0.86, Poly::default(), 5).unwrap();
+        let tight = QuenchSettings {
+            min_fire_steps: 1,
+            max_fire_steps: 100,
+            ..s
+        };
+        let r = quench(&mut g, &tight);
+        assert!(!r.converged && r.fire_budget == 100, "{r:?}");
+        assert!(r.fire_steps <= r.fire_budget);
+        let why = quench_failure(&g, &r);
+        assert!(
+            why.contains("did not reach") && why.contains("budget 100") && why.contains("rattlers"),
+            "{why}"
+        );
+        // near unjamming the quench runs out of budget, reports progress, and the cause is named
+        let mut loose = Glass::<2>::random(300, 0.27, Poly::default(), 1).unwrap();
+        let budget = QuenchSettings {
+            min_fire_steps: 1,
+            max_fire_steps: PROGRESS_EVERY + 10,
+            ..s
+        };
+        let mut reports = Vec::new();
+        let r = quench_with_progress(&mut loose, &budget, &mut |p| reports.push(*p));
+        assert!(!r.converged, "{r:?}");
+        assert_eq!(reports.len(), 1);
+        assert_eq!(reports[0].fire_steps, PROGRESS_EVERY);
+        let why = quench_failure(&loose, &r);
+        assert!(why.contains("unjamming"), "{why}");
     }
 }

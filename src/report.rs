@@ -72,6 +72,83 @@ pub fn analysis_json(a: &Analysis) -> Value {
     })
 }
 
+/// `x` with `digits` decimals, or `undefined (why)` when it is not finite: a terminal summary
+/// never shows NaN.
+fn value_or(x: f64, digits: usize, why: &str) -> String {
+    if x.is_finite() {
+        format!("{x:.digits$}")
+    } else {
+        format!("undefined ({why})")
+    }
+}
+
+/// The terminal summary of an analysis (the CLI's `analyze`; `sparse`: the sparse route, whose
+/// eigenvalues are the lowest non-zero ones). Every headline number is a number or
+/// `undefined (reason)`, never NaN.
+pub fn summary_text(a: &Analysis, sparse: bool) -> String {
+    let gf = &a.glassy_frequency;
+    let unstable = a.eigenvalues.first().is_some_and(|l| *l < 0.0)
+        && crate::analysis::stability_of(a).unstable_modes.unwrap_or(0) > 0;
+    let imaginary = "unstable modes make some pinch frequencies imaginary";
+    let omega_g = if gf.n_filtered == 0 {
+        format!(
+            "undefined (no pair passes the force filter f/(p a0^(d-1)) < {})",
+            crate::pinch::FORCE_FILTER
+        )
+    } else {
+        value_or(gf.omega_g, 6, imaginary)
+    };
+    let lowest = if unstable {
+        format!(
+            "none (lowest omega^2 = {:.4e} < 0: unstable)",
+            a.eigenvalues[0]
+        )
+    } else {
+        let l = if sparse {
+            a.eigenvalues.first()
+        } else {
+            a.eigenvalues.get(a.n_zero_modes)
+        };
+        match l {
+            Some(l) => value_or(l.sqrt(), 6, "negative eigenvalue"),
+            None => "undefined (no non-zero mode)".to_string(),
+        }
+    };
+    let cs_why = if a.shear_modulus < 0.0 {
+        "G < 0: not stable under shear"
+    } else {
+        "G undefined"
+    };
+    format!(
+        "N = {}, d = {}, a0 = {:.5}, rho = {:.4}\nU/N = {:.8}, p = {:.6}, max|F| = {:.2e}, rattlers = {}\n\
+         G = {} (planes: {}), c_s = {}\n\
+         pairs = {}, filtered (f/(p a0^(d-1)) < {}) = {}\n\
+         omega_g = {} (filtered), {} (all pairs)\n\
+         lowest non-zero omega = {}",
+        a.n,
+        a.dim,
+        a.a0,
+        a.density,
+        a.energy / a.n as f64,
+        a.pressure,
+        a.max_force,
+        a.rattlers.len(),
+        value_or(a.shear_modulus, 6, "see the warnings"),
+        a.shear_modulus_planes
+            .iter()
+            .map(|(p, g)| format!("{p} {}", value_or(*g, 5, "undefined")))
+            .collect::<Vec<_>>()
+            .join(", "),
+        value_or(a.shear_wave_speed, 6, cs_why),
+        a.pairs.len(),
+        crate::pinch::FORCE_FILTER,
+        gf.n_filtered,
+        omega_g,
+        value_or(gf.omega_g_all, 6, imaginary),
+        lowest
+    )
+}
+
 /// Summary of a swap Monte Carlo run (parameters, acceptance, energy trace).
 pub fn swap_mc_json<const D: usize>(mc: &SwapMc<D>) -> Value {
     let s = &mc.settings;
@@ -756,4 +833,43 @@ pub fn checkpoint_from_json<const D: usize>(
         tau_equilibration_measured: b("tau_equilibration_measured")?,
         equilibration_converged: b("equilibration_converged")?,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_terminal_summary_never_shows_nan() {
+        let g = crate::modes::tests::quenched::<2>(100, 4);
+        let (a, _) = crate::analysis::analyze(&g, usize::MAX, &mut |_, _| true).unwrap();
+        let text = summary_text(&a, false);
+        assert!(
+            !text.contains("NaN") && !text.contains("undefined"),
+            "{text}"
+        );
+        // no pair passes the force filter: the reason is on the terminal, not only in the JSON
+        let mut none = a.clone();
+        none.glassy_frequency.n_filtered = 0;
+        none.glassy_frequency.omega_g = f64::NAN;
+        let text = summary_text(&none, false);
+        assert!(!text.contains("NaN"), "{text}");
+        assert!(
+            text.contains("omega_g = undefined (no pair passes the force filter"),
+            "{text}"
+        );
+        // an unstable state: imaginary pinches, negative G, negative eigenvalues
+        let mut bad = a.clone();
+        bad.glassy_frequency.omega_g = f64::NAN;
+        bad.glassy_frequency.omega_g_all = f64::NAN;
+        bad.shear_modulus = -0.0007;
+        bad.shear_wave_speed = f64::NAN;
+        bad.eigenvalues.insert(0, -0.5);
+        let text = summary_text(&bad, false);
+        assert!(!text.contains("NaN"), "{text}");
+        assert!(
+            text.contains("G < 0") && text.contains("unstable"),
+            "{text}"
+        );
+    }
 }

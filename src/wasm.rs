@@ -24,7 +24,7 @@ use crate::modes::{dense_memory_bytes, participation_ratio};
 use crate::pinch::FORCE_FILTER;
 use crate::potential::Poly;
 use crate::quartic_modes::QuarticSettings;
-use crate::quench::{quench, QuenchSettings};
+use crate::quench::{quench_with_progress, QuenchSettings};
 use crate::report::{model_json, soft_spots_json, sparse_analysis_json, swap_mc_json};
 use crate::space::PeriodicBox;
 use crate::sparse::{analyze_sparse, SparseHarmonic, SparseSettings};
@@ -62,11 +62,7 @@ pub const MAX_SEED: f64 = 9_007_199_254_740_991.0;
 
 /// The CLI's default number density (`--density`): 0.86 in 2D, 0.58 in 3D.
 pub fn default_density(dim: usize) -> f64 {
-    if dim == 2 {
-        0.86
-    } else {
-        0.58
-    }
+    crate::validate::default_density(dim)
 }
 
 /// Sets up the module once per JavaScript context: readable panics in the console, and faer's
@@ -112,45 +108,29 @@ pub fn max_particles_full_spectrum(dim: usize) -> usize {
 }
 
 /// The validated parameters of one run.
-#[derive(Clone, Copy, Debug, PartialEq)]
-struct Params {
-    dim: usize,
-    n: usize,
-    tp: f64,
-    seed: u64,
-    sweeps: usize,
-    density: f64,
-}
+type Params = crate::validate::RunParameters;
 
-/// One refused parameter: which control, and why.
-#[derive(Clone, Debug, PartialEq)]
-struct Refusal {
-    field: &'static str,
-    message: String,
-}
-
-fn refuse(field: &'static str, message: String) -> Refusal {
-    Refusal { field, message }
-}
+/// One refused parameter: which control, and why (the rules of [`crate::validate`]).
+pub(crate) type Refusal = crate::validate::Refusal;
 
 /// Every refusal as one error, the messages joined by "; ".
 fn refused(v: Vec<Refusal>) -> JsError {
-    JsError::new(
-        &v.iter()
-            .map(|r| r.message.as_str())
-            .collect::<Vec<_>>()
-            .join("; "),
-    )
+    JsError::new(&crate::validate::join(&v))
 }
 
-fn whole(x: f64) -> bool {
-    x.is_finite() && x.fract() == 0.0
-}
+/// The browser's limits: N up to [`MAX_PARTICLES`], sweeps up to [`MAX_SWEEPS`], seeds up to
+/// [`MAX_SEED`].
+const BROWSER_LIMITS: crate::validate::Limits = crate::validate::Limits {
+    max_particles: MAX_PARTICLES,
+    particles_reason: "the browser's limit (a run stays within about a minute and 1 GB of memory); use the command-line tool for larger glasses",
+    max_sweeps: MAX_SWEEPS,
+    max_seed: MAX_SEED,
+};
 
-/// Checks every parameter with the CLI's rules (dim 2|3, T_p > 0, density > 0, sweeps ≥ 1,
-/// N ≥ 2 and a box side of at least twice the largest interaction range, which `Glass::random`
-/// checks on the very draw the run would start from) plus the browser's memory budget.
-/// `density = NaN` means the CLI's default for the dimension.
+/// Checks every parameter with the CLI's rules ([`crate::validate::check_run`]: dim 2|3,
+/// T_p > 0, the density range, sweeps ≥ 1, N ≥ 2 and a box side of at least twice the largest
+/// interaction range) plus the browser's limits. `density = NaN` means the CLI's default for the
+/// dimension.
 fn check(
     dim: f64,
     n: f64,
@@ -159,94 +139,11 @@ fn check(
     sweeps: f64,
     density: f64,
 ) -> Result<Params, Vec<Refusal>> {
-    let mut bad = Vec::new();
-    let dim_ok = dim == 2.0 || dim == 3.0;
-    if !dim_ok {
-        bad.push(refuse(
-            "dim",
-            format!("dimension must be 2 or 3, got {dim}"),
-        ));
-    }
-    let d = if dim_ok { dim as usize } else { 2 };
-    let n_max = max_particles(d);
-    let n_ok = whole(n) && n >= 2.0 && n <= n_max as f64;
-    if !whole(n) || n < 2.0 {
-        bad.push(refuse(
-            "n",
-            format!("N must be a whole number from 2 to {n_max}, got {n}"),
-        ));
-    } else if n > n_max as f64 {
-        bad.push(refuse(
-            "n",
-            format!(
-                "N = {n} is too large for the browser: at most {n_max} particles in {d}D (a run stays within about a minute and 1 GB of memory); use the command-line tool for larger glasses"
-            ),
-        ));
-    }
-    if !(tp.is_finite() && tp > 0.0) {
-        bad.push(refuse(
-            "tp",
-            format!("T_p must be a positive number, got {tp}"),
-        ));
-    }
-    if !(whole(seed) && (0.0..=MAX_SEED).contains(&seed)) {
-        bad.push(refuse(
-            "seed",
-            format!("seed must be a whole number from 0 to {MAX_SEED}, got {seed}"),
-        ));
-    }
-    if !(whole(sweeps) && (1.0..=MAX_SWEEPS).contains(&sweeps)) {
-        bad.push(refuse(
-            "sweeps",
-            format!("sweeps must be a whole number from 1 to {MAX_SWEEPS}, got {sweeps}"),
-        ));
-    }
-    let density = if density.is_nan() {
-        default_density(d)
-    } else {
-        density
-    };
-    let density_ok = density.is_finite() && density > 0.0;
-    if !density_ok {
-        bad.push(refuse(
-            "density",
-            format!("density must be a positive number, got {density}"),
-        ));
-    }
-    if n_ok && density_ok && whole(seed) {
-        // the same draw and checks as the CLI's `generate` (box side ≥ 2 × largest cutoff)
-        let start = match d {
-            2 => Glass::<2>::random(
-                n as usize,
-                density,
-                Poly::default(),
-                crate::derive_seed(seed as u64, 1),
-            )
-            .map(|_| ()),
-            _ => Glass::<3>::random(
-                n as usize,
-                density,
-                Poly::default(),
-                crate::derive_seed(seed as u64, 1),
-            )
-            .map(|_| ()),
-        };
-        if let Err(e) = start {
-            bad.push(refuse("n", e));
-        }
-    }
-    if bad.is_empty() {
-        Ok(Params {
-            dim: d,
-            n: n as usize,
-            tp,
-            seed: seed as u64,
-            sweeps: sweeps as usize,
-            density,
-        })
-    } else {
-        Err(bad)
-    }
+    crate::validate::check_run(dim, n, tp, Some(seed), sweeps, density, &BROWSER_LIMITS)
+}
+
+fn whole(x: f64) -> bool {
+    x.is_finite() && x.fract() == 0.0
 }
 
 /// Validates the parameters of a run without running it. Returns a JSON array of
@@ -712,19 +609,26 @@ fn run_dim<const D: usize>(p: &Params, progress: &Function) -> Result<GlassRun, 
     report(progress, "quench", 0.0);
     let t = now_seconds();
     let mut glass = mc.glass.clone();
-    let q = quench(&mut glass, &QuenchSettings::default());
+    let q = quench_with_progress(&mut glass, &QuenchSettings::default(), &mut |p| {
+        report(
+            progress,
+            "quench",
+            p.fire_steps as f64 / p.fire_budget as f64,
+        )
+    });
     let quench_seconds = now_seconds() - t;
     report(progress, "quench", 1.0);
     if !q.converged {
+        // the same verdict as `pinchglass generate --quench` (density: near unjamming?)
         return Err(format!(
-            "the quench stopped at max |F| = {:.2e} without reaching 1e-10; try another seed",
-            q.max_force
+            "density: {}",
+            crate::quench::quench_failure(&glass, &q)
         ));
     }
 
     let xyz = write_xyz(
         &glass,
-        &crate::xyz::generation_metadata(&mc, &glass, Some(q.max_force)),
+        &crate::xyz::generation_metadata(&mc, &glass, Some(&q))?,
     )?;
 
     let (sparse, harmonic) =

@@ -19,9 +19,22 @@
 //! The reader accepts extended XYZ written by other tools: any column order, extra columns of
 //! any declared type (`S`, `R`, `I`, `L`) and width, quoted values (`"…"`, `'…'`, `{…}`, `[…]`,
 //! backslash escapes, as in ASE), bare flag keys (read as `T`), and case-insensitive special keys
-//! (`Lattice`, `Properties`, `pbc`, `dim`, model parameters). It needs a `pos` column (`R:3`, or
-//! `R:2` in 2D) and a `size` column (`R:1`), an orthogonal `Lattice`, and exactly one frame.
-//! Every problem is reported as a one-line `Err` naming it (and the line number when it has one).
+//! (`Lattice`, `Properties`, `pbc`, `dim`, model parameters), and the nested
+//! `Lattice=[[…], […], […]]` form of the extended-XYZ specification. It needs a `pos` column
+//! (`R:3`, or `R:2` in 2D) and a `size` column (`R:1`), an orthogonal `Lattice`, and exactly one
+//! frame. Every problem is reported as a one-line `Err` naming it (and the line number when it
+//! has one); counts and widths are checked before anything is allocated.
+//!
+//! **Dimension.** A `pos:R:2` column, `dim=2` (or the reader's `dim` option, the CLI's `--dim`)
+//! make a 2D configuration. Otherwise a *planar* configuration — every `z` equal, to 1e-9 of the
+//! box — is 2D whatever the third lattice vector (`0 0 1`, `0 0 1e-8`, `0 0 100`, zero) and the
+//! `pbc` flags say: other tools write 2D glasses that way (OVITO: `0 0 1` and no `pbc`; LAMMPS →
+//! ASE: `pbc="T T T"`). When the file itself did not say 2D (by `dim=2`, `pos:R:2`, a zero third
+//! lattice vector or `pbc` false along z) a one-line note says it was read as 2D
+//! ([`XyzConfig::notes`]). A configuration whose `z` differ by less than a tenth of the smallest
+//! particle, but not by rounding only, cannot be told from a thin 3D slab: it is refused with the
+//! fix (`dim=2`). A planar configuration declared 3D is refused (a flat layer in 3D is not a
+//! glass); so is `dim=2` with `z` that are not all equal.
 
 use crate::glass::Glass;
 use crate::potential::Poly;
@@ -59,7 +72,20 @@ pub struct XyzConfig {
     pub model: Poly,
     /// Every `key=value` pair of line 2, in order, unquoted (a bare flag key has the value `T`).
     pub info: Vec<(String, String)>,
+    /// What the reader decided that the file did not say (e.g. a planar configuration in a
+    /// box with a third lattice vector, read as 2D): one sentence each, for the user.
+    pub notes: Vec<String>,
 }
+
+/// Options of [`read_xyz_with`].
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct ReadOptions {
+    /// The dimension the user asks for (the CLI's `--dim`), overriding the file's `dim` key.
+    pub dim: Option<usize>,
+}
+
+/// Relative spread of `z` (to the in-plane box size) below which a configuration is planar.
+pub const PLANAR_TOLERANCE: f64 = 1e-9;
 
 impl XyzConfig {
     /// The configuration as a [`Glass`] of dimension `D` (positions are wrapped into the box).
@@ -71,6 +97,14 @@ impl XyzConfig {
             ));
         }
         let space = PeriodicBox::<D>::new(Vector::<D>::from_fn(|k, _| self.lengths[k]))?;
+        crate::validate::check_sizes(&self.sizes, &self.model).map_err(|e| {
+            let keys = ["lambda_min", "lambda_max"];
+            if keys.iter().any(|k| self.get(k).is_some()) {
+                e
+            } else {
+                format!("{e} (line 2 gives no lambda_min/lambda_max, so the default POLY model applies)")
+            }
+        })?;
         let positions = self
             .positions
             .iter()
@@ -209,6 +243,16 @@ struct Column {
 
 /// Reads one extended-XYZ frame (see the module documentation for what is accepted).
 pub fn read_xyz(text: &str) -> Result<XyzConfig, String> {
+    read_xyz_with(text, &ReadOptions::default())
+}
+
+/// [`read_xyz`] with options (a dimension asked for by the user).
+pub fn read_xyz_with(text: &str, options: &ReadOptions) -> Result<XyzConfig, String> {
+    if let Some(d) = options.dim {
+        if d != 2 && d != 3 {
+            return Err(format!("the dimension must be 2 or 3, got {d}"));
+        }
+    }
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if text.trim().is_empty() {
         return Err("empty file: expected the particle count on line 1".into());
@@ -301,8 +345,8 @@ pub fn read_xyz(text: &str) -> Result<XyzConfig, String> {
     )
     .map_err(|e| format!("line 2: model parameters: {e}"))?;
 
-    // Particle lines.
-    if line_count < 2 + n {
+    // Particle lines (checked before allocating: the count may be anything up to 2⁶⁴ − 1).
+    if n > line_count - 2 {
         return Err(format!(
             "truncated file: line 1 declares {n} particles but only {} particle lines follow",
             line_count - 2
@@ -310,7 +354,6 @@ pub fn read_xyz(text: &str) -> Result<XyzConfig, String> {
     }
     let mut positions = Vec::with_capacity(n);
     let mut sizes = Vec::with_capacity(n);
-    let mut first_nonzero_z: Option<usize> = None;
     for (i, line) in lines[2..2 + n].iter().enumerate() {
         let lineno = i + 3;
         let tokens: Vec<&str> = line.split_whitespace().collect();
@@ -356,9 +399,6 @@ pub fn read_xyz(text: &str) -> Result<XyzConfig, String> {
                 format!("line {lineno}: position value {tok:?} is not a finite number")
             })?;
         }
-        if x[2] != 0.0 && first_nonzero_z.is_none() {
-            first_nonzero_z = Some(lineno);
-        }
         let tok = tokens[size.offset];
         let s = parse_real(tok)
             .ok_or_else(|| format!("line {lineno}: size value {tok:?} is not a finite number"))?;
@@ -385,16 +425,10 @@ pub fn read_xyz(text: &str) -> Result<XyzConfig, String> {
         });
     }
 
-    // Dimension.
+    // Dimension (the planar rule of the module documentation).
     let third = &lattice[6..9];
     let third_zero = third.iter().all(|v| *v == 0.0);
     let pbc_z = pbc.map(|p| p[2]);
-    let dim = match dim_key {
-        Some(d) => d,
-        None if pos.width == 2 || third_zero => 2,
-        None if pbc_z == Some(false) && first_nonzero_z.is_none() => 2,
-        None => 3,
-    };
     if let Some(p) = pbc {
         if !(p[0] && p[1]) {
             return Err(format!(
@@ -409,19 +443,101 @@ pub fn read_xyz(text: &str) -> Result<XyzConfig, String> {
             lattice[0], lattice[4]
         ));
     }
-    let lengths = if dim == 2 {
-        if let Some(lineno) = first_nonzero_z {
+    let z0 = positions[0][2];
+    let (z_lo, z_hi) = positions
+        .iter()
+        .fold((z0, z0), |(lo, hi), x| (lo.min(x[2]), hi.max(x[2])));
+    let spread = z_hi - z_lo;
+    let planar = spread <= PLANAR_TOLERANCE * lattice[0].max(lattice[4]);
+    let smallest = sizes.iter().cloned().fold(f64::INFINITY, f64::min);
+    let thin = spread < 0.1 * smallest;
+    // the particle line farthest off the first particle's plane
+    let off_plane = || {
+        let (i, x) = positions
+            .iter()
+            .enumerate()
+            .max_by(|a, b| (a.1[2] - z0).abs().total_cmp(&(b.1[2] - z0).abs()))
+            .expect("at least one particle");
+        (i + 3, x[2])
+    };
+    let said_2d = pos.width == 2 || dim_key == Some(2) || third_zero || pbc_z == Some(false);
+    let (dim, source) = match (options.dim, dim_key) {
+        (Some(d), _) => (Some(d), "--dim"),
+        (None, Some(d)) => (Some(d), "dim"),
+        (None, None) => (None, ""),
+    };
+    let mut notes = Vec::new();
+    let dim = match dim {
+        Some(2) => {
+            if !thin {
+                let (lineno, z) = off_plane();
+                return Err(format!(
+                    "line {lineno}: 2D configuration ({source}=2) but the particle has z = {z}, off the plane z = {z0} of the first particle (a 2D file needs every z equal)"
+                ));
+            }
+            if !planar {
+                notes.push(format!(
+                    "read as 2D ({source}=2): the z coordinates, spread over {spread:e}, are dropped"
+                ));
+            }
+            2
+        }
+        Some(_) => {
+            if pos.width == 2 {
+                return Err(format!(
+                    "line 2: {source}=3 but the pos column has only 2 components"
+                ));
+            }
+            if thin && positions.len() > 1 {
+                return Err(format!(
+                    "{source}=3 but the configuration is planar ({}): a flat layer in 3D is not a glass; read it as 2D ({})",
+                    if spread == 0.0 { format!("every z = {z0}") } else { format!("every z within {spread:e}") },
+                    if source == "dim" { "remove dim=3 or set dim=2 on line 2" } else { "--dim 2" }
+                ));
+            }
+            3
+        }
+        None if pos.width == 2 || planar => {
+            if !said_2d {
+                notes.push(format!(
+                    "read as 2D: the configuration is planar (every z = {z0}), so the third lattice vector ({:?} {:?} {:?}){} ignored; add dim=2 to line 2 (or pass --dim 2) to say so",
+                    third[0],
+                    third[1],
+                    third[2],
+                    match find(&info, "pbc") {
+                        Some(p) => format!(" and pbc=\"{p}\" are"),
+                        None => " is".to_string(),
+                    }
+                ));
+            }
+            2
+        }
+        None if thin => {
             return Err(format!(
-                "line {lineno}: 2D configuration but the particle has a non-zero z"
+                "cannot tell whether this is a 2D glass or a thin 3D slab: every z lies within {spread:e} of each other (less than a tenth of the smallest particle, {smallest}) but not all equal; add dim=2 to line 2 (or pass --dim 2) to read it as 2D, dim=3 is not possible for a layer"
             ));
+        }
+        None => {
+            if third_zero {
+                let (lineno, z) = off_plane();
+                return Err(format!(
+                    "line {lineno}: the particle has a non-zero z ({z}) but the third Lattice vector is zero (a 2D box): in 2D every z must be equal"
+                ));
+            }
+            3
+        }
+    };
+    let lengths = if dim == 2 {
+        for x in positions.iter_mut() {
+            x[2] = 0.0;
         }
         [lattice[0], lattice[4], 0.0]
     } else {
-        if pos.width == 2 {
-            return Err("line 2: dim=3 but the pos column has only 2 components".into());
-        }
         if third_zero {
-            return Err("line 2: dim=3 but the third Lattice vector is zero".into());
+            return Err(format!(
+                "line 2: {}=3 but the third Lattice vector is zero",
+                if source.is_empty() { "dim" } else { source }
+            ));
         }
         if lattice[8] <= 0.0 {
             return Err(format!(
@@ -444,6 +560,7 @@ pub fn read_xyz(text: &str) -> Result<XyzConfig, String> {
         sizes,
         model,
         info,
+        notes,
     })
 }
 
@@ -481,6 +598,8 @@ fn parse_info_line(line: &str) -> Result<Vec<(String, String)>, String> {
     let mut tokens = Vec::new();
     let mut word: Option<String> = None;
     let mut close: Option<char> = None;
+    // nesting depth inside `[…]` (the nested `Lattice=[[…], […], […]]` form of the spec)
+    let mut depth = 0usize;
     let mut escaped = false;
     for c in line.trim().chars() {
         if escaped {
@@ -490,7 +609,13 @@ fn parse_info_line(line: &str) -> Result<Vec<(String, String)>, String> {
             escaped = true;
             word.get_or_insert_with(String::new);
         } else if let Some(d) = close {
-            if c == d {
+            if d == ']' && c == '[' {
+                depth += 1;
+                word.get_or_insert_with(String::new).push(c);
+            } else if d == ']' && c == ']' && depth > 0 {
+                depth -= 1;
+                word.get_or_insert_with(String::new).push(c);
+            } else if c == d {
                 close = None;
             } else {
                 word.get_or_insert_with(String::new).push(c);
@@ -550,10 +675,26 @@ fn parse_info_line(line: &str) -> Result<Vec<(String, String)>, String> {
     Ok(pairs)
 }
 
-/// Nine finite numbers of an orthogonal cell (ASE order: R1x R1y R1z R2x R2y R2z R3x R3y R3z).
+/// Nine finite numbers of an orthogonal cell (ASE order: R1x R1y R1z R2x R2y R2z R3x R3y R3z),
+/// flat or nested as three vectors (`[a, b, c], [d, e, f], [g, h, i]`, the outer brackets
+/// already removed by the line-2 parser).
 fn parse_lattice(value: &str) -> Result<[f64; 9], String> {
+    let nested = value.contains('[');
+    if nested {
+        let groups: Vec<&str> = value
+            .split('[')
+            .map(|g| g.trim().trim_end_matches(',').trim())
+            .filter(|g| !g.is_empty())
+            .collect();
+        if groups.len() != 3 || !groups.iter().all(|g| g.ends_with(']')) {
+            return Err(format!(
+                "line 2: nested Lattice needs three vectors [a, b, c], found {:?}",
+                value
+            ));
+        }
+    }
     let parts: Vec<&str> = value
-        .split(|c: char| c.is_whitespace() || c == ',')
+        .split(|c: char| c.is_whitespace() || c == ',' || c == '[' || c == ']')
         .filter(|s| !s.is_empty())
         .collect();
     if parts.len() != 9 {
@@ -582,6 +723,9 @@ fn parse_lattice(value: &str) -> Result<[f64; 9], String> {
     }
     Ok(m)
 }
+
+/// Largest number of values per particle line (all columns together) accepted.
+const MAX_COLUMN_WIDTH: usize = 10_000;
 
 /// `Properties=name:type:ncols:...` → the columns and the total width.
 fn parse_properties(value: &str) -> Result<(Vec<Column>, usize), String> {
@@ -613,10 +757,10 @@ fn parse_properties(value: &str) -> Result<(Vec<Column>, usize), String> {
             }
         };
         let width = match f[2].parse::<usize>() {
-            Ok(w) if w > 0 => w,
+            Ok(w) if (1..=MAX_COLUMN_WIDTH).contains(&w) => w,
             _ => {
                 return Err(format!(
-                    "line 2: column {name} has width {:?}, expected a positive integer",
+                    "line 2: column {name} has width {:?}, expected a whole number from 1 to {MAX_COLUMN_WIDTH}",
                     f[2]
                 ))
             }
@@ -628,6 +772,11 @@ fn parse_properties(value: &str) -> Result<(Vec<Column>, usize), String> {
             offset,
         });
         offset += width;
+        if offset > MAX_COLUMN_WIDTH {
+            return Err(format!(
+                "line 2: Properties declares {offset} or more values per particle line, more than the {MAX_COLUMN_WIDTH} accepted"
+            ));
+        }
     }
     Ok((columns, offset))
 }
@@ -653,13 +802,23 @@ fn parse_pbc(value: &str) -> Result<[bool; 3], String> {
 /// The comment-line metadata of a glass made by swap Monte Carlo (`state`, `tp`, `seed`,
 /// `sweeps`, Monte Carlo settings and acceptances, `energy`; with `max_force` and
 /// `state=inherent` when it was quenched). One function for the command line and the page, so
-/// their files are identical.
+/// their files are identical. A quench that did not converge is refused: its state is neither
+/// the parent state nor an inherent state, and must never be labelled inherent.
 pub fn generation_metadata<const D: usize>(
     mc: &crate::swap_mc::SwapMc<D>,
     glass: &Glass<D>,
-    quenched_max_force: Option<f64>,
-) -> Vec<(String, String)> {
+    quench: Option<&crate::quench::QuenchReport>,
+) -> Result<Vec<(String, String)>, String> {
     let s = &mc.settings;
+    if let Some(q) = quench {
+        if !q.converged {
+            return Err(format!(
+                "the quench did not converge (max |F| = {:.2e}): refusing to label the state inherent",
+                q.max_force
+            ));
+        }
+    }
+    let quenched_max_force = quench.map(|q| q.max_force);
     let state = if quenched_max_force.is_some() {
         "inherent"
     } else {
@@ -688,7 +847,7 @@ pub fn generation_metadata<const D: usize>(
     if let Some(f) = quenched_max_force {
         meta.push(("max_force".to_string(), format!("{f:e}")));
     }
-    meta
+    Ok(meta)
 }
 
 #[cfg(test)]
@@ -873,15 +1032,107 @@ A 3 4 0.0 1.3
         assert_eq!(cfg.dim, 2);
         assert_eq!(cfg.lengths, [8.0, 9.0, 0.0]);
         assert_eq!(cfg.to_glass::<2>().unwrap().space.lengths()[1], 9.0);
+        assert!(cfg.notes.is_empty(), "{:?}", cfg.notes);
         // pbc F along z and every z zero
         let text = text.replace("0 0 0\" Prop", "0 0 1\" pbc=\"T T F\" Prop");
-        assert_eq!(read_xyz(&text).unwrap().dim, 2);
-        // the same with pbc T along z is 3D
-        let t3 = text.replace("T T F", "T T T");
-        assert_eq!(read_xyz(&t3).unwrap().dim, 3);
-        // no pbc, non-zero third vector: 3D
-        let t3 = text.replace(" pbc=\"T T F\"", "");
-        assert_eq!(read_xyz(&t3).unwrap().dim, 3);
+        let cfg = read_xyz(&text).unwrap();
+        assert_eq!(cfg.dim, 2);
+        assert!(cfg.notes.is_empty(), "{:?}", cfg.notes);
+        // planar: 2D whatever pbc along z and the third box extent say (issue 12: these two
+        // were read as 3D before), with a note saying so
+        for (from, to) in [
+            ("T T F", "T T T"),     // LAMMPS data -> ASE
+            (" pbc=\"T T F\"", ""), // OVITO: 0 0 1 and no pbc
+            ("0 0 1\" pbc=\"T T F\"", "0 0 1e-8\""),
+            ("0 0 1\" pbc=\"T T F\"", "0 0 100\" pbc=\"T T T\""), // a layer in vacuum
+        ] {
+            let t = text.replace(from, to);
+            let cfg = read_xyz(&t).unwrap();
+            assert_eq!(cfg.dim, 2, "{t}");
+            assert_eq!(cfg.lengths, [8.0, 9.0, 0.0]);
+            assert_eq!(cfg.notes.len(), 1, "{t}");
+            assert!(cfg.notes[0].contains("read as 2D") && cfg.notes[0].contains("dim=2"));
+        }
+        // every z equal but not zero: 2D, z dropped
+        let t = text
+            .replace(" 0 1.0", " 3.5 1.0")
+            .replace(" 0.0 1.3", " 3.5 1.3");
+        let cfg = read_xyz(&t).unwrap();
+        assert_eq!((cfg.dim, cfg.positions[1]), (2, [3.0, 4.0, 0.0]));
+    }
+
+    #[test]
+    fn planar_declared_three_d_or_undecidable_is_refused_with_the_fix() {
+        let head = "Lattice=\"8 0 0 0 9 0 0 0 10\" Properties=species:S:1:pos:R:3:size:R:1";
+        let flat = ["A 1 2 5 1.0", "A 3 4 5 1.3"];
+        assert_has(
+            &err(&file(&format!("{head} dim=3"), &flat)),
+            &["dim=3", "planar", "not a glass"],
+        );
+        let e = read_xyz_with(&file(head, &flat), &ReadOptions { dim: Some(3) }).unwrap_err();
+        assert_has(&e, &["--dim=3", "planar"]);
+        // z equal up to noise far below a particle, but not by rounding: ask for dim=2
+        let noisy = ["A 1 2 5 1.0", "A 3 4 5.001 1.3"];
+        assert_has(&err(&file(head, &noisy)), &["cannot tell", "add dim=2"]);
+        let cfg = read_xyz(&file(&format!("{head} dim=2"), &noisy)).unwrap();
+        assert_eq!(cfg.dim, 2);
+        assert!(cfg.notes[0].contains("dropped"));
+        let cfg = read_xyz_with(&file(head, &noisy), &ReadOptions { dim: Some(2) }).unwrap();
+        assert_eq!(cfg.dim, 2);
+        // a real 3D configuration stays 3D, and --dim 2 on it is refused
+        let bulk = ["A 1 2 3 1.0", "A 3 4 7 1.3"];
+        assert_eq!(read_xyz(&file(head, &bulk)).unwrap().dim, 3);
+        let e = read_xyz_with(&file(head, &bulk), &ReadOptions { dim: Some(2) }).unwrap_err();
+        assert_has(&e, &["line 4", "--dim=2", "z = 7"]);
+    }
+
+    #[test]
+    fn nested_lattice_of_the_spec_is_read() {
+        let body = ["A 1 2 3 1.0", "A 4 5 6 1.2"];
+        for lattice in [
+            "Lattice=[[10, 0, 0], [0, 11, 0], [0, 0, 12]]",
+            "Lattice=[[10,0,0],[0,11,0],[0,0,12]]",
+            "Lattice=\"[[10, 0, 0], [0, 11, 0], [0, 0, 12]]\"",
+        ] {
+            let cfg = read_xyz(&file(
+                &format!("{lattice} Properties=species:S:1:pos:R:3:size:R:1"),
+                &body,
+            ))
+            .unwrap_or_else(|e| panic!("{lattice}: {e}"));
+            assert_eq!(cfg.lengths, [10.0, 11.0, 12.0]);
+        }
+        assert_has(
+            &err(&file(
+                "Lattice=[[10, 0, 0], [0, 11, 0]] Properties=species:S:1:pos:R:3:size:R:1",
+                &body,
+            )),
+            &["nested Lattice", "three vectors"],
+        );
+    }
+
+    #[test]
+    fn absurd_counts_and_widths_are_refused_before_allocating() {
+        let body = "A 1 2 3 1.0\nA 4 5 6 1.2\n";
+        for n in [
+            "18446744073709551615",
+            "18446744073709551614",
+            "9223372036854775807",
+        ] {
+            assert_has(&err(&format!("{n}\n{HEAD}\n{body}")), &["truncated", n]);
+        }
+        assert_has(
+            &err(&format!("99999999999999999999\n{HEAD}\n{body}")),
+            &["line 1", "positive integer"],
+        );
+        for props in [
+            "species:S:1:pos:R:3:size:R:18446744073709551615",
+            "species:S:18446744073709551615:pos:R:3:size:R:1",
+            "species:S:9223372036854775807:pos:R:9223372036854775807:size:R:1",
+            "species:S:6000:pos:R:3:size:R:1:x:R:6000",
+        ] {
+            let h = format!("Lattice=\"10 0 0 0 10 0 0 0 10\" Properties={props}");
+            assert_has(&err(&format!("2\n{h}\n{body}")), &["line 2"]);
+        }
     }
 
     fn err(text: &str) -> String {
@@ -1088,7 +1339,7 @@ A 3 4 0.0 1.3
         let body = ["A 1 2 0 1.0", "A 4 5 0.5 1.2"];
         assert_has(
             &err(&file(&format!("{HEAD} dim=2"), &body)),
-            &["line 4", "2D", "non-zero z"],
+            &["line 4", "2D", "z = 0.5", "off the plane"],
         );
         let flat = "Lattice=\"10 0 0 0 10 0 0 0 0\" Properties=species:S:1:pos:R:3:size:R:1";
         assert_has(&err(&file(flat, &body)), &["line 4", "non-zero z"]);
@@ -1195,5 +1446,32 @@ A 3 4 0.0 1.3
                 cfg.sizes[0]
             );
         }
+    }
+
+    #[test]
+    fn an_unconverged_quench_is_never_labelled_inherent() {
+        use crate::quench::{quench, QuenchSettings};
+        use crate::swap_mc::{equilibrate, SwapMcSettings};
+        let mc = equilibrate::<2>(
+            100,
+            0.86,
+            Poly::default(),
+            SwapMcSettings::new(1.0, 5, 1),
+            &mut |_, _| true,
+        )
+        .unwrap();
+        let meta = generation_metadata(&mc, &mc.glass, None).unwrap();
+        assert!(meta.contains(&("state".into(), "parent".into())));
+        let mut g = mc.glass.clone();
+        let mut r = quench(&mut g, &QuenchSettings::default());
+        assert!(r.converged);
+        let meta = generation_metadata(&mc, &g, Some(&r)).unwrap();
+        assert!(meta.contains(&("state".into(), "inherent".into())));
+        r.converged = false;
+        let e = generation_metadata(&mc, &g, Some(&r)).unwrap_err();
+        assert!(
+            e.contains("did not converge") && e.contains("inherent"),
+            "{e}"
+        );
     }
 }

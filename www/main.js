@@ -278,7 +278,11 @@ function onWorkerMessage({ data }) {
       finish();
     }
   } else if (data.type === 'error') {
-    fail(data.message);
+    // a run refused because of a control's value ("density: the quench did not …") is also
+    // shown next to that control
+    const m = /^(density): ([\s\S]*)$/.exec(data.message);
+    if (m) showErrors([{ field: m[1], message: m[2] }]);
+    fail(m ? m[2] : data.message);
   }
 }
 

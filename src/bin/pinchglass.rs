@@ -1,15 +1,21 @@
 //! `pinchglass`: the command-line face of the core (a thin layer: parse, call, write).
 
 use clap::{Parser, Subcommand};
-use pinchglass::analysis::{analyze, soft_spots, Analysis, SoftSpots, NATIVE_MEMORY_LIMIT};
+use pinchglass::analysis::{
+    analyze, soft_spots, stability, stability_of, Analysis, SoftSpots, Stability, FORCE_BALANCE,
+    NATIVE_MEMORY_LIMIT,
+};
 use pinchglass::clock::now_seconds;
 use pinchglass::glass::Glass;
 use pinchglass::potential::Poly;
 use pinchglass::quartic_modes::QuarticSettings;
-use pinchglass::quench::{quench, QuenchReport, QuenchSettings};
+use pinchglass::quench::{
+    quench, quench_failure, quench_with_progress, QuenchProgress, QuenchReport, QuenchSettings,
+};
 use pinchglass::report::{analysis_json, model_json, soft_spots_json};
 use pinchglass::swap_mc::{equilibrate, SwapMc, SwapMcSettings};
-use pinchglass::xyz::{generation_metadata, read_xyz, write_xyz};
+use pinchglass::validate::{check_run, join, CLI_LIMITS};
+use pinchglass::xyz::{generation_metadata, read_xyz_with, write_xyz, ReadOptions};
 use serde_json::{json, Value};
 use std::process::ExitCode;
 
@@ -84,6 +90,15 @@ enum Command {
         /// spatial decay c(r) and the lengths xi_co, xi_QLM, xi_g.
         #[arg(long, value_name = "K")]
         quartic: Option<usize>,
+        /// Read the file as 2D or 3D (overrides its `dim` key). Without it a planar file (every
+        /// z equal) is 2D, whatever its third box vector and pbc say.
+        #[arg(long, value_name = "D")]
+        dim: Option<usize>,
+        /// Analyse a configuration that is not at an energy minimum (a parent state, a saddle, an
+        /// unconverged quench) as it is, instead of refusing it. Its G, pinches and omega_g are
+        /// then not those of a glass (dense route only: the sparse one needs a minimum).
+        #[arg(long)]
+        allow_unstable: bool,
     },
     /// Run an ensemble: independent samples (swap MC at each T_p, quench, harmonic analysis),
     /// one JSON line per sample in DIR/samples-A-B.jsonl (A..B = the shard of sample indices).
@@ -355,6 +370,8 @@ fn main() -> ExitCode {
             max_memory_mb,
             sparse,
             quartic,
+            dim,
+            allow_unstable,
         } => analyze_file(
             &file,
             &AnalyzeOptions {
@@ -363,6 +380,8 @@ fn main() -> ExitCode {
                 memory: max_memory_mb.saturating_mul(1_000_000),
                 sparse,
                 quartic,
+                dim,
+                allow_unstable,
             },
         ),
         Command::Sweep {
@@ -646,13 +665,19 @@ fn progress_printer(label: &'static str) -> impl FnMut(usize, usize) -> bool {
 }
 
 fn generate<const D: usize>(a: &GenerateArgs) -> Result<(), String> {
-    let density = a.density.unwrap_or(default_density(D));
-    if !(density.is_finite() && density > 0.0) {
-        return Err(format!("--density must be positive, got {density}"));
-    }
-    if a.sweeps == 0 {
-        return Err("--sweeps must be at least 1".into());
-    }
+    // every parameter by the one rule set (pinchglass::validate), before anything is allocated
+    let density = check_run(
+        D as f64,
+        a.n as f64,
+        a.tp,
+        None,
+        a.sweeps as f64,
+        a.density.unwrap_or(f64::NAN),
+        &CLI_LIMITS,
+    )
+    .map_err(|v| join(&v))?
+    .density;
+    pinchglass::validate::check_swap_probability(a.swap_probability).map_err(|r| r.message)?;
     let mut settings = SwapMcSettings::new(a.tp, a.sweeps, a.seed);
     settings.swap_probability = a.swap_probability;
     let t0 = now_seconds();
@@ -667,9 +692,17 @@ fn generate<const D: usize>(a: &GenerateArgs) -> Result<(), String> {
     let mut glass = mc.glass.clone();
     let mut quenched = None;
     if a.quench {
-        let r = quench(&mut glass, &QuenchSettings::default());
+        let r = quench_with_progress(&mut glass, &cli_quench_settings(), &mut quench_printer());
         report_quench(&r);
-        quenched = Some(r.max_force);
+        if !r.converged {
+            // never written as an inherent state
+            return Err(format!(
+                "{}; nothing written to {}",
+                quench_failure(&glass, &r),
+                a.output
+            ));
+        }
+        quenched = Some(r);
     }
     let state = if quenched.is_some() {
         "inherent"
@@ -677,7 +710,7 @@ fn generate<const D: usize>(a: &GenerateArgs) -> Result<(), String> {
         "parent"
     };
     let energy = glass.energy();
-    let meta = generation_metadata(&mc, &glass, quenched);
+    let meta = generation_metadata(&mc, &glass, quenched.as_ref())?;
     let text = write_xyz(&glass, &meta)?;
     std::fs::write(&a.output, text).map_err(|e| format!("cannot write {}: {e}", a.output))?;
     if let Some(path) = &a.trace {
@@ -702,6 +735,40 @@ fn generate<const D: usize>(a: &GenerateArgs) -> Result<(), String> {
     Ok(())
 }
 
+/// The CLI's quench settings: the library's, with the FIRE budget overridden by the environment
+/// variable `PINCHGLASS_FIRE_BUDGET` (a number of steps) when it is set.
+fn cli_quench_settings() -> QuenchSettings {
+    let mut s = QuenchSettings::default();
+    if let Some(b) = std::env::var("PINCHGLASS_FIRE_BUDGET")
+        .ok()
+        .and_then(|v| v.trim().parse::<usize>().ok())
+    {
+        s.min_fire_steps = b;
+        s.max_fire_steps = b;
+    }
+    s
+}
+
+/// Progress of a long quench on standard error, one line every 5 s (short quenches print
+/// nothing).
+fn quench_printer() -> impl FnMut(&QuenchProgress) {
+    let t0 = now_seconds();
+    let mut last = t0;
+    move |p: &QuenchProgress| {
+        let now = now_seconds();
+        if now - last >= 5.0 {
+            last = now;
+            eprintln!(
+                "quench: {} of at most {} FIRE steps, max|F| = {:.2e} ({:.0} s)",
+                p.fire_steps,
+                p.fire_budget,
+                p.max_force,
+                now - t0
+            );
+        }
+    }
+}
+
 fn report_quench(r: &QuenchReport) {
     eprintln!(
         "quench: max|F| = {:.2e} after {} FIRE and {} Newton steps{}",
@@ -718,11 +785,27 @@ struct AnalyzeOptions {
     memory: usize,
     sparse: bool,
     quartic: Option<usize>,
+    dim: Option<usize>,
+    allow_unstable: bool,
 }
 
 fn analyze_file(path: &str, opts: &AnalyzeOptions) -> Result<(), String> {
+    if let Some(d) = opts.dim {
+        if d != 2 && d != 3 {
+            return Err(format!("--dim must be 2 or 3, got {d}"));
+        }
+    }
+    if opts.quartic == Some(0) {
+        return Err(
+            "--quartic K needs K >= 1 (the number of softest pinches to start from)".into(),
+        );
+    }
     let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?;
-    let config = read_xyz(&text).map_err(|e| format!("{path}: {e}"))?;
+    let config =
+        read_xyz_with(&text, &ReadOptions { dim: opts.dim }).map_err(|e| format!("{path}: {e}"))?;
+    for note in &config.notes {
+        eprintln!("note: {path}: {note}");
+    }
     match config.dim {
         2 => analyze_config::<2>(path, &config, opts),
         3 => analyze_config::<3>(path, &config, opts),
@@ -730,27 +813,79 @@ fn analyze_file(path: &str, opts: &AnalyzeOptions) -> Result<(), String> {
     }
 }
 
+/// What to do about a configuration that is not at an energy minimum: refuse (the default),
+/// or warn and go on with `--allow-unstable`.
+fn unstable_verdict(
+    path: &str,
+    s: &Stability,
+    opts: &AnalyzeOptions,
+    warnings: &mut Vec<String>,
+) -> Result<(), String> {
+    if s.is_minimum() {
+        return Ok(());
+    }
+    let v = s.verdict();
+    if !opts.allow_unstable {
+        return Err(format!(
+            "{path}: {v}; {}, or pass --allow-unstable to analyse it as it is",
+            if opts.quench {
+                "the quench did not reach a minimum"
+            } else {
+                "use --quench to minimise it first"
+            }
+        ));
+    }
+    let w = format!("{v} (analysed as it is: --allow-unstable)");
+    eprintln!("WARNING: {w}");
+    warnings.push(w);
+    Ok(())
+}
+
+fn stability_json(s: &Stability) -> Value {
+    json!({"minimum": s.is_minimum(), "near_minimum": s.is_near_minimum(),
+        "max_force": s.max_force, "typical_force": s.typical_force,
+        "unstable_modes": s.unstable_modes, "lowest_eigenvalue": s.lowest_eigenvalue})
+}
+
 fn analyze_config<const D: usize>(
     path: &str,
     config: &pinchglass::xyz::XyzConfig,
     opts: &AnalyzeOptions,
 ) -> Result<(), String> {
-    if opts.quartic == Some(0) {
-        return Err(
-            "--quartic K needs K >= 1 (the number of softest pinches to start from)".into(),
-        );
-    }
     let mut glass: Glass<D> = config.to_glass().map_err(|e| format!("{path}: {e}"))?;
+    pinchglass::validate::check_configuration_density(
+        D,
+        glass.volume(),
+        &glass.sizes,
+        &glass.model,
+    )
+    .map_err(|e| format!("{path}: {e}"))?;
+    // the memory of the dense route, estimated before any quench (rattlers only lower it)
+    let need = pinchglass::modes::dense_memory_bytes(D * glass.n());
+    if !opts.sparse && need > opts.memory {
+        return Err(format!(
+            "{path}: the dense analysis of N = {} in {D}D needs about {} MB, above the limit of {} MB (--max-memory-mb): use --sparse, or raise the limit",
+            glass.n(),
+            need / 1_000_000,
+            opts.memory / 1_000_000
+        ));
+    }
     let mut warnings = Vec::new();
     let mut quench_json = Value::Null;
     if opts.quench {
-        let r = quench(&mut glass, &QuenchSettings::default());
+        let r = quench_with_progress(&mut glass, &cli_quench_settings(), &mut quench_printer());
         report_quench(&r);
-        if !r.converged {
-            warnings.push(format!("quench stopped at max|F| = {:.2e}", r.max_force));
-        }
         quench_json = json!({"max_force": r.max_force, "fire_steps": r.fire_steps,
-            "newton_steps": r.newton_steps, "converged": r.converged, "energy": r.energy});
+            "newton_steps": r.newton_steps, "converged": r.converged, "energy": r.energy,
+            "fire_budget": r.fire_budget});
+        if !r.converged {
+            let why = quench_failure(&glass, &r);
+            if !opts.allow_unstable {
+                return Err(format!("{path}: {why}"));
+            }
+            eprintln!("WARNING: {why}");
+            warnings.push(why);
+        }
     }
     let max_force = glass.max_force();
     if !max_force.is_finite() || max_force > 1e6 {
@@ -758,29 +893,52 @@ fn analyze_config<const D: usize>(
             "{path}: max |F| = {max_force:.3e}: particles overlap far too much to analyse (use --quench, or check the sizes and box)"
         ));
     }
-    if max_force > 1e-8 {
-        let w = format!(
-            "max |F| = {max_force:.3e} > 1e-8: this configuration is NOT at an energy minimum; harmonic results are not meaningful (use --quench)"
-        );
-        eprintln!("WARNING: {w}");
-        warnings.push(w);
+    // off force balance: a minimum with rounded coordinates is analysed with a warning; anything
+    // else is refused (or, with --allow-unstable, warned about), alike on both routes
+    let mut checked = None;
+    if max_force > FORCE_BALANCE {
+        let s = stability(&glass);
+        if s.is_near_minimum() {
+            let w = s.rounding_warning();
+            eprintln!("WARNING: {w}");
+            warnings.push(w);
+        } else {
+            unstable_verdict(path, &s, opts, &mut warnings)?;
+            checked = Some(s);
+        }
     }
     if opts.sparse {
-        return analyze_config_sparse(path, config, &glass, opts, warnings, quench_json);
+        return analyze_config_sparse(path, config, &glass, opts, warnings, quench_json, checked);
     }
     let (a, harmonic) = analyze(&glass, opts.memory, &mut |stage, _| {
         eprintln!("analysis: {stage} done");
         true
     })?;
-    warnings.extend(a.warnings());
-    print_summary(&a);
+    // force-balanced (or rounded) saddles show up in the spectrum
+    let s = stability_of(&a);
+    if checked.is_none() && s.unstable_modes.unwrap_or(0) > 0 {
+        unstable_verdict(path, &s, opts, &mut warnings)?;
+    }
+    print_warnings(&a, &mut warnings);
+    eprintln!("{}", pinchglass::report::summary_text(&a, false));
     let spots = quartic_stage(&glass, &a, &harmonic, opts.quartic)?;
     if let Some(out) = opts.json.as_deref() {
         let mut v = analysis_json(&a);
         add_soft_spots(&mut v, spots.as_ref());
+        v["stability"] = stability_json(&s);
+        v["notes"] = json!(config.notes);
         write_analysis_json(out, v, path, config, &glass.model, quench_json, warnings)?;
     }
     Ok(())
+}
+
+/// Prints the analysis's own warnings (no pair passing the force filter, rattlers) and adds them
+/// to the JSON's.
+fn print_warnings(a: &Analysis, warnings: &mut Vec<String>) {
+    for w in a.warnings() {
+        eprintln!("WARNING: {w}");
+        warnings.push(w);
+    }
 }
 
 /// Adds the provenance keys (source, seed, tp, parameters, quench, warnings) and writes the
@@ -823,35 +981,54 @@ fn analyze_config_sparse<const D: usize>(
     opts: &AnalyzeOptions,
     mut warnings: Vec<String>,
     quench_json: Value,
+    checked: Option<Stability>,
 ) -> Result<(), String> {
     let settings = pinchglass::sparse::SparseSettings::default();
-    let (sa, harmonic) =
-        pinchglass::sparse::analyze_sparse(glass, &settings, &mut |stage, fraction| {
-            if fraction >= 1.0 {
-                eprintln!("sparse analysis: {stage} done");
-            }
-            true
-        })?;
+    let result = pinchglass::sparse::analyze_sparse(glass, &settings, &mut |stage, fraction| {
+        if fraction >= 1.0 {
+            eprintln!("sparse analysis: {stage} done");
+        }
+        true
+    });
+    let (sa, harmonic) = match result {
+        Ok(r) => r,
+        Err(e) if e.contains("not positive definite") => {
+            // a saddle: the same verdict as the dense route (which counts the modes)
+            let s = checked.unwrap_or_else(|| stability(glass));
+            let v = if s.is_minimum() {
+                format!("not at an energy minimum: {e}")
+            } else {
+                s.verdict()
+            };
+            return Err(format!(
+                "{path}: {v}; {}",
+                if opts.allow_unstable {
+                    "the sparse route needs a minimum: drop --sparse to analyse it as it is (--allow-unstable)"
+                } else if opts.quench {
+                    "the quench did not reach a minimum, or pass --allow-unstable without --sparse to analyse it as it is"
+                } else {
+                    "use --quench to minimise it first, or pass --allow-unstable without --sparse to analyse it as it is"
+                }
+            ));
+        }
+        Err(e) => return Err(e),
+    };
     let a = &sa.common;
-    warnings.extend(a.warnings());
-    eprintln!(
-        "N = {}, d = {}: U/N = {:.8}, p = {:.6}, G = {:.6}, c_s = {:.6}, omega_g = {:.6} (all pairs {:.6}), {} pairs ({} filtered), lowest omega = {:.6}",
-        a.n,
-        a.dim,
-        a.energy / a.n as f64,
-        a.pressure,
-        a.shear_modulus,
-        a.shear_wave_speed,
-        a.glassy_frequency.omega_g,
-        a.glassy_frequency.omega_g_all,
-        a.pairs.len(),
-        a.glassy_frequency.n_filtered,
-        a.eigenvalues.first().map(|l| l.sqrt()).unwrap_or(f64::NAN)
-    );
+    print_warnings(a, &mut warnings);
+    eprintln!("{}", pinchglass::report::summary_text(a, true));
     let spots = quartic_stage(glass, a, &harmonic, opts.quartic)?;
     if let Some(out) = opts.json.as_deref() {
         let mut v = pinchglass::report::sparse_analysis_json(&sa);
         add_soft_spots(&mut v, spots.as_ref());
+        let s = checked.unwrap_or(Stability {
+            max_force: a.max_force,
+            typical_force: a.pairs.iter().map(|p| p.force).sum::<f64>()
+                / a.pairs.len().max(1) as f64,
+            unstable_modes: Some(0),
+            lowest_eigenvalue: None,
+        });
+        v["stability"] = stability_json(&s);
+        v["notes"] = json!(config.notes);
         write_analysis_json(out, v, path, config, &glass.model, quench_json, warnings)?;
     }
     Ok(())
@@ -908,40 +1085,6 @@ fn print_soft_spots(s: &SoftSpots) {
         s.xi_g,
         fmt(s.xi_co),
         fmt(s.xi_qlm)
-    );
-}
-
-fn print_summary(a: &Analysis) {
-    let gf = &a.glassy_frequency;
-    eprintln!(
-        "N = {}, d = {}, a0 = {:.5}, rho = {:.4}\nU/N = {:.8}, p = {:.6}, max|F| = {:.2e}, rattlers = {}\n\
-         G = {:.6} (planes: {}), c_s = {:.6}\n\
-         pairs = {}, filtered (f/(p a0^(d-1)) < 1e-2) = {}\n\
-         omega_g = {:.6} (filtered), {:.6} (all pairs)\n\
-         lowest non-zero omega = {:.6}",
-        a.n,
-        a.dim,
-        a.a0,
-        a.density,
-        a.energy / a.n as f64,
-        a.pressure,
-        a.max_force,
-        a.rattlers.len(),
-        a.shear_modulus,
-        a.shear_modulus_planes
-            .iter()
-            .map(|(p, g)| format!("{p} {g:.5}"))
-            .collect::<Vec<_>>()
-            .join(", "),
-        a.shear_wave_speed,
-        a.pairs.len(),
-        gf.n_filtered,
-        gf.omega_g,
-        gf.omega_g_all,
-        a.eigenvalues
-            .get(a.n_zero_modes)
-            .map(|l| l.sqrt())
-            .unwrap_or(f64::NAN)
     );
 }
 
@@ -1123,9 +1266,17 @@ fn sweep(a: &SweepArgs) -> Result<(), String> {
     if a.samples == 0 || a.sweeps == 0 {
         return Err("--samples and --sweeps must be at least 1".into());
     }
-    if !(a.density.is_finite() && a.density > 0.0) {
-        return Err(format!("--density must be positive, got {}", a.density));
-    }
+    // N, sweeps and density by the one rule set (pinchglass::validate)
+    check_run(
+        a.dim as f64,
+        a.n as f64,
+        a.tps[0],
+        None,
+        a.sweeps as f64,
+        a.density,
+        &CLI_LIMITS,
+    )
+    .map_err(|v| join(&v))?;
     let options = sample_options(a)?;
     let (lo, hi) = match &a.shard {
         Some(s) => parse_shard(s, a.samples)?,
