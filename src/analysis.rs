@@ -682,7 +682,7 @@ mod tests {
             100,
             0.86,
             crate::Poly::default(),
-            SwapMcSettings::new(1.0, 20, 2),
+            SwapMcSettings::new(3.0, 20, 2),
             &mut |_, _| true,
         )
         .unwrap();

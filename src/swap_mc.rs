@@ -101,7 +101,8 @@ pub struct SwapMcSettings {
     /// The random stream restarts (and the bookkeeping is rebuilt) every this many sweeps.
     pub block_sweeps: usize,
     /// Skin `s` of the neighbour rows (model length units): trades the row length against
-    /// how often a particle's rows are refreshed. Does not change the chain.
+    /// how often a particle's rows are refreshed. It also caps δ at `s/√d`; below that cap the
+    /// chain does not depend on it (up to the order of round-off in sums; tested).
     pub skin: f64,
     /// Seed of the random stream.
     pub seed: u64,
@@ -774,7 +775,7 @@ impl<const D: usize> SwapMc<D> {
         by_rank.sort_by(|&a, &b| {
             self.atoms[a as usize][3]
                 .total_cmp(&self.atoms[b as usize][3])
-                .then(a.cmp(&b))
+                .then(self.ext[a as usize].cmp(&self.ext[b as usize]))
         });
         for (r, &i) in by_rank.iter().enumerate() {
             self.rank_of[i as usize] = r as u32;
@@ -915,8 +916,10 @@ impl<const D: usize> SwapMc<D> {
         let n = self.glass.n();
         let tuning = self.tuning();
         self.work.moves += 1;
+        // particles are drawn by their index in the glass (not the internal cell order), so the
+        // chain does not depend on the bookkeeping
         if self.rng.random::<f64>() < self.settings.swap_probability {
-            let i = self.rng.random_range(0..n);
+            let i = self.int_of[self.rng.random_range(0..n)] as usize;
             let j = match self.settings.swap_window {
                 Some(k) if k < n - 1 => {
                     let o = self.rng.random_range(0..2 * k);
@@ -932,7 +935,7 @@ impl<const D: usize> SwapMc<D> {
                         Some(self.by_rank[r as usize] as usize)
                     }
                 }
-                _ => Some(self.rng.random_range(0..n)),
+                _ => Some(self.int_of[self.rng.random_range(0..n)] as usize),
             };
             let u = self.rng.random::<f64>();
             let ok = match j {
@@ -947,7 +950,7 @@ impl<const D: usize> SwapMc<D> {
             c.swap_attempts += 1;
             c.swap_accepts += ok as u64;
         } else {
-            let i = self.rng.random_range(0..n);
+            let i = self.int_of[self.rng.random_range(0..n)] as usize;
             let mut x = self.atoms[i];
             for xk in x.iter_mut().take(D) {
                 *xk += self.step * (self.rng.random::<f64>() - 0.5);
@@ -1469,7 +1472,8 @@ mod tests {
     }
 
     fn rows_equal_brute_force<const D: usize>(n: usize, sweeps: usize) {
-        let mc = hot_chain::<D>(n, sweeps, |_| {});
+        // a thin skin: many refreshes
+        let mc = hot_chain::<D>(n, sweeps, |s| s.skin = 0.3);
         assert!(mc.work.refreshes > n as u64, "{:?}", mc.work);
         assert!(mc.production.swap_accepts > 100);
         let (t, w) = mc.brute_force_pairs();
@@ -1506,6 +1510,26 @@ mod tests {
         // larger boxes: several cells a side
         rows_equal_brute_force::<2>(800, 120);
         rows_equal_brute_force::<3>(1200, 60);
+    }
+
+    #[test]
+    fn the_skin_does_not_change_the_chain() {
+        let run = |skin: f64| {
+            let g: Glass<3> = test_glass(250, 3);
+            let mut s = SwapMcSettings::new(0.8, 30, 9);
+            s.skin = skin;
+            // a fixed δ below both caps (δ ≤ s/√d): the skin then changes only the bookkeeping
+            s.tune_sweeps = 0;
+            s.initial_step = 0.15;
+            s.block_sweeps = 10;
+            let mut mc = SwapMc::init(g, s).unwrap();
+            mc.run(&mut |_, _| true).unwrap();
+            mc
+        };
+        let (a, b) = (run(0.3), run(0.9));
+        assert_eq!(a.glass.positions, b.glass.positions);
+        assert_eq!(a.glass.sizes, b.glass.sizes);
+        assert!(a.work.refreshes > b.work.refreshes);
     }
 
     #[test]

@@ -331,7 +331,7 @@ fn an_unconverged_quench_is_refused_and_never_labelled_inherent() {
     let out = tmp("unconverged.xyz");
     let _ = std::fs::remove_file(&out);
     let o = run(bin()
-        .env("PINCHGLASS_FIRE_BUDGET", "50")
+        .env("PINCHGLASS_FIRE_BUDGET", "5")
         .args([
             "generate", "--dim", "2", "--n", "100", "--tp", "1", "--seed", "1",
         ])
@@ -340,7 +340,7 @@ fn an_unconverged_quench_is_refused_and_never_labelled_inherent() {
     assert_refused(&o, "did not reach an energy minimum");
     let err = stderr(&o);
     assert!(
-        err.contains("budget 50") && err.contains("rattlers"),
+        err.contains("budget 5") && err.contains("rattlers"),
         "{err}"
     );
     assert!(!out.exists(), "an unconverged state was written");
@@ -354,12 +354,12 @@ fn an_unconverged_quench_is_refused_and_never_labelled_inherent() {
         .arg(&parent));
     assert!(o.status.success(), "{}", stderr(&o));
     let o = run(bin()
-        .env("PINCHGLASS_FIRE_BUDGET", "50")
+        .env("PINCHGLASS_FIRE_BUDGET", "5")
         .arg("analyze")
         .arg(&parent)
         .arg("--quench"));
     assert_refused(&o, "did not reach an energy minimum");
-    assert!(stderr(&o).contains("budget 50"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("budget 5"), "{}", stderr(&o));
 }
 
 /// Issue 12, case 4: sizes outside the model's [lambda_min, lambda_max] are refused with the
