@@ -210,7 +210,9 @@ build_cli() {
 # Hash of everything a wasm build depends on (sources, manifests, cargo configs, pinned versions).
 wasm_inputs_hash() {
     { find "$ROOT/src" -type f -name '*.rs' -print0 | sort -z | xargs -0 sha256sum
-      sha256sum "$ROOT/Cargo.toml" "$ROOT/Cargo.lock" "$ROOT"/wasm/*.toml "$ROOT/package-lock.json"
+      sha256sum "$ROOT/Cargo.toml" "$ROOT/Cargo.lock" "$ROOT/build.rs" "$ROOT"/wasm/*.toml "$ROOT/package-lock.json"
+      # the engine version written into files and records names the commit (build.rs)
+      git -C "$ROOT" rev-parse HEAD 2>/dev/null || echo "no git"
       echo "$WASM_NIGHTLY $PINNED_RUST $WASM_BINDGEN_VERSION"; } | sha256sum | awk '{print $1}'
 }
 

@@ -630,6 +630,16 @@ pub struct QuarticSummary {
 /// Per-T_p statistics.
 #[derive(Clone, Debug, PartialEq)]
 pub struct TemperatureSummary {
+    /// Samples whose parent counts as equilibrated, of those assessed.
+    pub equilibrated: usize,
+    pub assessed: usize,
+    /// Median τ_α of the samples' parent runs (sweeps; NaN when none was measured).
+    pub tau_alpha_median: f64,
+    /// Chains: mean inherent-state energy per particle of the second half of the harvests minus
+    /// the first half (pooled over chains), with its error; `None` without chain records.
+    pub stationarity: Option<Estimate>,
+    /// Monte Carlo engine tags of the samples (one, or [`summarize`] refuses).
+    pub engines: Vec<String>,
     pub tp: f64,
     pub samples: usize,
     pub n: usize,
@@ -885,7 +895,49 @@ pub fn summarize_temperature(records: &[&SampleRecord]) -> Result<TemperatureSum
     }
     routes.sort();
     let g_median = median(&col(&|r| r.shear_modulus));
+    // equilibration: the records' verdicts, their τ_α, and (chains) the stationarity of the
+    // inherent-state energy between the first and the second half of the harvests
+    let assessed = records.iter().filter(|r| r.equilibrated.is_some()).count();
+    let equilibrated = records
+        .iter()
+        .filter(|r| r.equilibrated == Some(true))
+        .count();
+    if assessed > equilibrated {
+        warnings.push(format!(
+            "{} of {assessed} samples are not equilibrated at this T_p (see their verdicts)",
+            assessed - equilibrated
+        ));
+    }
+    let taus: Vec<f64> = records
+        .iter()
+        .map(|r| r.tau_alpha)
+        .filter(|t| t.is_finite())
+        .collect();
+    let stationarity = harvest_drift(records);
+    if let Some(d) = stationarity {
+        if d.error.is_finite() && (d.value / d.error).abs() > 3.0 {
+            warnings.push(format!(
+                "the inherent-state energy drifts between the first and the second half of the harvests by {:.4} ± {:.4} per particle: not stationary",
+                d.value, d.error
+            ));
+        }
+    }
+    let mut engines: Vec<String> = records
+        .iter()
+        .map(|r| crate::swap_mc::engine_tag(&r.engine).to_string())
+        .collect();
+    engines.sort();
+    engines.dedup();
     Ok(TemperatureSummary {
+        equilibrated,
+        assessed,
+        tau_alpha_median: if taus.is_empty() {
+            f64::NAN
+        } else {
+            median(&taus)
+        },
+        stationarity,
+        engines,
         tp: first.tp,
         samples: m,
         n: first.n,
@@ -925,6 +977,39 @@ pub fn summarize_temperature(records: &[&SampleRecord]) -> Result<TemperatureSum
     })
 }
 
+/// Stationarity of chain harvests at one T_p: the mean inherent-state energy of the second half
+/// of each chain's harvests minus that of its first half, averaged over chains (standard error
+/// over chains; over samples with a single chain). `None` without chain records or with fewer
+/// than two harvests.
+fn harvest_drift(records: &[&SampleRecord]) -> Option<Estimate> {
+    let mut by_chain: Vec<(usize, Vec<(usize, f64)>)> = Vec::new();
+    for r in records {
+        let Some(c) = &r.chain else { continue };
+        match by_chain.iter_mut().find(|(id, _)| *id == c.chain) {
+            Some((_, v)) => v.push((c.harvest, r.inherent_energy)),
+            None => by_chain.push((c.chain, vec![(c.harvest, r.inherent_energy)])),
+        }
+    }
+    let mut diffs = Vec::new();
+    for (_, v) in by_chain.iter_mut() {
+        v.sort_by_key(|x| x.0);
+        if v.len() < 2 {
+            continue;
+        }
+        let h = v.len() / 2;
+        let mean = |s: &[(usize, f64)]| s.iter().map(|x| x.1).sum::<f64>() / s.len() as f64;
+        diffs.push(mean(&v[v.len() - h..]) - mean(&v[..h]));
+    }
+    match diffs.len() {
+        0 => None,
+        1 => Some(Estimate {
+            value: diffs[0],
+            error: f64::NAN,
+        }),
+        _ => Some(mean_and_error(&diffs)),
+    }
+}
+
 /// Up to `max` indices of `0..len`: the first `max/2` whole, the rest spread geometrically.
 fn thin_indices(len: usize, max: usize) -> Vec<usize> {
     if len <= max {
@@ -947,6 +1032,18 @@ fn thin_indices(len: usize, max: usize) -> Vec<usize> {
 
 /// Groups records by T_p (ascending) and summarises each group.
 pub fn summarize(records: &[SampleRecord]) -> Result<Vec<TemperatureSummary>, String> {
+    let mut engines: Vec<&str> = records
+        .iter()
+        .map(|r| crate::swap_mc::engine_tag(&r.engine))
+        .collect();
+    engines.sort();
+    engines.dedup();
+    if engines.len() > 1 {
+        return Err(format!(
+            "the records come from different Monte Carlo engines ({}): chains of different engines sample differently and are not pooled; summarise them in separate directories",
+            engines.join(", ")
+        ));
+    }
     let mut tps: Vec<f64> = records.iter().map(|r| r.tp).collect();
     tps.sort_by(f64::total_cmp);
     tps.dedup();

@@ -159,12 +159,31 @@ pub fn swap_mc_json<const D: usize>(mc: &SwapMc<D>) -> Value {
         "swap_probability": s.swap_probability,
         "seed": s.seed,
         "step": mc.step,
+        "swap_window": s.swap_window,
+        "engine": crate::swap_mc::engine_version(),
         "displacement_acceptance": mc.production.displacement_acceptance(),
         "swap_acceptance": mc.production.swap_acceptance(),
+        "relaxation": relaxation_json(mc),
         "energy_trace": {
             "sweeps": mc.trace.sweeps,
             "energy_per_particle": mc.trace.energy_per_particle,
         },
+    })
+}
+
+/// τ_α of a run's recorded self-overlap and the verdict of
+/// [`crate::relaxation::run_verdict`] (recorded from the end of the step tuning).
+pub fn relaxation_json<const D: usize>(mc: &SwapMc<D>) -> Value {
+    let tau = mc.tau_alpha();
+    let recorded = mc.sweeps_done.saturating_sub(mc.settings.tune_sweeps);
+    let (ok, verdict) = crate::relaxation::run_verdict(tau, recorded);
+    json!({
+        "tau_alpha_sweeps": finite(tau.sweeps()),
+        "tau_alpha_measured": tau.is_measured(),
+        "recorded_sweeps": recorded,
+        "observable": "self-overlap Q(t), a = 0.3, Q(tau_alpha) = 1/e",
+        "equilibrated": ok,
+        "verdict": verdict,
     })
 }
 
@@ -541,6 +560,11 @@ pub fn summary_json(
                 "inherent_energy": estimate_json(&s.inherent_energy),
                 "parent_energy": estimate_json(&s.parent_energy),
                 "parent_drift": estimate_json(&s.parent_drift),
+                "equilibrated": s.equilibrated,
+                "assessed": s.assessed,
+                "tau_alpha_median": finite(s.tau_alpha_median),
+                "stationarity": s.stationarity.as_ref().map(estimate_json),
+                "engines": s.engines,
                 "displacement_acceptance": estimate_json(&s.displacement_acceptance),
                 "swap_acceptance": estimate_json(&s.swap_acceptance),
                 "shear_modulus": estimate_json(&s.shear_modulus),

@@ -62,10 +62,10 @@ use rand_xoshiro::Xoshiro256PlusPlus;
 /// (with the crate version and git commit) so that chains of different engines never mix.
 pub const ENGINE: &str = "swap-mc-2";
 
-/// The full engine version: `swap-mc-2 pinchglass <crate version> <git commit>`.
+/// The full engine version, one token: `swap-mc-2+pinchglass-<crate version>+<git commit>`.
 pub fn engine_version() -> String {
     format!(
-        "{ENGINE} pinchglass {} {}",
+        "{ENGINE}+pinchglass-{}+{}",
         env!("CARGO_PKG_VERSION"),
         env!("PINCHGLASS_GIT_COMMIT")
     )
@@ -74,7 +74,10 @@ pub fn engine_version() -> String {
 /// The engine tag (first word) of an engine version; records written before engines were
 /// tagged read as `swap-mc-1`.
 pub fn engine_tag(version: &str) -> &str {
-    version.split_whitespace().next().unwrap_or("swap-mc-1")
+    version
+        .split(|c: char| c == '+' || c.is_whitespace())
+        .find(|s| !s.is_empty())
+        .unwrap_or("swap-mc-1")
 }
 
 /// Settings of a swap Monte Carlo run.

@@ -211,6 +211,7 @@ pub struct GlassRun {
     trace_sweeps: Vec<f64>,
     trace: Vec<f64>,
     tune_sweeps: usize,
+    tau_alpha: crate::relaxation::TauAlpha,
     results: String,
     xyz: String,
     kept: Harmonics,
@@ -312,6 +313,17 @@ impl GlassRun {
     /// Sweeps of the burn-in during which the displacement step was tuned.
     pub fn tune_sweeps(&self) -> usize {
         self.tune_sweeps
+    }
+
+    /// `τ_α` of the run in sweeps (self-overlap recorded from the end of the tuning): the value,
+    /// a lower bound when [`GlassRun::tau_alpha_measured`] is false, NaN when unknown. The
+    /// verdict is in the results JSON (`swap_mc.relaxation`).
+    pub fn tau_alpha(&self) -> f64 {
+        self.tau_alpha.sweeps()
+    }
+
+    pub fn tau_alpha_measured(&self) -> bool {
+        self.tau_alpha.is_measured()
     }
 
     /// The results as JSON: the keys of the CLI's `analyze --sparse --json`, plus `sweeps`,
@@ -677,6 +689,7 @@ fn run_dim<const D: usize>(p: &Params, progress: &Function) -> Result<GlassRun, 
         trace_sweeps: mc.trace.sweeps.iter().map(|&s| s as f64).collect(),
         trace: mc.trace.energy_per_particle.clone(),
         tune_sweeps: mc.settings.tune_sweeps,
+        tau_alpha: mc.tau_alpha(),
         analysis,
         results,
         xyz,

@@ -834,6 +834,7 @@ pub fn generation_metadata<const D: usize>(
             format!("{}", s.swap_probability),
         ),
         ("mc_step".to_string(), format!("{}", mc.step)),
+        ("engine".to_string(), crate::swap_mc::engine_version()),
         (
             "displacement_acceptance".to_string(),
             format!("{:.4}", mc.production.displacement_acceptance()),

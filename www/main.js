@@ -477,7 +477,15 @@ function drawAnalysis(job) {
   const threshold = wasm.force_filter();
   shown = { data: d, results, runId, job };
   drawGlass(d, d.softest);
-  wasm.draw_energy_trace('canvas-trace', d.traceSweeps, d.trace, d.tuneSweeps);
+  wasm.draw_energy_trace(
+    'canvas-trace', d.traceSweeps, d.trace, d.tuneSweeps, d.tauAlpha, d.tauMeasured,
+  );
+  const relax = results.swap_mc?.relaxation;
+  const traceNote = document.getElementById('trace-note');
+  if (traceNote) {
+    traceNote.textContent = relax ? `τα ${relax.verdict}` : '';
+    traceNote.dataset.equilibrated = relax?.equilibrated ? 'yes' : 'no';
+  }
   drawVdos('canvas-vdos', job, undefined, '');
   wasm.draw_pinch_scatter(
     'canvas-pinches', d.pairScaledForce, d.pairOmega, results.omega_g ?? NaN, threshold,

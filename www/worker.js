@@ -107,6 +107,8 @@ function run(id, p, quartic, fullSpectrum) {
       dim: r.dim(),
       modeCount: r.mode_count(),
       tuneSweeps: r.tune_sweeps(),
+      tauAlpha: r.tau_alpha(),
+      tauMeasured: r.tau_alpha_measured(),
       results: r.results_json(),
       xyz: r.xyz(),
       pairsCsv: r.pairs_csv(),

@@ -296,6 +296,9 @@ enum Command {
         /// Write Q(t) as CSV (lag_sweeps, self_overlap) to this file.
         #[arg(long, value_name = "CSV")]
         overlap: Option<String>,
+        /// Write the final (parent) configuration as extended XYZ, e.g. to start the next T_p.
+        #[arg(long, value_name = "XYZ")]
+        save: Option<String>,
     },
     /// Time the swap Monte Carlo engine (attempted moves/s, ns per move, pair evaluations per
     /// move, the bare kernel's ns per pair) and every stage of the pipeline for 2D and 3D
@@ -585,6 +588,7 @@ fn main() -> ExitCode {
             start,
             blocks,
             overlap,
+            save,
         } => {
             let args = mc::TauArgs {
                 n,
@@ -597,6 +601,7 @@ fn main() -> ExitCode {
                 start,
                 blocks,
                 overlap,
+                save,
             };
             match dim {
                 2 => mc::tau::<2>(&args),
@@ -713,13 +718,30 @@ fn generate<const D: usize>(a: &GenerateArgs) -> Result<(), String> {
     let meta = generation_metadata(&mc, &glass, quenched.as_ref())?;
     let text = write_xyz(&glass, &meta)?;
     std::fs::write(&a.output, text).map_err(|e| format!("cannot write {}: {e}", a.output))?;
+    let tau = mc.tau_alpha();
+    let (_, verdict) = pinchglass::relaxation::run_verdict(
+        tau,
+        mc.sweeps_done.saturating_sub(mc.settings.tune_sweeps),
+    );
     if let Some(path) = &a.trace {
+        // energy trace, then τ_α and the verdict as comment lines, then Q(t)
         let mut csv = String::from("sweep,energy_per_particle\n");
         for (s, e) in mc.trace.sweeps.iter().zip(&mc.trace.energy_per_particle) {
             csv.push_str(&format!("{s},{e}\n"));
         }
+        csv.push_str(&format!(
+            "# tau_alpha_sweeps = {} (self-overlap a = 0.3, recorded from sweep {})\n# {verdict}\n# lag_sweeps,self_overlap\n",
+            tau.describe(),
+            mc.settings.tune_sweeps
+        ));
+        if let Some(o) = &mc.overlap {
+            for (t, q) in o.curve() {
+                csv.push_str(&format!("# {t},{q}\n"));
+            }
+        }
         std::fs::write(path, csv).map_err(|e| format!("cannot write {path}: {e}"))?;
     }
+    eprintln!("tau_alpha = {} sweeps: {verdict}", tau.describe());
     let moves = (a.sweeps * a.n) as f64;
     eprintln!(
         "wrote {} ({state} state, N = {}, d = {D}, T_p = {}, seed = {}): U/N = {:.6}, acceptance displacement {:.3} swap {:.3}, {:.2e} moves/s",

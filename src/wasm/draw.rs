@@ -1333,6 +1333,8 @@ pub fn draw_energy_trace(
     sweeps: &[f64],
     energy_per_particle: &[f64],
     tune_sweeps: f64,
+    tau_alpha: Option<f64>,
+    tau_measured: Option<bool>,
 ) -> Result<(), JsError> {
     let pts: Vec<(f64, f64)> = sweeps
         .iter()
@@ -1370,6 +1372,30 @@ pub fn draw_energy_trace(
             1,
             Some("end of step tuning".into()),
         )?;
+    }
+    // τ_α after the end of the tuning (where the overlap is recorded from)
+    if let Some(tau) = tau_alpha.filter(|t| t.is_finite() && *t > 0.0) {
+        let start = if tune_sweeps.is_finite() {
+            tune_sweeps.max(x0)
+        } else {
+            x0
+        };
+        let at = start + tau;
+        let label = if tau_measured.unwrap_or(false) {
+            format!("τ_α = {tau:.0} sweeps")
+        } else {
+            format!("τ_α > {tau:.0} sweeps")
+        };
+        if at < x1 {
+            dashed_vline(
+                &mut chart,
+                at,
+                (y0 - pad, y1 + pad),
+                HIGHLIGHT,
+                1,
+                Some(label),
+            )?;
+        }
     }
     let corner = quiet_corner(&chart, pts.iter().map(|&p| (p, 1)), 2, 18);
     legend(&mut chart, corner)?;

@@ -136,6 +136,7 @@ pub struct TauArgs {
     pub start: Option<String>,
     pub blocks: usize,
     pub overlap: Option<String>,
+    pub save: Option<String>,
 }
 
 /// `pinchglass tau`: `τ_α` of a chain (self-overlap after `equilibrate` sweeps), in sweeps and
@@ -223,6 +224,11 @@ pub fn tau<const D: usize>(a: &TauArgs) -> Result<(), String> {
         mc.production.swap_acceptance(),
         mc.step
     );
+    if let Some(path) = &a.save {
+        let meta = pinchglass::xyz::generation_metadata(&mc, &mc.glass, None)?;
+        let text = pinchglass::xyz::write_xyz(&mc.glass, &meta)?;
+        std::fs::write(path, text).map_err(|e| format!("cannot write {path}: {e}"))?;
+    }
     if let Some(path) = &a.overlap {
         let mut csv = String::from("lag_sweeps,self_overlap\n");
         for (t, q) in overlap.curve() {
