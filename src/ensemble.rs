@@ -1580,7 +1580,11 @@ mod equilibration_tests {
     fn stationarity_counts_and_engines_in_the_summary() {
         let b = base();
         assert!(b.engine.starts_with("swap-mc-2+"));
-        assert!(b.verdict.contains("τ_α") || b.verdict.contains("tau"), "{}", b.verdict);
+        assert!(
+            b.verdict.contains("τ_α") || b.verdict.contains("tau"),
+            "{}",
+            b.verdict
+        );
         // chain 0 drifts by −0.3 (second half lower), chain 1 by −0.4: mean −0.35 ± 0.05
         let mut records = Vec::new();
         for (c, drift) in [(0, -0.3), (1, -0.4)] {
@@ -1591,9 +1595,15 @@ mod equilibration_tests {
         }
         let s = summarize(&records).unwrap();
         let d = s[0].stationarity.unwrap();
-        assert!((d.value + 0.35).abs() < 1e-12 && (d.error - 0.05).abs() < 1e-12, "{d:?}");
+        assert!(
+            (d.value + 0.35).abs() < 1e-12 && (d.error - 0.05).abs() < 1e-12,
+            "{d:?}"
+        );
         assert_eq!((s[0].equilibrated, s[0].assessed), (6, 8));
-        assert!(s[0].warnings.iter().any(|w| w.contains("2 of 8 samples are not equilibrated")));
+        assert!(s[0]
+            .warnings
+            .iter()
+            .any(|w| w.contains("2 of 8 samples are not equilibrated")));
         assert!(s[0].warnings.iter().any(|w| w.contains("not stationary")));
         assert_eq!(s[0].engines, vec!["swap-mc-2".to_string()]);
         // an older engine's record in the same set is refused, with both tags named
@@ -1602,6 +1612,9 @@ mod equilibration_tests {
         old.engine = "swap-mc-1".into();
         records.push(old);
         let err = summarize(&records).unwrap_err();
-        assert!(err.contains("swap-mc-1") && err.contains("swap-mc-2"), "{err}");
+        assert!(
+            err.contains("swap-mc-1") && err.contains("swap-mc-2"),
+            "{err}"
+        );
     }
 }

@@ -159,7 +159,7 @@ pub fn swap_mc_json<const D: usize>(mc: &SwapMc<D>) -> Value {
         "swap_probability": s.swap_probability,
         "seed": s.seed,
         "step": mc.step,
-        "swap_window": s.swap_window,
+        "swap_window": mc.swap_window().map_or(json!("all"), |k| json!(k)),
         "engine": crate::swap_mc::engine_version(),
         "displacement_acceptance": mc.production.displacement_acceptance(),
         "swap_acceptance": mc.production.swap_acceptance(),

@@ -91,7 +91,9 @@ pub struct SwapMcSettings {
     pub tune_sweeps: usize,
     /// Probability that a move is a size swap.
     pub swap_probability: f64,
-    /// Swap partners within ± this many size ranks (`None`: any particle).
+    /// Swap partners within ± this many size ranks; `None`: the default
+    /// [`default_swap_window`] (N/8, chosen by τ_α per CPU second, `docs/engine.md`); a window
+    /// of at least N − 1 ([`ANY_PARTNER`]) lets any particle be the partner.
     pub swap_window: Option<usize>,
     /// Target acceptance of displacement moves during tuning.
     pub target_acceptance: f64,
@@ -109,6 +111,16 @@ pub struct SwapMcSettings {
     pub skin: f64,
     /// Seed of the random stream.
     pub seed: u64,
+}
+
+/// A swap window that lets any particle be the partner.
+pub const ANY_PARTNER: usize = usize::MAX;
+
+/// The default swap window for `n` particles: ± N/8 size ranks (at least 1). Measured at 3D
+/// N = 500, T_p = 0.5 (`runs/engine/window.sh`): τ_α = 4.3·10³ sweeps against 6.1·10³ with any
+/// partner and 5.4·10³, 6.6·10³, 8.4·10³ for N/4, N/16, N/32; see `docs/engine.md`.
+pub fn default_swap_window(n: usize) -> usize {
+    (n / 8).max(1)
 }
 
 /// Default sweeps per block of the random stream (see the module docs).
@@ -602,6 +614,8 @@ pub struct SwapMc<const D: usize> {
     pub work: WorkCounts,
     /// Self-overlap record of the run, when asked for ([`SwapMc::record_overlap`]).
     pub overlap: Option<SelfOverlap<D>>,
+    /// The swap window in force (size ranks; ≥ N − 1: any partner).
+    window: usize,
 }
 
 /// The state a chain resumes from (at a block boundary): configuration, frozen step and counters.
@@ -680,7 +694,12 @@ impl<const D: usize> SwapMc<D> {
             sweeps_done: 0,
             work: WorkCounts::default(),
             overlap: None,
+            window: 0,
         };
+        mc.window = mc
+            .settings
+            .swap_window
+            .unwrap_or_else(|| default_swap_window(mc.glass.n()));
         mc.step = mc.step.min(mc.max_step());
         mc.start_block();
         if !mc.energy.is_finite() {
@@ -726,6 +745,11 @@ impl<const D: usize> SwapMc<D> {
             production: self.production,
             burn_in: self.burn_in,
         }
+    }
+
+    /// The swap window in force (size ranks; `None`: any partner).
+    pub fn swap_window(&self) -> Option<usize> {
+        (self.window < self.glass.n() - 1).then_some(self.window)
     }
 
     /// Largest displacement cube side: trials stay within half a skin of the reference
@@ -923,8 +947,8 @@ impl<const D: usize> SwapMc<D> {
         // chain does not depend on the bookkeeping
         if self.rng.random::<f64>() < self.settings.swap_probability {
             let i = self.int_of[self.rng.random_range(0..n)] as usize;
-            let j = match self.settings.swap_window {
-                Some(k) if k < n - 1 => {
+            let j = match self.window {
+                k if k < n - 1 => {
                     let o = self.rng.random_range(0..2 * k);
                     let offset = if o < k {
                         o as isize - k as isize
@@ -1464,14 +1488,16 @@ mod tests {
 
     #[test]
     fn local_energy_changes_equal_full_differences_2d() {
-        local_delta_equals_full_delta::<2>(None);
+        local_delta_equals_full_delta::<2>(Some(ANY_PARTNER));
         local_delta_equals_full_delta::<2>(Some(5));
+        local_delta_equals_full_delta::<2>(None);
     }
 
     #[test]
     fn local_energy_changes_equal_full_differences_3d() {
-        local_delta_equals_full_delta::<3>(None);
+        local_delta_equals_full_delta::<3>(Some(ANY_PARTNER));
         local_delta_equals_full_delta::<3>(Some(5));
+        local_delta_equals_full_delta::<3>(None);
     }
 
     fn rows_equal_brute_force<const D: usize>(n: usize, sweeps: usize) {
@@ -1555,10 +1581,10 @@ mod tests {
             assert_eq!(a.production, b.production);
             assert!(a.work.pair_evaluations < b.work.pair_evaluations);
         }
-        check::<2>(0.5, None);
+        check::<2>(0.5, Some(ANY_PARTNER));
         check::<2>(1.5, Some(10));
         check::<3>(0.4, None);
-        check::<3>(1.0, Some(10));
+        check::<3>(1.0, Some(ANY_PARTNER));
     }
 
     #[test]
@@ -1743,7 +1769,7 @@ mod tests {
 
     #[test]
     fn swap_moves_sample_size_permutations_with_boltzmann_weights() {
-        permutation_histogram(None, [1.0, 1.3, 1.9]);
+        permutation_histogram(Some(ANY_PARTNER), [1.0, 1.3, 1.9]);
         // a window of one rank: only neighbouring ranks swap, the ends reject some proposals
         permutation_histogram(Some(1), [1.0, 1.3, 1.9]);
         permutation_histogram(Some(1), [1.9, 1.0, 1.3]);

@@ -245,8 +245,8 @@ enum Command {
         /// Sweeps per block of the random stream (resume points).
         #[arg(long, default_value_t = 1000)]
         block: usize,
-        /// Swap partners within ± K size ranks (default: any particle).
-        #[arg(long, value_name = "K")]
+        /// Swap partners within ± K size ranks, or `all` (default: N/8).
+        #[arg(long, value_name = "K|all", value_parser = parse_window)]
         swap_window: Option<usize>,
         #[arg(long)]
         density: Option<f64>,
@@ -283,8 +283,8 @@ enum Command {
         /// Sweeps over which Q(t) is recorded.
         #[arg(long)]
         sweeps: usize,
-        /// Swap partners within ± K size ranks (default: any particle).
-        #[arg(long, value_name = "K")]
+        /// Swap partners within ± K size ranks, or `all` (default: N/8).
+        #[arg(long, value_name = "K|all", value_parser = parse_window)]
         swap_window: Option<usize>,
         /// Start from this configuration (e.g. the end state of a higher T_p) instead of a
         /// random one.
@@ -316,8 +316,8 @@ enum Command {
         /// Sweeps from a random start before the engine is timed (not timed).
         #[arg(long, default_value_t = 300)]
         mc_relax: usize,
-        /// Swap window of the engine benchmark (default: any particle).
-        #[arg(long, value_name = "K")]
+        /// Swap window of the engine benchmark: K size ranks or `all` (default: N/8).
+        #[arg(long, value_name = "K|all", value_parser = parse_window)]
         swap_window: Option<usize>,
         /// Skin of the neighbour rows in the engine benchmark.
         #[arg(long, default_value_t = pinchglass::swap_mc::SKIN)]
@@ -332,6 +332,19 @@ enum Command {
         #[arg(long, default_value_t = 200)]
         sweeps: usize,
     },
+}
+
+/// `--swap-window`: a number of size ranks (≥ 1) or `all` (any partner).
+fn parse_window(s: &str) -> Result<usize, String> {
+    if s == "all" {
+        return Ok(pinchglass::swap_mc::ANY_PARTNER);
+    }
+    match s.parse::<usize>() {
+        Ok(k) if k >= 1 => Ok(k),
+        _ => Err(format!(
+            "expected a number of size ranks ≥ 1 or `all`, got {s:?}"
+        )),
+    }
 }
 
 fn main() -> ExitCode {

@@ -185,7 +185,9 @@ pub fn tau<const D: usize>(a: &TauArgs) -> Result<(), String> {
     let secs = now_seconds() - t1 - quench_secs;
     let per_sweep = secs / a.sweeps as f64;
     let tau = overlap.tau_alpha();
-    let window = a.swap_window.map_or("all".to_string(), |k| k.to_string());
+    let window = mc
+        .swap_window()
+        .map_or("all".to_string(), |k| k.to_string());
     println!(
         "d = {D}, N = {n}, T_p = {}, seed = {}, swap window K = {window}: after {} sweeps ({:.1} s), {} production sweeps ({:.1} s, {:.3e} moves/s)",
         a.tp,
