@@ -4,6 +4,11 @@
 # runs/<dir>/samples-<tag>-0-<M>.jsonl and its parameters, command and wall time to
 # runs/<dir>/sweep-<tag>-0-<M>.json; `summarize` merges them into runs/<dir>/summary.json.
 set -euo pipefail
+# These records were made by the first Monte Carlo engine (swap-mc-1, commit 6ca431a, 2026-11-26).
+# The current engine (swap-mc-2, docs/engine.md) samples the same distribution with a different
+# random stream: to get these exact records, build that commit (git checkout 6ca431a); with the
+# current engine the commands give statistically equivalent, not identical, records, and
+# `summarize` refuses to pool the two engines' records in one directory.
 
 # 2D, N = 300, dense route (every mode), quartic modes from the 10 softest pinches per sample
 pinchglass sweep --dim 2 --n 300 --tp 3,4,6,10 --samples 20 --sweeps 2000 --seed 1 --quartic 10 --tag hot -o runs/2d-n300

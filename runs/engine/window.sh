@@ -10,7 +10,7 @@ for seed in 1 2; do
   for K in all 64 128 32 16; do
     out="window-K$K-s$seed"
     [ -s "$out.txt" ] && continue
-    W=(); [ "$K" = all ] || W=(--swap-window "$K")
+    W=(--swap-window "$K")
     nice -n 10 "$BIN" tau --dim 3 --n 500 --tp 0.5 --seed "$seed" --equilibrate 20000 --sweeps 80000 "${W[@]}" \
       --overlap "$out.csv" > "$out.tmp" && mv "$out.tmp" "$out.txt"
   done
