@@ -93,6 +93,13 @@ pub struct TemperatureRow {
     pub a_g_fit_upper: Option<f64>,
     /// 𝒩 = A_g ω_g⁵.
     pub soft_spots: Option<Est>,
+    /// 𝒩 by counting the modes below `x ω_g` (`count.soft_spots`).
+    pub count_soft_spots: Option<Est>,
+    /// The count window `x ω_g` (frequency) and the modes per particle below it.
+    pub count_window: Option<f64>,
+    pub count_per_particle: Option<f64>,
+    /// Free log-slope of the pooled cumulative count in the count window (`count.slope`).
+    pub count_slope: Option<Est>,
     pub cdf: Option<Cdf>,
 }
 
@@ -111,6 +118,12 @@ pub struct Boltzmann {
 pub struct EnsembleSummary {
     pub temperatures: Vec<TemperatureRow>,
     pub boltzmann: Option<Boltzmann>,
+    /// The Poisson fit of the counted 𝒩 (`boltzmann_count`), when the summary has one.
+    pub boltzmann_count: Option<Boltzmann>,
+    /// `boltzmann_count` is present (the counting estimators were run), with or without a fit.
+    pub has_count_fit: bool,
+    /// Why `boltzmann_count` has no fit (`note`).
+    pub count_fit_note: Option<String>,
     /// `route` (dense / sparse) if the summary records it.
     pub route: Option<String>,
     /// The calibration `summarize --calibration` recorded (`units`), if any.
@@ -183,18 +196,28 @@ pub fn parse_summary(json: &str) -> Result<EnsembleSummary, String> {
         Some(_) => return Err("summary key \"temperatures\" must be a list".into()),
     };
     rows.sort_by(|a, b| a.tp.total_cmp(&b.tp));
-    let boltzmann = top.get("boltzmann").and_then(|b| {
-        let b = b.as_object()?;
-        Some(Boltzmann {
-            e: num(any(b, &["e_qlm", "e"]))?,
-            error: num(b.get("error")).map(f64::abs),
-            ln_n0: num(b.get("ln_n0"))?,
-            tp_used: b
-                .get("tp_used")
-                .and_then(Value::as_array)
-                .map(|a| a.iter().filter_map(Value::as_f64).collect()),
+    let fit_of = |key: &str| {
+        top.get(key).and_then(|b| {
+            let b = b.as_object()?;
+            Some(Boltzmann {
+                e: num(any(b, &["e_qlm", "e"]))?,
+                error: num(b.get("error")).map(f64::abs),
+                ln_n0: num(b.get("ln_n0"))?,
+                tp_used: b
+                    .get("tp_used")
+                    .and_then(Value::as_array)
+                    .map(|a| a.iter().filter_map(Value::as_f64).collect()),
+            })
         })
-    });
+    };
+    let boltzmann = fit_of("boltzmann");
+    let boltzmann_count = fit_of("boltzmann_count");
+    let has_count_fit = top.get("boltzmann_count").is_some_and(Value::is_object);
+    let count_fit_note = top
+        .get("boltzmann_count")
+        .and_then(|b| b.get("note"))
+        .and_then(Value::as_str)
+        .map(str::to_string);
     // route: a top-level "route", or the routes with samples in the rows' "routes" counts
     let mut routes: Vec<String> = Vec::new();
     if let Some(Value::Array(a)) = top.get("temperatures") {
@@ -226,6 +249,9 @@ pub fn parse_summary(json: &str) -> Result<EnsembleSummary, String> {
     Ok(EnsembleSummary {
         temperatures: rows,
         boltzmann,
+        boltzmann_count,
+        has_count_fit,
+        count_fit_note,
         route,
         units,
     })
@@ -239,6 +265,7 @@ fn parse_row(v: &Value) -> Option<TemperatureRow> {
     let quartic = o.get("quartic").and_then(Value::as_object);
     let length =
         |keys: &[&str]| est(any(o, keys)).or_else(|| quartic.and_then(|q| est(any(q, keys))));
+    let count_block = o.get("count").and_then(Value::as_object);
     Some(TemperatureRow {
         tp,
         samples: count("samples"),
@@ -260,6 +287,10 @@ fn parse_row(v: &Value) -> Option<TemperatureRow> {
         a_g_window: num(o.get("a_g_window")),
         a_g_fit_upper: num(o.get("a_g_fit_upper")),
         soft_spots: est(any(o, &["soft_spots", "n_qlm"])),
+        count_soft_spots: count_block.and_then(|c| est(c.get("soft_spots"))),
+        count_window: count_block.and_then(|c| num(c.get("window"))),
+        count_per_particle: count_block.and_then(|c| est(c.get("per_particle")).map(|e| e.value)),
+        count_slope: count_block.and_then(|c| est(c.get("slope"))),
         cdf: parse_cdf(o.get("cdf")),
     })
 }
@@ -1386,10 +1417,35 @@ pub fn fig2_cdf<DB: DrawingBackend>(
             let col = tp_colour(*k, n);
             let style = ShapeStyle::from(&col).stroke_width(st.px(1.8));
             let len = st.px(10.0) as i32;
+            let label = match r.count_slope {
+                Some(sl) => format!("T_p = {}: slope {}", short(u.t(r.tp)), pm(&sl)),
+                None => format!("T_p = {}", short(u.t(r.tp))),
+            };
             c.draw_series(LineSeries::new(pts.clone(), style))
                 .map_err(de)?
-                .label(format!("T_p = {}", short(u.t(r.tp))))
+                .label(label)
                 .legend(move |(x, y)| PathElement::new(vec![(x - len, y), (x + len, y)], style));
+            // the free log-slope in the count window: a dotted segment through CDF(x ω_g)
+            if let (Some(sl), Some(win), Some(y_w)) =
+                (r.count_slope, r.count_window, r.count_per_particle)
+            {
+                let win = u.w(win);
+                if y_w > 0.0 && win > 0.0 {
+                    let from = win / 3.0;
+                    let seg: Vec<(f64, f64)> = (0..=12)
+                        .map(|i| from * (win / from).powf(i as f64 / 12.0))
+                        .map(|w| (w, y_w * (w / win).powf(sl.value)))
+                        .filter(|(w, y)| *w >= x0 && *w <= x1 && *y >= y0 && *y <= y1)
+                        .collect();
+                    c.draw_series(DashedLineSeries::new(
+                        seg,
+                        st.px(2.0),
+                        st.px(3.0),
+                        ShapeStyle::from(&col).stroke_width(st.px(2.6)),
+                    ))
+                    .map_err(de)?;
+                }
+            }
             if let (Some(a), Some(win)) = (r.a_g, r.a_g_fit_upper.or(r.a_g_window)) {
                 let (a, win) = (u.a_g(a.value), u.w(win));
                 let from = pts[0].0;
@@ -1420,8 +1476,20 @@ pub fn fig2_cdf<DB: DrawingBackend>(
                         + PathElement::new(vec![(2, 0), (flen, 0)], fstyle)
                 });
         }
+        if curves.iter().any(|(_, r, _)| r.count_slope.is_some()) {
+            let sstyle = ShapeStyle::from(&BLACK.mix(0.75)).stroke_width(st.px(2.6));
+            c.draw_series(std::iter::empty::<PathElement<(f64, f64)>>())
+                .map_err(de)?
+                .label("free slope of the count below x ω_g (dotted)")
+                .legend(move |(x, y)| {
+                    EmptyElement::at((x, y))
+                        + PathElement::new(vec![(-10, 0), (-6, 0)], sstyle)
+                        + PathElement::new(vec![(-2, 0), (2, 0)], sstyle)
+                        + PathElement::new(vec![(6, 0), (10, 0)], sstyle)
+                });
+        }
         let sampled: Vec<(f64, f64)> = curves.iter().flat_map(|c| c.2.iter().cloned()).collect();
-        let pos = free_corner(&c, &sampled, curves.len() + 2);
+        let pos = free_corner(&c, &sampled, curves.len() + 3);
         legend(&mut c, &st, pos)?;
     }
     // right: A_g(T_p)
@@ -1599,15 +1667,29 @@ pub fn fig5_boltzmann<DB: DrawingBackend>(
         "Fig. 5: Boltzmann law of the soft spots",
         &footer(s, u),
     )?;
+    // the counted 𝒩 and its Poisson fit when the summary has them, else the rank-fit 𝒩
+    let counted = s.has_count_fit && s.temperatures.iter().any(|r| r.count_soft_spots.is_some());
+    let boltzmann = if counted {
+        s.boltzmann_count.as_ref()
+    } else {
+        s.boltzmann.as_ref()
+    };
+    let value_of = |r: &TemperatureRow| {
+        if counted {
+            r.count_soft_spots
+        } else {
+            r.soft_spots
+        }
+    };
     // points at x = 1/T_p (display units); split into those the fit used and the others
-    let used_tps = s.boltzmann.as_ref().and_then(|b| b.tp_used.clone());
+    let used_tps = boltzmann.and_then(|b| b.tp_used.clone());
     let is_used = |tp: f64| match &used_tps {
         Some(list) => list.iter().any(|t| (t - tp).abs() <= 1e-9 * tp.abs()),
         None => true,
     };
     let (mut used, mut other) = (Vec::new(), Vec::new());
     for r in &s.temperatures {
-        if let Some(e) = r.soft_spots.filter(|e| e.value > 0.0) {
+        if let Some(e) = value_of(r).filter(|e| e.value > 0.0) {
             let p = Pt {
                 x: 1.0 / u.t(r.tp),
                 y: e.value,
@@ -1628,7 +1710,7 @@ pub fn fig5_boltzmann<DB: DrawingBackend>(
     let xs: Vec<f64> = pts.iter().map(|p| p.x).collect();
     let x = x_axis(&xs).expect("points");
     // ln 𝒩 = ln 𝒩0 − E/T_p = ln 𝒩0 − (E/T_onset) x with x = T_onset/T_p
-    let fit = s.boltzmann.as_ref().map(|b| {
+    let fit = boltzmann.map(|b| {
         let e = b.e / u.t_onset;
         let f = move |xx: f64| (b.ln_n0 - e * xx).exp();
         (b, e, f)
@@ -1650,16 +1732,51 @@ pub fn fig5_boltzmann<DB: DrawingBackend>(
         x,
         Axis::log(lo, hi),
         u.inv_t_label(),
-        "N_QLM = A_g ω_g⁵",
+        if counted {
+            "N_QLM = 5 K / (M N x⁵)  (modes below x ω_g)"
+        } else {
+            "N_QLM = A_g ω_g⁵"
+        },
     )?;
     let (xa, ya) = {
         let cs = c.as_coord_spec();
         (cs.x_spec().clone(), cs.y_spec().clone())
     };
+    // the fit range, shaded: from the lowest to the highest 1/T_p the fit used
+    if let (Some(_), Some(list)) = (&fit, &used_tps) {
+        let inv: Vec<f64> = list.iter().map(|t| 1.0 / u.t(*t)).collect();
+        let (r0, r1) = inv
+            .iter()
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), x| {
+                (a.min(*x), b.max(*x))
+            });
+        if r0 < r1 {
+            let (r0, r1) = (xa.clamp(r0), xa.clamp(r1));
+            let shade = RGBColor(255, 236, 180);
+            let (t_lo, t_hi) = (1.0 / r1, 1.0 / r0);
+            c.draw_series(std::iter::once(Rectangle::new(
+                [(r0, ya.lo), (r1, ya.hi)],
+                ShapeStyle::from(&shade).filled(),
+            )))
+            .map_err(de)?
+            .label(format!("fit range {} ≤ T_p ≤ {}", short(t_lo), short(t_hi)))
+            .legend(move |(x, y)| {
+                Rectangle::new(
+                    [(x - 8, y - 5), (x + 8, y + 5)],
+                    ShapeStyle::from(&shade).filled(),
+                )
+            });
+        }
+    }
     let r = st.px(4.5) as i32;
     let excluded = RGBColor(150, 150, 150);
+    let used_label = if counted {
+        "N_QLM counted below x ω_g (Poisson / bootstrap error)"
+    } else {
+        "ensemble mean N_QLM (bootstrap error)"
+    };
     for (set, col, label) in [
-        (&used, GREEN, "ensemble mean N_QLM (bootstrap error)"),
+        (&used, GREEN, used_label),
         (&other, excluded, "not used by the fit"),
     ] {
         if set.is_empty() {
@@ -1676,8 +1793,9 @@ pub fn fig5_boltzmann<DB: DrawingBackend>(
     match fit {
         Some((b, e, f)) => {
             let unit = if u.calibrated { " T_onset" } else { " ε" };
+            let how = if counted { "Poisson fit" } else { "fit" };
             let label = format!(
-                "fit N_QLM ∝ exp(−E_QLM/T_p):  E_QLM = {}{unit}",
+                "{how} N_QLM ∝ exp(−E_QLM/T_p):  E_QLM = {}{unit}",
                 pm(&Est {
                     value: e,
                     error: b.error.map(|x| x / u.t_onset)
@@ -1732,7 +1850,12 @@ pub fn fig5_boltzmann<DB: DrawingBackend>(
             &st,
             0.03,
             0.04,
-            "no Boltzmann fit in the summary",
+            match (&s.count_fit_note, counted) {
+                (Some(n), true) if n.contains("two or more") => {
+                    "no Boltzmann fit: fewer than two T_p below the plateau of N_QLM"
+                }
+                _ => "no Boltzmann fit in the summary",
+            },
             GUIDE,
         )?,
     }

@@ -5,7 +5,8 @@
 
 use crate::analysis::{Analysis, SoftSpots};
 use crate::ensemble::{
-    ChainInfo, Estimate, QuarticRecord, Route, SampleRecord, TemperatureSummary, Units,
+    BoltzmannCount, ChainInfo, CountEstimate, Estimate, EstimatorOptions, QuarticRecord, Route,
+    SampleRecord, TemperatureSummary, Units,
 };
 use crate::potential::Poly;
 use crate::sparse::SparseAnalysis;
@@ -488,7 +489,69 @@ fn reduced_json(s: &TemperatureSummary, u: &Units) -> Value {
         "xi_qlm": qqlm,
         "a_g": opt(&s.a_g, w.powi(5)),
         "soft_spots": opt(&s.soft_spots, 1.0),
+        "count_window": s.count.as_ref().map(|c| json!(c.window / w)),
+        "count_a_g": s.count.as_ref().map(|c| scale(&c.a_g, w.powi(5))),
     })
+}
+
+/// A row's `count` block: 𝒩 and A_g by counting below `x ω_g`, and the free log-slope.
+fn count_json(c: &CountEstimate) -> Value {
+    json!({
+        "fraction": c.fraction,
+        "window": c.window,
+        "phonon_band": finite(c.phonon_band),
+        "below_phonon_band": !c.reaches_phonons(),
+        "modes": c.modes,
+        "exposure": c.exposure,
+        "per_particle": estimate_json(&c.per_particle),
+        "soft_spots": estimate_json(&c.soft_spots),
+        "a_g": estimate_json(&c.a_g),
+        "poisson_error": finite(c.poisson_error),
+        "resample_error": finite(c.resample_error),
+        "resampled_by": c.resampling.name(),
+        "clusters": c.clusters,
+        "slope": c.slope.as_ref().map(estimate_json),
+        "slope_consistent": c.slope_consistent(),
+    })
+}
+
+/// `boltzmann_count` of `summary.json`: the Poisson fit of the counted 𝒩 (model units, and
+/// in T_onset with `units`, the T_onset uncertainty as a separate systematic error).
+fn boltzmann_count_json(b: &BoltzmannCount, units: Option<&Units>) -> Value {
+    let f = b.fit.as_ref();
+    let mut v = json!({
+        "e_qlm": f.map(|f| f.e),
+        "error": finite(b.error),
+        "fisher_error": f.map(|f| f.e_error),
+        "resample_error": finite(b.resample_error),
+        "resampled_by": b.resampling.name(),
+        "clusters": b.clusters,
+        "ln_n0": f.map(|f| f.ln_n0),
+        "deviance": f.map(|f| f.deviance),
+        "dof": f.map(|f| f.dof),
+        "tp_used": b.tps,
+        "tp_max": b.tp_max,
+        "range": b.range,
+        "plateau": b.plateau.as_ref().map(|p| json!({
+            "tps": p.tps, "lowest_tp": p.lowest_tp, "soft_spots": estimate_json(&p.value),
+        })),
+        "note": b.note,
+    });
+    if let (Some(u), Some(f)) = (units, f) {
+        let obj = v.as_object_mut().expect("an object");
+        let e = f.e / u.t_onset;
+        obj.insert("e_qlm_over_t_onset".into(), json!(e));
+        obj.insert("error_over_t_onset".into(), finite(b.error / u.t_onset));
+        obj.insert(
+            "systematic_over_t_onset".into(),
+            json!(u.t_onset_error.map(|s| (e * s / u.t_onset).abs())),
+        );
+        obj.insert(
+            "tp_used_over_t_onset".into(),
+            json!(b.tps.iter().map(|t| t / u.t_onset).collect::<Vec<_>>()),
+        );
+    }
+    v
 }
 
 /// A calibration table's units as JSON (`units` of `summary.json`).
@@ -496,6 +559,7 @@ pub fn units_json(u: &Units) -> Value {
     json!({
         "source": u.source, "dim": u.dim, "density": u.density, "t_onset": u.t_onset,
         "g_inf": u.g_inf, "c_inf": u.c_inf, "a0": u.a0, "frequency": u.frequency(),
+        "t_onset_error": u.t_onset_error,
     })
 }
 
@@ -518,6 +582,10 @@ pub fn units_from_calibration_json(v: &Value, source: &str) -> Result<Units, Str
         g_inf: f("g_inf")?,
         c_inf: f("c_inf")?,
         a0: crate::space::dimensional_root(1.0 / density, dim),
+        t_onset_error: v
+            .get("t_onset_error")
+            .and_then(|x| x.as_f64())
+            .filter(|x| x.is_finite() && *x >= 0.0),
         source: source.to_string(),
     })
 }
@@ -534,11 +602,14 @@ pub struct BoltzmannFit {
     pub tp_max: Option<f64>,
 }
 
-/// Per-T_p statistics and the Boltzmann fit as JSON; with `units`, also a `units` block, each
-/// row's `reduced` values and the fit's E_QLM / T_onset.
+/// Per-T_p statistics and the Boltzmann fits as JSON; with `units`, also a `units` block, each
+/// row's `reduced` values and the fits' E_QLM / T_onset. `count`: the Poisson fit of the
+/// counted 𝒩 (`boltzmann_count`), `options`: the estimators' settings (stated in `rules`).
 pub fn summary_json(
     summaries: &[TemperatureSummary],
     boltzmann: Option<&BoltzmannFit>,
+    count: Option<&BoltzmannCount>,
+    options: &EstimatorOptions,
     units: Option<&Units>,
 ) -> Value {
     let opt = |e: &Option<Estimate>| e.as_ref().map(estimate_json).unwrap_or(Value::Null);
@@ -586,6 +657,7 @@ pub fn summary_json(
                 "a_g": opt(&s.a_g),
                 "soft_spots": opt(&s.soft_spots),
                 "xi_s": opt(&s.xi_s),
+                "count": s.count.as_ref().map(count_json),
                 "quartic": quartic,
                 "cdf": {"omega": s.cdf_frequencies, "cdf": s.cdf},
                 "warnings": s.warnings,
@@ -611,7 +683,17 @@ pub fn summary_json(
     let mut out = json!({
         "temperatures": rows,
         "boltzmann": fit,
+        "boltzmann_count": count.map(|c| boltzmann_count_json(c, units)),
+        "estimators": {
+            "primary": "count (N and A_g from the modes below x omega_g; boltzmann_count)",
+            "secondary": "a_g, soft_spots, xi_s (fixed-slope rank fit below 0.8 x 2 pi c_s / L; boltzmann)",
+            "count_fraction": options.count_fraction,
+        },
         "rules": {
+            "count": format!("K = pooled non-zero modes below W = x omega_g (x = {}, omega_g the sample mean) over M samples of N particles; N = 5 K / (M N x^5), A_g = 5 K / (M N W^5) (Eq. 2: the count per particle below W is A_g W^5 / 5); errors: the larger of the Poisson error (sqrt K, one count when K = 0) and the bootstrap over {} ({} resamples); warned when W reaches the lowest phonon band 2 pi c_s / L", options.count_fraction, summaries.first().and_then(|s| s.count.as_ref()).map(|c| c.resampling.name()).unwrap_or("samples, or chains when records carry chain info"), crate::ensemble::BOOTSTRAP),
+            "slope": format!("free log-slope of the pooled cumulative count below W: unbiased maximum likelihood (K - 1) / sum ln(W / omega_k), error alpha / sqrt(K - 2) or the bootstrap spread if larger; warned when more than {} errors from 5", crate::ensemble::SLOPE_SIGMAS),
+            "a_g_rank_fit_bias": "the fixed-slope rank fit (a_g, soft_spots) is biased upward in ln A_g with few modes (about +0.54, 0.26, 0.14, 0.09 for 5, 8, 13, 23 expected modes; +1/(2k) per rank k) and its window 0.8 x 2 pi c_s / L drifts in units of omega_g with T_p: a secondary estimator",
+            "boltzmann_count": format!("Poisson maximum likelihood of the counts K(T_p) with mean (M N x^5 / 5) exp(ln_n0 - E / T_p), zero counts included; over T_p <= --fit-tp-max, else the T_p below the high-T_p plateau of the counted N (from the highest T_p down, while within {} combined errors of the plateau's weighted mean); error: the larger of the Fisher error and the bootstrap over the clusters of the records in the range (chains resampled jointly at every T_p); in T_onset the calibration's T_onset error is a separate systematic error", crate::ensemble::PLATEAU_SIGMAS),
             "a_g_window": format!("pooled frequencies below {} x 2 pi c_s / L (and below complete_below, the smallest highest kept mode over the samples)", crate::ensemble::WINDOW),
             "modes_kept": format!("k lowest non-zero modes per sample, k = {} doubled until the k-th reaches {} x 2 pi c_s / L of the sample, at most {} (or as given by --modes)", crate::ensemble::MODES_START, crate::ensemble::COVER, crate::ensemble::MODES_MAX),
             "errors": format!("standard errors of sample means; A_g, soft_spots, xi_s, the median G and the quartic lengths: bootstrap over samples ({} resamples)", crate::ensemble::BOOTSTRAP),
@@ -664,15 +746,39 @@ pub fn records_from_jsonl(
         .collect()
 }
 
-/// What `pinchglass summarize` (and the browser's Temperature sweep) does with the records:
-/// deduplicate, check that the calibration (if any) is for the samples' d and density,
-/// summarise per T_p, fit the Boltzmann law of 𝒩 over T_p ≤ `fit_tp_max` (every T_p when
-/// `None`), and write the summary JSON. Returns the summaries, the fit and the JSON.
+/// What `pinchglass summarize` (and the browser's Temperature sweep) does with the records,
+/// with the default [`EstimatorOptions`]: see [`summarize_records_with`].
 pub fn summarize_records(
     records: Vec<SampleRecord>,
     units: Option<&Units>,
     fit_tp_max: Option<f64>,
 ) -> Result<(Vec<TemperatureSummary>, Option<BoltzmannFit>, Value), String> {
+    let s = summarize_records_with(records, units, fit_tp_max, &EstimatorOptions::default())?;
+    Ok((s.temperatures, s.boltzmann, s.json))
+}
+
+/// Everything `summarize` makes of a set of records.
+#[derive(Clone, Debug)]
+pub struct SummaryOutput {
+    pub temperatures: Vec<TemperatureSummary>,
+    /// The weighted least-squares fit of the rank-fit 𝒩 (secondary; key `boltzmann`).
+    pub boltzmann: Option<BoltzmannFit>,
+    /// The Poisson fit of the counted 𝒩 (key `boltzmann_count`).
+    pub boltzmann_count: BoltzmannCount,
+    pub json: Value,
+}
+
+/// What `pinchglass summarize` does with the records: deduplicate, check that the calibration
+/// (if any) is for the samples' d and density, summarise per T_p with `options`, fit the
+/// Boltzmann law of the rank-fit 𝒩 over T_p ≤ `fit_tp_max` (every T_p when `None`) and of the
+/// counted 𝒩 over T_p ≤ `fit_tp_max` (below the detected plateau when `None`,
+/// [`crate::ensemble::boltzmann_count_fit`]), and write the summary JSON.
+pub fn summarize_records_with(
+    records: Vec<SampleRecord>,
+    units: Option<&Units>,
+    fit_tp_max: Option<f64>,
+    options: &EstimatorOptions,
+) -> Result<SummaryOutput, String> {
     if let Some(t) = fit_tp_max {
         if !(t.is_finite() && t > 0.0) {
             return Err(format!(
@@ -680,6 +786,7 @@ pub fn summarize_records(
             ));
         }
     }
+    options.check()?;
     if records.is_empty() {
         return Err("there are no records to summarise (run some samples first)".into());
     }
@@ -692,7 +799,7 @@ pub fn summarize_records(
             ));
         }
     }
-    let summaries = crate::ensemble::summarize(&records)?;
+    let summaries = crate::ensemble::summarize_with(&records, options)?;
     let points: Vec<(f64, Estimate)> = summaries
         .iter()
         .filter(|s| fit_tp_max.is_none_or(|t| s.tp <= t))
@@ -709,8 +816,14 @@ pub fn summarize_records(
             .collect(),
         tp_max: fit_tp_max,
     });
-    let json = summary_json(&summaries, fit.as_ref(), units);
-    Ok((summaries, fit, json))
+    let count = crate::ensemble::boltzmann_count_fit(&records, &summaries, fit_tp_max, options);
+    let json = summary_json(&summaries, fit.as_ref(), Some(&count), options, units);
+    Ok(SummaryOutput {
+        temperatures: summaries,
+        boltzmann: fit,
+        boltzmann_count: count,
+        json,
+    })
 }
 
 /// A chain checkpoint as JSON (positions and sizes as exact decimal doubles: they read back
@@ -895,5 +1008,34 @@ mod tests {
             text.contains("G < 0") && text.contains("unstable"),
             "{text}"
         );
+    }
+
+    /// Chains summarised from shards (any split by chain, any order of the files) give the
+    /// same summary as the unsharded set, chain-resampled errors and fits included.
+    #[test]
+    fn sharded_chains_summarise_as_unsharded() {
+        use crate::ensemble::estimator_tests::ensemble;
+        use rand::SeedableRng;
+        let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(4);
+        let mut all = Vec::new();
+        for (k, tp) in [0.4f64, 0.5, 0.6, 0.8, 1.0].into_iter().enumerate() {
+            let soft = 10.0 * (-(1.0 / tp - 1.0)).exp().min(1.0) * (1.0 + 0.01 * k as f64);
+            all.extend(ensemble(&mut rng, tp, 24, 100, soft, 4));
+        }
+        let whole = summarize_records_with(all.clone(), None, None, &EstimatorOptions::default())
+            .unwrap()
+            .json;
+        let (a, b): (Vec<_>, Vec<_>) = all
+            .into_iter()
+            .partition(|r| r.chain.as_ref().unwrap().chain < 2);
+        let mut sharded = b;
+        sharded.extend(a);
+        let parts = summarize_records_with(sharded, None, None, &EstimatorOptions::default())
+            .unwrap()
+            .json;
+        assert_eq!(whole, parts);
+        assert_eq!(whole["temperatures"][0]["count"]["resampled_by"], "chain");
+        assert_eq!(whole["temperatures"][0]["count"]["clusters"], 6);
+        assert_eq!(whole["boltzmann_count"]["resampled_by"], "chain");
     }
 }

@@ -748,3 +748,84 @@ fn figures_are_drawn_from_a_summary() {
         "3D",
     );
 }
+
+/// The counting estimators on the committed 3D records: every row has its count block, the
+/// Poisson fit states its range (here: no T_p below the plateau, so no default fit; a given
+/// range fits), E in T_onset carries the calibration's T_onset error as a separate systematic
+/// error, and a bad count fraction is refused.
+#[test]
+fn summarize_reports_the_counting_estimators() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let dir = tmp("count-3d");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    for f in std::fs::read_dir(root.join("runs/3d-n500")).unwrap() {
+        let p = f.unwrap().path();
+        let name = p.file_name().unwrap().to_str().unwrap().to_string();
+        if name.starts_with("samples-") {
+            std::fs::copy(&p, dir.join(name)).unwrap();
+        }
+    }
+    let mut cal: Value = serde_json::from_str(
+        &std::fs::read_to_string(root.join("calibration/poly-3d/calibration.json")).unwrap(),
+    )
+    .unwrap();
+    cal["t_onset_error"] = serde_json::json!(0.1);
+    let cal_path = dir.join("calibration-with-error.json");
+    std::fs::write(&cal_path, cal.to_string()).unwrap();
+    let summary = |args: &[&str]| -> Value {
+        let o = run(bin()
+            .arg("summarize")
+            .arg(&dir)
+            .arg("--calibration")
+            .arg(&cal_path)
+            .args(args));
+        assert!(o.status.success(), "{}", stderr(&o));
+        serde_json::from_str(&std::fs::read_to_string(dir.join("summary.json")).unwrap()).unwrap()
+    };
+    let v = summary(&[]);
+    for row in v["temperatures"].as_array().unwrap() {
+        let c = &row["count"];
+        assert_eq!(c["fraction"], 0.35);
+        let (k, m, n) = (
+            c["modes"].as_f64().unwrap(),
+            row["samples"].as_f64().unwrap(),
+            row["n"].as_f64().unwrap(),
+        );
+        let soft = c["soft_spots"]["value"].as_f64().unwrap();
+        assert!((soft - 5.0 * k / (m * n * 0.35f64.powi(5))).abs() < 1e-9 * soft.max(1.0));
+        assert_eq!(c["resampled_by"], "sample");
+        assert!(row["reduced"]["count_a_g"]["value"].is_number());
+        // the old keys keep their meaning
+        assert!(row["a_g"]["value"].is_number() && row["soft_spots"]["value"].is_number());
+    }
+    assert!(v["boltzmann"]["e_qlm"].is_number());
+    let b = &v["boltzmann_count"];
+    assert!(b["plateau"]["lowest_tp"].is_number(), "{b}");
+    assert!(b["range"].as_str().unwrap().contains("plateau"));
+    if b["e_qlm"].is_null() {
+        assert!(b["note"].as_str().unwrap().contains("two or more"));
+    }
+    assert!(v["rules"]["boltzmann_count"]
+        .as_str()
+        .unwrap()
+        .contains("Poisson"));
+    assert_eq!(v["estimators"]["count_fraction"], 0.35);
+    // a given range: a fit over every T_p, in T_onset with its systematic error
+    let v = summary(&["--fit-tp-max", "2", "--count-fraction", "0.3"]);
+    let b = &v["boltzmann_count"];
+    assert_eq!(b["tp_used"].as_array().unwrap().len(), 6);
+    let (e, t) = (b["e_qlm"].as_f64().unwrap(), 0.8);
+    assert!((b["e_qlm_over_t_onset"].as_f64().unwrap() - e / t).abs() < 1e-12);
+    let sys = b["systematic_over_t_onset"].as_f64().unwrap();
+    assert!((sys - (e / t * 0.1 / t).abs()).abs() < 1e-12);
+    assert!(b["error"].as_f64().unwrap() >= b["fisher_error"].as_f64().unwrap());
+    assert_eq!(v["temperatures"][0]["count"]["fraction"], 0.3);
+    for bad in ["0", "-0.2", "nan"] {
+        let o = run(bin()
+            .arg("summarize")
+            .arg(&dir)
+            .arg(format!("--count-fraction={bad}")));
+        assert_refused(&o, "count fraction");
+    }
+}

@@ -149,9 +149,14 @@ enum Command {
         /// in T_onset, a0 and c_inf/a0 (key `reduced`).
         #[arg(long, value_name = "FILE")]
         calibration: Option<String>,
-        /// Fit the Boltzmann law only over T_p <= this (model units; default: every T_p).
+        /// Fit the Boltzmann laws only over T_p <= this (model units; default: every T_p for
+        /// the rank-fit N, the T_p below the detected high-T_p plateau for the counted N).
         #[arg(long, value_name = "T")]
         fit_tp_max: Option<f64>,
+        /// x of the count window x omega_g: N = 5 K / (M N x^5) from the K modes below it
+        /// (keep x omega_g below the lowest phonon band 2 pi c_s / L; a warning says when not).
+        #[arg(long, value_name = "X", default_value_t = pinchglass::ensemble::COUNT_FRACTION)]
+        count_fraction: f64,
     },
     /// Measure the units: run a sweep over high parent temperatures, find the plateau of the
     /// sample-mean shear modulus, and write G_inf, c_inf and T_onset to DIR/calibration.json.
@@ -433,11 +438,13 @@ fn main() -> ExitCode {
             dir,
             calibration,
             fit_tp_max,
+            count_fraction,
         } => summarize_dir(
             &dir,
             &SummarizeOptions {
                 calibration,
                 fit_tp_max,
+                count_fraction,
             },
         )
         .map(|_| ()),
@@ -1424,13 +1431,16 @@ fn sweep(a: &SweepArgs) -> Result<(), String> {
 struct SummarizeOptions {
     calibration: Option<String>,
     fit_tp_max: Option<f64>,
+    count_fraction: f64,
 }
 
 fn summarize_dir(
     dir: &str,
     opts: &SummarizeOptions,
 ) -> Result<Vec<pinchglass::ensemble::TemperatureSummary>, String> {
-    use pinchglass::report::{records_from_jsonl, summarize_records, units_from_calibration_json};
+    use pinchglass::report::{
+        records_from_jsonl, summarize_records_with, units_from_calibration_json,
+    };
     if let Some(t) = opts.fit_tp_max {
         if !(t.is_finite() && t > 0.0) {
             return Err(format!("--fit-tp-max must be positive, got {t}"));
@@ -1470,7 +1480,16 @@ fn summarize_dir(
             format!("{}:{k}", f.display())
         })?);
     }
-    let (summaries, fit, summary) = summarize_records(records, units.as_ref(), opts.fit_tp_max)?;
+    let estimators = pinchglass::ensemble::EstimatorOptions {
+        count_fraction: opts.count_fraction,
+    };
+    let out_all = summarize_records_with(records, units.as_ref(), opts.fit_tp_max, &estimators)?;
+    let (summaries, fit, count_fit, summary) = (
+        out_all.temperatures,
+        out_all.boltzmann,
+        out_all.boltzmann_count,
+        out_all.json,
+    );
     let out = format!("{dir}/summary.json");
     std::fs::write(
         &out,
@@ -1499,15 +1518,78 @@ fn summarize_dir(
             opt(&s.soft_spots)
         );
     }
+    println!(
+        "Counting (primary): N = 5 K / (M N x^5) from the K pooled modes below x omega_g, x = {}",
+        opts.count_fraction
+    );
+    println!(
+        "{:>6} {:>6} {:>12} {:>20} {:>20} {:>16}",
+        "T_p", "K", "x omega_g", "N (count)", "A_g (count)", "free slope"
+    );
+    for s in &summaries {
+        match &s.count {
+            Some(c) => println!(
+                "{:>6} {:>6} {:>12.5} {:>20} {:>20} {:>16}",
+                s.tp,
+                c.modes,
+                c.window,
+                opt(&Some(c.soft_spots)),
+                opt(&Some(c.a_g)),
+                c.slope
+                    .map(|e| format!("{:.2} ± {:.2}", e.value, e.error))
+                    .unwrap_or_else(|| "n/a (K < 3)".into())
+            ),
+            None => println!("{:>6} {:>6}", s.tp, "n/a"),
+        }
+    }
     for s in &summaries {
         for w in &s.warnings {
             eprintln!("WARNING: T_p = {}: {w}", s.tp);
         }
     }
+    match &count_fit.fit {
+        Some(f) => {
+            println!(
+                "Boltzmann fit of the counted N (Poisson likelihood) over T_p = {:?} ({}): E = {:.4} ± {:.4} (model units; Fisher {:.4}, bootstrap over {} {}s {:.4}; deviance {:.2} for {} dof)",
+                count_fit.tps,
+                count_fit.range,
+                f.e,
+                count_fit.error,
+                f.e_error,
+                count_fit.clusters,
+                count_fit.resampling.name(),
+                count_fit.resample_error,
+                f.deviance,
+                f.dof
+            );
+            if let Some(u) = &units {
+                let sys = u
+                    .t_onset_error
+                    .map(|s| {
+                        format!(
+                            " ± {:.3} (T_onset systematic)",
+                            (f.e / u.t_onset) * s / u.t_onset
+                        )
+                    })
+                    .unwrap_or_default();
+                println!(
+                    "  = {:.3} ± {:.3} (statistical){sys} T_onset (T_onset = {} from {})",
+                    f.e / u.t_onset,
+                    count_fit.error / u.t_onset,
+                    u.t_onset,
+                    u.source
+                );
+            }
+        }
+        None => println!(
+            "Boltzmann fit of the counted N: none ({})",
+            count_fit.note.as_deref().unwrap_or("no fit")
+        ),
+    }
     match &fit {
         Some(f) => {
             println!(
-                "Boltzmann fit N ~ exp(-E/T_p) over T_p = {:?}: E = {:.4} ± {:.4} (model units)",
+                "Boltzmann fit of the rank-fit N (secondary, weighted least squares) over T_p = {:?}: E = {:.4} ± {:.4} (model units)",
                 f.tps, f.e_qlm, f.error
             );
             if let Some(u) = &units {
@@ -1554,6 +1636,7 @@ fn calibrate_units(a: &SweepArgs, statistic: &str, reuse: bool) -> Result<(), St
         &SummarizeOptions {
             calibration: None,
             fit_tp_max: None,
+            count_fraction: pinchglass::ensemble::COUNT_FRACTION,
         },
     )?;
     if reuse {
