@@ -5,7 +5,9 @@
 //! hottest it starts from a random configuration; at every other T_p it starts from the state
 //! the chain left at the previous (hotter) one. At each T_p:
 //! 1. **Equilibration**: sweeps in blocks of `block` while the self-overlap `Q(t)` is recorded
-//!    from the start of the rung; it stops at the first block end where `τ_α` is measured and
+//!    from the start of the rung; `τ_α` is measured from the time origins of the second half of
+//!    the rung so far (the first half relaxes from the hotter state); it stops at the first block
+//!    end where that `τ_α` is measured and
 //!    the rung has run at least `equilibrate_taus · τ_α` sweeps (and `min_equilibrate`), or at
 //!    `max_equilibrate` (then every record of the rung says "not equilibrated").
 //! 2. **Harvest**: `harvests` times, `every` more sweeps (a multiple of `block`), then the state
@@ -226,8 +228,13 @@ pub fn run_chain<const D: usize>(
                 loop {
                     let target = mc.sweeps_done + spec.block;
                     mc.run_to(target, &mut |_| true)?;
-                    tau = mc.tau_alpha();
+                    // τ_α of the second half of the rung so far (the first half still relaxes
+                    // from the hotter state and would make τ_α look shorter)
                     let s = mc.sweeps_done;
+                    tau = mc
+                        .overlap
+                        .as_ref()
+                        .map_or(TauAlpha::Unknown, |o| o.tau_alpha_since(s / 2));
                     converged = matches!(tau, TauAlpha::Measured(t) if s as f64 >= spec.equilibrate_taus * t)
                         && s >= spec.min_equilibrate;
                     if converged || s >= spec.max_equilibrate {

@@ -122,14 +122,28 @@ impl<const D: usize> SelfOverlap<D> {
 
     /// `(lag in sweeps, Q)` for every recorded lag (lag 0 included, Q = 1).
     pub fn curve(&self) -> Vec<(f64, f64)> {
-        let m = self.snapshots.len();
+        self.curve_from(0)
+    }
+
+    /// `τ_α` from the time origins at or after sweep `since` only (the later, more stationary
+    /// part of a run that starts out of equilibrium).
+    pub fn tau_alpha_since(&self, since: usize) -> TauAlpha {
+        let skip = since.saturating_sub(self.first).div_ceil(self.every);
+        let kept = self.snapshots.len().saturating_sub(skip);
+        tau_from_curve(&self.curve_from(skip), kept)
+    }
+
+    /// [`SelfOverlap::curve`] over the snapshots from index `skip` on.
+    fn curve_from(&self, skip: usize) -> Vec<(f64, f64)> {
+        let snaps = &self.snapshots[skip.min(self.snapshots.len())..];
+        let m = snaps.len();
         let a2 = OVERLAP_A * OVERLAP_A;
         let mut out = Vec::with_capacity(m);
         for lag in 0..m {
             let mut q = 0.0;
             let origins = m - lag;
             for o in 0..origins {
-                let (x0, x1) = (&self.snapshots[o], &self.snapshots[o + lag]);
+                let (x0, x1) = (&snaps[o], &snaps[o + lag]);
                 let inside = x0
                     .iter()
                     .zip(x1)
@@ -238,6 +252,25 @@ mod tests {
             assert_eq!(w[1].0 - w[0].0, rec.every() as f64);
         }
         assert!(matches!(rec.tau_alpha(), TauAlpha::Above(t) if t > 100.0));
+    }
+
+    #[test]
+    fn tau_since_uses_only_the_later_origins() {
+        // particles move far at every snapshot before sweep 50, never after: from the later
+        // origins nothing relaxes, from all origins τ_α is short
+        let space = PeriodicBox::<2>::new(Vector::<2>::new(100.0, 100.0)).unwrap();
+        let mut rec = SelfOverlap::new(space, 0, 5);
+        let mut pos = vec![Vector::<2>::new(1.0, 1.0); 10];
+        for s in (0..=200).step_by(5) {
+            if s <= 50 {
+                for p in pos.iter_mut() {
+                    p[0] = (p[0] + 2.0) % 100.0;
+                }
+            }
+            rec.offer(s, &pos);
+        }
+        assert!(rec.tau_alpha().is_measured());
+        assert!(matches!(rec.tau_alpha_since(100), TauAlpha::Above(_)));
     }
 
     #[test]
