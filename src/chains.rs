@@ -396,7 +396,18 @@ mod tests {
         // stop after the first and after the second harvest (the end of the first rung)
         for stop in [1, 2, 3] {
             let (first, cps) = run(&s, None, stop);
-            let (rest, _) = run(&s, Some(cps.last().unwrap().clone()), usize::MAX);
+            // through the checkpoint file's JSON text, as `pinchglass chains` resumes
+            let text =
+                serde_json::to_string(&crate::report::checkpoint_json(&s, cps.last().unwrap()))
+                    .unwrap();
+            let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+            let cp = crate::report::checkpoint_from_json::<2>(&s, &v).unwrap();
+            assert_eq!(
+                &cp,
+                cps.last().unwrap(),
+                "the checkpoint reads back bit for bit"
+            );
+            let (rest, _) = run(&s, Some(cp), usize::MAX);
             let all: Vec<_> = first.into_iter().chain(rest).collect();
             assert_eq!(all.len(), whole.len(), "stop {stop}");
             for (a, b) in all.iter().zip(&whole) {
@@ -408,6 +419,32 @@ mod tests {
         assert_eq!(whole[3].index, 3);
         assert!(c.start.contains("ladder from T_p = 3"));
         assert!(whole.iter().all(|r| r.engine.starts_with("swap-mc-2")));
+    }
+
+    #[test]
+    fn bad_checkpoints_are_refused() {
+        let s = spec(0);
+        let (_, cps) = run(&s, None, 1);
+        let good = crate::report::checkpoint_json(&s, &cps[0]);
+        for (key, value, needle) in [
+            ("rung", serde_json::json!(7), "outside this ladder"),
+            (
+                "harvests_done",
+                serde_json::json!(99),
+                "outside this ladder",
+            ),
+            ("step", serde_json::json!(-1.0), "step must be positive"),
+            ("n", serde_json::json!(61), "another protocol"),
+        ] {
+            let mut v = good.clone();
+            v[key] = value;
+            let err = crate::report::checkpoint_from_json::<2>(&s, &v).unwrap_err();
+            assert!(err.contains(needle), "{key}: {err}");
+        }
+        let mut v = good.clone();
+        v["sizes"][0] = serde_json::json!(50.0);
+        let err = crate::report::checkpoint_from_json::<2>(&s, &v).unwrap_err();
+        assert!(err.contains("outside the model"), "{err}");
     }
 
     #[test]

@@ -950,13 +950,38 @@ pub fn checkpoint_from_json<const D: usize>(
             spec.n
         ));
     }
+    let rung = u("rung")?;
+    let harvests_done = u("harvests_done")?;
+    if rung >= spec.ladder.len() || harvests_done == 0 || harvests_done > spec.harvests {
+        return Err(format!(
+            "the checkpoint's place (T_p #{rung}, {harvests_done} harvests) is outside this ladder of {} T_p and {} harvests",
+            spec.ladder.len(),
+            spec.harvests
+        ));
+    }
+    let step = f("step")?;
+    if !(step.is_finite() && step > 0.0) {
+        return Err(format!(
+            "the checkpoint's step must be positive, got {step}"
+        ));
+    }
+    let model = crate::potential::Poly::default();
+    if let Some(s) = sizes
+        .iter()
+        .find(|s| !(s.is_finite() && **s >= model.lambda_min && **s <= model.lambda_max))
+    {
+        return Err(format!(
+            "the checkpoint holds a size {s} outside the model's [{}, {}]",
+            model.lambda_min, model.lambda_max
+        ));
+    }
     Ok(crate::chains::Checkpoint {
-        rung: u("rung")?,
-        harvests_done: u("harvests_done")?,
+        rung,
+        harvests_done,
         state: crate::swap_mc::ChainState {
             positions,
             sizes,
-            step: f("step")?,
+            step,
             sweeps_done: u("sweeps_done")?,
             production: counts_from_json(v.get("production"))?,
             burn_in: counts_from_json(v.get("burn_in"))?,

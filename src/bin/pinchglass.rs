@@ -1289,7 +1289,7 @@ fn parse_shard(s: &str, samples: usize) -> Result<(usize, usize), String> {
         .map_err(|_| format!("--shard end {b:?} is not an index"))?;
     if a >= b || b > samples {
         return Err(format!(
-            "--shard {a}..{b} must satisfy A < B <= samples ({samples})"
+            "--shard {a}..{b} must satisfy A < B <= {samples} (the number of samples; of chains for `chains`)"
         ));
     }
     Ok((a, b))

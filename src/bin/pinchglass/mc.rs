@@ -142,6 +142,30 @@ pub struct TauArgs {
 /// `pinchglass tau`: `τ_α` of a chain (self-overlap after `equilibrate` sweeps), in sweeps and
 /// CPU seconds, and the inherent-state energies of the states ending each of `blocks` blocks.
 pub fn tau<const D: usize>(a: &TauArgs) -> Result<(), String> {
+    // every parameter by the one rule set, before anything is allocated
+    pinchglass::validate::check_run(
+        D as f64,
+        a.n as f64,
+        a.tp,
+        None,
+        (a.equilibrate + a.sweeps) as f64,
+        a.density,
+        &pinchglass::validate::CLI_LIMITS,
+    )
+    .map_err(|v| pinchglass::validate::join(&v))?;
+    if a.sweeps < 10 {
+        return Err(format!(
+            "--sweeps must be at least 10 (the recorded part; τ_α needs many snapshots), got {}",
+            a.sweeps
+        ));
+    }
+    if a.blocks == 0 || a.blocks > a.sweeps.min(100) {
+        return Err(format!(
+            "--blocks must be from 1 to {} (at most 100 and at most one per sweep), got {}",
+            a.sweeps.min(100),
+            a.blocks
+        ));
+    }
     let mut settings = SwapMcSettings::new(a.tp, a.equilibrate + a.sweeps, a.seed);
     settings.swap_window = a.swap_window;
     let mut mc: SwapMc<D> = match &a.start {
@@ -152,6 +176,13 @@ pub fn tau<const D: usize>(a: &TauArgs) -> Result<(), String> {
             let glass = read_xyz(&text)
                 .and_then(|c| c.to_glass::<D>())
                 .map_err(|e| format!("{path}: {e}"))?;
+            if glass.n() != a.n {
+                return Err(format!(
+                    "{path} holds N = {} particles but --n is {}",
+                    glass.n(),
+                    a.n
+                ));
+            }
             SwapMc::init(glass, settings)?
         }
     };
@@ -260,6 +291,16 @@ pub fn chains<const D: usize>(a: &ChainsArgs) -> Result<(), String> {
     use rayon::prelude::*;
     use std::io::Write;
     a.spec.validate()?;
+    pinchglass::validate::check_run(
+        D as f64,
+        a.spec.n as f64,
+        *a.spec.ladder.last().unwrap_or(&f64::NAN),
+        None,
+        a.spec.max_equilibrate as f64,
+        a.spec.density,
+        &pinchglass::validate::CLI_LIMITS,
+    )
+    .map_err(|v| pinchglass::validate::join(&v))?;
     let (lo, hi) = a.shard;
     let stem = match &a.tag {
         Some(t) => format!("chains-{t}-{lo}-{hi}"),
@@ -349,8 +390,9 @@ pub fn chains<const D: usize>(a: &ChainsArgs) -> Result<(), String> {
     let failures: Vec<String> = results.into_iter().filter_map(|r| r.err()).collect();
     if !failures.is_empty() {
         return Err(format!(
-            "{} chains failed; first: {}",
+            "{} of {} chains failed; first: {}",
             failures.len(),
+            hi - lo,
             failures[0]
         ));
     }
