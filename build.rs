@@ -13,7 +13,16 @@ fn main() {
     // "-dirty" when the sources differ from the commit (so a record never names a commit it
     // was not built from)
     let dirty = std::process::Command::new("git")
-        .args(["diff", "--quiet", "HEAD", "--", "src", "Cargo.toml", "Cargo.lock", "build.rs"])
+        .args([
+            "diff",
+            "--quiet",
+            "HEAD",
+            "--",
+            "src",
+            "Cargo.toml",
+            "Cargo.lock",
+            "build.rs",
+        ])
         .status()
         .map(|s| s.code() == Some(1))
         .unwrap_or(false);
