@@ -78,7 +78,7 @@ impl ChainSpec {
         if self.harvests == 0 {
             return Err("harvest at least one sample per T_p".into());
         }
-        if self.block == 0 || self.every == 0 || self.every % self.block != 0 {
+        if self.block == 0 || self.every == 0 || !self.every.is_multiple_of(self.block) {
             return Err(format!(
                 "the harvest interval ({} sweeps) must be a positive multiple of the block ({} sweeps)",
                 self.every, self.block

@@ -101,7 +101,7 @@ impl<const D: usize> SelfOverlap<D> {
 
     /// Offers the configuration after `sweep` sweeps (kept if it falls on the grid).
     pub fn offer(&mut self, sweep: usize, positions: &[Vector<D>]) {
-        if sweep < self.first || (sweep - self.first) % self.every != 0 {
+        if sweep < self.first || !(sweep - self.first).is_multiple_of(self.every) {
             return;
         }
         if (sweep - self.first) / self.every != self.snapshots.len() {

@@ -49,8 +49,8 @@ pub fn decay_profile<const D: usize>(
         .iter()
         .map(|p| pair_centre(space, positions, p))
         .collect();
-    let mut sum = vec![0.0; BINS];
-    let mut count = vec![0usize; BINS];
+    let mut sum = [0.0; BINS];
+    let mut count = [0usize; BINS];
     let mut bins: Vec<Vec<f64>> = vec![Vec::new(); BINS];
     for (v, centre) in fields.iter().zip(centres) {
         bins.iter_mut().for_each(|b| b.clear());

@@ -238,20 +238,7 @@ pub struct WorkCounts {
 /// cutoff). Same formula as [`Poly::energy`] (physics.md §1) up to round-off. `r2 > 0`.
 #[inline(always)]
 pub fn mc_pair_energy(model: &Poly, r2: f64, lij: f64) -> f64 {
-    let k = Kernel::of(model);
-    let l2 = lij * lij;
-    let t = 1.0 / (r2 * l2);
-    let x2 = r2 * r2 * t;
-    let ix2 = l2 * l2 * t;
-    let ix4 = ix2 * ix2;
-    let ix10 = ix4 * ix4 * ix2;
-    let [c0, c2, c4, c6] = k.c;
-    let phi = k.eps * (ix10 + c0 + x2 * (c2 + x2 * (c4 + x2 * c6)));
-    if x2 < k.xc2 {
-        phi.max(0.0)
-    } else {
-        0.0
-    }
+    Kernel::of(model).energy_of_pair_size(r2, lij)
 }
 
 /// The pair law's constants as the kernel reads them (copied once per row).
@@ -329,7 +316,12 @@ impl Kernel {
     /// [`mc_pair_energy`] for particles of sizes `a` and `b` (pair size of [`Poly::pair_size`]).
     #[inline(always)]
     fn energy(&self, r2: f64, a: f64, b: f64) -> f64 {
-        let lij = 0.5 * (a + b) * (1.0 - self.na * (a - b).abs());
+        self.energy_of_pair_size(r2, 0.5 * (a + b) * (1.0 - self.na * (a - b).abs()))
+    }
+
+    /// [`mc_pair_energy`] for a pair of size `lij`.
+    #[inline(always)]
+    fn energy_of_pair_size(&self, r2: f64, lij: f64) -> f64 {
         let l2 = lij * lij;
         let t = 1.0 / (r2 * l2);
         let x2 = r2 * r2 * t;
@@ -718,7 +710,7 @@ impl<const D: usize> SwapMc<D> {
         if state.positions.len() != glass.n() || state.sizes.len() != glass.n() {
             return Err("the chain state does not match the glass".into());
         }
-        if state.sweeps_done % settings.block_sweeps != 0 {
+        if !state.sweeps_done.is_multiple_of(settings.block_sweeps) {
             return Err(format!(
                 "a chain resumes at a block boundary (multiple of {} sweeps), got sweep {}",
                 settings.block_sweeps, state.sweeps_done
@@ -1156,7 +1148,7 @@ impl<const D: usize> SwapMc<D> {
     /// One sweep (N attempted moves), tuning δ every sweep during burn-in; a new block (random
     /// stream and canonical rebuild) starts at every multiple of `block_sweeps`.
     pub fn sweep(&mut self) {
-        if self.sweeps_done % self.settings.block_sweeps == 0 && self.work.moves > 0 {
+        if self.sweeps_done.is_multiple_of(self.settings.block_sweeps) && self.work.moves > 0 {
             self.start_block();
         }
         let before = self.burn_in;
@@ -1176,7 +1168,7 @@ impl<const D: usize> SwapMc<D> {
         if let Some(o) = &mut self.overlap {
             o.offer(self.sweeps_done, &self.glass.positions);
         }
-        if self.sweeps_done % self.settings.trace_every == 0
+        if self.sweeps_done.is_multiple_of(self.settings.trace_every)
             || self.sweeps_done == self.settings.sweeps
         {
             self.trace.sweeps.push(self.sweeps_done);

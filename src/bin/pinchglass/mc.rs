@@ -7,18 +7,7 @@ use pinchglass::relaxation::{SelfOverlap, TauAlpha};
 use pinchglass::swap_mc::{random_start, SwapMc, SwapMcSettings, WorkCounts};
 use pinchglass::xyz::read_xyz;
 
-fn median(v: &[f64]) -> f64 {
-    let mut v = v.to_vec();
-    v.sort_by(f64::total_cmp);
-    let m = v.len();
-    if m == 0 {
-        f64::NAN
-    } else if m % 2 == 1 {
-        v[m / 2]
-    } else {
-        0.5 * (v[m / 2 - 1] + v[m / 2])
-    }
-}
+use pinchglass::ensemble::median;
 
 /// One timed production segment: `(moves/s, ns per move, pair evaluations per move)`.
 fn segment<const D: usize>(mc: &mut SwapMc<D>, sweeps: usize, early: bool) -> (f64, f64, f64) {
