@@ -829,3 +829,113 @@ fn summarize_reports_the_counting_estimators() {
         assert_refused(&o, "count fraction");
     }
 }
+
+/// `chains` through the command line: records and checkpoints are written; running the same
+/// command again resumes every finished chain and adds nothing; `summarize` reads the records
+/// with their equilibration verdicts; bad protocols are refused before anything is written.
+#[test]
+fn chains_resume_through_the_command_line() {
+    let dir = tmp("chains");
+    let _ = std::fs::remove_dir_all(&dir);
+    let args = [
+        "chains",
+        "--dim",
+        "2",
+        "--n",
+        "60",
+        "--tp",
+        "3,2",
+        "--chains",
+        "2",
+        "--harvests",
+        "2",
+        "--every",
+        "200",
+        "--block",
+        "100",
+        "--min-equilibrate",
+        "200",
+        "--max-equilibrate",
+        "2000",
+        "--route",
+        "dense",
+        "--seed",
+        "3",
+        "-o",
+    ];
+    let o = run(bin().args(args).arg(&dir));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let records = dir.join("samples-chains-0-2.jsonl");
+    let first = std::fs::read_to_string(&records).unwrap();
+    assert_eq!(first.lines().count(), 8);
+    assert!(dir.join("state/chain-0.json").exists() && dir.join("state/chain-1.json").exists());
+    assert!(first.contains("\"engine\":\"swap-mc-2+") && first.contains("\"tau_alpha\""));
+    let o = run(bin().args(args).arg(&dir));
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("resuming"), "{}", stderr(&o));
+    assert_eq!(std::fs::read_to_string(&records).unwrap(), first);
+    let o = run(bin().arg("summarize").arg(&dir));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let summary = std::fs::read_to_string(dir.join("summary.json")).unwrap();
+    assert!(summary.contains("\"equilibrated\"") && summary.contains("\"engines\""));
+    // refused before anything is written
+    let fresh = tmp("chains-bad");
+    let _ = std::fs::remove_dir_all(&fresh);
+    let o = run(bin()
+        .args([
+            "chains", "--dim", "2", "--n", "60", "--tp", "2,3", "--chains", "1",
+        ])
+        .args(["--every", "200", "--block", "100", "-o"])
+        .arg(&fresh));
+    assert_refused(&o, "hot to cold");
+    assert!(!fresh.exists(), "a refused run wrote {}", fresh.display());
+}
+
+/// `tau` and `bench --part mc` run on tiny systems and say what they measured.
+#[test]
+fn tau_and_the_engine_benchmark_run() {
+    let o = run(bin().args([
+        "tau",
+        "--dim",
+        "2",
+        "--n",
+        "60",
+        "--tp",
+        "2",
+        "--equilibrate",
+        "100",
+        "--sweeps",
+        "400",
+        "--blocks",
+        "2",
+    ]));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = String::from_utf8_lossy(&o.stdout).to_string();
+    assert!(
+        out.contains("tau_alpha = ") && out.contains("inherent-state energy"),
+        "{out}"
+    );
+    let o = run(bin().args([
+        "tau", "--dim", "2", "--n", "60", "--tp", "2", "--sweeps", "0",
+    ]));
+    assert_refused(&o, "--sweeps must be at least 10");
+    let o = run(bin().args([
+        "bench",
+        "--part",
+        "mc",
+        "--mc-n",
+        "200",
+        "--mc-moves",
+        "2e4",
+        "--mc-relax",
+        "20",
+        "--repeats",
+        "1",
+    ]));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = String::from_utf8_lossy(&o.stdout).to_string();
+    assert!(
+        out.contains("moves/s") && out.contains("3D") && out.contains("2D"),
+        "{out}"
+    );
+}
