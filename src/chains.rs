@@ -24,11 +24,13 @@
 //! Resume: after every harvest the chain emits a [`Checkpoint`] (the state at a block boundary);
 //! [`run_chain`] continues from it and produces exactly the records of an uninterrupted run.
 
-use crate::ensemble::{record_from_parent, ChainInfo, ParentInfo, SampleOptions, SampleRecord};
+use crate::ensemble::{
+    half_means, record_from_parent, ChainInfo, ParentInfo, SampleOptions, SampleRecord,
+};
 use crate::glass::Glass;
 use crate::potential::Poly;
-use crate::relaxation::{TauAlpha, OVERLAP_A, TAU_LEVEL};
-use crate::space::{PeriodicBox, Vector};
+use crate::relaxation::{overlap_between, TauAlpha, TAU_LEVEL};
+use crate::space::PeriodicBox;
 use crate::swap_mc::{random_start, ChainState, SwapMc, SwapMcSettings};
 
 /// Stream tag of chain seeds.
@@ -130,13 +132,79 @@ pub struct Checkpoint<const D: usize> {
     pub harvests_done: usize,
     /// The Monte Carlo state (at a block boundary).
     pub state: ChainState<D>,
-    /// Box side lengths (the box is fixed by N and the density).
-    pub box_lengths: Vec<f64>,
-    /// Equilibration of this rung: sweeps and τ_α (with whether it was measured).
-    pub equilibration_sweeps: usize,
-    pub tau_equilibration: f64,
-    pub tau_equilibration_measured: bool,
-    pub equilibration_converged: bool,
+    /// How this rung's equilibration ended.
+    pub equilibration: Equilibration,
+}
+
+/// How a rung's equilibration ended: its sweeps, the `τ_α` measured over the second half, and
+/// whether it converged (`sweeps ≥ equilibrate_taus · τ_α` and `≥ min_equilibrate`) before the
+/// cap `max_equilibrate`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Equilibration {
+    pub sweeps: usize,
+    pub tau: TauAlpha,
+    pub converged: bool,
+}
+
+/// Equilibrates a rung's fresh chain `mc` in blocks until it converges or hits the cap (see
+/// [`Equilibration`]); `τ_α` comes from the time origins of the second half of the rung so far
+/// (the first half still relaxes from the hotter state and would make τ_α look shorter).
+fn equilibrate_rung<const D: usize>(
+    mc: &mut SwapMc<D>,
+    spec: &ChainSpec,
+) -> Result<Equilibration, String> {
+    mc.record_overlap(0, (spec.block / 64).max(1));
+    let result = loop {
+        let target = mc.sweeps_done + spec.block;
+        mc.run_to(target, &mut |_| true)?;
+        let sweeps = mc.sweeps_done;
+        let tau = mc
+            .overlap
+            .as_ref()
+            .map_or(TauAlpha::Unknown, |o| o.tau_alpha_since(sweeps / 2));
+        let converged = matches!(tau, TauAlpha::Measured(t) if sweeps as f64 >= spec.equilibrate_taus * t)
+            && sweeps >= spec.min_equilibrate;
+        if converged || sweeps >= spec.max_equilibrate {
+            break Equilibration {
+                sweeps,
+                tau,
+                converged,
+            };
+        }
+    };
+    mc.overlap = None;
+    Ok(result)
+}
+
+/// Whether a harvest counts as equilibrated, and the sentence that says why: the rung's
+/// equilibration converged, the interval is ≥ 2 τ_α (`tau`, measured over it) and the overlap
+/// `q` with the previous harvest is below 1/e.
+fn harvest_verdict(spec: &ChainSpec, eq: &Equilibration, tau: TauAlpha, q: f64) -> (bool, String) {
+    let decorrelated =
+        q < TAU_LEVEL && matches!(tau, TauAlpha::Measured(t) if spec.every as f64 >= 2.0 * t);
+    let verdict = if !eq.converged {
+        format!(
+            "not equilibrated: τ_α = {} sweeps after {} sweeps of equilibration (cap {})",
+            eq.tau.describe(),
+            eq.sweeps,
+            spec.max_equilibrate
+        )
+    } else if !decorrelated {
+        format!(
+            "harvests correlated: interval {} sweeps, τ_α = {} sweeps, Q with the previous harvest {q:.2}",
+            spec.every,
+            tau.describe()
+        )
+    } else {
+        format!(
+            "equilibrated: {} sweeps ≥ {} τ_α, interval {} ≥ 2 τ_α (τ_α = {}), Q with the previous harvest {q:.2}",
+            eq.sweeps,
+            spec.equilibrate_taus,
+            spec.every,
+            tau.describe()
+        )
+    };
+    (eq.converged && decorrelated, verdict)
 }
 
 /// What a chain reports as it runs.
@@ -145,17 +213,6 @@ pub enum ChainEvent<'a, const D: usize> {
     Checkpoint(&'a Checkpoint<D>),
     /// `(T_p, equilibration sweeps, τ_α)` when a rung's equilibration ends.
     Equilibrated(f64, usize, TauAlpha),
-}
-
-/// Overlap `Q` between two configurations (fraction of particles within `a` of their place).
-fn overlap<const D: usize>(g: &Glass<D>, a: &[Vector<D>], b: &[Vector<D>]) -> f64 {
-    let a2 = OVERLAP_A * OVERLAP_A;
-    let inside = a
-        .iter()
-        .zip(b)
-        .filter(|(x, y)| g.space.displacement(x, y).norm_squared() < a2)
-        .count();
-    inside as f64 / a.len().max(1) as f64
 }
 
 /// Runs chain `spec.chain` over its ladder (from `resume` when given), calling `emit` for every
@@ -187,34 +244,18 @@ pub fn run_chain<const D: usize>(
             format!("ladder from T_p = {}", spec.ladder[rung - 1])
         };
         let resumed = resume.as_ref().filter(|cp| cp.rung == rung);
-        let (mut mc, eq_sweeps, tau_eq, converged, done) = match resumed {
+        let (mut mc, eq, done) = match resumed {
             Some(cp) => {
                 let space = PeriodicBox::<D>::cubic_for_density(spec.n, spec.density)?;
-                if space
-                    .lengths()
-                    .iter()
-                    .zip(&cp.box_lengths)
-                    .any(|(a, b)| a != b)
-                {
-                    return Err("the checkpoint's box does not match N and the density".into());
-                }
                 let g = Glass::new(
                     space,
                     cp.state.positions.clone(),
                     cp.state.sizes.clone(),
                     Poly::default(),
                 )?;
-                let mc = SwapMc::resume(g, settings, &cp.state)?;
-                let tau = if cp.tau_equilibration_measured {
-                    TauAlpha::Measured(cp.tau_equilibration)
-                } else {
-                    TauAlpha::Above(cp.tau_equilibration)
-                };
                 (
-                    mc,
-                    cp.equilibration_sweeps,
-                    tau,
-                    cp.equilibration_converged,
+                    SwapMc::resume(g, settings, &cp.state)?,
+                    cp.equilibration,
                     cp.harvests_done,
                 )
             }
@@ -223,28 +264,9 @@ pub fn run_chain<const D: usize>(
                     None => random_start::<D>(spec.n, spec.density, Poly::default(), settings)?,
                     Some(g) => SwapMc::init(g, settings)?,
                 };
-                mc.record_overlap(0, (spec.block / 64).max(1));
-                let (mut tau, mut converged);
-                loop {
-                    let target = mc.sweeps_done + spec.block;
-                    mc.run_to(target, &mut |_| true)?;
-                    // τ_α of the second half of the rung so far (the first half still relaxes
-                    // from the hotter state and would make τ_α look shorter)
-                    let s = mc.sweeps_done;
-                    tau = mc
-                        .overlap
-                        .as_ref()
-                        .map_or(TauAlpha::Unknown, |o| o.tau_alpha_since(s / 2));
-                    converged = matches!(tau, TauAlpha::Measured(t) if s as f64 >= spec.equilibrate_taus * t)
-                        && s >= spec.min_equilibrate;
-                    if converged || s >= spec.max_equilibrate {
-                        break;
-                    }
-                }
-                mc.overlap = None;
-                let s = mc.sweeps_done;
-                emit(ChainEvent::Equilibrated(tp, s, tau))?;
-                (mc, s, tau, converged, 0)
+                let eq = equilibrate_rung(&mut mc, spec)?;
+                emit(ChainEvent::Equilibrated(tp, eq.sweeps, eq.tau))?;
+                (mc, eq, 0)
             }
         };
         let mut previous = mc.glass.positions.clone();
@@ -259,41 +281,18 @@ pub fn run_chain<const D: usize>(
             })?;
             let tau = mc.tau_alpha();
             mc.overlap = None;
-            let q = overlap(&mc.glass, &previous, &mc.glass.positions);
+            let q = overlap_between(&mc.glass.space, &previous, &mc.glass.positions);
             previous = mc.glass.positions.clone();
-            let decorrelated = q < TAU_LEVEL
-                && matches!(tau, TauAlpha::Measured(t) if spec.every as f64 >= 2.0 * t);
-            let ok = converged && decorrelated;
-            let verdict = if !converged {
-                format!(
-                    "not equilibrated: τ_α = {} sweeps after {eq_sweeps} sweeps of equilibration (cap {})",
-                    tau_eq.describe(),
-                    spec.max_equilibrate
-                )
-            } else if !decorrelated {
-                format!(
-                    "harvests correlated: interval {} sweeps, τ_α = {} sweeps, Q with the previous harvest {q:.2}",
-                    spec.every,
-                    tau.describe()
-                )
-            } else {
-                format!(
-                    "equilibrated: {eq_sweeps} sweeps ≥ {} τ_α, interval {} ≥ 2 τ_α (τ_α = {}), Q with the previous harvest {q:.2}",
-                    spec.equilibrate_taus,
-                    spec.every,
-                    tau.describe()
-                )
-            };
-            let half = energies.len() / 2;
-            let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len().max(1) as f64;
+            let (ok, verdict) = harvest_verdict(spec, &eq, tau, q);
+            let (first_half, second_half) = half_means(&energies);
             let parent = ParentInfo {
                 density: spec.density,
                 tp,
                 index: spec.chain * spec.harvests + harvest,
                 seed: spec.seed(),
                 sweeps: mc.sweeps_done,
-                parent_energy: mean(&energies[half..]),
-                parent_energy_first_half: mean(&energies[..half]),
+                parent_energy: second_half,
+                parent_energy_first_half: first_half,
                 displacement_acceptance: mc.production.displacement_acceptance(),
                 swap_acceptance: mc.production.swap_acceptance(),
                 tau,
@@ -304,9 +303,9 @@ pub fn run_chain<const D: usize>(
                     harvest,
                     start: start.clone(),
                     rung_sweeps: mc.sweeps_done,
-                    equilibration_sweeps: eq_sweeps,
-                    tau_equilibration: tau_eq.sweeps(),
-                    tau_equilibration_measured: tau_eq.is_measured(),
+                    equilibration_sweeps: eq.sweeps,
+                    tau_equilibration: eq.tau.sweeps(),
+                    tau_equilibration_measured: eq.tau.is_measured(),
                     overlap_to_previous: q,
                 }),
                 mc_seconds: crate::clock::now_seconds() - t0,
@@ -317,11 +316,7 @@ pub fn run_chain<const D: usize>(
                 rung,
                 harvests_done: harvest + 1,
                 state: mc.state(),
-                box_lengths: mc.glass.space.lengths().iter().cloned().collect(),
-                equilibration_sweeps: eq_sweeps,
-                tau_equilibration: tau_eq.sweeps(),
-                tau_equilibration_measured: tau_eq.is_measured(),
-                equilibration_converged: converged,
+                equilibration: eq,
             };
             emit(ChainEvent::Checkpoint(&cp))?;
         }

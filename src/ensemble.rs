@@ -356,20 +356,16 @@ fn run_sample_d<const D: usize>(
         SwapMcSettings::new(spec.tp, spec.sweeps, seed),
         &mut |_, _| true,
     )?;
-    let trace = &mc.trace.energy_per_particle;
-    let half = trace.len() / 2;
-    let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len().max(1) as f64;
-    let tau = mc.tau_alpha();
-    let (ok, verdict) =
-        crate::relaxation::run_verdict(tau, spec.sweeps.saturating_sub(mc.settings.tune_sweeps));
+    let (first_half, second_half) = half_means(&mc.trace.energy_per_particle);
+    let (tau, ok, verdict) = mc.relaxation_verdict();
     let parent = ParentInfo {
         density: spec.density,
         tp: spec.tp,
         index: spec.index,
         seed,
         sweeps: spec.sweeps,
-        parent_energy: mean(&trace[half..]),
-        parent_energy_first_half: mean(&trace[..half]),
+        parent_energy: second_half,
+        parent_energy_first_half: first_half,
         displacement_acceptance: mc.production.displacement_acceptance(),
         swap_acceptance: mc.production.swap_acceptance(),
         tau,
@@ -379,6 +375,14 @@ fn run_sample_d<const D: usize>(
         mc_seconds: now_seconds() - t0,
     };
     record_from_parent(&mc.glass, parent, options)
+}
+
+/// Means of the first and the second half of an energy trace (the parent energy of a record and
+/// its drift check); 0 for an empty half.
+pub fn half_means(trace: &[f64]) -> (f64, f64) {
+    let half = trace.len() / 2;
+    let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len().max(1) as f64;
+    (mean(&trace[..half]), mean(&trace[half..]))
 }
 
 /// What a record says about the parent state and the Monte Carlo run that made it.

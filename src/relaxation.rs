@@ -38,6 +38,17 @@ impl TauAlpha {
         }
     }
 
+    /// The value as records keep it: `value` (sweeps) and whether it was measured (else a
+    /// lower bound; NaN: unknown). Inverse of [`TauAlpha::sweeps`] with
+    /// [`TauAlpha::is_measured`].
+    pub fn from_parts(value: f64, measured: bool) -> Self {
+        match (value.is_nan(), measured) {
+            (true, _) => TauAlpha::Unknown,
+            (false, true) => TauAlpha::Measured(value),
+            (false, false) => TauAlpha::Above(value),
+        }
+    }
+
     pub fn is_measured(&self) -> bool {
         matches!(self, TauAlpha::Measured(_))
     }
@@ -77,6 +88,22 @@ pub fn run_verdict(tau: TauAlpha, recorded_sweeps: usize) -> (bool, String) {
         ),
         TauAlpha::Unknown => (false, "τ_α unknown: the run is too short to measure it".into()),
     }
+}
+
+/// Overlap `Q` of two configurations of the same particles: the fraction within
+/// [`OVERLAP_A`] of their place (minimum image).
+pub fn overlap_between<const D: usize>(
+    space: &PeriodicBox<D>,
+    a: &[Vector<D>],
+    b: &[Vector<D>],
+) -> f64 {
+    let a2 = OVERLAP_A * OVERLAP_A;
+    let inside = a
+        .iter()
+        .zip(b)
+        .filter(|(x, y)| space.displacement(x, y).norm_squared() < a2)
+        .count();
+    inside as f64 / a.len().max(1) as f64
 }
 
 /// Snapshots of a run for the self-overlap.
@@ -137,23 +164,15 @@ impl<const D: usize> SelfOverlap<D> {
     fn curve_from(&self, skip: usize) -> Vec<(f64, f64)> {
         let snaps = &self.snapshots[skip.min(self.snapshots.len())..];
         let m = snaps.len();
-        let a2 = OVERLAP_A * OVERLAP_A;
-        let mut out = Vec::with_capacity(m);
-        for lag in 0..m {
-            let mut q = 0.0;
-            let origins = m - lag;
-            for o in 0..origins {
-                let (x0, x1) = (&snaps[o], &snaps[o + lag]);
-                let inside = x0
-                    .iter()
-                    .zip(x1)
-                    .filter(|(a, b)| self.space.displacement(a, b).norm_squared() < a2)
-                    .count();
-                q += inside as f64 / x0.len().max(1) as f64;
-            }
-            out.push(((lag * self.every) as f64, q / origins as f64));
-        }
-        out
+        (0..m)
+            .map(|lag| {
+                let origins = m - lag;
+                let q: f64 = (0..origins)
+                    .map(|o| overlap_between(&self.space, &snaps[o], &snaps[o + lag]))
+                    .sum();
+                ((lag * self.every) as f64, q / origins as f64)
+            })
+            .collect()
     }
 
     /// `τ_α` from [`SelfOverlap::curve`], using lags with at least a quarter of the record's

@@ -172,16 +172,13 @@ pub fn swap_mc_json<const D: usize>(mc: &SwapMc<D>) -> Value {
     })
 }
 
-/// τ_α of a run's recorded self-overlap and the verdict of
-/// [`crate::relaxation::run_verdict`] (recorded from the end of the step tuning).
+/// τ_α of a run's recorded self-overlap and its verdict ([`SwapMc::relaxation_verdict`]).
 pub fn relaxation_json<const D: usize>(mc: &SwapMc<D>) -> Value {
-    let tau = mc.tau_alpha();
-    let recorded = mc.sweeps_done.saturating_sub(mc.settings.tune_sweeps);
-    let (ok, verdict) = crate::relaxation::run_verdict(tau, recorded);
+    let (tau, ok, verdict) = mc.relaxation_verdict();
     json!({
         "tau_alpha_sweeps": finite(tau.sweeps()),
         "tau_alpha_measured": tau.is_measured(),
-        "recorded_sweeps": recorded,
+        "recorded_sweeps": mc.recorded_sweeps(),
         "observable": "self-overlap Q(t), a = 0.3, Q(tau_alpha) = 1/e",
         "equilibrated": ok,
         "verdict": verdict,
@@ -289,6 +286,19 @@ fn chain_info_json(c: &ChainInfo) -> Value {
     })
 }
 
+/// Optional text key of a record (`default` when absent or not text).
+fn text_or(v: &Value, k: &str, default: &str) -> String {
+    v.get(k)
+        .and_then(|x| x.as_str())
+        .unwrap_or(default)
+        .to_string()
+}
+
+/// Optional flag of a record (false when absent or not a boolean).
+fn flag(v: &Value, k: &str) -> bool {
+    v.get(k).and_then(|x| x.as_bool()).unwrap_or(false)
+}
+
 fn chain_info_from_json(v: &Value) -> Result<ChainInfo, String> {
     let u = |k: &str| {
         v.get(k)
@@ -300,18 +310,11 @@ fn chain_info_from_json(v: &Value) -> Result<ChainInfo, String> {
     Ok(ChainInfo {
         chain: u("chain")?,
         harvest: u("harvest")?,
-        start: v
-            .get("start")
-            .and_then(|x| x.as_str())
-            .unwrap_or("")
-            .to_string(),
+        start: text_or(v, "start", ""),
         rung_sweeps: u("rung_sweeps")?,
         equilibration_sweeps: u("equilibration_sweeps")?,
         tau_equilibration: f("tau_equilibration"),
-        tau_equilibration_measured: v
-            .get("tau_equilibration_measured")
-            .and_then(|x| x.as_bool())
-            .unwrap_or(false),
+        tau_equilibration_measured: flag(v, "tau_equilibration_measured"),
         overlap_to_previous: f("overlap_to_previous"),
     })
 }
@@ -439,22 +442,11 @@ pub fn record_from_json(v: &Value) -> Result<SampleRecord, String> {
         modes_target: optional("modes_target")?,
         modes_residual: optional("modes_residual")?,
         quartic,
-        engine: v
-            .get("engine")
-            .and_then(|x| x.as_str())
-            .unwrap_or("swap-mc-1")
-            .to_string(),
+        engine: text_or(v, "engine", "swap-mc-1"),
         tau_alpha: optional("tau_alpha")?,
-        tau_alpha_measured: v
-            .get("tau_alpha_measured")
-            .and_then(|x| x.as_bool())
-            .unwrap_or(false),
+        tau_alpha_measured: flag(v, "tau_alpha_measured"),
         equilibrated: v.get("equilibrated").and_then(|x| x.as_bool()),
-        verdict: v
-            .get("verdict")
-            .and_then(|x| x.as_str())
-            .unwrap_or("")
-            .to_string(),
+        verdict: text_or(v, "verdict", ""),
         chain: match v.get("chain") {
             None | Some(Value::Null) => None,
             Some(c) => Some(chain_info_from_json(c)?),
@@ -839,11 +831,10 @@ pub fn checkpoint_json<const D: usize>(
         "base_seed": spec.base_seed, "chain": spec.chain, "harvests": spec.harvests,
         "every": spec.every, "block": spec.block, "swap_window": spec.swap_window,
         "rung": cp.rung, "harvests_done": cp.harvests_done,
-        "box_lengths": cp.box_lengths,
-        "equilibration_sweeps": cp.equilibration_sweeps,
-        "tau_equilibration": finite(cp.tau_equilibration),
-        "tau_equilibration_measured": cp.tau_equilibration_measured,
-        "equilibration_converged": cp.equilibration_converged,
+        "equilibration_sweeps": cp.equilibration.sweeps,
+        "tau_equilibration": finite(cp.equilibration.tau.sweeps()),
+        "tau_equilibration_measured": cp.equilibration.tau.is_measured(),
+        "equilibration_converged": cp.equilibration.converged,
         "step": s.step, "sweeps_done": s.sweeps_done,
         "production": counts_json(&s.production), "burn_in": counts_json(&s.burn_in),
         "sizes": s.sizes,
@@ -986,14 +977,14 @@ pub fn checkpoint_from_json<const D: usize>(
             production: counts_from_json(v.get("production"))?,
             burn_in: counts_from_json(v.get("burn_in"))?,
         },
-        box_lengths: nums(
-            v.get("box_lengths")
-                .ok_or("checkpoint key box_lengths is missing")?,
-        )?,
-        equilibration_sweeps: u("equilibration_sweeps")?,
-        tau_equilibration: f("tau_equilibration")?,
-        tau_equilibration_measured: b("tau_equilibration_measured")?,
-        equilibration_converged: b("equilibration_converged")?,
+        equilibration: crate::chains::Equilibration {
+            sweeps: u("equilibration_sweeps")?,
+            tau: crate::relaxation::TauAlpha::from_parts(
+                f("tau_equilibration")?,
+                b("tau_equilibration_measured")?,
+            ),
+            converged: b("equilibration_converged")?,
+        },
     })
 }
 

@@ -17,7 +17,7 @@ pub type Vector<const D: usize> = SVector<f64, D>;
 /// Nearest integer (ties to even) by the 1.5·2⁵² trick: branch-free and without the libm call
 /// that `f64::round` becomes on baseline x86-64. Valid for |x| < 2⁵¹.
 #[inline(always)]
-fn nearest_integer(x: f64) -> f64 {
+pub(crate) fn nearest_integer(x: f64) -> f64 {
     const MAGIC: f64 = 6_755_399_441_055_744.0;
     (x + MAGIC) - MAGIC
 }

@@ -54,7 +54,7 @@
 use crate::glass::Glass;
 use crate::potential::Poly;
 use crate::relaxation::{SelfOverlap, TauAlpha};
-use crate::space::{PeriodicBox, Vector};
+use crate::space::{nearest_integer, Vector};
 use rand::{Rng, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
 
@@ -273,12 +273,11 @@ impl Kernel {
         side: &[f64; 3],
         inv: &[f64; 3],
     ) -> [f64; 2] {
-        const MAGIC: f64 = 6_755_399_441_055_744.0;
         let mut r2 = [0.0f64; 2];
         for k in 0..D {
             let d = [p[k] - x[k], q[k] - x[k]];
             let s = [d[0] * inv[k], d[1] * inv[k]];
-            let m = [(s[0] + MAGIC) - MAGIC, (s[1] + MAGIC) - MAGIC];
+            let m = [nearest_integer(s[0]), nearest_integer(s[1])];
             let d = [d[0] - side[k] * m[0], d[1] - side[k] * m[1]];
             r2 = [r2[0] + d[0] * d[0], r2[1] + d[1] * d[1]];
         }
@@ -352,13 +351,6 @@ fn distance2<const D: usize>(a: &Atom, b: &Atom, side: &[f64; 3], inv: &[f64; 3]
         r2 += d * d;
     }
     r2
-}
-
-/// Nearest integer by the 1.5·2⁵² trick (branch-free, no libm call; the same in wasm).
-#[inline(always)]
-fn nearest_integer(x: f64) -> f64 {
-    const MAGIC: f64 = 6_755_399_441_055_744.0;
-    (x + MAGIC) - MAGIC
 }
 
 /// Fixed-capacity neighbour rows with mirror slots: `nb[i·cap + m] = k` and
@@ -549,6 +541,13 @@ impl<const D: usize> Grid<D> {
         idx
     }
 
+    /// Empties every cell (the geometry and stencils stay).
+    fn clear(&mut self) {
+        for m in &mut self.members {
+            m.clear();
+        }
+    }
+
     fn insert(&mut self, i: usize, cell: usize) {
         self.cell_of[i] = cell as u32;
         self.place[i] = self.members[cell].len() as u32;
@@ -626,6 +625,16 @@ impl<const D: usize> SwapMc<D> {
     /// `quench::relax_overlaps`). Refuses sheared boxes and sizes for which the pair size is not
     /// increasing in each argument (`2 n_a λ ≥ 1`).
     pub fn init(glass: Glass<D>, settings: SwapMcSettings) -> Result<Self, String> {
+        Self::start(glass, settings, None)
+    }
+
+    /// [`SwapMc::init`], or [`SwapMc::resume`] when `state` is given: the structures are built
+    /// once, at the sweep the run starts from.
+    fn start(
+        glass: Glass<D>,
+        settings: SwapMcSettings,
+        state: Option<&ChainState<D>>,
+    ) -> Result<Self, String> {
         settings.validate()?;
         if D > 3 {
             return Err("swap Monte Carlo supports d = 2 and 3".into());
@@ -693,6 +702,12 @@ impl<const D: usize> SwapMc<D> {
             .swap_window
             .unwrap_or_else(|| default_swap_window(mc.glass.n()));
         mc.step = mc.step.min(mc.max_step());
+        if let Some(state) = state {
+            mc.step = state.step;
+            mc.sweeps_done = state.sweeps_done;
+            mc.production = state.production;
+            mc.burn_in = state.burn_in;
+        }
         mc.start_block();
         if !mc.energy.is_finite() {
             return Err("the starting configuration has a non-finite energy".into());
@@ -718,13 +733,7 @@ impl<const D: usize> SwapMc<D> {
         }
         glass.positions = state.positions.clone();
         glass.sizes = state.sizes.clone();
-        let mut mc = Self::init(glass, settings)?;
-        mc.step = state.step;
-        mc.sweeps_done = state.sweeps_done;
-        mc.production = state.production;
-        mc.burn_in = state.burn_in;
-        mc.start_block();
-        Ok(mc)
+        Self::start(glass, settings, Some(state))
     }
 
     /// The state to resume from (meaningful at a block boundary).
@@ -775,7 +784,7 @@ impl<const D: usize> SwapMc<D> {
                 a
             })
             .collect();
-        self.grid = Grid::new(&self.side, self.reach, n);
+        self.grid.clear();
         // internal order: by cell, then by particle index (canonical)
         let cells: Vec<usize> = packed
             .iter()
@@ -800,9 +809,8 @@ impl<const D: usize> SwapMc<D> {
             self.rank_of[i as usize] = r as u32;
         }
         self.by_rank = by_rank;
-        for i in 0..n {
-            let c = self.grid.cell_at(&self.reference[i], &self.side);
-            self.grid.insert(i, c);
+        for (i, &p) in self.ext.iter().enumerate() {
+            self.grid.insert(i, cells[p as usize]);
         }
         let (wc, tc) = (self.wide.cap, self.tight.cap);
         self.wide = Rows::new(n, wc, false);
@@ -820,11 +828,35 @@ impl<const D: usize> SwapMc<D> {
         self.work.rebuilds += 1;
     }
 
-    /// Tight listing reach of particles `i` and `k` (current sizes).
+    /// Squared minimum-image distance of the references of `i` and `k`.
     #[inline(always)]
-    fn tight_reach(&self, i: usize, k: usize) -> f64 {
+    fn reference_distance2(&self, i: usize, k: usize) -> f64 {
+        distance2::<D>(
+            &self.reference[i],
+            &self.reference[k],
+            &self.side,
+            &self.inv_side,
+        )
+    }
+
+    /// Whether references at squared distance `d2` put `i` and `k` in each other's tight row:
+    /// `d2 < (x_c λ_ik + s)²` with the current sizes.
+    #[inline(always)]
+    fn within_tight_reach(&self, d2: f64, i: usize, k: usize) -> bool {
         let m = &self.glass.model;
-        m.cutoff(m.pair_size(self.atoms[i][3], self.atoms[k][3])) + self.skin
+        let t = m.cutoff(m.pair_size(self.atoms[i][3], self.atoms[k][3])) + self.skin;
+        d2 < t * t
+    }
+
+    /// The particle of a swap of `i` and `j` that receives the larger size (summed over its wide
+    /// row) and the one that receives the smaller (its tight row): `(g, h)`.
+    #[inline(always)]
+    fn swap_roles(&self, i: usize, j: usize) -> (usize, usize) {
+        if self.atoms[j][3] > self.atoms[i][3] {
+            (i, j)
+        } else {
+            (j, i)
+        }
     }
 
     /// Adds to the rows every pair `(i, k)` with `accept(k)` found through the grid of
@@ -839,17 +871,11 @@ impl<const D: usize> SwapMc<D> {
                 if k == i || !accept(k) {
                     continue;
                 }
-                let d2 = distance2::<D>(
-                    &self.reference[i],
-                    &self.reference[k],
-                    &self.side,
-                    &self.inv_side,
-                );
+                let d2 = self.reference_distance2(i, k);
                 if d2 < reach2 {
                     self.wide.push(i, k, 0.0);
-                    let t = self.tight_reach(i, k);
-                    if d2 < t * t {
-                        let e = self.pair_energy(i, &self.atoms[i], k);
+                    if self.within_tight_reach(d2, i, k) {
+                        let e = self.pair_energy(&self.atoms[i], k);
                         self.tight.push(i, k, e);
                     }
                 }
@@ -857,8 +883,9 @@ impl<const D: usize> SwapMc<D> {
         }
     }
 
+    /// Pair energy of a particle at `xi` (size `xi[3]`) with particle `k`.
     #[inline(always)]
-    fn pair_energy(&self, _i: usize, xi: &Atom, k: usize) -> f64 {
+    fn pair_energy(&self, xi: &Atom, k: usize) -> f64 {
         let xk = &self.atoms[k];
         let r2 = distance2::<D>(xi, xk, &self.side, &self.inv_side);
         self.kernel.energy(r2, xi[3], xk[3])
@@ -901,10 +928,8 @@ impl<const D: usize> SwapMc<D> {
                 return None;
             }
         }
-        if row.len() % 2 == 1 {
-            let k = row[row.len() - 1] as usize;
-            let r2 = distance2::<D>(x, &atoms[k], &side, &inv);
-            let e = kernel.energy(r2, x[3], atoms[k][3]);
+        if let (1, Some(&k)) = (row.len() % 2, row.last()) {
+            let e = self.pair_energy(x, k as usize);
             out[row.len() - 1] = e;
             acc[0] += e;
         }
@@ -937,7 +962,8 @@ impl<const D: usize> SwapMc<D> {
         self.work.moves += 1;
         // particles are drawn by their index in the glass (not the internal cell order), so the
         // chain does not depend on the bookkeeping
-        if self.rng.random::<f64>() < self.settings.swap_probability {
+        let is_swap = self.rng.random::<f64>() < self.settings.swap_probability;
+        let accepted = if is_swap {
             let i = self.int_of[self.rng.random_range(0..n)] as usize;
             let j = match self.window {
                 k if k < n - 1 => {
@@ -957,17 +983,10 @@ impl<const D: usize> SwapMc<D> {
                 _ => Some(self.int_of[self.rng.random_range(0..n)] as usize),
             };
             let u = self.rng.random::<f64>();
-            let ok = match j {
+            match j {
                 Some(j) => self.swap(i, j, u),
                 None => false,
-            };
-            let c = if tuning {
-                &mut self.burn_in
-            } else {
-                &mut self.production
-            };
-            c.swap_attempts += 1;
-            c.swap_accepts += ok as u64;
+            }
         } else {
             let i = self.int_of[self.rng.random_range(0..n)] as usize;
             let mut x = self.atoms[i];
@@ -975,14 +994,19 @@ impl<const D: usize> SwapMc<D> {
                 *xk += self.step * (self.rng.random::<f64>() - 0.5);
             }
             let u = self.rng.random::<f64>();
-            let ok = self.displace(i, x, u);
-            let c = if tuning {
-                &mut self.burn_in
-            } else {
-                &mut self.production
-            };
+            self.displace(i, x, u)
+        };
+        let c = if tuning {
+            &mut self.burn_in
+        } else {
+            &mut self.production
+        };
+        if is_swap {
+            c.swap_attempts += 1;
+            c.swap_accepts += accepted as u64;
+        } else {
             c.displacement_attempts += 1;
-            c.displacement_accepts += ok as u64;
+            c.displacement_accepts += accepted as u64;
         }
     }
 
@@ -1030,12 +1054,7 @@ impl<const D: usize> SwapMc<D> {
         if i == j || self.atoms[i][3] == self.atoms[j][3] {
             return true; // the same state: accepted, ΔE = 0
         }
-        // g receives the larger size (wide row), h the smaller (tight row)
-        let (g, h) = if self.atoms[j][3] > self.atoms[i][3] {
-            (i, j)
-        } else {
-            (j, i)
-        };
+        let (g, h) = self.swap_roles(i, j);
         let old = self.particle_energy[g] + self.particle_energy[h];
         let bound = self.rejection_bound(old, u);
         let (si, sj) = (self.atoms[i][3], self.atoms[j][3]);
@@ -1117,14 +1136,7 @@ impl<const D: usize> SwapMc<D> {
         }
         for m in (0..self.tight.len[h] as usize).rev() {
             let k = self.tight.nb[lh + m] as usize;
-            let d2 = distance2::<D>(
-                &self.reference[h],
-                &self.reference[k],
-                &self.side,
-                &self.inv_side,
-            );
-            let t = self.tight_reach(h, k);
-            if d2 >= t * t {
+            if !self.within_tight_reach(self.reference_distance2(h, k), h, k) {
                 self.tight.remove(h, m);
             }
         }
@@ -1132,14 +1144,7 @@ impl<const D: usize> SwapMc<D> {
         self.tight.clear(g);
         for (m, &e) in out_g.iter().enumerate() {
             let k = self.wide.nb[lg + m] as usize;
-            let d2 = distance2::<D>(
-                &self.reference[g],
-                &self.reference[k],
-                &self.side,
-                &self.inv_side,
-            );
-            let t = self.tight_reach(g, k);
-            if d2 < t * t {
+            if self.within_tight_reach(self.reference_distance2(g, k), g, k) {
                 self.tight.push(g, k, e);
             }
         }
@@ -1193,17 +1198,25 @@ impl<const D: usize> SwapMc<D> {
             .map_or(TauAlpha::Unknown, |o| o.tau_alpha())
     }
 
+    /// Sweeps since the end of the step tuning (where [`equilibrate`] starts the overlap record).
+    pub fn recorded_sweeps(&self) -> usize {
+        self.sweeps_done.saturating_sub(self.settings.tune_sweeps)
+    }
+
+    /// `τ_α` of the recorded overlap, and whether the run counts as equilibrated with the
+    /// sentence that says why ([`crate::relaxation::run_verdict`] over
+    /// [`SwapMc::recorded_sweeps`]).
+    pub fn relaxation_verdict(&self) -> (TauAlpha, bool, String) {
+        let tau = self.tau_alpha();
+        let (ok, verdict) = crate::relaxation::run_verdict(tau, self.recorded_sweeps());
+        (tau, ok, verdict)
+    }
+
     /// Runs the remaining sweeps; `progress(done, total)` is called after each sweep and may
     /// return `false` to stop early (then `Err("cancelled")`).
     pub fn run(&mut self, progress: &mut dyn FnMut(usize, usize) -> bool) -> Result<(), String> {
         let total = self.settings.sweeps;
-        while self.sweeps_done < total {
-            self.sweep();
-            if !progress(self.sweeps_done, total) {
-                return Err("cancelled".into());
-            }
-        }
-        Ok(())
+        self.run_to(total, &mut |mc| progress(mc.sweeps_done, total))
     }
 
     /// Runs until `sweeps_done == target` (extending `settings.sweeps` if needed), calling
@@ -1242,10 +1255,12 @@ impl<const D: usize> SwapMc<D> {
     }
 
     /// Tight neighbour pairs `i < k` (sorted), for tests against brute force.
+    #[cfg(test)]
     pub fn tight_pairs(&self) -> Vec<(u32, u32)> {
         self.external(rows_pairs(&self.tight, self.glass.n()))
     }
 
+    #[cfg(test)]
     fn external(&self, pairs: Vec<(u32, u32)>) -> Vec<(u32, u32)> {
         let mut out: Vec<(u32, u32)> = pairs
             .into_iter()
@@ -1259,27 +1274,23 @@ impl<const D: usize> SwapMc<D> {
     }
 
     /// Wide neighbour pairs `i < k` (sorted), for tests against brute force.
+    #[cfg(test)]
     pub fn wide_pairs(&self) -> Vec<(u32, u32)> {
         self.external(rows_pairs(&self.wide, self.glass.n()))
     }
 
     /// Brute-force tight and wide pairs of the current references and sizes.
+    #[cfg(test)]
     pub fn brute_force_pairs(&self) -> (Vec<(u32, u32)>, Vec<(u32, u32)>) {
         let n = self.glass.n();
         let (mut t, mut w) = (Vec::new(), Vec::new());
         for i in 0..n {
             for k in i + 1..n {
-                let d2 = distance2::<D>(
-                    &self.reference[i],
-                    &self.reference[k],
-                    &self.side,
-                    &self.inv_side,
-                );
+                let d2 = self.reference_distance2(i, k);
                 if d2 < self.reach * self.reach {
                     w.push((i as u32, k as u32));
                 }
-                let r = self.tight_reach(i, k);
-                if d2 < r * r {
+                if self.within_tight_reach(d2, i, k) {
                     t.push((i as u32, k as u32));
                 }
             }
@@ -1288,6 +1299,7 @@ impl<const D: usize> SwapMc<D> {
     }
 
     /// Largest distance of a particle from its reference (the invariant: ≤ skin / 2).
+    #[cfg(test)]
     pub fn max_reference_offset(&self) -> f64 {
         (0..self.glass.n())
             .map(|i| {
@@ -1325,11 +1337,7 @@ impl<const D: usize> SwapMc<D> {
         if i == j || self.atoms[i][3] == self.atoms[j][3] {
             return 0.0;
         }
-        let (g, h) = if self.atoms[j][3] > self.atoms[i][3] {
-            (i, j)
-        } else {
-            (j, i)
-        };
+        let (g, h) = self.swap_roles(i, j);
         let old = self.particle_energy[g] + self.particle_energy[h];
         let (si, sj) = (self.atoms[i][3], self.atoms[j][3]);
         self.atoms[i][3] = sj;
@@ -1349,11 +1357,13 @@ impl<const D: usize> SwapMc<D> {
     }
 
     /// Sum of the cached particle energies over 2 (equals the total energy up to round-off).
+    #[cfg(test)]
     pub fn cached_total_energy(&self) -> f64 {
         0.5 * self.particle_energy.iter().sum::<f64>()
     }
 }
 
+#[cfg(test)]
 fn rows_pairs(rows: &Rows, n: usize) -> Vec<(u32, u32)> {
     let mut out = Vec::new();
     for i in 0..n {
@@ -1399,15 +1409,6 @@ pub fn random_start<const D: usize>(
     let mut glass = Glass::<D>::random(n, density, model, crate::derive_seed(seed, 1))?;
     crate::quench::relax_overlaps(&mut glass, 10_000);
     SwapMc::init(glass, settings)
-}
-
-/// A periodic box as the kernel sees it (for benchmarks of the bare pair kernel).
-pub fn box_sides<const D: usize>(space: &PeriodicBox<D>) -> [f64; 3] {
-    let mut side = [1.0; 3];
-    for k in 0..D {
-        side[k] = space.lengths()[k];
-    }
-    side
 }
 
 #[cfg(test)]

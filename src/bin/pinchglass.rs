@@ -14,7 +14,7 @@ use pinchglass::quench::{
 };
 use pinchglass::report::{analysis_json, model_json, soft_spots_json};
 use pinchglass::swap_mc::{equilibrate, SwapMc, SwapMcSettings};
-use pinchglass::validate::{check_run, join, CLI_LIMITS};
+use pinchglass::validate::{check_run, default_density, join, CLI_LIMITS};
 use pinchglass::xyz::{generation_metadata, read_xyz_with, write_xyz, ReadOptions};
 use serde_json::{json, Value};
 use std::process::ExitCode;
@@ -219,92 +219,11 @@ enum Command {
     /// harvests samples every M sweeps, each quenched and analysed like a sweep's sample.
     /// Records go to DIR/samples-chains[-TAG]-A-B.jsonl; checkpoints to DIR/state/ (a chain
     /// with a checkpoint resumes from it, exactly).
-    Chains {
-        #[arg(long)]
-        dim: usize,
-        #[arg(long)]
-        n: usize,
-        /// The ladder: parent temperatures, comma separated, hottest first.
-        #[arg(long, value_delimiter = ',', num_args = 1..)]
-        tp: Vec<f64>,
-        /// Number of chains.
-        #[arg(long)]
-        chains: usize,
-        /// Only chains A..B (end exclusive), for array jobs or several machines.
-        #[arg(long, value_name = "A..B")]
-        shard: Option<String>,
-        /// Samples harvested per T_p and chain.
-        #[arg(long, default_value_t = 4)]
-        harvests: usize,
-        /// Sweeps between harvests (a multiple of --block; should be ≥ 2 τ_α).
-        #[arg(long, value_name = "M")]
-        every: usize,
-        /// Equilibrate each T_p for at least this many τ_α.
-        #[arg(long, default_value_t = 5.0)]
-        equilibrate_taus: f64,
-        #[arg(long, default_value_t = 2000)]
-        min_equilibrate: usize,
-        /// Give up equilibrating after this many sweeps (records then say so).
-        #[arg(long, default_value_t = 1_000_000)]
-        max_equilibrate: usize,
-        /// Sweeps per block of the random stream (resume points).
-        #[arg(long, default_value_t = 1000)]
-        block: usize,
-        /// Swap partners within ± K size ranks, or `all` (default: N/8).
-        #[arg(long, value_name = "K|all", value_parser = parse_window)]
-        swap_window: Option<usize>,
-        #[arg(long)]
-        density: Option<f64>,
-        #[arg(long, default_value_t = 1)]
-        seed: u64,
-        #[arg(long, default_value = "auto")]
-        route: String,
-        #[arg(long, default_value = "auto")]
-        modes: String,
-        #[arg(long, value_name = "K")]
-        quartic: Option<usize>,
-        #[arg(long)]
-        tag: Option<String>,
-        #[arg(short = 'o', long = "output")]
-        output: String,
-    },
+    Chains(mc::ChainsCli),
     /// Measure τ_α of a swap Monte Carlo chain: the self-overlap Q(t) (a = 0.3) after an
     /// equilibration part, in sweeps and CPU seconds, and the inherent-state energies at the end
     /// of successive blocks (stationarity).
-    Tau {
-        #[arg(long)]
-        dim: usize,
-        #[arg(long)]
-        n: usize,
-        #[arg(long)]
-        tp: f64,
-        #[arg(long, default_value_t = 1)]
-        seed: u64,
-        #[arg(long)]
-        density: Option<f64>,
-        /// Sweeps before the overlap is recorded (not analysed).
-        #[arg(long, default_value_t = 1000)]
-        equilibrate: usize,
-        /// Sweeps over which Q(t) is recorded.
-        #[arg(long)]
-        sweeps: usize,
-        /// Swap partners within ± K size ranks, or `all` (default: N/8).
-        #[arg(long, value_name = "K|all", value_parser = parse_window)]
-        swap_window: Option<usize>,
-        /// Start from this configuration (e.g. the end state of a higher T_p) instead of a
-        /// random one.
-        #[arg(long, value_name = "XYZ")]
-        start: Option<String>,
-        /// Quench the state at the end of each of this many blocks of the recorded part.
-        #[arg(long, default_value_t = 4)]
-        blocks: usize,
-        /// Write Q(t) as CSV (lag_sweeps, self_overlap) to this file.
-        #[arg(long, value_name = "CSV")]
-        overlap: Option<String>,
-        /// Write the final (parent) configuration as extended XYZ, e.g. to start the next T_p.
-        #[arg(long, value_name = "XYZ")]
-        save: Option<String>,
-    },
+    Tau(mc::TauArgs),
     /// Time the swap Monte Carlo engine (attempted moves/s, ns per move, pair evaluations per
     /// move, the bare kernel's ns per pair) and every stage of the pipeline for 2D and 3D
     /// samples; medians over repeats.
@@ -512,123 +431,8 @@ fn main() -> ExitCode {
                 other => Err(format!("--part must be mc, pipeline or all, got {other}")),
             }
         }
-        Command::Chains {
-            dim,
-            n,
-            tp,
-            chains,
-            shard,
-            harvests,
-            every,
-            equilibrate_taus,
-            min_equilibrate,
-            max_equilibrate,
-            block,
-            swap_window,
-            density,
-            seed,
-            route,
-            modes,
-            quartic,
-            tag,
-            output,
-        } => (|| {
-            let density = density.unwrap_or(default_density(dim));
-            let sweep_like = SweepArgs {
-                dim,
-                n,
-                tps: tp.clone(),
-                samples: chains,
-                shard: shard.clone(),
-                sweeps: 1,
-                density,
-                seed,
-                route,
-                modes,
-                quartic,
-                tag: tag.clone(),
-                output: output.clone(),
-            };
-            let options = sample_options(&sweep_like)?;
-            if chains == 0 {
-                return Err("--chains must be at least 1".to_string());
-            }
-            if let Some(t) = &tag {
-                if t.is_empty()
-                    || !t
-                        .chars()
-                        .all(|c| c.is_ascii_alphanumeric() || "_.".contains(c))
-                {
-                    return Err(format!(
-                        "--tag must be letters, digits, '_' or '.', got {t:?}"
-                    ));
-                }
-            }
-            let shard = match &shard {
-                Some(s) => parse_shard(s, chains)?,
-                None => (0, chains),
-            };
-            let args = mc::ChainsArgs {
-                spec: pinchglass::chains::ChainSpec {
-                    dim,
-                    n,
-                    density,
-                    ladder: tp,
-                    base_seed: seed,
-                    chain: 0,
-                    harvests,
-                    every,
-                    equilibrate_taus,
-                    min_equilibrate,
-                    max_equilibrate,
-                    block,
-                    swap_window,
-                },
-                chains,
-                shard,
-                options,
-                tag,
-                output,
-            };
-            match dim {
-                2 => mc::chains::<2>(&args),
-                3 => mc::chains::<3>(&args),
-                d => Err(format!("--dim must be 2 or 3, got {d}")),
-            }
-        })(),
-        Command::Tau {
-            dim,
-            n,
-            tp,
-            seed,
-            density,
-            equilibrate,
-            sweeps,
-            swap_window,
-            start,
-            blocks,
-            overlap,
-            save,
-        } => {
-            let args = mc::TauArgs {
-                n,
-                tp,
-                seed,
-                density: density.unwrap_or(default_density(dim)),
-                equilibrate,
-                sweeps,
-                swap_window,
-                start,
-                blocks,
-                overlap,
-                save,
-            };
-            match dim {
-                2 => mc::tau::<2>(&args),
-                3 => mc::tau::<3>(&args),
-                d => Err(format!("--dim must be 2 or 3, got {d}")),
-            }
-        }
+        Command::Chains(a) => mc::run_chains(&a),
+        Command::Tau(a) => mc::run_tau(&a),
         Command::Figures {
             dir,
             output,
@@ -663,14 +467,6 @@ struct GenerateArgs {
     quench: bool,
     trace: Option<String>,
     output: String,
-}
-
-fn default_density(dim: usize) -> f64 {
-    if dim == 2 {
-        0.86
-    } else {
-        0.58
-    }
 }
 
 /// Prints `label: k/total` to standard error at every 5 %.
@@ -738,11 +534,7 @@ fn generate<const D: usize>(a: &GenerateArgs) -> Result<(), String> {
     let meta = generation_metadata(&mc, &glass, quenched.as_ref())?;
     let text = write_xyz(&glass, &meta)?;
     std::fs::write(&a.output, text).map_err(|e| format!("cannot write {}: {e}", a.output))?;
-    let tau = mc.tau_alpha();
-    let (_, verdict) = pinchglass::relaxation::run_verdict(
-        tau,
-        mc.sweeps_done.saturating_sub(mc.settings.tune_sweeps),
-    );
+    let (tau, _, verdict) = mc.relaxation_verdict();
     if let Some(path) = &a.trace {
         // energy trace, then τ_α and the verdict as comment lines, then Q(t)
         let mut csv = String::from("sweep,energy_per_particle\n");
@@ -1237,13 +1029,39 @@ struct SweepArgs {
 
 /// The analysis options of a sweep from its flags (`--route`, `--modes`, `--quartic`).
 fn sample_options(a: &SweepArgs) -> Result<pinchglass::ensemble::SampleOptions, String> {
+    analysis_options(a.dim, a.n, &a.route, &a.modes, a.quartic)
+}
+
+/// `--tag`: letters, digits, '_' or '.' (it becomes part of file names).
+fn check_tag(tag: &str) -> Result<(), String> {
+    if tag.is_empty()
+        || !tag
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_.".contains(c))
+    {
+        return Err(format!(
+            "--tag must be letters, digits, '_' or '.', got {tag:?}"
+        ));
+    }
+    Ok(())
+}
+
+/// The analysis options of a sample from `--route`, `--modes` and `--quartic` (sweep, calibrate
+/// and chains).
+fn analysis_options(
+    dim: usize,
+    n: usize,
+    route: &str,
+    modes: &str,
+    quartic: Option<usize>,
+) -> Result<pinchglass::ensemble::SampleOptions, String> {
     use pinchglass::ensemble::{ModeCount, Route, SampleOptions, COVER};
-    let route = match a.route.as_str() {
-        "auto" => Route::auto(a.dim, a.n),
+    let route = match route {
+        "auto" => Route::auto(dim, n),
         r => Route::from_name(r)
             .ok_or(format!("--route must be auto, dense or sparse, got {r:?}"))?,
     };
-    let modes = match a.modes.as_str() {
+    let modes = match modes {
         "auto" => ModeCount::Auto,
         "all" => ModeCount::All,
         k => match k.parse::<usize>() {
@@ -1261,7 +1079,7 @@ fn sample_options(a: &SweepArgs) -> Result<pinchglass::ensemble::SampleOptions, 
                 .into(),
         );
     }
-    if a.quartic == Some(0) {
+    if quartic == Some(0) {
         return Err(
             "--quartic K needs K >= 1 (the number of softest pinches to start from)".into(),
         );
@@ -1270,7 +1088,7 @@ fn sample_options(a: &SweepArgs) -> Result<pinchglass::ensemble::SampleOptions, 
         route,
         modes,
         cover: COVER,
-        quartic: a.quartic,
+        quartic,
         memory_limit: NATIVE_MEMORY_LIMIT,
     })
 }
@@ -1325,17 +1143,9 @@ fn sweep(a: &SweepArgs) -> Result<(), String> {
         None => (0, a.samples),
     };
     let stem = match &a.tag {
-        Some(t)
-            if !t.is_empty()
-                && t.chars()
-                    .all(|c| c.is_ascii_alphanumeric() || "_.".contains(c)) =>
-        {
-            format!("{t}-{lo}-{hi}")
-        }
         Some(t) => {
-            return Err(format!(
-                "--tag must be letters, digits, '_' or '.', got {t:?}"
-            ))
+            check_tag(t)?;
+            format!("{t}-{lo}-{hi}")
         }
         None => format!("{lo}-{hi}"),
     };

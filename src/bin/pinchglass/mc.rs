@@ -113,35 +113,67 @@ fn bench_one<const D: usize>(n: usize, tp: f64, density: f64, b: &BenchMc) -> Re
     Ok(())
 }
 
-/// Settings of `pinchglass tau`.
+/// `pinchglass tau` (its flags).
+#[derive(clap::Args)]
 pub struct TauArgs {
+    #[arg(long)]
+    pub dim: usize,
+    #[arg(long)]
     pub n: usize,
+    #[arg(long)]
     pub tp: f64,
+    #[arg(long, default_value_t = 1)]
     pub seed: u64,
-    pub density: f64,
+    #[arg(long)]
+    pub density: Option<f64>,
+    /// Sweeps before the overlap is recorded (not analysed).
+    #[arg(long, default_value_t = 1000)]
     pub equilibrate: usize,
+    /// Sweeps over which Q(t) is recorded.
+    #[arg(long)]
     pub sweeps: usize,
+    /// Swap partners within ± K size ranks, or `all` (default: N/8).
+    #[arg(long, value_name = "K|all", value_parser = crate::parse_window)]
     pub swap_window: Option<usize>,
+    /// Start from this configuration (e.g. the end state of a higher T_p) instead of a
+    /// random one.
+    #[arg(long, value_name = "XYZ")]
     pub start: Option<String>,
+    /// Quench the state at the end of each of this many blocks of the recorded part.
+    #[arg(long, default_value_t = 4)]
     pub blocks: usize,
+    /// Write Q(t) as CSV (lag_sweeps, self_overlap) to this file.
+    #[arg(long, value_name = "CSV")]
     pub overlap: Option<String>,
+    /// Write the final (parent) configuration as extended XYZ, e.g. to start the next T_p.
+    #[arg(long, value_name = "XYZ")]
     pub save: Option<String>,
+}
+
+/// `pinchglass tau` in the dimension of `--dim`.
+pub fn run_tau(a: &TauArgs) -> Result<(), String> {
+    match a.dim {
+        2 => tau::<2>(a),
+        3 => tau::<3>(a),
+        d => Err(format!("--dim must be 2 or 3, got {d}")),
+    }
 }
 
 /// `pinchglass tau`: `τ_α` of a chain (self-overlap after `equilibrate` sweeps), in sweeps and
 /// CPU seconds, and the inherent-state energies of the states ending each of `blocks` blocks.
 pub fn tau<const D: usize>(a: &TauArgs) -> Result<(), String> {
     // every parameter by the one rule set, before anything is allocated
-    pinchglass::validate::check_run(
+    let density = pinchglass::validate::check_run(
         D as f64,
         a.n as f64,
         a.tp,
         None,
         (a.equilibrate + a.sweeps) as f64,
-        a.density,
+        a.density.unwrap_or(f64::NAN),
         &pinchglass::validate::CLI_LIMITS,
     )
-    .map_err(|v| pinchglass::validate::join(&v))?;
+    .map_err(|v| pinchglass::validate::join(&v))?
+    .density;
     if a.sweeps < 10 {
         return Err(format!(
             "--sweeps must be at least 10 (the recorded part; τ_α needs many snapshots), got {}",
@@ -158,7 +190,7 @@ pub fn tau<const D: usize>(a: &TauArgs) -> Result<(), String> {
     let mut settings = SwapMcSettings::new(a.tp, a.equilibrate + a.sweeps, a.seed);
     settings.swap_window = a.swap_window;
     let mut mc: SwapMc<D> = match &a.start {
-        None => random_start(a.n, a.density, Poly::default(), settings)?,
+        None => random_start(a.n, density, Poly::default(), settings)?,
         Some(path) => {
             let text =
                 std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?;
@@ -261,7 +293,59 @@ pub fn tau<const D: usize>(a: &TauArgs) -> Result<(), String> {
     Ok(())
 }
 
-/// Settings of `pinchglass chains`.
+/// `pinchglass chains` (its flags).
+#[derive(clap::Args)]
+pub struct ChainsCli {
+    #[arg(long)]
+    pub dim: usize,
+    #[arg(long)]
+    pub n: usize,
+    /// The ladder: parent temperatures, comma separated, hottest first.
+    #[arg(long, value_delimiter = ',', num_args = 1..)]
+    pub tp: Vec<f64>,
+    /// Number of chains.
+    #[arg(long)]
+    pub chains: usize,
+    /// Only chains A..B (end exclusive), for array jobs or several machines.
+    #[arg(long, value_name = "A..B")]
+    pub shard: Option<String>,
+    /// Samples harvested per T_p and chain.
+    #[arg(long, default_value_t = 4)]
+    pub harvests: usize,
+    /// Sweeps between harvests (a multiple of --block; should be ≥ 2 τ_α).
+    #[arg(long, value_name = "M")]
+    pub every: usize,
+    /// Equilibrate each T_p for at least this many τ_α.
+    #[arg(long, default_value_t = 5.0)]
+    pub equilibrate_taus: f64,
+    #[arg(long, default_value_t = 2000)]
+    pub min_equilibrate: usize,
+    /// Give up equilibrating after this many sweeps (records then say so).
+    #[arg(long, default_value_t = 1_000_000)]
+    pub max_equilibrate: usize,
+    /// Sweeps per block of the random stream (resume points).
+    #[arg(long, default_value_t = 1000)]
+    pub block: usize,
+    /// Swap partners within ± K size ranks, or `all` (default: N/8).
+    #[arg(long, value_name = "K|all", value_parser = crate::parse_window)]
+    pub swap_window: Option<usize>,
+    #[arg(long)]
+    pub density: Option<f64>,
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    #[arg(long, default_value = "auto")]
+    pub route: String,
+    #[arg(long, default_value = "auto")]
+    pub modes: String,
+    #[arg(long, value_name = "K")]
+    pub quartic: Option<usize>,
+    #[arg(long)]
+    pub tag: Option<String>,
+    #[arg(short = 'o', long = "output")]
+    pub output: String,
+}
+
+/// What `pinchglass chains` runs: the protocol, the chains of this shard, the analysis.
 pub struct ChainsArgs {
     pub spec: pinchglass::chains::ChainSpec,
     pub chains: usize,
@@ -269,6 +353,51 @@ pub struct ChainsArgs {
     pub options: pinchglass::ensemble::SampleOptions,
     pub tag: Option<String>,
     pub output: String,
+}
+
+/// `pinchglass chains`: the flags checked and turned into the protocol, in the dimension of
+/// `--dim`.
+pub fn run_chains(c: &ChainsCli) -> Result<(), String> {
+    let options = crate::analysis_options(c.dim, c.n, &c.route, &c.modes, c.quartic)?;
+    if c.chains == 0 {
+        return Err("--chains must be at least 1".to_string());
+    }
+    if let Some(t) = &c.tag {
+        crate::check_tag(t)?;
+    }
+    let shard = match &c.shard {
+        Some(s) => crate::parse_shard(s, c.chains)?,
+        None => (0, c.chains),
+    };
+    let args = ChainsArgs {
+        spec: pinchglass::chains::ChainSpec {
+            dim: c.dim,
+            n: c.n,
+            density: c
+                .density
+                .unwrap_or(pinchglass::validate::default_density(c.dim)),
+            ladder: c.tp.clone(),
+            base_seed: c.seed,
+            chain: 0,
+            harvests: c.harvests,
+            every: c.every,
+            equilibrate_taus: c.equilibrate_taus,
+            min_equilibrate: c.min_equilibrate,
+            max_equilibrate: c.max_equilibrate,
+            block: c.block,
+            swap_window: c.swap_window,
+        },
+        chains: c.chains,
+        shard,
+        options,
+        tag: c.tag.clone(),
+        output: c.output.clone(),
+    };
+    match c.dim {
+        2 => chains::<2>(&args),
+        3 => chains::<3>(&args),
+        d => Err(format!("--dim must be 2 or 3, got {d}")),
+    }
 }
 
 /// `pinchglass chains`: chains `shard` of the ladder, in parallel (one chain per thread),
