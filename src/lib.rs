@@ -11,31 +11,23 @@
 //! contractions; [`analysis`] runs the pipeline, [`sparse`] its sparse route for large samples.
 //! Edges: [`xyz`] (files) and [`report`] (JSON).
 
-pub mod analysis;
-pub mod chains;
-pub mod clock;
-pub mod elasticity;
-pub mod ensemble;
-pub mod figures;
-pub mod glass;
-pub mod hessian;
-pub mod modes;
-pub mod neighbours;
-pub mod pinch;
-pub mod potential;
-pub mod quartic;
-pub mod quartic_modes;
-pub mod quench;
-pub mod relaxation;
-pub mod report;
-pub mod space;
-pub mod sparse;
-pub mod spatial_decay;
-pub mod swap_mc;
-pub mod validate;
+pub mod core;
+pub mod io;
+pub mod linalg;
+pub mod pipeline;
+pub mod plot;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
-pub mod xyz;
+
+// The modules under their flat names, as the edges (CLI, wasm, tests) and older code name them.
+pub use self::core::{
+    elasticity, glass, hessian, modes, neighbours, pinch, potential, quartic, quartic_modes, quench,
+    relaxation, space, spatial_decay, swap_mc,
+};
+pub use io::{report, xyz};
+pub use linalg::sparse;
+pub use pipeline::{analysis, chains, clock, ensemble, validate};
+pub use plot::figures;
 
 pub use glass::Glass;
 

@@ -518,7 +518,7 @@ fn de<E: std::fmt::Debug>(e: E) -> String {
 }
 
 #[cfg(not(target_arch = "wasm32"))]
-static FONT_BYTES: &[u8] = include_bytes!("../assets/fonts/DejaVuSans.ttf");
+static FONT_BYTES: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
 
 /// Registers the committed font as [`FONT`] for plotters' native text (once; no-op in wasm).
 pub fn register_fonts() -> Result<(), String> {
@@ -2166,9 +2166,9 @@ pub fn render_all(
 mod tests {
     use super::*;
 
-    const SUMMARY_2D: &str = include_str!("../tests/data/ensemble-2d/summary.json");
-    const CALIBRATION_2D: &str = include_str!("../tests/data/ensemble-2d/calibration.json");
-    const CALIBRATION_3D: &str = include_str!("../tests/data/ensemble-3d/calibration.json");
+    const SUMMARY_2D: &str = include_str!("../../tests/data/ensemble-2d/summary.json");
+    const CALIBRATION_2D: &str = include_str!("../../tests/data/ensemble-2d/calibration.json");
+    const CALIBRATION_3D: &str = include_str!("../../tests/data/ensemble-3d/calibration.json");
     const SIZE: (u32, u32) = (800, 600);
     /// A calibration in the format of `calibration.json` (values of the 2D table).
     const CALIBRATION_SYN: &str = r#"{"dim": 2, "density": 0.86, "t_onset": 0.8, "c_inf": 7.82, "g_inf": 52.6, "a0": 1.0783}"#;

@@ -1,0 +1,4 @@
+//! Edges that read and write: extended-XYZ configurations and the JSON form of results.
+
+pub mod report;
+pub mod xyz;

@@ -1,0 +1,8 @@
+//! Pipelines composed from the core: parameter rules, one-sample analysis (dense and sparse
+//! routes), ensembles of samples, equilibrated chains, and their statistics and summaries.
+
+pub mod analysis;
+pub mod chains;
+pub mod clock;
+pub mod ensemble;
+pub mod validate;
