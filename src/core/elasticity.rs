@@ -1,4 +1,4 @@
-//! Athermal shear modulus with the non-affine correction (physics.md §5).
+//! Athermal shear modulus with the non-affine correction (docs/theory.md §5).
 //!
 //! Simple shear `x_a ↦ x_a + γ x_b` (Lees–Edwards images). Maloney & Lemaître, PRE 74, 016118
 //! (2006): `G = (1/V) [∂²U/∂γ² − Ξ·H⁺·Ξ]`, `Ξ = ∂²U/∂x∂γ`. Per pair, with `r = x_j − x_i`,
@@ -9,8 +9,8 @@
 //! The formula assumes force balance. G is reported per plane (xy; in 3D also xz, yz; "ab"
 //! means `x_a += γ x_b`) and averaged; the shear wave speed is `c_s = sqrt(G/ρ)`.
 
+use crate::core::pseudo_inverse::PseudoInverse;
 use crate::glass::InteractingPair;
-use crate::modes::Spectrum;
 use crate::space::Vector;
 
 /// The shear planes `(a, b)` of `x_a += γ x_b` averaged over: xy (2D); xy, xz, yz (3D).
@@ -59,6 +59,18 @@ pub fn shear_force_field<const D: usize>(
     xi
 }
 
+/// The lowest transverse phonon frequency of a box of side `L`, `2π c_s / L` (docs/theory.md §8): the
+/// bound below which the ω⁴ law of quasilocalised modes is seen without phonons.
+pub fn lowest_phonon_frequency(shear_wave_speed: f64, box_side: f64) -> f64 {
+    phonon_window(1.0, shear_wave_speed, box_side)
+}
+
+/// A fraction of the lowest phonon frequency, `fraction · 2π c_s / L` (the A_g fit window, the
+/// target of the lowest-mode count), computed in that order so every caller rounds alike.
+pub fn phonon_window(fraction: f64, shear_wave_speed: f64, box_side: f64) -> f64 {
+    fraction * 2.0 * std::f64::consts::PI * shear_wave_speed / box_side
+}
+
 /// Shear modulus per plane and its mean.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ShearModulus {
@@ -68,24 +80,38 @@ pub struct ShearModulus {
     pub mean: f64,
 }
 
-/// `G = (1/V)[∂²U/∂γ² − Ξ·H⁺·Ξ]` in every shear plane; `pairs` index the particles of
-/// `spectrum` (the rigid subsystem).
-pub fn shear_modulus<const D: usize>(
+/// `G = (1/V)[∂²U/∂γ² − Ξ·H⁺·Ξ]` (docs/theory.md §5) in every shear plane; `pairs` index the
+/// particles of the rigid subsystem whose `H⁺` is `h` (the dense spectrum or the sparse factor).
+pub fn shear_modulus<const D: usize, P: PseudoInverse + ?Sized>(
     pairs: &[InteractingPair<D>],
-    spectrum: &Spectrum,
+    h: &P,
     volume: f64,
 ) -> ShearModulus {
-    let n = spectrum.dim() / D;
-    let planes: Vec<_> = shear_planes(D)
+    shear_modulus_and_responses(pairs, h, volume).0
+}
+
+/// [`shear_modulus`] and the non-affine responses `u_Ξ = H⁺Ξ`, one per plane of
+/// [`shear_planes`] (starting fields for quartic modes, SI S-4), where the route forms them while
+/// computing `Ξ·H⁺·Ξ = Ξ·u_Ξ` (the sparse factor); `None` on the dense route.
+pub fn shear_modulus_and_responses<const D: usize, P: PseudoInverse + ?Sized>(
+    pairs: &[InteractingPair<D>],
+    h: &P,
+    volume: f64,
+) -> (ShearModulus, Option<Vec<Vec<f64>>>) {
+    let n = h.dim() / D;
+    let planes = shear_planes(D);
+    let fields: Vec<Vec<f64>> = planes
+        .iter()
+        .map(|&plane| shear_force_field(pairs, n, plane))
+        .collect();
+    let (relax, responses) = h.quadratic_forms(&fields);
+    let planes: Vec<_> = planes
         .into_iter()
-        .map(|plane| {
-            let xi = shear_force_field(pairs, n, plane);
-            let relax = spectrum.spectral_form(&xi, &xi, |l| 1.0 / l);
-            (plane, (born_term(pairs, plane) - relax) / volume)
-        })
+        .zip(relax)
+        .map(|(plane, relax)| (plane, (born_term(pairs, plane) - relax) / volume))
         .collect();
     let mean = planes.iter().map(|(_, g)| g).sum::<f64>() / planes.len() as f64;
-    ShearModulus { planes, mean }
+    (ShearModulus { planes, mean }, responses)
 }
 
 #[cfg(test)]

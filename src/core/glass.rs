@@ -1,6 +1,6 @@
 //! A configuration of the POLY glass: box, positions, sizes, model; its energy, forces and stresses.
 //!
-//! `U = Σ_{i<j} φ(r_ij; λ_ij)` (physics.md §1). Forces `F = −∂U/∂x`. The pressure is the
+//! `U = Σ_{i<j} φ(r_ij; λ_ij)` (docs/theory.md §1). Forces `F = −∂U/∂x`. The pressure is the
 //! athermal virial `p = −(1/(dV)) Σ r φ′(r)` and the simple-shear stress
 //! `σ_ab = (1/V) ∂U/∂γ = (1/V) Σ φ′ n_a r_b` (the derivative of the energy under `x_a ↦ x_a + γ x_b`).
 

@@ -1,11 +1,11 @@
 //! The Hessian `H = ∂²U/∂x∂x` of a glass, assembled from pair blocks, and rattler removal.
 //!
-//! For a pair with `n = r/|r|` (physics.md §4, checked):
+//! For a pair with `n = r/|r|` (docs/theory.md §4, checked):
 //! `K = φ″ nnᵀ + (φ′/r)(I − nnᵀ)`, off-diagonal blocks `H_ij = −K`, diagonal `H_ii = Σ_j K_ij`,
 //! so `(H z)_i = Σ_j K_ij (z_i − z_j)`. H is symmetric and, at a minimum, positive semi-definite
 //! with `d` zero modes (uniform translations).
 //!
-//! Rattlers (physics.md §3): particles with fewer than `d + 1` interacting neighbours, removed
+//! Rattlers (docs/theory.md §3): particles with fewer than `d + 1` interacting neighbours, removed
 //! iteratively (removing one may make a neighbour a rattler). The Hessian is built on the
 //! remaining, rigid particles only; fields live on that reduced index set (`Subsystem`).
 //!
@@ -243,13 +243,7 @@ impl<const D: usize> Hessian<D> {
     }
 }
 
-pub fn dot(a: &[f64], b: &[f64]) -> f64 {
-    a.iter().zip(b).map(|(x, y)| x * y).sum()
-}
-
-pub fn norm(a: &[f64]) -> f64 {
-    dot(a, a).sqrt()
-}
+pub use crate::core::numeric::{dot, norm};
 
 /// Flattens a field of vectors into `[f64]` (particle-major).
 pub fn flatten<const D: usize>(v: &[Vector<D>]) -> Vec<f64> {

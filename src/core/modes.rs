@@ -1,11 +1,11 @@
 //! Harmonic vibrational modes: eigenpairs of the Hessian, the vDOS and participation ratios.
 //!
-//! With unit masses, `H ψ_k = ω_k² ψ_k` (physics.md §4). The dense symmetric eigensolver is
+//! With unit masses, `H ψ_k = ω_k² ψ_k` (docs/theory.md §4). The dense symmetric eigensolver is
 //! faer's (`self_adjoint_eigen`, eigenvalues ascending). The `d` translation modes (and any
 //! other mode with `|λ| ≤ ZERO_MODE_TOLERANCE · λ_max`) are the zero modes: they are excluded
 //! from the pseudo-inverse `H⁺ = Σ_{λ_k ≠ 0} ψ_k ψ_kᵀ / λ_k` and from the vDOS.
 //!
-//! Participation ratio of a field z (physics.md §4): `e = (Σ_i |z_i|²)² / (N Σ_i |z_i|⁴)`,
+//! Participation ratio of a field z (docs/theory.md §4): `e = (Σ_i |z_i|²)² / (N Σ_i |z_i|⁴)`,
 //! `~1/N` for a localized field and `O(1)` for an extended one.
 
 use crate::hessian::Hessian;
@@ -91,6 +91,23 @@ impl Spectrum {
     }
 }
 
+impl crate::core::pseudo_inverse::PseudoInverse for Spectrum {
+    fn dim(&self) -> usize {
+        Spectrum::dim(self)
+    }
+    fn apply(&self, b: &[f64]) -> Vec<f64> {
+        self.pseudo_inverse_apply(b)
+    }
+    /// `Σ_k (ψ_k·b)²/λ_k` over the non-zero modes, without forming `H⁺b`.
+    fn quadratic_forms(&self, fields: &[Vec<f64>]) -> (Vec<f64>, Option<Vec<Vec<f64>>>) {
+        let forms = fields
+            .iter()
+            .map(|b| self.spectral_form(b, b, |l| 1.0 / l))
+            .collect();
+        (forms, None)
+    }
+}
+
 impl<const D: usize> Hessian<D> {
     /// Full eigendecomposition (dense), refused above `memory_limit` bytes.
     pub fn spectrum(&self, memory_limit: usize) -> Result<Spectrum, String> {
@@ -164,9 +181,7 @@ pub fn participation_ratio<const D: usize>(z: &[f64]) -> f64 {
     s2 * s2 / (n as f64 * s4)
 }
 
-pub fn dot(a: &[f64], b: &[f64]) -> f64 {
-    a.iter().zip(b).map(|(x, y)| x * y).sum()
-}
+pub use crate::core::numeric::dot;
 
 #[cfg(test)]
 pub(crate) mod tests {

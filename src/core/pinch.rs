@@ -11,6 +11,7 @@
 //! Pairs are split into one chunk per thread; every pair's sums run over the modes in the same
 //! order, so results do not depend on the number of threads.
 
+use crate::core::pseudo_inverse::PseudoInverse;
 use crate::glass::InteractingPair;
 use crate::modes::Spectrum;
 use crate::space::Vector;
@@ -30,9 +31,23 @@ pub fn dipole<const D: usize>(pair: &InteractingPair<D>, n: usize) -> Vec<f64> {
     d
 }
 
-/// The response `u = H⁺ d^(ij)` (Eq. S2).
-pub fn pinch_response<const D: usize>(pair: &InteractingPair<D>, spectrum: &Spectrum) -> Vec<f64> {
-    spectrum.pseudo_inverse_apply(&dipole(pair, spectrum.dim() / D))
+/// `n·(v_j − v_i)`: the overlap of a field `v` with the unit dipole of the pair `(i, j)` whose
+/// unit vector is `n` (Eq. S1 divided by φ′). The one contraction of a field with a dipole.
+#[inline]
+pub fn unit_dipole_overlap<const D: usize>(n: &Vector<D>, i: usize, j: usize, v: &[f64]) -> f64 {
+    let mut c = 0.0;
+    for a in 0..D {
+        c += n[a] * (v[D * j + a] - v[D * i + a]);
+    }
+    c
+}
+
+/// The response `u = H⁺ d^(ij)` (Eq. S2), by either route's `H⁺`.
+pub fn pinch_response<const D: usize, P: PseudoInverse + ?Sized>(
+    pair: &InteractingPair<D>,
+    h: &P,
+) -> Vec<f64> {
+    h.apply(&dipole(pair, h.dim() / D))
 }
 
 /// `ω_g^(ij)` (Eq. S4) of every pair, in the order given.
@@ -56,10 +71,7 @@ pub fn pinch_frequencies<const D: usize>(
                 let psi = spectrum.mode(k);
                 let inv = 1.0 / spectrum.eigenvalues[k];
                 for (m, (i, j, n)) in chunk.iter().enumerate() {
-                    let mut c = 0.0;
-                    for a in 0..D {
-                        c += n[a] * (psi[D * j + a] - psi[D * i + a]);
-                    }
+                    let c = unit_dipole_overlap(n, *i, *j, psi);
                     let c2 = c * c * inv;
                     s1[m] += c2;
                     s2[m] += c2 * inv;

@@ -1,6 +1,6 @@
 //! The POLY pair law: polydisperse soft repulsive spheres, `φ ∝ r⁻¹⁰`, smoothed to third order.
 //!
-//! (physics.md §1; Lerner, Bouchbinder et al., e.g. Rainone et al., PNAS 117, 5228 (2020), Methods.)
+//! (docs/theory.md §1; Lerner, Bouchbinder et al., e.g. Rainone et al., PNAS 117, 5228 (2020), Methods.)
 //!
 //! * sizes λ from `p(λ) ∝ λ⁻³` on `[λ_min, λ_max]`; inverse CDF
 //!   `λ = [λ_min⁻² − u (λ_min⁻² − λ_max⁻²)]^(−1/2)`;
@@ -166,7 +166,7 @@ impl Poly {
             / l2
     }
 
-    /// All radial derivatives up to fourth order at distance `r` (checked, physics.md §1).
+    /// All radial derivatives up to fourth order at distance `r` (checked, docs/theory.md §1).
     pub fn derivatives(&self, r: f64, lij: f64) -> PairDerivatives {
         let x = r / lij;
         if x >= self.x_cut {

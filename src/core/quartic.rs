@@ -1,6 +1,6 @@
 //! Anharmonic contractions of the energy along a displacement field, for quartic modes.
 //!
-//! (physics.md §6, checked against automatic differentiation; Gartner & Lerner, SciPost Phys.
+//! (docs/theory.md §6, checked against automatic differentiation; Gartner & Lerner, SciPost Phys.
 //! 1, 016 (2016); paper SI S-2.) For a pair with `n = r/|r|` and a field z, let `w = z_j − z_i`,
 //! `a = n·w`, `b = w·w − a²`. Summed over interacting pairs:
 //! * `κ(z) = H:zz = Σ [φ″ a² + (φ′/r) b]`

@@ -3,7 +3,7 @@
 //! FIRE (Bitzek et al., PRL 97, 170201 (2006)) in the corrected "FIRE 2.0" form of Guénolé et
 //! al., Comput. Mater. Sci. 175, 109584 (2020): semi-implicit Euler, half step back and velocity
 //! reset on uphill power, velocity mixing `v ← (1−α)v + α|v|F̂`. No floor is added to any norm
-//! (jax-md's `+1e-6` trap): the Hessian analysis needs a true minimum (physics.md §3).
+//! (jax-md's `+1e-6` trap): the Hessian analysis needs a true minimum (docs/theory.md §3).
 //!
 //! FIRE converges only linearly near the minimum, so once `max|F_i|` is small we take Newton
 //! steps `x ← x + H⁻¹F`, with `H⁻¹F` from conjugate gradients on the sparse Hessian. A step is

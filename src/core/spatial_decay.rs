@@ -1,5 +1,5 @@
 //! Spatial decay of pinch responses and quartic modes, and the length scales (paper SI S-3, S-4;
-//! physics.md §7).
+//! docs/theory.md §7).
 //!
 //! For a unit field `v` centred at `x_c` (the pinched pair's or the mode core's midpoint) and
 //! every interacting pair kℓ: `C_kℓ = (v·d̂^(kℓ))²`, with `d̂^(kℓ)` the unit dipole of kℓ
@@ -11,6 +11,7 @@
 //! the bins with `L/4 ≤ r ≤ L/2`; `ξ` is the first `r` (linearly interpolated) at which
 //! `r^{2d} c(r)` reaches half that plateau. The glassy length is `ξ_g = 2π c_s / ω_g` (Eq. 4).
 
+use crate::core::numeric::median;
 use crate::glass::InteractingPair;
 use crate::space::{PeriodicBox, Vector};
 
@@ -60,16 +61,12 @@ pub fn decay_profile<const D: usize>(
             if b >= BINS {
                 continue;
             }
-            let n = p.unit();
-            let mut a = 0.0;
-            for k in 0..D {
-                a += n[k] * (v[D * p.j + k] - v[D * p.i + k]);
-            }
+            let a = crate::pinch::unit_dipole_overlap(&p.unit(), p.i, p.j, v);
             bins[b].push(0.5 * a * a);
         }
         for (b, vals) in bins.iter_mut().enumerate() {
-            if let Some(m) = median(vals) {
-                sum[b] += m;
+            if !vals.is_empty() {
+                sum[b] += median(vals);
                 count[b] += 1;
             }
         }
@@ -85,18 +82,6 @@ pub fn decay_profile<const D: usize>(
     out
 }
 
-fn median(v: &mut [f64]) -> Option<f64> {
-    if v.is_empty() {
-        return None;
-    }
-    v.sort_by(f64::total_cmp);
-    let m = v.len() / 2;
-    Some(if v.len() % 2 == 1 {
-        v[m]
-    } else {
-        0.5 * (v[m - 1] + v[m])
-    })
-}
 
 /// `r^{2d} c(r)` of a profile.
 pub fn rescaled(profile: &DecayProfile, dim: usize) -> Vec<f64> {

@@ -1,4 +1,4 @@
-//! Swap Monte Carlo at the parent temperature `T_p` (physics.md §2), at a cost per move that
+//! Swap Monte Carlo at the parent temperature `T_p` (docs/theory.md §2), at a cost per move that
 //! does not depend on N.
 //!
 //! Metropolis (k_B = 1) mixing two moves (Ninarello, Berthier & Coslovich, PRX 7, 021039 (2017)):
@@ -235,7 +235,7 @@ pub struct WorkCounts {
 /// Pair energy for the Monte Carlo kernel: `φ(r)` of a pair of size `lij` at squared distance
 /// `r2`, with one division, no `powf`, a branch-free cutoff, clamped at zero (so partial sums
 /// of pair energies never decrease; the clamp changes φ by at most ~3e-16 just inside the
-/// cutoff). Same formula as [`Poly::energy`] (physics.md §1) up to round-off. `r2 > 0`.
+/// cutoff). Same formula as [`Poly::energy`] (docs/theory.md §1) up to round-off. `r2 > 0`.
 #[inline(always)]
 pub fn mc_pair_energy(model: &Poly, r2: f64, lij: f64) -> f64 {
     Kernel::of(model).energy_of_pair_size(r2, lij)

@@ -1,7 +1,7 @@
 //! The sparse route for large samples: pinches, shear modulus and the lowest modes from one
 //! sparse Cholesky factorisation of the Hessian, without a dense eigendecomposition.
 //!
-//! **Grounding.** H (physics.md §4) is positive semi-definite with exactly `d` zero modes, the
+//! **Grounding.** H (docs/theory.md §4) is positive semi-definite with exactly `d` zero modes, the
 //! uniform translations, for a rigid glass (rattlers removed, [`Subsystem::without_rattlers`]).
 //! Pinning one particle `p` (deleting its `d` rows and columns) leaves the *grounded* Hessian
 //! `H_g`, which is positive definite: `zᵀHz = 0` only for translations, and the only translation
@@ -29,7 +29,7 @@
 //! are tested against the dense spectral sums). Right-hand sides are always blocked (a blocked
 //! supernodal solve costs several times less per column than single solves).
 //!
-//! **Shear modulus** (Maloney & Lemaître, PRE 74, 016118 (2006); physics.md §5):
+//! **Shear modulus** (Maloney & Lemaître, PRE 74, 016118 (2006); docs/theory.md §5):
 //! `G = (1/V)[∂²U/∂γ² − Ξ·H⁺·Ξ]` with `Ξ·H⁺·Ξ = Ξ·u_Ξ`, `u_Ξ = H⁺Ξ`, one solve per shear plane.
 //!
 //! **Lowest modes.** Shift-invert at σ = 0: the largest eigenvalues `θ = 1/λ` of `H⁺` on the
@@ -45,8 +45,10 @@
 //! The dense path ([`crate::analysis::analyze`]) stays the reference: tests below check this
 //! module against it to 1e-8 relative.
 
+use crate::core::numeric::{dot, norm};
 use crate::analysis::{pinch_table, Analysis, ReportedModes, StageClock};
-use crate::elasticity::{born_term, shear_force_field, shear_planes, ShearModulus};
+use crate::core::pseudo_inverse::PseudoInverse;
+use crate::elasticity::{shear_modulus_and_responses, ShearModulus};
 use crate::glass::{Glass, InteractingPair};
 use crate::hessian::{pair_stiffness, Hessian, Subsystem};
 use crate::modes::{participation_ratio, ZERO_MODE_TOLERANCE};
@@ -86,7 +88,7 @@ pub struct GroundedCholesky<const D: usize> {
 
 impl<const D: usize> GroundedCholesky<D> {
     /// Assembles the grounded Hessian of `n` particles coupled by `pairs` (indices below `n`;
-    /// blocks `K = φ″nnᵀ + (φ′/r)(I − nnᵀ)`, physics.md §4) and factorises it, sequentially.
+    /// blocks `K = φ″nnᵀ + (φ′/r)(I − nnᵀ)`, docs/theory.md §4) and factorises it, sequentially.
     /// The pinned particle is the one with the most contacts (lowest index on ties).
     /// Errors if `H_g` is not numerically positive definite (a floppy subsystem, or a
     /// configuration away from a minimum).
@@ -556,39 +558,34 @@ fn stream_chunk<const D: usize>(
     part
 }
 
-/// `G = (1/V)[∂²U/∂γ² − Ξ·H⁺·Ξ]` (Maloney & Lemaître 2006; physics.md §5) in every shear plane,
-/// with `Ξ·H⁺·Ξ = Ξ·u_Ξ`, `u_Ξ = H⁺Ξ` from the sparse factor. `pairs` index the particles of
-/// `factor`. Also returns the non-affine responses `u_Ξ` (one per plane), e.g. as starting fields
-/// for quartic modes (SI S-4).
+/// The sparse route's `H⁺`: several fields are solved as one block, in parallel over fixed
+/// chunks ([`GroundedCholesky::pseudo_inverse_apply_block`]).
+impl<const D: usize> PseudoInverse for GroundedCholesky<D> {
+    fn dim(&self) -> usize {
+        GroundedCholesky::dim(self)
+    }
+    fn apply(&self, b: &[f64]) -> Vec<f64> {
+        self.pseudo_inverse_apply(b)
+    }
+    fn apply_all(&self, fields: &[Vec<f64>]) -> Vec<Vec<f64>> {
+        let mut b = Mat::<f64>::zeros(GroundedCholesky::dim(self), fields.len());
+        for (c, f) in fields.iter().enumerate() {
+            b.col_as_slice_mut(c).copy_from_slice(f);
+        }
+        let u = self.pseudo_inverse_apply_block(b.as_ref());
+        (0..fields.len()).map(|c| u.col_as_slice(c).to_vec()).collect()
+    }
+}
+
+/// `G` per plane and the non-affine responses `u_Ξ = H⁺Ξ` from the sparse factor:
+/// [`shear_modulus_and_responses`] on the sparse route (kept under this name for its callers).
 pub fn shear_modulus_sparse<const D: usize>(
     pairs: &[InteractingPair<D>],
     factor: &GroundedCholesky<D>,
     volume: f64,
 ) -> (ShearModulus, Vec<Vec<f64>>) {
-    let n = factor.n_particles();
-    let planes = shear_planes(D);
-    let fields: Vec<Vec<f64>> = planes
-        .iter()
-        .map(|&plane| shear_force_field(pairs, n, plane))
-        .collect();
-    let mut b = Mat::<f64>::zeros(factor.dim(), planes.len());
-    for (c, xi) in fields.iter().enumerate() {
-        b.col_as_slice_mut(c).copy_from_slice(xi);
-    }
-    let u = factor.pseudo_inverse_apply_block(b.as_ref());
-    let responses: Vec<Vec<f64>> = (0..planes.len())
-        .map(|c| u.col_as_slice(c).to_vec())
-        .collect();
-    let planes: Vec<_> = planes
-        .into_iter()
-        .zip(fields.iter().zip(&responses))
-        .map(|(plane, (xi, ux))| {
-            let relax = dot(xi, ux);
-            (plane, (born_term(pairs, plane) - relax) / volume)
-        })
-        .collect();
-    let mean = planes.iter().map(|(_, g)| g).sum::<f64>() / planes.len() as f64;
-    (ShearModulus { planes, mean }, responses)
+    let (g, responses) = shear_modulus_and_responses(pairs, factor, volume);
+    (g, responses.expect("the sparse factor forms the responses"))
 }
 
 /// Settings of the shift-invert block Lanczos for the lowest modes.
@@ -986,13 +983,6 @@ fn project_translations<const D: usize>(z: &mut [f64]) {
     crate::hessian::remove_translation::<D>(z);
 }
 
-fn dot(a: &[f64], b: &[f64]) -> f64 {
-    a.iter().zip(b).map(|(x, y)| x * y).sum()
-}
-
-fn norm(a: &[f64]) -> f64 {
-    dot(a, a).sqrt()
-}
 
 /// Settings of [`analyze_sparse`].
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -1020,7 +1010,7 @@ pub struct SparseHarmonic<const D: usize> {
     pub hessian: Hessian<D>,
     pub factor: GroundedCholesky<D>,
     pub modes: LowestModes,
-    /// Non-affine shear responses `u_Ξ = H⁺Ξ`, one per plane of [`shear_planes`].
+    /// Non-affine shear responses `u_Ξ = H⁺Ξ`, one per plane of [`crate::elasticity::shear_planes`].
     pub shear_responses: Vec<Vec<f64>>,
 }
 
@@ -1031,8 +1021,8 @@ impl<const D: usize> crate::analysis::HarmonicSystem<D> for SparseHarmonic<D> {
     fn hessian(&self) -> &Hessian<D> {
         &self.hessian
     }
-    fn pseudo_inverse_apply(&self, b: &[f64]) -> Vec<f64> {
-        self.factor.pseudo_inverse_apply(b)
+    fn pseudo_inverse(&self) -> &dyn PseudoInverse {
+        &self.factor
     }
 }
 
@@ -1120,6 +1110,8 @@ mod tests {
     use super::*;
     use crate::analysis::{analyze, NATIVE_MEMORY_LIMIT};
     use crate::clock::now_seconds;
+    use crate::core::numeric::median;
+    use crate::elasticity::{shear_force_field, shear_planes};
     use crate::modes::tests::quenched;
     use crate::pinch::{dipole, pinch_frequencies};
 
@@ -1508,14 +1500,9 @@ mod tests {
              largest relative difference {diff:.1e}",
             sub.pairs.len(),
             f.dim_grounded(),
-            median(a),
-            median(b)
+            median(&a),
+            median(&b)
         );
-    }
-
-    fn median(mut v: Vec<f64>) -> f64 {
-        v.sort_by(f64::total_cmp);
-        v[v.len() / 2]
     }
 
     /// CPU seconds of this process, all threads (Linux), to see through other load.
@@ -1609,7 +1596,7 @@ mod tests {
             let hi = v.iter().cloned().fold(0.0, f64::max);
             println!(
                 "  {s:<28} median {:>8.3} s  ({lo:.3}–{hi:.3})",
-                median(v.clone())
+                median(&v)
             );
         }
     }

@@ -7,6 +7,7 @@
 //! alongside for further work (response fields, quartic modes).
 
 use crate::clock::now_seconds;
+use crate::core::pseudo_inverse::PseudoInverse;
 use crate::elasticity::{plane_name, shear_force_field, shear_modulus, shear_planes, ShearModulus};
 use crate::glass::{max_norm, Glass};
 use crate::hessian::{flatten, Hessian, Subsystem};
@@ -237,13 +238,17 @@ impl Analysis {
 pub trait HarmonicSystem<const D: usize>: Sync {
     fn subsystem(&self) -> &Subsystem<D>;
     fn hessian(&self) -> &Hessian<D>;
+    /// The route's `H⁺` (the dense spectrum or the sparse factor).
+    fn pseudo_inverse(&self) -> &dyn PseudoInverse;
+
     /// `H⁺ b` (`b` in the subsystem's coordinates, `d · subsystem().n()` numbers).
-    fn pseudo_inverse_apply(&self, b: &[f64]) -> Vec<f64>;
+    fn pseudo_inverse_apply(&self, b: &[f64]) -> Vec<f64> {
+        self.pseudo_inverse().apply(b)
+    }
 
     /// The response `u = H⁺ d` (Eq. S2) to pinching pair `m` of the subsystem.
     fn pinch_response(&self, m: usize) -> Vec<f64> {
-        let sub = self.subsystem();
-        self.pseudo_inverse_apply(&crate::pinch::dipole(&sub.pairs[m], sub.n()))
+        crate::pinch::pinch_response(&self.subsystem().pairs[m], self.pseudo_inverse())
     }
 
     /// [`HarmonicSystem::pinch_response`] in the glass's own particle indices (`d · n_glass`
@@ -266,8 +271,8 @@ impl<const D: usize> HarmonicSystem<D> for Harmonic<D> {
     fn hessian(&self) -> &Hessian<D> {
         &self.hessian
     }
-    fn pseudo_inverse_apply(&self, b: &[f64]) -> Vec<f64> {
-        self.spectrum.pseudo_inverse_apply(b)
+    fn pseudo_inverse(&self) -> &dyn PseudoInverse {
+        &self.spectrum
     }
 }
 

@@ -473,7 +473,7 @@ pub fn record_from_parent<const D: usize>(
 
 /// The auto rule's target frequency `cover · 2π c_s / L` (`NaN` when c_s is undefined).
 fn modes_target(cover: f64, shear_wave_speed: f64, box_side: f64) -> f64 {
-    cover * 2.0 * std::f64::consts::PI * shear_wave_speed / box_side
+    crate::elasticity::phonon_window(cover, shear_wave_speed, box_side)
 }
 
 fn dense_outcome<const D: usize>(
@@ -1332,17 +1332,7 @@ fn bootstrap_spread(v: &[f64], value: f64) -> Estimate {
     }
 }
 
-/// Median of a slice (`NaN` when empty).
-pub fn median(v: &[f64]) -> f64 {
-    let mut s: Vec<f64> = v.to_vec();
-    s.sort_by(f64::total_cmp);
-    let m = s.len() / 2;
-    match s.len() {
-        0 => f64::NAN,
-        l if l % 2 == 1 => s[m],
-        _ => 0.5 * (s[m - 1] + s[m]),
-    }
-}
+pub use crate::core::numeric::median;
 
 /// Profiles pooled bin by bin (bins of width `box_side / (2 BINS)`), each sample's `c` weighted
 /// by its number of fields in the bin.
@@ -1408,7 +1398,7 @@ pub fn summarize_temperature_with(
     let wg = est(&|r| r.omega_g);
     let m = records.len();
     let norm = (m * first.n) as f64;
-    let window = WINDOW * 2.0 * std::f64::consts::PI * cs.value / first.box_side;
+    let window = crate::elasticity::phonon_window(WINDOW, cs.value, first.box_side);
     let complete_below = records
         .iter()
         .map(|r| r.complete_below())
@@ -1515,7 +1505,7 @@ pub fn summarize_temperature_with(
         })
     };
     let soft = a_g.map(|a| a * wg.value.powi(5));
-    let xi_g_value = 2.0 * std::f64::consts::PI * cs.value / wg.value;
+    let xi_g_value = crate::spatial_decay::glassy_length(cs.value, wg.value);
     let xi_g_error =
         xi_g_value * ((cs.error / cs.value).powi(2) + (wg.error / wg.value).powi(2)).sqrt();
     // the CDF below complete_below, thinned to at most 400 points for plotting (low end whole)
@@ -1535,7 +1525,7 @@ pub fn summarize_temperature_with(
         records,
         options.count_fraction,
         complete_below,
-        2.0 * std::f64::consts::PI * cs.value / first.box_side,
+        crate::elasticity::lowest_phonon_frequency(cs.value, first.box_side),
     ) {
         Ok(c) => {
             warnings.extend(c.warnings(first.n));
@@ -1777,7 +1767,7 @@ pub fn boltzmann_fit(points: &[(f64, Estimate)]) -> Option<(f64, f64, f64)> {
     Some((-slope, slope_var.sqrt(), intercept))
 }
 
-/// Units from the high-T_p plateau (physics.md §1): `G∞`, `c∞ = sqrt(G∞/ρ)`, `T_onset`.
+/// Units from the high-T_p plateau (docs/theory.md §1): `G∞`, `c∞ = sqrt(G∞/ρ)`, `T_onset`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Calibration {
     pub g_inf: Estimate,
@@ -1876,7 +1866,7 @@ pub fn calibrate(
     })
 }
 
-/// The units of a calibration table (physics.md §1), to express results in T_onset, a0 and
+/// The units of a calibration table (docs/theory.md §1), to express results in T_onset, a0 and
 /// c∞/a0.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Units {

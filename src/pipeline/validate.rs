@@ -94,7 +94,7 @@ pub struct RunParameters {
     pub density: f64,
 }
 
-/// The default number density: 0.86 in 2D, 0.58 in 3D (physics.md §1).
+/// The default number density: 0.86 in 2D, 0.58 in 3D (docs/theory.md §1).
 pub fn default_density(dim: usize) -> f64 {
     if dim == 2 {
         0.86

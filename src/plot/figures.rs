@@ -2192,7 +2192,7 @@ mod tests {
                     "tp": tp, "samples": 20, "n": 1000, "dim": 2,
                     "omega_g": e(w_g, 0.1), "omega_g_all": e(1.4 * w_g, 0.12),
                     "shear_modulus": e(g, 1.5), "shear_wave_speed": e(cs, 0.05),
-                    "xi_g": e(2.0 * std::f64::consts::PI * cs / w_g, 0.1),
+                    "xi_g": e(crate::spatial_decay::glassy_length(cs, w_g), 0.1),
                     "a_g": e(a_g, 0.1 * a_g), "a_g_window": 2.5,
                     "soft_spots": e(soft, 0.1 * soft), "xi_s": e(soft.powf(-0.5), 0.02),
                     "cdf": {"omega": omega, "cdf": cdf},
