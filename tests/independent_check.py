@@ -2,7 +2,7 @@
 """Independent check of the pinchglass CLI against a from-scratch numpy/scipy implementation.
 
 Nothing here is imported from the project: the model and every formula are re-written from
-docs/physics.md (the "physics sheet"): POLY soft spheres, smoothed r^-10 pair law, Hessian,
+docs/theory.md (the "physics sheet"): POLY soft spheres, smoothed r^-10 pair law, Hessian,
 pressure, pinch (dipole-response) frequencies and the athermal shear modulus.
 
 What it does
@@ -29,7 +29,7 @@ import tempfile
 import numpy as np
 import scipy.optimize
 
-# ----------------------------------------------------------------------------- model (physics.md §1)
+# ----------------------------------------------------------------------------- model (docs/theory.md §1)
 
 LAMBDA_MIN, LAMBDA_MAX = 1.0, 2.22
 NON_ADDITIVITY = 0.1
