@@ -12,6 +12,7 @@
 //! Edges: [`xyz`] (files) and [`report`] (JSON).
 
 pub mod core;
+pub mod error;
 pub mod io;
 pub mod linalg;
 pub mod pipeline;
@@ -29,6 +30,7 @@ pub use linalg::sparse;
 pub use pipeline::{analysis, chains, clock, ensemble, validate};
 pub use plot::figures;
 
+pub use error::Error;
 pub use glass::Glass;
 
 /// A seed for an independent random stream derived from a user seed and a purpose tag

@@ -392,7 +392,7 @@ impl GlassRun {
                     true
                 },
             )
-            .map_err(|e| JsError::new(&e))?;
+            .map_err(|e| JsError::new(&e.to_string()))?;
             let json = soft_spots_json(&spots);
             kept.spots = Some(spots);
             json

@@ -827,7 +827,7 @@ fn analyze_config_sparse<const D: usize>(
     });
     let (sa, harmonic) = match result {
         Ok(r) => r,
-        Err(e) if e.contains("not positive definite") => {
+        Err(e @ pinchglass::Error::NotAtMinimum(_)) => {
             // a saddle: the same verdict as the dense route (which counts the modes)
             let s = checked.unwrap_or_else(|| stability(glass));
             let v = if s.is_minimum() {
@@ -846,7 +846,7 @@ fn analyze_config_sparse<const D: usize>(
                 }
             ));
         }
-        Err(e) => return Err(e),
+        Err(e) => return Err(e.into()),
     };
     let a = &sa.common;
     print_warnings(a, &mut warnings);

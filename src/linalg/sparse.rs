@@ -48,6 +48,7 @@
 use crate::core::numeric::{dot, norm};
 use crate::analysis::{pinch_table, Analysis, ReportedModes, StageClock};
 use crate::core::pseudo_inverse::PseudoInverse;
+use crate::error::{continue_or_cancel, Error};
 use crate::elasticity::{shear_modulus_and_responses, ShearModulus};
 use crate::glass::{Glass, InteractingPair};
 use crate::hessian::{pair_stiffness, Hessian, Subsystem};
@@ -92,10 +93,12 @@ impl<const D: usize> GroundedCholesky<D> {
     /// The pinned particle is the one with the most contacts (lowest index on ties).
     /// Errors if `H_g` is not numerically positive definite (a floppy subsystem, or a
     /// configuration away from a minimum).
-    pub fn new(n: usize, pairs: &[InteractingPair<D>]) -> Result<Self, String> {
+    pub fn new(n: usize, pairs: &[InteractingPair<D>]) -> Result<Self, Error> {
         let par = Par::Seq;
         if n < 2 {
-            return Err("the sparse analysis needs at least two rigid particles".into());
+            return Err(Error::Numerical(
+                "the sparse analysis needs at least two rigid particles".into(),
+            ));
         }
         let mut contacts = vec![0usize; n];
         for p in pairs {
@@ -132,10 +135,10 @@ impl<const D: usize> GroundedCholesky<D> {
                 Default::default(),
             )
             .map_err(|e| {
-                format!(
+                Error::NotAtMinimum(format!(
                     "the grounded Hessian is not positive definite ({e:?}): the rigid part has \
                      zero or negative modes beyond the translations (not at a minimum?)"
-                )
+                ))
             })?;
         Ok(Self {
             n,
@@ -442,12 +445,12 @@ const STREAM_GROUP: usize = 8;
 /// `u = v − v̄`, `|u|² = |v|² − N|v̄|²`, `d·u = d·v` since `Σd = 0`); then
 /// `ω² = d·u / |u|²` (Eq. S4). Cost: `m = d(N − 1)` solves plus `O(m · pairs)` for the sums,
 /// against one solve per pair. `progress(fraction)` is called between groups of chunks and may
-/// return `false` to stop (`Err("cancelled")`).
+/// return `false` to stop ([`Error::Cancelled`]).
 pub fn pinch_frequencies_streamed<const D: usize>(
     pairs: &[InteractingPair<D>],
     factor: &GroundedCholesky<D>,
     progress: &mut dyn FnMut(f64) -> bool,
-) -> Result<Vec<f64>, String> {
+) -> Result<Vec<f64>, Error> {
     let m = factor.dim_grounded();
     let n = factor.n_particles();
     // grounded offsets (the pinned particle points at D zero rows appended after row m)
@@ -478,9 +481,7 @@ pub fn pinch_frequencies_streamed<const D: usize>(
             acc.iter_mut().zip(&part).for_each(|(a, p)| *a += p);
         }
         done += group.len();
-        if !progress(done as f64 / chunks.len() as f64) {
-            return Err("cancelled".into());
-        }
+        continue_or_cancel(progress(done as f64 / chunks.len() as f64))?;
     }
     Ok(acc
         .chunks_exact(stride)
@@ -1040,18 +1041,20 @@ pub const SPARSE_STAGES: [&str; 6] = [
 /// forces and pressure → rattlers → Hessian → grounded sparse Cholesky → every pinch (Eq. S4)
 /// → G per plane (Maloney & Lemaître) → the `k` lowest modes. `progress(stage, fraction)` is
 /// called at the end of each stage (and between batches of pinches) and may return `false` to
-/// cancel (`Err("cancelled")`). Scales to 3D N = 2000 in seconds; the dense
+/// cancel ([`Error::Cancelled`]). Scales to 3D N = 2000 in seconds; the dense
 /// [`crate::analysis::analyze`] is the reference for small N.
 pub fn analyze_sparse<const D: usize>(
     glass: &Glass<D>,
     settings: &SparseSettings,
     progress: &mut dyn FnMut(&str, f64) -> bool,
-) -> Result<(SparseAnalysis, SparseHarmonic<D>), String> {
+) -> Result<(SparseAnalysis, SparseHarmonic<D>), Error> {
     let mut clock = StageClock::new(progress);
     let balance = crate::analysis::force_balance(glass)?;
     let subsystem = &balance.subsystem;
     if subsystem.n() < 2 {
-        return Err("no rigid particles: every particle is a rattler".into());
+        return Err(Error::Numerical(
+            "no rigid particles: every particle is a rattler".into(),
+        ));
     }
     clock.done(SPARSE_STAGES[0])?;
 
@@ -1316,7 +1319,7 @@ mod tests {
         assert!(rel(spots_dense.xi_g, spots_sparse.xi_g) < 1e-8);
         // cancellation
         let r = analyze_sparse(&g, &SparseSettings::default(), &mut |s, _| s != "pinches");
-        assert_eq!(r.err(), Some("cancelled".to_string()));
+        assert_eq!(r.err(), Some(Error::Cancelled));
     }
 
     #[test]
@@ -1424,7 +1427,7 @@ mod tests {
             .into_iter()
             .filter(|p| p.i != 0 && p.j != 0)
             .collect();
-        let err = GroundedCholesky::new(g.n(), &pairs).err().unwrap();
+        let err = GroundedCholesky::new(g.n(), &pairs).err().unwrap().to_string();
         assert!(err.contains("not positive definite"), "{err}");
     }
 

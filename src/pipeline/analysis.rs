@@ -2,12 +2,13 @@
 //! Hessian → spectrum → every pinch → shear modulus.
 //!
 //! Each stage reports to a `progress(stage, fraction)` callback, which may return `false` to
-//! cancel (then the analysis returns `Err("cancelled")`). Stage times are measured with
+//! cancel (then the analysis returns [`Error::Cancelled`]). Stage times are measured with
 //! [`crate::clock`]. The result is plain data; the spectrum and the rigid subsystem are returned
 //! alongside for further work (response fields, quartic modes).
 
 use crate::clock::now_seconds;
 use crate::core::pseudo_inverse::PseudoInverse;
+use crate::error::{continue_or_cancel, Error};
 use crate::elasticity::{plane_name, shear_force_field, shear_modulus, shear_planes, ShearModulus};
 use crate::glass::{max_norm, Glass};
 use crate::hessian::{flatten, Hessian, Subsystem};
@@ -286,14 +287,14 @@ pub struct ForceBalance<const D: usize> {
 }
 
 /// Computes [`ForceBalance`], refusing non-finite energies or forces.
-pub fn force_balance<const D: usize>(glass: &Glass<D>) -> Result<ForceBalance<D>, String> {
+pub fn force_balance<const D: usize>(glass: &Glass<D>) -> Result<ForceBalance<D>, Error> {
     let all_pairs = glass.interacting_pairs();
     let (energy, forces) = glass.energy_and_forces(&glass.candidate_pairs(0.0));
     let pressure = glass.pressure(&all_pairs);
     if !energy.is_finite() || forces.iter().any(|f| !f.iter().all(|c| c.is_finite())) {
-        return Err(
+        return Err(Error::Numerical(
             "the configuration has a non-finite energy or force (overlapping particles?)".into(),
-        );
+        ));
     }
     let subsystem = Subsystem::without_rattlers(glass.n(), &all_pairs);
     Ok(ForceBalance {
@@ -308,7 +309,7 @@ pub fn force_balance<const D: usize>(glass: &Glass<D>) -> Result<ForceBalance<D>
 pub const STAGES: [&str; 5] = ["forces", "hessian", "spectrum", "pinches", "shear modulus"];
 
 /// Times the stages of an analysis and reports each to the progress callback, which may return
-/// `false` to cancel (then `Err("cancelled")`).
+/// `false` to cancel (then [`Error::Cancelled`]).
 pub(crate) struct StageClock<'a> {
     progress: &'a mut dyn FnMut(&str, f64) -> bool,
     pub timings: Vec<(String, f64)>,
@@ -330,15 +331,11 @@ impl<'a> StageClock<'a> {
     }
 
     /// Ends the current stage: records its time and reports it complete.
-    pub fn done(&mut self, stage: &str) -> Result<(), String> {
+    pub fn done(&mut self, stage: &str) -> Result<(), Error> {
         let now = now_seconds();
         self.timings.push((stage.to_string(), now - self.start));
         self.start = now;
-        if (self.progress)(stage, 1.0) {
-            Ok(())
-        } else {
-            Err("cancelled".to_string())
-        }
+        continue_or_cancel((self.progress)(stage, 1.0))
     }
 }
 
@@ -412,7 +409,7 @@ pub fn analyze<const D: usize>(
     glass: &Glass<D>,
     memory_limit: usize,
     progress: &mut dyn FnMut(&str, f64) -> bool,
-) -> Result<(Analysis, Harmonic<D>), String> {
+) -> Result<(Analysis, Harmonic<D>), Error> {
     let mut clock = StageClock::new(progress);
     let balance = force_balance(glass)?;
     clock.done(STAGES[0])?;
@@ -525,23 +522,29 @@ pub fn soft_spots<const D: usize>(
     k: usize,
     settings: &QuarticSettings,
     progress: &mut dyn FnMut(usize, usize) -> bool,
-) -> Result<SoftSpots, String> {
+) -> Result<SoftSpots, Error> {
     let subsystem = harmonic.subsystem();
     let pairs = &subsystem.pairs;
     if k == 0 {
-        return Err("the number of pinch starts for quartic modes must be at least 1".into());
+        return Err(Error::Invalid {
+            parameter: "quartic",
+            reason: "the number of pinch starts for quartic modes must be at least 1".into(),
+        });
     }
     if k > pairs.len() {
-        return Err(format!(
-            "{k} pinch starts requested but the glass has only {} interacting pairs",
-            pairs.len()
-        ));
+        return Err(Error::Invalid {
+            parameter: "quartic",
+            reason: format!(
+                "{k} pinch starts requested but the glass has only {} interacting pairs",
+                pairs.len()
+            ),
+        });
     }
-    if analysis.max_force > 1e-8 {
-        return Err(format!(
+    if analysis.max_force > FORCE_BALANCE {
+        return Err(Error::NotAtMinimum(format!(
             "quartic modes need an energy minimum, but max |F| = {:.2e} (quench first)",
             analysis.max_force
-        ));
+        )));
     }
     let mut timings = Vec::new();
     let t = now_seconds();
@@ -644,7 +647,7 @@ mod tests {
         assert!(a.shear_modulus > 0.0 && a.pressure > 0.0);
         assert!(a.max_force < 1e-10);
         let r = analyze(&g, usize::MAX, &mut |s, _| s != "spectrum");
-        assert_eq!(r.err(), Some("cancelled".to_string()));
+        assert_eq!(r.err(), Some(Error::Cancelled));
         // soft spots: modes, profiles and lengths, and the refusals
         let q = QuarticSettings::default();
         let s = soft_spots(&g, &a, &h, 10, &q, &mut |_, _| true).unwrap();
