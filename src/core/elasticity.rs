@@ -71,6 +71,33 @@ pub fn phonon_window(fraction: f64, shear_wave_speed: f64, box_side: f64) -> f64
     fraction * 2.0 * std::f64::consts::PI * shear_wave_speed / box_side
 }
 
+/// Mixed derivative `Ξ = ∂²U/∂x∂γ` for **pure shear** in plane `(a, b)`: the traceless affine
+/// strain `x_a ↦ (1 + γ/2) x_a`, `x_b ↦ (1 − γ/2) x_b`, over `n` particles. Per pair, with
+/// `w = dr/dγ = (r_a e_a − r_b e_b)/2` and `s = n·w`: `φ″ s n + (φ′/r)(w − s n)` on `j`, minus that
+/// on `i` (the simple-shear formula of [`shear_force_field`] with `w = r_b e_a`). Its response
+/// `H⁺Ξ` is one of the starts of the softest quartic mode (paper SI S-4: simple and pure shear in
+/// every plane).
+pub fn pure_shear_force_field<const D: usize>(
+    pairs: &[InteractingPair<D>],
+    n: usize,
+    (a, b): (usize, usize),
+) -> Vec<f64> {
+    let mut xi = vec![0.0; D * n];
+    for p in pairs {
+        let nv = p.unit();
+        let mut w = Vector::<D>::zeros();
+        w[a] = 0.5 * p.r[a];
+        w[b] = -0.5 * p.r[b];
+        let s = nv.dot(&w);
+        let v = nv * (p.phi.d2 * s) + (w - nv * s) * (p.phi.d1 / p.dist);
+        for k in 0..D {
+            xi[D * p.j + k] += v[k];
+            xi[D * p.i + k] -= v[k];
+        }
+    }
+    xi
+}
+
 /// Shear modulus per plane and its mean.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ShearModulus {
@@ -192,6 +219,56 @@ mod tests {
     #[test]
     fn born_term_and_shear_modulus_match_finite_strain_3d() {
         born_and_modulus_match_strain_derivatives::<3>();
+    }
+
+    /// Pure shear: `Ξ` against the γ-derivative of the gradient `Σ φ′(|r′|) r′/|r′|` with the
+    /// pair vectors strained affinely, `r′ = r + γ w(r)` (2D and 3D, every plane).
+    fn pure_shear_field_is_the_strain_derivative_of_the_gradient<const D: usize>() {
+        let g = quenched::<D>(if D == 2 { 80 } else { 170 }, 5);
+        let pairs = g.interacting_pairs();
+        for plane in shear_planes(D) {
+            let xi = pure_shear_force_field(&pairs, g.n(), plane);
+            let grad = |gamma: f64| {
+                let mut out = vec![0.0; D * g.n()];
+                for p in &pairs {
+                    let mut r = p.r;
+                    r[plane.0] += gamma * 0.5 * p.r[plane.0];
+                    r[plane.1] -= gamma * 0.5 * p.r[plane.1];
+                    let d = r.norm();
+                    let f = g.model.derivatives(d, p.lambda).d1 / d;
+                    for k in 0..D {
+                        out[D * p.j + k] += f * r[k];
+                        out[D * p.i + k] -= f * r[k];
+                    }
+                }
+                out
+            };
+            let h = 1e-6;
+            let (gp, gm) = (grad(h), grad(-h));
+            let mut worst = 0.0f64;
+            for k in 0..xi.len() {
+                let fd = (gp[k] - gm[k]) / (2.0 * h);
+                worst = worst.max((fd - xi[k]).abs() / (1.0 + xi[k].abs()));
+            }
+            assert!(
+                worst < 1e-5,
+                "plane {plane:?}: worst relative error {worst}"
+            );
+            // it differs from simple shear (the test would pass for any copy otherwise)
+            let simple = shear_force_field(&pairs, g.n(), plane);
+            let diff: f64 = xi.iter().zip(&simple).map(|(x, y)| (x - y).abs()).sum();
+            assert!(diff > 1e-3, "pure and simple shear fields coincide");
+        }
+    }
+
+    #[test]
+    fn pure_shear_field_matches_finite_strain_2d() {
+        pure_shear_field_is_the_strain_derivative_of_the_gradient::<2>();
+    }
+
+    #[test]
+    fn pure_shear_field_matches_finite_strain_3d() {
+        pure_shear_field_is_the_strain_derivative_of_the_gradient::<3>();
     }
 
     #[test]

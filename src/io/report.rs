@@ -243,6 +243,11 @@ fn quartic_record_json(q: &QuarticRecord) -> Value {
         "starts": q.starts, "modes": q.modes, "lowest_omega": finite(q.lowest_omega),
         "lowest_participation": finite(q.lowest_participation),
         "xi_co": q.xi_co, "xi_qlm": q.xi_qlm,
+        "omegas": q.omegas, "participations": q.participations,
+        "softest": q.softest.as_ref().map(|m| json!({
+            "omega": m.omega, "participation": m.participation, "starts": m.starts,
+            "distinct": m.distinct, "c_r": profile_json(&m.decay),
+        })),
         "c_r": {"responses": profile_json(&q.response_decay), "modes": profile_json(&q.mode_decay)},
     })
 }
@@ -283,6 +288,7 @@ fn chain_info_json(c: &ChainInfo) -> Value {
         "tau_equilibration": finite(c.tau_equilibration),
         "tau_equilibration_measured": c.tau_equilibration_measured,
         "overlap_to_previous": finite(c.overlap_to_previous),
+        "interval": c.interval,
     })
 }
 
@@ -316,6 +322,7 @@ fn chain_info_from_json(v: &Value) -> Result<ChainInfo, String> {
         tau_equilibration: f("tau_equilibration"),
         tau_equilibration_measured: flag(v, "tau_equilibration_measured"),
         overlap_to_previous: f("overlap_to_previous"),
+        interval: v.get("interval").and_then(|x| x.as_u64()).unwrap_or(0) as usize,
     })
 }
 
@@ -339,6 +346,18 @@ fn profile_from_json(v: Option<&Value>) -> Result<DecayProfile, String> {
     })
 }
 
+/// An optional list of numbers (absent or `null`: empty).
+fn numbers(v: Option<&Value>, what: &str) -> Result<Vec<f64>, String> {
+    match v {
+        None | Some(Value::Null) => Ok(Vec::new()),
+        Some(Value::Array(a)) => a
+            .iter()
+            .map(|x| x.as_f64().ok_or(format!("{what} holds a non-number")))
+            .collect(),
+        Some(_) => Err(format!("{what} is not a list")),
+    }
+}
+
 fn quartic_record_from_json(v: &Value) -> Result<QuarticRecord, String> {
     let num = |k: &str| v.get(k).and_then(|x| x.as_f64());
     let count = |k: &str| {
@@ -352,6 +371,24 @@ fn quartic_record_from_json(v: &Value) -> Result<QuarticRecord, String> {
         modes: count("modes")?,
         lowest_omega: num("lowest_omega").unwrap_or(f64::NAN),
         lowest_participation: num("lowest_participation").unwrap_or(f64::NAN),
+        omegas: numbers(v.get("omegas"), "omegas")?,
+        participations: numbers(v.get("participations"), "participations")?,
+        softest: match v.get("softest") {
+            None | Some(Value::Null) => None,
+            Some(m) => Some(crate::analysis::SoftestMode {
+                omega: m
+                    .get("omega")
+                    .and_then(|x| x.as_f64())
+                    .ok_or("softest.omega is missing")?,
+                participation: m
+                    .get("participation")
+                    .and_then(|x| x.as_f64())
+                    .ok_or("softest.participation is missing")?,
+                starts: m.get("starts").and_then(|x| x.as_u64()).unwrap_or(0) as usize,
+                distinct: m.get("distinct").and_then(|x| x.as_u64()).unwrap_or(0) as usize,
+                decay: profile_from_json(m.get("c_r"))?,
+            }),
+        },
         xi_co: num("xi_co"),
         xi_qlm: num("xi_qlm"),
         response_decay: profile_from_json(v.pointer("/c_r/responses"))?,

@@ -9,7 +9,10 @@
 use crate::clock::now_seconds;
 use crate::core::pseudo_inverse::PseudoInverse;
 use crate::error::{continue_or_cancel, Error};
-use crate::elasticity::{plane_name, shear_force_field, shear_modulus, shear_planes, ShearModulus};
+use crate::elasticity::{
+    plane_name, pure_shear_force_field, shear_force_field, shear_modulus, shear_planes,
+    ShearModulus,
+};
 use crate::glass::{max_norm, Glass};
 use crate::hessian::{flatten, Hessian, Subsystem};
 use crate::modes::{participation_ratio, Spectrum};
@@ -624,10 +627,108 @@ pub fn soft_spots<const D: usize>(
     })
 }
 
+/// The softest quartic mode of one glass as the paper defines it (SI S-4).
+#[derive(Clone, Debug, PartialEq)]
+pub struct SoftestMode {
+    /// `ω_π = sqrt(π·H·π)` of the unit mode (model units, `m = 1`).
+    pub omega: f64,
+    /// Participation ratio e.
+    pub participation: f64,
+    /// Starting fields used (simple and pure shear per plane: 2 in 2D, 6 in 3D).
+    pub starts: usize,
+    /// Distinct converged modes among the starts.
+    pub distinct: usize,
+    /// `c(r)` of this mode around its core (one field), for a pooled ξ_QLM over samples.
+    pub decay: DecayProfile,
+}
+
+/// The softest quartic mode of the paper's SI S-4: 𝒢 (Eq. S7) minimised from the linear
+/// responses `H⁺Ξ` to simple shear ([`shear_force_field`]) and pure shear
+/// ([`pure_shear_force_field`]) in every Cartesian plane, keeping the converged mode of lowest
+/// ω_π; `None` when no start converges. Needs an energy minimum (as [`soft_spots`]).
+pub fn softest_strain_mode<const D: usize>(
+    glass: &Glass<D>,
+    harmonic: &impl HarmonicSystem<D>,
+    settings: &QuarticSettings,
+) -> Result<Option<SoftestMode>, String> {
+    let subsystem = harmonic.subsystem();
+    let pairs = &subsystem.pairs;
+    let n = subsystem.n();
+    let starts: Vec<Vec<f64>> = shear_planes(D)
+        .into_iter()
+        .flat_map(|plane| {
+            [
+                shear_force_field(pairs, n, plane),
+                pure_shear_force_field(pairs, n, plane),
+            ]
+        })
+        .collect::<Vec<_>>()
+        .par_iter()
+        .map(|xi| harmonic.pseudo_inverse_apply(xi))
+        .collect();
+    let modes = quartic_modes(harmonic.hessian(), pairs, &starts, settings, &mut |_, _| {
+        true
+    })?;
+    let Some(m) = modes.first() else {
+        return Ok(None);
+    };
+    let positions: Vec<_> = subsystem
+        .particles
+        .iter()
+        .map(|&p| glass.positions[p])
+        .collect();
+    let core = pairs
+        .iter()
+        .find(|p| (p.i, p.j) == m.core)
+        .ok_or("the core of a quartic mode is not an interacting pair")?;
+    let centre = pair_centre(&glass.space, &positions, core);
+    let decay = decay_profile(
+        &glass.space,
+        &positions,
+        pairs,
+        std::slice::from_ref(&m.field),
+        &[centre],
+    );
+    Ok(Some(SoftestMode {
+        omega: m.omega,
+        participation: m.participation,
+        starts: starts.len(),
+        distinct: modes.len(),
+        decay,
+    }))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::modes::tests::quenched;
+
+    /// The SI S-4 softest mode: 2 (2D) / 6 (3D) strain starts, a localized converged mode whose
+    /// ω_π is bounded below by the lowest non-zero harmonic frequency, one field in its c(r).
+    fn softest_strain_mode_is_a_quartic_mode<const D: usize>() {
+        let g = quenched::<D>(if D == 2 { 150 } else { 200 }, 8);
+        let (a, h) = analyze(&g, usize::MAX, &mut |_, _| true).unwrap();
+        let s = softest_strain_mode(&g, &h, &QuarticSettings::default())
+            .unwrap()
+            .expect("a converged strain start");
+        assert_eq!(s.starts, 2 * shear_planes(D).len());
+        assert!(s.distinct >= 1 && s.distinct <= s.starts);
+        assert!(s.omega > 0.0 && s.participation > 0.0 && s.participation < 0.5);
+        // the lowest harmonic frequency bounds every ω_π = sqrt(π·H·π) of a unit field from below
+        let lowest = a.eigenvalues[a.n_zero_modes].max(0.0).sqrt();
+        assert!(s.omega >= lowest * (1.0 - 1e-9), "{} < {lowest}", s.omega);
+        assert_eq!(s.decay.fields.iter().max().copied(), Some(1));
+    }
+
+    #[test]
+    fn softest_strain_mode_2d() {
+        softest_strain_mode_is_a_quartic_mode::<2>();
+    }
+
+    #[test]
+    fn softest_strain_mode_3d() {
+        softest_strain_mode_is_a_quartic_mode::<3>();
+    }
 
     #[test]
     fn analysis_is_consistent_and_cancellable() {

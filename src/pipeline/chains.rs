@@ -48,8 +48,13 @@ pub struct ChainSpec {
     pub chain: usize,
     /// Samples harvested per T_p.
     pub harvests: usize,
-    /// Sweeps between harvests (a multiple of `block`).
+    /// Sweeps between harvests (a multiple of `block`); with `every_taus`, the least interval.
     pub every: usize,
+    /// When set, the interval at each T_p is at least this many `τ_α` of the rung's
+    /// equilibration, rounded up to whole blocks ([`ChainSpec::interval`]): one ladder then
+    /// spans T_p whose τ_α differ by decades without a fixed interval that is too short at the
+    /// cold end or wasteful at the hot end.
+    pub every_taus: Option<f64>,
     /// Equilibrate at least this many τ_α at each T_p.
     pub equilibrate_taus: f64,
     pub min_equilibrate: usize,
@@ -86,6 +91,13 @@ impl ChainSpec {
                 self.every, self.block
             ));
         }
+        if let Some(k) = self.every_taus {
+            if !(k.is_finite() && k >= 1.0) {
+                return Err(format!(
+                    "the harvest interval must be at least 1 τ_α, got {k}"
+                ));
+            }
+        }
         if !(self.equilibrate_taus.is_finite() && self.equilibrate_taus >= 1.0) {
             return Err(format!(
                 "equilibrate at least 1 τ_α, got {}",
@@ -99,6 +111,21 @@ impl ChainSpec {
             ));
         }
         Ok(())
+    }
+
+    /// Sweeps between harvests at a T_p whose equilibration ended with `eq`: `every`, or with
+    /// `every_taus = k` the larger of `every` and `k·τ_α` (τ_α of the equilibration, a lower
+    /// bound when not measured) rounded up to a multiple of `block`. A function of the
+    /// checkpointed `eq`, so a resumed chain keeps its interval.
+    pub fn interval(&self, eq: &Equilibration) -> usize {
+        let tau = eq.tau.sweeps();
+        match self.every_taus {
+            Some(k) if tau.is_finite() => {
+                let blocks = (k * tau / self.block as f64).ceil().min(1e12) as usize;
+                self.every.max(blocks * self.block)
+            }
+            _ => self.every,
+        }
     }
 
     /// The chain's own seed.
@@ -180,8 +207,9 @@ fn equilibrate_rung<const D: usize>(
 /// equilibration converged, the interval is ≥ 2 τ_α (`tau`, measured over it) and the overlap
 /// `q` with the previous harvest is below 1/e.
 fn harvest_verdict(spec: &ChainSpec, eq: &Equilibration, tau: TauAlpha, q: f64) -> (bool, String) {
+    let every = spec.interval(eq);
     let decorrelated =
-        q < TAU_LEVEL && matches!(tau, TauAlpha::Measured(t) if spec.every as f64 >= 2.0 * t);
+        q < TAU_LEVEL && matches!(tau, TauAlpha::Measured(t) if every as f64 >= 2.0 * t);
     let verdict = if !eq.converged {
         format!(
             "not equilibrated: τ_α = {} sweeps after {} sweeps of equilibration (cap {})",
@@ -192,7 +220,7 @@ fn harvest_verdict(spec: &ChainSpec, eq: &Equilibration, tau: TauAlpha, q: f64) 
     } else if !decorrelated {
         format!(
             "harvests correlated: interval {} sweeps, τ_α = {} sweeps, Q with the previous harvest {q:.2}",
-            spec.every,
+            every,
             tau.describe()
         )
     } else {
@@ -200,7 +228,7 @@ fn harvest_verdict(spec: &ChainSpec, eq: &Equilibration, tau: TauAlpha, q: f64) 
             "equilibrated: {} sweeps ≥ {} τ_α, interval {} ≥ 2 τ_α (τ_α = {}), Q with the previous harvest {q:.2}",
             eq.sweeps,
             spec.equilibrate_taus,
-            spec.every,
+            every,
             tau.describe()
         )
     };
@@ -270,10 +298,11 @@ pub fn run_chain<const D: usize>(
             }
         };
         let mut previous = mc.glass.positions.clone();
+        let every = spec.interval(&eq);
         for harvest in done..spec.harvests {
             let t0 = crate::clock::now_seconds();
-            mc.record_overlap(mc.sweeps_done, (spec.every / 64).max(1));
-            let target = mc.sweeps_done + spec.every;
+            mc.record_overlap(mc.sweeps_done, (every / 64).max(1));
+            let target = mc.sweeps_done + every;
             let mut energies = Vec::new();
             mc.run_to(target, &mut |m| {
                 energies.push(m.energy / m.glass.n() as f64);
@@ -307,6 +336,7 @@ pub fn run_chain<const D: usize>(
                     tau_equilibration: eq.tau.sweeps(),
                     tau_equilibration_measured: eq.tau.is_measured(),
                     overlap_to_previous: q,
+                    interval: every,
                 }),
                 mc_seconds: crate::clock::now_seconds() - t0,
             };
@@ -340,6 +370,7 @@ mod tests {
             chain,
             harvests: 2,
             every: 40,
+            every_taus: None,
             equilibrate_taus: 2.0,
             min_equilibrate: 40,
             max_equilibrate: 400,
@@ -385,7 +416,33 @@ mod tests {
 
     #[test]
     fn a_resumed_chain_equals_the_uninterrupted_chain() {
-        let s = spec(1);
+        resumes_exactly(&spec(1));
+    }
+
+    /// With `every_taus`, the interval of each rung is `max(every, k τ_α)` in whole blocks,
+    /// recorded, and a resumed chain keeps it.
+    #[test]
+    fn the_interval_follows_tau_and_survives_a_resume() {
+        let mut s = spec(1);
+        s.every_taus = Some(3.0);
+        let whole = resumes_exactly(&s);
+        for r in &whole {
+            let c = r.chain.as_ref().unwrap();
+            assert!(c.tau_equilibration.is_finite());
+            let k_tau = 3.0 * c.tau_equilibration;
+            assert_eq!(c.interval % s.block, 0);
+            assert!(c.interval >= s.every && c.interval as f64 >= k_tau, "{c:?}");
+            assert!((c.interval as f64) < k_tau.max(s.every as f64) + s.block as f64);
+        }
+        let mut bad = spec(0);
+        bad.every_taus = Some(0.5);
+        assert!(bad.validate().unwrap_err().contains("at least 1 τ_α"));
+    }
+
+    /// Stops the chain after 1, 2 and 3 checkpoints, resumes each through the checkpoint's JSON
+    /// text, and checks the records equal those of the uninterrupted chain (returned).
+    fn resumes_exactly(s: &ChainSpec) -> Vec<SampleRecord> {
+        let s = s.clone();
         let (whole, _) = run(&s, None, usize::MAX);
         assert_eq!(whole.len(), 4);
         // stop after the first and after the second harvest (the end of the first rung)
@@ -414,6 +471,7 @@ mod tests {
         assert_eq!(whole[3].index, 3);
         assert!(c.start.contains("ladder from T_p = 3"));
         assert!(whole.iter().all(|r| r.engine.starts_with("swap-mc-2")));
+        whole
     }
 
     #[test]

@@ -184,6 +184,14 @@ pub struct QuarticRecord {
     /// Lowest ω_π and its participation ratio (`NaN` without modes).
     pub lowest_omega: f64,
     pub lowest_participation: f64,
+    /// ω_π of every distinct mode, ascending, and their participation ratios (the quartic
+    /// count estimator counts these below `x ω̄_g`). Empty in records written before they were
+    /// kept.
+    pub omegas: Vec<f64>,
+    pub participations: Vec<f64>,
+    /// The softest mode from simple and pure shear starts in every plane (paper SI S-4;
+    /// `None` when no start converged or in older records).
+    pub softest: Option<crate::analysis::SoftestMode>,
     /// This sample's own lengths (the summary uses the pooled profiles instead).
     pub xi_co: Option<f64>,
     pub xi_qlm: Option<f64>,
@@ -267,6 +275,8 @@ pub struct ChainInfo {
     /// Self-overlap between this harvest and the previous state harvested (or the end of the
     /// equilibration): below 1/e when the harvests are decorrelated.
     pub overlap_to_previous: f64,
+    /// Sweeps between harvests at this T_p (0 in records written before it was kept).
+    pub interval: usize,
 }
 
 impl SampleRecord {
@@ -526,11 +536,15 @@ fn quartic_record<const D: usize>(
     let s = soft_spots(glass, a, h, k, &QuarticSettings::default(), &mut |_, _| {
         true
     })?;
+    let softest = crate::analysis::softest_strain_mode(glass, h, &QuarticSettings::default())?;
     timings.push(("quartic".to_string(), now_seconds() - t));
     let lowest = s.modes.first();
     Ok(Some(QuarticRecord {
         starts: s.starts,
         modes: s.modes.len(),
+        omegas: s.modes.iter().map(|m| m.omega).collect(),
+        participations: s.modes.iter().map(|m| m.participation).collect(),
+        softest,
         lowest_omega: lowest.map(|m| m.omega).unwrap_or(f64::NAN),
         lowest_participation: lowest.map(|m| m.participation).unwrap_or(f64::NAN),
         xi_co: s.xi_co,
@@ -2223,6 +2237,7 @@ mod equilibration_tests {
                 tau_equilibration: 1.0,
                 tau_equilibration_measured: true,
                 overlap_to_previous: 0.1,
+                interval: 40,
             }),
             ..base.clone()
         }
@@ -2345,6 +2360,7 @@ pub(crate) mod estimator_tests {
                 tau_equilibration: 1.0,
                 tau_equilibration_measured: true,
                 overlap_to_previous: 0.1,
+                interval: 40,
             }),
             timings: vec![],
         }

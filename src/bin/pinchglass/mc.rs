@@ -312,9 +312,14 @@ pub struct ChainsCli {
     /// Samples harvested per T_p and chain.
     #[arg(long, default_value_t = 4)]
     pub harvests: usize,
-    /// Sweeps between harvests (a multiple of --block; should be ≥ 2 τ_α).
+    /// Sweeps between harvests (a multiple of --block; should be ≥ 2 τ_α). With --every-taus,
+    /// the least interval.
     #[arg(long, value_name = "M")]
     pub every: usize,
+    /// Make the interval at each T_p at least K τ_α of its equilibration (rounded up to whole
+    /// blocks): one ladder across T_p whose τ_α differ by decades.
+    #[arg(long, value_name = "K")]
+    pub every_taus: Option<f64>,
     /// Equilibrate each T_p for at least this many τ_α.
     #[arg(long, default_value_t = 5.0)]
     pub equilibrate_taus: f64,
@@ -381,6 +386,7 @@ pub fn run_chains(c: &ChainsCli) -> Result<(), String> {
             chain: 0,
             harvests: c.harvests,
             every: c.every,
+            every_taus: c.every_taus,
             equilibrate_taus: c.equilibrate_taus,
             min_equilibrate: c.min_equilibrate,
             max_equilibrate: c.max_equilibrate,
@@ -436,7 +442,7 @@ pub fn chains<const D: usize>(a: &ChainsArgs) -> Result<(), String> {
     let params = serde_json::json!({
         "dim": D, "n": a.spec.n, "density": a.spec.density, "ladder": a.spec.ladder,
         "chains": a.chains, "shard": [lo, hi], "harvests": a.spec.harvests,
-        "every": a.spec.every, "equilibrate_taus": a.spec.equilibrate_taus,
+        "every": a.spec.every, "every_taus": a.spec.every_taus, "equilibrate_taus": a.spec.equilibrate_taus,
         "min_equilibrate": a.spec.min_equilibrate, "max_equilibrate": a.spec.max_equilibrate,
         "block": a.spec.block, "swap_window": a.spec.swap_window, "seed": a.spec.base_seed,
         "route": a.options.route.name(), "quartic": a.options.quartic,
