@@ -16,6 +16,7 @@
 //! merged and counted as hits. Starts run in parallel (rayon), each independent, so the result
 //! does not depend on the number of threads.
 
+use crate::error::{continue_or_cancel, Error};
 use crate::glass::InteractingPair;
 use crate::hessian::{dot, norm, remove_translation, Hessian};
 use crate::modes::participation_ratio;
@@ -310,14 +311,14 @@ pub const STARTS_PER_THREAD_AND_REPORT: usize = 4;
 /// Minimises 𝒢 from every start (in parallel), keeps the converged minima and merges
 /// duplicates (in start order). Starts run in groups; `progress(done, total)` is called on the
 /// calling thread after each group (so it may talk to a single-threaded host, e.g. JavaScript)
-/// and may return `false` to cancel.
+/// and may return `false` to cancel ([`Error::Cancelled`]).
 pub fn quartic_modes<const D: usize>(
     hessian: &Hessian<D>,
     pairs: &[InteractingPair<D>],
     starts: &[Vec<f64>],
     settings: &QuarticSettings,
     progress: &mut dyn FnMut(usize, usize) -> bool,
-) -> Result<Vec<QuarticMode>, String> {
+) -> Result<Vec<QuarticMode>, Error> {
     let group = STARTS_PER_THREAD_AND_REPORT * rayon::current_num_threads().max(1);
     let mut minima: Vec<Option<Minimum>> = Vec::with_capacity(starts.len());
     for chunk in starts.chunks(group) {
@@ -327,9 +328,7 @@ pub fn quartic_modes<const D: usize>(
                 .map(|s| minimise_cost(hessian, pairs, s, settings).ok())
                 .collect::<Vec<_>>(),
         );
-        if !progress(minima.len(), starts.len()) {
-            return Err("cancelled".into());
-        }
+        continue_or_cancel(progress(minima.len(), starts.len()))?;
     }
     let mut modes: Vec<QuarticMode> = Vec::new();
     for m in minima.into_iter().flatten().filter(|m| m.converged) {

@@ -51,6 +51,7 @@
 //! positions, sizes, `δ` and the sweep count at a block boundary equals the uninterrupted run bit
 //! for bit (tested).
 
+use crate::error::{continue_or_cancel, Error};
 use crate::glass::Glass;
 use crate::potential::Poly;
 use crate::relaxation::{SelfOverlap, TauAlpha};
@@ -1213,8 +1214,8 @@ impl<const D: usize> SwapMc<D> {
     }
 
     /// Runs the remaining sweeps; `progress(done, total)` is called after each sweep and may
-    /// return `false` to stop early (then `Err("cancelled")`).
-    pub fn run(&mut self, progress: &mut dyn FnMut(usize, usize) -> bool) -> Result<(), String> {
+    /// return `false` to stop early (then [`Error::Cancelled`]).
+    pub fn run(&mut self, progress: &mut dyn FnMut(usize, usize) -> bool) -> Result<(), Error> {
         let total = self.settings.sweeps;
         self.run_to(total, &mut |mc| progress(mc.sweeps_done, total))
     }
@@ -1225,13 +1226,11 @@ impl<const D: usize> SwapMc<D> {
         &mut self,
         target: usize,
         observe: &mut dyn FnMut(&Self) -> bool,
-    ) -> Result<(), String> {
+    ) -> Result<(), Error> {
         self.settings.sweeps = self.settings.sweeps.max(target);
         while self.sweeps_done < target {
             self.sweep();
-            if !observe(self) {
-                return Err("cancelled".into());
-            }
+            continue_or_cancel(observe(self))?;
         }
         Ok(())
     }
@@ -1387,7 +1386,7 @@ pub fn equilibrate<const D: usize>(
     model: Poly,
     settings: SwapMcSettings,
     progress: &mut dyn FnMut(usize, usize) -> bool,
-) -> Result<SwapMc<D>, String> {
+) -> Result<SwapMc<D>, Error> {
     let mut mc = random_start::<D>(n, density, model, settings)?;
     let first = mc.settings.tune_sweeps;
     let every = ((mc.settings.sweeps - first.min(mc.settings.sweeps)) / 200).max(1);
@@ -1656,7 +1655,7 @@ mod tests {
         let g: Glass<2> = test_glass(100, 5);
         let mut mc = SwapMc::init(g, SwapMcSettings::new(0.8, 50, 1)).unwrap();
         let r = mc.run(&mut |done, _| done < 3);
-        assert_eq!(r, Err("cancelled".into()));
+        assert_eq!(r, Err(Error::Cancelled));
         assert_eq!(mc.sweeps_done, 3);
     }
 

@@ -762,10 +762,12 @@ mod tests {
         assert!(!s.response_decay.r.is_empty() && !s.mode_decay.r.is_empty());
         assert!(soft_spots(&g, &a, &h, 0, &q, &mut |_, _| true)
             .unwrap_err()
+            .to_string()
             .contains("at least 1"));
         let too_many = a.pairs.len() + 1;
         assert!(soft_spots(&g, &a, &h, too_many, &q, &mut |_, _| true)
             .unwrap_err()
+            .to_string()
             .contains("only"));
         assert!(stability(&g).is_minimum() && stability_of(&a).is_minimum());
         // rounded coordinates (8 decimals, as ASE writes them): near a minimum, not a saddle
@@ -781,6 +783,7 @@ mod tests {
         hot.max_force = 1e-3;
         assert!(soft_spots(&g, &hot, &h, 5, &q, &mut |_, _| true)
             .unwrap_err()
+            .to_string()
             .contains("minimum"));
     }
 

@@ -20,8 +20,8 @@ use pinchglass::xyz::{generation_metadata, read_xyz_with, write_xyz, ReadOptions
 use serde_json::{json, Value};
 use std::process::ExitCode;
 
-#[path = "pinchglass/mc.rs"]
 mod mc;
+mod progress;
 
 #[derive(Parser)]
 #[command(
@@ -470,22 +470,6 @@ struct GenerateArgs {
     output: String,
 }
 
-/// Prints `label: k/total` to standard error at every 5 %.
-fn progress_printer(label: &'static str) -> impl FnMut(usize, usize) -> bool {
-    let mut last = 0;
-    move |done, total| {
-        let pct = 100 * done / total.max(1);
-        if pct >= last + 5 || done == total {
-            last = pct;
-            eprint!("\r{label}: {done}/{total} ({pct}%)");
-            if done == total {
-                eprintln!();
-            }
-        }
-        true
-    }
-}
-
 fn generate<const D: usize>(a: &GenerateArgs) -> Result<(), String> {
     // every parameter by the one rule set (pinchglass::validate), before anything is allocated
     let density = check_run(
@@ -508,7 +492,7 @@ fn generate<const D: usize>(a: &GenerateArgs) -> Result<(), String> {
         density,
         Poly::default(),
         settings,
-        &mut progress_printer("swap Monte Carlo sweeps"),
+        &mut progress::progress_bar("swap Monte Carlo sweeps"),
     )?;
     let mc_seconds = now_seconds() - t0;
     let mut glass = mc.glass.clone();
@@ -885,12 +869,8 @@ fn quartic_stage<const D: usize>(
         harmonic,
         k,
         &QuarticSettings::default(),
-        &mut |done, total| {
-            eprint!("\rquartic modes: {done}/{total} starts");
-            true
-        },
+        &mut progress::progress_bar("quartic modes (starts)"),
     )?;
-    eprintln!();
     print_soft_spots(&s);
     Ok(Some(s))
 }
