@@ -26,8 +26,7 @@ pub use self::core::{
     relaxation, space, spatial_decay, swap_mc,
 };
 pub use io::{report, xyz};
-pub use linalg::sparse;
-pub use pipeline::{analysis, chains, clock, ensemble, validate};
+pub use pipeline::{analysis, chains, clock, ensemble, sparse, validate};
 pub use plot::figures;
 
 pub use error::Error;

@@ -5,4 +5,5 @@ pub mod analysis;
 pub mod chains;
 pub mod clock;
 pub mod ensemble;
+pub mod sparse;
 pub mod validate;
