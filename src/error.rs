@@ -75,6 +75,9 @@ mod tests {
             reason: "N must be at least 2".into(),
         };
         assert_eq!(e.to_string(), "N must be at least 2");
-        assert_eq!(Error::from("no spectrum".to_string()).to_string(), "no spectrum");
+        assert_eq!(
+            Error::from("no spectrum".to_string()).to_string(),
+            "no spectrum"
+        );
     }
 }

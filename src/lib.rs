@@ -22,8 +22,8 @@ pub mod wasm;
 
 // The modules under their flat names, as the edges (CLI, wasm, tests) and older code name them.
 pub use self::core::{
-    elasticity, glass, hessian, modes, neighbours, pinch, potential, quartic, quartic_modes, quench,
-    relaxation, space, spatial_decay, swap_mc,
+    elasticity, glass, hessian, modes, neighbours, pinch, potential, quartic, quartic_modes,
+    quench, relaxation, space, spatial_decay, swap_mc,
 };
 pub use io::{report, xyz};
 pub use pipeline::{analysis, chains, clock, ensemble, sparse, validate};

@@ -27,7 +27,11 @@ pub trait PseudoInverse: Sync {
     /// spectrum sums `Σ_k (ψ_k·b)²/λ_k` instead and forms no response).
     fn quadratic_forms(&self, fields: &[Vec<f64>]) -> (Vec<f64>, Option<Vec<Vec<f64>>>) {
         let responses = self.apply_all(fields);
-        let forms = fields.iter().zip(&responses).map(|(b, u)| dot(b, u)).collect();
+        let forms = fields
+            .iter()
+            .zip(&responses)
+            .map(|(b, u)| dot(b, u))
+            .collect();
         (forms, Some(responses))
     }
 }

@@ -82,7 +82,6 @@ pub fn decay_profile<const D: usize>(
     out
 }
 
-
 /// `r^{2d} c(r)` of a profile.
 pub fn rescaled(profile: &DecayProfile, dim: usize) -> Vec<f64> {
     profile

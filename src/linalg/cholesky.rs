@@ -377,6 +377,8 @@ impl<const D: usize> PseudoInverse for GroundedCholesky<D> {
             b.col_as_slice_mut(c).copy_from_slice(f);
         }
         let u = self.pseudo_inverse_apply_block(b.as_ref());
-        (0..fields.len()).map(|c| u.col_as_slice(c).to_vec()).collect()
+        (0..fields.len())
+            .map(|c| u.col_as_slice(c).to_vec())
+            .collect()
     }
 }

@@ -8,11 +8,11 @@
 
 use crate::clock::now_seconds;
 use crate::core::pseudo_inverse::PseudoInverse;
-use crate::error::{continue_or_cancel, Error};
 use crate::elasticity::{
     plane_name, pure_shear_force_field, shear_force_field, shear_modulus, shear_planes,
     ShearModulus,
 };
+use crate::error::{continue_or_cancel, Error};
 use crate::glass::{max_norm, Glass};
 use crate::hessian::{flatten, Hessian, Subsystem};
 use crate::modes::{participation_ratio, Spectrum};

@@ -19,8 +19,8 @@
 
 use crate::analysis::{pinch_table, Analysis, ReportedModes, StageClock};
 use crate::core::pseudo_inverse::PseudoInverse;
-use crate::error::{continue_or_cancel, Error};
 use crate::elasticity::{shear_modulus_and_responses, ShearModulus};
+use crate::error::{continue_or_cancel, Error};
 use crate::glass::{Glass, InteractingPair};
 use crate::hessian::{Hessian, Subsystem};
 use crate::modes::participation_ratio;
@@ -335,15 +335,15 @@ mod tests {
     use crate::analysis::{analyze, NATIVE_MEMORY_LIMIT};
     use crate::clock::now_seconds;
     use crate::core::numeric::{dot, median, norm};
+    use crate::elasticity::{shear_force_field, shear_planes};
     use crate::linalg::cholesky::grounded_lower;
+    use crate::linalg::lanczos::project_translations;
+    use crate::modes::tests::quenched;
+    use crate::pinch::{dipole, pinch_frequencies};
     use faer::sparse::linalg::cholesky::{
         factorize_symbolic_cholesky, CholeskySymbolicParams, SymmetricOrdering,
     };
     use faer::sparse::SymbolicSparseColMatRef;
-    use crate::linalg::lanczos::project_translations;
-    use crate::elasticity::{shear_force_field, shear_planes};
-    use crate::modes::tests::quenched;
-    use crate::pinch::{dipole, pinch_frequencies};
 
     /// Particles in the dense-versus-sparse comparisons (2D and 3D).
     const TEST_N: usize = 300;
@@ -654,7 +654,10 @@ mod tests {
             .into_iter()
             .filter(|p| p.i != 0 && p.j != 0)
             .collect();
-        let err = GroundedCholesky::new(g.n(), &pairs).err().unwrap().to_string();
+        let err = GroundedCholesky::new(g.n(), &pairs)
+            .err()
+            .unwrap()
+            .to_string();
         assert!(err.contains("not positive definite"), "{err}");
     }
 
@@ -824,10 +827,7 @@ mod tests {
         for (s, v) in rows {
             let lo = v.iter().cloned().fold(f64::INFINITY, f64::min);
             let hi = v.iter().cloned().fold(0.0, f64::max);
-            println!(
-                "  {s:<28} median {:>8.3} s  ({lo:.3}–{hi:.3})",
-                median(&v)
-            );
+            println!("  {s:<28} median {:>8.3} s  ({lo:.3}–{hi:.3})", median(&v));
         }
     }
 }

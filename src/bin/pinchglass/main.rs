@@ -903,7 +903,6 @@ fn print_soft_spots(s: &SoftSpots) {
     );
 }
 
-
 fn bench(n: usize, repeats: usize, sweeps: usize) -> Result<(), String> {
     println!(
         "pinchglass bench: N = {n}, {repeats} repeats, {} threads; medians (min–max) in seconds",

@@ -1,0 +1,811 @@
+//! The drawing toolkit of the figures: fonts, colours, number formatting, linear and log axes with
+//! their ticks, charts, markers, lines, legends and notes, generic over plotters' `DrawingBackend`.
+
+use plotters::coord::ranged1d::{KeyPointHint, NoDefaultFormatting, Ranged, ValueFormatter};
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use std::ops::Range;
+
+use super::summary::*;
+
+/// Font family of every text.
+pub const FONT: &str = "sans-serif";
+
+pub(crate) fn de<E: std::fmt::Debug>(e: E) -> String {
+    format!("drawing failed: {e:?}")
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+pub(crate) static FONT_BYTES: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
+
+/// Registers the committed font as [`FONT`] for plotters' native text (once; no-op in wasm).
+pub fn register_fonts() -> Result<(), String> {
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        static DONE: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+        let ok = *DONE.get_or_init(|| {
+            plotters::style::register_font(FONT, FontStyle::Normal, FONT_BYTES).is_ok()
+        });
+        if !ok {
+            return Err("the embedded font assets/fonts/DejaVuSans.ttf could not be read".into());
+        }
+    }
+    Ok(())
+}
+
+/// Sizes scaled to the drawing area (reference 800 × 600).
+#[derive(Clone, Copy)]
+pub(crate) struct Style {
+    pub(crate) s: f64,
+}
+
+impl Style {
+    pub(crate) fn of<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>) -> Style {
+        let (w, h) = area.dim_in_pixel();
+        Style {
+            s: (w as f64 / 800.0).min(h as f64 / 600.0).clamp(0.45, 4.0),
+        }
+    }
+    pub(crate) fn px(&self, v: f64) -> u32 {
+        (v * self.s).round().max(1.0) as u32
+    }
+    pub(crate) fn font(&self, size: f64) -> TextStyle<'static> {
+        (FONT, (size * self.s).max(9.0)).into_font().into()
+    }
+    pub(crate) fn title(&self) -> TextStyle<'static> {
+        self.font(18.0)
+    }
+    pub(crate) fn label(&self) -> TextStyle<'static> {
+        self.font(15.0)
+    }
+    pub(crate) fn tick(&self) -> TextStyle<'static> {
+        self.font(12.5)
+    }
+    pub(crate) fn legend(&self) -> TextStyle<'static> {
+        self.font(12.5)
+    }
+}
+
+pub(crate) const GRID: RGBColor = RGBColor(228, 228, 228);
+pub(crate) const GUIDE: RGBColor = RGBColor(110, 110, 110);
+pub(crate) const INK: RGBColor = RGBColor(30, 30, 30);
+pub(crate) const BLUE: RGBColor = RGBColor(31, 95, 180);
+pub(crate) const RED: RGBColor = RGBColor(200, 40, 40);
+pub(crate) const GREEN: RGBColor = RGBColor(30, 140, 70);
+pub(crate) const ORANGE: RGBColor = RGBColor(225, 125, 0);
+
+/// The colour at `t` ∈ [0, 1] (clamped; non-finite = 0) of a ramp linearly interpolated between
+/// equally spaced RGB `stops` (at least two). Shared with the page's plots (`wasm::draw`).
+pub fn colour_ramp(stops: &[(f64, f64, f64)], t: f64) -> RGBColor {
+    let t = if t.is_finite() {
+        t.clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    let x = t * (stops.len() - 1) as f64;
+    let i = (x.floor() as usize).min(stops.len() - 2);
+    let f = x - i as f64;
+    let (a, b) = (stops[i], stops[i + 1]);
+    let mix = |u: f64, v: f64| (u + f * (v - u)).round() as u8;
+    RGBColor(mix(a.0, b.0), mix(a.1, b.1), mix(a.2, b.2))
+}
+
+/// Cold (blue) to hot (red) colour of the `k`-th of `n` parent temperatures.
+pub(crate) fn tp_colour(k: usize, n: usize) -> RGBColor {
+    const STOPS: [(f64, f64, f64); 5] = [
+        (30.0, 50.0, 160.0),
+        (30.0, 135.0, 200.0),
+        (45.0, 155.0, 80.0),
+        (225.0, 135.0, 15.0),
+        (195.0, 25.0, 30.0),
+    ];
+    let t = if n > 1 {
+        k as f64 / (n - 1) as f64
+    } else {
+        0.0
+    };
+    colour_ramp(&STOPS, t)
+}
+
+/// A number in at most 3 significant digits, no trailing zeros.
+pub(crate) fn short(v: f64) -> String {
+    if v == 0.0 || !v.is_finite() {
+        return format!("{v}");
+    }
+    let mag = v.abs().log10().floor() as i32;
+    if (-3..5).contains(&mag) {
+        let decimals = (2 - mag).max(0) as usize;
+        let s = format!("{v:.decimals$}");
+        if s.contains('.') {
+            s.trim_end_matches('0').trim_end_matches('.').to_string()
+        } else {
+            s
+        }
+    } else {
+        let m = v / 10f64.powi(mag);
+        let ms = short(m);
+        if ms == "1" {
+            pow10(mag)
+        } else {
+            format!("{ms}×{}", pow10(mag))
+        }
+    }
+}
+
+pub(crate) fn superscript(n: i32) -> String {
+    let digits = ['⁰', '¹', '²', '³', '⁴', '⁵', '⁶', '⁷', '⁸', '⁹'];
+    let mut s = String::new();
+    if n < 0 {
+        s.push('⁻');
+    }
+    for c in n.abs().to_string().chars() {
+        s.push(digits[c.to_digit(10).unwrap() as usize]);
+    }
+    s
+}
+
+pub(crate) fn pow10(n: i32) -> String {
+    format!("10{}", superscript(n))
+}
+
+/// `value ± error` with the error in 2 significant digits and the value to match.
+pub(crate) fn pm(e: &Est) -> String {
+    match e.error.filter(|x| *x > 0.0) {
+        Some(err) => {
+            let digits = (1 - err.log10().floor() as i32).clamp(0, 6) as usize;
+            format!("{:.digits$} ± {:.digits$}", e.value, err)
+        }
+        None => short(e.value),
+    }
+}
+
+/// One axis: linear or logarithmic, with its own ticks and tick labels.
+#[derive(Clone, Debug)]
+pub(crate) struct Axis {
+    pub(crate) lo: f64,
+    pub(crate) hi: f64,
+    pub(crate) log: bool,
+    pub(crate) ticks: Vec<f64>,
+    /// Decimals of linear tick labels.
+    pub(crate) decimals: usize,
+}
+
+pub(crate) fn nice_step(span: f64, target: f64) -> f64 {
+    let raw = span / target;
+    let mag = 10f64.powf(raw.log10().floor());
+    let f = raw / mag;
+    let m = if f < 1.5 {
+        1.0
+    } else if f < 2.25 {
+        2.0
+    } else if f < 3.5 {
+        2.5
+    } else if f < 7.5 {
+        5.0
+    } else {
+        10.0
+    };
+    m * mag
+}
+
+pub(crate) fn linear_ticks(lo: f64, hi: f64, target: f64) -> (Vec<f64>, f64) {
+    let step = nice_step(hi - lo, target);
+    let mut out = Vec::new();
+    let mut k = (lo / step).ceil();
+    while k * step <= hi + 1e-9 * step.abs() {
+        let v = k * step;
+        out.push(if v.abs() < 1e-12 * step { 0.0 } else { v });
+        k += 1.0;
+    }
+    (out, step)
+}
+
+impl Axis {
+    /// Linear axis over `[lo, hi]` padded by 6 % each side (a degenerate range is widened).
+    pub(crate) fn linear(lo: f64, hi: f64) -> Axis {
+        let (mut lo, mut hi) = (lo, hi);
+        if (hi - lo).is_nan() || hi - lo <= 1e-12 * hi.abs().max(lo.abs()) {
+            let d = if lo.abs() > 0.0 { 0.1 * lo.abs() } else { 1.0 };
+            lo -= d;
+            hi += d;
+        }
+        let pad = 0.06 * (hi - lo);
+        Axis::linear_exact(lo - pad, hi + pad)
+    }
+
+    /// Linear axis starting at 0 (for positive quantities) unless the data are far from it.
+    pub(crate) fn linear_from_zero(lo: f64, hi: f64) -> Axis {
+        if lo >= 0.0 && lo < 0.6 * hi {
+            let a = Axis::linear(0.0, hi);
+            Axis::linear_exact(0.0, a.hi)
+        } else {
+            Axis::linear(lo, hi)
+        }
+    }
+
+    pub(crate) fn linear_exact(lo: f64, hi: f64) -> Axis {
+        let (ticks, step) = linear_ticks(lo, hi, 6.0);
+        let mag = (step.log10() + 1e-9).floor();
+        let decimals = (-mag).max(0.0) as usize
+            + usize::from(step < 10.0 && (step / 10f64.powf(mag) - 2.5).abs() < 1e-6);
+        Axis {
+            lo,
+            hi,
+            log: false,
+            ticks,
+            decimals,
+        }
+    }
+
+    /// Logarithmic axis over `[lo, hi]` (positive), padded by 4 % of its decades each side.
+    pub(crate) fn log(lo: f64, hi: f64) -> Axis {
+        let (mut a, mut b) = (lo.log10(), hi.log10());
+        if (b - a).is_nan() || b - a <= 1e-9 {
+            a -= 0.15;
+            b += 0.15;
+        }
+        let pad = (0.04 * (b - a)).max(0.04);
+        let (a, b) = (a - pad, b + pad);
+        let (lo, hi) = (10f64.powf(a), 10f64.powf(b));
+        let decades = b - a;
+        let mut ticks = Vec::new();
+        if decades >= 2.5 {
+            let every = (decades / 7.0).ceil().max(1.0) as i32;
+            let first = a.ceil() as i32;
+            let first = first + (every - first.rem_euclid(every)) % every;
+            let mut k = first;
+            while (k as f64) <= b {
+                ticks.push(10f64.powi(k));
+                k += every;
+            }
+        } else {
+            // mantissa sets from sparse to dense: the first giving at least 4 ticks
+            const SETS: [&[f64]; 4] = [
+                &[1.0, 2.0, 5.0],
+                &[1.0, 1.5, 2.0, 3.0, 5.0, 7.0],
+                &[1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0],
+                &[
+                    1.0, 1.2, 1.4, 1.6, 1.8, 2.0, 2.5, 3.0, 3.5, 4.0, 4.5, 5.0, 6.0, 7.0, 8.0, 9.0,
+                ],
+            ];
+            for set in SETS {
+                ticks.clear();
+                for k in (a.floor() as i32)..=(b.ceil() as i32) {
+                    for m in set {
+                        let v = m * 10f64.powi(k);
+                        if v >= lo && v <= hi {
+                            ticks.push(v);
+                        }
+                    }
+                }
+                if ticks.len() >= 4 {
+                    break;
+                }
+            }
+            if ticks.len() < 3 {
+                // very narrow: linear ticks
+                ticks = linear_ticks(lo, hi, 4.0).0;
+            }
+        }
+        Axis {
+            lo,
+            hi,
+            log: true,
+            ticks,
+            decimals: 0,
+        }
+    }
+
+    pub(crate) fn frac(&self, v: f64) -> f64 {
+        let f = if self.log {
+            if v <= 0.0 {
+                -1.0
+            } else {
+                (v / self.lo).ln() / (self.hi / self.lo).ln()
+            }
+        } else {
+            (v - self.lo) / (self.hi - self.lo)
+        };
+        if f.is_finite() {
+            f.clamp(-2.0, 3.0)
+        } else {
+            -1.0
+        }
+    }
+
+    pub(crate) fn contains(&self, v: f64) -> bool {
+        v.is_finite() && v >= self.lo && v <= self.hi && (!self.log || v > 0.0)
+    }
+
+    pub(crate) fn clamp(&self, v: f64) -> f64 {
+        v.clamp(self.lo, self.hi)
+    }
+}
+
+impl Ranged for Axis {
+    type FormatOption = NoDefaultFormatting;
+    type ValueType = f64;
+
+    fn map(&self, value: &f64, limit: (i32, i32)) -> i32 {
+        let f = self.frac(*value);
+        limit.0 + (f * (limit.1 - limit.0) as f64).round() as i32
+    }
+
+    fn key_points<Hint: KeyPointHint>(&self, _hint: Hint) -> Vec<f64> {
+        self.ticks.clone()
+    }
+
+    fn range(&self) -> Range<f64> {
+        self.lo..self.hi
+    }
+}
+
+impl ValueFormatter<f64> for Axis {
+    fn format_ext(&self, v: &f64) -> String {
+        if self.log {
+            let k = v.log10().round();
+            if (v.log10() - k).abs() < 1e-6 && !(-1.0..=2.0).contains(&k) {
+                pow10(k as i32)
+            } else {
+                short(*v)
+            }
+        } else {
+            let d = self.decimals;
+            let s = format!("{v:.d$}");
+            if s.starts_with('-') && s.trim_start_matches(['-', '0', '.']).is_empty() {
+                s[1..].to_string()
+            } else {
+                s
+            }
+        }
+    }
+}
+
+pub(crate) type Chart<'a, DB> = ChartContext<'a, DB, Cartesian2d<Axis, Axis>>;
+
+/// A panel with title, axes, tick labels and a light grid.
+pub(crate) fn chart<'a, DB: DrawingBackend + 'a>(
+    area: &'a DrawingArea<DB, Shift>,
+    st: &Style,
+    title: &str,
+    x: Axis,
+    y: Axis,
+    x_desc: &str,
+    y_desc: &str,
+) -> Result<Chart<'a, DB>, String> {
+    let mut c = ChartBuilder::on(area)
+        .caption(title, st.label())
+        .margin(st.px(10.0))
+        .margin_right(st.px(18.0))
+        .x_label_area_size(st.px(46.0))
+        .y_label_area_size(st.px(68.0))
+        .build_cartesian_2d(x, y)
+        .map_err(de)?;
+    c.configure_mesh()
+        .x_desc(x_desc)
+        .y_desc(y_desc)
+        .axis_desc_style(st.label())
+        .label_style(st.tick())
+        .bold_line_style(GRID)
+        .light_line_style(TRANSPARENT)
+        .axis_style(INK)
+        .x_labels(20)
+        .y_labels(20)
+        .draw()
+        .map_err(de)?;
+    Ok(c)
+}
+
+/// An empty framed panel saying why there is nothing to draw.
+pub(crate) fn no_data<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    st: &Style,
+    title: &str,
+    why: &str,
+) -> Result<(), String> {
+    let (w, h) = area.dim_in_pixel();
+    let m = st.px(12.0) as i32;
+    area.draw(&Rectangle::new(
+        [(m, m), (w as i32 - m, h as i32 - m)],
+        ShapeStyle::from(&RGBColor(170, 170, 170)).stroke_width(1),
+    ))
+    .map_err(de)?;
+    let centre = |style: TextStyle<'static>| {
+        style.pos(plotters::style::text_anchor::Pos::new(
+            plotters::style::text_anchor::HPos::Center,
+            plotters::style::text_anchor::VPos::Center,
+        ))
+    };
+    area.draw(&Text::new(
+        title.to_string(),
+        (w as i32 / 2, m + st.px(18.0) as i32),
+        centre(st.label()),
+    ))
+    .map_err(de)?;
+    area.draw(&Text::new(
+        "no data".to_string(),
+        (w as i32 / 2, h as i32 / 2 - st.px(12.0) as i32),
+        centre(st.font(17.0).color(&RGBColor(120, 120, 120))),
+    ))
+    .map_err(de)?;
+    area.draw(&Text::new(
+        why.to_string(),
+        (w as i32 / 2, h as i32 / 2 + st.px(14.0) as i32),
+        centre(st.tick().color(&RGBColor(120, 120, 120))),
+    ))
+    .map_err(de)?;
+    Ok(())
+}
+
+/// Splits a figure into title strip, body and footer; draws title and footer.
+pub(crate) fn frame<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    st: &Style,
+    title: &str,
+    footer: &str,
+) -> Result<DrawingArea<DB, Shift>, String> {
+    register_fonts()?;
+    area.fill(&WHITE).map_err(de)?;
+    let (_, h) = area.dim_in_pixel();
+    let top = st.px(30.0);
+    let lines: Vec<&str> = footer.lines().collect();
+    let line_height = st.px(15.0);
+    let bottom = st.px(6.0) + line_height * lines.len() as u32;
+    let (head, rest) = area.split_vertically(top);
+    let (body, foot) = rest.split_vertically(h.saturating_sub(top + bottom));
+    head.draw(&Text::new(
+        title.to_string(),
+        (st.px(12.0) as i32, st.px(7.0) as i32),
+        st.title(),
+    ))
+    .map_err(de)?;
+    for (k, line) in lines.iter().enumerate() {
+        foot.draw(&Text::new(
+            line.to_string(),
+            (
+                st.px(12.0) as i32,
+                st.px(2.0) as i32 + (k as u32 * line_height) as i32,
+            ),
+            st.font(11.0).color(&RGBColor(90, 90, 90)),
+        ))
+        .map_err(de)?;
+    }
+    Ok(body)
+}
+
+/// "2D, N = 300, 16 samples per T_p, dense route" from the rows.
+pub(crate) fn ensemble_line(s: &EnsembleSummary) -> String {
+    let mut parts = Vec::new();
+    if let Some(d) = s.dim() {
+        parts.push(format!("{d}D"));
+    }
+    if let Some(n) = s.n() {
+        parts.push(format!("N = {n}"));
+    }
+    let samples: Vec<usize> = s.temperatures.iter().filter_map(|r| r.samples).collect();
+    if let (Some(lo), Some(hi)) = (samples.iter().min(), samples.iter().max()) {
+        parts.push(if lo == hi {
+            format!("{lo} samples per T_p")
+        } else {
+            format!("{lo}–{hi} samples per T_p")
+        });
+    }
+    if let Some(r) = &s.route {
+        parts.push(format!("{r} route"));
+    }
+    parts.join(", ")
+}
+
+/// Two footer lines: the ensemble, then the units.
+pub(crate) fn footer(s: &EnsembleSummary, u: &Units) -> String {
+    let ensemble = ensemble_line(s);
+    if ensemble.is_empty() {
+        u.footer()
+    } else {
+        format!("ensemble: {ensemble}\n{}", u.footer())
+    }
+}
+
+/// A point with an optional symmetric error bar.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Pt {
+    pub(crate) x: f64,
+    pub(crate) y: f64,
+    pub(crate) e: Option<f64>,
+}
+
+/// Data range of `pts` (values and, where not absurd, error bars); positive-only for log.
+pub(crate) fn y_range(pts: &[Pt], log: bool) -> Option<(f64, f64)> {
+    let vals: Vec<f64> = pts
+        .iter()
+        .map(|p| p.y)
+        .filter(|y| y.is_finite() && (!log || *y > 0.0))
+        .collect();
+    let (mut lo, mut hi) = (
+        vals.iter().cloned().fold(f64::INFINITY, f64::min),
+        vals.iter().cloned().fold(f64::NEG_INFINITY, f64::max),
+    );
+    if !lo.is_finite() {
+        return None;
+    }
+    let span = if log { hi / lo } else { hi - lo };
+    for p in pts
+        .iter()
+        .filter(|p| p.y.is_finite() && (!log || p.y > 0.0))
+    {
+        if let Some(e) = p.e {
+            let (a, b) = (p.y - e, p.y + e);
+            if log {
+                // include bars unless they reach below zero or stretch the range > 3×
+                if a > 0.0 && (lo / a) < 3.0f64.max(span.sqrt()) {
+                    lo = lo.min(a);
+                }
+                if (b / hi) < 3.0f64.max(span.sqrt()) {
+                    hi = hi.max(b);
+                }
+            } else if e <= 0.5 * span.max(0.2 * p.y.abs()) {
+                lo = lo.min(a);
+                hi = hi.max(b);
+            }
+        }
+    }
+    Some((lo, hi))
+}
+
+pub(crate) fn x_axis(xs: &[f64]) -> Option<Axis> {
+    let xs: Vec<f64> = xs.iter().cloned().filter(|x| x.is_finite()).collect();
+    let lo = xs.iter().cloned().fold(f64::INFINITY, f64::min);
+    let hi = xs.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
+    lo.is_finite().then(|| Axis::linear(lo, hi))
+}
+
+/// Markers with error bars (clipped to the panel), one colour per point or one for all.
+pub(crate) fn draw_points<'a, DB: DrawingBackend + 'a>(
+    c: &mut Chart<'a, DB>,
+    st: &Style,
+    pts: &[Pt],
+    colour: &dyn Fn(usize) -> RGBColor,
+    marker: Marker,
+) -> Result<(), String> {
+    let (xa, ya) = {
+        let cs = c.as_coord_spec();
+        (cs.x_spec().clone(), cs.y_spec().clone())
+    };
+    let cap = st.px(4.0) as i32;
+    let r = st.px(4.5) as i32;
+    for (k, p) in pts.iter().enumerate() {
+        if !xa.contains(p.x) || !ya.contains(p.y) {
+            continue;
+        }
+        let col = colour(k);
+        let line = ShapeStyle::from(&col).stroke_width(st.px(1.4));
+        if let Some(e) = p.e.filter(|e| *e > 0.0) {
+            let (a, b) = (ya.clamp(p.y - e), ya.clamp(p.y + e));
+            let a = if ya.log && p.y - e <= 0.0 { ya.lo } else { a };
+            c.draw_series(std::iter::once(PathElement::new(
+                vec![(p.x, a), (p.x, b)],
+                line,
+            )))
+            .map_err(de)?;
+            for (end, clipped) in [(a, p.y - e < ya.lo), (b, p.y + e > ya.hi)] {
+                if !clipped {
+                    c.draw_series(std::iter::once(
+                        EmptyElement::at((p.x, end))
+                            + PathElement::new(vec![(-cap, 0), (cap, 0)], line),
+                    ))
+                    .map_err(de)?;
+                }
+            }
+        }
+        let fill = ShapeStyle::from(&col).filled();
+        c.draw_series(std::iter::once(
+            EmptyElement::at((p.x, p.y)) + Polygon::new(marker.shape(r), fill),
+        ))
+        .map_err(de)?;
+    }
+    Ok(())
+}
+
+#[derive(Clone, Copy)]
+pub(crate) enum Marker {
+    Circle,
+    Square,
+    Triangle,
+}
+
+impl Marker {
+    /// Outline around (0, 0) in pixels for a marker of radius `r`.
+    pub(crate) fn shape(self, r: i32) -> Vec<(i32, i32)> {
+        let r = r as f64;
+        let poly = |k: usize, r: f64, phase: f64| -> Vec<(i32, i32)> {
+            (0..k)
+                .map(|i| {
+                    let a = phase + 2.0 * std::f64::consts::PI * i as f64 / k as f64;
+                    ((r * a.cos()).round() as i32, (r * a.sin()).round() as i32)
+                })
+                .collect()
+        };
+        match self {
+            Marker::Circle => poly(16, r, 0.0),
+            Marker::Square => poly(4, 1.2 * r, std::f64::consts::FRAC_PI_4),
+            Marker::Triangle => poly(3, 1.35 * r, -std::f64::consts::FRAC_PI_2),
+        }
+    }
+}
+
+/// A thin line through the points that are inside the panel, with a legend entry.
+pub(crate) fn draw_line<'a, DB: DrawingBackend + 'a>(
+    c: &mut Chart<'a, DB>,
+    st: &Style,
+    pts: &[Pt],
+    col: RGBColor,
+    label: Option<(&str, Marker)>,
+) -> Result<(), String> {
+    let (xa, ya) = {
+        let cs = c.as_coord_spec();
+        (cs.x_spec().clone(), cs.y_spec().clone())
+    };
+    let inside: Vec<(f64, f64)> = pts
+        .iter()
+        .filter(|p| xa.contains(p.x) && ya.contains(p.y))
+        .map(|p| (p.x, p.y))
+        .collect();
+    let style = ShapeStyle::from(&col.mix(0.55)).stroke_width(st.px(1.3));
+    let series = c.draw_series(LineSeries::new(inside, style)).map_err(de)?;
+    if let Some((text, marker)) = label {
+        let r = st.px(4.5) as i32;
+        let full = ShapeStyle::from(&col).filled();
+        let w = st.px(9.0) as i32;
+        series.label(text).legend(move |(x, y)| {
+            EmptyElement::at((x, y))
+                + PathElement::new(vec![(-w, 0), (w, 0)], style)
+                + Polygon::new(marker.shape(r), full)
+        });
+    }
+    Ok(())
+}
+
+pub(crate) fn legend<'a, DB: DrawingBackend + 'a>(
+    c: &mut Chart<'a, DB>,
+    st: &Style,
+    pos: SeriesLabelPosition,
+) -> Result<(), String> {
+    c.configure_series_labels()
+        .position(pos)
+        .margin(st.px(8.0))
+        .legend_area_size(st.px(26.0))
+        .background_style(WHITE.mix(0.9))
+        .border_style(RGBColor(180, 180, 180))
+        .label_font(st.legend())
+        .draw()
+        .map_err(de)
+}
+
+/// Points and error-bar ends, for [`free_corner`].
+pub(crate) fn occupied(pts: &[Pt]) -> Vec<(f64, f64)> {
+    pts.iter()
+        .flat_map(|p| {
+            let e = p.e.unwrap_or(0.0);
+            [(p.x, p.y), (p.x, p.y + e), (p.x, p.y - e)]
+        })
+        .collect()
+}
+
+/// The corner of the panel where `pts` leave the most room for a legend of `rows` entries.
+pub(crate) fn free_corner<'a, DB: DrawingBackend + 'a>(
+    c: &Chart<'a, DB>,
+    pts: &[(f64, f64)],
+    rows: usize,
+) -> SeriesLabelPosition {
+    let (xa, ya) = {
+        let cs = c.as_coord_spec();
+        (cs.x_spec().clone(), cs.y_spec().clone())
+    };
+    let h = (0.08 * rows as f64 + 0.06).clamp(0.2, 0.7);
+    let w = 0.55;
+    let corners = [
+        (SeriesLabelPosition::UpperRight, 1.0 - w, 1.0, 1.0 - h, 1.0),
+        (SeriesLabelPosition::UpperLeft, 0.0, w, 1.0 - h, 1.0),
+        (SeriesLabelPosition::LowerRight, 1.0 - w, 1.0, 0.0, h),
+        (SeriesLabelPosition::LowerLeft, 0.0, w, 0.0, h),
+    ];
+    let mut best = (usize::MAX, SeriesLabelPosition::UpperRight);
+    for (pos, x0, x1, y0, y1) in corners {
+        let count = pts
+            .iter()
+            .filter(|(x, y)| {
+                let (fx, fy) = (xa.frac(*x), ya.frac(*y));
+                fx >= x0 && fx <= x1 && fy >= y0 && fy <= y1
+            })
+            .count();
+        if count < best.0 {
+            best = (count, pos);
+        }
+    }
+    best.1
+}
+
+/// A line of text inside the plotting area, at fractions `(fx, fy)` of it from the top left.
+pub(crate) fn note<'a, DB: DrawingBackend + 'a>(
+    c: &Chart<'a, DB>,
+    st: &Style,
+    fx: f64,
+    fy: f64,
+    text: &str,
+    col: RGBColor,
+) -> Result<(), String> {
+    let root = c.plotting_area().strip_coord_spec();
+    let (w, h) = root.dim_in_pixel();
+    root.draw(&Text::new(
+        text.to_string(),
+        ((w as f64 * fx) as i32, (h as f64 * fy) as i32),
+        st.legend().color(&col),
+    ))
+    .map_err(de)
+}
+
+/// Points `(T_p, f(row))` in the display units, rows lacking `f` skipped.
+pub(crate) fn series_vs_t(
+    s: &EnsembleSummary,
+    u: &Units,
+    f: &dyn Fn(&TemperatureRow) -> Option<Est>,
+    conv: &dyn Fn(f64) -> f64,
+) -> Vec<Pt> {
+    s.temperatures
+        .iter()
+        .filter_map(|r| {
+            let e = f(r)?;
+            let y = conv(e.value);
+            let err = e.error.map(|x| (conv(e.value + x) - y).abs());
+            Some(Pt {
+                x: u.t(r.tp),
+                y,
+                e: err,
+            })
+        })
+        .filter(|p| p.y.is_finite())
+        .collect()
+}
+
+pub(crate) fn two_panels<DB: DrawingBackend>(
+    body: &DrawingArea<DB, Shift>,
+    left_fraction: f64,
+) -> (DrawingArea<DB, Shift>, DrawingArea<DB, Shift>) {
+    let (w, _) = body.dim_in_pixel();
+    body.split_horizontally((w as f64 * left_fraction).round() as u32)
+}
+
+/// A simple "y vs T_p" panel (linear or log y); "no data" without points.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn panel_vs_t<'a, DB: DrawingBackend + 'a>(
+    area: &'a DrawingArea<DB, Shift>,
+    st: &Style,
+    title: &str,
+    x_desc: &str,
+    y_desc: &str,
+    pts: &[Pt],
+    log_y: bool,
+    colour: &dyn Fn(usize) -> RGBColor,
+    missing: &str,
+) -> Result<Option<Chart<'a, DB>>, String> {
+    let usable: Vec<Pt> = pts
+        .iter()
+        .cloned()
+        .filter(|p| !log_y || p.y > 0.0)
+        .collect();
+    let Some((lo, hi)) = y_range(&usable, log_y) else {
+        no_data(area, st, title, missing)?;
+        return Ok(None);
+    };
+    let xs: Vec<f64> = usable.iter().map(|p| p.x).collect();
+    let x = x_axis(&xs).expect("points have x");
+    let y = if log_y {
+        Axis::log(lo, hi)
+    } else {
+        Axis::linear(lo, hi)
+    };
+    let mut c = chart(area, st, title, x, y, x_desc, y_desc)?;
+    draw_line(&mut c, st, &usable, GUIDE, None)?;
+    draw_points(&mut c, st, &usable, colour, Marker::Circle)?;
+    Ok(Some(c))
+}
