@@ -157,6 +157,10 @@ enum Command {
         /// (keep x omega_g below the lowest phonon band 2 pi c_s / L; a warning says when not).
         #[arg(long, value_name = "X", default_value_t = pinchglass::ensemble::COUNT_FRACTION)]
         count_fraction: f64,
+        /// x of the quartic-mode count window (records analysed with --quartic): the same
+        /// estimator counting quartic modes, which do not hybridise with phonons.
+        #[arg(long, value_name = "X", default_value_t = pinchglass::ensemble::QUARTIC_COUNT_FRACTION)]
+        quartic_count_fraction: f64,
     },
     /// Measure the units: run a sweep over high parent temperatures, find the plateau of the
     /// sample-mean shear modulus, and write G_inf, c_inf and T_onset to DIR/calibration.json.
@@ -358,12 +362,16 @@ fn main() -> ExitCode {
             calibration,
             fit_tp_max,
             count_fraction,
+            quartic_count_fraction,
         } => summarize_dir(
             &dir,
             &SummarizeOptions {
                 calibration,
                 fit_tp_max,
-                count_fraction,
+                estimators: pinchglass::ensemble::EstimatorOptions {
+                    count_fraction,
+                    quartic_count_fraction,
+                },
             },
         )
         .map(|_| ()),
@@ -1241,7 +1249,7 @@ fn sweep(a: &SweepArgs) -> Result<(), String> {
 struct SummarizeOptions {
     calibration: Option<String>,
     fit_tp_max: Option<f64>,
-    count_fraction: f64,
+    estimators: pinchglass::ensemble::EstimatorOptions,
 }
 
 fn summarize_dir(
@@ -1290,14 +1298,13 @@ fn summarize_dir(
             format!("{}:{k}", f.display())
         })?);
     }
-    let estimators = pinchglass::ensemble::EstimatorOptions {
-        count_fraction: opts.count_fraction,
-    };
-    let out_all = summarize_records_with(records, units.as_ref(), opts.fit_tp_max, &estimators)?;
-    let (summaries, fit, count_fit, summary) = (
+    let out_all =
+        summarize_records_with(records, units.as_ref(), opts.fit_tp_max, &opts.estimators)?;
+    let (summaries, fit, count_fit, quartic_fit, summary) = (
         out_all.temperatures,
         out_all.boltzmann,
         out_all.boltzmann_count,
+        out_all.boltzmann_quartic,
         out_all.json,
     );
     let out = format!("{dir}/summary.json");
@@ -1328,73 +1335,27 @@ fn summarize_dir(
             opt(&s.soft_spots)
         );
     }
-    println!(
-        "Counting (primary): N = 5 K / (M N x^5) from the K pooled modes below x omega_g, x = {}",
-        opts.count_fraction
+    use pinchglass::ensemble::ModeSource;
+    print_counts(
+        &summaries,
+        ModeSource::Harmonic,
+        &count_fit,
+        units.as_ref(),
+        &opts.estimators,
     );
-    println!(
-        "{:>6} {:>6} {:>12} {:>20} {:>20} {:>16}",
-        "T_p", "K", "x omega_g", "N (count)", "A_g (count)", "free slope"
-    );
-    for s in &summaries {
-        match &s.count {
-            Some(c) => println!(
-                "{:>6} {:>6} {:>12.5} {:>20} {:>20} {:>16}",
-                s.tp,
-                c.modes,
-                c.window,
-                opt(&Some(c.soft_spots)),
-                opt(&Some(c.a_g)),
-                c.slope
-                    .map(|e| format!("{:.2} ± {:.2}", e.value, e.error))
-                    .unwrap_or_else(|| "n/a (K < 3)".into())
-            ),
-            None => println!("{:>6} {:>6}", s.tp, "n/a"),
-        }
+    if summaries.iter().any(|s| s.quartic_count.is_some()) {
+        print_counts(
+            &summaries,
+            ModeSource::Quartic,
+            &quartic_fit,
+            units.as_ref(),
+            &opts.estimators,
+        );
     }
     for s in &summaries {
         for w in &s.warnings {
             eprintln!("WARNING: T_p = {}: {w}", s.tp);
         }
-    }
-    match &count_fit.fit {
-        Some(f) => {
-            println!(
-                "Boltzmann fit of the counted N (Poisson likelihood) over T_p = {:?} ({}): E = {:.4} ± {:.4} (model units; Fisher {:.4}, bootstrap over {} {}s {:.4}; deviance {:.2} for {} dof)",
-                count_fit.tps,
-                count_fit.range,
-                f.e,
-                count_fit.error,
-                f.e_error,
-                count_fit.clusters,
-                count_fit.resampling.name(),
-                count_fit.resample_error,
-                f.deviance,
-                f.dof
-            );
-            if let Some(u) = &units {
-                let sys = u
-                    .t_onset_error
-                    .map(|s| {
-                        format!(
-                            " ± {:.3} (T_onset systematic)",
-                            (f.e / u.t_onset) * s / u.t_onset
-                        )
-                    })
-                    .unwrap_or_default();
-                println!(
-                    "  = {:.3} ± {:.3} (statistical){sys} T_onset (T_onset = {} from {})",
-                    f.e / u.t_onset,
-                    count_fit.error / u.t_onset,
-                    u.t_onset,
-                    u.source
-                );
-            }
-        }
-        None => println!(
-            "Boltzmann fit of the counted N: none ({})",
-            count_fit.note.as_deref().unwrap_or("no fit")
-        ),
     }
     match &fit {
         Some(f) => {
@@ -1422,6 +1383,84 @@ fn summarize_dir(
     Ok(summaries)
 }
 
+/// The counting estimator's table (modes of `source`) and its Poisson Boltzmann fit, printed.
+fn print_counts(
+    summaries: &[pinchglass::ensemble::TemperatureSummary],
+    source: pinchglass::ensemble::ModeSource,
+    count_fit: &pinchglass::ensemble::BoltzmannCount,
+    units: Option<&pinchglass::ensemble::Units>,
+    estimators: &pinchglass::ensemble::EstimatorOptions,
+) {
+    let opt = |e: &Option<pinchglass::ensemble::Estimate>| {
+        e.map(|e| format!("{:.3e} ± {:.1e}", e.value, e.error))
+            .unwrap_or_else(|| "n/a".into())
+    };
+    let name = source.name();
+    println!(
+        "Counting {name} modes: N = 5 K / (M N x^5) from the K pooled {name} modes below x omega_g, x = {}",
+        estimators.fraction(source)
+    );
+    println!(
+        "{:>6} {:>6} {:>12} {:>20} {:>20} {:>16}",
+        "T_p", "K", "x omega_g", "N (count)", "A_g (count)", "free slope"
+    );
+    for s in summaries {
+        match s.count_of(source) {
+            Some(c) => println!(
+                "{:>6} {:>6} {:>12.5} {:>20} {:>20} {:>16}",
+                s.tp,
+                c.modes,
+                c.window,
+                opt(&Some(c.soft_spots)),
+                opt(&Some(c.a_g)),
+                c.slope
+                    .map(|e| format!("{:.2} ± {:.2}", e.value, e.error))
+                    .unwrap_or_else(|| "n/a (K < 3)".into())
+            ),
+            None => println!("{:>6} {:>6}", s.tp, "n/a"),
+        }
+    }
+    match &count_fit.fit {
+        Some(f) => {
+            println!(
+                "Boltzmann fit of the {name} count (Poisson likelihood) over T_p = {:?} ({}): E = {:.4} ± {:.4} (model units; Fisher {:.4}, bootstrap over {} {}s {:.4}; deviance {:.2} for {} dof)",
+                count_fit.tps,
+                count_fit.range,
+                f.e,
+                count_fit.error,
+                f.e_error,
+                count_fit.clusters,
+                count_fit.resampling.name(),
+                count_fit.resample_error,
+                f.deviance,
+                f.dof
+            );
+            if let Some(u) = units {
+                let sys = u
+                    .t_onset_error
+                    .map(|s| {
+                        format!(
+                            " ± {:.3} (T_onset systematic)",
+                            (f.e / u.t_onset) * s / u.t_onset
+                        )
+                    })
+                    .unwrap_or_default();
+                println!(
+                    "  = {:.3} ± {:.3} (statistical){sys} T_onset (T_onset = {} from {})",
+                    f.e / u.t_onset,
+                    count_fit.error / u.t_onset,
+                    u.t_onset,
+                    u.source
+                );
+            }
+        }
+        None => println!(
+            "Boltzmann fit of the {name} count: none ({})",
+            count_fit.note.as_deref().unwrap_or("no fit")
+        ),
+    }
+}
+
 fn default_calibration_grid(dim: usize) -> Vec<f64> {
     if dim == 2 {
         vec![1.0, 1.5, 2.0, 3.0, 4.0, 5.0, 7.0, 10.0, 15.0, 20.0]
@@ -1446,7 +1485,7 @@ fn calibrate_units(a: &SweepArgs, statistic: &str, reuse: bool) -> Result<(), St
         &SummarizeOptions {
             calibration: None,
             fit_tp_max: None,
-            count_fraction: pinchglass::ensemble::COUNT_FRACTION,
+            estimators: Default::default(),
         },
     )?;
     if reuse {
