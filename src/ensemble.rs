@@ -1963,6 +1963,87 @@ pub struct Calibration {
     pub e_is_inf: Estimate,
     /// The statistic of the sample G used.
     pub statistic: GStatistic,
+    /// The first T_p below `t_onset` that fails the rule (`None` when every T_p passes):
+    /// T_onset lies between it and `t_onset` on this grid.
+    pub below: Option<f64>,
+}
+
+impl Calibration {
+    /// Uncertainty of T_onset from the grid: half the gap to the first T_p that fails the rule
+    /// (`None` when none fails).
+    pub fn grid_error(&self) -> Option<f64> {
+        self.below.map(|b| 0.5 * (self.t_onset - b))
+    }
+}
+
+/// T_onset of [`calibrate`] with its uncertainty: the rule re-applied to `BOOTSTRAP` resamples
+/// of the records' clusters (chains, or samples; the per-T_p errors kept fixed), and the grid.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OnsetUncertainty {
+    /// Standard deviation of the resampled T_onset (NaN with one cluster).
+    pub resample_error: f64,
+    /// [`Calibration::grid_error`].
+    pub grid_error: Option<f64>,
+    /// The larger of the two: the systematic error of everything expressed in T_onset.
+    pub error: f64,
+}
+
+/// [`OnsetUncertainty`] of `calibration`, made by [`calibrate`] from `summaries` of `records`
+/// (only the summaries' T_p are used).
+pub fn onset_uncertainty(
+    records: &[SampleRecord],
+    summaries: &[TemperatureSummary],
+    calibration: &Calibration,
+) -> Result<OnsetUncertainty, String> {
+    let tps: Vec<f64> = summaries.iter().map(|s| s.tp).collect();
+    let inside: Vec<&SampleRecord> = records.iter().filter(|r| tps.contains(&r.tp)).collect();
+    let (groups, _) = clusters(&inside);
+    let mut boot = Vec::new();
+    if groups.len() > 1 {
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(0x0_5E7);
+        for _ in 0..BOOTSTRAP {
+            let pick: Vec<usize> = (0..groups.len())
+                .flat_map(|_| groups[rng.random_range(0..groups.len())].iter().cloned())
+                .collect();
+            let mut resampled = Vec::new();
+            for s in summaries {
+                let g: Vec<f64> = pick
+                    .iter()
+                    .filter(|&&k| inside[k].tp == s.tp)
+                    .map(|&k| inside[k].shear_modulus)
+                    .collect();
+                if g.is_empty() {
+                    break;
+                }
+                let value = match calibration.statistic {
+                    GStatistic::Mean => g.iter().sum::<f64>() / g.len() as f64,
+                    GStatistic::Median => median(&g),
+                };
+                let mut r = s.clone();
+                match calibration.statistic {
+                    GStatistic::Mean => r.shear_modulus.value = value,
+                    GStatistic::Median => r.shear_modulus_median.value = value,
+                }
+                resampled.push(r);
+            }
+            if resampled.len() == summaries.len() {
+                if let Ok(c) = calibrate(&resampled, calibration.statistic) {
+                    boot.push(c.t_onset);
+                }
+            }
+        }
+    }
+    let resample_error = bootstrap_spread(&boot, 0.0).error;
+    let grid_error = calibration.grid_error();
+    let error = [resample_error, grid_error.unwrap_or(f64::NAN)]
+        .into_iter()
+        .filter(|x| x.is_finite())
+        .fold(0.0, f64::max);
+    Ok(OnsetUncertainty {
+        resample_error,
+        grid_error,
+        error,
+    })
 }
 
 /// Which per-T_p statistic of the sample shear moduli the calibration uses.
@@ -2030,6 +2111,7 @@ pub fn calibrate(
     let g_inf = plateau(&g_of);
     let e_is_inf = plateau(&|s| s.inherent_energy);
     let mut t_onset = top[0].tp;
+    let mut below = None;
     for s in sorted[..sorted.len() - k].iter().rev() {
         let gs = g_of(s);
         let dev = (gs.value - g_inf.value).abs();
@@ -2037,6 +2119,7 @@ pub fn calibrate(
         if dev <= tol && dev <= 0.1 * g_inf.value {
             t_onset = s.tp;
         } else {
+            below = Some(s.tp);
             break;
         }
     }
@@ -2047,6 +2130,7 @@ pub fn calibrate(
         plateau_tps: top.iter().map(|s| s.tp).collect(),
         e_is_inf,
         statistic,
+        below,
     })
 }
 
@@ -2906,6 +2990,48 @@ pub(crate) mod estimator_tests {
             .unwrap()
             .quartic_count
             .is_none());
+    }
+
+    /// T_onset's uncertainty: G on a plateau (10) from T_p = 3 up, 14 below; the rule finds
+    /// T_onset = 3 with T_p = 2 failing (grid error 0.5); the chain bootstrap gives a finite
+    /// spread (the 2σ rule at T_p = 3 sometimes fails in a resample: T_onset 4), and the error is
+    /// the larger of the two. Without the step the first T_p below the plateau passes.
+    #[test]
+    fn the_onset_uncertainty_combines_grid_and_bootstrap() {
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(8);
+        let make = |rng: &mut Xoshiro256PlusPlus, step: f64| {
+            let mut recs = Vec::new();
+            for &tp in &[1.0, 2.0, 3.0, 4.0, 5.0, 6.0] {
+                for i in 0..24 {
+                    let mut r = synthetic(tp, i, 100, 1.0, vec![0.5], Some((i / 4, i % 4)));
+                    r.shear_modulus = if tp >= 3.0 { 10.0 } else { 10.0 + step }
+                        + 2.0 * (rng.random::<f64>() - 0.5);
+                    recs.push(r);
+                }
+            }
+            recs
+        };
+        let recs = make(&mut rng, 4.0);
+        let sums = summarize_with(&recs, &EstimatorOptions::default()).unwrap();
+        let c = calibrate(&sums, GStatistic::Mean).unwrap();
+        assert_eq!((c.t_onset, c.below), (3.0, Some(2.0)));
+        assert_eq!(c.grid_error(), Some(0.5));
+        let u = onset_uncertainty(&recs, &sums, &c).unwrap();
+        assert!(
+            u.resample_error.is_finite() && u.resample_error < 1.0,
+            "{u:?}"
+        );
+        assert_eq!(u.error, u.resample_error.max(0.5));
+        // no step: nothing fails, no grid error, only the bootstrap
+        let flat = make(&mut rng, 0.0);
+        let sums = summarize_with(&flat, &EstimatorOptions::default()).unwrap();
+        let c = calibrate(&sums, GStatistic::Mean).unwrap();
+        if c.below.is_none() {
+            assert_eq!(c.t_onset, 1.0);
+            let u = onset_uncertainty(&flat, &sums, &c).unwrap();
+            assert_eq!(u.grid_error, None);
+            assert_eq!(u.error, u.resample_error);
+        }
     }
 
     #[test]

@@ -1252,28 +1252,17 @@ struct SummarizeOptions {
     estimators: pinchglass::ensemble::EstimatorOptions,
 }
 
-fn summarize_dir(
+/// The records of every `samples-*.jsonl` in `dir` (files in name order), and the files.
+fn read_records(
     dir: &str,
-    opts: &SummarizeOptions,
-) -> Result<Vec<pinchglass::ensemble::TemperatureSummary>, String> {
-    use pinchglass::report::{
-        records_from_jsonl, summarize_records_with, units_from_calibration_json,
-    };
-    if let Some(t) = opts.fit_tp_max {
-        if !(t.is_finite() && t > 0.0) {
-            return Err(format!("--fit-tp-max must be positive, got {t}"));
-        }
-    }
-    let units = match &opts.calibration {
-        Some(path) => {
-            let text =
-                std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?;
-            let v: Value =
-                serde_json::from_str(&text).map_err(|e| format!("{path}: not JSON ({e})"))?;
-            Some(units_from_calibration_json(&v, path)?)
-        }
-        None => None,
-    };
+) -> Result<
+    (
+        Vec<pinchglass::ensemble::SampleRecord>,
+        Vec<std::path::PathBuf>,
+    ),
+    String,
+> {
+    use pinchglass::report::records_from_jsonl;
     let entries = std::fs::read_dir(dir).map_err(|e| format!("cannot read {dir}: {e}"))?;
     let mut files: Vec<_> = entries
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -1290,6 +1279,7 @@ fn summarize_dir(
             "{dir} holds no samples-*.jsonl files (run `pinchglass sweep` first)"
         ));
     }
+
     let mut records = Vec::new();
     for f in &files {
         let text =
@@ -1298,6 +1288,30 @@ fn summarize_dir(
             format!("{}:{k}", f.display())
         })?);
     }
+    Ok((records, files))
+}
+
+fn summarize_dir(
+    dir: &str,
+    opts: &SummarizeOptions,
+) -> Result<Vec<pinchglass::ensemble::TemperatureSummary>, String> {
+    use pinchglass::report::{summarize_records_with, units_from_calibration_json};
+    if let Some(t) = opts.fit_tp_max {
+        if !(t.is_finite() && t > 0.0) {
+            return Err(format!("--fit-tp-max must be positive, got {t}"));
+        }
+    }
+    let units = match &opts.calibration {
+        Some(path) => {
+            let text =
+                std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?;
+            let v: Value =
+                serde_json::from_str(&text).map_err(|e| format!("{path}: not JSON ({e})"))?;
+            Some(units_from_calibration_json(&v, path)?)
+        }
+        None => None,
+    };
+    let (records, files) = read_records(dir)?;
     let out_all =
         summarize_records_with(records, units.as_ref(), opts.fit_tp_max, &opts.estimators)?;
     let (summaries, fit, count_fit, quartic_fit, summary) = (
@@ -1505,6 +1519,9 @@ fn calibrate_units(a: &SweepArgs, statistic: &str, reuse: bool) -> Result<(), St
         }
     }
     let c = pinchglass::ensemble::calibrate(&summaries, statistic)?;
+    let (records, _) = read_records(&a.output)?;
+    let records = pinchglass::ensemble::deduplicate(records)?;
+    let onset = pinchglass::ensemble::onset_uncertainty(&records, &summaries, &c)?;
     let a0 = pinchglass::space::dimensional_root(1.0 / a.density, a.dim);
     let table: Vec<Value> = summaries
         .iter()
@@ -1525,6 +1542,11 @@ fn calibrate_units(a: &SweepArgs, statistic: &str, reuse: bool) -> Result<(), St
         "rule": format!("G: the per-T_p sample {} of G; G_inf: mean of G over the {} highest T_p; T_onset: lowest T_p from which every higher T_p has |G - G_inf| <= 2 sigma and <= 10% of G_inf", c.statistic.name(), pinchglass::ensemble::PLATEAU_POINTS),
         "g_inf": c.g_inf.value, "g_inf_error": c.g_inf.error,
         "c_inf": c.c_inf, "t_onset": c.t_onset, "a0": a0,
+        "t_onset_error": onset.error,
+        "t_onset_resample_error": if onset.resample_error.is_finite() { json!(onset.resample_error) } else { Value::Null },
+        "t_onset_grid_error": onset.grid_error,
+        "t_onset_first_failing_tp": c.below,
+        "t_onset_error_rule": format!("the larger of the spread of T_onset over {} bootstrap resamples of the records' clusters (chains, else samples; per-T_p errors fixed) and half the gap to the first T_p below T_onset that fails the rule", pinchglass::ensemble::BOOTSTRAP),
         "frequency_unit_c_inf_over_a0": c.c_inf / a0,
         "g_inf_a0d_over_t_onset": c.g_inf.value * a0.powi(a.dim as i32) / c.t_onset,
         "inherent_energy_inf": c.e_is_inf.value, "plateau_tp": c.plateau_tps,
@@ -1537,8 +1559,8 @@ fn calibrate_units(a: &SweepArgs, statistic: &str, reuse: bool) -> Result<(), St
     )
     .map_err(|e| format!("cannot write {path}: {e}"))?;
     println!(
-        "d = {}, rho = {}: G_inf = {:.4} ± {:.4} (sample {}s), c_inf = {:.4}, T_onset = {}, c_inf/a0 = {:.4} (wrote {path})",
-        a.dim, a.density, c.g_inf.value, c.g_inf.error, c.statistic.name(), c.c_inf, c.t_onset, c.c_inf / a0
+        "d = {}, rho = {}: G_inf = {:.4} ± {:.4} (sample {}s), c_inf = {:.4}, T_onset = {} ± {:.3}, c_inf/a0 = {:.4} (wrote {path})",
+        a.dim, a.density, c.g_inf.value, c.g_inf.error, c.statistic.name(), c.c_inf, c.t_onset, onset.error, c.c_inf / a0
     );
     Ok(())
 }
