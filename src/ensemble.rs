@@ -1699,7 +1699,13 @@ pub fn summarize_temperature_with(
             None
         }
     };
-    let quartic_count = if records.iter().all(|r| r.quartic.is_some()) {
+    // records written before the quartic frequencies were kept have `modes > 0` and no `omegas`
+    let quartic_kept = |r: &SampleRecord| {
+        r.quartic
+            .as_ref()
+            .is_some_and(|q| q.omegas.len() == q.modes)
+    };
+    let quartic_count = if records.iter().all(|r| quartic_kept(r)) {
         match count_estimate_of(
             records,
             ModeSource::Quartic,
