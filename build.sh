@@ -271,16 +271,19 @@ build_wasm() {
     build_lecture_data
 }
 
-# The Lecture mode's data, www/data/{2d,3d}/: summary.json, calibration.json and provenance.json
-# (commands, seed, samples, N, date), listed in www/data/index.json (2D first: its ensemble shows the trends best). Per dimension the source is the
-# runs/*/summary.json with a Boltzmann fit and the most T_p (then the newest), else
-# calibration/poly-Dd/summary.json. summary.json files are gitignored, so www/data/ is committed and
-# this refreshes it where sources exist; a file is written only when its content changes.
+# The Lecture mode's data, www/data/{2d,3d}/: summary.json, calibration.json and provenance.json,
+# listed in www/data/index.json, from the ensembles named in runs/lecture-manifest.json (per
+# dataset: its directory under runs/, the calibration file, the summarize command). The provenance
+# lists every part of the ensemble (each sweep-*.json or chains-*.json with its samples file): its
+# command, samples, T_p, sweeps per sample, engine and date (the samples file's last git commit,
+# else its modification time). summary.json files are gitignored, so www/data/ is committed and
+# this refreshes it where the sources exist; a file is written only when its content changes.
 build_lecture_data() {
-    log "lecture data: www/data/ from runs/*/ or calibration/poly-*/ summaries"
+    log "lecture data: www/data/ from the ensembles of runs/lecture-manifest.json"
     node --input-type=module - "$ROOT" <<'EOF'
 import fs from 'node:fs';
 import path from 'node:path';
+import { execFileSync } from 'node:child_process';
 const root = process.argv[2];
 const out = path.join(root, 'www', 'data');
 const rel = (p) => path.relative(root, p);
@@ -291,58 +294,78 @@ const write = (p, text) => {
   fs.writeFileSync(p, text);
   console.log(`    wrote ${rel(p)}`);
 };
-const summaryDirs = (d) => (fs.existsSync(d) ? fs.readdirSync(d).map((x) => path.join(d, x)) : [])
-  .filter((x) => fs.existsSync(path.join(x, 'summary.json')));
-const mtime = (d) => fs.statSync(path.join(d, 'summary.json')).mtimeMs;
-const rank = (d) => { const s = json(path.join(d, 'summary.json')); return [s?.boltzmann ? 1 : 0, s?.temperatures?.length ?? 0, mtime(d)]; };
-const runs = summaryDirs(path.join(root, 'runs')).sort((a, b) => {
-  const [x, y] = [rank(a), rank(b)];
-  return y[0] - x[0] || y[1] - x[1] || y[2] - x[2];
-});
+const gitDate = (p) => {
+  try {
+    const d = execFileSync('git', ['-C', root, 'log', '-1', '--format=%cs', '--', rel(p)], { encoding: 'utf8' }).trim();
+    if (d) return d;
+  } catch { /* not a git checkout */ }
+  return new Date(fs.statSync(p).mtimeMs).toISOString().slice(0, 10);
+};
+const range = (v) => { const a = Math.min(...v), b = Math.max(...v); return a === b ? `${a}` : `${a}–${b}`; };
 const pinchglass = (cmd) => cmd.replace(/^\S+/, 'pinchglass');
-for (const dim of [2, 3]) {
-  const dimOf = (d) => json(path.join(d, 'summary.json'))?.temperatures?.find((r) => r.dim)?.dim;
-  const dir = runs.find((d) => dimOf(d) === dim) ?? summaryDirs(path.join(root, 'calibration')).find((d) => path.basename(d) === `poly-${dim}d`);
-  if (!dir) continue;
-  const summaryText = fs.readFileSync(path.join(dir, 'summary.json'), 'utf8');
+const manifest = json(path.join(root, 'runs', 'lecture-manifest.json'));
+if (!manifest) { console.log('    runs/lecture-manifest.json missing: www/data/ left as it is'); process.exit(0); }
+for (const entry of manifest.datasets) {
+  const dir = path.join(root, entry.dir);
+  const summaryPath = path.join(dir, 'summary.json');
+  if (!fs.existsSync(summaryPath)) { console.log(`    ${rel(summaryPath)} missing (run: ${entry.summarize}): ${entry.id} left as it is`); continue; }
+  const summaryText = fs.readFileSync(summaryPath, 'utf8');
   const summary = JSON.parse(summaryText);
-  const sweeps = fs.readdirSync(dir).filter((f) => /^sweep-.*\.json$/.test(f)).sort().map((f) => json(path.join(dir, f))).filter(Boolean);
-  const calPath = [summary.units?.source, path.join(dir, 'calibration.json'), path.join(root, 'calibration', `poly-${dim}d`, 'calibration.json')]
-    .filter(Boolean).map((p) => path.resolve(root, p)).find((p) => fs.existsSync(p));
-  const cal = calPath ? json(calPath) : null;
-  const density = sweeps[0]?.density ?? cal?.density;
-  const useCal = cal && cal.dim === dim && (density === undefined || Math.abs(cal.density - density) < 1e-12 * density);
-  const byCalibrate = path.dirname(calPath ?? '') === dir && cal?.command;
-  const commands = byCalibrate ? [pinchglass(cal.command)] : [...new Set(sweeps.map((s) => (s.command ? pinchglass(s.command)
-    : `pinchglass sweep --dim ${s.dim} --n ${s.n} --tp ${s.tp.join(',')} --samples ${s.samples}` +
-      (s.shard && (s.shard[0] !== 0 || s.shard[1] !== s.samples) ? ` --shard ${s.shard[0]}..${s.shard[1]}` : '') +
-      ` --sweeps ${s.sweeps} --seed ${s.seed} --density ${s.density}` + (s.route ? ` --route ${s.route}` : '') +
-      (s.modes ? ` --modes ${s.modes}` : '') + (s.quartic ? ` --quartic ${s.quartic}` : '') + (s.tag ? ` --tag ${s.tag}` : '') +
-      ` -o ${rel(dir)}  # reconstructed from sweep-*.json`)))];
   const rows = summary.temperatures ?? [];
+  const dim = rows[0]?.dim;
+  const calPath = entry.calibration ? path.join(root, entry.calibration) : null;
+  const cal = calPath && fs.existsSync(calPath) ? json(calPath) : null;
+  // the parts: each parameter file with its samples file
+  const heads = fs.readdirSync(dir).filter((f) => /^(sweep|chains)-.*\.json$/.test(f)).sort();
+  const parts = heads.map((f) => {
+    const head = json(path.join(dir, f)) ?? {};
+    const stem = f.replace(/\.json$/, '');
+    const chains = stem.startsWith('chains');
+    const samplesFile = path.join(dir, chains ? `samples-${stem}.jsonl` : `samples-${stem.replace(/^sweep-/, '')}.jsonl`);
+    const recs = fs.existsSync(samplesFile)
+      ? fs.readFileSync(samplesFile, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l)) : [];
+    return {
+      kind: chains ? 'chains' : 'sweep',
+      command: head.command ? pinchglass(head.command) : null,
+      samples: recs.length,
+      tp: [...new Set(recs.map((r) => r.tp))].sort((a, b) => b - a),
+      sweeps_per_sample: recs.length ? range(recs.map((r) => r.sweeps)) : null,
+      protocol: chains
+        ? `chains down the ladder T_p = ${(head.ladder ?? []).join(', ')}: each T_p equilibrated for at least ${head.equilibrate_taus} τ_α, then a harvest every ${head.every_taus ? `max(${head.every}, ${head.every_taus} τ_α)` : head.every} sweeps`
+        : `independent samples, ${head.sweeps} swap-MC sweeps each from a random start`,
+      engine: (recs[0]?.engine ?? head.engine ?? 'swap-mc-1').split('+')[0],
+      equilibrated: recs.filter((r) => r.equilibrated === true).length,
+      assessed: recs.filter((r) => typeof r.equilibrated === 'boolean').length,
+      file: rel(samplesFile),
+      date: fs.existsSync(samplesFile) ? gitDate(samplesFile) : null,
+    };
+  }).filter((p) => p.samples > 0);
   const samples = rows.map((r) => r.samples);
+  const dates = parts.map((p) => p.date).filter(Boolean).sort();
+  const sweeps = parts.flatMap((p) => String(p.sweeps_per_sample ?? '').split('–').map(Number).filter((x) => x > 0));
   const provenance = {
-    dataset: `${dim}d`,
-    label: `${dim}D, N = ${rows[0]?.n}, ${Math.min(...samples)}${Math.max(...samples) > Math.min(...samples) ? `–${Math.max(...samples)}` : ''} samples per T_p`,
-    dim, n: rows[0]?.n, density, seed: sweeps[0]?.seed ?? cal?.seed, sweeps: sweeps[0]?.sweeps ?? cal?.sweeps,
+    dataset: entry.id,
+    label: `${dim}D, N = ${rows[0]?.n}, ${range(samples)} samples per T_p`,
+    dim, n: rows[0]?.n, density: rows[0]?.density ?? cal?.density,
+    seed: json(path.join(dir, heads[0] ?? ''))?.seed ?? cal?.seed,
+    sweeps: sweeps.length ? range(sweeps) : null,
     samples_per_tp: [Math.min(...samples), Math.max(...samples)], tp: rows.map((r) => r.tp),
-    source: rel(path.join(dir, 'summary.json')),
-    commands,
-    summarize_command: byCalibrate ? null : `pinchglass summarize ${rel(dir)}` +
-      (summary.units ? ` --calibration ${rel(path.resolve(root, summary.units.source))}` : '') +
-      (summary.boltzmann?.tp_max ? ` --fit-tp-max ${summary.boltzmann.tp_max}` : ''),
-    calibration: useCal ? { file: rel(calPath), command: cal.command ? pinchglass(cal.command) : null, t_onset: cal.t_onset } : null,
-    date: new Date(mtime(dir)).toISOString().slice(0, 10),
-    copied_by: './build.sh wasm (build_lecture_data)',
+    source: rel(summaryPath),
+    parts,
+    commands: parts.map((p) => p.command).filter(Boolean),
+    summarize_command: entry.summarize,
+    calibration: cal && cal.dim === dim ? { file: entry.calibration, command: cal.command ? pinchglass(cal.command) : null, t_onset: cal.t_onset, t_onset_error: cal.t_onset_error ?? null } : null,
+    date: dates.length ? (dates[0] === dates[dates.length - 1] ? dates[0] : `${dates[0]} to ${dates[dates.length - 1]}`) : null,
+    note: entry.note ?? null,
+    copied_by: './build.sh wasm (build_lecture_data, runs/lecture-manifest.json)',
   };
-  const target = path.join(out, `${dim}d`);
+  const target = path.join(out, entry.id);
   write(path.join(target, 'summary.json'), summaryText);
-  if (useCal) write(path.join(target, 'calibration.json'), fs.readFileSync(calPath, 'utf8'));
+  if (provenance.calibration) write(path.join(target, 'calibration.json'), fs.readFileSync(calPath, 'utf8'));
   else fs.rmSync(path.join(target, 'calibration.json'), { force: true });
   write(path.join(target, 'provenance.json'), `${JSON.stringify(provenance, null, 1)}\n`);
 }
-const sets = (fs.existsSync(out) ? fs.readdirSync(out) : []).sort()
-  .map((id) => json(path.join(out, id, 'provenance.json'))).filter(Boolean)
+const sets = manifest.datasets.map((d) => json(path.join(out, d.id, 'provenance.json'))).filter(Boolean)
   .map((p) => ({ id: p.dataset, label: p.label, calibration: Boolean(p.calibration) }));
 if (sets.length) write(path.join(out, 'index.json'), `${JSON.stringify({ datasets: sets }, null, 1)}\n`);
 EOF

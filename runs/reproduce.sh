@@ -20,6 +20,22 @@ pinchglass sweep --dim 3 --n 500 --tp 0.7,0.8,1.0,1.3 --samples 12 --sweeps 2500
 pinchglass sweep --dim 3 --n 500 --tp 0.55,0.6 --samples 10 --sweeps 5000 --seed 1 --route sparse --tag deep -o runs/3d-n500
 pinchglass summarize runs/3d-n500 --calibration calibration/poly-3d/calibration.json
 
+# ---------------------------------------------------------------------------------------------
+# The reproduction ensembles of issue 11 (engine swap-mc-2, chains down an annealing ladder; see
+# runs/repro/README.md). Each command resumes its chains from runs/repro/<dir>/state/ when rerun;
+# the shards may run on different machines (records do not depend on sharding or threads).
+runs/repro/chains.sh "$(command -v pinchglass)" 2d 0..4
+runs/repro/chains.sh "$(command -v pinchglass)" 2d 4..8
+runs/repro/chains.sh "$(command -v pinchglass)" 3d 0..2
+runs/repro/chains.sh "$(command -v pinchglass)" 3d 2..4
+runs/repro/chains.sh "$(command -v pinchglass)" 3d 4..6
+runs/repro/chains.sh "$(command -v pinchglass)" 3d 6..8
+# units from the hot rungs of the same records, then the summaries
+pinchglass calibrate --dim 2 --n 500 --tp 7,5,4,3.5,3,2.5,2,1.7 --samples 64 --reuse -o runs/repro/2d-n500
+pinchglass calibrate --dim 3 --n 1000 --tp 2,1.4,1.1,0.9,0.8,0.7,0.6 --samples 48 --reuse -o runs/repro/3d-n1000
+pinchglass summarize runs/repro/2d-n500 --calibration runs/repro/2d-n500/calibration.json
+pinchglass summarize runs/repro/3d-n1000 --calibration runs/repro/3d-n1000/calibration.json
+
 # figures (rendered by the figures engineer's command into docs/figures/)
 # pinchglass figures runs/2d-n300 -o docs/figures/2d-n300
 # pinchglass figures runs/3d-n500 -o docs/figures/3d-n500

@@ -108,13 +108,33 @@ function context(d) {
       }
       return ` — in this ensemble ${name} changes by a factor ${fmt(f, 3)} from T<sub>p</sub> = ${t(hi.tp)} to ${t(lo.tp)}`;
     },
+    // Step 4: the primary estimator's fit (quartic count, else harmonic count, else the
+    // secondary rank fit), its range, statistical and calibration errors, against the paper.
     boltzmann() {
-      const b = d.parsed.boltzmann;
-      if (!b) return 'This ensemble has 𝒩 at fewer than two T<sub>p</sub>: no fit.';
-      const e = tOnset ? `${fmt(b.e_qlm / tOnset, 3)} ± ${fmt(b.error / tOnset, 2)} T<sub>onset</sub>` : `${fmt(b.e_qlm, 3)} ± ${fmt(b.error, 2)} (model units)`;
-      const over = b.tp_used?.length ? `, over T<sub>p</sub> = ${b.tp_used.map(t).join(', ')}` : '';
-      const sign = b.e_qlm > 0 ? '' : ' Here E<sub>QLM</sub> ≤ 0: 𝒩 does not fall with T<sub>p</sub> in this small, briefly equilibrated ensemble, unlike in the paper (3D, N = 2000).';
-      return `The fit to this ensemble gives E<sub>QLM</sub> = ${e}${over}.${sign}`;
+      const p = d.parsed;
+      const ok = (b) => b && Number.isFinite(b.e_qlm);
+      const [key, b] = [['boltzmann_quartic', p.boltzmann_quartic], ['boltzmann_count', p.boltzmann_count], ['boltzmann', p.boltzmann]]
+        .find(([, b]) => ok(b)) ?? [null, null];
+      if (!b) {
+        const note = p.boltzmann_quartic?.note ?? p.boltzmann_count?.note;
+        return `This ensemble gives no fit${note ? ` (${note})` : ''}.`;
+      }
+      const what = {
+        boltzmann_quartic: 'the Poisson fit of the number of quartic modes below ½ ω<sub>g</sub>',
+        boltzmann_count: 'the Poisson fit of the number of harmonic modes below x ω<sub>g</sub>',
+        boltzmann: 'the least-squares fit of 𝒩 = A<sub>g</sub> ω<sub>g</sub><sup>5</sup> (a secondary estimator, biased with few modes)',
+      }[key];
+      const sys = tOnset && b.systematic_over_t_onset ? ` ± ${fmt(b.systematic_over_t_onset, 2)} (T<sub>onset</sub> calibration)` : '';
+      const e = tOnset ? `${fmt(b.e_qlm / tOnset, 3)} ± ${fmt(b.error / tOnset, 2)}${sys} T<sub>onset</sub>` : `${fmt(b.e_qlm, 3)} ± ${fmt(b.error, 2)} (model units)`;
+      const over = b.tp_used?.length ? ` over T<sub>p</sub> = ${b.tp_used.map(t).join(', ')}` : '';
+      let verdict = '';
+      if (tOnset) {
+        const [v, err] = [b.e_qlm / tOnset, b.error / tOnset];
+        if (v - 2 * err <= 0) verdict = ' That is no depletion measurable in this range, unlike the paper\'s 3.3 T<sub>onset</sub>.';
+        else if (v >= 3.3 / 2 && v <= 3.3 * 2) verdict = ' That is within a factor 2 of the paper\'s 3.3 T<sub>onset</sub> (3D).';
+        else verdict = ` That is ${fmt(v / 3.3, 2)} times the paper's 3.3 T<sub>onset</sub> (3D).`;
+      }
+      return `Here ${what}${over} gives E<sub>QLM</sub> = ${e}.${verdict}`;
     },
   };
 }
@@ -139,12 +159,22 @@ function showProvenance(p) {
     div.append(label, ...parts);
     box.append(div);
   };
-  line(`Data: ${p.label}, seed ${p.seed}, ${p.sweeps} swap-MC sweeps per sample, T_p = ${p.tp.join(', ')}; made ${p.date}.`);
-  for (const c of p.commands) line('Produced by:', code(c));
+  line(`Data: ${p.label}, seed ${p.seed}, T_p = ${p.tp.join(', ')}; made ${p.date}.`);
+  if (p.parts) {
+    // every part of the ensemble with its own protocol, sweeps, samples and date
+    for (const part of p.parts) {
+      const verdict = part.assessed ? `, ${part.equilibrated} of ${part.assessed} equilibrated by their τ_α verdict` : ', equilibration not assessed';
+      line(`${part.samples} samples at T_p = ${part.tp.join(', ')}: ${part.protocol}; ${part.sweeps_per_sample} sweeps per sample at its T_p${verdict}; engine ${part.engine}; made ${part.date}. Produced by:`, code(part.command ?? part.file));
+    }
+  } else {
+    line(`${p.sweeps} swap-MC sweeps per sample.`);
+    for (const c of p.commands) line('Produced by:', code(c));
+  }
   if (p.summarize_command) line('Summarised by:', code(p.summarize_command));
   else line('Summarised by pinchglass calibrate itself (it writes summary.json).');
   if (p.calibration) {
-    line(`Units (T_onset = ${p.calibration.t_onset}) from:`, code(p.calibration.file));
+    const err = p.calibration.t_onset_error ? ` ± ${+p.calibration.t_onset_error.toPrecision(2)}` : '';
+    line(`Units (T_onset = ${p.calibration.t_onset}${err}) from:`, code(p.calibration.file));
     if (p.calibration.command && !p.commands.includes(p.calibration.command)) line('made by:', code(p.calibration.command));
   } else {
     line('Units: the model\'s (no calibration shipped).');

@@ -526,6 +526,7 @@ fn reduced_json(s: &TemperatureSummary, u: &Units) -> Value {
 /// A row's `count` block: 𝒩 and A_g by counting below `x ω_g`, and the free log-slope.
 fn count_json(c: &CountEstimate) -> Value {
     json!({
+        "source": c.source.name(),
         "fraction": c.fraction,
         "window": c.window,
         "phonon_band": finite(c.phonon_band),
@@ -652,6 +653,13 @@ pub fn summary_json(
                     "lowest_omega": estimate_json(&q.lowest_omega),
                     "lowest_participation": estimate_json(&q.lowest_participation),
                     "modes": estimate_json(&q.modes),
+                    "softest": {
+                        "samples": q.softest_samples,
+                        "omega": opt(&q.softest_omega),
+                        "participation": opt(&q.softest_participation),
+                        "xi_qlm": opt(&q.xi_qlm_softest),
+                        "c_r": q.softest_decay.as_ref().map(profile_json),
+                    },
                     "c_r": {"responses": profile_json(&q.response_decay), "modes": profile_json(&q.mode_decay)},
                 })
             });
@@ -687,6 +695,7 @@ pub fn summary_json(
                 "soft_spots": opt(&s.soft_spots),
                 "xi_s": opt(&s.xi_s),
                 "count": s.count.as_ref().map(count_json),
+                "quartic_count": s.quartic_count.as_ref().map(count_json),
                 "quartic": quartic,
                 "cdf": {"omega": s.cdf_frequencies, "cdf": s.cdf},
                 "warnings": s.warnings,
@@ -717,6 +726,8 @@ pub fn summary_json(
             "primary": "count (N and A_g from the modes below x omega_g; boltzmann_count)",
             "secondary": "a_g, soft_spots, xi_s (fixed-slope rank fit below 0.8 x 2 pi c_s / L; boltzmann)",
             "count_fraction": options.count_fraction,
+            "quartic_count_fraction": options.quartic_count_fraction,
+            "quartic": "quartic_count and boltzmann_quartic: the same count of the distinct quartic modes (records analysed with --quartic K) below x_q omega_g; quartic modes do not hybridise with phonons (SI S-4), so the window may lie above the lowest phonon band; it assumes the K spread soft-pinch starts and the shear starts reach every quartic mode below the window",
         },
         "rules": {
             "count": format!("K = pooled non-zero modes below W = x omega_g (x = {}, omega_g the sample mean) over M samples of N particles; N = 5 K / (M N x^5), A_g = 5 K / (M N W^5) (Eq. 2: the count per particle below W is A_g W^5 / 5); errors: the larger of the Poisson error (sqrt K, one count when K = 0) and the bootstrap over {} ({} resamples); warned when W reaches the lowest phonon band 2 pi c_s / L", options.count_fraction, summaries.first().and_then(|s| s.count.as_ref()).map(|c| c.resampling.name()).unwrap_or("samples, or chains when records carry chain info"), crate::ensemble::BOOTSTRAP),
@@ -794,6 +805,8 @@ pub struct SummaryOutput {
     pub boltzmann: Option<BoltzmannFit>,
     /// The Poisson fit of the counted 𝒩 (key `boltzmann_count`).
     pub boltzmann_count: BoltzmannCount,
+    /// The Poisson fit of the quartic-mode count (key `boltzmann_quartic`).
+    pub boltzmann_quartic: BoltzmannCount,
     pub json: Value,
 }
 
@@ -846,11 +859,20 @@ pub fn summarize_records_with(
         tp_max: fit_tp_max,
     });
     let count = crate::ensemble::boltzmann_count_fit(&records, &summaries, fit_tp_max, options);
-    let json = summary_json(&summaries, fit.as_ref(), Some(&count), options, units);
+    let quartic = crate::ensemble::boltzmann_count_fit_of(
+        &records,
+        &summaries,
+        fit_tp_max,
+        crate::ensemble::ModeSource::Quartic,
+        options,
+    );
+    let mut json = summary_json(&summaries, fit.as_ref(), Some(&count), options, units);
+    json["boltzmann_quartic"] = boltzmann_count_json(&quartic, units);
     Ok(SummaryOutput {
         temperatures: summaries,
         boltzmann: fit,
         boltzmann_count: count,
+        boltzmann_quartic: quartic,
         json,
     })
 }

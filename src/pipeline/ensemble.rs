@@ -645,6 +645,12 @@ pub fn fit_prefactor(sorted: &[f64], per_particle_norm: f64, window: f64) -> Opt
 /// transverse phonon `2π c_s/L` in the committed 3D N = 500 ensembles, where that band sits at
 /// 0.7–0.86 ω_g (a summary warns at every T_p where it does not).
 pub const COUNT_FRACTION: f64 = 0.35;
+/// Default `x` of the quartic-mode count window. Quartic modes do not hybridise with phonons
+/// (SI S-4, Fig. S3), so this window may lie above the lowest phonon band; 0.5 counts
+/// (0.5/0.35)⁵ ≈ 6 times as many modes as 0.35 and stays far below the band of stiff,
+/// extended quartic modes (3D N = 1000, T_p = 0.45: the modes found below 0.5 ω_g from 30 and
+/// from 100 spread starts are the same nine).
+pub const QUARTIC_COUNT_FRACTION: f64 = 0.5;
 /// The free log-slope is flagged as inconsistent with 5 beyond this many of its errors.
 pub const SLOPE_SIGMAS: f64 = 2.0;
 /// A T_p joins the high-T_p plateau of 𝒩 while within this many combined errors of it.
@@ -655,27 +661,41 @@ pub const PLATEAU_SIGMAS: f64 = 2.0;
 pub struct EstimatorOptions {
     /// `x` of the count window `x ω̄_g` (dimensionless, positive and finite).
     pub count_fraction: f64,
+    /// `x` of the quartic-mode count window (same rule, counting quartic modes).
+    pub quartic_count_fraction: f64,
 }
 
 impl Default for EstimatorOptions {
     fn default() -> Self {
         Self {
             count_fraction: COUNT_FRACTION,
+            quartic_count_fraction: QUARTIC_COUNT_FRACTION,
         }
     }
 }
 
 impl EstimatorOptions {
+    /// The count fraction for modes of `source`.
+    pub fn fraction(&self, source: ModeSource) -> f64 {
+        match source {
+            ModeSource::Harmonic => self.count_fraction,
+            ModeSource::Quartic => self.quartic_count_fraction,
+        }
+    }
+
     /// Refuses a count fraction that is not positive and finite.
     pub fn check(&self) -> Result<(), String> {
-        let x = self.count_fraction;
-        if x.is_finite() && x > 0.0 {
-            Ok(())
-        } else {
-            Err(format!(
-                "the count fraction x (window x omega_g) must be positive, got {x}"
-            ))
+        for (x, what) in [
+            (self.count_fraction, "count fraction x"),
+            (self.quartic_count_fraction, "quartic count fraction x"),
+        ] {
+            if !(x.is_finite() && x > 0.0) {
+                return Err(format!(
+                    "the {what} (window x omega_g) must be positive, got {x}"
+                ));
+            }
         }
+        Ok(())
     }
 }
 
@@ -727,16 +747,41 @@ pub fn clusters(records: &[&SampleRecord]) -> (Vec<Vec<usize>>, Resampling) {
     (out, kind)
 }
 
-/// The positive, finite frequencies of a record, ascending.
-fn clean_frequencies(r: &SampleRecord) -> Vec<f64> {
-    let mut v: Vec<f64> = r
-        .frequencies
-        .iter()
-        .cloned()
-        .filter(|w| w.is_finite() && *w > 0.0)
-        .collect();
-    v.sort_by(f64::total_cmp);
-    v
+/// Which modes a count estimate counts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ModeSource {
+    /// The kept harmonic (Hessian) modes: complete below `complete_below`, but hybridised with
+    /// phonons near and above the lowest phonon band.
+    Harmonic,
+    /// The distinct quartic modes found from the sample's starts (Eq. S6): indifferent to
+    /// phonons (SI S-4, Fig. S3), so the window may lie above the phonon band; complete as far
+    /// as the starts reach every soft spot below the window.
+    Quartic,
+}
+
+impl ModeSource {
+    pub fn name(self) -> &'static str {
+        match self {
+            ModeSource::Harmonic => "harmonic",
+            ModeSource::Quartic => "quartic",
+        }
+    }
+
+    /// The positive, finite frequencies of a record's modes of this kind, ascending (empty
+    /// for `Quartic` when the record has no quartic modes).
+    pub fn frequencies(self, r: &SampleRecord) -> Vec<f64> {
+        let raw: &[f64] = match self {
+            ModeSource::Harmonic => &r.frequencies,
+            ModeSource::Quartic => r.quartic.as_ref().map_or(&[], |q| &q.omegas),
+        };
+        let mut v: Vec<f64> = raw
+            .iter()
+            .cloned()
+            .filter(|w| w.is_finite() && *w > 0.0)
+            .collect();
+        v.sort_by(f64::total_cmp);
+        v
+    }
 }
 
 /// Free log-slope `α` of the pooled cumulative count `CDF(ω) ∝ ω^α` in the window `(0, W)`
@@ -776,6 +821,8 @@ pub fn free_slope<'a>(
 /// of modes (zero counts included), unlike the rank fit of [`fit_prefactor`].
 #[derive(Clone, Debug, PartialEq)]
 pub struct CountEstimate {
+    /// The modes counted.
+    pub source: ModeSource,
     /// `x`.
     pub fraction: f64,
     /// `W = x ω̄_g` (frequency).
@@ -812,9 +859,10 @@ impl CountEstimate {
             .map(|s| (s.value - 5.0).abs() <= SLOPE_SIGMAS * s.error)
     }
 
-    /// The window reaches the lowest phonon band (phonons enter the count).
+    /// The window reaches the lowest phonon band and phonons enter the count (harmonic modes
+    /// only: quartic modes do not hybridise with phonons).
     pub fn reaches_phonons(&self) -> bool {
-        self.window >= self.phonon_band
+        self.source == ModeSource::Harmonic && self.window >= self.phonon_band
     }
 
     /// What limits this estimate (`n`: the ensemble's N), for a summary's `warnings`.
@@ -849,9 +897,28 @@ pub fn count_estimate(
     complete_below: f64,
     phonon_band: f64,
 ) -> Result<CountEstimate, String> {
+    count_estimate_of(
+        records,
+        ModeSource::Harmonic,
+        fraction,
+        complete_below,
+        phonon_band,
+    )
+}
+
+/// [`count_estimate`] of the modes of `source` (for [`ModeSource::Quartic`], pass
+/// `complete_below = ∞`: the count assumes the starts found every quartic mode below the
+/// window, which the records cannot check; the summary states the number of starts).
+pub fn count_estimate_of(
+    records: &[&SampleRecord],
+    source: ModeSource,
+    fraction: f64,
+    complete_below: f64,
+    phonon_band: f64,
+) -> Result<CountEstimate, String> {
     let first = records.first().ok_or("no samples")?;
     let (m, n) = (records.len(), first.n);
-    let low: Vec<Vec<f64>> = records.iter().map(|r| clean_frequencies(r)).collect();
+    let low: Vec<Vec<f64>> = records.iter().map(|r| source.frequencies(r)).collect();
     let mean_wg = |idx: &mut dyn Iterator<Item = usize>| {
         let (mut s, mut c) = (0.0, 0usize);
         for k in idx {
@@ -908,6 +975,7 @@ pub fn count_estimate(
     let larger = |a: f64, b: f64| if b.is_finite() { a.max(b) } else { a };
     let resample = spread(&boot_n);
     Ok(CountEstimate {
+        source,
         fraction,
         window,
         phonon_band,
@@ -1144,9 +1212,27 @@ pub fn boltzmann_count_fit(
     fit_tp_max: Option<f64>,
     options: &EstimatorOptions,
 ) -> BoltzmannCount {
+    boltzmann_count_fit_of(
+        records,
+        summaries,
+        fit_tp_max,
+        ModeSource::Harmonic,
+        options,
+    )
+}
+
+/// [`boltzmann_count_fit`] of the counts of `source` (the summaries' `count` or
+/// `quartic_count`, with the matching fraction of `options`).
+pub fn boltzmann_count_fit_of(
+    records: &[SampleRecord],
+    summaries: &[TemperatureSummary],
+    fit_tp_max: Option<f64>,
+    source: ModeSource,
+    options: &EstimatorOptions,
+) -> BoltzmannCount {
     let counted: Vec<(f64, &CountEstimate)> = summaries
         .iter()
-        .filter_map(|s| s.count.as_ref().map(|c| (s.tp, c)))
+        .filter_map(|s| s.count_of(source).map(|c| (s.tp, c)))
         .collect();
     let plateau = detect_plateau(
         &counted
@@ -1191,8 +1277,8 @@ pub fn boltzmann_count_fit(
     let (groups, resampling) = clusters(&inside);
     let mut boot = Vec::new();
     if fit.is_some() && groups.len() > 1 {
-        let x = options.count_fraction;
-        let low: Vec<Vec<f64>> = inside.iter().map(|r| clean_frequencies(r)).collect();
+        let x = options.fraction(source);
+        let low: Vec<Vec<f64>> = inside.iter().map(|r| source.frequencies(r)).collect();
         let mut rng = Xoshiro256PlusPlus::seed_from_u64(0xB0_172);
         for _ in 0..BOOTSTRAP {
             let pick: Vec<usize> = (0..groups.len())
@@ -1262,6 +1348,14 @@ pub struct QuarticSummary {
     /// Pooled c(r) of pinch responses and of quartic modes.
     pub response_decay: DecayProfile,
     pub mode_decay: DecayProfile,
+    /// The paper's ensemble of softest modes (SI S-4: one per sample, from simple and pure
+    /// shear starts in every plane): samples that have one, the mean ω_π and e, their pooled
+    /// c(r) and ξ_QLM from it (bootstrap error over samples).
+    pub softest_samples: usize,
+    pub softest_omega: Option<Estimate>,
+    pub softest_participation: Option<Estimate>,
+    pub softest_decay: Option<DecayProfile>,
+    pub xi_qlm_softest: Option<Estimate>,
 }
 
 /// Per-T_p statistics.
@@ -1323,6 +1417,9 @@ pub struct TemperatureSummary {
     /// 𝒩 and A_g by counting modes below `x ω̄_g`, and the free log-slope there
     /// ([`count_estimate`]); `None` when the kept modes do not cover the count window.
     pub count: Option<CountEstimate>,
+    /// The same count of the quartic modes below `x_q ω̄_g` (every sample analysed with quartic
+    /// modes; `None` otherwise).
+    pub quartic_count: Option<CountEstimate>,
     pub quartic: Option<QuarticSummary>,
     /// Pooled frequencies (ascending, below `complete_below`) and their cumulative count per
     /// particle.
@@ -1373,6 +1470,16 @@ pub fn pool_profiles(profiles: &[&DecayProfile], box_side: f64) -> DecayProfile 
         }
     }
     out
+}
+
+impl TemperatureSummary {
+    /// The count estimate of modes of `source` (`count` or `quartic_count`).
+    pub fn count_of(&self, source: ModeSource) -> Option<&CountEstimate> {
+        match source {
+            ModeSource::Harmonic => self.count.as_ref(),
+            ModeSource::Quartic => self.quartic_count.as_ref(),
+        }
+    }
 }
 
 /// Statistics of the records of one T_p (all with the same N and d), with the default
@@ -1465,9 +1572,23 @@ pub fn summarize_temperature_with(
         let xi_qlm = crossover_length(&mp, first.dim, first.box_side).map(|x| x.0);
         (rp, mp, xi_co, xi_qlm)
     };
+    // ξ_QLM of the softest modes (SI S-4), from their pooled profiles
+    let softest_length = |q: &[&QuarticRecord]| {
+        let prof: Vec<&DecayProfile> = q
+            .iter()
+            .filter_map(|x| x.softest.as_ref().map(|m| &m.decay))
+            .collect();
+        if prof.is_empty() {
+            return None;
+        }
+        let pooled = pool_profiles(&prof, first.box_side);
+        let xi = crossover_length(&pooled, first.dim, first.box_side).map(|x| x.0);
+        Some((pooled, xi))
+    };
     // bootstrap over samples for A_g, 𝒩, ξ_s, the median G and the quartic lengths
     let (mut boot_a, mut boot_n, mut boot_s) = (Vec::new(), Vec::new(), Vec::new());
     let (mut boot_gm, mut boot_co, mut boot_qlm) = (Vec::new(), Vec::new(), Vec::new());
+    let mut boot_soft = Vec::new();
     if m > 1 {
         let mut rng =
             Xoshiro256PlusPlus::seed_from_u64(crate::derive_seed(0xB007, first.tp.to_bits()));
@@ -1491,6 +1612,7 @@ pub fn summarize_temperature_with(
                 let (_, _, co, qlm) = pooled_lengths(&q);
                 boot_co.extend(co);
                 boot_qlm.extend(qlm);
+                boot_soft.extend(softest_length(&q).and_then(|x| x.1));
             }
         }
     }
@@ -1507,7 +1629,24 @@ pub fn summarize_temperature_with(
                     .collect::<Vec<_>>(),
             )
         };
+        let softest: Vec<&crate::analysis::SoftestMode> = quartic_records
+            .iter()
+            .filter_map(|q| q.softest.as_ref())
+            .collect();
+        let soft_est = |f: &dyn Fn(&crate::analysis::SoftestMode) -> f64| {
+            (!softest.is_empty())
+                .then(|| mean_and_error(&softest.iter().map(|m| f(m)).collect::<Vec<_>>()))
+        };
+        let soft_len = softest_length(&quartic_records);
         Some(QuarticSummary {
+            softest_samples: softest.len(),
+            softest_omega: soft_est(&|m| m.omega),
+            softest_participation: soft_est(&|m| m.participation),
+            xi_qlm_softest: soft_len
+                .as_ref()
+                .and_then(|x| x.1)
+                .map(|x| bootstrap_spread(&boot_soft, x)),
+            softest_decay: soft_len.map(|x| x.0),
             samples: quartic_records.len(),
             xi_co: xi_co.map(|x| bootstrap_spread(&boot_co, x)),
             xi_qlm: xi_qlm.map(|x| bootstrap_spread(&boot_qlm, x)),
@@ -1549,6 +1688,32 @@ pub fn summarize_temperature_with(
             warnings.push(why);
             None
         }
+    };
+    // records written before the quartic frequencies were kept have `modes > 0` and no `omegas`
+    let quartic_kept = |r: &SampleRecord| {
+        r.quartic
+            .as_ref()
+            .is_some_and(|q| q.omegas.len() == q.modes)
+    };
+    let quartic_count = if records.iter().all(|r| quartic_kept(r)) {
+        match count_estimate_of(
+            records,
+            ModeSource::Quartic,
+            options.quartic_count_fraction,
+            f64::INFINITY,
+            2.0 * std::f64::consts::PI * cs.value / first.box_side,
+        ) {
+            Ok(c) => {
+                warnings.extend(c.warnings(first.n));
+                Some(c)
+            }
+            Err(why) => {
+                warnings.push(format!("quartic count: {why}"));
+                None
+            }
+        }
+    } else {
+        None
     };
     // equilibration: the records' verdicts, their τ_α, and (chains) the stationarity of the
     // inherent-state energy between the first and the second half of the harvests
@@ -1626,6 +1791,7 @@ pub fn summarize_temperature_with(
         soft_spots: soft.map(|s| bootstrap_spread(&boot_n, s)),
         xi_s: soft.map(|s| bootstrap_spread(&boot_s, s.powf(-1.0 / dim))),
         count,
+        quartic_count,
         quartic,
         cdf_frequencies: keep.iter().map(|&k| all[k]).collect(),
         cdf: keep.iter().map(|&k| cdf_all[k]).collect(),
@@ -1793,6 +1959,87 @@ pub struct Calibration {
     pub e_is_inf: Estimate,
     /// The statistic of the sample G used.
     pub statistic: GStatistic,
+    /// The first T_p below `t_onset` that fails the rule (`None` when every T_p passes):
+    /// T_onset lies between it and `t_onset` on this grid.
+    pub below: Option<f64>,
+}
+
+impl Calibration {
+    /// Uncertainty of T_onset from the grid: half the gap to the first T_p that fails the rule
+    /// (`None` when none fails).
+    pub fn grid_error(&self) -> Option<f64> {
+        self.below.map(|b| 0.5 * (self.t_onset - b))
+    }
+}
+
+/// T_onset of [`calibrate`] with its uncertainty: the rule re-applied to `BOOTSTRAP` resamples
+/// of the records' clusters (chains, or samples; the per-T_p errors kept fixed), and the grid.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OnsetUncertainty {
+    /// Standard deviation of the resampled T_onset (NaN with one cluster).
+    pub resample_error: f64,
+    /// [`Calibration::grid_error`].
+    pub grid_error: Option<f64>,
+    /// The larger of the two: the systematic error of everything expressed in T_onset.
+    pub error: f64,
+}
+
+/// [`OnsetUncertainty`] of `calibration`, made by [`calibrate`] from `summaries` of `records`
+/// (only the summaries' T_p are used).
+pub fn onset_uncertainty(
+    records: &[SampleRecord],
+    summaries: &[TemperatureSummary],
+    calibration: &Calibration,
+) -> Result<OnsetUncertainty, String> {
+    let tps: Vec<f64> = summaries.iter().map(|s| s.tp).collect();
+    let inside: Vec<&SampleRecord> = records.iter().filter(|r| tps.contains(&r.tp)).collect();
+    let (groups, _) = clusters(&inside);
+    let mut boot = Vec::new();
+    if groups.len() > 1 {
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(0x0_5E7);
+        for _ in 0..BOOTSTRAP {
+            let pick: Vec<usize> = (0..groups.len())
+                .flat_map(|_| groups[rng.random_range(0..groups.len())].iter().cloned())
+                .collect();
+            let mut resampled = Vec::new();
+            for s in summaries {
+                let g: Vec<f64> = pick
+                    .iter()
+                    .filter(|&&k| inside[k].tp == s.tp)
+                    .map(|&k| inside[k].shear_modulus)
+                    .collect();
+                if g.is_empty() {
+                    break;
+                }
+                let value = match calibration.statistic {
+                    GStatistic::Mean => g.iter().sum::<f64>() / g.len() as f64,
+                    GStatistic::Median => median(&g),
+                };
+                let mut r = s.clone();
+                match calibration.statistic {
+                    GStatistic::Mean => r.shear_modulus.value = value,
+                    GStatistic::Median => r.shear_modulus_median.value = value,
+                }
+                resampled.push(r);
+            }
+            if resampled.len() == summaries.len() {
+                if let Ok(c) = calibrate(&resampled, calibration.statistic) {
+                    boot.push(c.t_onset);
+                }
+            }
+        }
+    }
+    let resample_error = bootstrap_spread(&boot, 0.0).error;
+    let grid_error = calibration.grid_error();
+    let error = [resample_error, grid_error.unwrap_or(f64::NAN)]
+        .into_iter()
+        .filter(|x| x.is_finite())
+        .fold(0.0, f64::max);
+    Ok(OnsetUncertainty {
+        resample_error,
+        grid_error,
+        error,
+    })
 }
 
 /// Which per-T_p statistic of the sample shear moduli the calibration uses.
@@ -1860,6 +2107,7 @@ pub fn calibrate(
     let g_inf = plateau(&g_of);
     let e_is_inf = plateau(&|s| s.inherent_energy);
     let mut t_onset = top[0].tp;
+    let mut below = None;
     for s in sorted[..sorted.len() - k].iter().rev() {
         let gs = g_of(s);
         let dev = (gs.value - g_inf.value).abs();
@@ -1867,6 +2115,7 @@ pub fn calibrate(
         if dev <= tol && dev <= 0.1 * g_inf.value {
             t_onset = s.tp;
         } else {
+            below = Some(s.tp);
             break;
         }
     }
@@ -1877,6 +2126,7 @@ pub fn calibrate(
         plateau_tps: top.iter().map(|s| s.tp).collect(),
         e_is_inf,
         statistic,
+        below,
     })
 }
 
@@ -2016,6 +2266,7 @@ mod tests {
             soft_spots: None,
             xi_s: None,
             count: None,
+            quartic_count: None,
             quartic: None,
             cdf_frequencies: vec![],
             cdf: vec![],
@@ -2644,6 +2895,141 @@ pub(crate) mod estimator_tests {
 
     /// A profile flat above T_p = 0.8 and Boltzmann below: the plateau is 0.8 … 2.0; a
     /// monotonic profile has a one-point plateau.
+    /// The quartic count: the same estimator over the records' quartic modes, with its own
+    /// window `x_q ω̄_g`. Across T_p with a plateau above 0.8 and E = 2 below, its Poisson
+    /// Boltzmann fit recovers E; it counts more modes than the harmonic count at x = 0.35, so
+    /// its error is smaller; records without quartic modes give no quartic count.
+    #[test]
+    fn the_quartic_count_and_its_fit_recover_n_and_e() {
+        let (e_true, tc, plateau) = (2.0f64, 0.8f64, 20.0f64);
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(34);
+        let mut recs = Vec::new();
+        for &tp in &[0.4, 0.45, 0.5, 0.6, 0.7, 0.8, 1.0, 1.3] {
+            let soft = if tp >= tc {
+                plateau
+            } else {
+                plateau * (-e_true * (1.0 / tp - 1.0 / tc)).exp()
+            };
+            for (i, r) in ensemble(&mut rng, tp, 60, 100, soft, 6)
+                .into_iter()
+                .enumerate()
+            {
+                // the quartic modes: the same law, drawn independently (up to 0.6 ω_g)
+                let omegas = {
+                    let mut w = draw_modes(&mut rng, 100, soft / r.omega_g.powi(5), 5.0, 0.6);
+                    w.sort_by(f64::total_cmp);
+                    w
+                };
+                let q = QuarticRecord {
+                    starts: 40,
+                    modes: omegas.len(),
+                    lowest_omega: omegas.first().copied().unwrap_or(f64::NAN),
+                    lowest_participation: 0.1,
+                    participations: vec![0.1; omegas.len()],
+                    omegas,
+                    softest: None,
+                    xi_co: None,
+                    xi_qlm: None,
+                    response_decay: DecayProfile::default(),
+                    mode_decay: DecayProfile::default(),
+                };
+                recs.push(SampleRecord {
+                    index: i,
+                    quartic: Some(q),
+                    ..r
+                });
+            }
+        }
+        let opts = EstimatorOptions::default();
+        let sums = summarize_with(&recs, &opts).unwrap();
+        for s in &sums {
+            let q = s.quartic_count.as_ref().unwrap();
+            assert_eq!(q.source, ModeSource::Quartic);
+            assert_eq!(q.fraction, QUARTIC_COUNT_FRACTION);
+            let truth = if s.tp >= tc {
+                plateau
+            } else {
+                plateau * (-e_true * (1.0 / s.tp - 1.0 / tc)).exp()
+            };
+            assert!(
+                (q.soft_spots.value - truth).abs() < 3.5 * q.soft_spots.error,
+                "T_p {}: {:?} vs {truth}",
+                s.tp,
+                q.soft_spots
+            );
+            assert!(q.modes > s.count.as_ref().unwrap().modes);
+            assert!(!q.reaches_phonons());
+        }
+        let b = boltzmann_count_fit_of(&recs, &sums, None, ModeSource::Quartic, &opts);
+        assert_eq!(b.plateau.as_ref().unwrap().lowest_tp, 0.8);
+        let f = b.fit.as_ref().unwrap();
+        assert!(
+            (f.e - e_true).abs() < 3.0 * b.error,
+            "E {} ± {}",
+            f.e,
+            b.error
+        );
+        let h = boltzmann_count_fit(&recs, &sums, None, &opts);
+        assert!(
+            b.error < h.error,
+            "quartic {} vs harmonic {}",
+            b.error,
+            h.error
+        );
+        // without quartic modes in every record: no quartic count
+        let mut some = recs.clone();
+        some[0].quartic = None;
+        let s0 = summarize_with(&some, &opts).unwrap();
+        assert!(s0
+            .iter()
+            .find(|s| s.tp == some[0].tp)
+            .unwrap()
+            .quartic_count
+            .is_none());
+    }
+
+    /// T_onset's uncertainty: G on a plateau (10) from T_p = 3 up, 14 below; the rule finds
+    /// T_onset = 3 with T_p = 2 failing (grid error 0.5); the chain bootstrap gives a finite
+    /// spread (the 2σ rule at T_p = 3 sometimes fails in a resample: T_onset 4), and the error is
+    /// the larger of the two. Without the step the first T_p below the plateau passes.
+    #[test]
+    fn the_onset_uncertainty_combines_grid_and_bootstrap() {
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(8);
+        let make = |rng: &mut Xoshiro256PlusPlus, step: f64| {
+            let mut recs = Vec::new();
+            for &tp in &[1.0, 2.0, 3.0, 4.0, 5.0, 6.0] {
+                for i in 0..24 {
+                    let mut r = synthetic(tp, i, 100, 1.0, vec![0.5], Some((i / 4, i % 4)));
+                    r.shear_modulus = if tp >= 3.0 { 10.0 } else { 10.0 + step }
+                        + 2.0 * (rng.random::<f64>() - 0.5);
+                    recs.push(r);
+                }
+            }
+            recs
+        };
+        let recs = make(&mut rng, 4.0);
+        let sums = summarize_with(&recs, &EstimatorOptions::default()).unwrap();
+        let c = calibrate(&sums, GStatistic::Mean).unwrap();
+        assert_eq!((c.t_onset, c.below), (3.0, Some(2.0)));
+        assert_eq!(c.grid_error(), Some(0.5));
+        let u = onset_uncertainty(&recs, &sums, &c).unwrap();
+        assert!(
+            u.resample_error.is_finite() && u.resample_error < 1.0,
+            "{u:?}"
+        );
+        assert_eq!(u.error, u.resample_error.max(0.5));
+        // no step: nothing fails, no grid error, only the bootstrap
+        let flat = make(&mut rng, 0.0);
+        let sums = summarize_with(&flat, &EstimatorOptions::default()).unwrap();
+        let c = calibrate(&sums, GStatistic::Mean).unwrap();
+        if c.below.is_none() {
+            assert_eq!(c.t_onset, 1.0);
+            let u = onset_uncertainty(&flat, &sums, &c).unwrap();
+            assert_eq!(u.grid_error, None);
+            assert_eq!(u.error, u.resample_error);
+        }
+    }
+
     #[test]
     fn the_plateau_is_detected_on_a_known_profile() {
         let e = |value: f64, rel: f64| Estimate {

@@ -623,7 +623,7 @@ async function testLecture() {
         && wasmRequests.every((u) => u.includes('/pkg-single/')) && errors.length === 0,
       `${open.toFixed(2)} s from navigation to the first figure; workers ${workers.length}, wasm ${wasmRequests.map((u) => u.replace(server.url, ''))}; ${first.error} ${errors.join(' | ')}`);
     check('lecture: the provenance (command, seed, samples, N, date, source) is shown',
-      /pinchglass (sweep|calibrate)/.test(first.provenance) && /seed \d+/.test(first.provenance) && /samples per T_p/.test(first.provenance)
+      /pinchglass (sweep|calibrate|chains)/.test(first.provenance) && /sweeps per sample/.test(first.provenance) && /seed \d+/.test(first.provenance) && /samples per T_p/.test(first.provenance)
         && /N = \d+/.test(first.provenance) && /\d{4}-\d\d-\d\d/.test(first.provenance) && /summary\.json/.test(first.provenance),
       first.provenance.slice(0, 160));
     // next through the five steps
@@ -646,6 +646,17 @@ async function testLecture() {
       texts.every((st, m) => st.figure === LECTURE_FIGURES[m] && new RegExp(`step=${m + 1}`).test(st.url) && st.text.split(/[.:] /).length >= 2)
         && inks.every((x) => x > 0.02) && new Set(hashes).size === 5,
       texts.map((st, m) => `${m + 1} ${st.figure} ink ${(100 * inks[m]).toFixed(1)} %`).join(', '));
+    // step 4 states the fitted E_QLM and its error from the shipped summary (primary estimator first)
+    {
+      const id = await page.evaluate(() => window.pinchglass.lecture.dataset);
+      const shipped = JSON.parse(readFileSync(path.join(WWW, 'data', id, 'summary.json'), 'utf8'));
+      const cal = JSON.parse(readFileSync(path.join(WWW, 'data', id, 'calibration.json'), 'utf8'));
+      const fit = [shipped.boltzmann_quartic, shipped.boltzmann_count, shipped.boltzmann].find((b) => b && Number.isFinite(b.e_qlm));
+      const num = (x, digits) => String(Number(x.toPrecision(digits)));
+      const want = fit ? `E_QLM = ${num(fit.e_qlm / cal.t_onset, 3)} ± ${num(fit.error / cal.t_onset, 2)}` : 'no fit';
+      const got = texts[3].text.replace(/E\s*QLM/g, 'E_QLM').replace(/\s+/g, ' ');
+      check('lecture: step 4 states the fitted E_QLM ± error of the shipped summary', got.includes(want), `${want} in "${got.slice(-260)}"`);
+    }
     await page.click('#lecture-prev');
     await page.waitForFunction(() => document.body.dataset.lectureStep === '4', null, { timeout: 10_000 });
     const back = await page.evaluate(() => ({ figure: window.pinchglass.lecture.figure, url: location.search,

@@ -158,6 +158,10 @@ enum Command {
         /// (keep x omega_g below the lowest phonon band 2 pi c_s / L; a warning says when not).
         #[arg(long, value_name = "X", default_value_t = pinchglass::ensemble::COUNT_FRACTION)]
         count_fraction: f64,
+        /// x of the quartic-mode count window (records analysed with --quartic): the same
+        /// estimator counting quartic modes, which do not hybridise with phonons.
+        #[arg(long, value_name = "X", default_value_t = pinchglass::ensemble::QUARTIC_COUNT_FRACTION)]
+        quartic_count_fraction: f64,
     },
     /// Measure the units: run a sweep over high parent temperatures, find the plateau of the
     /// sample-mean shear modulus, and write G_inf, c_inf and T_onset to DIR/calibration.json.
@@ -359,12 +363,16 @@ fn main() -> ExitCode {
             calibration,
             fit_tp_max,
             count_fraction,
+            quartic_count_fraction,
         } => summarize_dir(
             &dir,
             &SummarizeOptions {
                 calibration,
                 fit_tp_max,
-                count_fraction,
+                estimators: pinchglass::ensemble::EstimatorOptions {
+                    count_fraction,
+                    quartic_count_fraction,
+                },
             },
         )
         .map(|_| ()),
@@ -1214,31 +1222,20 @@ fn sweep(a: &SweepArgs) -> Result<(), String> {
 struct SummarizeOptions {
     calibration: Option<String>,
     fit_tp_max: Option<f64>,
-    count_fraction: f64,
+    estimators: pinchglass::ensemble::EstimatorOptions,
 }
 
-fn summarize_dir(
+/// The records of every `samples-*.jsonl` in `dir` (files in name order), and the files.
+fn read_records(
     dir: &str,
-    opts: &SummarizeOptions,
-) -> Result<Vec<pinchglass::ensemble::TemperatureSummary>, String> {
-    use pinchglass::report::{
-        records_from_jsonl, summarize_records_with, units_from_calibration_json,
-    };
-    if let Some(t) = opts.fit_tp_max {
-        if !(t.is_finite() && t > 0.0) {
-            return Err(format!("--fit-tp-max must be positive, got {t}"));
-        }
-    }
-    let units = match &opts.calibration {
-        Some(path) => {
-            let text =
-                std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?;
-            let v: Value =
-                serde_json::from_str(&text).map_err(|e| format!("{path}: not JSON ({e})"))?;
-            Some(units_from_calibration_json(&v, path)?)
-        }
-        None => None,
-    };
+) -> Result<
+    (
+        Vec<pinchglass::ensemble::SampleRecord>,
+        Vec<std::path::PathBuf>,
+    ),
+    String,
+> {
+    use pinchglass::report::records_from_jsonl;
     let entries = std::fs::read_dir(dir).map_err(|e| format!("cannot read {dir}: {e}"))?;
     let mut files: Vec<_> = entries
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -1255,6 +1252,7 @@ fn summarize_dir(
             "{dir} holds no samples-*.jsonl files (run `pinchglass sweep` first)"
         ));
     }
+
     let mut records = Vec::new();
     for f in &files {
         let text =
@@ -1263,14 +1261,37 @@ fn summarize_dir(
             format!("{}:{k}", f.display())
         })?);
     }
-    let estimators = pinchglass::ensemble::EstimatorOptions {
-        count_fraction: opts.count_fraction,
+    Ok((records, files))
+}
+
+fn summarize_dir(
+    dir: &str,
+    opts: &SummarizeOptions,
+) -> Result<Vec<pinchglass::ensemble::TemperatureSummary>, String> {
+    use pinchglass::report::{summarize_records_with, units_from_calibration_json};
+    if let Some(t) = opts.fit_tp_max {
+        if !(t.is_finite() && t > 0.0) {
+            return Err(format!("--fit-tp-max must be positive, got {t}"));
+        }
+    }
+    let units = match &opts.calibration {
+        Some(path) => {
+            let text =
+                std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?;
+            let v: Value =
+                serde_json::from_str(&text).map_err(|e| format!("{path}: not JSON ({e})"))?;
+            Some(units_from_calibration_json(&v, path)?)
+        }
+        None => None,
     };
-    let out_all = summarize_records_with(records, units.as_ref(), opts.fit_tp_max, &estimators)?;
-    let (summaries, fit, count_fit, summary) = (
+    let (records, files) = read_records(dir)?;
+    let out_all =
+        summarize_records_with(records, units.as_ref(), opts.fit_tp_max, &opts.estimators)?;
+    let (summaries, fit, count_fit, quartic_fit, summary) = (
         out_all.temperatures,
         out_all.boltzmann,
         out_all.boltzmann_count,
+        out_all.boltzmann_quartic,
         out_all.json,
     );
     let out = format!("{dir}/summary.json");
@@ -1301,73 +1322,27 @@ fn summarize_dir(
             opt(&s.soft_spots)
         );
     }
-    println!(
-        "Counting (primary): N = 5 K / (M N x^5) from the K pooled modes below x omega_g, x = {}",
-        opts.count_fraction
+    use pinchglass::ensemble::ModeSource;
+    print_counts(
+        &summaries,
+        ModeSource::Harmonic,
+        &count_fit,
+        units.as_ref(),
+        &opts.estimators,
     );
-    println!(
-        "{:>6} {:>6} {:>12} {:>20} {:>20} {:>16}",
-        "T_p", "K", "x omega_g", "N (count)", "A_g (count)", "free slope"
-    );
-    for s in &summaries {
-        match &s.count {
-            Some(c) => println!(
-                "{:>6} {:>6} {:>12.5} {:>20} {:>20} {:>16}",
-                s.tp,
-                c.modes,
-                c.window,
-                opt(&Some(c.soft_spots)),
-                opt(&Some(c.a_g)),
-                c.slope
-                    .map(|e| format!("{:.2} ± {:.2}", e.value, e.error))
-                    .unwrap_or_else(|| "n/a (K < 3)".into())
-            ),
-            None => println!("{:>6} {:>6}", s.tp, "n/a"),
-        }
+    if summaries.iter().any(|s| s.quartic_count.is_some()) {
+        print_counts(
+            &summaries,
+            ModeSource::Quartic,
+            &quartic_fit,
+            units.as_ref(),
+            &opts.estimators,
+        );
     }
     for s in &summaries {
         for w in &s.warnings {
             eprintln!("WARNING: T_p = {}: {w}", s.tp);
         }
-    }
-    match &count_fit.fit {
-        Some(f) => {
-            println!(
-                "Boltzmann fit of the counted N (Poisson likelihood) over T_p = {:?} ({}): E = {:.4} ± {:.4} (model units; Fisher {:.4}, bootstrap over {} {}s {:.4}; deviance {:.2} for {} dof)",
-                count_fit.tps,
-                count_fit.range,
-                f.e,
-                count_fit.error,
-                f.e_error,
-                count_fit.clusters,
-                count_fit.resampling.name(),
-                count_fit.resample_error,
-                f.deviance,
-                f.dof
-            );
-            if let Some(u) = &units {
-                let sys = u
-                    .t_onset_error
-                    .map(|s| {
-                        format!(
-                            " ± {:.3} (T_onset systematic)",
-                            (f.e / u.t_onset) * s / u.t_onset
-                        )
-                    })
-                    .unwrap_or_default();
-                println!(
-                    "  = {:.3} ± {:.3} (statistical){sys} T_onset (T_onset = {} from {})",
-                    f.e / u.t_onset,
-                    count_fit.error / u.t_onset,
-                    u.t_onset,
-                    u.source
-                );
-            }
-        }
-        None => println!(
-            "Boltzmann fit of the counted N: none ({})",
-            count_fit.note.as_deref().unwrap_or("no fit")
-        ),
     }
     match &fit {
         Some(f) => {
@@ -1395,6 +1370,84 @@ fn summarize_dir(
     Ok(summaries)
 }
 
+/// The counting estimator's table (modes of `source`) and its Poisson Boltzmann fit, printed.
+fn print_counts(
+    summaries: &[pinchglass::ensemble::TemperatureSummary],
+    source: pinchglass::ensemble::ModeSource,
+    count_fit: &pinchglass::ensemble::BoltzmannCount,
+    units: Option<&pinchglass::ensemble::Units>,
+    estimators: &pinchglass::ensemble::EstimatorOptions,
+) {
+    let opt = |e: &Option<pinchglass::ensemble::Estimate>| {
+        e.map(|e| format!("{:.3e} ± {:.1e}", e.value, e.error))
+            .unwrap_or_else(|| "n/a".into())
+    };
+    let name = source.name();
+    println!(
+        "Counting {name} modes: N = 5 K / (M N x^5) from the K pooled {name} modes below x omega_g, x = {}",
+        estimators.fraction(source)
+    );
+    println!(
+        "{:>6} {:>6} {:>12} {:>20} {:>20} {:>16}",
+        "T_p", "K", "x omega_g", "N (count)", "A_g (count)", "free slope"
+    );
+    for s in summaries {
+        match s.count_of(source) {
+            Some(c) => println!(
+                "{:>6} {:>6} {:>12.5} {:>20} {:>20} {:>16}",
+                s.tp,
+                c.modes,
+                c.window,
+                opt(&Some(c.soft_spots)),
+                opt(&Some(c.a_g)),
+                c.slope
+                    .map(|e| format!("{:.2} ± {:.2}", e.value, e.error))
+                    .unwrap_or_else(|| "n/a (K < 3)".into())
+            ),
+            None => println!("{:>6} {:>6}", s.tp, "n/a"),
+        }
+    }
+    match &count_fit.fit {
+        Some(f) => {
+            println!(
+                "Boltzmann fit of the {name} count (Poisson likelihood) over T_p = {:?} ({}): E = {:.4} ± {:.4} (model units; Fisher {:.4}, bootstrap over {} {}s {:.4}; deviance {:.2} for {} dof)",
+                count_fit.tps,
+                count_fit.range,
+                f.e,
+                count_fit.error,
+                f.e_error,
+                count_fit.clusters,
+                count_fit.resampling.name(),
+                count_fit.resample_error,
+                f.deviance,
+                f.dof
+            );
+            if let Some(u) = units {
+                let sys = u
+                    .t_onset_error
+                    .map(|s| {
+                        format!(
+                            " ± {:.3} (T_onset systematic)",
+                            (f.e / u.t_onset) * s / u.t_onset
+                        )
+                    })
+                    .unwrap_or_default();
+                println!(
+                    "  = {:.3} ± {:.3} (statistical){sys} T_onset (T_onset = {} from {})",
+                    f.e / u.t_onset,
+                    count_fit.error / u.t_onset,
+                    u.t_onset,
+                    u.source
+                );
+            }
+        }
+        None => println!(
+            "Boltzmann fit of the {name} count: none ({})",
+            count_fit.note.as_deref().unwrap_or("no fit")
+        ),
+    }
+}
+
 fn default_calibration_grid(dim: usize) -> Vec<f64> {
     if dim == 2 {
         vec![1.0, 1.5, 2.0, 3.0, 4.0, 5.0, 7.0, 10.0, 15.0, 20.0]
@@ -1419,7 +1472,7 @@ fn calibrate_units(a: &SweepArgs, statistic: &str, reuse: bool) -> Result<(), St
         &SummarizeOptions {
             calibration: None,
             fit_tp_max: None,
-            count_fraction: pinchglass::ensemble::COUNT_FRACTION,
+            estimators: Default::default(),
         },
     )?;
     if reuse {
@@ -1439,6 +1492,9 @@ fn calibrate_units(a: &SweepArgs, statistic: &str, reuse: bool) -> Result<(), St
         }
     }
     let c = pinchglass::ensemble::calibrate(&summaries, statistic)?;
+    let (records, _) = read_records(&a.output)?;
+    let records = pinchglass::ensemble::deduplicate(records)?;
+    let onset = pinchglass::ensemble::onset_uncertainty(&records, &summaries, &c)?;
     let a0 = pinchglass::space::dimensional_root(1.0 / a.density, a.dim);
     let table: Vec<Value> = summaries
         .iter()
@@ -1459,6 +1515,11 @@ fn calibrate_units(a: &SweepArgs, statistic: &str, reuse: bool) -> Result<(), St
         "rule": format!("G: the per-T_p sample {} of G; G_inf: mean of G over the {} highest T_p; T_onset: lowest T_p from which every higher T_p has |G - G_inf| <= 2 sigma and <= 10% of G_inf", c.statistic.name(), pinchglass::ensemble::PLATEAU_POINTS),
         "g_inf": c.g_inf.value, "g_inf_error": c.g_inf.error,
         "c_inf": c.c_inf, "t_onset": c.t_onset, "a0": a0,
+        "t_onset_error": onset.error,
+        "t_onset_resample_error": if onset.resample_error.is_finite() { json!(onset.resample_error) } else { Value::Null },
+        "t_onset_grid_error": onset.grid_error,
+        "t_onset_first_failing_tp": c.below,
+        "t_onset_error_rule": format!("the larger of the spread of T_onset over {} bootstrap resamples of the records' clusters (chains, else samples; per-T_p errors fixed) and half the gap to the first T_p below T_onset that fails the rule", pinchglass::ensemble::BOOTSTRAP),
         "frequency_unit_c_inf_over_a0": c.c_inf / a0,
         "g_inf_a0d_over_t_onset": c.g_inf.value * a0.powi(a.dim as i32) / c.t_onset,
         "inherent_energy_inf": c.e_is_inf.value, "plateau_tp": c.plateau_tps,
@@ -1471,8 +1532,8 @@ fn calibrate_units(a: &SweepArgs, statistic: &str, reuse: bool) -> Result<(), St
     )
     .map_err(|e| format!("cannot write {path}: {e}"))?;
     println!(
-        "d = {}, rho = {}: G_inf = {:.4} ± {:.4} (sample {}s), c_inf = {:.4}, T_onset = {}, c_inf/a0 = {:.4} (wrote {path})",
-        a.dim, a.density, c.g_inf.value, c.g_inf.error, c.statistic.name(), c.c_inf, c.t_onset, c.c_inf / a0
+        "d = {}, rho = {}: G_inf = {:.4} ± {:.4} (sample {}s), c_inf = {:.4}, T_onset = {} ± {:.3}, c_inf/a0 = {:.4} (wrote {path})",
+        a.dim, a.density, c.g_inf.value, c.g_inf.error, c.statistic.name(), c.c_inf, c.t_onset, onset.error, c.c_inf / a0
     );
     Ok(())
 }
