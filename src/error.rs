@@ -3,9 +3,8 @@
 //! Each variant says what kind of failure it is, so a caller can react to it (the page stops a run
 //! on [`Error::Cancelled`] silently; the CLI explains [`Error::NotAtMinimum`]) without reading the
 //! text. The messages are the sentences shown to users; `String::from(error)` gives them back to the
-//! code that still passes errors as text.
-
-use crate::validate::Refusal;
+//! code that still passes errors as text. A parameter rule's refusal (`validate::Refusal`: field and
+//! message) is what [`Error::Invalid`] carries (`parameter`, `reason`).
 
 /// What went wrong in a run.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
@@ -36,15 +35,6 @@ pub enum Error {
 impl From<String> for Error {
     fn from(message: String) -> Self {
         Error::Numerical(message)
-    }
-}
-
-impl From<Refusal> for Error {
-    fn from(r: Refusal) -> Self {
-        Error::Invalid {
-            parameter: r.field,
-            reason: r.message,
-        }
     }
 }
 

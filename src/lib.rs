@@ -23,10 +23,10 @@ pub mod wasm;
 // The modules under their flat names, as the edges (CLI, wasm, tests) and older code name them.
 pub use self::core::{
     elasticity, glass, hessian, modes, neighbours, pinch, potential, quartic, quartic_modes,
-    quench, relaxation, space, spatial_decay, swap_mc,
+    quench, relaxation, space, spatial_decay, swap_mc, validate,
 };
 pub use io::{report, xyz};
-pub use pipeline::{analysis, chains, clock, ensemble, sparse, validate};
+pub use pipeline::{analysis, chains, clock, ensemble, sparse};
 pub use plot::figures;
 
 pub use error::Error;

@@ -1,7 +1,9 @@
 //! The numerical core: the physics of one glass, generic over the dimension `D` (2 or 3), with no
 //! web, file or JSON dependency. Each module takes the ones above it in this list:
 //! space → potential → neighbours → glass → swap_mc (relaxation) → quench → hessian → modes →
-//! pinch, elasticity → quartic → quartic_modes, spatial_decay.
+//! pinch, elasticity → quartic → quartic_modes, spatial_decay. `validate` holds the one rule set
+//! for every run parameter (it needs only the pair law and the box), `numeric` the shared
+//! `dot`/`norm`/`median`, `pseudo_inverse` the `H⁺` both analysis routes implement.
 
 pub mod elasticity;
 pub mod glass;
@@ -19,3 +21,4 @@ pub mod relaxation;
 pub mod space;
 pub mod spatial_decay;
 pub mod swap_mc;
+pub mod validate;

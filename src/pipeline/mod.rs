@@ -1,4 +1,4 @@
-//! Pipelines composed from the core: parameter rules, one-sample analysis (dense and sparse
+//! Pipelines composed from the core: one-sample analysis (dense and sparse
 //! routes), ensembles of samples, equilibrated chains, and their statistics and summaries.
 
 pub mod analysis;
@@ -6,4 +6,3 @@ pub mod chains;
 pub mod clock;
 pub mod ensemble;
 pub mod sparse;
-pub mod validate;
