@@ -43,6 +43,32 @@ def main(path):
         print(f"\nBoltzmann fit over T_p = {b['tp_used']}: E_QLM = {b['e_qlm']:.4g} ± {b['error']:.2g} "
               f"(model units) = {b.get('e_qlm_over_t_onset', float('nan')):.3g} ± "
               f"{b.get('error_over_t_onset', float('nan')):.2g} T_onset")
+    # the counting estimators (primary): harmonic and quartic counts, the softest modes, equilibration
+    print("\n| T_p/T_onset | samples | equilibrated | τ_α median [sweeps] | K harmonic (x ω_g) | 𝒩 harmonic count "
+          "| K quartic (x_q ω_g) | 𝒩 quartic count | free slope (quartic) | softest ω_π [c∞/a0] (SI S-4) | ξ_QLM softest [a0] |")
+    print("|" + "---|" * 11)
+    freq, a0 = u["frequency"], u["a0"]
+    for t in rows:
+        c, q = t.get("count") or {}, t.get("quartic_count") or {}
+        soft = (t.get("quartic") or {}).get("softest") or {}
+        so = soft.get("omega")
+        xs = soft.get("xi_qlm")
+        print(f"| {t['reduced']['tp']:.3g} | {t['samples']} | {t.get('equilibrated')}/{t.get('assessed')} "
+              f"| {t.get('tau_alpha_median') or float('nan'):.3g} | {c.get('modes', 'n/a')} | {pm(c.get('soft_spots'))} "
+              f"| {q.get('modes', 'n/a')} | {pm(q.get('soft_spots'))} | {pm(q.get('slope'))} "
+              f"| {pm({'value': so['value'] / freq, 'error': so['error'] / freq}) if so else 'n/a'} "
+              f"| {pm({'value': xs['value'] / a0, 'error': xs['error'] / a0}) if xs else 'n/a'} |")
+    for key, name in (("boltzmann_quartic", "quartic count"), ("boltzmann_count", "harmonic count")):
+        b = v.get(key) or {}
+        if b.get("e_qlm") is not None:
+            sys_err = b.get("systematic_over_t_onset")
+            print(f"\nBoltzmann fit of the {name} (Poisson) over T_p = {b['tp_used']} ({b['range']}): "
+                  f"E_QLM = {b['e_qlm']:.4g} ± {b['error']:.2g} (model units) = "
+                  f"{b.get('e_qlm_over_t_onset', float('nan')):.3g} ± {b.get('error_over_t_onset', float('nan')):.2g} (stat.)"
+                  + (f" ± {sys_err:.2g} (T_onset)" if sys_err is not None else "") + " T_onset"
+                  f"; deviance {b.get('deviance')} for {b.get('dof')} dof")
+        else:
+            print(f"\nBoltzmann fit of the {name}: none ({b.get('note')})")
     fitted = [t for t in rows if t["a_g"] is not None]
     if len(fitted) >= 2:
         lo, hi = fitted[0], fitted[-1]
