@@ -19,6 +19,8 @@
 //   | {type: 'sweep-progress', id, k, total, tp, index} (sample k starts)
 //   | {type: 'sweep-sample', id, k, total, tp, index, record, seconds} (its record: a `pinchglass sweep` JSON line)
 //   | {type: 'sweep-done', id, seconds} | {type: 'sweep-error', id, k, tp, index, message}
+// Every *error message has `crashed: true` when the wasm instance trapped (then it is unusable and
+// the page starts a fresh worker). {type: 'crash-test'} (tests only) traps on purpose.
 // A run posts 'analysis' as soon as the glass is analysed (the page draws at once), then the
 // soft spots and the full spectrum when asked for, then 'done'. Only the last run is kept.
 // Cancel = the page terminates this worker and starts a fresh one.
@@ -54,6 +56,9 @@ const ready = start().catch((e) => {
 let current = null; // the last GlassRun, kept for pinch fields and later stages
 
 const message = (e) => (e instanceof Error ? e.message : String(e));
+// A wasm trap (the module aborts on panic: "unreachable", "memory access out of bounds") leaves the
+// instance unusable: such errors carry `crashed: true` and the page replaces this worker.
+const crashed = (e) => e instanceof WebAssembly.RuntimeError || /unreachable|out of bounds|capacity overflow|RuntimeError/.test(message(e));
 
 // The weakly loaded pair with the lowest ω_g^(ij) (a selection for display, -1 if none).
 function softestPair(omega, scaledForce, threshold) {
@@ -72,7 +77,7 @@ function postSpectrum(id) {
     postMessage({ type: 'spectrum', id, eigenvalues, participation, nZeroModes: current.n_zero_modes(), seconds },
       [eigenvalues.buffer, participation.buffer]);
   } catch (e) {
-    postMessage({ type: 'spectrum-error', id, message: message(e) });
+    postMessage({ type: 'spectrum-error', id, message: message(e), crashed: crashed(e) });
   }
 }
 
@@ -125,7 +130,7 @@ function run(id, p, quartic, fullSpectrum) {
       const json = r.soft_spots(quartic, progress);
       postMessage({ type: 'soft-spots', id, json, seconds: (performance.now() - t) / 1000 });
     } catch (e) {
-      postMessage({ type: 'soft-spots-error', id, message: message(e) });
+      postMessage({ type: 'soft-spots-error', id, message: message(e), crashed: crashed(e) });
     }
   }
   if (fullSpectrum) postSpectrum(id);
@@ -145,7 +150,7 @@ function runSweep(id, p, plan) {
       record = pkg.run_ensemble_sample(p.dim, p.n, tp, p.seed, index, p.sweeps, p.density ?? undefined,
         p.route ?? undefined, p.quartic ?? undefined);
     } catch (e) {
-      postMessage({ type: 'sweep-error', id, k, tp, index, message: message(e) });
+      postMessage({ type: 'sweep-error', id, k, tp, index, message: message(e), crashed: crashed(e) });
       return;
     }
     postMessage({ type: 'sweep-sample', id, k, total: plan.length, tp, index, record, seconds: (performance.now() - t) / 1000 });
@@ -163,20 +168,27 @@ self.onmessage = async ({ data }) => {
     try {
       run(data.id, data.params, data.quartic ?? 0, data.fullSpectrum ?? false);
     } catch (e) {
-      postMessage({ type: 'error', id: data.id, message: message(e) });
+      postMessage({ type: 'error', id: data.id, message: message(e), crashed: crashed(e) });
     }
   } else if (data.type === 'sweep') {
     runSweep(data.id, data.params, data.plan);
   } else if (data.type === 'full-spectrum') {
     if (!current) postMessage({ type: 'spectrum-error', id: data.id, message: 'no glass has been computed yet' });
     else postSpectrum(data.id);
+  } else if (data.type === 'crash-test') {
+    // a wasm trap, as a panic would cause (tests/e2e: the page restarts the worker)
+    try {
+      throw new WebAssembly.RuntimeError('unreachable (crash test)');
+    } catch (e) {
+      postMessage({ type: 'error', id: data.id, message: message(e), crashed: crashed(e) });
+    }
   } else if (data.type === 'pinch-field') {
     try {
       if (!current) throw new Error('no glass has been computed yet');
       const field = current.pinch_field(data.pair);
       postMessage({ type: 'pinch-field', id: data.id, pair: data.pair, field }, [field.buffer]);
     } catch (e) {
-      postMessage({ type: 'pinch-error', id: data.id, message: message(e) });
+      postMessage({ type: 'pinch-error', id: data.id, message: message(e), crashed: crashed(e) });
     }
   }
 };
