@@ -63,6 +63,17 @@ pub fn echo(text: &str) -> String {
     format!("\"{out}\"")
 }
 
+/// A number as a message repeats it: plain for ordinary magnitudes, in exponent form (1e300,
+/// 1e-9) for very large or very small ones, so that a typed 1e300 does not come back as 301 digits.
+pub fn show(x: f64) -> String {
+    let a = x.abs();
+    if x.is_finite() && a != 0.0 && !(1e-4..1e6).contains(&a) {
+        format!("{x:e}")
+    } else {
+        format!("{x}")
+    }
+}
+
 fn not_finite(field: &'static str, label: &str) -> Refusal {
     refuse(field, format!("{label} must be a finite number"))
 }
@@ -102,7 +113,10 @@ pub fn check_quartic(k: f64, n: Option<usize>, max: usize) -> Result<usize, Refu
     } else {
         Err(refuse(
             "quartic",
-            format!("K must be a whole number from 0 (no quartic modes) to {top} ({why}), got {k}"),
+            format!(
+                "K must be a whole number from 0 (no quartic modes) to {top} ({why}), got {}",
+                show(k)
+            ),
         ))
     }
 }
@@ -273,7 +287,7 @@ pub fn check_density(dim: usize, density: f64, model: &Poly) -> Result<f64, Refu
     if density <= 0.0 {
         return Err(refuse(
             "density",
-            format!("density must be a positive number, got {density}"),
+            format!("density must be a positive number, got {}", show(density)),
         ));
     }
     let phi = cutoff_packing_fraction(dim, density, model);
@@ -284,12 +298,13 @@ pub fn check_density(dim: usize, density: f64, model: &Poly) -> Result<f64, Refu
             Err(refuse(
                 "density",
                 format!(
-                    "density {density} is {why}; allowed in {dim}D: {} to {} (cutoff packing fraction {} to {}, here {}; default {})",
+                    "density {} is {why}; allowed in {dim}D: {} to {} (cutoff packing fraction {} to {}, here {}; default {})",
+                    show(density),
                     sig3(lo),
                     sig3(hi),
                     CUTOFF_PACKING_MIN,
                     CUTOFF_PACKING_MAX,
-                    sig3(phi),
+                    show(sig3(phi).parse().unwrap_or(phi)),
                     default_density(dim)
                 ),
             ))
@@ -380,14 +395,15 @@ pub fn check_particles(
     if !whole(n) || n < 2.0 {
         return Err(refuse(
             "n",
-            format!("N must be a whole number from 2 to {n_max}, got {n}"),
+            format!("N must be a whole number from 2 to {n_max}, got {}", show(n)),
         ));
     }
     if n > n_max as f64 {
         return Err(refuse(
             "n",
             format!(
-                "N = {n} is too large: at most {n_max} particles in {dim}D, {}",
+                "N = {} is too large: at most {n_max} particles in {dim}D, {}",
+                show(n),
                 limits.particles_reason
             ),
         ));
@@ -425,7 +441,7 @@ pub fn check_tp(tp: f64) -> Result<f64, Refusal> {
     } else {
         Err(refuse(
             "tp",
-            format!("T_p must be a positive number, got {tp}"),
+            format!("T_p must be a positive number, got {}", show(tp)),
         ))
     }
 }
@@ -439,7 +455,8 @@ pub fn check_tp_at_most(tp: f64, max_tp: f64) -> Result<f64, Refusal> {
         return Err(refuse(
             "tp",
             format!(
-                "T_p = {tp} is too high: at most {max_tp} (above about 10 every parent temperature gives the same random glass)"
+                "T_p = {} is too high: at most {max_tp} (above about 10 every parent temperature gives the same random glass)",
+                show(tp)
             ),
         ));
     }
@@ -457,8 +474,9 @@ pub fn check_sweeps(sweeps: f64, limits: &Limits) -> Result<usize, Refusal> {
         Err(refuse(
             "sweeps",
             format!(
-                "sweeps must be a whole number from 1 to {}, got {sweeps}",
-                limits.max_sweeps
+                "sweeps must be a whole number from 1 to {}, got {}",
+                limits.max_sweeps,
+                show(sweeps)
             ),
         ))
     }
@@ -735,6 +753,9 @@ mod tests {
         }
         let long = "7".repeat(60_000);
         let m = parse_field("tp", "T_p", &format!("x{long}")).unwrap_err().message;
+        assert_eq!(show(1e300), "1e300");
+        assert_eq!(show(1e-9), "1e-9");
+        assert_eq!(show(0.86), "0.86");
         assert!(m.chars().count() < 80, "{m}");
         assert!(m.ends_with("…\""), "{m}");
     }
