@@ -61,7 +61,7 @@ const api = {
   pinchPair: (k) => requestPinch(k),
   selectMode: (m) => selectMode(m),
   fullSpectrum: () => requestFullSpectrum(),
-  crashTest: () => worker?.w.postMessage({ type: 'crash-test', id: runId }),
+  crashNextRun: false, // tests: the next run's worker traps as a panic would
 };
 window.pinchglass = api;
 
@@ -87,9 +87,25 @@ function paramsFromUrl() {
   return { params: p, compare: q.get('preset') === 'compare' };
 }
 
+// A <select> keeps a value from the link that is not one of its options (e.g. ?dim=4) as an extra
+// option, so that the refusal next to it names what was asked for.
+function setSelect(el, v) {
+  const value = String(v ?? '');
+  for (const o of [...el.options]) if (o.dataset.fromLink) o.remove();
+  if (![...el.options].some((o) => o.value === value)) {
+    const o = document.createElement('option');
+    o.value = value;
+    o.textContent = `${value.slice(0, 32)} (from the link)`;
+    o.dataset.fromLink = '1';
+    el.append(o);
+  }
+  el.value = value;
+}
+
 function fillForm(p) {
   for (const f of FIELDS) {
-    $(f).value = p[f] ?? '';
+    if ($(f).tagName === 'SELECT') setSelect($(f), p[f]);
+    else $(f).value = p[f] ?? '';
   }
   if (p.quartic !== undefined) $('quartic').value = p.quartic;
   if (p.density !== undefined && p.density !== '') $('controls').querySelector('details').open = true;
@@ -215,7 +231,7 @@ let lastLaunch = null; // [list, compare] of the last run started (the retry but
 // stage is stopped with a message and a retry. The allowance is FLOOR + FACTOR × the stage's
 // expected duration between two progress reports (rough wasm timings on 2 busy cores, from N and
 // the stage; single faer calls report nothing until they end). window.pinchglass.watchdog.
-const WATCHDOG = { floor: 30, factor: 10, startup: 60 };
+const WATCHDOG = { floor: 30, factor: 10, startup: 20 };
 function expectedStageSeconds(stage, p) {
   const dof = p.dim * p.n;
   const k = dof / 1000;
@@ -250,8 +266,9 @@ function checkWatchdog() {
   runId += 1;
   api.watchdogFired = (api.watchdogFired ?? 0) + 1;
   restoreShown();
-  fail(`the computation stopped responding: no progress in the stage "${stage}" for ${idle.toFixed(0)} s ` +
-    `(allowed ${allowance.toFixed(0)} s for this stage and N). The compute worker was restarted; press Retry to run again.`, true);
+  const secs = (x) => x.toFixed(x < 10 ? 1 : 0);
+  fail(`the computation stopped responding: no progress in the stage "${stage}" for ${secs(idle)} s ` +
+    `(allowed ${secs(allowance)} s for this stage and N). The compute worker was restarted; press Retry to run again.`, true);
 }
 
 function spawnWorker() {
@@ -259,7 +276,12 @@ function spawnWorker() {
   const entry = { w, ready: null, started: performance.now() };
   entry.ready = new Promise((resolve, reject) => {
     w.addEventListener('message', function first({ data }) {
-      if (data.type === 'ready') {
+      if (data.type === 'starting') {
+        entry.step = data.step;
+        api.workerStep = data.step;
+      } else if (data.type === 'ready') {
+        entry.step = 'ready';
+        api.workerStep = 'ready';
         api.build = data.build;
         api.threads = data.threads;
         api.workerStarts = (api.workerStarts ?? 0) + 1;
@@ -299,8 +321,9 @@ async function workerStarted(entry) {
       await Promise.race([entry.ready, timeout]);
       return entry;
     } catch (e) {
-      if (e.message !== 'timeout' || attempt >= 1 || entry !== worker) throw e;
+      if (e.message !== 'timeout' || attempt >= 2 || entry !== worker) throw e;
       api.workerRestarts = (api.workerRestarts ?? 0) + 1;
+      (api.workerStalls ??= []).push(entry.step ?? 'before the worker script ran');
       entry.w.terminate();
       worker = spawnWorker();
       entry = worker;
@@ -409,8 +432,11 @@ function postRun(job) {
   jobData.push({ job, analysis: null, results: null, spots: null, spectrum: null });
   const dof = job.params.dim * job.params.n;
   watchStage('starting');
+  const crashTest = api.crashNextRun;
+  api.crashNextRun = false;
   worker.w.postMessage({
     type: 'run',
+    crashTest,
     id: runId,
     params: job.params,
     quartic: job.params.quartic,
@@ -474,7 +500,8 @@ function fresh(canvasId) {
 function clearView(canvasId, text) {
   const c = $(canvasId);
   const g = c.getContext('2d');
-  g.clearRect(0, 0, c.width, c.height);
+  g.fillStyle = '#fff';
+  g.fillRect(0, 0, c.width, c.height);
   g.fillStyle = '#666';
   g.font = '16px system-ui, sans-serif';
   g.textAlign = 'center';
@@ -504,7 +531,7 @@ async function launch(list, compare) {
   if (worker && worker === shownWorker) worker = null;
   startWorker();
   watchStage('starting');
-  watch.allowance = WATCHDOG.startup * 2 + 5;
+  watch.allowance = WATCHDOG.startup * 3 + 5;
   try {
     await workerStarted(worker);
   } catch (e) {
@@ -841,7 +868,8 @@ function drawSoftSpots(job) {
   $('map-note').textContent =
     `${q.modes.length} distinct quartic modes from ${job.spots.quartic_starts} starts in ${job.spotsSeconds.toFixed(2)} s; ` +
     `lengths: ξ_g = ${fmt(num(L.xi_g), 3)}, ξ_co = ${fmt(num(L.xi_co), 3)}, ξ_QLM = ${fmt(num(L.xi_qlm), 3)}. Click a blob to see and animate its mode.`;
-  if (q.modes.length > 0) selectMode(0, false);
+  if (q.modes.length > 0) selectMode(0, false, job);
+  else clearView('canvas-mode', 'no quartic mode to show');
 }
 
 function drawMap(canvasId, job, q, wmin, wmax, title) {
@@ -864,9 +892,8 @@ function drawParticipation(job) {
 }
 
 let animation = null;
-function selectMode(m, animate = true) {
-  if (!shown || !shown.job.spots) return;
-  const job = shown.job;
+function selectMode(m, animate = true, job = shown?.job) {
+  if (!job?.spots) return;
   const q = quarticArrays(job);
   if (m < 0 || m >= q.modes.length) return;
   const mode = q.modes[m];

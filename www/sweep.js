@@ -58,7 +58,18 @@ function fromUrl() {
 }
 
 function fill(p) {
-  for (const f of FIELDS) $(`sweep-${f}`).value = p[f] ?? '';
+  for (const f of FIELDS) {
+    const el = $(`sweep-${f}`);
+    const v = String(p[f] ?? '');
+    if (el.tagName === 'SELECT' && ![...el.options].some((o) => o.value === v)) {
+      // a value from the link that is not an option (?dim=4) stays visible, and is refused next to it
+      const o = document.createElement('option');
+      o.value = v;
+      o.textContent = `${v.slice(0, 32)} (from the link)`;
+      el.append(o);
+    }
+    el.value = v;
+  }
   if ((p.density ?? '') !== '' || (p.route ?? 'auto') !== 'auto' || Number(p.quartic ?? 0) > 0) {
     $('sweep-controls').querySelector('details').open = true;
   }

@@ -20,7 +20,7 @@
 //   | {type: 'sweep-sample', id, k, total, tp, index, record, seconds} (its record: a `pinchglass sweep` JSON line)
 //   | {type: 'sweep-done', id, seconds} | {type: 'sweep-error', id, k, tp, index, message}
 // Every *error message has `crashed: true` when the wasm instance trapped (then it is unusable and
-// the page starts a fresh worker). {type: 'crash-test'} (tests only) traps on purpose.
+// the page starts a fresh worker). A run with crashTest: true (tests only) traps on purpose.
 // A run posts 'analysis' as soon as the glass is analysed (the page draws at once), then the
 // soft spots and the full spectrum when asked for, then 'done'. Only the last run is kept.
 // Cancel = the page terminates this worker and starts a fresh one.
@@ -28,15 +28,23 @@
 const threaded = self.crossOriginIsolated === true && typeof SharedArrayBuffer !== 'undefined';
 let pkg = null;
 
+// Each step of the start is reported ({type: 'starting', step}), so that a start that stalls says
+// where (the page replaces a worker that does not start in time).
 async function start() {
   const t0 = performance.now();
+  const step = (s) => postMessage({ type: 'starting', step: s, seconds: (performance.now() - t0) / 1000 });
   if (threaded) {
+    step('import');
     pkg = await import('./pkg-threads/pinchglass.js');
+    step('instantiate');
     await pkg.default();
     pkg.init();
+    step('thread pool');
     await pkg.initThreadPool(navigator.hardwareConcurrency);
   } else {
+    step('import');
     pkg = await import('./pkg-single/pinchglass.js');
+    step('instantiate');
     await pkg.default();
     pkg.init();
   }
@@ -166,6 +174,8 @@ self.onmessage = async ({ data }) => {
   }
   if (data.type === 'run') {
     try {
+      // tests: a trap, as a panic in the module would cause (the page must restart this worker)
+      if (data.crashTest) throw new WebAssembly.RuntimeError('unreachable (crash test)');
       run(data.id, data.params, data.quartic ?? 0, data.fullSpectrum ?? false);
     } catch (e) {
       postMessage({ type: 'error', id: data.id, message: message(e), crashed: crashed(e) });
@@ -175,13 +185,6 @@ self.onmessage = async ({ data }) => {
   } else if (data.type === 'full-spectrum') {
     if (!current) postMessage({ type: 'spectrum-error', id: data.id, message: 'no glass has been computed yet' });
     else postSpectrum(data.id);
-  } else if (data.type === 'crash-test') {
-    // a wasm trap, as a panic would cause (tests/e2e: the page restarts the worker)
-    try {
-      throw new WebAssembly.RuntimeError('unreachable (crash test)');
-    } catch (e) {
-      postMessage({ type: 'error', id: data.id, message: message(e), crashed: crashed(e) });
-    }
   } else if (data.type === 'pinch-field') {
     try {
       if (!current) throw new Error('no glass has been computed yet');
