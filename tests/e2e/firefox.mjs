@@ -120,13 +120,14 @@ async function withHeaders() {
     await poll(page, () => document.body.dataset.lectureStep === '2', 10_000);
     const where = () => page.evaluate(() => `${document.body.dataset.mode}${document.body.dataset.mode === 'lecture' ? `:${document.body.dataset.lectureStep}` : ''}`);
     const trail = [await where()];
-    for (const go of ['back', 'back', 'back', 'forward']) {
+    for (const go of ['back', 'back', 'forward', 'forward']) {
       await page.evaluate((g) => history[g](), go);
       await new Promise((r) => setTimeout(r, 400));
       trail.push(await where());
     }
-    check('Back/Forward: lecture 2 → 1 → explore, Forward → lecture 1',
-      trail.slice(0, 3).join(' ') === 'lecture:2 lecture:1 explore' && trail[4] === 'lecture:1', trail.join(' → '));
+    const run = await page.evaluate(() => window.pinchglass.results?.tp);
+    check('Back/Forward through tabs and steps: lecture 2 → 1 → explore (its run intact), Forward → lecture 1 → 2',
+      trail.join(' ') === 'lecture:2 lecture:1 explore lecture:1 lecture:2' && run === 0.4, trail.join(' → '));
     check('no page errors', errors.length === 0, errors.join(' | '));
     await page.close();
   } finally {

@@ -13,6 +13,11 @@
 // drawn, next/prev and ?step=k) and "sweep" (a tiny live ensemble: its records and summary equal
 // `pinchglass sweep` / `summarize`, figures drawn, cancel, a bad T_p list refused next to its control);
 // "sweep-default" (only with --only) times the sweep mode's default preset.
+// Issue 15: "stress" (densities 1e-9, 1e-5, 5, 100 and other bad input refused next to their
+// control in words with no "NaN"; stale views greyed and cleared (K = 0); labels; Cancel keeps the
+// last run usable; keyboard-only pinch and blob selection; a crashed worker and the watchdog) and
+// "history" (Back/Forward through tabs, Lecture steps and presets; tab keys; names and text
+// alternatives; focus style). Firefox: tests/e2e/firefox.mjs.
 // The last line is "N passed, M failed"; the exit code is 1 if anything failed.
 
 import { spawn, execFileSync } from 'node:child_process';
