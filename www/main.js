@@ -231,7 +231,11 @@ let lastLaunch = null; // [list, compare] of the last run started (the retry but
 // stage is stopped with a message and a retry. The allowance is FLOOR + FACTOR × the stage's
 // expected duration between two progress reports (rough wasm timings on 2 busy cores, from N and
 // the stage; single faer calls report nothing until they end). window.pinchglass.watchdog.
-const WATCHDOG = { floor: 30, factor: 10, startup: 20 };
+// startup: seconds for a new worker to post 'ready' before it is replaced (twice at most). In Firefox
+// 153 ESR about 1 start in 15 stalls inside initThreadPool: wasm-bindgen-rayon's `new Worker()` for a
+// thread, called in the compute worker, never returns (scripts/firefox-starts.mjs with the step
+// log); a fresh worker then starts normally. A normal start takes 1–3 s.
+const WATCHDOG = { floor: 30, factor: 10, startup: 12 };
 function expectedStageSeconds(stage, p) {
   const dof = p.dim * p.n;
   const k = dof / 1000;
@@ -278,6 +282,8 @@ function spawnWorker() {
     w.addEventListener('message', function first({ data }) {
       if (data.type === 'starting') {
         entry.step = data.step;
+        (entry.steps ??= []).push(data.step);
+        api.workerStepLog = entry.steps;
         api.workerStep = data.step;
       } else if (data.type === 'ready') {
         entry.step = 'ready';
@@ -324,6 +330,7 @@ async function workerStarted(entry) {
       if (e.message !== 'timeout' || attempt >= 2 || entry !== worker) throw e;
       api.workerRestarts = (api.workerRestarts ?? 0) + 1;
       (api.workerStalls ??= []).push(entry.step ?? 'before the worker script ran');
+      (api.workerStallLogs ??= []).push(entry.steps ?? []);
       entry.w.terminate();
       worker = spawnWorker();
       entry = worker;

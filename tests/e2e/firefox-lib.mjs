@@ -91,6 +91,7 @@ export const pageState = () => ({
   workerStarts: window.pinchglass?.workerStarts ?? 0,
   workerRestarts: window.pinchglass?.workerRestarts ?? 0,
   workerStalls: window.pinchglass?.workerStalls ?? [],
+  workerStallLogs: window.pinchglass?.workerStallLogs ?? [],
 });
 
 // One start of the page in a fresh profile: until data-state is done or error, or `timeout`.
