@@ -327,7 +327,8 @@ async function workerStarted(entry) {
       await Promise.race([entry.ready, timeout]);
       return entry;
     } catch (e) {
-      if (e.message !== 'timeout' || attempt >= 2 || entry !== worker) throw e;
+      if (e.message === 'timeout' && attempt >= 2) throw new Error(`it did not start within ${WATCHDOG.startup} s, three times`);
+      if (e.message !== 'timeout' || entry !== worker) throw e;
       api.workerRestarts = (api.workerRestarts ?? 0) + 1;
       (api.workerStalls ??= []).push(entry.step ?? 'before the worker script ran');
       (api.workerStallLogs ??= []).push(entry.steps ?? []);
