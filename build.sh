@@ -30,6 +30,8 @@ WASM_TARGET="wasm32-unknown-unknown"
 WASM_BINDGEN_VERSION="0.2.130"     # must equal the `=0.2.130` pin in Cargo.toml
 CHROMIUM="/usr/bin/chromium"
 CHROMEDRIVER="/usr/bin/chromedriver"   # Debian's chromium-driver (tests/wasm_api.rs)
+FIREFOX="/usr/bin/firefox-esr"          # Debian's firefox-esr (tests/e2e/firefox.mjs, over WebDriver BiDi)
+FIREFOX_STARTS="${FIREFOX_STARTS:-10}"  # fresh-profile starts of the header-less route in the Firefox tests
 HOST="${HOST:-127.0.0.1}"
 PORT="${PORT:-8000}"
 
@@ -153,7 +155,8 @@ ensure_wasm_bindgen_cli() {
     log "using wasm-bindgen $have"
 }
 
-# npm packages from the committed lockfile: binaryen (wasm-opt), coi-serviceworker, playwright-core.
+# npm packages from the committed lockfile: binaryen (wasm-opt), coi-serviceworker, playwright-core,
+# puppeteer-core (Firefox over WebDriver BiDi).
 ensure_npm_packages() {
     command -v npm >/dev/null 2>&1 || die "npm is needed (Debian: apt-get install nodejs npm)"
     local stamp="$ROOT/node_modules/.package-lock.sha256" want
@@ -178,6 +181,20 @@ ensure_chromium() {
     apt-get update -qq
     apt-get install -y -qq chromium chromium-driver >/dev/null
     [ -x "$CHROMIUM" ] || die "apt-get did not install $CHROMIUM"
+}
+
+# Debian's firefox-esr for the Firefox end-to-end tests (puppeteer-core drives it over WebDriver
+# BiDi; no browser download).
+ensure_firefox() {
+    if [ -x "$FIREFOX" ]; then
+        return
+    fi
+    command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ] \
+        || die "$FIREFOX is missing; install Debian's firefox-esr"
+    log "installing firefox-esr with apt-get"
+    apt-get update -qq
+    apt-get install -y -qq firefox-esr >/dev/null
+    [ -x "$FIREFOX" ] || die "apt-get did not install $FIREFOX"
 }
 
 # Debian's chromedriver for the wasm-bindgen-test runner (tests/wasm_api.rs). It must be the
@@ -384,6 +401,14 @@ run_e2e_tests() {
         --cli "$ROOT/target/release/pinchglass"
 }
 
+# The page in Firefox (headless $FIREFOX, puppeteer-core over WebDriver BiDi): the default run,
+# the issue-15 checks, one Lecture step, and $FIREFOX_STARTS fresh-profile starts of the
+# header-less (service worker) route. By hand: node scripts/firefox-starts.mjs --runs 30.
+run_firefox_tests() {
+    log "running the end-to-end tests of the page in headless $FIREFOX (puppeteer-core, WebDriver BiDi)"
+    node "$ROOT/tests/e2e/firefox.mjs" --firefox "$FIREFOX" --www "$ROOT/www" --starts "$FIREFOX_STARTS"
+}
+
 # tests/wasm_api.rs: the wasm API (check_parameters, run_glass, GlassRun, nearest_pair) called
 # from Rust inside headless Chromium by wasm-bindgen-test (single-threaded build, pinned stable;
 # the runner ships with wasm-bindgen-cli). Own target dir; the test profile keeps overflow checks.
@@ -422,6 +447,8 @@ cmd_test() {
     ensure_chromedriver
     test_wasm_api
     run_e2e_tests
+    ensure_firefox
+    run_firefox_tests
     log "all tests passed"
 }
 

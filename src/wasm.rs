@@ -125,7 +125,15 @@ const BROWSER_LIMITS: crate::validate::Limits = crate::validate::Limits {
     particles_reason: "the browser's limit (a run stays within about a minute and 1 GB of memory); use the command-line tool for larger glasses",
     max_sweeps: MAX_SWEEPS,
     max_seed: MAX_SEED,
+    max_tp: MAX_TP,
 };
+
+/// Highest parent temperature accepted in the browser (far above the onset, ≈ 1: every hotter
+/// T_p gives the same random glass; 1e300 ran 35 s for nothing).
+pub const MAX_TP: f64 = 100.0;
+
+/// Largest number K of quartic-mode pinch starts of one run in the browser (and at most N).
+pub const MAX_QUARTIC_STARTS: usize = 2000;
 
 /// Checks every parameter with the CLI's rules ([`crate::validate::check_run`]: dim 2|3,
 /// T_p > 0, the density range, sweeps ≥ 1, N ≥ 2 and a box side of at least twice the largest
@@ -167,6 +175,87 @@ pub fn check_parameters(
             .collect(),
     };
     Value::Array(refusals).to_string()
+}
+
+/// Validates the controls of a run as typed (text from the form or the URL), before anything is
+/// computed: each number must be present ("N is required") and finite ("T_p must be a finite
+/// number, got "…"", at most [`crate::validate::ECHO_CHARS`] characters echoed), then the rules of
+/// [`check_parameters`], then K (`quartic`: empty = `quartic_default`) from 0 to min(N,
+/// [`MAX_QUARTIC_STARTS`]). `density` empty = the CLI's default. Returns JSON `{"errors":
+/// [{"field", "message"}], "params": {dim, n, tp, seed, sweeps, density|null, quartic} | null,
+/// "full_spectrum_max_n": largest N of the full vDOS in this dimension}`.
+#[wasm_bindgen]
+#[allow(clippy::too_many_arguments)]
+pub fn check_form(
+    dim: &str,
+    n: &str,
+    tp: &str,
+    seed: &str,
+    sweeps: &str,
+    density: &str,
+    quartic: &str,
+    quartic_default: f64,
+) -> String {
+    use crate::validate::{check_quartic, parse_field};
+    let mut bad: Vec<Refusal> = Vec::new();
+    let mut take = |r: Result<f64, Refusal>, fallback: f64| match r {
+        Ok(x) => x,
+        Err(e) => {
+            bad.push(e);
+            fallback
+        }
+    };
+    // a field that cannot be read is refused once; the others are checked with a harmless stand-in
+    let dim_v = take(parse_field("dim", "dimension", dim), 2.0);
+    let n_v = take(parse_field("n", "N", n), 300.0);
+    let tp_v = take(parse_field("tp", "T_p", tp), 1.0);
+    let seed_v = take(parse_field("seed", "seed", seed), 0.0);
+    let sweeps_v = take(parse_field("sweeps", "sweeps", sweeps), 1.0);
+    let density_v = if density.trim().is_empty() {
+        f64::NAN
+    } else {
+        take(parse_field("density", "density", density), f64::NAN)
+    };
+    let quartic_v = if quartic.trim().is_empty() {
+        quartic_default
+    } else {
+        take(parse_field("quartic", "K", quartic), 0.0)
+    };
+    let unread: Vec<&str> = bad.iter().map(|r| r.field).collect();
+    let checked = check(dim_v, n_v, tp_v, seed_v, sweeps_v, density_v);
+    let mut params = Value::Null;
+    match &checked {
+        Ok(p) => {
+            params = json!({"dim": p.dim, "n": p.n, "tp": p.tp, "seed": p.seed, "sweeps": p.sweeps,
+                "density": if density_v.is_nan() { Value::Null } else { json!(p.density) }});
+        }
+        Err(v) => bad.extend(v.iter().filter(|r| !unread.contains(&r.field)).cloned()),
+    }
+    let n_known = match &checked {
+        Ok(p) => Some(p.n),
+        Err(v) if !unread.contains(&"n") && !v.iter().any(|r| r.field == "n") => Some(n_v as usize),
+        _ => None,
+    };
+    if !unread.contains(&"quartic") {
+        match check_quartic(quartic_v, n_known, MAX_QUARTIC_STARTS) {
+            Ok(k) => {
+                if let Some(obj) = params.as_object_mut() {
+                    obj.insert("quartic".into(), json!(k));
+                }
+            }
+            Err(e) => bad.push(e),
+        }
+    }
+    if !bad.is_empty() {
+        params = Value::Null;
+    }
+    let d = if dim_v == 3.0 { 3 } else { 2 };
+    json!({
+        "errors": bad.into_iter().map(|r| json!({"field": r.field, "message": r.message})).collect::<Vec<_>>(),
+        "params": params,
+        "full_spectrum_max_n": max_particles_full_spectrum(d),
+    })
+    .to_string()
 }
 
 /// What a run keeps for the later stages: the glass, the rigid subsystem with its Hessian and

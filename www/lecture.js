@@ -182,16 +182,21 @@ function showProvenance(p) {
   line(`Copied by ${p.copied_by} from:`, code(p.source));
 }
 
-function updateUrl() {
+// A step chosen by the reader adds a history entry (Back returns to the previous step); the first
+// display and Back/Forward themselves only replace it.
+function updateUrl(how = 'replace') {
+  if (document.body.dataset.mode !== 'lecture') return;
   const q = new URLSearchParams();
   q.set('mode', 'lecture');
   q.set('step', String(L.step));
   if (L.dataset && index && L.dataset !== index.datasets[0].id) q.set('data', L.dataset);
-  history.replaceState(null, '', `${location.pathname}?${q}`);
+  const url = `${location.pathname}?${q}`;
+  if (how === 'push' && url !== `${location.pathname}${location.search}`) history.pushState(null, '', url);
+  else history.replaceState(null, '', url);
 }
 
 // Shows step k (1-based) of the current dataset.
-async function go(k) {
+async function go(k, how = 'push') {
   k = Math.min(STEPS.length, Math.max(1, Math.round(Number(k)) || 1));
   L.step = k;
   document.body.dataset.lectureStep = String(k);
@@ -200,13 +205,19 @@ async function go(k) {
   $('lecture-prev').disabled = k === 1;
   $('lecture-next').disabled = k === STEPS.length;
   $('lecture-title').innerHTML = `${k}. ${s.title}`;
-  for (const [m, li] of [...$('lecture-steps').children].entries()) li.classList.toggle('current', m === k - 1);
-  updateUrl();
+  for (const [m, li] of [...$('lecture-steps').children].entries()) {
+    li.classList.toggle('current', m === k - 1);
+    if (m === k - 1) li.firstChild.setAttribute('aria-current', 'step');
+    else li.firstChild.removeAttribute('aria-current');
+  }
+  updateUrl(how);
   try {
     const d = await dataset(L.dataset);
     if (L.step !== k) return; // a later click won
     $('lecture-text').innerHTML = s.text(context(d));
     wasm.draw_ensemble_figure('lecture-canvas', s.figure, d.summary, d.calibration ?? undefined);
+    $('lecture-canvas').setAttribute('role', 'img');
+    $('lecture-canvas').setAttribute('aria-label', `Step ${k} figure: ${$('lecture-title').textContent.replace(/^\d+\.\s*/, '')}. ${$('lecture-text').textContent}`);
     L.figure = s.figure;
     L.provenance = d.provenance;
     L.drawn.add(k);
@@ -218,7 +229,7 @@ async function go(k) {
   }
 }
 
-async function chooseDataset(id) {
+async function chooseDataset(id, how = 'replace') {
   L.dataset = id;
   $('lecture-data').value = id;
   try {
@@ -229,7 +240,7 @@ async function chooseDataset(id) {
     setState('error');
     return;
   }
-  await go(L.step);
+  await go(L.step, how);
 }
 
 export function initLecture(pageApi) {
@@ -254,9 +265,9 @@ export function initLecture(pageApi) {
   }));
   $('lecture-prev').addEventListener('click', () => go(L.step - 1));
   $('lecture-next').addEventListener('click', () => go(L.step + 1));
-  $('lecture-data').addEventListener('change', () => chooseDataset($('lecture-data').value));
+  $('lecture-data').addEventListener('change', () => chooseDataset($('lecture-data').value, 'push'));
   document.addEventListener('keydown', (e) => {
-    if (document.body.dataset.mode !== 'lecture' || e.target.closest?.('input, select, textarea')) return;
+    if (document.body.dataset.mode !== 'lecture' || e.target.closest?.('input, select, textarea, [role="tab"], canvas')) return;
     if (e.key === 'ArrowRight') go(L.step + 1);
     if (e.key === 'ArrowLeft') go(L.step - 1);
   });
@@ -295,5 +306,19 @@ export async function showLecture() {
     await chooseDataset(index.datasets.some((d) => d.id === want) ? want : index.datasets[0].id);
     return;
   }
-  await go(L.step);
+  await go(L.step, 'replace');
+}
+
+// Back / Forward within the Lecture mode: the step (and dataset) of the URL.
+export async function lectureFromUrl() {
+  if (!index) {
+    await showLecture();
+    return;
+  }
+  const q = new URLSearchParams(location.search);
+  L.step = Math.min(STEPS.length, Math.max(1, Number(q.get('step')) || 1));
+  const want = q.get('data');
+  const id = index.datasets.some((d) => d.id === want) ? want : index.datasets[0].id;
+  if (id !== L.dataset) await chooseDataset(id, 'replace');
+  else await go(L.step, 'replace');
 }

@@ -58,7 +58,18 @@ function fromUrl() {
 }
 
 function fill(p) {
-  for (const f of FIELDS) $(`sweep-${f}`).value = p[f] ?? '';
+  for (const f of FIELDS) {
+    const el = $(`sweep-${f}`);
+    const v = String(p[f] ?? '');
+    if (el.tagName === 'SELECT' && ![...el.options].some((o) => o.value === v)) {
+      // a value from the link that is not an option (?dim=4) stays visible, and is refused next to it
+      const o = document.createElement('option');
+      o.value = v;
+      o.textContent = `${v.slice(0, 32)} (from the link)`;
+      el.append(o);
+    }
+    el.value = v;
+  }
   if ((p.density ?? '') !== '' || (p.route ?? 'auto') !== 'auto' || Number(p.quartic ?? 0) > 0) {
     $('sweep-controls').querySelector('details').open = true;
   }
@@ -85,8 +96,10 @@ function validate(raw) {
   const num = (v) => (v === '' || v === undefined || v === null ? NaN : Number(v));
   const density = raw.density === '' ? undefined : num(raw.density);
   const quartic = raw.quartic === '' ? 0 : num(raw.quartic);
-  const out = JSON.parse(wasm.check_sweep_parameters(num(raw.dim), num(raw.n), raw.tps, num(raw.samples),
-    num(raw.sweeps), num(raw.seed), density, raw.route || 'auto', quartic));
+  const text = (v) => (v === undefined || v === null ? '' : String(v));
+  // the fields as typed: a missing or non-numeric one is refused in words, before anything runs
+  const out = JSON.parse(wasm.check_sweep_form(text(raw.dim), text(raw.n), text(raw.tps), text(raw.samples),
+    text(raw.sweeps), text(raw.seed), text(raw.density), text(raw.route || 'auto'), text(raw.quartic)));
   const params = {
     dim: num(raw.dim), n: num(raw.n), samples: num(raw.samples), sweeps: num(raw.sweeps), seed: num(raw.seed),
     density, route: raw.route || 'auto', quartic: quartic > 0 ? quartic : undefined,
@@ -152,7 +165,12 @@ function startWorker() {
   workerReady.catch(() => {});
   worker.addEventListener('message', onMessage);
   worker.addEventListener('error', (e) => {
-    if (S.state === 'running') fail(`the compute worker failed: ${e.message || 'unknown error'}`);
+    e.preventDefault?.();
+    const dead = worker;
+    worker = null;
+    dead?.terminate();
+    startWorker();
+    if (S.state === 'running') fail(`the compute worker crashed (${e.message || 'unknown error'}); it was restarted`);
   });
 }
 
@@ -174,6 +192,15 @@ function onMessage({ data }) {
     S.seconds = data.seconds;
     finish();
   } else if (data.type === 'sweep-error') {
+    if (data.crashed) {
+      // the wasm instance trapped: a fresh worker for the next sweep, the samples done are kept
+      worker?.terminate();
+      worker = null;
+      startWorker();
+      if (S.records.length > 0) summarise(false);
+      fail(`the compute worker crashed on sample T_p = ${data.tp} #${data.index} (${String(data.message).slice(0, 120)}); it was restarted and the ${S.records.length} samples done are kept`);
+      return;
+    }
     fail(data.message);
   }
 }

@@ -19,6 +19,8 @@
 //   | {type: 'sweep-progress', id, k, total, tp, index} (sample k starts)
 //   | {type: 'sweep-sample', id, k, total, tp, index, record, seconds} (its record: a `pinchglass sweep` JSON line)
 //   | {type: 'sweep-done', id, seconds} | {type: 'sweep-error', id, k, tp, index, message}
+// Every *error message has `crashed: true` when the wasm instance trapped (then it is unusable and
+// the page starts a fresh worker). A run with crashTest: true (tests only) traps on purpose.
 // A run posts 'analysis' as soon as the glass is analysed (the page draws at once), then the
 // soft spots and the full spectrum when asked for, then 'done'. Only the last run is kept.
 // Cancel = the page terminates this worker and starts a fresh one.
@@ -26,15 +28,23 @@
 const threaded = self.crossOriginIsolated === true && typeof SharedArrayBuffer !== 'undefined';
 let pkg = null;
 
+// Each step of the start is reported ({type: 'starting', step}), so that a start that stalls says
+// where (the page replaces a worker that does not start in time).
 async function start() {
   const t0 = performance.now();
+  const step = (s) => postMessage({ type: 'starting', step: s, seconds: (performance.now() - t0) / 1000 });
   if (threaded) {
+    step('import');
     pkg = await import('./pkg-threads/pinchglass.js');
+    step('instantiate');
     await pkg.default();
     pkg.init();
+    step('thread pool');
     await pkg.initThreadPool(navigator.hardwareConcurrency);
   } else {
+    step('import');
     pkg = await import('./pkg-single/pinchglass.js');
+    step('instantiate');
     await pkg.default();
     pkg.init();
   }
@@ -54,6 +64,9 @@ const ready = start().catch((e) => {
 let current = null; // the last GlassRun, kept for pinch fields and later stages
 
 const message = (e) => (e instanceof Error ? e.message : String(e));
+// A wasm trap (the module aborts on panic: "unreachable", "memory access out of bounds") leaves the
+// instance unusable: such errors carry `crashed: true` and the page replaces this worker.
+const crashed = (e) => e instanceof WebAssembly.RuntimeError || /unreachable|out of bounds|capacity overflow|RuntimeError/.test(message(e));
 
 // The weakly loaded pair with the lowest ω_g^(ij) (a selection for display, -1 if none).
 function softestPair(omega, scaledForce, threshold) {
@@ -72,7 +85,7 @@ function postSpectrum(id) {
     postMessage({ type: 'spectrum', id, eigenvalues, participation, nZeroModes: current.n_zero_modes(), seconds },
       [eigenvalues.buffer, participation.buffer]);
   } catch (e) {
-    postMessage({ type: 'spectrum-error', id, message: message(e) });
+    postMessage({ type: 'spectrum-error', id, message: message(e), crashed: crashed(e) });
   }
 }
 
@@ -125,7 +138,7 @@ function run(id, p, quartic, fullSpectrum) {
       const json = r.soft_spots(quartic, progress);
       postMessage({ type: 'soft-spots', id, json, seconds: (performance.now() - t) / 1000 });
     } catch (e) {
-      postMessage({ type: 'soft-spots-error', id, message: message(e) });
+      postMessage({ type: 'soft-spots-error', id, message: message(e), crashed: crashed(e) });
     }
   }
   if (fullSpectrum) postSpectrum(id);
@@ -145,7 +158,7 @@ function runSweep(id, p, plan) {
       record = pkg.run_ensemble_sample(p.dim, p.n, tp, p.seed, index, p.sweeps, p.density ?? undefined,
         p.route ?? undefined, p.quartic ?? undefined);
     } catch (e) {
-      postMessage({ type: 'sweep-error', id, k, tp, index, message: message(e) });
+      postMessage({ type: 'sweep-error', id, k, tp, index, message: message(e), crashed: crashed(e) });
       return;
     }
     postMessage({ type: 'sweep-sample', id, k, total: plan.length, tp, index, record, seconds: (performance.now() - t) / 1000 });
@@ -161,9 +174,11 @@ self.onmessage = async ({ data }) => {
   }
   if (data.type === 'run') {
     try {
+      // tests: a trap, as a panic in the module would cause (the page must restart this worker)
+      if (data.crashTest) throw new WebAssembly.RuntimeError('unreachable (crash test)');
       run(data.id, data.params, data.quartic ?? 0, data.fullSpectrum ?? false);
     } catch (e) {
-      postMessage({ type: 'error', id: data.id, message: message(e) });
+      postMessage({ type: 'error', id: data.id, message: message(e), crashed: crashed(e) });
     }
   } else if (data.type === 'sweep') {
     runSweep(data.id, data.params, data.plan);
@@ -176,7 +191,7 @@ self.onmessage = async ({ data }) => {
       const field = current.pinch_field(data.pair);
       postMessage({ type: 'pinch-field', id: data.id, pair: data.pair, field }, [field.buffer]);
     } catch (e) {
-      postMessage({ type: 'pinch-error', id: data.id, message: message(e) });
+      postMessage({ type: 'pinch-error', id: data.id, message: message(e), crashed: crashed(e) });
     }
   }
 };

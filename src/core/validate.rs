@@ -49,6 +49,80 @@ pub fn join(refusals: &[Refusal]) -> String {
         .join("; ")
 }
 
+/// At most this many characters of a typed value are repeated in a message.
+pub const ECHO_CHARS: usize = 32;
+
+/// A typed value as it is repeated in a message: trimmed, in quotes, cut to [`ECHO_CHARS`]
+/// characters (with "…" when cut), so that a pasted novel does not come back in the error.
+pub fn echo(text: &str) -> String {
+    let t = text.trim();
+    let mut out: String = t.chars().take(ECHO_CHARS).collect();
+    if t.chars().count() > ECHO_CHARS {
+        out.push('…');
+    }
+    format!("\"{out}\"")
+}
+
+/// A number as a message repeats it: plain for ordinary magnitudes, in exponent form (1e300,
+/// 1e-9) for very large or very small ones, so that a typed 1e300 does not come back as 301 digits.
+pub fn show(x: f64) -> String {
+    let a = x.abs();
+    if x.is_finite() && a != 0.0 && !(1e-4..1e6).contains(&a) {
+        format!("{x:e}")
+    } else {
+        format!("{x}")
+    }
+}
+
+fn not_finite(field: &'static str, label: &str) -> Refusal {
+    refuse(field, format!("{label} must be a finite number"))
+}
+
+/// A number typed into a form field or a URL: empty → "{label} is required"; anything Rust's
+/// `f64` parser does not read as a finite number (text, "NaN", "Infinity", 1e999) → "{label}
+/// must be a finite number", echoing at most [`ECHO_CHARS`] characters of the input.
+pub fn parse_field(field: &'static str, label: &str, text: &str) -> Result<f64, Refusal> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Err(refuse(field, format!("{label} is required")));
+    }
+    match t.parse::<f64>() {
+        Ok(x) if x.is_finite() => Ok(x),
+        // "NaN", "inf", "Infinity", 1e999: not echoed (a message never says NaN)
+        Ok(_) => Err(refuse(field, format!("{label} must be a finite number"))),
+        Err(_) => Err(refuse(
+            field,
+            format!("{label} must be a finite number, got {}", echo(t)),
+        )),
+    }
+}
+
+/// The number K of pinch starts of the quartic modes: a whole number from 0 (none) to
+/// `min(N, max)`. A rigid glass has at least d·N/2 ≥ N interacting pairs (an isostatic packing
+/// has d·N), so K ≤ N is checked before the run; the exact bound (the glass's pairs) is checked
+/// again once the glass exists.
+pub fn check_quartic(k: f64, n: Option<usize>, max: usize) -> Result<usize, Refusal> {
+    if !k.is_finite() {
+        return Err(not_finite("quartic", "K"));
+    }
+    let top = n.map_or(max, |n| n.min(max));
+    let why = match n {
+        Some(n) if n < max => format!("at most N = {n}, the number of particles"),
+        _ => format!("at most {max}"),
+    };
+    if whole(k) && k >= 0.0 && k <= top as f64 {
+        Ok(k as usize)
+    } else {
+        Err(refuse(
+            "quartic",
+            format!(
+                "K must be a whole number from 0 (no quartic modes) to {top} ({why}), got {}",
+                show(k)
+            ),
+        ))
+    }
+}
+
 /// Where the parameters are used: the largest N, sweeps and seed accepted, and why.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Limits {
@@ -60,6 +134,8 @@ pub struct Limits {
     pub max_sweeps: f64,
     /// Largest seed.
     pub max_seed: f64,
+    /// Largest parent temperature T_p.
+    pub max_tp: f64,
 }
 
 impl Limits {
@@ -81,6 +157,7 @@ pub const CLI_LIMITS: Limits = Limits {
         "the command line's limit (a glass this large takes days to equilibrate and analyse)",
     max_sweeps: 1e9,
     max_seed: u64::MAX as f64,
+    max_tp: 1e6,
 };
 
 /// The validated parameters of one run.
@@ -206,10 +283,13 @@ fn packing_verdict(phi: f64) -> Option<&'static str> {
 
 /// The density rule for a run (`density` not NaN).
 pub fn check_density(dim: usize, density: f64, model: &Poly) -> Result<f64, Refusal> {
-    if !(density.is_finite() && density > 0.0) {
+    if !density.is_finite() {
+        return Err(not_finite("density", "density"));
+    }
+    if density <= 0.0 {
         return Err(refuse(
             "density",
-            format!("density must be a positive number, got {density}"),
+            format!("density must be a positive number, got {}", show(density)),
         ));
     }
     let phi = cutoff_packing_fraction(dim, density, model);
@@ -220,12 +300,13 @@ pub fn check_density(dim: usize, density: f64, model: &Poly) -> Result<f64, Refu
             Err(refuse(
                 "density",
                 format!(
-                    "density {density} is {why}; allowed in {dim}D: {} to {} (cutoff packing fraction {} to {}, here {}; default {})",
+                    "density {} is {why}; allowed in {dim}D: {} to {} (cutoff packing fraction {} to {}, here {}; default {})",
+                    show(density),
                     sig3(lo),
                     sig3(hi),
                     CUTOFF_PACKING_MIN,
                     CUTOFF_PACKING_MAX,
-                    sig3(phi),
+                    show(sig3(phi).parse().unwrap_or(phi)),
                     default_density(dim)
                 ),
             ))
@@ -310,17 +391,21 @@ pub fn check_particles(
     limits: &Limits,
 ) -> Result<usize, Refusal> {
     let n_max = limits.max_particles(dim);
+    if !n.is_finite() {
+        return Err(not_finite("n", "N"));
+    }
     if !whole(n) || n < 2.0 {
         return Err(refuse(
             "n",
-            format!("N must be a whole number from 2 to {n_max}, got {n}"),
+            format!("N must be a whole number from 2 to {n_max}, got {}", show(n)),
         ));
     }
     if n > n_max as f64 {
         return Err(refuse(
             "n",
             format!(
-                "N = {n} is too large: at most {n_max} particles in {dim}D, {}",
+                "N = {} is too large: at most {n_max} particles in {dim}D, {}",
+                show(n),
                 limits.particles_reason
             ),
         ));
@@ -349,28 +434,51 @@ pub fn check_particles(
     Ok(n)
 }
 
-/// The parent temperature: positive and finite.
+/// The parent temperature: positive and finite (see [`check_tp_at_most`] for the upper limit).
 pub fn check_tp(tp: f64) -> Result<f64, Refusal> {
-    if tp.is_finite() && tp > 0.0 {
+    if !tp.is_finite() {
+        Err(not_finite("tp", "T_p"))
+    } else if tp > 0.0 {
         Ok(tp)
     } else {
         Err(refuse(
             "tp",
-            format!("T_p must be a positive number, got {tp}"),
+            format!("T_p must be a positive number, got {}", show(tp)),
         ))
     }
 }
 
+/// The parent temperature: positive, finite and at most `max_tp` (far above the onset
+/// temperature, ≈ 1 in these units, every T_p gives the same quenched random packing; an
+/// astronomically hot start only makes the quench long).
+pub fn check_tp_at_most(tp: f64, max_tp: f64) -> Result<f64, Refusal> {
+    let tp = check_tp(tp)?;
+    if tp > max_tp {
+        return Err(refuse(
+            "tp",
+            format!(
+                "T_p = {} is too high: at most {max_tp} (above about 10 every parent temperature gives the same random glass)",
+                show(tp)
+            ),
+        ));
+    }
+    Ok(tp)
+}
+
 /// Sweeps: a whole number from 1 to the limit.
 pub fn check_sweeps(sweeps: f64, limits: &Limits) -> Result<usize, Refusal> {
+    if !sweeps.is_finite() {
+        return Err(not_finite("sweeps", "sweeps"));
+    }
     if whole(sweeps) && (1.0..=limits.max_sweeps).contains(&sweeps) {
         Ok(sweeps as usize)
     } else {
         Err(refuse(
             "sweeps",
             format!(
-                "sweeps must be a whole number from 1 to {}, got {sweeps}",
-                limits.max_sweeps
+                "sweeps must be a whole number from 1 to {}, got {}",
+                limits.max_sweeps,
+                show(sweeps)
             ),
         ))
     }
@@ -404,7 +512,9 @@ pub fn check_run(
     let model = Poly::default();
     let mut bad = Vec::new();
     let dim_ok = dim == 2.0 || dim == 3.0;
-    if !dim_ok {
+    if !dim.is_finite() {
+        bad.push(refuse("dim", "dimension must be 2 or 3".to_string()));
+    } else if !dim_ok {
         bad.push(refuse(
             "dim",
             format!("dimension must be 2 or 3, got {dim}"),
@@ -428,10 +538,11 @@ pub fn check_run(
         _ => None,
     };
     let n_checked = check_particles(d, n, box_density, &model, limits);
-    let tp_checked = check_tp(tp);
+    let tp_checked = check_tp_at_most(tp, limits.max_tp);
     let seed_checked = match seed {
         None => Ok(0),
         Some(s) if whole(s) && (0.0..=limits.max_seed).contains(&s) => Ok(s as u64),
+        Some(s) if !s.is_finite() => Err(not_finite("seed", "seed")),
         Some(s) => Err(refuse(
             "seed",
             format!(
@@ -524,11 +635,17 @@ mod tests {
             .unwrap_err()
             .message
             .contains("rigid"));
-        for rho in [0.0, -1.0, f64::INFINITY, f64::NAN] {
+        for rho in [0.0, -1.0] {
             assert!(check_density(2, rho, &m)
                 .unwrap_err()
                 .message
                 .contains("positive"));
+        }
+        for rho in [f64::INFINITY, f64::NAN] {
+            assert_eq!(
+                check_density(2, rho, &m).unwrap_err().message,
+                "density must be a finite number"
+            );
         }
     }
 
@@ -626,5 +743,57 @@ mod tests {
         assert!(check_configuration_density(2, 300.0 / 0.86, &sizes, &m).is_ok());
         let e = check_configuration_density(3, 300.0 / 0.0086, &sizes, &m).unwrap_err();
         assert!(e.contains("vacuum"), "{e}");
+    }
+    #[test]
+    fn typed_text_is_required_finite_and_echoed_short() {
+        assert_eq!(parse_field("n", "N", "  ").unwrap_err().message, "N is required");
+        assert_eq!(parse_field("tp", "T_p", " 2.5 ").unwrap(), 2.5);
+        for bad in ["NaN", "Infinity", "inf", "-inf", "1e999", "abc", "1,5", "0x10"] {
+            let m = parse_field("tp", "T_p", bad).unwrap_err().message;
+            assert!(m.starts_with("T_p must be a finite number"), "{m}");
+            assert!(!m.contains("NaN") && !m.contains("inf"), "{m}");
+        }
+        let long = "7".repeat(60_000);
+        let m = parse_field("tp", "T_p", &format!("x{long}")).unwrap_err().message;
+        assert_eq!(show(1e300), "1e300");
+        assert_eq!(show(1e-9), "1e-9");
+        assert_eq!(show(0.86), "0.86");
+        assert!(m.chars().count() < 80, "{m}");
+        assert!(m.ends_with("…\""), "{m}");
+    }
+
+    #[test]
+    fn no_message_says_nan_or_inf() {
+        let l = &CLI_LIMITS;
+        for x in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+            let all = check_run(x, x, x, Some(x), x, if x.is_nan() { 1e300 } else { x }, l)
+                .unwrap_err();
+            assert!(all.len() >= 5, "{all:?}");
+            for r in &all {
+                assert!(
+                    !r.message.contains("NaN") && !r.message.contains("inf"),
+                    "{r:?}"
+                );
+            }
+            let m = check_quartic(x, Some(300), 2000).unwrap_err().message;
+            assert!(m.contains("finite") && !m.contains("NaN"), "{m}");
+        }
+    }
+
+    #[test]
+    fn tp_has_an_upper_limit_and_k_is_bounded_by_n() {
+        let mut l = CLI_LIMITS;
+        l.max_tp = 100.0;
+        assert!(check_run(2.0, 300.0, 100.0, None, 10.0, f64::NAN, &l).is_ok());
+        let r = check_run(2.0, 300.0, 1e300, None, 10.0, f64::NAN, &l).unwrap_err();
+        assert_eq!(r[0].field, "tp");
+        assert!(r[0].message.contains("at most 100"), "{r:?}");
+        assert_eq!(check_quartic(0.0, Some(300), 2000), Ok(0));
+        assert_eq!(check_quartic(300.0, Some(300), 2000), Ok(300));
+        let m = check_quartic(301.0, Some(300), 2000).unwrap_err().message;
+        assert!(m.contains("0 (no quartic modes) to 300"), "{m}");
+        assert!(check_quartic(2001.0, Some(5000), 2000).is_err());
+        assert!(check_quartic(2.5, None, 2000).is_err());
+        assert!(check_quartic(-1.0, None, 2000).is_err());
     }
 }

@@ -90,21 +90,36 @@ pub fn colour_ramp(stops: &[(f64, f64, f64)], t: f64) -> RGBColor {
     RGBColor(mix(a.0, b.0), mix(a.1, b.1), mix(a.2, b.2))
 }
 
-/// Cold (blue) to hot (red) colour of the `k`-th of `n` parent temperatures.
+/// Colour of the `k`-th of `n` parent temperatures (coldest first), safe for colour-blind readers:
+/// up to 7 curves take Okabe & Ito's palette (distinct under deuteranopia, protanopia and
+/// tritanopia; a blue-to-red blend made the middle curves all olive for deuteranopes), spread over
+/// it from blue (cold) to wine (hot); more curves take the cividis ramp, whose lightness rises
+/// monotonically (distinct by lightness alone).
 pub(crate) fn tp_colour(k: usize, n: usize) -> RGBColor {
-    const STOPS: [(f64, f64, f64); 5] = [
-        (30.0, 50.0, 160.0),
-        (30.0, 135.0, 200.0),
-        (45.0, 155.0, 80.0),
-        (225.0, 135.0, 15.0),
-        (195.0, 25.0, 30.0),
+    const OKABE_ITO: [RGBColor; 7] = [
+        RGBColor(0, 114, 178),   // blue
+        RGBColor(86, 180, 233),  // sky blue
+        RGBColor(0, 158, 115),   // bluish green
+        RGBColor(204, 121, 167), // reddish purple
+        RGBColor(230, 159, 0),   // orange
+        RGBColor(213, 94, 0),    // vermillion
+        RGBColor(120, 30, 70),   // wine
     ];
-    let t = if n > 1 {
-        k as f64 / (n - 1) as f64
-    } else {
-        0.0
-    };
-    colour_ramp(&STOPS, t)
+    const CIVIDIS: [(f64, f64, f64); 5] = [
+        (0.0, 34.0, 78.0),
+        (65.0, 77.0, 108.0),
+        (124.0, 123.0, 120.0),
+        (170.0, 160.0, 100.0),
+        (215.0, 190.0, 40.0),
+    ];
+    if n <= 1 {
+        return OKABE_ITO[0];
+    }
+    if n <= OKABE_ITO.len() {
+        let at = (k as f64 * (OKABE_ITO.len() - 1) as f64 / (n - 1) as f64).round() as usize;
+        return OKABE_ITO[at.min(OKABE_ITO.len() - 1)];
+    }
+    colour_ramp(&CIVIDIS, k as f64 / (n - 1) as f64)
 }
 
 /// A number in at most 3 significant digits, no trailing zeros.

@@ -39,16 +39,13 @@ pub const MAX_QUARTIC: usize = 200;
 /// allowed here): every entry a positive finite number, no repeats, at most
 /// [`MAX_TEMPERATURES`]. The error sentence names the offending entry.
 fn parse_tps(text: &str) -> Result<Vec<f64>, String> {
-    let entries: Vec<&str> = text
-        .split(',')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .collect();
-    if entries.is_empty() {
+    use crate::validate::echo;
+    if text.trim().is_empty() {
         return Err(
-            "give at least one parent temperature T_p, e.g. \"5, 2, 1, 0.6, 0.45\"".to_string(),
+            "the T_p list is required: give at least one parent temperature, e.g. \"5, 2, 1, 0.6, 0.45\"".to_string(),
         );
     }
+    let entries: Vec<&str> = text.split(',').map(str::trim).collect();
     if entries.len() > MAX_TEMPERATURES {
         return Err(format!(
             "at most {MAX_TEMPERATURES} parent temperatures in the browser, got {}",
@@ -56,17 +53,27 @@ fn parse_tps(text: &str) -> Result<Vec<f64>, String> {
         ));
     }
     let mut tps: Vec<f64> = Vec::with_capacity(entries.len());
-    for e in entries {
-        let t: f64 = e.parse().map_err(|_| {
-            format!(
-                "\"{e}\" is not a number: T_p must be a comma-separated list of positive numbers"
-            )
-        })?;
-        if !(t.is_finite() && t > 0.0) {
-            return Err(format!("every T_p must be a positive number, got {e}"));
+    for (k, e) in entries.iter().enumerate() {
+        if e.is_empty() {
+            return Err(format!(
+                "entry {} of the T_p list is empty (two commas in a row, or one at an end): give a number between every pair of commas",
+                k + 1
+            ));
+        }
+        let t: f64 = match e.parse::<f64>() {
+            Ok(t) if t.is_finite() => t,
+            _ => {
+                return Err(format!(
+                    "every T_p must be a finite number, got {}: T_p must be a comma-separated list of positive numbers",
+                    echo(e)
+                ))
+            }
+        };
+        if let Err(r) = crate::validate::check_tp_at_most(t, super::MAX_TP) {
+            return Err(format!("in the T_p list: {}", r.message));
         }
         if tps.contains(&t) {
-            return Err(format!("T_p = {e} appears twice in the list"));
+            return Err(format!("T_p = {} appears twice in the list", echo(e)));
         }
         tps.push(t);
     }
@@ -143,7 +150,8 @@ pub fn check_sweep_parameters(
         bad.push(Refusal {
             field: "samples",
             message: format!(
-                "samples per T_p must be a whole number from 1 to {MAX_SAMPLES} in the browser, got {samples}"
+                "samples per T_p must be a whole number from 1 to {MAX_SAMPLES} in the browser{}",
+                if samples.is_finite() { format!(", got {samples}") } else { String::new() }
             ),
         });
     }
@@ -176,6 +184,65 @@ pub fn check_sweep_parameters(
         "samples_total": total,
     })
     .to_string()
+}
+
+/// [`check_sweep_parameters`] for the controls as typed (text): each number present ("N is
+/// required") and finite ("… must be a finite number"), echoing at most a few dozen characters;
+/// `density` empty = the CLI's default, `quartic` empty = 0, `route` empty = auto.
+#[wasm_bindgen]
+#[allow(clippy::too_many_arguments)]
+pub fn check_sweep_form(
+    dim: &str,
+    n: &str,
+    tps: &str,
+    samples: &str,
+    sweeps: &str,
+    seed: &str,
+    density: &str,
+    route: &str,
+    quartic: &str,
+) -> String {
+    use crate::validate::parse_field;
+    let mut bad: Vec<Refusal> = Vec::new();
+    let mut take = |r: Result<f64, Refusal>, fallback: f64| match r {
+        Ok(x) => x,
+        Err(e) => {
+            bad.push(e);
+            fallback
+        }
+    };
+    let dim_v = take(parse_field("dim", "dimension", dim), 2.0);
+    let n_v = take(parse_field("n", "N", n), 300.0);
+    let samples_v = take(parse_field("samples", "samples per T_p", samples), 1.0);
+    let sweeps_v = take(parse_field("sweeps", "sweeps", sweeps), 1.0);
+    let seed_v = take(parse_field("seed", "base seed", seed), 0.0);
+    let density_v = (!density.trim().is_empty())
+        .then(|| take(parse_field("density", "density", density), f64::NAN))
+        .filter(|d| !d.is_nan());
+    let quartic_v = if quartic.trim().is_empty() {
+        None
+    } else {
+        Some(take(parse_field("quartic", "K", quartic), 0.0))
+    };
+    let unread: Vec<&str> = bad.iter().map(|r| r.field).collect();
+    let route = (!route.trim().is_empty()).then(|| route.trim().to_string());
+    let mut out: Value = serde_json::from_str(&check_sweep_parameters(
+        dim_v, n_v, tps, samples_v, sweeps_v, seed_v, density_v, route, quartic_v,
+    ))
+    .unwrap_or_else(|_| json!({"errors": []}));
+    let rest: Vec<Value> = out["errors"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|e| !unread.iter().any(|f| e["field"] == *f))
+        .collect();
+    let mut errors = refusals_json(bad);
+    if let Some(a) = errors.as_array_mut() {
+        a.extend(rest);
+    }
+    out["errors"] = errors;
+    out.to_string()
 }
 
 /// Runs one ensemble sample exactly as `pinchglass sweep --dim D --n N --tp T --seed S --sweeps

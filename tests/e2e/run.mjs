@@ -13,6 +13,11 @@
 // drawn, next/prev and ?step=k) and "sweep" (a tiny live ensemble: its records and summary equal
 // `pinchglass sweep` / `summarize`, figures drawn, cancel, a bad T_p list refused next to its control);
 // "sweep-default" (only with --only) times the sweep mode's default preset.
+// Issue 15: "stress" (densities 1e-9, 1e-5, 5, 100 and other bad input refused next to their
+// control in words with no "NaN"; stale views greyed and cleared (K = 0); labels; Cancel keeps the
+// last run usable; keyboard-only pinch and blob selection; a crashed worker and the watchdog) and
+// "history" (Back/Forward through tabs, Lecture steps and presets; tab keys; names and text
+// alternatives; focus style). Firefox: tests/e2e/firefox.mjs.
 // The last line is "N passed, M failed"; the exit code is 1 if anything failed.
 
 import { spawn, execFileSync } from 'node:child_process';
@@ -503,14 +508,14 @@ async function testBadInput() {
     const msg = await page.evaluate(() => document.getElementById('err-n').textContent);
     check('bad input n=100000: refused with the limit and the reason', /at most \d+ particles/.test(msg) && /memory/.test(msg), `"${msg}"`);
     await page.close();
-    // K larger than the glass's pairs: the run completes, the quartic stage is refused next to K
+    // K above N (and so possibly above the glass's pairs): refused before anything runs
     page = await ctx.newPage();
     await page.goto(server.url + query({ ...DEFAULT, quartic: 1999 }));
     const state = await waitForEnd(page);
     const k = await page.evaluate(() => ({ message: document.getElementById('err-quartic').textContent,
-      visible: !!document.getElementById('err-quartic').offsetParent, omega: window.pinchglass.results?.omega_g }));
-    check('bad input quartic=1999 (> pairs): the glass is analysed, the quartic stage refused next to K',
-      state === 'done' && k.visible && /1 to \d+/.test(k.message) && k.omega > 0, `state ${state}, "${k.message}"`);
+      visible: !!document.getElementById('err-quartic').offsetParent, results: window.pinchglass.results }));
+    check('bad input quartic=1999 (> N): refused next to K before the run',
+      state === 'error' && k.visible && /0 \(no quartic modes\) to 300/.test(k.message) && k.results === null, `state ${state}, "${k.message}"`);
     await page.close();
   } finally {
     await ctx.close();
@@ -586,6 +591,290 @@ async function testNotIsolated(reference) {
       const r = rel(info.results.omega_g, reference.omega_g);
       check('not isolated: omega_g equals the threaded run (1e-9 relative)', r < 1e-9, `rel ${r.toExponential(2)}`);
     }
+    await page.close();
+  } finally {
+    await ctx.close();
+    server.stop();
+  }
+}
+
+// ---------------------------------------------------------------- issue 15: the page under stress
+
+// Every validation message of the page (Explore and sweep forms), for the "no NaN" checks.
+async function messages(page) {
+  return page.evaluate(() => [...document.querySelectorAll('.error')].map((e) => e.textContent).filter(Boolean));
+}
+
+// What a refused run leaves: state, the message next to `field`, whether it is visible, results,
+// and whether the worker crashed.
+async function refusal(page, field, prefix = '') {
+  return page.evaluate(([f, pre]) => ({
+    state: pre ? document.body.dataset.sweep : document.body.dataset.state,
+    message: document.getElementById(`err-${pre}${f}`).textContent,
+    visible: !!document.getElementById(`err-${pre}${f}`).offsetParent,
+    others: [...document.querySelectorAll(pre ? '#sweep-controls .error' : '#controls .error')]
+      .filter((e) => e.id !== `err-${pre}${f}` && e.textContent).map((e) => `${e.id}: ${e.textContent}`),
+    results: window.pinchglass.results,
+    crashes: window.pinchglass.crashes ?? 0,
+    runError: document.getElementById(pre ? 'sweep-error' : 'run-error').textContent,
+    width: document.documentElement.scrollWidth,
+  }), [field, prefix]);
+}
+
+// Item 1 and 5: densities far from any glass, empty and non-numeric fields, absurd T_p, K above N,
+// a pasted novel: each refused next to its control before anything runs, in words, no "NaN".
+async function testValidation(url, ctx, label = '') {
+  const page = await ctx.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  for (const [dim, density] of [[2, '1e-9'], [2, '1e-5'], [2, '5'], [2, '100'], [3, '1e-9']]) {
+    await page.goto(url + query({ ...DEFAULT, dim, density }));
+    await page.waitForFunction(() => ['error', 'done'].includes(document.body.dataset.state), null, { timeout: 30_000 });
+    await page.waitForTimeout(200);
+    const r = await refusal(page, 'density');
+    check(`${label}density ${density} (${dim}D): refused next to density before any compute, no crash`,
+      r.state === 'error' && r.visible && /density/.test(r.message) && /allowed/.test(r.message) && r.others.length === 0
+        && r.results === null && r.crashes === 0 && r.runError === '',
+      `state ${r.state}, "${r.message.slice(0, 90)}…"${r.others.length ? `, also ${r.others}` : ''}`);
+  }
+  // the sweep form: the same density rule, next to its own control
+  await page.goto(`${url}?mode=sweep&dim=2&n=64&tps=1&samples=1&sweeps=10&seed=1&density=1e-9`);
+  await page.waitForFunction(() => document.getElementById('sweep-run') && window.pinchglass?.sweep, null, { timeout: 30_000 });
+  await page.click('#sweep-run');
+  await page.waitForFunction(() => ['error', 'done'].includes(document.body.dataset.sweep), null, { timeout: 30_000 });
+  let r = await refusal(page, 'density', 'sweep-');
+  check(`${label}sweep density 1e-9: refused next to the sweep's density control`,
+    r.state === 'error' && r.visible && /allowed/.test(r.message), `state ${r.state}, "${r.message.slice(0, 80)}…"`);
+  // empty and non-numeric fields, ?dim=4, ?tp=Infinity, T_p = 1e300
+  const cases = [
+    [{ n: '' }, 'n', /^N is required$/],
+    [{ tp: 'Infinity' }, 'tp', /^T_p must be a finite number/],
+    [{ tp: 'NaN' }, 'tp', /^T_p must be a finite number/],
+    [{ dim: 4 }, 'dim', /^dimension must be 2 or 3, got 4$/],
+    [{ tp: '1e300' }, 'tp', /too high: at most 100/],
+    [{ sweeps: 'abc' }, 'sweeps', /^sweeps must be a finite number, got "abc"$/],
+    [{ quartic: 2000 }, 'quartic', /0 \(no quartic modes\) to 300/],
+  ];
+  for (const [p, field, want] of cases) {
+    await page.goto(url + query({ ...DEFAULT, ...p }));
+    await page.waitForFunction(() => ['error', 'done'].includes(document.body.dataset.state), null, { timeout: 30_000 });
+    r = await refusal(page, field);
+    const all = await messages(page);
+    check(`${label}${JSON.stringify(p)}: refused next to ${field} in words, no "NaN" anywhere`,
+      r.state === 'error' && r.visible && want.test(r.message) && r.results === null && !all.some((m) => /NaN/.test(m)),
+      `"${r.message}"`);
+  }
+  // the form: an emptied field is "required" (not "got NaN")
+  await page.goto(url + query({ ...DEFAULT, sweeps: 'x' }));
+  await page.waitForFunction(() => document.body.dataset.state === 'error', null, { timeout: 30_000 });
+  await page.fill('#seed', '');
+  await page.fill('#sweeps', '300');
+  await page.click('#run');
+  r = await refusal(page, 'seed');
+  check(`${label}an emptied seed field: "seed is required"`, r.message === 'seed is required', `"${r.message}"`);
+  // the sweep's T_p list: "1,,2" refused, a 60 000-character list echoed short, the page keeps its width
+  for (const [tps, want] of [['1,,2', /entry 2 of the T_p list is empty/], ['x'.repeat(60_000), /finite number, got "x{32}…"/]]) {
+    await page.goto(`${url}?mode=sweep`);
+    await page.waitForFunction(() => document.getElementById('sweep-tps').value !== '', null, { timeout: 30_000 });
+    await page.fill('#sweep-tps', tps);
+    await page.click('#sweep-run');
+    r = await refusal(page, 'tps', 'sweep-');
+    const all = await messages(page);
+    check(`${label}sweep T_p list ${tps.length > 20 ? `of ${tps.length} characters` : `"${tps}"`}: refused, echoed at most a few dozen characters`,
+      r.state === 'error' && want.test(r.message) && r.message.length < 200 && r.width < 2000 && !all.some((m) => /NaN/.test(m)),
+      `"${r.message.slice(0, 120)}", page width ${r.width} px`);
+  }
+  check(`${label}no page errors during the validation checks`, errors.length === 0, errors.join(' | '));
+  await page.close();
+}
+
+async function testStress() {
+  const server = await serve(true);
+  const ctx = await browser();
+  try {
+    await testValidation(server.url, ctx);
+    const page = await ctx.newPage();
+    const pageErrors = [];
+    page.on('pageerror', (e) => pageErrors.push(String(e)));
+    // item 3: T_p = 5 with K = 30, then T_p = 0.4 with K = 0: no view of the first glass remains
+    await page.goto(server.url + query({ ...DEFAULT, tp: 5 }));
+    let state = await waitForEnd(page);
+    const mapBefore = await canvasHash(page, 'canvas-map');
+    await page.evaluate(() => { document.querySelector('#controls details').open = true; });
+    await page.fill('#tp', '0.4');
+    await page.fill('#quartic', '0');
+    await page.click('#run');
+    const during = await page.evaluate(() => ({
+      stale: [...document.querySelectorAll('#views figure')].filter((f) => f.classList.contains('stale')).length,
+      figures: document.querySelectorAll('#views figure').length,
+      label: document.getElementById('views-label').textContent,
+    }));
+    state = await waitForEnd(page);
+    const after = await page.evaluate(() => ({
+      stale: document.querySelectorAll('#views .stale').length,
+      label: document.getElementById('views-label').textContent,
+      first: document.querySelector('#results tr')?.textContent,
+      map: document.getElementById('canvas-map').getAttribute('aria-label'),
+      mode: window.pinchglass.mode,
+      note: document.getElementById('map-note').textContent,
+    }));
+    const inkMap = (await canvasInk(page, '#canvas-map'))[0]?.ink;
+    check('stale views: when a new run starts every view of the last run is greyed and says so',
+      during.stale === during.figures && /previous run .*T_p = 5/.test(during.label), `${during.stale}/${during.figures} greyed; "${during.label}"`);
+    check('stale views: T_p = 5 with K = 30, then T_p = 0.4 with K = 0: the soft-spot views are cleared, not left from T_p = 5',
+      state === 'done' && after.stale === 0 && after.mode === null && /K = 0/.test(after.map) && inkMap < 0.01
+        && (await canvasHash(page, 'canvas-map')) !== mapBefore && /K = 0/.test(after.note),
+      `map ink ${(100 * inkMap).toFixed(2)} %, "${after.map}"`);
+    check('results labelled with the parameters that made them (views and table)',
+      /T_p = 0\.4/.test(after.label) && /K = 0/.test(after.label) && /N = 300, T_p = 0\.4/.test(after.first), `"${after.label}" / "${after.first}"`);
+    // item 3: Cancel keeps the last finished run usable and the URL its own; the form may differ
+    await page.fill('#tp', '3');
+    await page.fill('#sweeps', '200000');
+    await page.click('#run');
+    await page.waitForFunction(() => /swap Monte Carlo/.test(document.getElementById('stage').textContent), null, { timeout: 30_000 });
+    await page.click('#cancel');
+    const c = await page.evaluate(() => ({
+      state: document.body.dataset.state, url: location.search, xyz: !document.getElementById('export-xyz').disabled,
+      stale: document.querySelectorAll('#views .stale').length, tp: window.pinchglass.results.tp,
+      label: document.getElementById('views-label').textContent,
+    }));
+    check('cancel: the last finished run stays on screen and exportable, the URL describes it (not the cancelled run)',
+      c.state === 'done' && c.xyz && c.stale === 0 && c.tp === 0.4 && /tp=0\.4/.test(c.url) && !/200000/.test(c.url) && /T_p = 0\.4/.test(c.label),
+      `state ${c.state}, url ${c.url}, "${c.label}"`);
+    // item 6: keyboard-only pinch on the glass that survived the cancel: focus, arrows, Enter
+    const order = await page.evaluate(() => {
+      const d = window.pinchglass.data;
+      return [...d.pairOmega.keys()].sort((a, b) => d.pairOmega[a] - d.pairOmega[b]).slice(0, 3);
+    });
+    await page.focus('#canvas-glass');
+    await page.keyboard.press('Home');
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction((k) => window.pinchglass.pinch?.pair === k, order[2], { timeout: 10_000 }).catch(() => {});
+    const kp = await page.evaluate(() => ({ pinch: window.pinchglass.pinch, live: document.getElementById('glass-live').textContent,
+      label: document.getElementById('canvas-field').getAttribute('aria-label') }));
+    check('keyboard-only pinch: Home, →, →, Enter pinches the third softest pair (after a cancel, in the kept worker)',
+      kp.pinch?.pair === order[2] && new RegExp(`${kp.pinch.i}–${kp.pinch.j}`).test(kp.label),
+      `pinched ${kp.pinch?.pair}, wanted ${order[2]}; "${kp.live}"`);
+    // keyboard blob selection on the map of a run with quartic modes
+    await page.fill('#tp', '1');
+    await page.fill('#sweeps', '300');
+    await page.fill('#quartic', '30');
+    await page.click('#run');
+    state = await waitForEnd(page);
+    await page.selectOption('#map-threshold', '0');
+    await page.focus('#canvas-map');
+    await page.keyboard.press('Home');
+    const m0 = await page.evaluate(() => window.pinchglass.mode?.index);
+    await page.keyboard.press('ArrowRight');
+    const m1 = await page.evaluate(() => ({ index: window.pinchglass.mode?.index, n: window.pinchglass.results.quartic_modes.length }));
+    check('keyboard blob selection: Home then → on the focused map choose the softest and the next mode',
+      state === 'done' && m0 === 0 && (m1.n < 2 || m1.index === 1), `modes ${m0} → ${m1.index} of ${m1.n}`);
+    // item 1: a worker that dies (a wasm trap) is reported in words, restarted, the page stays usable
+    await page.evaluate(() => { window.pinchglass.crashNextRun = true; });
+    await page.fill('#tp', '2');
+    await page.click('#run');
+    await page.waitForFunction(() => document.body.dataset.state === 'error', null, { timeout: 10_000 }).catch(() => {});
+    const crash = await page.evaluate(() => ({ state: document.body.dataset.state, error: document.getElementById('run-error').textContent,
+      retry: !document.getElementById('retry').hidden, crashes: window.pinchglass.crashes, tp: window.pinchglass.results?.tp }));
+    await page.fill('#sweeps', '300');
+    await page.click('#run');
+    state = await waitForEnd(page);
+    check('a crashed worker: "crashed … restarted" in words, Retry offered, the last run kept, the next run completes',
+      crash.state === 'error' && /crashed/.test(crash.error) && /restarted/.test(crash.error) && crash.retry && crash.crashes === 1
+        && crash.tp === 1 && state === 'done', `"${crash.error}", then ${state}`);
+    // the watchdog: an allowance shrunk to 0.3 s turns a stage without progress into a message and a retry
+    await page.evaluate(() => Object.assign(window.pinchglass.watchdog, { floor: 0.3, factor: 0 }));
+    await page.fill('#sweeps', '200000');
+    await page.fill('#n', '1000');
+    await page.click('#run');
+    await page.waitForFunction(() => document.body.dataset.state !== 'running', null, { timeout: 30_000 }).catch(() => {});
+    const wd = await page.evaluate(() => ({ state: document.body.dataset.state, error: document.getElementById('run-error').textContent,
+      retry: !document.getElementById('retry').hidden, fired: window.pinchglass.watchdogFired }));
+    await page.evaluate(() => Object.assign(window.pinchglass.watchdog, { floor: 30, factor: 10 }));
+    await page.fill('#sweeps', '300');
+    await page.fill('#n', '300');
+    await page.click('#run');
+    state = await waitForEnd(page);
+    check('watchdog: a stage without progress past its allowance stops with a message and Retry; the next run completes',
+      wd.state === 'error' && /stopped responding/.test(wd.error) && wd.retry && wd.fired === 1 && state === 'done', `"${wd.error}", then ${state}`);
+    check('no page errors in the stress sequence', pageErrors.length === 0, pageErrors.join(' | '));
+    await page.close();
+  } finally {
+    await ctx.close();
+    server.stop();
+  }
+}
+
+// Item 4 and 6: history through tabs, Lecture steps and presets; the tab list's keys; names and
+// text alternatives.
+async function testHistoryAndAccess() {
+  const server = await serve(true);
+  const ctx = await browser();
+  try {
+    const page = await ctx.newPage();
+    await page.goto(server.url);
+    let state = await waitForEnd(page);
+    const a11y = await page.evaluate(() => ({
+      png: [...document.querySelectorAll('button.png')].map((b) => b.textContent),
+      canvases: [...document.querySelectorAll('#views canvas')].map((c) => [c.id, c.getAttribute('role'), c.getAttribute('aria-label')]),
+    }));
+    check('download buttons are named for what they download (no two alike, none just "PNG")',
+      new Set(a11y.png).size === a11y.png.length && a11y.png.every((t) => t !== 'PNG' && /\(PNG\)/.test(t)), a11y.png.slice(0, 4).join(', '));
+    const bare = a11y.canvases.filter(([, role, label]) => role !== 'img' || !label || /not computed yet/.test(label));
+    check('every view has a text alternative with its key numbers (role=img, aria-label)',
+      bare.length === 0 && a11y.canvases.some(([id, , l]) => id === 'canvas-pinches' && /ω_g = \d/.test(l)),
+      bare.length ? `without: ${bare.map((c) => c[0])}` : a11y.canvases.find(([id]) => id === 'canvas-pinches')[2].slice(0, 100));
+    await page.focus('#run');
+    const outline = await page.evaluate(() => {
+      const st = getComputedStyle(document.getElementById('run'));
+      return { width: parseFloat(st.outlineWidth), style: st.outlineStyle };
+    });
+    check('a visible focus style (outline of at least 2 px)', outline.width >= 2 && outline.style !== 'none', `${outline.width}px ${outline.style}`);
+    // tabs: arrow keys (WAI-ARIA tabs) and history
+    const start = await page.evaluate(() => history.length);
+    await page.focus('#tab-explore');
+    await page.keyboard.press('ArrowRight');
+    const t1 = await page.evaluate(() => ({ mode: document.body.dataset.mode, focus: document.activeElement.id,
+      tabindex: [...document.querySelectorAll('[role=tab]')].map((t) => t.tabIndex) }));
+    check('tab list: → moves focus to the next tab and shows it (roving tabindex)',
+      t1.mode === 'sweep' && t1.focus === 'tab-sweep' && t1.tabindex.join() === '-1,0,-1', JSON.stringify(t1));
+    await page.click('#tab-lecture');
+    await page.waitForFunction(() => document.body.dataset.lecture === 'ready', null, { timeout: 30_000 });
+    await page.click('#lecture-next');
+    await page.waitForFunction(() => document.body.dataset.lectureStep === '2', null, { timeout: 10_000 });
+    await page.click('#lecture-next');
+    await page.waitForFunction(() => document.body.dataset.lectureStep === '3', null, { timeout: 10_000 });
+    const where = async () => page.evaluate(() => `${document.body.dataset.mode}${document.body.dataset.mode === 'lecture' ? `:${document.body.dataset.lectureStep}` : ''}`);
+    const trail = [await where()];
+    for (let k = 0; k < 4; k++) {
+      await page.goBack();
+      await page.waitForTimeout(250);
+      trail.push(await where());
+    }
+    await page.goForward();
+    await page.waitForTimeout(250);
+    trail.push(await where());
+    await page.goForward();
+    await page.waitForTimeout(250);
+    trail.push(await where());
+    const end = await page.evaluate(() => ({ url: location.search, state: document.body.dataset.state, results: !!window.pinchglass.results }));
+    check('history: Back walks lecture 3 → 2 → 1 → sweep → explore (still there, its run intact), Forward returns',
+      trail.join(' ') === 'lecture:3 lecture:2 lecture:1 sweep explore sweep lecture:1' && end.results,
+      `${trail.join(' → ')}; history grew by ${(await page.evaluate(() => history.length)) - start}`);
+    // presets add history entries: Back returns to the previous glass
+    await page.click('#tab-explore');
+    await page.selectOption('#preset', 'poor');
+    state = await waitForEnd(page);
+    const poor = await page.evaluate(() => ({ tp: window.pinchglass.results.tp, url: location.search }));
+    await page.goBack();
+    await page.waitForFunction(() => document.body.dataset.state === 'running' || new URLSearchParams(location.search).get('tp') !== '5', null, { timeout: 10_000 }).catch(() => {});
+    state = await waitForEnd(page);
+    const back = await page.evaluate(() => ({ tp: window.pinchglass.results.tp, url: location.search, preset: document.getElementById('preset').value }));
+    check('history: a preset is an entry; Back returns to the previous glass and runs it',
+      poor.tp === 5 && /tp=5/.test(poor.url) && back.tp === 1 && /tp=1/.test(back.url) && back.preset === 'lecture',
+      `preset → ${poor.url}, Back → ${back.url} (T_p ${back.tp})`);
     await page.close();
   } finally {
     await ctx.close();
@@ -756,7 +1045,7 @@ async function testSweep() {
     await fillSweep(page, { tps: '0.5, abc' });
     await page.click('#sweep-run');
     const bad2 = await page.evaluate(() => document.getElementById('err-sweep-tps').textContent);
-    check('sweep: a T_p that is not a number is named in the message', /"abc" is not a number/.test(bad2), `"${bad2}"`);
+    check('sweep: a T_p that is not a number is named in the message', /finite number, got "abc"/.test(bad2), `"${bad2}"`);
 
     // the tiny ensemble runs, draws every figure, and equals the CLI
     await fillSweep(page, TINY);
@@ -877,6 +1166,8 @@ try {
   if (!only || only === '3d') await test3D();
   if (!only || only === 'bad-input') await testBadInput();
   if (!only || only === 'cancel') await testCancel();
+  if (!only || only === 'stress') await testStress();
+  if (!only || only === 'history') await testHistoryAndAccess();
   if (!only || only === 'lecture') await testLecture();
   if (!only || only === 'sweep') await testSweep();
   if (only === 'sweep-default') await testSweepDefault();

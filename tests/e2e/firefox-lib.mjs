@@ -1,0 +1,110 @@
+// Firefox helpers of the end-to-end tests: Debian's firefox-esr driven by puppeteer-core over
+// WebDriver BiDi (no browser download), and the page's static server (scripts/serve.py).
+
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import puppeteer from 'puppeteer-core';
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export async function serve(root, www, isolation) {
+  const port = await freePort();
+  const argv = [path.join(root, 'scripts', 'serve.py'), '--dir', www, '--host', '127.0.0.1', '--port', String(port)];
+  if (!isolation) argv.push('--no-isolation');
+  const proc = spawn('python3', argv, { stdio: ['ignore', 'pipe', 'ignore'] });
+  await new Promise((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error('serve.py did not start')), 10_000);
+    proc.stdout.on('data', (b) => {
+      if (String(b).includes('Serving')) {
+        clearTimeout(t);
+        resolve();
+      }
+    });
+    proc.once('exit', (code) => reject(new Error(`serve.py exited with ${code}`)));
+  });
+  return { url: `http://127.0.0.1:${port}/`, stop: () => proc.kill('SIGTERM') };
+}
+
+// A fresh profile every launch (the first run of a new visitor).
+export async function launchFirefox(firefox = '/usr/bin/firefox-esr') {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'pinchglass-firefox-'));
+  const browser = await puppeteer.launch({
+    browser: 'firefox',
+    executablePath: firefox,
+    headless: true,
+    protocol: 'webDriverBiDi',
+    userDataDir: dir,
+    extraPrefsFirefox: {
+      // no background traffic to the outside from a test profile
+      'app.update.enabled': false,
+      'browser.safebrowsing.malware.enabled': false,
+      'browser.safebrowsing.phishing.enabled': false,
+      'datareporting.policy.dataSubmissionEnabled': false,
+      'network.captive-portal-service.enabled': false,
+      'network.connectivity-service.enabled': false,
+    },
+  });
+  return {
+    browser,
+    close: async () => {
+      await browser.close().catch(() => {});
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+// Polls `fn` in the page (which may reload meanwhile) until it returns a truthy value or time is up.
+export async function poll(page, fn, timeout, every = 250) {
+  const end = Date.now() + timeout;
+  for (;;) {
+    try {
+      const v = await page.evaluate(fn);
+      if (v) return v;
+    } catch {
+      // a navigation (the service worker's reload) destroyed the context: try again
+    }
+    if (Date.now() > end) return null;
+    await new Promise((r) => setTimeout(r, every));
+  }
+}
+
+export const pageState = () => ({
+  state: document.body?.dataset.state,
+  stage: document.getElementById('stage')?.textContent,
+  note: document.getElementById('build-note')?.textContent,
+  error: document.getElementById('run-error')?.textContent,
+  build: window.pinchglass?.build,
+  threads: window.pinchglass?.threads,
+  isolated: window.crossOriginIsolated,
+  workerStarts: window.pinchglass?.workerStarts ?? 0,
+  workerRestarts: window.pinchglass?.workerRestarts ?? 0,
+  workerStalls: window.pinchglass?.workerStalls ?? [],
+  workerStallLogs: window.pinchglass?.workerStallLogs ?? [],
+});
+
+// One start of the page in a fresh profile: until data-state is done or error, or `timeout`.
+export async function firefoxStart({ firefox, url, timeout = 120_000 }) {
+  const t0 = Date.now();
+  const ff = await launchFirefox(firefox);
+  try {
+    const page = await ff.browser.newPage();
+    await page.goto(url);
+    await poll(page, () => ['done', 'error'].includes(document.body?.dataset.state), timeout);
+    const s = (await poll(page, pageState, 5_000)) ?? {};
+    return { ...s, seconds: (Date.now() - t0) / 1000 };
+  } finally {
+    await ff.close();
+  }
+}
