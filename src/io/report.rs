@@ -593,29 +593,40 @@ pub fn units_json(u: &Units) -> Value {
     })
 }
 
-/// Reads the units from a `calibration.json` written by `pinchglass calibrate`.
+/// Reads the units from a calibration object: `calibration.json` written by `pinchglass
+/// calibrate`, or the `units` block of a summary. The one calibration parser (the CLI's
+/// `summarize` and the figures both use it): needs a positive `t_onset` and `c_inf`, `dim` and
+/// `density`; `g_inf` when given (else ρ c∞²). `a0 = density^(−1/d)` (docs/theory.md §1), never
+/// read from the file (a table's `a0` key, written by `calibrate`, is this same number).
 pub fn units_from_calibration_json(v: &Value, source: &str) -> Result<Units, String> {
-    let f = |k: &str| {
-        v.get(k)
-            .and_then(|x| x.as_f64())
-            .ok_or(format!("{source}: key {k} is missing or not a number"))
+    let o = v.as_object().ok_or(format!(
+        "{source}: calibration JSON must be an object (calibration.json from `pinchglass calibrate`)"
+    ))?;
+    let num = |k: &str| o.get(k).and_then(Value::as_f64).filter(|x| x.is_finite());
+    let need = |k: &str| {
+        num(k)
+            .filter(|x| *x > 0.0)
+            .ok_or(format!("{source}: calibration lacks a positive \"{k}\""))
     };
-    let dim = v
+    let t_onset = need("t_onset")?;
+    let c_inf = need("c_inf")?;
+    let dim = o
         .get("dim")
-        .and_then(|x| x.as_u64())
-        .ok_or(format!("{source}: key dim is missing"))? as usize;
-    let density = f("density")?;
+        .and_then(Value::as_u64)
+        .filter(|d| (1..=3).contains(d))
+        .ok_or(format!("{source}: calibration lacks \"dim\""))? as usize;
+    let density = need("density")?;
+    let g_inf = num("g_inf")
+        .filter(|x| *x > 0.0)
+        .unwrap_or(density * c_inf * c_inf);
     Ok(Units {
         dim,
         density,
-        t_onset: f("t_onset")?,
-        g_inf: f("g_inf")?,
-        c_inf: f("c_inf")?,
+        t_onset,
+        g_inf,
+        c_inf,
         a0: crate::space::dimensional_root(1.0 / density, dim),
-        t_onset_error: v
-            .get("t_onset_error")
-            .and_then(|x| x.as_f64())
-            .filter(|x| x.is_finite() && *x >= 0.0),
+        t_onset_error: num("t_onset_error").filter(|x| *x >= 0.0),
         source: source.to_string(),
     })
 }

@@ -597,11 +597,19 @@ fn sparse_outcome<const D: usize>(
     })
 }
 
-/// Mean and its standard error.
+/// A value and its standard error (NaN when there is none): the one estimate type of the
+/// pipeline, the summaries and the figures.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Estimate {
     pub value: f64,
     pub error: f64,
+}
+
+impl Estimate {
+    /// The error when it is known (finite), else `None`.
+    pub fn known_error(&self) -> Option<f64> {
+        Some(self.error).filter(|e| e.is_finite())
+    }
 }
 
 /// Sample mean and standard error (`NaN` error for a single value).
