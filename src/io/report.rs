@@ -9,6 +9,7 @@ use crate::ensemble::{
     SampleRecord, TemperatureSummary, Units,
 };
 use crate::potential::Poly;
+use crate::quartic_modes::mean_participation;
 use crate::sparse::SparseAnalysis;
 use crate::spatial_decay::DecayProfile;
 use crate::swap_mc::SwapMc;
@@ -211,6 +212,7 @@ pub fn soft_spots_json(s: &SoftSpots) -> Value {
     json!({
         "quartic_modes": modes,
         "quartic_starts": s.starts,
+        "mean_participation": finite(mean_participation(&s.modes.iter().map(|m| m.participation).collect::<Vec<_>>())),
         "c_r": {
             "responses": profile_json(&s.response_decay),
             "modes": profile_json(&s.mode_decay),
@@ -664,6 +666,7 @@ pub fn summary_json(
                     "lowest_omega": estimate_json(&q.lowest_omega),
                     "lowest_participation": estimate_json(&q.lowest_participation),
                     "modes": estimate_json(&q.modes),
+                    "mean_participation": estimate_json(&q.mean_participation),
                     "softest": {
                         "samples": q.softest_samples,
                         "omega": opt(&q.softest_omega),

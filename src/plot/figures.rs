@@ -46,7 +46,8 @@ pub const FIGURES: [(&str, &str); 6] = [
 use super::toolkit::*;
 // the figures' data types and toolkit under the names they always had here
 pub use super::summary::{
-    parse_calibration, parse_summary, Boltzmann, Cdf, EnsembleSummary, Est, TemperatureRow, Axes, Units,
+    parse_calibration, parse_summary, Axes, Boltzmann, Cdf, EnsembleSummary, Est, TemperatureRow,
+    Units,
 };
 pub use super::toolkit::{colour_ramp, register_fonts, FONT};
 use super::toolkit::{BLUE, GREEN, GUIDE, INK, ORANGE, RED};
