@@ -364,15 +364,15 @@ pub fn mean_participation(participations: &[f64]) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::analysis::analyze;
+    use crate::modes::tests::quenched;
+    use crate::pinch::pinch_response;
 
     #[test]
     fn mean_participation_of_modes() {
         assert_eq!(mean_participation(&[0.1, 0.3]), 0.2);
         assert!(mean_participation(&[]).is_nan());
     }
-    use crate::analysis::analyze;
-    use crate::modes::tests::quenched;
-    use crate::pinch::pinch_response;
 
     fn softest_starts<const D: usize>(
         n: usize,
