@@ -355,12 +355,24 @@ pub fn quartic_modes<const D: usize>(
     Ok(modes)
 }
 
+/// Mean participation ratio ⟨e⟩ of a sample's distinct quartic modes (docs/theory.md: e as in
+/// `modes::participation_ratio`); `NaN` without modes. Small ⟨e⟩: localised soft spots.
+pub fn mean_participation(participations: &[f64]) -> f64 {
+    participations.iter().sum::<f64>() / participations.len() as f64
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::analysis::analyze;
     use crate::modes::tests::quenched;
     use crate::pinch::pinch_response;
+
+    #[test]
+    fn mean_participation_of_modes() {
+        assert_eq!(mean_participation(&[0.1, 0.3]), 0.2);
+        assert!(mean_participation(&[]).is_nan());
+    }
 
     fn softest_starts<const D: usize>(
         n: usize,

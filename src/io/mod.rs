@@ -1,4 +1,5 @@
 //! Edges that read and write: extended-XYZ configurations and the JSON form of results.
 
+pub mod record;
 pub mod report;
 pub mod xyz;

@@ -5,10 +5,11 @@
 
 use crate::analysis::{Analysis, SoftSpots};
 use crate::ensemble::{
-    BoltzmannCount, ChainInfo, CountEstimate, Estimate, EstimatorOptions, QuarticRecord, Route,
-    SampleRecord, TemperatureSummary, Units,
+    BoltzmannCount, CountEstimate, Estimate, EstimatorOptions, SampleRecord, TemperatureSummary,
+    Units,
 };
 use crate::potential::Poly;
+use crate::quartic_modes::mean_participation;
 use crate::sparse::SparseAnalysis;
 use crate::spatial_decay::DecayProfile;
 use crate::swap_mc::SwapMc;
@@ -211,6 +212,7 @@ pub fn soft_spots_json(s: &SoftSpots) -> Value {
     json!({
         "quartic_modes": modes,
         "quartic_starts": s.starts,
+        "mean_participation": finite(mean_participation(&s.modes.iter().map(|m| m.participation).collect::<Vec<_>>())),
         "c_r": {
             "responses": profile_json(&s.response_decay),
             "modes": profile_json(&s.mode_decay),
@@ -238,259 +240,7 @@ fn finite(x: f64) -> Value {
     }
 }
 
-fn quartic_record_json(q: &QuarticRecord) -> Value {
-    json!({
-        "starts": q.starts, "modes": q.modes, "lowest_omega": finite(q.lowest_omega),
-        "lowest_participation": finite(q.lowest_participation),
-        "xi_co": q.xi_co, "xi_qlm": q.xi_qlm,
-        "omegas": q.omegas, "participations": q.participations,
-        "softest": q.softest.as_ref().map(|m| json!({
-            "omega": m.omega, "participation": m.participation, "starts": m.starts,
-            "distinct": m.distinct, "c_r": profile_json(&m.decay),
-        })),
-        "c_r": {"responses": profile_json(&q.response_decay), "modes": profile_json(&q.mode_decay)},
-    })
-}
-
-/// One ensemble sample as a JSON object (one line of a sweep's `.jsonl` file).
-pub fn record_json(r: &SampleRecord) -> Value {
-    json!({
-        "dim": r.dim, "n": r.n, "density": r.density, "tp": r.tp, "index": r.index,
-        "seed": r.seed, "sweeps": r.sweeps, "box_side": r.box_side,
-        "parent_energy": r.parent_energy, "parent_energy_first_half": r.parent_energy_first_half,
-        "displacement_acceptance": r.displacement_acceptance,
-        "swap_acceptance": r.swap_acceptance, "inherent_energy": r.inherent_energy,
-        "pressure": r.pressure, "max_force": r.max_force, "rattlers": r.rattlers,
-        "shear_modulus": r.shear_modulus, "shear_wave_speed": r.shear_wave_speed,
-        "omega_g": r.omega_g, "omega_g_all": r.omega_g_all, "n_pairs": r.n_pairs,
-        "n_pairs_filtered": r.n_pairs_filtered, "frequencies": r.frequencies,
-        "route": r.route.name(),
-        "spectrum": if r.full_spectrum { "full" } else { "lowest" },
-        "highest_mode": finite(r.highest_mode()),
-        "modes_target": finite(r.modes_target),
-        "modes_covered": r.modes_covered(),
-        "modes_residual": finite(r.modes_residual),
-        "quartic": r.quartic.as_ref().map(quartic_record_json),
-        "engine": r.engine,
-        "tau_alpha": finite(r.tau_alpha),
-        "tau_alpha_measured": r.tau_alpha_measured,
-        "equilibrated": r.equilibrated,
-        "verdict": r.verdict,
-        "chain": r.chain.as_ref().map(chain_info_json),
-        "seconds": named_values(&r.timings),
-    })
-}
-
-fn chain_info_json(c: &ChainInfo) -> Value {
-    json!({
-        "chain": c.chain, "harvest": c.harvest, "start": c.start, "rung_sweeps": c.rung_sweeps,
-        "equilibration_sweeps": c.equilibration_sweeps,
-        "tau_equilibration": finite(c.tau_equilibration),
-        "tau_equilibration_measured": c.tau_equilibration_measured,
-        "overlap_to_previous": finite(c.overlap_to_previous),
-        "interval": c.interval,
-    })
-}
-
-/// Optional text key of a record (`default` when absent or not text).
-fn text_or(v: &Value, k: &str, default: &str) -> String {
-    v.get(k)
-        .and_then(|x| x.as_str())
-        .unwrap_or(default)
-        .to_string()
-}
-
-/// Optional flag of a record (false when absent or not a boolean).
-fn flag(v: &Value, k: &str) -> bool {
-    v.get(k).and_then(|x| x.as_bool()).unwrap_or(false)
-}
-
-fn chain_info_from_json(v: &Value) -> Result<ChainInfo, String> {
-    let u = |k: &str| {
-        v.get(k)
-            .and_then(|x| x.as_u64())
-            .map(|x| x as usize)
-            .ok_or(format!("chain key {k} is missing"))
-    };
-    let f = |k: &str| v.get(k).and_then(|x| x.as_f64()).unwrap_or(f64::NAN);
-    Ok(ChainInfo {
-        chain: u("chain")?,
-        harvest: u("harvest")?,
-        start: text_or(v, "start", ""),
-        rung_sweeps: u("rung_sweeps")?,
-        equilibration_sweeps: u("equilibration_sweeps")?,
-        tau_equilibration: f("tau_equilibration"),
-        tau_equilibration_measured: flag(v, "tau_equilibration_measured"),
-        overlap_to_previous: f("overlap_to_previous"),
-        interval: v.get("interval").and_then(|x| x.as_u64()).unwrap_or(0) as usize,
-    })
-}
-
-fn profile_from_json(v: Option<&Value>) -> Result<DecayProfile, String> {
-    let v = v.ok_or("a c(r) profile is missing")?;
-    let nums = |k: &str| -> Result<Vec<f64>, String> {
-        v.get(k)
-            .and_then(|x| x.as_array())
-            .ok_or(format!("c(r) key {k} is missing"))?
-            .iter()
-            .map(|x| match x {
-                Value::Null => Ok(f64::NAN),
-                x => x.as_f64().ok_or(format!("c(r) key {k} holds a non-number")),
-            })
-            .collect()
-    };
-    Ok(DecayProfile {
-        r: nums("r")?,
-        c: nums("c")?,
-        fields: nums("fields")?.iter().map(|x| *x as usize).collect(),
-    })
-}
-
-/// An optional list of numbers (absent or `null`: empty).
-fn numbers(v: Option<&Value>, what: &str) -> Result<Vec<f64>, String> {
-    match v {
-        None | Some(Value::Null) => Ok(Vec::new()),
-        Some(Value::Array(a)) => a
-            .iter()
-            .map(|x| x.as_f64().ok_or(format!("{what} holds a non-number")))
-            .collect(),
-        Some(_) => Err(format!("{what} is not a list")),
-    }
-}
-
-fn quartic_record_from_json(v: &Value) -> Result<QuarticRecord, String> {
-    let num = |k: &str| v.get(k).and_then(|x| x.as_f64());
-    let count = |k: &str| {
-        v.get(k)
-            .and_then(|x| x.as_u64())
-            .map(|x| x as usize)
-            .ok_or(format!("quartic key {k} is missing"))
-    };
-    Ok(QuarticRecord {
-        starts: count("starts")?,
-        modes: count("modes")?,
-        lowest_omega: num("lowest_omega").unwrap_or(f64::NAN),
-        lowest_participation: num("lowest_participation").unwrap_or(f64::NAN),
-        omegas: numbers(v.get("omegas"), "omegas")?,
-        participations: numbers(v.get("participations"), "participations")?,
-        softest: match v.get("softest") {
-            None | Some(Value::Null) => None,
-            Some(m) => Some(crate::analysis::SoftestMode {
-                omega: m
-                    .get("omega")
-                    .and_then(|x| x.as_f64())
-                    .ok_or("softest.omega is missing")?,
-                participation: m
-                    .get("participation")
-                    .and_then(|x| x.as_f64())
-                    .ok_or("softest.participation is missing")?,
-                starts: m.get("starts").and_then(|x| x.as_u64()).unwrap_or(0) as usize,
-                distinct: m.get("distinct").and_then(|x| x.as_u64()).unwrap_or(0) as usize,
-                decay: profile_from_json(m.get("c_r"))?,
-            }),
-        },
-        xi_co: num("xi_co"),
-        xi_qlm: num("xi_qlm"),
-        response_decay: profile_from_json(v.pointer("/c_r/responses"))?,
-        mode_decay: profile_from_json(v.pointer("/c_r/modes"))?,
-    })
-}
-
-/// Reads back a `record_json` object; names the missing or malformed key. Records written
-/// before the sparse route (no `route`, `spectrum`, … keys) read as dense full spectra.
-pub fn record_from_json(v: &Value) -> Result<SampleRecord, String> {
-    let f = |k: &str| -> Result<f64, String> {
-        match v.get(k) {
-            Some(Value::Null) => Ok(f64::NAN),
-            Some(x) => x.as_f64().ok_or(format!("key {k} is not a number")),
-            None => Err(format!("key {k} is missing")),
-        }
-    };
-    let optional = |k: &str| -> Result<f64, String> {
-        match v.get(k) {
-            None | Some(Value::Null) => Ok(f64::NAN),
-            Some(x) => x.as_f64().ok_or(format!("key {k} is not a number")),
-        }
-    };
-    let u = |k: &str| -> Result<u64, String> {
-        v.get(k)
-            .and_then(|x| x.as_u64())
-            .ok_or(format!("key {k} is missing or not a non-negative integer"))
-    };
-    let frequencies = v
-        .get("frequencies")
-        .and_then(|x| x.as_array())
-        .ok_or("key frequencies is missing")?
-        .iter()
-        .map(|x| x.as_f64().ok_or("a frequency is not a number".to_string()))
-        .collect::<Result<Vec<f64>, String>>()?;
-    let route = match v.get("route") {
-        None => Route::Dense,
-        Some(x) => x
-            .as_str()
-            .and_then(Route::from_name)
-            .ok_or("key route must be \"dense\" or \"sparse\"")?,
-    };
-    let full_spectrum = match v.get("spectrum") {
-        None => true,
-        Some(x) => match x.as_str() {
-            Some("full") => true,
-            Some("lowest") => false,
-            _ => return Err("key spectrum must be \"full\" or \"lowest\"".into()),
-        },
-    };
-    let quartic = match v.get("quartic") {
-        None | Some(Value::Null) => None,
-        Some(q) => Some(quartic_record_from_json(q)?),
-    };
-    let timings = match v.get("seconds").and_then(|x| x.as_object()) {
-        Some(m) => m
-            .iter()
-            .filter_map(|(k, x)| x.as_f64().map(|t| (k.clone(), t)))
-            .collect(),
-        None => Vec::new(),
-    };
-    Ok(SampleRecord {
-        dim: u("dim")? as usize,
-        n: u("n")? as usize,
-        density: f("density")?,
-        tp: f("tp")?,
-        index: u("index")? as usize,
-        seed: u("seed")?,
-        sweeps: u("sweeps")? as usize,
-        box_side: f("box_side")?,
-        parent_energy: f("parent_energy")?,
-        parent_energy_first_half: f("parent_energy_first_half")?,
-        displacement_acceptance: f("displacement_acceptance")?,
-        swap_acceptance: f("swap_acceptance")?,
-        inherent_energy: f("inherent_energy")?,
-        pressure: f("pressure")?,
-        max_force: f("max_force")?,
-        rattlers: u("rattlers")? as usize,
-        shear_modulus: f("shear_modulus")?,
-        shear_wave_speed: f("shear_wave_speed")?,
-        omega_g: f("omega_g")?,
-        omega_g_all: f("omega_g_all")?,
-        n_pairs: u("n_pairs")? as usize,
-        n_pairs_filtered: u("n_pairs_filtered")? as usize,
-        frequencies,
-        route,
-        full_spectrum,
-        modes_target: optional("modes_target")?,
-        modes_residual: optional("modes_residual")?,
-        quartic,
-        engine: text_or(v, "engine", "swap-mc-1"),
-        tau_alpha: optional("tau_alpha")?,
-        tau_alpha_measured: flag(v, "tau_alpha_measured"),
-        equilibrated: v.get("equilibrated").and_then(|x| x.as_bool()),
-        verdict: text_or(v, "verdict", ""),
-        chain: match v.get("chain") {
-            None | Some(Value::Null) => None,
-            Some(c) => Some(chain_info_from_json(c)?),
-        },
-        timings,
-    })
-}
+pub use super::record::{record_from_json, record_json};
 
 /// The results of one T_p in the units of a calibration table: T_p / T_onset, frequencies in
 /// c∞/a0, lengths in a0, G / G∞, c_s / c∞, A_g in (c∞/a0)⁻⁵ (𝒩 and ξ_s, which count per
@@ -593,29 +343,40 @@ pub fn units_json(u: &Units) -> Value {
     })
 }
 
-/// Reads the units from a `calibration.json` written by `pinchglass calibrate`.
+/// Reads the units from a calibration object: `calibration.json` written by `pinchglass
+/// calibrate`, or the `units` block of a summary. The one calibration parser (the CLI's
+/// `summarize` and the figures both use it): needs a positive `t_onset` and `c_inf`, `dim` and
+/// `density`; `g_inf` when given (else ρ c∞²). `a0 = density^(−1/d)` (docs/theory.md §1), never
+/// read from the file (a table's `a0` key, written by `calibrate`, is this same number).
 pub fn units_from_calibration_json(v: &Value, source: &str) -> Result<Units, String> {
-    let f = |k: &str| {
-        v.get(k)
-            .and_then(|x| x.as_f64())
-            .ok_or(format!("{source}: key {k} is missing or not a number"))
+    let o = v.as_object().ok_or(format!(
+        "{source}: calibration JSON must be an object (calibration.json from `pinchglass calibrate`)"
+    ))?;
+    let num = |k: &str| o.get(k).and_then(Value::as_f64).filter(|x| x.is_finite());
+    let need = |k: &str| {
+        num(k)
+            .filter(|x| *x > 0.0)
+            .ok_or(format!("{source}: calibration lacks a positive \"{k}\""))
     };
-    let dim = v
+    let t_onset = need("t_onset")?;
+    let c_inf = need("c_inf")?;
+    let dim = o
         .get("dim")
-        .and_then(|x| x.as_u64())
-        .ok_or(format!("{source}: key dim is missing"))? as usize;
-    let density = f("density")?;
+        .and_then(Value::as_u64)
+        .filter(|d| (1..=3).contains(d))
+        .ok_or(format!("{source}: calibration lacks \"dim\""))? as usize;
+    let density = need("density")?;
+    let g_inf = num("g_inf")
+        .filter(|x| *x > 0.0)
+        .unwrap_or(density * c_inf * c_inf);
     Ok(Units {
         dim,
         density,
-        t_onset: f("t_onset")?,
-        g_inf: f("g_inf")?,
-        c_inf: f("c_inf")?,
+        t_onset,
+        g_inf,
+        c_inf,
         a0: crate::space::dimensional_root(1.0 / density, dim),
-        t_onset_error: v
-            .get("t_onset_error")
-            .and_then(|x| x.as_f64())
-            .filter(|x| x.is_finite() && *x >= 0.0),
+        t_onset_error: num("t_onset_error").filter(|x| *x >= 0.0),
         source: source.to_string(),
     })
 }
@@ -653,6 +414,7 @@ pub fn summary_json(
                     "lowest_omega": estimate_json(&q.lowest_omega),
                     "lowest_participation": estimate_json(&q.lowest_participation),
                     "modes": estimate_json(&q.modes),
+                    "mean_participation": estimate_json(&q.mean_participation),
                     "softest": {
                         "samples": q.softest_samples,
                         "omega": opt(&q.softest_omega),

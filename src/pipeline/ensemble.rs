@@ -48,7 +48,7 @@
 use crate::analysis::{analyze, soft_spots};
 use crate::clock::now_seconds;
 use crate::potential::Poly;
-use crate::quartic_modes::QuarticSettings;
+use crate::quartic_modes::{mean_participation, QuarticSettings};
 use crate::quench::{quench, QuenchSettings};
 use crate::spatial_decay::{crossover_length, DecayProfile};
 use crate::swap_mc::{equilibrate, SwapMcSettings};
@@ -597,11 +597,19 @@ fn sparse_outcome<const D: usize>(
     })
 }
 
-/// Mean and its standard error.
+/// A value and its standard error (NaN when there is none): the one estimate type of the
+/// pipeline, the summaries and the figures.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Estimate {
     pub value: f64,
     pub error: f64,
+}
+
+impl Estimate {
+    /// The error when it is known (finite), else `None`.
+    pub fn known_error(&self) -> Option<f64> {
+        Some(self.error).filter(|e| e.is_finite())
+    }
 }
 
 /// Sample mean and standard error (`NaN` error for a single value).
@@ -1345,6 +1353,8 @@ pub struct QuarticSummary {
     pub lowest_participation: Estimate,
     /// Distinct quartic modes per sample.
     pub modes: Estimate,
+    /// Per-sample mean participation ratio ⟨e⟩ of the quartic modes (samples with modes).
+    pub mean_participation: Estimate,
     /// Pooled c(r) of pinch responses and of quartic modes.
     pub response_decay: DecayProfile,
     pub mode_decay: DecayProfile,
@@ -1653,6 +1663,7 @@ pub fn summarize_temperature_with(
             lowest_omega: qest(&|q| q.lowest_omega),
             lowest_participation: qest(&|q| q.lowest_participation),
             modes: qest(&|q| q.modes as f64),
+            mean_participation: qest(&|q| mean_participation(&q.participations)),
             response_decay: rp,
             mode_decay: mp,
         })

@@ -46,7 +46,8 @@ pub const FIGURES: [(&str, &str); 6] = [
 use super::toolkit::*;
 // the figures' data types and toolkit under the names they always had here
 pub use super::summary::{
-    parse_calibration, parse_summary, Boltzmann, Cdf, EnsembleSummary, Est, TemperatureRow, Units,
+    parse_calibration, parse_summary, Axes, Boltzmann, Cdf, EnsembleSummary, Est, TemperatureRow,
+    Units,
 };
 pub use super::toolkit::{colour_ramp, register_fonts, FONT};
 use super::toolkit::{BLUE, GREEN, GUIDE, INK, ORANGE, RED};
@@ -83,11 +84,11 @@ pub fn draw_ensemble_figure<DB: DrawingBackend>(
 
 /// The units for `s`: from the calibration (checked to be of the same dimension) or the
 /// model's (with a0 from the summary's density when it has one).
-pub fn units_for(s: &EnsembleSummary, calibration_json: Option<&str>) -> Result<Units, String> {
+pub fn units_for(s: &EnsembleSummary, calibration_json: Option<&str>) -> Result<Axes, String> {
     match calibration_json {
         Some(c) => {
             let u = parse_calibration(c)?;
-            if let (Some(a), Some(b)) = (u.dim, s.dim()) {
+            if let (Some(a), Some(b)) = (u.dim(), s.dim()) {
                 if a != b {
                     return Err(format!(
                         "the calibration is for {a}D but the summary is {b}D"
@@ -102,14 +103,14 @@ pub fn units_for(s: &EnsembleSummary, calibration_json: Option<&str>) -> Result<
             let parts: Vec<&str> = u.source.rsplit('/').take(2).collect();
             let short_path: Vec<&str> = parts.into_iter().rev().collect();
             u.source = format!("summary.json (from {})", short_path.join("/"));
-            Ok(u)
+            Ok(Axes::calibrated(u))
         }
         None => {
             let a0 = match (s.density(), s.dim()) {
                 (Some(rho), Some(d)) if rho > 0.0 => Some(rho.powf(-1.0 / d as f64)),
                 _ => None,
             };
-            Ok(Units::model(a0))
+            Ok(Axes::model(a0))
         }
     }
 }
@@ -124,7 +125,7 @@ type Curve<'r> = (usize, &'r TemperatureRow, Vec<(f64, f64)>);
 pub fn fig2_cdf<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     s: &EnsembleSummary,
-    u: &Units,
+    u: &Axes,
 ) -> Result<(), String> {
     let st = Style::of(area);
     let body = frame(
@@ -305,7 +306,7 @@ pub fn fig2_cdf<DB: DrawingBackend>(
             .unwrap_or(0);
         tp_colour(idx, n)
     };
-    let a_desc = if u.calibrated {
+    let a_desc = if u.is_calibrated() {
         "A_g  ((c∞/a0)⁻⁵)"
     } else {
         "A_g  (model units)"
@@ -329,7 +330,7 @@ pub fn fig2_cdf<DB: DrawingBackend>(
 pub fn fig4a_omega_g<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     s: &EnsembleSummary,
-    u: &Units,
+    u: &Axes,
 ) -> Result<(), String> {
     let st = Style::of(area);
     let body = frame(
@@ -354,7 +355,7 @@ pub fn fig4a_omega_g<DB: DrawingBackend>(
     )?;
     let g = series_vs_t(s, u, &|r| r.shear_modulus, &|x| u.g(x));
     let g_median = series_vs_t(s, u, &|r| r.shear_modulus_median, &|x| u.g(x));
-    let g_desc = if u.calibrated {
+    let g_desc = if u.is_calibrated() {
         "G / G∞"
     } else {
         "G  (model units)"
@@ -365,7 +366,7 @@ pub fn fig4a_omega_g<DB: DrawingBackend>(
         None => no_data(&right, &st, title, "no shear_modulus in the summary")?,
         Some((lo, hi)) => {
             let xs: Vec<f64> = both.iter().map(|p| p.x).collect();
-            let (lo, hi) = if u.calibrated {
+            let (lo, hi) = if u.is_calibrated() {
                 (lo.min(0.9), hi.max(1.1))
             } else {
                 (lo, hi)
@@ -385,7 +386,7 @@ pub fn fig4a_omega_g<DB: DrawingBackend>(
             };
             let dash = ShapeStyle::from(&GUIDE).stroke_width(st.px(1.2));
             let dlen = st.px(10.0) as i32;
-            if u.calibrated && ya.contains(1.0) {
+            if u.is_calibrated() && ya.contains(1.0) {
                 c.draw_series(DashedLineSeries::new(
                     vec![(xa.lo, 1.0), (xa.hi, 1.0)],
                     st.px(6.0),
@@ -400,7 +401,7 @@ pub fn fig4a_omega_g<DB: DrawingBackend>(
                         + PathElement::new(vec![(2, 0), (dlen, 0)], dash)
                 });
             }
-            if u.calibrated && xa.contains(1.0) {
+            if u.is_calibrated() && xa.contains(1.0) {
                 c.draw_series(DashedLineSeries::new(
                     vec![(1.0, ya.lo), (1.0, ya.hi)],
                     st.px(6.0),
@@ -430,7 +431,7 @@ pub fn fig4a_omega_g<DB: DrawingBackend>(
 pub fn fig4b_soft_spots<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     s: &EnsembleSummary,
-    u: &Units,
+    u: &Axes,
 ) -> Result<(), String> {
     let st = Style::of(area);
     let body = frame(
@@ -460,7 +461,7 @@ pub fn fig4b_soft_spots<DB: DrawingBackend>(
 pub fn fig5_boltzmann<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     s: &EnsembleSummary,
-    u: &Units,
+    u: &Axes,
 ) -> Result<(), String> {
     let st = Style::of(area);
     let body = frame(
@@ -495,7 +496,7 @@ pub fn fig5_boltzmann<DB: DrawingBackend>(
             let p = Pt {
                 x: 1.0 / u.t(r.tp),
                 y: e.value,
-                e: e.error,
+                e: e.known_error(),
             };
             if is_used(r.tp) {
                 used.push(p);
@@ -513,7 +514,7 @@ pub fn fig5_boltzmann<DB: DrawingBackend>(
     let x = x_axis(&xs).expect("points");
     // ln 𝒩 = ln 𝒩0 − E/T_p = ln 𝒩0 − (E/T_onset) x with x = T_onset/T_p
     let fit = boltzmann.map(|b| {
-        let e = b.e / u.t_onset;
+        let e = b.e / u.t_onset();
         let f = move |xx: f64| (b.ln_n0 - e * xx).exp();
         (b, e, f)
     });
@@ -594,13 +595,13 @@ pub fn fig5_boltzmann<DB: DrawingBackend>(
     let mut fit_points: Vec<(f64, f64)> = Vec::new();
     match fit {
         Some((b, e, f)) => {
-            let unit = if u.calibrated { " T_onset" } else { " ε" };
+            let unit = if u.is_calibrated() { " T_onset" } else { " ε" };
             let how = if counted { "Poisson fit" } else { "fit" };
             let label = format!(
                 "{how} N_QLM ∝ exp(−E_QLM/T_p):  E_QLM = {}{unit}",
                 pm(&Est {
                     value: e,
-                    error: b.error.map(|x| x / u.t_onset)
+                    error: b.error.map_or(f64::NAN, |x| x / u.t_onset())
                 })
             );
             // solid over the fitted points' range, dashed elsewhere
@@ -641,7 +642,7 @@ pub fn fig5_boltzmann<DB: DrawingBackend>(
                     .map_err(de)?;
                 }
             }
-            if u.calibrated {
+            if u.is_calibrated() {
                 c.draw_series(std::iter::empty::<Circle<(f64, f64), i32>>())
                     .map_err(de)?
                     .label("paper (3D, N = 2000): E_QLM ≈ 3.3 T_onset");
@@ -673,7 +674,7 @@ pub fn fig5_boltzmann<DB: DrawingBackend>(
 pub fn fig6_lengths<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     s: &EnsembleSummary,
-    u: &Units,
+    u: &Axes,
 ) -> Result<(), String> {
     let st = Style::of(area);
     let body = frame(
@@ -739,16 +740,16 @@ pub fn fig6_lengths<DB: DrawingBackend>(
         }
     }
     // ξ_s = 𝒩^(−1/d) is in units of a0 by construction
-    let a0_model = u.a0;
+    let a0_model = u.a0();
     let xi_s_conv = move |x: f64| {
-        if u.calibrated {
+        if u.is_calibrated() {
             x
         } else {
             x * a0_model.unwrap_or(1.0)
         }
     };
     let xs_pts = series_vs_t(s, u, &|r| r.xi_s, &xi_s_conv);
-    let desc = if u.calibrated || a0_model.is_none() {
+    let desc = if u.is_calibrated() || a0_model.is_none() {
         "ξ_s = N_QLM^(−1/d)  (a0)".to_string()
     } else {
         "ξ_s = a0 N_QLM^(−1/d)  (model units)".to_string()
@@ -773,7 +774,7 @@ pub fn fig6_lengths<DB: DrawingBackend>(
 pub fn fig_s1_filter<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     s: &EnsembleSummary,
-    u: &Units,
+    u: &Axes,
 ) -> Result<(), String> {
     let st = Style::of(area);
     let body = frame(
@@ -830,7 +831,7 @@ pub fn fig_s1_filter<DB: DrawingBackend>(
             Some(q) => Some(Pt {
                 x: u.t(r.tp),
                 y: q.value,
-                e: q.error,
+                e: q.known_error(),
             }),
             None => {
                 let (a, f) = (r.omega_g_all?, r.omega_g?);
@@ -1157,7 +1158,7 @@ mod tests {
         assert!(s.units.is_some());
         let r = &s.temperatures[0];
         assert!((r.xi_co.unwrap().value - 4.04).abs() < 1e-12);
-        assert_eq!(r.xi_qlm.unwrap().error, Some(0.2));
+        assert_eq!(r.xi_qlm.unwrap().known_error(), Some(0.2));
         assert_eq!(r.omega_g_ratio.unwrap().value, 1.3);
         assert_eq!(
             s.boltzmann
@@ -1208,7 +1209,7 @@ mod tests {
         let f = |k: &str| v[k].as_f64().unwrap();
         assert!((u.w(f("c_inf") / f("a0")) - 1.0).abs() < 1e-12);
         assert!((u.t(f("t_onset")) - 1.0).abs() < 1e-12);
-        assert!((u.len(u.a0.unwrap()) - 1.0).abs() < 1e-12);
+        assert!((u.len(u.a0().unwrap()) - 1.0).abs() < 1e-12);
         assert!((u.g(f("g_inf")) - 1.0).abs() < 1e-12);
         // 𝒩 = A_g ω_g⁵ does not depend on the frequency unit
         let (a, w) = (1.7e-4, 9.3);
@@ -1224,8 +1225,8 @@ mod tests {
         // a0 from the density when a table has no a0
         let u =
             parse_calibration(r#"{"dim": 3, "density": 0.58, "t_onset": 1, "c_inf": 3}"#).unwrap();
-        assert!((u.a0.unwrap() - 0.58f64.powf(-1.0 / 3.0)).abs() < 1e-12);
-        assert!((u.g_inf - 0.58 * 9.0).abs() < 1e-12);
+        assert!((u.a0().unwrap() - 0.58f64.powf(-1.0 / 3.0)).abs() < 1e-12);
+        assert!((u.g_inf() - 0.58 * 9.0).abs() < 1e-12);
     }
 
     #[test]
@@ -1237,7 +1238,7 @@ mod tests {
         assert_eq!(
             pm(&Est {
                 value: 3.3127,
-                error: Some(0.42)
+                error: 0.42
             }),
             "3.31 ± 0.42"
         );

@@ -4,13 +4,12 @@
 use serde_json::Value;
 
 use super::toolkit::short;
+pub use crate::ensemble::Units;
+use crate::report::units_from_calibration_json;
 
-/// A value with its uncertainty (`None` when the summary has none, or `null`/NaN).
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Est {
-    pub value: f64,
-    pub error: Option<f64>,
-}
+/// A value with its uncertainty: the pipeline's one estimate type (an error of NaN when the
+/// summary has none, or `null`/NaN; `known_error` gives it as an `Option`).
+pub use crate::ensemble::Estimate as Est;
 
 /// Pooled cumulative vDOS of one T_p: frequencies (ascending) and count per particle.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -106,10 +105,13 @@ pub(crate) fn num(v: Option<&Value>) -> Option<f64> {
 /// `{"value": v, "error": e}` or a bare number; `null`, NaN and anything else are `None`.
 pub(crate) fn est(v: Option<&Value>) -> Option<Est> {
     match v? {
-        Value::Number(_) => num(v).map(|value| Est { value, error: None }),
+        Value::Number(_) => num(v).map(|value| Est {
+            value,
+            error: f64::NAN,
+        }),
         Value::Object(o) => num(o.get("value")).map(|value| Est {
             value,
-            error: num(o.get("error")).map(f64::abs),
+            error: num(o.get("error")).map_or(f64::NAN, f64::abs),
         }),
         _ => None,
     }
@@ -249,60 +251,74 @@ pub(crate) fn parse_row(v: &Value) -> Option<TemperatureRow> {
     })
 }
 
-/// Unit conversion for the axes: the paper's (from a calibration) or the model's.
+/// Unit conversion for the axes: the paper's (from a calibration: the pipeline's one `Units`
+/// type) or the model's.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Units {
-    /// T_onset (model temperature units); 1 for model units.
-    pub t_onset: f64,
-    /// c∞ (model units); with `a0` sets the frequency unit c∞/a0.
-    pub c_inf: f64,
-    /// a0 = (V/N)^(1/d) (model length units), when known.
-    pub a0: Option<f64>,
-    /// G∞ (model units); 1 for model units.
-    pub g_inf: f64,
-    /// Dimension of the calibration, when given.
-    pub dim: Option<usize>,
-    /// True with a calibration: axes in T_onset, c∞/a0, a0, G∞.
-    pub calibrated: bool,
-    /// Where the calibration came from (for the footer).
-    pub source: String,
+pub struct Axes {
+    /// The calibration, when given: axes in T_onset, c∞/a0, a0, G∞.
+    pub calibration: Option<Units>,
+    /// a0 = (V/N)^(1/d) (model length units) without a calibration, when the density is known.
+    pub model_a0: Option<f64>,
 }
 
-impl Units {
+impl Axes {
     /// Model units (no calibration); `a0` if the density is known.
-    pub fn model(a0: Option<f64>) -> Units {
-        Units {
-            t_onset: 1.0,
-            c_inf: 1.0,
-            a0,
-            g_inf: 1.0,
-            dim: None,
-            calibrated: false,
-            source: String::new(),
+    pub fn model(a0: Option<f64>) -> Axes {
+        Axes {
+            calibration: None,
+            model_a0: a0,
         }
+    }
+    /// Axes in the units of a calibration.
+    pub fn calibrated(u: Units) -> Axes {
+        Axes {
+            calibration: Some(u),
+            model_a0: None,
+        }
+    }
+    /// True with a calibration.
+    pub fn is_calibrated(&self) -> bool {
+        self.calibration.is_some()
+    }
+    /// T_onset (model temperature units); 1 for model units.
+    pub fn t_onset(&self) -> f64 {
+        self.calibration.as_ref().map_or(1.0, |u| u.t_onset)
+    }
+    /// G∞ (model units); 1 for model units.
+    pub fn g_inf(&self) -> f64 {
+        self.calibration.as_ref().map_or(1.0, |u| u.g_inf)
+    }
+    /// a0 (model length units), when known.
+    pub fn a0(&self) -> Option<f64> {
+        match &self.calibration {
+            Some(u) => Some(u.a0),
+            None => self.model_a0,
+        }
+    }
+    /// Dimension of the calibration, when given.
+    pub fn dim(&self) -> Option<usize> {
+        self.calibration.as_ref().map(|u| u.dim)
     }
 
     pub(crate) fn t(&self, tp: f64) -> f64 {
-        tp / self.t_onset
+        tp / self.t_onset()
     }
     /// Frequency in c∞/a0 (model frequency when uncalibrated).
     pub(crate) fn w(&self, w: f64) -> f64 {
-        if self.calibrated {
-            w * self.a0.unwrap_or(1.0) / self.c_inf
-        } else {
-            w
+        match &self.calibration {
+            Some(u) => w * u.a0 / u.c_inf,
+            None => w,
         }
     }
     /// Length in a0 when calibrated, else model length.
     pub(crate) fn len(&self, l: f64) -> f64 {
-        if self.calibrated {
-            l / self.a0.unwrap_or(1.0)
-        } else {
-            l
+        match &self.calibration {
+            Some(u) => l / u.a0,
+            None => l,
         }
     }
     pub(crate) fn g(&self, g: f64) -> f64 {
-        g / self.g_inf
+        g / self.g_inf()
     }
     /// A_g has dimensions of ω⁻⁵.
     pub(crate) fn a_g(&self, a: f64) -> f64 {
@@ -311,28 +327,28 @@ impl Units {
     }
 
     pub(crate) fn t_label(&self) -> &'static str {
-        if self.calibrated {
+        if self.is_calibrated() {
             "T_p / T_onset"
         } else {
             "T_p  (ε/k_B)"
         }
     }
     pub(crate) fn inv_t_label(&self) -> &'static str {
-        if self.calibrated {
+        if self.is_calibrated() {
             "T_onset / T_p"
         } else {
             "1 / T_p  (k_B/ε)"
         }
     }
     pub(crate) fn w_unit(&self) -> &'static str {
-        if self.calibrated {
+        if self.is_calibrated() {
             "c∞/a0"
         } else {
             "model units"
         }
     }
     pub(crate) fn len_unit(&self) -> &'static str {
-        if self.calibrated {
+        if self.is_calibrated() {
             "a0"
         } else {
             "model units"
@@ -340,64 +356,38 @@ impl Units {
     }
 
     pub(crate) fn footer(&self) -> String {
-        if self.calibrated {
-            format!(
+        match &self.calibration {
+            Some(u) => format!(
                 "units from {}: T_onset = {}, c∞/a0 = {}, a0 = {}, G∞ = {} (model units)",
-                self.source,
-                short(self.t_onset),
-                short(self.c_inf / self.a0.unwrap_or(1.0)),
-                short(self.a0.unwrap_or(1.0)),
-                short(self.g_inf)
-            )
-        } else {
-            "model units: ε = m = k_B = 1, lengths in the particle-size unit (no calibration given)"
-                .to_string()
+                u.source,
+                short(u.t_onset),
+                short(u.c_inf / u.a0),
+                short(u.a0),
+                short(u.g_inf)
+            ),
+            None => {
+                "model units: ε = m = k_B = 1, lengths in the particle-size unit (no calibration given)"
+                    .to_string()
+            }
         }
     }
 }
 
-/// Parses `calibration.json` (`pinchglass calibrate`): needs `t_onset`, `c_inf` and either
-/// `a0` or `density` with `dim`; `g_inf` (else ρ c∞²).
-pub fn parse_calibration(json: &str) -> Result<Units, String> {
+/// Parses `calibration.json` (`pinchglass calibrate`) with the one calibration parser
+/// (`io::report::units_from_calibration_json`); the source named in the footer is the table's
+/// `source` key, else "calibration.json".
+pub fn parse_calibration(json: &str) -> Result<Axes, String> {
     let v: Value =
         serde_json::from_str(json).map_err(|e| format!("calibration is not valid JSON ({e})"))?;
-    units_from_value(&v)
+    units_from_value(&v).map(Axes::calibrated)
 }
 
 /// Units from a calibration object (`calibration.json`, or `units` of a summary).
 pub(crate) fn units_from_value(v: &Value) -> Result<Units, String> {
-    let o = v.as_object().ok_or(
-        "calibration JSON must be an object (calibration.json from `pinchglass calibrate`)",
-    )?;
-    let need = |k: &str| {
-        num(o.get(k))
-            .filter(|x| *x > 0.0)
-            .ok_or(format!("calibration lacks a positive \"{k}\""))
-    };
-    let t_onset = need("t_onset")?;
-    let c_inf = need("c_inf")?;
-    let dim = o.get("dim").and_then(Value::as_u64).map(|d| d as usize);
-    let density = num(o.get("density"));
-    let a0 = num(o.get("a0"))
-        .filter(|x| *x > 0.0)
-        .or_else(|| Some(density?.powf(-1.0 / dim? as f64)))
-        .ok_or("calibration lacks \"a0\" (or \"density\" and \"dim\")")?;
-    let g_inf = num(o.get("g_inf"))
-        .filter(|x| *x > 0.0)
-        .or_else(|| density.map(|rho| rho * c_inf * c_inf))
-        .ok_or("calibration lacks \"g_inf\" (or \"density\")")?;
-    Ok(Units {
-        t_onset,
-        c_inf,
-        a0: Some(a0),
-        g_inf,
-        dim,
-        calibrated: true,
-        source: o
-            .get("source")
-            .and_then(Value::as_str)
-            .filter(|s| !s.is_empty())
-            .unwrap_or("calibration.json")
-            .to_string(),
-    })
+    let source = v
+        .get("source")
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty())
+        .unwrap_or("calibration.json");
+    units_from_calibration_json(v, source)
 }

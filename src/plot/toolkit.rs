@@ -165,7 +165,7 @@ pub(crate) fn pow10(n: i32) -> String {
 
 /// `value ± error` with the error in 2 significant digits and the value to match.
 pub(crate) fn pm(e: &Est) -> String {
-    match e.error.filter(|x| *x > 0.0) {
+    match e.known_error().filter(|x| *x > 0.0) {
         Some(err) => {
             let digits = (1 - err.log10().floor() as i32).clamp(0, 6) as usize;
             format!("{:.digits$} ± {:.digits$}", e.value, err)
@@ -512,7 +512,7 @@ pub(crate) fn ensemble_line(s: &EnsembleSummary) -> String {
 }
 
 /// Two footer lines: the ensemble, then the units.
-pub(crate) fn footer(s: &EnsembleSummary, u: &Units) -> String {
+pub(crate) fn footer(s: &EnsembleSummary, u: &Axes) -> String {
     let ensemble = ensemble_line(s);
     if ensemble.is_empty() {
         u.footer()
@@ -762,7 +762,7 @@ pub(crate) fn note<'a, DB: DrawingBackend + 'a>(
 /// Points `(T_p, f(row))` in the display units, rows lacking `f` skipped.
 pub(crate) fn series_vs_t(
     s: &EnsembleSummary,
-    u: &Units,
+    u: &Axes,
     f: &dyn Fn(&TemperatureRow) -> Option<Est>,
     conv: &dyn Fn(f64) -> f64,
 ) -> Vec<Pt> {
@@ -771,7 +771,7 @@ pub(crate) fn series_vs_t(
         .filter_map(|r| {
             let e = f(r)?;
             let y = conv(e.value);
-            let err = e.error.map(|x| (conv(e.value + x) - y).abs());
+            let err = e.known_error().map(|x| (conv(e.value + x) - y).abs());
             Some(Pt {
                 x: u.t(r.tp),
                 y,
