@@ -130,7 +130,8 @@ function context(d) {
       let verdict = '';
       if (tOnset) {
         const [v, err] = [b.e_qlm / tOnset, b.error / tOnset];
-        if (v - 2 * err <= 0) verdict = ' That is no depletion measurable in this range, unlike the paper\'s 3.3 T<sub>onset</sub>.';
+        if (v + 2 * err < 0) verdict = ' That is the opposite of the paper\'s trend: here 𝒩 rises on cooling, where the paper finds E<sub>QLM</sub> ≈ 3.3 T<sub>onset</sub> (3D).';
+        else if (v - 2 * err <= 0) verdict = ' That is no depletion measurable in this range, unlike the paper\'s 3.3 T<sub>onset</sub>.';
         else if (v >= 3.3 / 2 && v <= 3.3 * 2) verdict = ' That is within a factor 2 of the paper\'s 3.3 T<sub>onset</sub> (3D).';
         else verdict = ` That is ${fmt(v / 3.3, 2)} times the paper's 3.3 T<sub>onset</sub> (3D).`;
       }

@@ -1127,6 +1127,41 @@ async function testSweep() {
 }
 
 // The sweep mode's default preset, timed (only with --only sweep-default: about a minute or more).
+// On a phone (390 × 844) nothing covers a canvas of the Lecture or the Temperature sweep once it is
+// scrolled into view: element-from-point at each visible canvas's centre returns the canvas (a
+// sticky control panel used to stay on screen over the figures).
+async function testPhone() {
+  const server = await serve(true);
+  const ctx = await browser({ viewport: { width: 390, height: 844 } });
+  try {
+    const page = await ctx.newPage();
+    const covered = async () => page.evaluate(async () => {
+      const out = [];
+      for (const c of document.querySelectorAll('canvas')) {
+        if (c.getBoundingClientRect().width === 0 || c.offsetParent === null) continue;
+        c.scrollIntoView({ block: 'center' });
+        await new Promise((r) => requestAnimationFrame(() => r()));
+        const b = c.getBoundingClientRect();
+        const hit = document.elementFromPoint(b.left + b.width / 2, b.top + b.height / 2);
+        if (hit !== c) out.push(`${c.id} under ${hit ? hit.tagName.toLowerCase() + (hit.id ? '#' + hit.id : '') : 'nothing'}`);
+      }
+      return out;
+    });
+    await page.goto(server.url + '?mode=lecture&step=4');
+    await page.waitForFunction(() => document.body.dataset.lecture === 'ready', null, { timeout: 30_000 });
+    const lecture = await covered();
+    check('phone 390×844: nothing covers the Lecture figure', lecture.length === 0, lecture.join(', ') || 'all canvases on top');
+    await page.goto(server.url + '?mode=sweep');
+    await page.waitForTimeout(500);
+    const sweep = await covered();
+    check('phone 390×844: nothing covers the Temperature sweep figures', sweep.length === 0, sweep.join(', ') || 'all canvases on top');
+    await page.close();
+  } finally {
+    await ctx.close();
+    server.stop();
+  }
+}
+
 async function testSweepDefault() {
   const server = await serve(true);
   const ctx = await browser();
@@ -1169,6 +1204,7 @@ try {
   if (!only || only === 'stress') await testStress();
   if (!only || only === 'history') await testHistoryAndAccess();
   if (!only || only === 'lecture') await testLecture();
+  if (!only || only === 'phone') await testPhone();
   if (!only || only === 'sweep') await testSweep();
   if (only === 'sweep-default') await testSweepDefault();
 } catch (e) {
