@@ -94,13 +94,13 @@ impl ChainSpec {
         if let Some(k) = self.every_taus {
             if !(k.is_finite() && k >= 1.0) {
                 return Err(format!(
-                    "the harvest interval must be at least 1 τ_α, got {k}"
+                    "the harvest interval (--every-taus) must be a finite number of at least 1 τ_α, got {k}"
                 ));
             }
         }
         if !(self.equilibrate_taus.is_finite() && self.equilibrate_taus >= 1.0) {
             return Err(format!(
-                "equilibrate at least 1 τ_α, got {}",
+                "equilibrate (--equilibrate-taus) a finite number of at least 1 τ_α, got {}",
                 self.equilibrate_taus
             ));
         }
