@@ -13,8 +13,8 @@
 
 use js_sys::Function;
 use pinchglass::wasm::{
-    check_form, check_parameters, force_filter, init, max_particles, nearest_pair, run_glass, threaded_build,
-    GlassRun, MAX_SEED,
+    check_form, check_parameters, force_filter, init, max_particles, nearest_pair, run_glass,
+    threaded_build, GlassRun, MAX_SEED,
 };
 use serde_json::Value;
 use std::cell::RefCell;
@@ -478,22 +478,50 @@ fn bad_temperature_seed_sweeps_and_density_are_refused() {
     for tp in [0.0, -1.0, f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
         let (field, msg) = single_refusal(2.0, 64.0, tp, 1.0, 20.0, None);
         assert_eq!(field, "tp", "{msg}");
-        assert!(msg.contains(if tp.is_finite() { "positive" } else { "finite number" }), "{msg}");
+        assert!(
+            msg.contains(if tp.is_finite() {
+                "positive"
+            } else {
+                "finite number"
+            }),
+            "{msg}"
+        );
     }
     for seed in [-1.0, 1.5, MAX_SEED + 2.0, f64::NAN, f64::INFINITY] {
         let (field, msg) = single_refusal(2.0, 64.0, 1.0, seed, 20.0, None);
         assert_eq!(field, "seed", "seed {seed}: {msg}");
-        assert!(msg.contains(if seed.is_finite() { "from 0 to" } else { "finite number" }), "{msg}");
+        assert!(
+            msg.contains(if seed.is_finite() {
+                "from 0 to"
+            } else {
+                "finite number"
+            }),
+            "{msg}"
+        );
     }
     for sweeps in [0.0, -3.0, 2.5, 1e6 + 1.0, f64::NAN] {
         let (field, msg) = single_refusal(2.0, 64.0, 1.0, 1.0, sweeps, None);
         assert_eq!(field, "sweeps", "sweeps {sweeps}: {msg}");
-        assert!(msg.contains(if sweeps.is_finite() { "from 1 to" } else { "finite number" }), "{msg}");
+        assert!(
+            msg.contains(if sweeps.is_finite() {
+                "from 1 to"
+            } else {
+                "finite number"
+            }),
+            "{msg}"
+        );
     }
     for density in [0.0, -0.5, f64::INFINITY] {
         let (field, msg) = single_refusal(2.0, 64.0, 1.0, 1.0, 20.0, Some(density));
         assert_eq!(field, "density", "density {density}: {msg}");
-        assert!(msg.contains(if density.is_finite() { "positive" } else { "finite number" }), "{msg}");
+        assert!(
+            msg.contains(if density.is_finite() {
+                "positive"
+            } else {
+                "finite number"
+            }),
+            "{msg}"
+        );
     }
     // densities far from any glass (a mistyped 0.86, near unjamming) are refused with the
     // allowed range, by the CLI's rules (pinchglass::validate); the box-size rule on N then
@@ -525,19 +553,40 @@ fn the_form_as_typed_is_checked_in_words() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|e| (e["field"].as_str().unwrap().into(), e["message"].as_str().unwrap().into()))
+        .map(|e| {
+            (
+                e["field"].as_str().unwrap().into(),
+                e["message"].as_str().unwrap().into(),
+            )
+        })
         .collect();
     assert!(bad["params"].is_null());
-    assert!(errors.contains(&("dim".into(), "dimension is required".into())), "{errors:?}");
-    assert!(errors.contains(&("n".into(), "N is required".into())), "{errors:?}");
+    assert!(
+        errors.contains(&("dim".into(), "dimension is required".into())),
+        "{errors:?}"
+    );
+    assert!(
+        errors.contains(&("n".into(), "N is required".into())),
+        "{errors:?}"
+    );
     for (f, m) in &errors {
         assert!(!m.contains("NaN"), "{f}: {m}");
     }
-    assert!(errors.iter().any(|(f, m)| f == "tp" && m.contains("finite number")));
-    assert!(errors.iter().any(|(f, m)| f == "density" && m.contains("finite number")));
+    assert!(errors
+        .iter()
+        .any(|(f, m)| f == "tp" && m.contains("finite number")));
+    assert!(errors
+        .iter()
+        .any(|(f, m)| f == "density" && m.contains("finite number")));
     // K above N is refused before the run
     let k = form("2", "300", "1", "", "301");
-    assert!(k["errors"][0]["message"].as_str().unwrap().contains("0 (no quartic modes) to 300"), "{k}");
+    assert!(
+        k["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("0 (no quartic modes) to 300"),
+        "{k}"
+    );
     // densities far from any glass: next to density, whatever the magnitude
     for density in ["1e-9", "1e-5", "5", "100"] {
         let r = form("2", "300", "1", density, "");
@@ -546,10 +595,19 @@ fn the_form_as_typed_is_checked_in_words() {
     }
     // an absurd T_p and a pasted novel
     let r = form("2", "300", "1e300", "", "");
-    assert!(r["errors"][0]["message"].as_str().unwrap().contains("too high"), "{r}");
+    assert!(
+        r["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("too high"),
+        "{r}"
+    );
     let novel = "1".repeat(60_000) + "x";
     let r = form("2", "300", &novel, "", "");
-    assert!(r["errors"][0]["message"].as_str().unwrap().chars().count() < 100, "{r}");
+    assert!(
+        r["errors"][0]["message"].as_str().unwrap().chars().count() < 100,
+        "{r}"
+    );
 }
 
 #[wasm_bindgen_test]

@@ -397,7 +397,10 @@ pub fn check_particles(
     if !whole(n) || n < 2.0 {
         return Err(refuse(
             "n",
-            format!("N must be a whole number from 2 to {n_max}, got {}", show(n)),
+            format!(
+                "N must be a whole number from 2 to {n_max}, got {}",
+                show(n)
+            ),
         ));
     }
     if n > n_max as f64 {
@@ -746,15 +749,22 @@ mod tests {
     }
     #[test]
     fn typed_text_is_required_finite_and_echoed_short() {
-        assert_eq!(parse_field("n", "N", "  ").unwrap_err().message, "N is required");
+        assert_eq!(
+            parse_field("n", "N", "  ").unwrap_err().message,
+            "N is required"
+        );
         assert_eq!(parse_field("tp", "T_p", " 2.5 ").unwrap(), 2.5);
-        for bad in ["NaN", "Infinity", "inf", "-inf", "1e999", "abc", "1,5", "0x10"] {
+        for bad in [
+            "NaN", "Infinity", "inf", "-inf", "1e999", "abc", "1,5", "0x10",
+        ] {
             let m = parse_field("tp", "T_p", bad).unwrap_err().message;
             assert!(m.starts_with("T_p must be a finite number"), "{m}");
             assert!(!m.contains("NaN") && !m.contains("inf"), "{m}");
         }
         let long = "7".repeat(60_000);
-        let m = parse_field("tp", "T_p", &format!("x{long}")).unwrap_err().message;
+        let m = parse_field("tp", "T_p", &format!("x{long}"))
+            .unwrap_err()
+            .message;
         assert_eq!(show(1e300), "1e300");
         assert_eq!(show(1e-9), "1e-9");
         assert_eq!(show(0.86), "0.86");
@@ -766,8 +776,8 @@ mod tests {
     fn no_message_says_nan_or_inf() {
         let l = &CLI_LIMITS;
         for x in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
-            let all = check_run(x, x, x, Some(x), x, if x.is_nan() { 1e300 } else { x }, l)
-                .unwrap_err();
+            let all =
+                check_run(x, x, x, Some(x), x, if x.is_nan() { 1e300 } else { x }, l).unwrap_err();
             assert!(all.len() >= 5, "{all:?}");
             for r in &all {
                 assert!(

@@ -151,7 +151,11 @@ pub fn check_sweep_parameters(
             field: "samples",
             message: format!(
                 "samples per T_p must be a whole number from 1 to {MAX_SAMPLES} in the browser{}",
-                if samples.is_finite() { format!(", got {samples}") } else { String::new() }
+                if samples.is_finite() {
+                    format!(", got {samples}")
+                } else {
+                    String::new()
+                }
             ),
         });
     }
