@@ -38,19 +38,33 @@ pub fn born_term<const D: usize>(pairs: &[InteractingPair<D>], (a, b): (usize, u
         .sum()
 }
 
-/// Mixed derivative `Ξ = ∂²U/∂x∂γ` for simple shear in plane `(a, b)`, over `n` particles.
+/// Mixed derivative `Ξ = ∂²U/∂x∂γ` for simple shear in plane `(a, b)`, over `n` particles
+/// (`w = dr/dγ = r_b e_a` in [`affine_force_field`]).
 pub fn shear_force_field<const D: usize>(
     pairs: &[InteractingPair<D>],
     n: usize,
     (a, b): (usize, usize),
 ) -> Vec<f64> {
+    affine_force_field(pairs, n, |r| {
+        let mut w = Vector::<D>::zeros();
+        w[a] = r[b];
+        w
+    })
+}
+
+/// `Ξ = ∂²U/∂x∂γ` of an affine strain whose pair vectors move as `dr/dγ = w(r)`: per pair, with
+/// `s = n·w`, `φ″ s n + (φ′/r)(w − s n)` on `j`, minus that on `i`.
+fn affine_force_field<const D: usize>(
+    pairs: &[InteractingPair<D>],
+    n: usize,
+    w_of: impl Fn(&Vector<D>) -> Vector<D>,
+) -> Vec<f64> {
     let mut xi = vec![0.0; D * n];
     for p in pairs {
         let nv = p.unit();
-        let s = nv[a] * p.r[b];
-        let mut ea = Vector::<D>::zeros();
-        ea[a] = 1.0;
-        let v = nv * (p.phi.d2 * s) + (ea * p.r[b] - nv * s) * (p.phi.d1 / p.dist);
+        let w = w_of(&p.r);
+        let s = nv.dot(&w);
+        let v = nv * (p.phi.d2 * s) + (w - nv * s) * (p.phi.d1 / p.dist);
         for k in 0..D {
             xi[D * p.j + k] += v[k];
             xi[D * p.i + k] -= v[k];
@@ -82,20 +96,12 @@ pub fn pure_shear_force_field<const D: usize>(
     n: usize,
     (a, b): (usize, usize),
 ) -> Vec<f64> {
-    let mut xi = vec![0.0; D * n];
-    for p in pairs {
-        let nv = p.unit();
+    affine_force_field(pairs, n, |r| {
         let mut w = Vector::<D>::zeros();
-        w[a] = 0.5 * p.r[a];
-        w[b] = -0.5 * p.r[b];
-        let s = nv.dot(&w);
-        let v = nv * (p.phi.d2 * s) + (w - nv * s) * (p.phi.d1 / p.dist);
-        for k in 0..D {
-            xi[D * p.j + k] += v[k];
-            xi[D * p.i + k] -= v[k];
-        }
-    }
-    xi
+        w[a] = 0.5 * r[a];
+        w[b] = -0.5 * r[b];
+        w
+    })
 }
 
 /// Shear modulus per plane and its mean.
