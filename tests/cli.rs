@@ -891,6 +891,62 @@ fn chains_resume_through_the_command_line() {
     assert!(!fresh.exists(), "a refused run wrote {}", fresh.display());
 }
 
+/// `chains --parents` writes every harvested parent state as extended XYZ, labelled a parent
+/// state with its T_p, chain, harvest, τ_α and verdict; quenching the file gives exactly the
+/// inherent state the harvest's record describes (same energy per particle, bit for bit).
+#[test]
+fn chains_write_their_parent_states() {
+    let dir = tmp("chains-parents");
+    let _ = std::fs::remove_dir_all(&dir);
+    let o = run(bin()
+        .args([
+            "chains", "--dim", "2", "--n", "60", "--tp", "3,2", "--chains", "1",
+        ])
+        .args(["--harvests", "1", "--every", "200", "--block", "100"])
+        .args([
+            "--min-equilibrate",
+            "200",
+            "--max-equilibrate",
+            "2000",
+            "--route",
+            "dense",
+        ])
+        .args(["--seed", "5", "--parents", "-o"])
+        .arg(&dir));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let records = std::fs::read_to_string(dir.join("samples-chains-0-1.jsonl")).unwrap();
+    assert_eq!(records.lines().count(), 2);
+    for line in records.lines() {
+        let r: serde_json::Value = serde_json::from_str(line).unwrap();
+        let tp = r["tp"].as_f64().unwrap();
+        let file = dir.join(format!("parents/chain-0-tp-{tp}-h0.xyz"));
+        let text = std::fs::read_to_string(&file).unwrap();
+        let header = text.lines().nth(1).unwrap();
+        for key in [
+            "state=parent",
+            &format!("tp={tp}"),
+            "chain=0",
+            "harvest=0",
+            "tau_alpha=",
+            "verdict=",
+        ] {
+            assert!(header.contains(key), "{key} missing from {header}");
+        }
+        let o = run(bin()
+            .arg("analyze")
+            .arg("--quench")
+            .arg(&file)
+            .args(["--json", "-"]));
+        assert!(o.status.success(), "{}", stderr(&o));
+        let a: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        assert_eq!(
+            a["energy_per_particle"].as_f64(),
+            r["inherent_energy"].as_f64(),
+            "T_p = {tp}"
+        );
+    }
+}
+
 /// `tau` and `bench --part mc` run on tiny systems and say what they measured.
 #[test]
 fn tau_and_the_engine_benchmark_run() {

@@ -241,6 +241,9 @@ pub enum ChainEvent<'a, const D: usize> {
     Checkpoint(&'a Checkpoint<D>),
     /// `(T_p, equilibration sweeps, τ_α)` when a rung's equilibration ends.
     Equilibrated(f64, usize, TauAlpha),
+    /// A harvested parent state (at T_p, before its quench) and what the record will say of
+    /// it; emitted just before the harvest's [`ChainEvent::Record`].
+    Parent(&'a Glass<D>, &'a ParentInfo),
 }
 
 /// Runs chain `spec.chain` over its ladder (from `resume` when given), calling `emit` for every
@@ -340,6 +343,7 @@ pub fn run_chain<const D: usize>(
                 }),
                 mc_seconds: crate::clock::now_seconds() - t0,
             };
+            emit(ChainEvent::Parent(&mc.glass, &parent))?;
             let record = record_from_parent(&mc.glass, parent, options)?;
             emit(ChainEvent::Record(&record))?;
             let cp = Checkpoint {

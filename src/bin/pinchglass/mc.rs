@@ -346,6 +346,10 @@ pub struct ChainsCli {
     pub quartic: Option<usize>,
     #[arg(long)]
     pub tag: Option<String>,
+    /// Also write every harvested parent state (at T_p, before its quench) as extended XYZ to
+    /// DIR/parents/chain-C-tp-T-hH.xyz, with its chain, harvest, τ_α and equilibration verdict
+    #[arg(long)]
+    pub parents: bool,
     #[arg(short = 'o', long = "output")]
     pub output: String,
 }
@@ -357,6 +361,8 @@ pub struct ChainsArgs {
     pub shard: (usize, usize),
     pub options: pinchglass::ensemble::SampleOptions,
     pub tag: Option<String>,
+    /// Write the harvested parent states as extended XYZ to `output/parents/`.
+    pub parents: bool,
     pub output: String,
 }
 
@@ -397,6 +403,7 @@ pub fn run_chains(c: &ChainsCli) -> Result<(), String> {
         shard,
         options,
         tag: c.tag.clone(),
+        parents: c.parents,
         output: c.output.clone(),
     };
     match c.dim {
@@ -404,6 +411,43 @@ pub fn run_chains(c: &ChainsCli) -> Result<(), String> {
         3 => chains::<3>(&args),
         d => Err(format!("--dim must be 2 or 3, got {d}")),
     }
+}
+
+/// The comment-line metadata of a harvested parent state: what made it and whether it counts
+/// as equilibrated (the record's verdict).
+fn parent_metadata(
+    spec: &pinchglass::chains::ChainSpec,
+    p: &pinchglass::ensemble::ParentInfo,
+) -> Vec<(String, String)> {
+    let c = p.chain.as_ref();
+    vec![
+        ("state".into(), "parent".into()),
+        ("tp".into(), format!("{}", p.tp)),
+        ("seed".into(), p.seed.to_string()),
+        ("chain".into(), spec.chain.to_string()),
+        ("harvest".into(), c.map_or(0, |c| c.harvest).to_string()),
+        (
+            "ladder".into(),
+            spec.ladder
+                .iter()
+                .map(|t| t.to_string())
+                .collect::<Vec<_>>()
+                .join(","),
+        ),
+        ("rung_sweeps".into(), p.sweeps.to_string()),
+        (
+            "equilibration_sweeps".into(),
+            c.map_or(0, |c| c.equilibration_sweeps).to_string(),
+        ),
+        ("tau_alpha".into(), p.tau.describe()),
+        (
+            "equilibrated".into(),
+            p.equilibrated.unwrap_or(false).to_string(),
+        ),
+        ("verdict".into(), p.verdict.clone()),
+        ("engine".into(), pinchglass::swap_mc::engine_version()),
+        ("parent_energy".into(), format!("{}", p.parent_energy)),
+    ]
 }
 
 /// `pinchglass chains`: chains `shard` of the ladder, in parallel (one chain per thread),
@@ -432,6 +476,11 @@ pub fn chains<const D: usize>(a: &ChainsArgs) -> Result<(), String> {
     };
     let state_dir = format!("{}/state", a.output);
     std::fs::create_dir_all(&state_dir).map_err(|e| format!("cannot create {state_dir}: {e}"))?;
+    let parents_dir = format!("{}/parents", a.output);
+    if a.parents {
+        std::fs::create_dir_all(&parents_dir)
+            .map_err(|e| format!("cannot create {parents_dir}: {e}"))?;
+    }
     let path = format!("{}/samples-{stem}.jsonl", a.output);
     let file = std::fs::OpenOptions::new()
         .create(true)
@@ -498,6 +547,13 @@ pub fn chains<const D: usize>(a: &ChainsArgs) -> Result<(), String> {
                             now_seconds() - t0
                         );
                     }
+                    ChainEvent::Parent(glass, p) if a.parents => {
+                        let harvest = p.chain.as_ref().map_or(0, |c| c.harvest);
+                        let file = format!("{parents_dir}/chain-{chain}-tp-{}-h{harvest}.xyz", p.tp);
+                        let text = pinchglass::xyz::write_xyz(glass, &parent_metadata(&spec, p))?;
+                        std::fs::write(&file, text).map_err(|e| format!("cannot write {file}: {e}"))?;
+                    }
+                    ChainEvent::Parent(..) => {}
                     ChainEvent::Checkpoint(cp) => {
                         let text = serde_json::to_string(&checkpoint_json(&spec, cp))
                             .map_err(|e| e.to_string())?;
