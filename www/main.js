@@ -18,6 +18,7 @@
 
 import initDraw, * as wasm from './pkg-single/pinchglass.js';
 import { initSweep, showSweep } from './sweep.js';
+import { WATCHDOG, allowance } from './watchdog.js';
 import { initLecture, showLecture, lectureFromUrl } from './lecture.js';
 
 const FIELDS = ['dim', 'n', 'tp', 'seed', 'sweeps', 'density'];
@@ -227,36 +228,11 @@ let shown = null; // the last finished run: {data, results, runId, job, jobs, jo
 let pinchId = 0;
 let lastLaunch = null; // [list, compare] of the last run started (the retry button)
 
-// Watchdog: a run whose worker neither reports progress nor finishes within the allowance of its
-// stage is stopped with a message and a retry. The allowance is FLOOR + FACTOR × the stage's
-// expected duration between two progress reports (rough wasm timings on 2 busy cores, from N and
-// the stage; single faer calls report nothing until they end). window.pinchglass.watchdog.
-// startup: seconds for a new worker to post 'ready' before it is replaced (twice at most). In Firefox
-// 153 ESR about 1 start in 15 stalls inside initThreadPool: wasm-bindgen-rayon's `new Worker()` for a
-// thread, called in the compute worker, never returns (scripts/firefox-starts.mjs with the step
-// log); a fresh worker then starts normally. A normal start takes 1–3 s.
-const WATCHDOG = { floor: 30, factor: 10, startup: 12 };
-function expectedStageSeconds(stage, p) {
-  const dof = p.dim * p.n;
-  const k = dof / 1000;
-  switch (stage) {
-    case 'starting': return 5;
-    case 'swap Monte Carlo': return (p.sweeps * p.n * 1e-5) / 100; // reported every 1 %
-    case 'quench': return 0.002 * p.n;
-    case 'forces': case 'hessian': case 'shear modulus': return 0.5 * k;
-    case 'factorisation': return 2 * k * k;
-    case 'pinches': return 2 * k * k;
-    case 'lowest modes': return 3 * k * k;
-    case 'quartic modes': return 3 * k;
-    case 'full spectrum': return 10 * k * k * k;
-    default: return 2 * k * k;
-  }
-}
+// Watchdog (www/watchdog.js): see WATCHDOG there.
 let watch = null; // {stage, since, allowance}
 function watchStage(stage) {
   const p = jobs[Math.max(0, jobData.length - 1)]?.params ?? { dim: 2, n: 300, sweeps: 300 };
-  const allowance = WATCHDOG.floor + WATCHDOG.factor * expectedStageSeconds(stage, p);
-  watch = { stage, since: performance.now(), allowance };
+  watch = { stage, since: performance.now(), allowance: allowance(stage, p) };
 }
 function checkWatchdog() {
   if (!watch || api.state !== 'running') return;

@@ -12,6 +12,7 @@
 // URL parameters (mode=sweep): dim, n, tps, samples, sweeps, seed, density, route, quartic.
 
 import * as wasm from './pkg-single/pinchglass.js';
+import { WATCHDOG, allowance } from './watchdog.js';
 
 // 2D: T_p = 0.45 needs ~2000 sweeps at N = 300 (PRESETS of main.js: 4000 at T_p = 0.4 take a few
 // seconds); measured in the page on 2 busy cores: 31 s for the 20 samples, but a 2D box of 300
@@ -38,6 +39,7 @@ let ticker = null;
 let started = 0;
 let lastDraw = 0;
 let filled = false;
+let watch = null; // the sample being computed: {k, tp, index, since, allowance} (watchdog)
 
 function setState(s) {
   S.state = s;
@@ -146,7 +148,13 @@ function cliCommand(p, tps) {
 
 function startWorker() {
   worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+  const self = worker;
   workerReady = new Promise((resolve, reject) => {
+    // a start that stalls (see www/watchdog.js) is replaced, twice at most
+    const timer = setTimeout(() => reject(Object.assign(new Error('timeout'), { stalled: self })), WATCHDOG.startup * 1000);
+    const done = (f) => (x) => { clearTimeout(timer); f(x); };
+    resolve = done(resolve);
+    reject = done(reject);
     worker.addEventListener('message', function first({ data }) {
       if (data.type === 'ready') {
         S.build = data.build;
@@ -177,6 +185,7 @@ function startWorker() {
 function onMessage({ data }) {
   if (data.id !== `sweep-${sweepId}`) return;
   if (data.type === 'sweep-progress') {
+    watch = { k: data.k, tp: data.tp, index: data.index, since: performance.now(), allowance: allowance('sample', S.params) };
     const last = S.records.length ? S.records[S.records.length - 1] : null;
     const stages = last ? ` · last sample: ${Object.entries(last.seconds ?? {}).map(([k, v]) => `${k.replace('_', ' ')} ${v.toFixed(2)} s`).join(', ')}` : '';
     $('sweep-stage').textContent =
@@ -189,6 +198,7 @@ function onMessage({ data }) {
     $('sweep-progress').value = (data.k + 1) / data.total;
     if (performance.now() / 1000 - lastDraw >= REDRAW_SECONDS || data.k + 1 === data.total) summarise(false);
   } else if (data.type === 'sweep-done') {
+    watch = null;
     S.seconds = data.seconds;
     finish();
   } else if (data.type === 'sweep-error') {
@@ -207,6 +217,27 @@ function onMessage({ data }) {
 
 function tick() {
   $('sweep-elapsed').textContent = `elapsed ${((performance.now() - started) / 1000).toFixed(1)} s`;
+  checkWatchdog();
+}
+
+// A sample that neither finishes nor fails within its allowance (www/watchdog.js, from N, sweeps,
+// route and K) stops the sweep with a message and a Retry; the samples done are kept.
+function checkWatchdog() {
+  if (!watch || S.state !== 'running') return;
+  const idle = (performance.now() - watch.since) / 1000;
+  if (idle <= watch.allowance) return;
+  const w = watch;
+  watch = null;
+  worker?.terminate();
+  worker = null;
+  startWorker();
+  sweepId += 1;
+  S.watchdogFired = (S.watchdogFired ?? 0) + 1;
+  if (S.records.length > 0) summarise(false);
+  const secs = (x) => x.toFixed(x < 10 ? 1 : 0);
+  fail(`the computation stopped responding: sample ${w.k + 1} (T_p = ${w.tp}, #${w.index}) did not finish in ${secs(idle)} s `
+    + `(allowed ${secs(w.allowance)} s for N = ${S.params.n}, ${S.params.sweeps} sweeps). The compute worker was restarted `
+    + `and the ${S.records.length} samples done are kept; press Retry to run the sweep again.`, true);
 }
 
 // ---------------------------------------------------------------- run, cancel
@@ -218,6 +249,7 @@ async function run(raw) {
   const v = validate(raw);
   showErrors(v.errors);
   $('sweep-error').textContent = '';
+  $('sweep-retry').hidden = true;
   S.errors = v.errors;
   if (v.errors.length > 0) {
     $('sweep-stage').textContent = 'not run: fix the highlighted parameters';
@@ -245,12 +277,25 @@ async function run(raw) {
   clearInterval(ticker);
   ticker = setInterval(tick, 200);
   if (!worker) startWorker();
-  try {
-    await workerReady;
-  } catch (e) {
-    fail(e.message);
-    return;
+  const id = sweepId;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await workerReady;
+      break;
+    } catch (e) {
+      if (id !== sweepId) return;
+      if (!e.stalled || attempt >= 2) {
+        fail(e.stalled ? `the compute worker did not start within ${WATCHDOG.startup} s, three times; press Retry`
+          : e.message, true);
+        return;
+      }
+      S.workerRestarts = (S.workerRestarts ?? 0) + 1;
+      e.stalled.terminate();
+      $('sweep-stage').textContent = `the compute worker did not start within ${WATCHDOG.startup} s; starting it again…`;
+      startWorker();
+    }
   }
+  if (id !== sweepId) return;
   worker.postMessage({ type: 'sweep', id: `sweep-${sweepId}`, params: p, plan });
 }
 
@@ -270,10 +315,12 @@ function cancel(quiet) {
   }
 }
 
-function fail(message) {
+function fail(message, retry = false) {
   clearInterval(ticker);
-  tick();
+  watch = null;
+  $('sweep-elapsed').textContent = `elapsed ${((performance.now() - started) / 1000).toFixed(1)} s`;
   $('sweep-error').textContent = message;
+  $('sweep-retry').hidden = !retry;
   $('sweep-stage').textContent = 'failed';
   setState('error');
 }
@@ -410,6 +457,7 @@ export function initSweep(pageApi, plan) {
     if (p) fill({ ...DEFAULTS, ...p });
   });
   $('sweep-cancel').addEventListener('click', () => cancel());
+  $('sweep-retry').addEventListener('click', () => run());
   $('sweep-export-records').addEventListener('click', () => {
     const lines = [...S.lines].sort((a, b) => {
       const [x, y] = [JSON.parse(a), JSON.parse(b)];

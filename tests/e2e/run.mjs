@@ -1119,6 +1119,25 @@ async function testSweep() {
     check('sweep: cancel stops a long sweep at once; a new sweep then completes',
       afterCancel.state === 'cancelled' && afterCancel.records === 0 && again === 'done' && n === 4,
       `after cancel ${afterCancel.state} (${afterCancel.records} records), then ${again} with ${n} records`);
+
+    // the watchdog: a sample past its allowance (shrunk to 0.3 s) stops the sweep with a message and
+    // Retry, in a fresh worker; Retry then completes
+    await page.evaluate(() => Object.assign(window.pinchglass.watchdog, { floor: 0.3, factor: 0 }));
+    await fillSweep(page, { ...TINY, sweeps: 400000 });
+    await page.click('#sweep-run');
+    const fired = await waitSweep(page, 60_000);
+    const w = await page.evaluate(() => ({ message: document.getElementById('sweep-error').textContent,
+      visible: !!document.getElementById('sweep-error').offsetParent,
+      retry: !document.getElementById('sweep-retry').hidden, fired: window.pinchglass.sweep.watchdogFired }));
+    await page.evaluate(() => Object.assign(window.pinchglass.watchdog, { floor: 30, factor: 10 }));
+    await fillSweep(page, TINY);
+    await page.click('#sweep-retry');
+    const retried = await waitSweep(page);
+    const n2 = await page.evaluate(() => window.pinchglass.sweep.lines.length);
+    check('sweep watchdog: a sample past its allowance stops the sweep with a message and Retry; Retry completes',
+      fired === 'error' && w.visible && /stopped responding: sample 1 .*Retry/.test(w.message) && w.retry && w.fired === 1
+        && retried === 'done' && n2 === 4 && errors.length === 0,
+      `${fired}: "${w.message.slice(0, 160)}", retry ${w.retry}, fired ${w.fired}; then ${retried} with ${n2} records`);
     await page.close();
   } finally {
     await ctx.close();
