@@ -25,7 +25,7 @@ pub use self::core::{
     elasticity, glass, hessian, modes, neighbours, pinch, potential, quartic, quartic_modes,
     quench, relaxation, space, spatial_decay, swap_mc, validate,
 };
-pub use io::{report, xyz};
+pub use io::{report, shipped, xyz};
 pub use pipeline::{analysis, chains, clock, ensemble, sparse};
 pub use plot::figures;
 

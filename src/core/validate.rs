@@ -468,6 +468,32 @@ pub fn check_tp_at_most(tp: f64, max_tp: f64) -> Result<f64, Refusal> {
     Ok(tp)
 }
 
+/// Significant digits of a parent temperature converted from units of T_onset (see
+/// [`tp_from_onset`]).
+pub const TP_ONSET_DIGITS: usize = 12;
+
+/// The parent temperature in model units (ε/k_B) that `x` T_onset denotes, for a calibration
+/// with onset temperature `t_onset` (docs/theory.md §8): `x · t_onset` rounded to
+/// [`TP_ONSET_DIGITS`] significant decimal digits. Seeds derive from the bits of T_p, so the
+/// rounding makes a link in T_onset give the run of the model-unit value a person would write:
+/// 0.45 × 0.8 is 0.36000000000000004 in floating point but denotes T_p = 0.36. Same result
+/// natively and in WebAssembly (Rust's float formatting and parsing are exact). `x` and
+/// `t_onset` must be positive and finite (else [`check_tp`] refuses the result).
+pub fn tp_from_onset(x: f64, t_onset: f64) -> f64 {
+    let raw = x * t_onset;
+    if !raw.is_finite() || raw <= 0.0 {
+        return raw;
+    }
+    format!("{:.*e}", TP_ONSET_DIGITS - 1, raw)
+        .parse()
+        .unwrap_or(raw)
+}
+
+/// A model-unit T_p in units of T_onset, for display (`tp / t_onset`).
+pub fn tp_in_onset(tp: f64, t_onset: f64) -> f64 {
+    tp / t_onset
+}
+
 /// Sweeps: a whole number from 1 to the limit.
 pub fn check_sweeps(sweeps: f64, limits: &Limits) -> Result<usize, Refusal> {
     if !sweeps.is_finite() {
@@ -578,6 +604,28 @@ pub fn check_run(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tp_in_onset_units_denotes_the_decimal_a_person_writes() {
+        assert_eq!(0.45 * 0.8, 0.36000000000000004);
+        assert_eq!(tp_from_onset(0.45, 0.8), 0.36);
+        assert_eq!(tp_from_onset(0.5, 3.0), 1.5);
+        assert_eq!(tp_from_onset(1.0 / 3.0, 3.0), 1.0);
+        // stable: converting the displayed value back gives the same bits, for a grid of values
+        for k in 1..2000 {
+            let x = k as f64 * 0.001;
+            for t in [0.8, 0.9, 3.0, 2.7182818] {
+                let tp = tp_from_onset(x, t);
+                assert!(((tp - x * t) / (x * t)).abs() < 1e-11, "{x} {t} {tp}");
+                assert_eq!(tp_from_onset(x, t), tp);
+                assert_eq!(format!("{tp}").parse::<f64>().unwrap(), tp);
+            }
+        }
+        assert!(tp_from_onset(f64::NAN, 3.0).is_nan());
+        assert!(check_tp(tp_from_onset(-1.0, 3.0)).is_err());
+        assert!(check_tp(tp_from_onset(f64::INFINITY, 3.0)).is_err());
+        assert_eq!(tp_in_onset(1.5, 3.0), 0.5);
+    }
 
     fn fields(r: Result<RunParameters, Vec<Refusal>>) -> Vec<&'static str> {
         r.err()

@@ -2,4 +2,5 @@
 
 pub mod record;
 pub mod report;
+pub mod shipped;
 pub mod xyz;

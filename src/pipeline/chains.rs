@@ -408,7 +408,7 @@ mod tests {
                         return Err("stop".into());
                     }
                 }
-                ChainEvent::Equilibrated(..) => {}
+                ChainEvent::Equilibrated(..) | ChainEvent::Parent(..) => {}
             }
             Ok(())
         });
