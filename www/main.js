@@ -21,18 +21,23 @@ import { initSweep, showSweep } from './sweep.js';
 import { WATCHDOG, allowance } from './watchdog.js';
 import { initLecture, showLecture, lectureFromUrl } from './lecture.js';
 
-const FIELDS = ['dim', 'n', 'tp', 'seed', 'sweeps', 'density'];
+const FIELDS = ['dim', 'n', 'tp', 'seed', 'sweeps', 'density', 'units'];
 const QUARTIC_DEFAULT = 30; // pinch starts of the quartic modes (plus one shear start per plane)
 // the full vDOS (dense, the slowest stage in wasm) runs by itself up to this many coordinates d·N;
 // above, on request (button)
 const AUTO_FULL_SPECTRUM_DOF = 1600;
-// T_p values from `pinchglass sweep` in 2D at density 0.86: G plateaus (≈ 50) for T_p ≳ 3 and
-// rises to ≈ 94 at T_p = 0.3. 4000 sweeps at T_p = 0.4 (N = 300) take a few seconds in the page.
+// Presets in the paper's units (T_p in T_onset; the shipped 2D calibration has T_onset = 3 ε/k_B at
+// density 0.86), each run for ≥ 10 τ_α so that its energy trace counts as equilibrated: τ_α at
+// N = 300 ≈ 1.1·10³ sweeps at T_p = 1 T_onset and 3.4·10³ at 0.6 T_onset (`pinchglass tau --dim 2
+// --n 300 --tp 3|1.8 --equilibrate 3000 --sweeps 20000`), 5.4·10² at 1.5 T_onset (`pinchglass generate` prints the verdict).
 const PRESETS = {
-  lecture: { label: 'lecture default', dim: 2, n: 300, tp: 1, seed: 1, sweeps: 300 },
-  poor: { label: 'poorly annealed', dim: 2, n: 300, tp: 5, seed: 1, sweeps: 300 },
-  well: { label: 'well annealed', dim: 2, n: 300, tp: 0.4, seed: 1, sweeps: 4000 },
+  lecture: { label: 'lecture default', dim: 2, n: 300, tp: 1, units: 'paper', seed: 1, sweeps: 12000 },
+  poor: { label: 'poorly annealed', dim: 2, n: 300, tp: 1.5, units: 'paper', seed: 1, sweeps: 7000 },
+  well: { label: 'well annealed', dim: 2, n: 300, tp: 0.6, units: 'paper', seed: 1, sweeps: 36000 },
 };
+// The T_onset of a link (?tonset=…, written with every paper-unit link): a link keeps its run even
+// after the shipped calibration changes. Forgotten once dimension, density or units change.
+let linkOnset = null; // {dim, density, units, value}
 const DEFAULTS = PRESETS.lecture;
 const $ = (id) => document.getElementById(id);
 
@@ -85,6 +90,9 @@ function paramsFromUrl() {
   for (const f of [...FIELDS, 'quartic']) {
     if (q.has(f)) p[f] = q.get(f);
   }
+  // links made before the units switch hold T_p in model units and no `units`
+  if (!q.has('units') && FIELDS.some((f) => q.has(f))) p.units = 'model';
+  linkOnset = q.has('tonset') ? { dim: String(p.dim), density: String(p.density ?? ''), units: p.units, value: q.get('tonset') } : null;
   return { params: p, compare: q.get('preset') === 'compare' };
 }
 
@@ -110,19 +118,23 @@ function fillForm(p) {
   }
   if (p.quartic !== undefined) $('quartic').value = p.quartic;
   if (p.density !== undefined && p.density !== '') $('controls').querySelector('details').open = true;
+  showUnits();
 }
 
 function readForm() {
   const p = {};
   for (const f of FIELDS) p[f] = $(f).value.trim();
   p.quartic = $('quartic').value.trim();
+  const l = linkOnset;
+  p.tonset = l && l.dim === p.dim && l.density === p.density && l.units === p.units ? l.value : '';
   return p;
 }
 
 // The preset whose values the form holds (or 'custom').
 function matchingPreset(raw) {
   for (const [name, p] of Object.entries(PRESETS)) {
-    if (['dim', 'n', 'tp', 'seed', 'sweeps'].every((f) => Number(raw[f]) === p[f]) && raw.density === '') return name;
+    if (['dim', 'n', 'tp', 'seed', 'sweeps'].every((f) => Number(raw[f]) === p[f]) && raw.density === ''
+      && raw.units === p.units && shippedOnset(raw)) return name;
   }
   return 'custom';
 }
@@ -133,11 +145,63 @@ function matchingPreset(raw) {
 // errors, fullSpectrumMaxN}; params is null when anything is refused.
 function validate(raw) {
   const text = (v) => (v === undefined || v === null ? '' : String(v));
-  const out = JSON.parse(wasm.check_form(text(raw.dim), text(raw.n), text(raw.tp), text(raw.seed), text(raw.sweeps),
+  const units = paperUnits(raw);
+  const out = JSON.parse(wasm.check_form(text(raw.dim), text(raw.n), units.tpText, text(raw.seed), text(raw.sweeps),
     text(raw.density), text(raw.quartic), QUARTIC_DEFAULT));
-  const p = out.params;
-  const params = p ? { ...p, density: p.density ?? undefined } : null;
-  return { params, errors: out.errors, fullSpectrumMaxN: out.full_spectrum_max_n };
+  const errors = [...units.errors, ...out.errors.map((e) => (e.field === 'tp' && units.paper && Number.isFinite(units.x)
+    ? { ...e, message: `${e.message} (${units.x} T_onset = ${units.tpText} ε/k_B)` } : e))];
+  const p = errors.length === 0 ? out.params : null;
+  const params = p ? { ...p, density: p.density ?? undefined, units: raw.units, paper: units.paper, tpOnset: units.paper ? units.x : undefined } : null;
+  return { params, errors, fullSpectrumMaxN: out.full_spectrum_max_n };
+}
+
+// The form's T_p in model units and the paper units that apply (units = 'paper'): the shipped
+// calibration of the dimension (the module's `shipped_units`; at its density only, otherwise refused
+// next to the units control) or the T_onset of the link, and the module's `tp_from_onset` (x·T_onset
+// to 12 significant digits, so that a link in T_onset gives the run of the decimal it denotes).
+// Returns {tpText (model units, or the text as typed when it is not a number), x, paper, errors}.
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+function paperUnits(raw) {
+  const tpText = String(raw.tp ?? '');
+  if (raw.units === 'model') return { tpText, x: NaN, paper: null, errors: [] };
+  if (raw.units !== 'paper') {
+    return { tpText, x: NaN, paper: null, errors: [{ field: 'units', message: `units must be "paper" or "model", got "${String(raw.units ?? '').slice(0, 32)}"` }] };
+  }
+  const u = JSON.parse(wasm.shipped_units(Number(raw.dim), String(raw.density ?? '')));
+  if (!u.applies) return { tpText, x: NaN, paper: null, errors: [{ field: 'units', message: `${u.reason}. Choose model units for this density.` }] };
+  let tOnset = u.t_onset;
+  if (raw.tonset) {
+    tOnset = DECIMAL.test(raw.tonset.trim()) ? Number(raw.tonset) : NaN;
+    if (!(tOnset > 0 && Number.isFinite(tOnset))) {
+      return { tpText, x: NaN, paper: null, errors: [{ field: 'units', message: `the link's T_onset must be a positive number, got "${raw.tonset.slice(0, 32)}"` }] };
+    }
+  }
+  const x = DECIMAL.test(tpText.trim()) ? Number(tpText) : NaN;
+  const converted = Number.isFinite(x) && x > 0 ? String(wasm.tp_from_onset(x, tOnset)) : tpText;
+  return { tpText: converted, x, paper: { ...u, t_onset: tOnset, shipped_t_onset: u.t_onset }, errors: [] };
+}
+
+// Whether the form's T_onset is the shipped one (a link's own T_onset may differ).
+function shippedOnset(raw) {
+  if (!raw.tonset) return true;
+  const u = paperUnits(raw).paper;
+  return !!u && u.t_onset === u.shipped_t_onset;
+}
+
+// The T_p label and the units note follow the units switch.
+function showUnits() {
+  const paper = $('units').value === 'paper';
+  $('tp-unit').textContent = paper ? 'T_onset' : 'ε/k_B';
+  let note = '';
+  if (paper) {
+    const raw = readForm();
+    const u = paperUnits(raw).paper;
+    if (u) {
+      note = `Paper units: T_p in T_onset = ${u.t_onset} ε/k_B, frequencies in c∞/a0 = ${fmt(u.frequency_unit, 4)}, lengths in a0 = ${fmt(u.a0, 4)} (${u.source}`
+        + `${u.t_onset !== u.shipped_t_onset ? `; this link's T_onset, the shipped calibration now says ${u.shipped_t_onset}` : ''}).`;
+    }
+  }
+  $('units-note').textContent = note;
 }
 
 function showErrors(errors) {
@@ -159,6 +223,10 @@ function exploreUrl(raw, compare) {
   if (compare) q.set('preset', 'compare');
   for (const f of FIELDS) if (raw[f] !== '' && raw[f] !== undefined) q.set(f, raw[f]);
   if (raw.quartic !== '' && raw.quartic !== undefined && Number(raw.quartic) !== QUARTIC_DEFAULT) q.set('quartic', raw.quartic);
+  if (raw.units === 'paper') {
+    const u = paperUnits(raw).paper;
+    if (u) q.set('tonset', String(u.t_onset));
+  }
   return `${location.pathname}?${q}`;
 }
 
@@ -462,7 +530,8 @@ function accept(list) {
 function describe(p) {
   if (!p) return '';
   const density = p.density ?? (p.dim === 2 ? 0.86 : 0.58); // the CLI's defaults (validate::default_density)
-  return `${p.dim}D, N = ${p.n}, T_p = ${p.tp}, seed ${p.seed}, ${p.sweeps} sweeps, density ${density}, K = ${p.quartic}`;
+  const tp = p.paper ? `${p.tpOnset} T_onset (${p.tp} ε/k_B)` : `${p.tp}`;
+  return `${p.dim}D, N = ${p.n}, T_p = ${tp}, seed ${p.seed}, ${p.sweeps} sweeps, density ${density}, K = ${p.quartic}`;
 }
 
 // Views of the last run are greyed (and marked busy) from the start of a new run until each is
@@ -544,8 +613,8 @@ async function startRun(raw, how = 'replace') {
 async function startCompare(how = 'replace') {
   const base = readForm();
   const list = ['poor', 'well'].map((name) => ({
-    label: `${PRESETS[name].label}, T_p = ${PRESETS[name].tp}`,
-    raw: { ...base, tp: String(PRESETS[name].tp), sweeps: String(PRESETS[name].sweeps), quartic: base.quartic },
+    label: `${PRESETS[name].label}, T_p = ${PRESETS[name].tp} T_onset`,
+    raw: { ...base, tp: String(PRESETS[name].tp), sweeps: String(PRESETS[name].sweeps), quartic: base.quartic, units: 'paper', tonset: '' },
   }));
   fillForm(list[1].raw);
   $('preset').value = 'compare';
@@ -1008,8 +1077,17 @@ function fmt(x, digits = 5) {
 function fillResults(r, seconds, p) {
   const mc = r.swap_mc;
   const t = r.timings_seconds;
-  const rows = [
-    ['results of', describe(p)],
+  const rows = [['results of', describe(p)]];
+  const u = p?.paper;
+  if (u) {
+    const f = u.frequency_unit;
+    rows.push(['in the paper\'s units', `T_p = ${p.tpOnset} T_onset (T_onset = ${u.t_onset} ε/k_B, ${u.source})`]);
+    rows.push(['ω_g (c∞/a0)', fmt(r.omega_g / f)]);
+    rows.push(['G / G∞', fmt(r.shear_modulus / u.g_inf, 4)]);
+    if (r.quartic_modes?.length) rows.push(['lowest ω_π (c∞/a0)', fmt(r.quartic_modes[0].omega / f)]);
+    if (r.lengths) rows.push(['ξ_g (a0)', fmt(r.lengths.xi_g / u.a0, 4)]);
+  }
+  rows.push(...[
     ['E/N, inherent state (ε)', fmt(r.energy_per_particle, 7)],
     ['pressure p (ε/length^d)', fmt(r.pressure)],
     ['shear modulus G (ε/length^d)', fmt(r.shear_modulus)],
@@ -1021,7 +1099,7 @@ function fillResults(r, seconds, p) {
     ['a0 = (V/N)^(1/d) (length)', fmt(r.a0)],
     ['max |F| after quench', fmt(r.max_force, 2)],
     ['MC acceptance (displacement / swap)', `${fmt(mc.displacement_acceptance, 3)} / ${fmt(mc.swap_acceptance, 3)}`],
-  ];
+  ]);
   if (r.quartic_modes) {
     rows.push(['quartic modes (distinct / starts)', `${r.quartic_modes.length} / ${r.quartic_starts}`]);
     rows.push(['lowest ω_π, its participation e', r.quartic_modes.length ? `${fmt(r.quartic_modes[0].omega)}, ${fmt(r.quartic_modes[0].participation, 3)}` : '—']);
@@ -1304,6 +1382,7 @@ async function main() {
   });
   $('controls').addEventListener('input', (e) => {
     if (FIELDS.includes(e.target.id)) $('preset').value = matchingPreset(readForm());
+    if (['units', 'dim', 'density'].includes(e.target.id)) showUnits();
   });
   $('preset').addEventListener('change', () => {
     const name = $('preset').value;

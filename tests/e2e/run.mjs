@@ -41,6 +41,9 @@ const CLI = path.resolve(args.cli ?? path.join(ROOT, 'target', 'release', 'pinch
 const SCREENSHOTS = args.screenshots ? path.resolve(args.screenshots) : null;
 const RUN_TIMEOUT = 90_000;
 const DEFAULT = { dim: 2, n: 300, tp: 1, seed: 1, sweeps: 300 };
+// The page's own default (the lecture preset, in the paper's units: T_p = 1 T_onset = 3 ε/k_B in 2D)
+// in model units, as the CLI takes it.
+const PAGE_DEFAULT = { dim: 2, n: 300, tp: 3, seed: 1, sweeps: 12000 };
 const QUARTIC = 30; // the page's default K
 // every view of a single run
 const VIEWS = ['canvas-glass', 'canvas-field', 'canvas-trace', 'canvas-vdos', 'canvas-pinches', 'canvas-map',
@@ -235,7 +238,7 @@ async function testIsolated() {
     check('isolated: the full vDOS (dense) starts with the lowest modes of the sparse route (1e-8 relative)',
       full.length === 2 * (info.results.n - info.results.rattlers.length) && fw < 1e-8, `${full.length} eigenvalues, worst rel ${fw.toExponential(2)}`);
     // native and wasm glasses are bit-identical (libm-free roots in the core)
-    const generated = cliGenerate(DEFAULT, 'isolated');
+    const generated = cliGenerate(PAGE_DEFAULT, 'isolated');
     check('isolated: the XYZ is byte-identical to `pinchglass generate --quench` with the same parameters',
       generated === exported, generated === exported ? '' : firstDifference(generated, exported));
     await testPinchClick(page, info.results);
@@ -384,11 +387,12 @@ async function testExports(page, results) {
   await page.click('#copy-link');
   const link = await page.evaluate(() => document.getElementById('share-link').value);
   const q = new URL(link).searchParams;
-  check('isolated: "copy link" gives a URL carrying every parameter',
-    ['dim', 'n', 'tp', 'seed', 'sweeps'].every((k) => q.get(k) === String(DEFAULT[k])), link);
+  check('isolated: "copy link" gives a URL carrying every parameter, T_p in T_onset with the T_onset used',
+    ['dim', 'n', 'seed', 'sweeps'].every((k) => q.get(k) === String(PAGE_DEFAULT[k]))
+      && q.get('tp') === '1' && q.get('units') === 'paper' && q.get('tonset') === '3', link);
 }
 
-// Presets: "poorly annealed" runs T_p = 5; "compare" runs poorly and well annealed glasses with the
+// Presets (in the paper's units): "poorly annealed" runs T_p = 1.5 T_onset; "compare" runs poorly and well annealed glasses with the
 // same seed and N and draws both glasses and vDOS; the well annealed glass is the stiffer one.
 async function testPresets() {
   const server = await serve(true);
@@ -401,7 +405,7 @@ async function testPresets() {
     await page.waitForFunction(() => document.body.dataset.state === 'running', null, { timeout: 10_000 });
     let state = await waitForEnd(page);
     const poor = await page.evaluate(() => window.pinchglass.results);
-    check('preset "poorly annealed" runs (T_p = 5)', state === 'done' && poor.tp === 5 && poor.n === 300, `state ${state}, T_p ${poor?.tp}`);
+    check('preset "poorly annealed" runs (T_p = 1.5 T_onset = 4.5 ε/k_B)', state === 'done' && poor.tp === 4.5 && poor.n === 300, `state ${state}, T_p ${poor?.tp}`);
     const t0 = Date.now();
     await page.selectOption('#preset', 'compare');
     await page.waitForFunction(() => document.body.dataset.state === 'running', null, { timeout: 10_000 });
@@ -412,7 +416,7 @@ async function testPresets() {
     const hb = await canvasHash(page, 'canvas-compare-glass-b');
     const [a, b] = c.compare ?? [];
     check('preset "compare": two runs with the same seed and N, glasses, vDOS and soft-spot maps drawn side by side',
-      state === 'done' && a && b && a.tp === 5 && b.tp === 0.4 && a.seed === b.seed && a.n === b.n
+      state === 'done' && a && b && a.tp === 4.5 && b.tp === 1.8 && a.seed === b.seed && a.n === b.n
         && ink.length === 6 && ink.every((x) => x.ink > 0.01) && ha !== hb && /preset=compare/.test(c.url),
       `${((Date.now() - t0) / 1000).toFixed(1)} s; ${ink.map((x) => `${x.id} ${(100 * x.ink).toFixed(1)} %`).join(', ')}`);
     check('preset "compare": the well annealed glass is stiffer (G, ω_g) and lower in energy',
@@ -869,11 +873,12 @@ async function testHistoryAndAccess() {
     state = await waitForEnd(page);
     const poor = await page.evaluate(() => ({ tp: window.pinchglass.results.tp, url: location.search }));
     await page.goBack();
-    await page.waitForFunction(() => document.body.dataset.state === 'running' || new URLSearchParams(location.search).get('tp') !== '5', null, { timeout: 10_000 }).catch(() => {});
+    await page.waitForFunction(() => document.body.dataset.state === 'running' || new URLSearchParams(location.search).get('tp') !== '1.5', null, { timeout: 10_000 }).catch(() => {});
     state = await waitForEnd(page);
     const back = await page.evaluate(() => ({ tp: window.pinchglass.results.tp, url: location.search, preset: document.getElementById('preset').value }));
     check('history: a preset is an entry; Back returns to the previous glass and runs it',
-      poor.tp === 5 && /tp=5/.test(poor.url) && back.tp === 1 && /tp=1/.test(back.url) && back.preset === 'lecture',
+      poor.tp === 4.5 && /[?&]tp=1\.5(&|$)/.test(poor.url) && /units=paper/.test(poor.url) && back.tp === 3
+        && /[?&]tp=1(&|$)/.test(back.url) && back.preset === 'lecture',
       `preset → ${poor.url}, Back → ${back.url} (T_p ${back.tp})`);
     await page.close();
   } finally {
@@ -976,7 +981,7 @@ async function testLecture() {
     const state = await waitForEnd(direct);
     const r = await direct.evaluate(() => ({ tp: window.pinchglass.results?.tp, url: location.search }));
     check('lecture → Explore tab: the default glass runs then (worker started on demand)',
-      state === 'done' && r.tp === DEFAULT.tp && !/mode=lecture/.test(r.url), `state ${state}, ${r.url}`);
+      state === 'done' && r.tp === PAGE_DEFAULT.tp && !/mode=lecture/.test(r.url), `state ${state}, ${r.url}`);
     await direct.close();
     await page.close();
   } finally {
@@ -1145,6 +1150,50 @@ async function testSweep() {
   }
 }
 
+// Paper units (issue 14, item 2): T_p typed in T_onset round-trips through the URL (with the
+// T_onset it used) and gives the very run of the model-unit T_p it denotes, 0.45 × 0.8 included
+// (= 0.36, not 0.36000000000000004); the units switch refuses a density its calibration does not
+// hold for, next to the switch; old links without `units` keep their model-unit T_p.
+async function testUnits() {
+  const server = await serve(true);
+  const ctx = await browser();
+  try {
+    const page = await ctx.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    const base = 'dim=2&n=100&seed=3&sweeps=200&quartic=0';
+    await page.goto(`${server.url}?${base}&tp=0.45&units=paper&tonset=0.8`);
+    let state = await waitForEnd(page);
+    const paper = await page.evaluate(() => ({ xyz: window.pinchglass.xyz, tp: window.pinchglass.results?.tp, url: location.search,
+      field: document.getElementById('tp').value, units: document.getElementById('units').value,
+      label: document.querySelector('#results tbody').textContent }));
+    await page.goto(`${server.url}?${base}&tp=0.36&units=model`);
+    const state2 = await waitForEnd(page);
+    const model = await page.evaluate(() => ({ xyz: window.pinchglass.xyz, tp: window.pinchglass.results?.tp }));
+    await page.goto(`${server.url}?${base}&tp=0.36`);
+    const state3 = await waitForEnd(page);
+    const legacy = await page.evaluate(() => ({ xyz: window.pinchglass.xyz, units: document.getElementById('units').value }));
+    const q = new URLSearchParams(paper.url);
+    check('units: T_p = 0.45 T_onset with T_onset = 0.8 round-trips through the URL and is the run of T_p = 0.36 ε/k_B (same XYZ); an old link stays in model units',
+      state === 'done' && state2 === 'done' && state3 === 'done' && paper.tp === 0.36 && model.tp === 0.36
+        && paper.xyz === model.xyz && legacy.xyz === model.xyz && legacy.units === 'model'
+        && q.get('tp') === '0.45' && q.get('units') === 'paper' && q.get('tonset') === '0.8' && paper.field === '0.45'
+        && /0\.45 T_onset \(0\.36 ε\/k_B\)/.test(paper.label),
+      `${paper.url}; T_p ${paper.tp} vs ${model.tp}; XYZ ${paper.xyz === model.xyz ? 'identical' : 'differs'}; old link ${legacy.units}`);
+    // the shipped calibration holds at its density only: refused next to the units switch
+    await page.goto(`${server.url}?${base}&tp=0.5&units=paper&density=0.9`);
+    await page.waitForFunction(() => document.body.dataset.state === 'error', null, { timeout: 30_000 });
+    const bad = await page.evaluate(() => ({ message: document.getElementById('err-units').textContent,
+      visible: !!document.getElementById('err-units').offsetParent || !!document.getElementById('units').offsetParent }));
+    check('units: paper units at a density the calibration does not hold for are refused next to the switch',
+      /holds at density 0\.86 only/.test(bad.message) && /model units/.test(bad.message) && bad.visible && errors.length === 0, `"${bad.message}"`);
+    await page.close();
+  } finally {
+    await ctx.close();
+    server.stop();
+  }
+}
+
 // The sweep mode's default preset, timed (only with --only sweep-default: about a minute or more).
 // On a phone (390 × 844) nothing covers a canvas of the Lecture or the Temperature sweep once it is
 // scrolled into view: element-from-point at each visible canvas's centre returns the canvas (a
@@ -1225,6 +1274,7 @@ try {
   if (!only || only === 'lecture') await testLecture();
   if (!only || only === 'phone') await testPhone();
   if (!only || only === 'sweep') await testSweep();
+  if (!only || only === 'units') await testUnits();
   if (only === 'sweep-default') await testSweepDefault();
 } catch (e) {
   check('the end-to-end run itself', false, e.stack || String(e));
