@@ -287,6 +287,20 @@ pub fn shipped_units(dim: f64, density: &str) -> String {
     .to_string()
 }
 
+/// The shipped calibration's JSON text of dimension `dim` (2 or 3; else `undefined`), for
+/// [`crate::wasm::ensemble::summarize_records`] and the ensemble figures in the paper's units.
+#[wasm_bindgen]
+pub fn shipped_calibration(dim: f64) -> Option<String> {
+    crate::shipped::calibration_text(if dim == 3.0 {
+        3
+    } else if dim == 2.0 {
+        2
+    } else {
+        0
+    })
+    .map(str::to_string)
+}
+
 /// The model-unit T_p that `x` T_onset denotes ([`crate::validate::tp_from_onset`]: rounded
 /// to 12 significant digits, so links in T_onset give the same runs as in model units).
 #[wasm_bindgen]

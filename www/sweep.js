@@ -18,12 +18,15 @@ import { WATCHDOG, allowance } from './watchdog.js';
 // seconds); measured in the page on 2 busy cores: 31 s for the 20 samples, but a 2D box of 300
 // particles has almost no modes below its first phonon, so A_g (and 𝒩) are not fitted. 3D N = 200
 // puts enough soft modes below the first phonon to fit A_g at every T_p: 41 s for 20 samples.
+// In the paper's units (T_p in T_onset: the shipped T_onset is 3 in 2D and 0.8 in 3D, so these are
+// T_p = 4.8, 2.1, 1.05, 0.6, 0.45 and 2, 1, 0.7, 0.5, 0.4 ε/k_B).
 const PRESETS = {
-  quick2d: { dim: 2, n: 300, tps: '5, 2, 1, 0.6, 0.45', samples: 4, sweeps: 2000, seed: 1 },
-  soft3d: { dim: 3, n: 200, tps: '2, 1, 0.7, 0.5, 0.4', samples: 4, sweeps: 1000, seed: 1 },
+  quick2d: { dim: 2, n: 300, tps: '1.6, 0.7, 0.35, 0.2, 0.15', units: 'paper', samples: 4, sweeps: 2000, seed: 1 },
+  soft3d: { dim: 3, n: 200, tps: '2.5, 1.25, 0.875, 0.625, 0.5', units: 'paper', samples: 4, sweeps: 1000, seed: 1 },
 };
 const DEFAULTS = { ...PRESETS.quick2d, density: '', route: 'auto', quartic: 0 };
-const FIELDS = ['dim', 'n', 'tps', 'samples', 'sweeps', 'seed', 'density', 'route', 'quartic'];
+const FIELDS = ['dim', 'n', 'tps', 'units', 'samples', 'sweeps', 'seed', 'density', 'route', 'quartic'];
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 const FIGURES = ['fig2', 'fig4a', 'fig4b', 'fig5', 'fig6', 'figS1'];
 // live redraws at most this often (the last one always)
 const REDRAW_SECONDS = 1.0;
@@ -56,6 +59,8 @@ function fromUrl() {
   const q = new URLSearchParams(location.search);
   const p = { ...DEFAULTS };
   for (const f of FIELDS) if (q.has(f)) p[f] = q.get(f);
+  // links made before the units switch hold T_p in model units and no `units`
+  if (!q.has('units') && FIELDS.some((f) => q.has(f))) p.units = 'model';
   return p;
 }
 
@@ -75,6 +80,7 @@ function fill(p) {
   if ((p.density ?? '') !== '' || (p.route ?? 'auto') !== 'auto' || Number(p.quartic ?? 0) > 0) {
     $('sweep-controls').querySelector('details').open = true;
   }
+  showUnits();
 }
 
 function read() {
@@ -86,7 +92,7 @@ function read() {
 function matchingPreset(raw) {
   for (const [name, p] of Object.entries(PRESETS)) {
     if (['dim', 'n', 'samples', 'sweeps', 'seed'].every((f) => Number(raw[f]) === p[f])
-      && raw.tps.replace(/\s/g, '') === p.tps.replace(/\s/g, '')
+      && raw.tps.replace(/\s/g, '') === p.tps.replace(/\s/g, '') && raw.units === p.units
       && raw.density === '' && raw.route === 'auto' && Number(raw.quartic || 0) === 0) return name;
   }
   return 'custom';
@@ -100,13 +106,43 @@ function validate(raw) {
   const quartic = raw.quartic === '' ? 0 : num(raw.quartic);
   const text = (v) => (v === undefined || v === null ? '' : String(v));
   // the fields as typed: a missing or non-numeric one is refused in words, before anything runs
-  const out = JSON.parse(wasm.check_sweep_form(text(raw.dim), text(raw.n), text(raw.tps), text(raw.samples),
+  const units = paperUnits(raw);
+  const out = JSON.parse(wasm.check_sweep_form(text(raw.dim), text(raw.n), units.tpsText, text(raw.samples),
     text(raw.sweeps), text(raw.seed), text(raw.density), text(raw.route || 'auto'), text(raw.quartic)));
   const params = {
     dim: num(raw.dim), n: num(raw.n), samples: num(raw.samples), sweeps: num(raw.sweeps), seed: num(raw.seed),
-    density, route: raw.route || 'auto', quartic: quartic > 0 ? quartic : undefined,
+    density, route: raw.route || 'auto', quartic: quartic > 0 ? quartic : undefined, units: raw.units, paper: units.paper,
   };
-  return { params, tps: out.tps, errors: out.errors, route: out.route };
+  const errors = [...units.errors, ...out.errors.map((e) => (e.field === 'tps' && units.paper
+    ? { ...e, message: `${e.message} (the list in model units, converted from T_onset: ${units.tpsText.slice(0, 60)})` } : e))];
+  return { params, tps: out.tps, errors, route: out.route };
+}
+
+// The T_p list in model units and the paper units that apply (units = 'paper'): each entry x
+// becomes the module's tp_from_onset(x, T_onset) of the shipped calibration (refused next to the
+// units control at a density it does not hold for); an entry that is not a number is passed on
+// as typed, so that the module refuses it in words.
+function paperUnits(raw) {
+  const tpsText = String(raw.tps ?? '');
+  if (raw.units === 'model') return { tpsText, paper: null, errors: [] };
+  if (raw.units !== 'paper') {
+    return { tpsText, paper: null, errors: [{ field: 'units', message: `units must be "paper" or "model", got "${String(raw.units ?? '').slice(0, 32)}"` }] };
+  }
+  const u = JSON.parse(wasm.shipped_units(Number(raw.dim), String(raw.density ?? '')));
+  if (!u.applies) return { tpsText, paper: null, errors: [{ field: 'units', message: `${u.reason}. Choose model units for this density.` }] };
+  const converted = tpsText.split(',').map((e) => {
+    const t = e.trim();
+    return DECIMAL.test(t) && Number(t) > 0 ? String(wasm.tp_from_onset(Number(t), u.t_onset)) : e;
+  }).join(',');
+  return { tpsText: converted, paper: u, errors: [] };
+}
+
+function showUnits() {
+  const paper = $('sweep-units').value === 'paper';
+  $('sweep-tp-unit').textContent = paper ? 'T_onset' : 'ε/k_B';
+  const u = paper ? paperUnits(read()).paper : null;
+  $('sweep-units-note').textContent = u
+    ? `T_onset = ${u.t_onset} ε/k_B; figures and table in T_onset, c∞/a0 and a0 (${u.source})` : '';
 }
 
 function showErrors(errors) {
@@ -141,7 +177,8 @@ function cliCommand(p, tps) {
   if (p.density !== undefined) c += ` --density ${p.density}`;
   if (p.route !== 'auto') c += ` --route ${p.route}`;
   if (p.quartic) c += ` --quartic ${p.quartic}`;
-  return `${c} -o sweep && pinchglass summarize sweep && pinchglass figures sweep`;
+  const cal = p.paper ? ` --calibration ${p.paper.source}` : '';
+  return `${c} -o sweep && pinchglass summarize sweep${cal} && pinchglass figures sweep`;
 }
 
 // ---------------------------------------------------------------- the worker
@@ -345,7 +382,10 @@ function finish() {
 function summarise(final) {
   lastDraw = performance.now() / 1000;
   try {
-    S.summaryText = wasm.summarize_records(S.lines.join('\n'), undefined, undefined, undefined);
+    // in the paper's units the summary carries the shipped calibration (`summarize --calibration`)
+    const u = S.params?.paper;
+    const cal = u ? wasm.shipped_calibration(S.params.dim) : undefined;
+    S.summaryText = wasm.summarize_records(S.lines.join('\n'), cal, u ? u.source : undefined, undefined);
     S.summary = JSON.parse(S.summaryText);
     for (const f of FIGURES) wasm.draw_ensemble_figure(`sweep-${f}`, f, S.summaryText, undefined);
   } catch (e) {
@@ -380,14 +420,17 @@ function pm(e, digits = 4) {
 }
 
 function fillTable(s) {
+  // in the paper's units when the summary carries them (T_p/T_onset, G/G∞, ω_g in c∞/a0, ξ_g in a0)
+  const u = s.units;
+  const red = (r, k, plain, digits) => (u && r.reduced?.[k] ? pm(r.reduced[k], digits) : pm(plain, digits));
   const cols = [
-    ['T_p', (r) => String(r.tp)],
+    [u ? 'T_p (T_onset)' : 'T_p', (r) => (u ? fmt(r.tp / u.t_onset) : String(r.tp))],
     ['M', (r) => String(r.samples)],
     ['E_IS/N', (r) => pm(r.inherent_energy, 6)],
-    ['G', (r) => pm(r.shear_modulus)],
-    ['ω_g', (r) => pm(r.omega_g)],
-    ['ξ_g', (r) => pm(r.xi_g)],
-    ['A_g', (r) => pm(r.a_g, 3)],
+    [u ? 'G/G∞' : 'G', (r) => red(r, 'shear_modulus', r.shear_modulus)],
+    [u ? 'ω_g (c∞/a0)' : 'ω_g', (r) => red(r, 'omega_g', r.omega_g)],
+    [u ? 'ξ_g (a0)' : 'ξ_g', (r) => red(r, 'xi_g', r.xi_g)],
+    [u ? 'A_g ((a0/c∞)⁵)' : 'A_g', (r) => red(r, 'a_g', r.a_g, 3)],
     ['𝒩', (r) => pm(r.soft_spots, 3)],
   ];
   const cell = (tag, text) => {
@@ -405,7 +448,8 @@ function fillTable(s) {
   }));
   const b = s.boltzmann;
   $('sweep-fit').textContent = b
-    ? `Boltzmann fit 𝒩 ∝ exp(−E/T_p) over T_p = ${b.tp_used.join(', ')}: E = ${fmt(b.e_qlm)} ± ${fmt(b.error, 2)} (model units)`
+    ? `Boltzmann fit 𝒩 ∝ exp(−E/T_p) over T_p = ${b.tp_used.join(', ')} ε/k_B: E = ${fmt(b.e_qlm)} ± ${fmt(b.error, 2)} ε`
+      + (b.e_qlm_over_t_onset !== undefined && b.e_qlm_over_t_onset !== null ? ` = ${fmt(b.e_qlm_over_t_onset, 3)} ± ${fmt(b.error_over_t_onset, 2)} T_onset (paper: ≈ 3.3 T_onset in 3D)` : '')
     : 'Boltzmann fit: needs 𝒩 (an A_g fit) at two or more T_p';
   $('sweep-warnings').replaceChildren(...s.temperatures.flatMap((r) => r.warnings.map((w) => {
     const li = document.createElement('li');
@@ -451,6 +495,7 @@ export function initSweep(pageApi, plan) {
   });
   $('sweep-controls').addEventListener('input', (e) => {
     if (e.target.id !== 'sweep-preset') $('sweep-preset').value = matchingPreset(read());
+    if (['sweep-units', 'sweep-dim', 'sweep-density'].includes(e.target.id)) showUnits();
   });
   $('sweep-preset').addEventListener('change', () => {
     const p = PRESETS[$('sweep-preset').value];

@@ -993,11 +993,11 @@ async function testLecture() {
 // ---------------------------------------------------------------- Temperature sweep mode
 
 const SWEEP_FIGURES = ['sweep-fig2', 'sweep-fig4a', 'sweep-fig4b', 'sweep-fig5', 'sweep-fig6', 'sweep-figS1'];
-const TINY = { dim: 2, n: 64, tps: '2, 0.5', samples: 2, sweeps: 50, seed: 7 };
+const TINY = { dim: 2, n: 64, tps: '2, 0.5', units: 'model', samples: 2, sweeps: 50, seed: 7 };
 
 async function fillSweep(page, p) {
   for (const [k, v] of Object.entries(p)) {
-    if (k === 'dim') await page.selectOption('#sweep-dim', String(v));
+    if (k === 'dim' || k === 'units') await page.selectOption(`#sweep-${k}`, String(v));
     else await page.fill(`#sweep-${k}`, String(v));
   }
 }
@@ -1109,6 +1109,20 @@ async function testSweep() {
       check('sweep: the records download holds one JSON line per sample', String(dl.bytes).trim().split('\n').length === 4, dl.name);
       check('sweep: the URL carries the sweep', /mode=sweep/.test(S.url) && /tps=2%2C\+?0\.5/.test(S.url) && /samples=2/.test(S.url), S.url);
     }
+
+    // the paper's units: a T_p list in T_onset runs the model-unit T_p it denotes; table, fit and
+    // command in the paper's units (the shipped calibration)
+    await fillSweep(page, { ...TINY, units: 'paper', tps: '0.6, 0.2' });
+    await page.click('#sweep-run');
+    const paperState = await waitSweep(page);
+    const P = await page.evaluate(() => ({ tps: [...new Set(window.pinchglass.sweep.records.map((r) => r.tp))],
+      units: window.pinchglass.sweep.summary?.units, command: window.pinchglass.sweep.command,
+      head: document.querySelector('#sweep-table thead').textContent, url: location.search }));
+    check('sweep in the paper\'s units: T_p = 0.6, 0.2 T_onset runs T_p = 1.8, 0.6 ε/k_B; table and summary in T_onset, c∞/a0',
+      paperState === 'done' && P.tps.join() === '1.8,0.6' && P.units?.t_onset === 3 && /T_p \(T_onset\)/.test(P.head)
+        && /ω_g \(c∞\/a0\)/.test(P.head) && /--tp 1\.8,0\.6 .*--calibration calibration\/poly-2d\/calibration\.json/.test(P.command)
+        && /units=paper/.test(P.url),
+      `${paperState}: T_p ${P.tps.join(', ')}; ${P.command}; ${P.url}`);
 
     // cancel stops a long sweep at once; a new sweep completes in a fresh worker
     await fillSweep(page, { ...TINY, sweeps: 400000 });
