@@ -457,8 +457,8 @@ fn the_onset_uncertainty_combines_grid_and_bootstrap() {
         for &tp in &[1.0, 2.0, 3.0, 4.0, 5.0, 6.0] {
             for i in 0..24 {
                 let mut r = synthetic(tp, i, 100, 1.0, vec![0.5], Some((i / 4, i % 4)));
-                r.shear_modulus = if tp >= 3.0 { 10.0 } else { 10.0 + step }
-                    + 2.0 * (rng.random::<f64>() - 0.5);
+                r.shear_modulus =
+                    if tp >= 3.0 { 10.0 } else { 10.0 + step } + 2.0 * (rng.random::<f64>() - 0.5);
                 recs.push(r);
             }
         }

@@ -695,7 +695,6 @@ pub fn boltzmann_count_fit_of(
     }
 }
 
-
 /// Boltzmann law `ln 𝒩 = ln 𝒩0 − E/T_p`: weighted least squares of `ln 𝒩` on `1/T_p` with
 /// weights `(𝒩/σ_𝒩)²`. Returns `(E, σ_E, ln 𝒩0)`; `None` with fewer than two usable points.
 pub fn boltzmann_fit(points: &[(f64, Estimate)]) -> Option<(f64, f64, f64)> {

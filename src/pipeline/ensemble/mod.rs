@@ -83,8 +83,8 @@ pub use stats::*;
 pub use summary::*;
 
 #[cfg(test)]
-mod tests;
-#[cfg(test)]
 mod equilibration_tests;
 #[cfg(test)]
 pub(crate) mod estimator_tests;
+#[cfg(test)]
+mod tests;

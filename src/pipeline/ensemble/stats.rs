@@ -54,7 +54,6 @@ pub fn fit_prefactor(sorted: &[f64], per_particle_norm: f64, window: f64) -> Opt
 // Counting estimators of 𝒩 (Eq. 2), the free log-slope, and the Poisson Boltzmann fit (Eq. 3)
 // ------------------------------------------------------------------------------------------
 
-
 /// Standard deviation of bootstrap values as the error of `value` (`NaN` with < 2 values).
 pub(super) fn bootstrap_spread(v: &[f64], value: f64) -> Estimate {
     if v.len() < 2 {

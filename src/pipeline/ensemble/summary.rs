@@ -101,7 +101,6 @@ pub struct TemperatureSummary {
     pub warnings: Vec<String>,
 }
 
-
 /// Profiles pooled bin by bin (bins of width `box_side / (2 BINS)`), each sample's `c` weighted
 /// by its number of fields in the bin.
 pub fn pool_profiles(profiles: &[&DecayProfile], box_side: f64) -> DecayProfile {
