@@ -172,11 +172,11 @@ enum Command {
         fit_tp_max: Option<f64>,
         /// x of the count window x omega_g: N = 5 K / (M N x^5) from the K modes below it
         /// (keep x omega_g below the lowest phonon band 2 pi c_s / L; a warning says when not).
-        #[arg(long, value_name = "X", default_value_t = pinchglass::ensemble::COUNT_FRACTION)]
+        #[arg(long, value_name = "X", allow_negative_numbers = true, default_value_t = pinchglass::ensemble::COUNT_FRACTION)]
         count_fraction: f64,
         /// x of the quartic-mode count window (records analysed with --quartic): the same
         /// estimator counting quartic modes, which do not hybridise with phonons.
-        #[arg(long, value_name = "X", default_value_t = pinchglass::ensemble::QUARTIC_COUNT_FRACTION)]
+        #[arg(long, value_name = "X", allow_negative_numbers = true, default_value_t = pinchglass::ensemble::QUARTIC_COUNT_FRACTION)]
         quartic_count_fraction: f64,
     },
     /// Measure the units: run a sweep over high parent temperatures, find the plateau of the
@@ -380,18 +380,25 @@ fn main() -> ExitCode {
             fit_tp_max,
             count_fraction,
             quartic_count_fraction,
-        } => summarize_dir(
-            &dir,
-            &SummarizeOptions {
-                calibration,
-                fit_tp_max,
-                estimators: pinchglass::ensemble::EstimatorOptions {
-                    count_fraction,
+        } => (|| {
+            use pinchglass::validate::check_count_fraction;
+            let estimators = pinchglass::ensemble::EstimatorOptions {
+                count_fraction: check_count_fraction("--count-fraction", count_fraction)?,
+                quartic_count_fraction: check_count_fraction(
+                    "--quartic-count-fraction",
                     quartic_count_fraction,
+                )?,
+            };
+            summarize_dir(
+                &dir,
+                &SummarizeOptions {
+                    calibration,
+                    fit_tp_max,
+                    estimators,
                 },
-            },
-        )
-        .map(|_| ()),
+            )
+            .map(|_| ())
+        })(),
         Command::Calibrate {
             dim,
             n,

@@ -51,6 +51,15 @@ pub(crate) fn summarize_dir(
     dir: &str,
     opts: &SummarizeOptions,
 ) -> Result<Vec<pinchglass::ensemble::TemperatureSummary>, String> {
+    summarize_dir_checked(dir, opts, &|_| Ok(()))
+}
+
+/// [`summarize_dir`], refusing with `check`'s error before DIR/summary.json is written.
+pub(crate) fn summarize_dir_checked(
+    dir: &str,
+    opts: &SummarizeOptions,
+    check: &dyn Fn(&[pinchglass::ensemble::TemperatureSummary]) -> Result<(), String>,
+) -> Result<Vec<pinchglass::ensemble::TemperatureSummary>, String> {
     use pinchglass::report::{summarize_records_with, units_from_calibration_json};
     if let Some(t) = opts.fit_tp_max {
         if !(t.is_finite() && t > 0.0) {
@@ -77,6 +86,7 @@ pub(crate) fn summarize_dir(
         out_all.boltzmann_quartic,
         out_all.json,
     );
+    check(&summaries)?;
     let out = format!("{dir}/summary.json");
     std::fs::write(
         &out,

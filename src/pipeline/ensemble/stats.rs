@@ -69,3 +69,32 @@ pub(super) fn bootstrap_spread(v: &[f64], value: f64) -> Estimate {
 }
 
 pub use crate::core::numeric::median;
+
+/// The A_g window rule of the ensembles applied to one glass (the page's single-glass fit):
+/// the window `WINDOW · 2π c_s / L` with the glass's own c_s, the non-zero modes below it,
+/// and [`fit_prefactor`] over them when the spectrum reaches the window (a full spectrum, or
+/// lowest modes that reach past it); `None` otherwise or with fewer than `MIN_FIT_MODES` modes.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct SinglePrefactor {
+    pub window: f64,
+    pub a_g: Option<f64>,
+    pub modes_below_window: usize,
+}
+
+/// [`SinglePrefactor`] of analysis `a` of a glass in a box of side `box_side` (the one place
+/// the A_g window rule is applied to a single glass; the wasm edge only reports it).
+pub fn single_glass_prefactor(a: &crate::analysis::Analysis, box_side: f64) -> SinglePrefactor {
+    let window = crate::elasticity::phonon_window(WINDOW, a.shear_wave_speed, box_side);
+    let omega: Vec<f64> = a.eigenvalues.iter().map(|l| l.max(0.0).sqrt()).collect();
+    let below = omega.iter().filter(|w| **w < window).count();
+    let complete = omega.last().is_some_and(|w| *w >= window);
+    SinglePrefactor {
+        window,
+        a_g: if complete {
+            fit_prefactor(&omega, a.n as f64, window)
+        } else {
+            None
+        },
+        modes_below_window: below,
+    }
+}

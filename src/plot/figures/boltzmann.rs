@@ -9,13 +9,7 @@ pub fn fig5_boltzmann<DB: DrawingBackend>(
     s: &EnsembleSummary,
     u: &Axes,
 ) -> Result<(), String> {
-    let st = Style::of(area);
-    let body = frame(
-        area,
-        &st,
-        "Fig. 5: Boltzmann law of the soft spots",
-        &footer(s, u),
-    )?;
+    let (st, body) = figure(area, s, u, "Fig. 5: Boltzmann law of the soft spots")?;
     // the counted 𝒩 and its Poisson fit when the summary has them, else the rank-fit 𝒩
     let counted = s.has_count_fit && s.temperatures.iter().any(|r| r.count_soft_spots.is_some());
     let boltzmann = if counted {

@@ -9,13 +9,7 @@ pub fn fig6_lengths<DB: DrawingBackend>(
     s: &EnsembleSummary,
     u: &Axes,
 ) -> Result<(), String> {
-    let st = Style::of(area);
-    let body = frame(
-        area,
-        &st,
-        "Fig. 6: lengths against parent temperature",
-        &footer(s, u),
-    )?;
+    let (st, body) = figure(area, s, u, "Fig. 6: lengths against parent temperature")?;
     let (left, right) = two_panels(&body, 0.6);
     let conv = |x: f64| u.len(x);
     let sets: [(&str, Vec<Pt>, RGBColor, Marker); 3] = [

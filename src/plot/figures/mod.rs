@@ -125,6 +125,19 @@ pub fn units_for(s: &EnsembleSummary, calibration_json: Option<&str>) -> Result<
     }
 }
 
+/// A figure's style and body: `area` filled white, `title` above, the summary's ensemble and
+/// units below ([`frame`], [`footer`]).
+fn figure<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    s: &EnsembleSummary,
+    u: &Axes,
+    title: &str,
+) -> Result<(Style, DrawingArea<DB, Shift>), String> {
+    let st = Style::of(area);
+    let body = frame(area, &st, title, &footer(s, u))?;
+    Ok((st, body))
+}
+
 // ------------------------------------------------------------------------- native output
 
 /// Image format of [`render_file`].

@@ -13,12 +13,11 @@ pub fn fig2_cdf<DB: DrawingBackend>(
     s: &EnsembleSummary,
     u: &Axes,
 ) -> Result<(), String> {
-    let st = Style::of(area);
-    let body = frame(
+    let (st, body) = figure(
         area,
-        &st,
+        s,
+        u,
         "Fig. 2: cumulative vDOS and the ω⁴ prefactor A_g",
-        &footer(s, u),
     )?;
     let (left, right) = two_panels(&body, 0.6);
     let n = s.temperatures.len();
@@ -218,13 +217,7 @@ pub fn fig_s1_filter<DB: DrawingBackend>(
     s: &EnsembleSummary,
     u: &Axes,
 ) -> Result<(), String> {
-    let st = Style::of(area);
-    let body = frame(
-        area,
-        &st,
-        "Fig. S1b/c: the force filter of ω_g",
-        &footer(s, u),
-    )?;
+    let (st, body) = figure(area, s, u, "Fig. S1b/c: the force filter of ω_g")?;
     let (left, right) = two_panels(&body, 0.55);
     let conv = |x: f64| u.w(x);
     let filtered = series_vs_t(s, u, &|r| r.omega_g, &conv);

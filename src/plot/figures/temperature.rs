@@ -9,12 +9,11 @@ pub fn fig4a_omega_g<DB: DrawingBackend>(
     s: &EnsembleSummary,
     u: &Axes,
 ) -> Result<(), String> {
-    let st = Style::of(area);
-    let body = frame(
+    let (st, body) = figure(
         area,
-        &st,
+        s,
+        u,
         "Fig. 4a: pinch frequency ω_g and shear modulus G",
-        &footer(s, u),
     )?;
     let (left, right) = two_panels(&body, 0.55);
     let w = series_vs_t(s, u, &|r| r.omega_g, &|x| u.w(x));
@@ -110,13 +109,7 @@ pub fn fig4b_soft_spots<DB: DrawingBackend>(
     s: &EnsembleSummary,
     u: &Axes,
 ) -> Result<(), String> {
-    let st = Style::of(area);
-    let body = frame(
-        area,
-        &st,
-        "Fig. 4b: number of soft spots N_QLM = A_g ω_g⁵",
-        &footer(s, u),
-    )?;
+    let (st, body) = figure(area, s, u, "Fig. 4b: number of soft spots N_QLM = A_g ω_g⁵")?;
     let pts = series_vs_t(s, u, &|r| r.soft_spots, &|x| x);
     let col = |_| GREEN;
     panel_vs_t(
