@@ -751,11 +751,7 @@ fn run_dim<const D: usize>(p: &Params, progress: &Function) -> Result<GlassRun, 
     obj.insert("tp".into(), json!(p.tp));
     obj.insert("sweeps".into(), json!(p.sweeps));
     obj.insert("parameters".into(), model_json(&glass.model));
-    obj.insert(
-        "quench".into(),
-        json!({"max_force": q.max_force, "fire_steps": q.fire_steps,
-            "newton_steps": q.newton_steps, "converged": q.converged, "energy": q.energy}),
-    );
+    obj.insert("quench".into(), crate::report::quench_json(&q, false));
     obj.insert("warnings".into(), json!(analysis.warnings()));
     obj.insert(
         "a_g_fit".into(),

@@ -142,7 +142,7 @@ pub fn check_count_fraction(flag: &str, x: f64) -> Result<f64, String> {
         Ok(x)
     } else {
         Err(format!(
-            "{flag} must be a finite number with 0 < x <= 1 (the window x omega_g), got {x}"
+            "{flag}: the count fraction x (window x omega_g) must be a finite number with 0 < x <= 1, got {x}"
         ))
     }
 }

@@ -73,6 +73,32 @@ pub fn analysis_json(a: &Analysis) -> Value {
     })
 }
 
+/// A quench's outcome (`quench` of the analyze JSON and of the page's results).
+#[derive(Serialize)]
+struct QuenchJson {
+    max_force: f64,
+    fire_steps: usize,
+    newton_steps: usize,
+    converged: bool,
+    energy: f64,
+    /// The FIRE budget (the CLI states it; the page does not).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fire_budget: Option<usize>,
+}
+
+/// A quench's outcome as JSON; `with_budget` adds its FIRE budget (`fire_budget`).
+pub fn quench_json(r: &crate::quench::QuenchReport, with_budget: bool) -> Value {
+    serde_json::to_value(QuenchJson {
+        max_force: r.max_force,
+        fire_steps: r.fire_steps,
+        newton_steps: r.newton_steps,
+        converged: r.converged,
+        energy: r.energy,
+        fire_budget: with_budget.then_some(r.fire_budget),
+    })
+    .expect("a quench report serialises")
+}
+
 /// `x` with `digits` decimals, or `undefined (why)` when it is not finite: a terminal summary
 /// never shows NaN.
 fn value_or(x: f64, digits: usize, why: &str) -> String {

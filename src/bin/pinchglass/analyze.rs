@@ -65,10 +65,27 @@ pub(crate) fn unstable_verdict(
     Ok(())
 }
 
+/// `stability` of the analyze JSON: whether the configuration is at an energy minimum.
+#[derive(serde::Serialize)]
+struct StabilityJson {
+    minimum: bool,
+    near_minimum: bool,
+    max_force: f64,
+    typical_force: f64,
+    unstable_modes: Option<usize>,
+    lowest_eigenvalue: Option<f64>,
+}
+
 pub(crate) fn stability_json(s: &Stability) -> Value {
-    json!({"minimum": s.is_minimum(), "near_minimum": s.is_near_minimum(),
-        "max_force": s.max_force, "typical_force": s.typical_force,
-        "unstable_modes": s.unstable_modes, "lowest_eigenvalue": s.lowest_eigenvalue})
+    serde_json::to_value(StabilityJson {
+        minimum: s.is_minimum(),
+        near_minimum: s.is_near_minimum(),
+        max_force: s.max_force,
+        typical_force: s.typical_force,
+        unstable_modes: s.unstable_modes,
+        lowest_eigenvalue: s.lowest_eigenvalue,
+    })
+    .expect("a stability verdict serialises")
 }
 
 pub(crate) fn analyze_config<const D: usize>(
@@ -99,9 +116,7 @@ pub(crate) fn analyze_config<const D: usize>(
     if opts.quench {
         let r = quench_with_progress(&mut glass, &cli_quench_settings(), &mut quench_printer());
         report_quench(&r);
-        quench_json = json!({"max_force": r.max_force, "fire_steps": r.fire_steps,
-            "newton_steps": r.newton_steps, "converged": r.converged, "energy": r.energy,
-            "fire_budget": r.fire_budget});
+        quench_json = pinchglass::report::quench_json(&r, true);
         if !r.converged {
             let why = quench_failure(&glass, &r);
             if !opts.allow_unstable {

@@ -3,15 +3,38 @@
 
 use super::*;
 
+// the flags of `pinchglass generate`
+#[derive(clap::Args)]
 pub(crate) struct GenerateArgs {
+    /// Spatial dimension (2 or 3).
+    #[arg(long)]
+    pub(crate) dim: usize,
+    /// Number of particles.
+    #[arg(long)]
     pub(crate) n: usize,
+    /// Parent temperature T_p (units of ε/k_B).
+    #[arg(long)]
     pub(crate) tp: f64,
+    /// Seed of every random stream of the run.
+    #[arg(long)]
     pub(crate) seed: u64,
+    /// Swap Monte Carlo sweeps (N attempted moves each), burn-in included.
+    #[arg(long, default_value_t = 2000)]
     pub(crate) sweeps: usize,
+    /// Number density N/V (default 0.86 in 2D, 0.58 in 3D).
+    #[arg(long)]
     pub(crate) density: Option<f64>,
+    /// Probability that a Monte Carlo move is a size swap.
+    #[arg(long, default_value_t = 0.2)]
     pub(crate) swap_probability: f64,
+    /// Quench to the inherent state before writing (default: write the T_p state).
+    #[arg(long)]
     pub(crate) quench: bool,
+    /// Also write the energy trace (sweep, U/N) as CSV to this file.
+    #[arg(long)]
     pub(crate) trace: Option<String>,
+    /// Output file (extended XYZ).
+    #[arg(short = 'o', long = "output")]
     pub(crate) output: String,
 }
 

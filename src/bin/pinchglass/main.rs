@@ -54,38 +54,7 @@ struct Cli {
 enum Command {
     /// Equilibrate a POLY glass at parent temperature T_p with swap Monte Carlo and write it as
     /// extended XYZ.
-    Generate {
-        /// Spatial dimension (2 or 3).
-        #[arg(long)]
-        dim: usize,
-        /// Number of particles.
-        #[arg(long)]
-        n: usize,
-        /// Parent temperature T_p (units of ε/k_B).
-        #[arg(long)]
-        tp: f64,
-        /// Seed of every random stream of the run.
-        #[arg(long)]
-        seed: u64,
-        /// Swap Monte Carlo sweeps (N attempted moves each), burn-in included.
-        #[arg(long, default_value_t = 2000)]
-        sweeps: usize,
-        /// Number density N/V (default 0.86 in 2D, 0.58 in 3D).
-        #[arg(long)]
-        density: Option<f64>,
-        /// Probability that a Monte Carlo move is a size swap.
-        #[arg(long, default_value_t = 0.2)]
-        swap_probability: f64,
-        /// Quench to the inherent state before writing (default: write the T_p state).
-        #[arg(long)]
-        quench: bool,
-        /// Also write the energy trace (sweep, U/N) as CSV to this file.
-        #[arg(long)]
-        trace: Option<String>,
-        /// Output file (extended XYZ).
-        #[arg(short = 'o', long = "output")]
-        output: String,
-    },
+    Generate(GenerateArgs),
     /// Analyse a configuration: energy, forces, Hessian spectrum, every pinch, shear modulus.
     Analyze {
         /// Extended XYZ file (with a `size` column).
@@ -295,35 +264,11 @@ fn parse_window(s: &str) -> Result<usize, String> {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Generate {
-            dim,
-            n,
-            tp,
-            seed,
-            sweeps,
-            density,
-            swap_probability,
-            quench,
-            trace,
-            output,
-        } => {
-            let args = GenerateArgs {
-                n,
-                tp,
-                seed,
-                sweeps,
-                density,
-                swap_probability,
-                quench,
-                trace,
-                output,
-            };
-            match dim {
-                2 => generate::<2>(&args),
-                3 => generate::<3>(&args),
-                d => Err(format!("--dim must be 2 or 3, got {d}")),
-            }
-        }
+        Command::Generate(args) => match args.dim {
+            2 => generate::<2>(&args),
+            3 => generate::<3>(&args),
+            d => Err(format!("--dim must be 2 or 3, got {d}")),
+        },
         Command::Analyze {
             file,
             quench,

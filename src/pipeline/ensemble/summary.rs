@@ -117,15 +117,7 @@ pub fn pool_profiles(profiles: &[&DecayProfile], box_side: f64) -> DecayProfile 
             }
         }
     }
-    let mut out = DecayProfile::default();
-    for b in 0..bins {
-        if count[b] > 0 {
-            out.r.push((b as f64 + 0.5) * width);
-            out.c.push(sum[b] / count[b] as f64);
-            out.fields.push(count[b]);
-        }
-    }
-    out
+    crate::spatial_decay::profile_from_bins(&sum, &count, width)
 }
 
 impl TemperatureSummary {
