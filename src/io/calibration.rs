@@ -11,17 +11,11 @@ use serde_json::Value;
 /// a non-finite number `null`).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct CalibrationFile {
-    pub dim: usize,
-    pub density: f64,
-    pub n: usize,
-    pub samples_per_tp: usize,
-    pub sweeps: usize,
-    pub seed: u64,
-    pub tp: Vec<f64>,
-    pub command: String,
+    /// The sweep (its keys at the top level).
+    #[serde(flatten)]
+    pub sweep: CalibrationSweep,
     pub version: &'static str,
     pub statistic: &'static str,
-    pub route: &'static str,
     pub rule: String,
     pub g_inf: f64,
     pub g_inf_error: f64,
@@ -73,7 +67,7 @@ impl From<&TemperatureSummary> for CalibrationRow {
 }
 
 /// The sweep a calibration was measured on (what `calibration.json` records of it).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct CalibrationSweep {
     pub dim: usize,
     pub density: f64,
@@ -97,18 +91,11 @@ impl CalibrationFile {
     ) -> Self {
         use crate::ensemble::{BOOTSTRAP, PLATEAU_POINTS};
         let a0 = crate::space::dimensional_root(1.0 / sweep.density, sweep.dim);
+        let dim = sweep.dim;
         CalibrationFile {
-            dim: sweep.dim,
-            density: sweep.density,
-            n: sweep.n,
-            samples_per_tp: sweep.samples_per_tp,
-            sweeps: sweep.sweeps,
-            seed: sweep.seed,
-            tp: sweep.tp,
-            command: sweep.command,
+            sweep,
             version: env!("CARGO_PKG_VERSION"),
             statistic: c.statistic.name(),
-            route: sweep.route,
             rule: format!("G: the per-T_p sample {} of G; G_inf: mean of G over the {PLATEAU_POINTS} highest T_p; T_onset: lowest T_p from which every higher T_p has |G - G_inf| <= 2 sigma and <= 10% of G_inf", c.statistic.name()),
             g_inf: c.g_inf.value,
             g_inf_error: c.g_inf.error,
@@ -121,7 +108,7 @@ impl CalibrationFile {
             t_onset_first_failing_tp: c.below,
             t_onset_error_rule: format!("the larger of the spread of T_onset over {BOOTSTRAP} bootstrap resamples of the records' clusters (chains, else samples; per-T_p errors fixed) and half the gap to the first T_p below T_onset that fails the rule"),
             frequency_unit_c_inf_over_a0: c.c_inf / a0,
-            g_inf_a0d_over_t_onset: c.g_inf.value * a0.powi(sweep.dim as i32) / c.t_onset,
+            g_inf_a0d_over_t_onset: c.g_inf.value * a0.powi(dim as i32) / c.t_onset,
             inherent_energy_inf: c.e_is_inf.value,
             plateau_tp: c.plateau_tps.clone(),
             table: summaries.iter().map(CalibrationRow::from).collect(),
