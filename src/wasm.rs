@@ -150,6 +150,25 @@ fn check(
     crate::validate::check_run(dim, n, tp, Some(seed), sweeps, density, &BROWSER_LIMITS)
 }
 
+/// A refusal as the page reads it: `{"field": control name, "message": sentence}`.
+#[derive(serde::Serialize)]
+struct RefusalJson {
+    field: &'static str,
+    message: String,
+}
+
+/// Refusals as a JSON array of `{"field", "message"}` (every check export returns them so).
+fn refusals_json(v: Vec<Refusal>) -> Value {
+    let v: Vec<RefusalJson> = v
+        .into_iter()
+        .map(|r| RefusalJson {
+            field: r.field,
+            message: r.message,
+        })
+        .collect();
+    serde_json::to_value(v).expect("refusals serialise")
+}
+
 fn whole(x: f64) -> bool {
     x.is_finite() && x.fract() == 0.0
 }
@@ -167,14 +186,8 @@ pub fn check_parameters(
     sweeps: f64,
     density: Option<f64>,
 ) -> String {
-    let refusals = match check(dim, n, tp, seed, sweeps, density.unwrap_or(f64::NAN)) {
-        Ok(_) => vec![],
-        Err(v) => v
-            .into_iter()
-            .map(|r| json!({"field": r.field, "message": r.message}))
-            .collect(),
-    };
-    Value::Array(refusals).to_string()
+    let refusals = check(dim, n, tp, seed, sweeps, density.unwrap_or(f64::NAN)).err();
+    refusals_json(refusals.unwrap_or_default()).to_string()
 }
 
 /// Validates the controls of a run as typed (text from the form or the URL), before anything is
@@ -196,32 +209,22 @@ pub fn check_form(
     quartic: &str,
     quartic_default: f64,
 ) -> String {
-    use crate::validate::{check_quartic, parse_field};
-    let mut bad: Vec<Refusal> = Vec::new();
-    let mut take = |r: Result<f64, Refusal>, fallback: f64| match r {
-        Ok(x) => x,
-        Err(e) => {
-            bad.push(e);
-            fallback
-        }
-    };
+    use crate::validate::{check_quartic, FormReader};
     // a field that cannot be read is refused once; the others are checked with a harmless stand-in
-    let dim_v = take(parse_field("dim", "dimension", dim), 2.0);
-    let n_v = take(parse_field("n", "N", n), 300.0);
-    let tp_v = take(parse_field("tp", "T_p", tp), 1.0);
-    let seed_v = take(parse_field("seed", "seed", seed), 0.0);
-    let sweeps_v = take(parse_field("sweeps", "sweeps", sweeps), 1.0);
-    let density_v = if density.trim().is_empty() {
-        f64::NAN
-    } else {
-        take(parse_field("density", "density", density), f64::NAN)
-    };
-    let quartic_v = if quartic.trim().is_empty() {
-        quartic_default
-    } else {
-        take(parse_field("quartic", "K", quartic), 0.0)
-    };
-    let unread: Vec<&str> = bad.iter().map(|r| r.field).collect();
+    let mut form = FormReader::default();
+    let dim_v = form.number("dim", "dimension", dim, 2.0);
+    let n_v = form.number("n", "N", n, 300.0);
+    let tp_v = form.number("tp", "T_p", tp, 1.0);
+    let seed_v = form.number("seed", "seed", seed, 0.0);
+    let sweeps_v = form.number("sweeps", "sweeps", sweeps, 1.0);
+    let density_v = form
+        .optional("density", "density", density, f64::NAN)
+        .unwrap_or(f64::NAN);
+    let quartic_v = form
+        .optional("quartic", "K", quartic, 0.0)
+        .unwrap_or(quartic_default);
+    let unread = form.unread();
+    let mut bad = form.refusals;
     let checked = check(dim_v, n_v, tp_v, seed_v, sweeps_v, density_v);
     let mut params = Value::Null;
     match &checked {
@@ -251,7 +254,7 @@ pub fn check_form(
     }
     let d = if dim_v == 3.0 { 3 } else { 2 };
     json!({
-        "errors": bad.into_iter().map(|r| json!({"field": r.field, "message": r.message})).collect::<Vec<_>>(),
+        "errors": refusals_json(bad),
         "params": params,
         "full_spectrum_max_n": max_particles_full_spectrum(d),
     })
@@ -798,11 +801,7 @@ fn run_dim<const D: usize>(p: &Params, progress: &Function) -> Result<GlassRun, 
     obj.insert("tp".into(), json!(p.tp));
     obj.insert("sweeps".into(), json!(p.sweeps));
     obj.insert("parameters".into(), model_json(&glass.model));
-    obj.insert(
-        "quench".into(),
-        json!({"max_force": q.max_force, "fire_steps": q.fire_steps,
-            "newton_steps": q.newton_steps, "converged": q.converged, "energy": q.energy}),
-    );
+    obj.insert("quench".into(), crate::report::quench_json(&q, false));
     obj.insert("warnings".into(), json!(analysis.warnings()));
     obj.insert(
         "a_g_fit".into(),
@@ -859,27 +858,27 @@ fn cast<const D: usize, const E: usize>(h: Kept<D>) -> Kept<E> {
     }
 }
 
-/// The ω⁴ prefactor of this one glass, by the ensemble's rule (`ensemble::fit_prefactor` over
-/// the lowest modes below `ensemble::WINDOW · 2π c_s / L`, M = 1 sample); `a_g` is null when
-/// fewer than `ensemble::MIN_FIT_MODES` modes lie below the window or the computed lowest modes do
-/// not reach it.
+/// `a_g_fit` of the page's results: [`crate::ensemble::single_glass_prefactor`] (the
+/// ensemble's rule with M = 1 sample) and the rule in words; `a_g` is null when fewer than
+/// `ensemble::MIN_FIT_MODES` modes lie below the window or the computed lowest modes do not
+/// reach it.
+#[derive(serde::Serialize)]
+struct PrefactorJson {
+    window: f64,
+    a_g: Option<f64>,
+    modes_below_window: usize,
+    rule: String,
+}
+
 fn single_glass_prefactor(a: &Analysis, box_side: f64) -> Value {
-    use crate::ensemble::{fit_prefactor, MIN_FIT_MODES, WINDOW};
-    let window = WINDOW * 2.0 * std::f64::consts::PI * a.shear_wave_speed / box_side;
-    let omega: Vec<f64> = a.eigenvalues.iter().map(|l| l.max(0.0).sqrt()).collect();
-    let below = omega.iter().filter(|w| **w < window).count();
-    let complete = omega.last().is_some_and(|w| *w >= window);
-    let a_g = if complete {
-        fit_prefactor(&omega, a.n as f64, window)
-    } else {
-        None
-    };
-    json!({
-        "window": window,
-        "a_g": a_g,
-        "modes_below_window": below,
-        "rule": format!("ln A_g = mean over the modes below 0.8·2π c_s/L of ln(5k/N) − 5 ln ω_k; needs ≥ {MIN_FIT_MODES} modes (one glass rarely has them: the ensemble fit is in `pinchglass summarize`)"),
+    let f = crate::ensemble::single_glass_prefactor(a, box_side);
+    serde_json::to_value(PrefactorJson {
+        window: f.window,
+        a_g: f.a_g,
+        modes_below_window: f.modes_below_window,
+        rule: format!("ln A_g = mean over the modes below 0.8·2π c_s/L of ln(5k/N) − 5 ln ω_k; needs ≥ {} modes (one glass rarely has them: the ensemble fit is in `pinchglass summarize`)", crate::ensemble::MIN_FIT_MODES),
     })
+    .expect("a prefactor serialises")
 }
 
 /// The force-filter threshold on `f/(p a0^{d−1})` (for the page's captions).

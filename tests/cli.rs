@@ -830,6 +830,44 @@ fn summarize_reports_the_counting_estimators() {
     }
 }
 
+/// The count fractions of `summarize` are finite with 0 < x <= 1 and refused by their flag (a
+/// negative value too, not taken for a flag); a refused `calibrate --reuse` writes nothing.
+#[test]
+fn bad_fractions_and_a_refused_reuse_write_nothing() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let dir = tmp("reuse-refused");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let name = "samples-hot-0-20.jsonl";
+    std::fs::copy(root.join("runs/2d-n300").join(name), dir.join(name)).unwrap();
+    for (flag, bad) in [
+        ("--quartic-count-fraction", "2"),
+        ("--quartic-count-fraction", "-1"),
+        ("--quartic-count-fraction", "inf"),
+        ("--count-fraction", "1.5"),
+        ("--count-fraction", "-0.3"),
+    ] {
+        let o = run(bin().arg("summarize").arg(&dir).args([flag, bad]));
+        assert_refused(&o, flag);
+        assert!(!stderr(&o).contains("tip:"), "{}", stderr(&o));
+    }
+    assert!(!dir.join("summary.json").exists());
+    // the grid of 2d-n300's hot part is 3, 4, 6, 10 with 20 samples of N = 300
+    let calibrate = |tp: &str, samples: &str| {
+        run(bin()
+            .args(["calibrate", "--dim", "2", "--n", "300", "--tp", tp])
+            .args(["--samples", samples, "--reuse", "-o"])
+            .arg(&dir))
+    };
+    assert_refused(&calibrate("3,4,6,10", "16"), "not 16 of N = 300");
+    assert_refused(&calibrate("3,4,6,10,20", "20"), "no samples at T_p = 20");
+    assert!(!dir.join("summary.json").exists());
+    assert!(!dir.join("calibration.json").exists());
+    let o = calibrate("3,4,6,10", "20");
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(dir.join("summary.json").exists() && dir.join("calibration.json").exists());
+}
+
 /// `chains` through the command line: records and checkpoints are written; running the same
 /// command again resumes every finished chain and adds nothing; `summarize` reads the records
 /// with their equilibration verdicts; bad protocols are refused before anything is written.

@@ -37,8 +37,17 @@ fn refusals(
 ) -> Vec<(String, String)> {
     let text = check_parameters(dim, n, tp, seed, sweeps, density);
     let v: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{text}: {e}"));
+    assert!(
+        v.is_array(),
+        "check_parameters did not return an array: {text}"
+    );
+    field_messages(&v)
+}
+
+/// A JSON array of refusals `[{"field", "message"}]` as `(field, message)` pairs.
+fn field_messages(v: &Value) -> Vec<(String, String)> {
     v.as_array()
-        .unwrap_or_else(|| panic!("check_parameters did not return an array: {text}"))
+        .unwrap_or_else(|| panic!("not an array of refusals: {v}"))
         .iter()
         .map(|r| {
             (
@@ -47,6 +56,11 @@ fn refusals(
             )
         })
         .collect()
+}
+
+/// The message of the first refusal of a form check's answer (`{"errors": [...]}`).
+fn first_message(v: &Value) -> &str {
+    v["errors"][0]["message"].as_str().expect("a first refusal")
 }
 
 /// The single refusal of a call that should refuse exactly one field.
@@ -549,17 +563,7 @@ fn the_form_as_typed_is_checked_in_words() {
     assert_eq!(ok["params"]["quartic"], 30);
     assert!(ok["params"]["density"].is_null());
     let bad = form("", "", "Infinity", "NaN", "2000");
-    let errors: Vec<(String, String)> = bad["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| {
-            (
-                e["field"].as_str().unwrap().into(),
-                e["message"].as_str().unwrap().into(),
-            )
-        })
-        .collect();
+    let errors = field_messages(&bad["errors"]);
     assert!(bad["params"].is_null());
     assert!(
         errors.contains(&("dim".into(), "dimension is required".into())),
@@ -581,10 +585,7 @@ fn the_form_as_typed_is_checked_in_words() {
     // K above N is refused before the run
     let k = form("2", "300", "1", "", "301");
     assert!(
-        k["errors"][0]["message"]
-            .as_str()
-            .unwrap()
-            .contains("0 (no quartic modes) to 300"),
+        first_message(&k).contains("0 (no quartic modes) to 300"),
         "{k}"
     );
     // densities far from any glass: next to density, whatever the magnitude
@@ -595,19 +596,10 @@ fn the_form_as_typed_is_checked_in_words() {
     }
     // an absurd T_p and a pasted novel
     let r = form("2", "300", "1e300", "", "");
-    assert!(
-        r["errors"][0]["message"]
-            .as_str()
-            .unwrap()
-            .contains("too high"),
-        "{r}"
-    );
+    assert!(first_message(&r).contains("too high"), "{r}");
     let novel = "1".repeat(60_000) + "x";
     let r = form("2", "300", &novel, "", "");
-    assert!(
-        r["errors"][0]["message"].as_str().unwrap().chars().count() < 100,
-        "{r}"
-    );
+    assert!(first_message(&r).chars().count() < 100, "{r}");
 }
 
 #[wasm_bindgen_test]

@@ -71,12 +71,19 @@ pub fn decay_profile<const D: usize>(
             }
         }
     }
+    profile_from_bins(&sum, &count, width)
+}
+
+/// The profile of binned sums: bin `b` (centre `(b + ½) width`) with `count[b] > 0` fields gives
+/// `c = sum[b] / count[b]`; empty bins are left out. Shared by one glass's profile and the pooled
+/// profiles of an ensemble (`ensemble::pool_profiles`).
+pub fn profile_from_bins(sum: &[f64], count: &[usize], width: f64) -> DecayProfile {
     let mut out = DecayProfile::default();
-    for b in 0..BINS {
-        if count[b] > 0 {
+    for (b, (s, &k)) in sum.iter().zip(count).enumerate() {
+        if k > 0 {
             out.r.push((b as f64 + 0.5) * width);
-            out.c.push(sum[b] / count[b] as f64);
-            out.fields.push(count[b]);
+            out.c.push(s / k as f64);
+            out.fields.push(k);
         }
     }
     out

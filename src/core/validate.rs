@@ -97,6 +97,56 @@ pub fn parse_field(field: &'static str, label: &str, text: &str) -> Result<f64, 
     }
 }
 
+/// Reads the controls of a form as typed, one number at a time, collecting every refusal: a
+/// field that cannot be read ([`parse_field`]) is refused once and stands in as `fallback`, so
+/// the other fields are still checked (the page's `check_form` and `check_sweep_form`).
+#[derive(Debug, Default)]
+pub struct FormReader {
+    /// The refusals so far, in the order the fields were read.
+    pub refusals: Vec<Refusal>,
+}
+
+impl FormReader {
+    /// The number in `text` (`label` names it in messages), or `fallback` after a refusal.
+    pub fn number(&mut self, field: &'static str, label: &str, text: &str, fallback: f64) -> f64 {
+        match parse_field(field, label, text) {
+            Ok(x) => x,
+            Err(e) => {
+                self.refusals.push(e);
+                fallback
+            }
+        }
+    }
+
+    /// [`FormReader::number`] for an optional field: `None` when `text` is empty.
+    pub fn optional(
+        &mut self,
+        field: &'static str,
+        label: &str,
+        text: &str,
+        fallback: f64,
+    ) -> Option<f64> {
+        (!text.trim().is_empty()).then(|| self.number(field, label, text, fallback))
+    }
+
+    /// The fields refused so far (the checks that follow skip them: refused once).
+    pub fn unread(&self) -> Vec<&'static str> {
+        self.refusals.iter().map(|r| r.field).collect()
+    }
+}
+
+/// A count fraction `x` of the window `x ω_g` (`summarize --count-fraction`,
+/// `--quartic-count-fraction`): finite, `0 < x ≤ 1`. `flag` names the option in the message.
+pub fn check_count_fraction(flag: &str, x: f64) -> Result<f64, String> {
+    if x.is_finite() && x > 0.0 && x <= 1.0 {
+        Ok(x)
+    } else {
+        Err(format!(
+            "{flag}: the count fraction x (window x omega_g) must be a finite number with 0 < x <= 1, got {x}"
+        ))
+    }
+}
+
 /// The number K of pinch starts of the quartic modes: a whole number from 0 (none) to
 /// `min(N, max)`. A rigid glass has at least d·N/2 ≥ N interacting pairs (an isostatic packing
 /// has d·N), so K ≤ N is checked before the run; the exact bound (the glass's pairs) is checked

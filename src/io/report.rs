@@ -5,14 +5,13 @@
 
 use crate::analysis::{Analysis, SoftSpots};
 use crate::ensemble::{
-    BoltzmannCount, CountEstimate, Estimate, EstimatorOptions, SampleRecord, TemperatureSummary,
-    Units,
+    BoltzmannCount, Estimate, EstimatorOptions, SampleRecord, TemperatureSummary, Units,
 };
 use crate::potential::Poly;
 use crate::quartic_modes::mean_participation;
 use crate::sparse::SparseAnalysis;
-use crate::spatial_decay::DecayProfile;
 use crate::swap_mc::SwapMc;
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
 /// The model parameters as a JSON object.
@@ -72,6 +71,32 @@ pub fn analysis_json(a: &Analysis) -> Value {
         "shear_wave_speed": a.shear_wave_speed,
         "timings_seconds": timings,
     })
+}
+
+/// A quench's outcome (`quench` of the analyze JSON and of the page's results).
+#[derive(Serialize)]
+struct QuenchJson {
+    max_force: f64,
+    fire_steps: usize,
+    newton_steps: usize,
+    converged: bool,
+    energy: f64,
+    /// The FIRE budget (the CLI states it; the page does not).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fire_budget: Option<usize>,
+}
+
+/// A quench's outcome as JSON; `with_budget` adds its FIRE budget (`fire_budget`).
+pub fn quench_json(r: &crate::quench::QuenchReport, with_budget: bool) -> Value {
+    serde_json::to_value(QuenchJson {
+        max_force: r.max_force,
+        fire_steps: r.fire_steps,
+        newton_steps: r.newton_steps,
+        converged: r.converged,
+        energy: r.energy,
+        fire_budget: with_budget.then_some(r.fire_budget),
+    })
+    .expect("a quench report serialises")
 }
 
 /// `x` with `digits` decimals, or `undefined (why)` when it is not finite: a terminal summary
@@ -186,10 +211,6 @@ pub fn relaxation_json<const D: usize>(mc: &SwapMc<D>) -> Value {
     })
 }
 
-fn profile_json(p: &DecayProfile) -> Value {
-    json!({"r": p.r, "c": p.c, "fields": p.fields})
-}
-
 /// Quartic modes, `c(r)` profiles and lengths as JSON (`quartic_modes`, `c_r`, `lengths`).
 pub fn soft_spots_json(s: &SoftSpots) -> Value {
     let modes: Vec<Value> = s
@@ -214,8 +235,8 @@ pub fn soft_spots_json(s: &SoftSpots) -> Value {
         "quartic_starts": s.starts,
         "mean_participation": finite(mean_participation(&s.modes.iter().map(|m| m.participation).collect::<Vec<_>>())),
         "c_r": {
-            "responses": profile_json(&s.response_decay),
-            "modes": profile_json(&s.mode_decay),
+            "responses": ProfileJson::from(&s.response_decay),
+            "modes": ProfileJson::from(&s.mode_decay),
         },
         "lengths": {
             "xi_g": s.xi_g,
@@ -227,10 +248,6 @@ pub fn soft_spots_json(s: &SoftSpots) -> Value {
     })
 }
 
-fn estimate_json(e: &Estimate) -> Value {
-    json!({"value": e.value, "error": e.error})
-}
-
 /// A number, or `null` when it is not finite.
 fn finite(x: f64) -> Value {
     if x.is_finite() {
@@ -240,276 +257,9 @@ fn finite(x: f64) -> Value {
     }
 }
 
+pub use super::calibration::{units_from_calibration_json, CalibrationFile, CalibrationRow};
 pub use super::record::{record_from_json, record_json};
-
-/// The results of one T_p in the units of a calibration table: T_p / T_onset, frequencies in
-/// c∞/a0, lengths in a0, G / G∞, c_s / c∞, A_g in (c∞/a0)⁻⁵ (𝒩 and ξ_s, which count per
-/// particle, are unchanged).
-fn reduced_json(s: &TemperatureSummary, u: &Units) -> Value {
-    let w = u.frequency();
-    let scale = |e: &Estimate, k: f64| json!({"value": e.value * k, "error": e.error * k});
-    let opt = |e: &Option<Estimate>, k: f64| e.as_ref().map(|e| scale(e, k)).unwrap_or(Value::Null);
-    let (qco, qqlm) = match &s.quartic {
-        Some(q) => (opt(&q.xi_co, 1.0 / u.a0), opt(&q.xi_qlm, 1.0 / u.a0)),
-        None => (Value::Null, Value::Null),
-    };
-    json!({
-        "tp": s.tp / u.t_onset,
-        "omega_g": scale(&s.omega_g, 1.0 / w),
-        "omega_g_all": scale(&s.omega_g_all, 1.0 / w),
-        "lowest_frequency": scale(&s.lowest_frequency, 1.0 / w),
-        "a_g_window": s.window / w,
-        "shear_modulus": scale(&s.shear_modulus, 1.0 / u.g_inf),
-        "shear_wave_speed": scale(&s.shear_wave_speed, 1.0 / u.c_inf),
-        "xi_g": scale(&s.xi_g, 1.0 / u.a0),
-        // 𝒩 is per particle, so ξ_s = 𝒩^(−1/d) is already in units of a0
-        "xi_s": opt(&s.xi_s, 1.0),
-        "xi_co": qco,
-        "xi_qlm": qqlm,
-        "a_g": opt(&s.a_g, w.powi(5)),
-        "soft_spots": opt(&s.soft_spots, 1.0),
-        "count_window": s.count.as_ref().map(|c| json!(c.window / w)),
-        "count_a_g": s.count.as_ref().map(|c| scale(&c.a_g, w.powi(5))),
-    })
-}
-
-/// A row's `count` block: 𝒩 and A_g by counting below `x ω_g`, and the free log-slope.
-fn count_json(c: &CountEstimate) -> Value {
-    json!({
-        "source": c.source.name(),
-        "fraction": c.fraction,
-        "window": c.window,
-        "phonon_band": finite(c.phonon_band),
-        "below_phonon_band": !c.reaches_phonons(),
-        "modes": c.modes,
-        "exposure": c.exposure,
-        "per_particle": estimate_json(&c.per_particle),
-        "soft_spots": estimate_json(&c.soft_spots),
-        "a_g": estimate_json(&c.a_g),
-        "poisson_error": finite(c.poisson_error),
-        "resample_error": finite(c.resample_error),
-        "resampled_by": c.resampling.name(),
-        "clusters": c.clusters,
-        "slope": c.slope.as_ref().map(estimate_json),
-        "slope_consistent": c.slope_consistent(),
-    })
-}
-
-/// `boltzmann_count` of `summary.json`: the Poisson fit of the counted 𝒩 (model units, and
-/// in T_onset with `units`, the T_onset uncertainty as a separate systematic error).
-fn boltzmann_count_json(b: &BoltzmannCount, units: Option<&Units>) -> Value {
-    let f = b.fit.as_ref();
-    let mut v = json!({
-        "e_qlm": f.map(|f| f.e),
-        "error": finite(b.error),
-        "fisher_error": f.map(|f| f.e_error),
-        "resample_error": finite(b.resample_error),
-        "resampled_by": b.resampling.name(),
-        "clusters": b.clusters,
-        "ln_n0": f.map(|f| f.ln_n0),
-        "deviance": f.map(|f| f.deviance),
-        "dof": f.map(|f| f.dof),
-        "tp_used": b.tps,
-        "tp_max": b.tp_max,
-        "range": b.range,
-        "plateau": b.plateau.as_ref().map(|p| json!({
-            "tps": p.tps, "lowest_tp": p.lowest_tp, "soft_spots": estimate_json(&p.value),
-        })),
-        "note": b.note,
-    });
-    if let (Some(u), Some(f)) = (units, f) {
-        let obj = v.as_object_mut().expect("an object");
-        let e = f.e / u.t_onset;
-        obj.insert("e_qlm_over_t_onset".into(), json!(e));
-        obj.insert("error_over_t_onset".into(), finite(b.error / u.t_onset));
-        obj.insert(
-            "systematic_over_t_onset".into(),
-            json!(u.t_onset_error.map(|s| (e * s / u.t_onset).abs())),
-        );
-        obj.insert(
-            "tp_used_over_t_onset".into(),
-            json!(b.tps.iter().map(|t| t / u.t_onset).collect::<Vec<_>>()),
-        );
-    }
-    v
-}
-
-/// A calibration table's units as JSON (`units` of `summary.json`).
-pub fn units_json(u: &Units) -> Value {
-    json!({
-        "source": u.source, "dim": u.dim, "density": u.density, "t_onset": u.t_onset,
-        "g_inf": u.g_inf, "c_inf": u.c_inf, "a0": u.a0, "frequency": u.frequency(),
-        "t_onset_error": u.t_onset_error,
-    })
-}
-
-/// Reads the units from a calibration object: `calibration.json` written by `pinchglass
-/// calibrate`, or the `units` block of a summary. The one calibration parser (the CLI's
-/// `summarize` and the figures both use it): needs a positive `t_onset` and `c_inf`, `dim` and
-/// `density`; `g_inf` when given (else ρ c∞²). `a0 = density^(−1/d)` (docs/theory.md §1), never
-/// read from the file (a table's `a0` key, written by `calibrate`, is this same number).
-pub fn units_from_calibration_json(v: &Value, source: &str) -> Result<Units, String> {
-    let o = v.as_object().ok_or(format!(
-        "{source}: calibration JSON must be an object (calibration.json from `pinchglass calibrate`)"
-    ))?;
-    let num = |k: &str| o.get(k).and_then(Value::as_f64).filter(|x| x.is_finite());
-    let need = |k: &str| {
-        num(k)
-            .filter(|x| *x > 0.0)
-            .ok_or(format!("{source}: calibration lacks a positive \"{k}\""))
-    };
-    let t_onset = need("t_onset")?;
-    let c_inf = need("c_inf")?;
-    let dim = o
-        .get("dim")
-        .and_then(Value::as_u64)
-        .filter(|d| (1..=3).contains(d))
-        .ok_or(format!("{source}: calibration lacks \"dim\""))? as usize;
-    let density = need("density")?;
-    let g_inf = num("g_inf")
-        .filter(|x| *x > 0.0)
-        .unwrap_or(density * c_inf * c_inf);
-    Ok(Units {
-        dim,
-        density,
-        t_onset,
-        g_inf,
-        c_inf,
-        a0: crate::space::dimensional_root(1.0 / density, dim),
-        t_onset_error: num("t_onset_error").filter(|x| *x >= 0.0),
-        source: source.to_string(),
-    })
-}
-
-/// The Boltzmann fit of `summary.json`: `ln 𝒩 = ln 𝒩0 − E/T_p` over the T_p in `tps`.
-#[derive(Clone, Debug, PartialEq)]
-pub struct BoltzmannFit {
-    pub e_qlm: f64,
-    pub error: f64,
-    pub ln_n0: f64,
-    /// The parent temperatures whose 𝒩 entered the fit.
-    pub tps: Vec<f64>,
-    /// The fit was restricted to `T_p ≤ tp_max`.
-    pub tp_max: Option<f64>,
-}
-
-/// Per-T_p statistics and the Boltzmann fits as JSON; with `units`, also a `units` block, each
-/// row's `reduced` values and the fits' E_QLM / T_onset. `count`: the Poisson fit of the
-/// counted 𝒩 (`boltzmann_count`), `options`: the estimators' settings (stated in `rules`).
-pub fn summary_json(
-    summaries: &[TemperatureSummary],
-    boltzmann: Option<&BoltzmannFit>,
-    count: Option<&BoltzmannCount>,
-    options: &EstimatorOptions,
-    units: Option<&Units>,
-) -> Value {
-    let opt = |e: &Option<Estimate>| e.as_ref().map(estimate_json).unwrap_or(Value::Null);
-    let rows: Vec<Value> = summaries
-        .iter()
-        .map(|s| {
-            let quartic = s.quartic.as_ref().map(|q| {
-                json!({
-                    "samples": q.samples,
-                    "xi_co": opt(&q.xi_co), "xi_qlm": opt(&q.xi_qlm),
-                    "lowest_omega": estimate_json(&q.lowest_omega),
-                    "lowest_participation": estimate_json(&q.lowest_participation),
-                    "modes": estimate_json(&q.modes),
-                    "mean_participation": estimate_json(&q.mean_participation),
-                    "softest": {
-                        "samples": q.softest_samples,
-                        "omega": opt(&q.softest_omega),
-                        "participation": opt(&q.softest_participation),
-                        "xi_qlm": opt(&q.xi_qlm_softest),
-                        "c_r": q.softest_decay.as_ref().map(profile_json),
-                    },
-                    "c_r": {"responses": profile_json(&q.response_decay), "modes": profile_json(&q.mode_decay)},
-                })
-            });
-            let mut row = json!({
-                "tp": s.tp, "samples": s.samples, "n": s.n, "dim": s.dim,
-                "inherent_energy": estimate_json(&s.inherent_energy),
-                "parent_energy": estimate_json(&s.parent_energy),
-                "parent_drift": estimate_json(&s.parent_drift),
-                "equilibrated": s.equilibrated,
-                "assessed": s.assessed,
-                "tau_alpha_median": finite(s.tau_alpha_median),
-                "stationarity": s.stationarity.as_ref().map(estimate_json),
-                "engines": s.engines,
-                "displacement_acceptance": estimate_json(&s.displacement_acceptance),
-                "swap_acceptance": estimate_json(&s.swap_acceptance),
-                "shear_modulus": estimate_json(&s.shear_modulus),
-                "shear_modulus_median": estimate_json(&s.shear_modulus_median),
-                "shear_wave_speed": estimate_json(&s.shear_wave_speed),
-                "omega_g": estimate_json(&s.omega_g),
-                "omega_g_all": estimate_json(&s.omega_g_all),
-                "omega_g_ratio": estimate_json(&s.omega_g_ratio),
-                "xi_g": estimate_json(&s.xi_g),
-                "pressure": estimate_json(&s.pressure),
-                "rattlers": estimate_json(&s.rattlers),
-                "lowest_frequency": estimate_json(&s.lowest_frequency),
-                "a_g_window": s.window,
-                "modes_in_window": s.modes_in_window,
-                "complete_below": finite(s.complete_below),
-                "a_g_fit_upper": s.fit_upper,
-                "window_covered": s.window_covered,
-                "routes": s.routes.iter().map(|(k, c)| (k.clone(), json!(c))).collect::<Map<String, Value>>(),
-                "a_g": opt(&s.a_g),
-                "soft_spots": opt(&s.soft_spots),
-                "xi_s": opt(&s.xi_s),
-                "count": s.count.as_ref().map(count_json),
-                "quartic_count": s.quartic_count.as_ref().map(count_json),
-                "quartic": quartic,
-                "cdf": {"omega": s.cdf_frequencies, "cdf": s.cdf},
-                "warnings": s.warnings,
-            });
-            if let Some(u) = units {
-                row.as_object_mut()
-                    .expect("a row is an object")
-                    .insert("reduced".into(), reduced_json(s, u));
-            }
-            row
-        })
-        .collect();
-    let fit = boltzmann.map(|b| {
-        let mut v = json!({"e_qlm": b.e_qlm, "error": b.error, "ln_n0": b.ln_n0,
-            "tp_used": b.tps, "tp_max": b.tp_max});
-        if let Some(u) = units {
-            let obj = v.as_object_mut().expect("an object");
-            obj.insert("e_qlm_over_t_onset".into(), json!(b.e_qlm / u.t_onset));
-            obj.insert("error_over_t_onset".into(), json!(b.error / u.t_onset));
-        }
-        v
-    });
-    let mut out = json!({
-        "temperatures": rows,
-        "boltzmann": fit,
-        "boltzmann_count": count.map(|c| boltzmann_count_json(c, units)),
-        "estimators": {
-            "primary": "count (N and A_g from the modes below x omega_g; boltzmann_count)",
-            "secondary": "a_g, soft_spots, xi_s (fixed-slope rank fit below 0.8 x 2 pi c_s / L; boltzmann)",
-            "count_fraction": options.count_fraction,
-            "quartic_count_fraction": options.quartic_count_fraction,
-            "quartic": "quartic_count and boltzmann_quartic: the same count of the distinct quartic modes (records analysed with --quartic K) below x_q omega_g; quartic modes do not hybridise with phonons (SI S-4), so the window may lie above the lowest phonon band; it assumes the K spread soft-pinch starts and the shear starts reach every quartic mode below the window",
-        },
-        "rules": {
-            "count": format!("K = pooled non-zero modes below W = x omega_g (x = {}, omega_g the sample mean) over M samples of N particles; N = 5 K / (M N x^5), A_g = 5 K / (M N W^5) (Eq. 2: the count per particle below W is A_g W^5 / 5); errors: the larger of the Poisson error (sqrt K, one count when K = 0) and the bootstrap over {} ({} resamples); warned when W reaches the lowest phonon band 2 pi c_s / L", options.count_fraction, summaries.first().and_then(|s| s.count.as_ref()).map(|c| c.resampling.name()).unwrap_or("samples, or chains when records carry chain info"), crate::ensemble::BOOTSTRAP),
-            "slope": format!("free log-slope of the pooled cumulative count below W: unbiased maximum likelihood (K - 1) / sum ln(W / omega_k), error alpha / sqrt(K - 2) or the bootstrap spread if larger; warned when more than {} errors from 5", crate::ensemble::SLOPE_SIGMAS),
-            "a_g_rank_fit_bias": "the fixed-slope rank fit (a_g, soft_spots) is biased upward in ln A_g with few modes (about +0.54, 0.26, 0.14, 0.09 for 5, 8, 13, 23 expected modes; +1/(2k) per rank k) and its window 0.8 x 2 pi c_s / L drifts in units of omega_g with T_p: a secondary estimator",
-            "boltzmann_count": format!("Poisson maximum likelihood of the counts K(T_p) with mean (M N x^5 / 5) exp(ln_n0 - E / T_p), zero counts included; over T_p <= --fit-tp-max, else the T_p below the high-T_p plateau of the counted N (from the highest T_p down, while within {} combined errors of the plateau's weighted mean); error: the larger of the Fisher error and the bootstrap over the clusters of the records in the range (chains resampled jointly at every T_p); in T_onset the calibration's T_onset error is a separate systematic error", crate::ensemble::PLATEAU_SIGMAS),
-            "a_g_window": format!("pooled frequencies below {} x 2 pi c_s / L (and below complete_below, the smallest highest kept mode over the samples)", crate::ensemble::WINDOW),
-            "modes_kept": format!("k lowest non-zero modes per sample, k = {} doubled until the k-th reaches {} x 2 pi c_s / L of the sample, at most {} (or as given by --modes)", crate::ensemble::MODES_START, crate::ensemble::COVER, crate::ensemble::MODES_MAX),
-            "errors": format!("standard errors of sample means; A_g, soft_spots, xi_s, the median G and the quartic lengths: bootstrap over samples ({} resamples)", crate::ensemble::BOOTSTRAP),
-            "lengths": "xi_co, xi_qlm: first r where r^(2d) c(r) of the pooled profiles reaches half its mean over L/4 <= r <= L/2",
-            "boltzmann": "weighted least squares of ln N on 1/T_p (weights from the bootstrap errors of N, error scaled by the reduced chi^2 when > 1)",
-        },
-    });
-    if let Some(u) = units {
-        out.as_object_mut()
-            .expect("an object")
-            .insert("units".into(), units_json(u));
-    }
-    out
-}
+pub use super::summary::{BoltzmannFit, ProfileJson, SummaryFile};
 
 /// The sparse route's analysis with the same keys as `analysis_json`, except that the full
 /// `eigenvalues` / `participation_ratios` are replaced by `lowest_eigenvalues` /
@@ -628,8 +378,15 @@ pub fn summarize_records_with(
         crate::ensemble::ModeSource::Quartic,
         options,
     );
-    let mut json = summary_json(&summaries, fit.as_ref(), Some(&count), options, units);
-    json["boltzmann_quartic"] = boltzmann_count_json(&quartic, units);
+    let json = SummaryFile::new(
+        &summaries,
+        fit.as_ref(),
+        Some(&count),
+        Some(&quartic),
+        options,
+        units,
+    )
+    .to_value();
     Ok(SummaryOutput {
         temperatures: summaries,
         boltzmann: fit,
@@ -639,60 +396,201 @@ pub fn summarize_records_with(
     })
 }
 
-/// A chain checkpoint as JSON (positions and sizes as exact decimal doubles: they read back
-/// bit for bit).
-pub fn checkpoint_json<const D: usize>(
-    spec: &crate::chains::ChainSpec,
-    cp: &crate::chains::Checkpoint<D>,
-) -> Value {
-    let s = &cp.state;
-    json!({
-        "engine": crate::swap_mc::engine_version(),
-        "dim": D, "n": spec.n, "density": spec.density, "ladder": spec.ladder,
-        "base_seed": spec.base_seed, "chain": spec.chain, "harvests": spec.harvests,
-        "every": spec.every, "block": spec.block, "swap_window": spec.swap_window,
-        "rung": cp.rung, "harvests_done": cp.harvests_done,
-        "equilibration_sweeps": cp.equilibration.sweeps,
-        "tau_equilibration": finite(cp.equilibration.tau.sweeps()),
-        "tau_equilibration_measured": cp.equilibration.tau.is_measured(),
-        "equilibration_converged": cp.equilibration.converged,
-        "step": s.step, "sweeps_done": s.sweeps_done,
-        "production": counts_json(&s.production), "burn_in": counts_json(&s.burn_in),
-        "sizes": s.sizes,
-        "positions": s.positions.iter().map(|x| x.iter().cloned().collect::<Vec<f64>>()).collect::<Vec<_>>(),
-    })
+/// A chain checkpoint (`DIR/state/chain-C.json`) as serde-derived type: the protocol it belongs
+/// to, the chain's place on the ladder, and the Monte Carlo state. Positions and sizes are
+/// exact decimal doubles (serde_json's `float_roundtrip`): they read back bit for bit.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CheckpointFile {
+    pub engine: String,
+    pub dim: usize,
+    pub n: usize,
+    pub density: f64,
+    pub ladder: Vec<f64>,
+    pub base_seed: u64,
+    pub chain: usize,
+    pub harvests: usize,
+    pub every: usize,
+    pub block: usize,
+    pub swap_window: Option<usize>,
+    pub rung: usize,
+    pub harvests_done: usize,
+    pub equilibration_sweeps: usize,
+    /// τ_α of the rung's equilibration in sweeps (`null` when not finite).
+    #[serde(deserialize_with = "nan_if_null")]
+    pub tau_equilibration: f64,
+    pub tau_equilibration_measured: bool,
+    pub equilibration_converged: bool,
+    #[serde(deserialize_with = "nan_if_null")]
+    pub step: f64,
+    pub sweeps_done: usize,
+    /// Move counters: displacement attempts, accepts, swap attempts, accepts.
+    pub production: [u64; 4],
+    pub burn_in: [u64; 4],
+    pub sizes: Vec<f64>,
+    pub positions: Vec<Vec<f64>>,
 }
 
-fn counts_json(c: &crate::swap_mc::MoveCounts) -> Value {
-    json!([
+/// A number, `NaN` for `null` (how a non-finite number is written).
+fn nan_if_null<'de, D: serde::Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+    Ok(Option::<f64>::deserialize(d)?.unwrap_or(f64::NAN))
+}
+
+fn counts_array(c: &crate::swap_mc::MoveCounts) -> [u64; 4] {
+    [
         c.displacement_attempts,
         c.displacement_accepts,
         c.swap_attempts,
-        c.swap_accepts
-    ])
+        c.swap_accepts,
+    ]
 }
 
-fn counts_from_json(v: Option<&Value>) -> Result<crate::swap_mc::MoveCounts, String> {
-    let a: Vec<u64> = v
-        .and_then(|x| x.as_array())
-        .ok_or("move counters are missing")?
-        .iter()
-        .map(|x| x.as_u64().ok_or("a move counter is not an integer"))
-        .collect::<Result<_, _>>()?;
-    if a.len() != 4 {
-        return Err("move counters need 4 numbers".into());
-    }
-    Ok(crate::swap_mc::MoveCounts {
+fn counts_from_array(a: [u64; 4]) -> crate::swap_mc::MoveCounts {
+    crate::swap_mc::MoveCounts {
         displacement_attempts: a[0],
         displacement_accepts: a[1],
         swap_attempts: a[2],
         swap_accepts: a[3],
-    })
+    }
 }
 
-/// Reads a chain checkpoint written by [`checkpoint_json`], refusing one made for another
-/// protocol (dimension, N, density, ladder, seed, chain, harvests, interval, block, window) or
-/// by another engine.
+impl CheckpointFile {
+    /// The checkpoint `cp` of the chain `spec`.
+    pub fn new<const D: usize>(
+        spec: &crate::chains::ChainSpec,
+        cp: &crate::chains::Checkpoint<D>,
+    ) -> Self {
+        let s = &cp.state;
+        CheckpointFile {
+            engine: crate::swap_mc::engine_version(),
+            dim: D,
+            n: spec.n,
+            density: spec.density,
+            ladder: spec.ladder.clone(),
+            base_seed: spec.base_seed,
+            chain: spec.chain,
+            harvests: spec.harvests,
+            every: spec.every,
+            block: spec.block,
+            swap_window: spec.swap_window,
+            rung: cp.rung,
+            harvests_done: cp.harvests_done,
+            equilibration_sweeps: cp.equilibration.sweeps,
+            tau_equilibration: cp.equilibration.tau.sweeps(),
+            tau_equilibration_measured: cp.equilibration.tau.is_measured(),
+            equilibration_converged: cp.equilibration.converged,
+            step: s.step,
+            sweeps_done: s.sweeps_done,
+            production: counts_array(&s.production),
+            burn_in: counts_array(&s.burn_in),
+            sizes: s.sizes.clone(),
+            positions: s
+                .positions
+                .iter()
+                .map(|x| x.iter().cloned().collect())
+                .collect(),
+        }
+    }
+
+    /// Whether the checkpoint was made for the protocol of `spec` in `D` dimensions.
+    fn same_protocol<const D: usize>(&self, spec: &crate::chains::ChainSpec) -> bool {
+        self.dim == D
+            && self.n == spec.n
+            && self.density == spec.density
+            && self.ladder == spec.ladder
+            && self.base_seed == spec.base_seed
+            && self.chain == spec.chain
+            && self.harvests == spec.harvests
+            && self.every == spec.every
+            && self.block == spec.block
+            && self.swap_window == spec.swap_window
+    }
+
+    /// The checkpoint as the chain's state, refusing one made for another protocol
+    /// (dimension, N, density, ladder, seed, chain, harvests, interval, block, window), a place
+    /// outside the ladder, a step that is not positive or a size outside the model.
+    pub fn checkpoint<const D: usize>(
+        self,
+        spec: &crate::chains::ChainSpec,
+    ) -> Result<crate::chains::Checkpoint<D>, String> {
+        if !self.same_protocol::<D>(spec) {
+            return Err("the checkpoint belongs to another protocol (d, N, density, ladder, seed, chain, harvests, interval, block or swap window differ): use another output directory".into());
+        }
+        let positions = self
+            .positions
+            .iter()
+            .map(|c| {
+                if c.len() != D {
+                    return Err(format!("a position has {} coordinates, not {D}", c.len()));
+                }
+                Ok(crate::space::Vector::<D>::from_fn(|k, _| c[k]))
+            })
+            .collect::<Result<Vec<_>, String>>()?;
+        let sizes = self.sizes;
+        if positions.len() != spec.n || sizes.len() != spec.n {
+            return Err(format!(
+                "the checkpoint holds {} positions and {} sizes, not N = {}",
+                positions.len(),
+                sizes.len(),
+                spec.n
+            ));
+        }
+        let (rung, harvests_done) = (self.rung, self.harvests_done);
+        if rung >= spec.ladder.len() || harvests_done == 0 || harvests_done > spec.harvests {
+            return Err(format!(
+                "the checkpoint's place (T_p #{rung}, {harvests_done} harvests) is outside this ladder of {} T_p and {} harvests",
+                spec.ladder.len(),
+                spec.harvests
+            ));
+        }
+        let step = self.step;
+        if !(step.is_finite() && step > 0.0) {
+            return Err(format!(
+                "the checkpoint's step must be positive, got {step}"
+            ));
+        }
+        let model = crate::potential::Poly::default();
+        if let Some(s) = sizes
+            .iter()
+            .find(|s| !(s.is_finite() && **s >= model.lambda_min && **s <= model.lambda_max))
+        {
+            return Err(format!(
+                "the checkpoint holds a size {s} outside the model's [{}, {}]",
+                model.lambda_min, model.lambda_max
+            ));
+        }
+        Ok(crate::chains::Checkpoint {
+            rung,
+            harvests_done,
+            state: crate::swap_mc::ChainState {
+                positions,
+                sizes,
+                step,
+                sweeps_done: self.sweeps_done,
+                production: counts_from_array(self.production),
+                burn_in: counts_from_array(self.burn_in),
+            },
+            equilibration: crate::chains::Equilibration {
+                sweeps: self.equilibration_sweeps,
+                tau: crate::relaxation::TauAlpha::from_parts(
+                    self.tau_equilibration,
+                    self.tau_equilibration_measured,
+                ),
+                converged: self.equilibration_converged,
+            },
+        })
+    }
+}
+
+/// A chain checkpoint as JSON ([`CheckpointFile`]; keys sorted).
+pub fn checkpoint_json<const D: usize>(
+    spec: &crate::chains::ChainSpec,
+    cp: &crate::chains::Checkpoint<D>,
+) -> Value {
+    serde_json::to_value(CheckpointFile::new(spec, cp)).expect("a checkpoint serialises")
+}
+
+/// Reads a chain checkpoint written by [`checkpoint_json`], refusing one written by another
+/// engine (first) or made for another protocol ([`CheckpointFile::checkpoint`]).
 pub fn checkpoint_from_json<const D: usize>(
     spec: &crate::chains::ChainSpec,
     v: &Value,
@@ -704,109 +602,9 @@ pub fn checkpoint_from_json<const D: usize>(
             crate::swap_mc::ENGINE
         ));
     }
-    let same = v.get("dim") == Some(&json!(D))
-        && v.get("n") == Some(&json!(spec.n))
-        && v.get("density") == Some(&json!(spec.density))
-        && v.get("ladder") == Some(&json!(spec.ladder))
-        && v.get("base_seed") == Some(&json!(spec.base_seed))
-        && v.get("chain") == Some(&json!(spec.chain))
-        && v.get("harvests") == Some(&json!(spec.harvests))
-        && v.get("every") == Some(&json!(spec.every))
-        && v.get("block") == Some(&json!(spec.block))
-        && v.get("swap_window") == Some(&json!(spec.swap_window));
-    if !same {
-        return Err("the checkpoint belongs to another protocol (d, N, density, ladder, seed, chain, harvests, interval, block or swap window differ): use another output directory".into());
-    }
-    let u = |k: &str| {
-        v.get(k)
-            .and_then(|x| x.as_u64())
-            .map(|x| x as usize)
-            .ok_or(format!("checkpoint key {k} is missing"))
-    };
-    let f = |k: &str| {
-        v.get(k)
-            .map(|x| x.as_f64().unwrap_or(f64::NAN))
-            .ok_or(format!("checkpoint key {k} is missing"))
-    };
-    let b = |k: &str| {
-        v.get(k)
-            .and_then(|x| x.as_bool())
-            .ok_or(format!("checkpoint key {k} is missing"))
-    };
-    let nums = |x: &Value| -> Result<Vec<f64>, String> {
-        x.as_array()
-            .ok_or("expected an array of numbers")?
-            .iter()
-            .map(|y| y.as_f64().ok_or("expected a number".to_string()))
-            .collect()
-    };
-    let sizes = nums(v.get("sizes").ok_or("checkpoint key sizes is missing")?)?;
-    let positions = v
-        .get("positions")
-        .and_then(|x| x.as_array())
-        .ok_or("checkpoint key positions is missing")?
-        .iter()
-        .map(|p| {
-            let c = nums(p)?;
-            if c.len() != D {
-                return Err(format!("a position has {} coordinates, not {D}", c.len()));
-            }
-            Ok(crate::space::Vector::<D>::from_fn(|k, _| c[k]))
-        })
-        .collect::<Result<Vec<_>, String>>()?;
-    if positions.len() != spec.n || sizes.len() != spec.n {
-        return Err(format!(
-            "the checkpoint holds {} positions and {} sizes, not N = {}",
-            positions.len(),
-            sizes.len(),
-            spec.n
-        ));
-    }
-    let rung = u("rung")?;
-    let harvests_done = u("harvests_done")?;
-    if rung >= spec.ladder.len() || harvests_done == 0 || harvests_done > spec.harvests {
-        return Err(format!(
-            "the checkpoint's place (T_p #{rung}, {harvests_done} harvests) is outside this ladder of {} T_p and {} harvests",
-            spec.ladder.len(),
-            spec.harvests
-        ));
-    }
-    let step = f("step")?;
-    if !(step.is_finite() && step > 0.0) {
-        return Err(format!(
-            "the checkpoint's step must be positive, got {step}"
-        ));
-    }
-    let model = crate::potential::Poly::default();
-    if let Some(s) = sizes
-        .iter()
-        .find(|s| !(s.is_finite() && **s >= model.lambda_min && **s <= model.lambda_max))
-    {
-        return Err(format!(
-            "the checkpoint holds a size {s} outside the model's [{}, {}]",
-            model.lambda_min, model.lambda_max
-        ));
-    }
-    Ok(crate::chains::Checkpoint {
-        rung,
-        harvests_done,
-        state: crate::swap_mc::ChainState {
-            positions,
-            sizes,
-            step,
-            sweeps_done: u("sweeps_done")?,
-            production: counts_from_json(v.get("production"))?,
-            burn_in: counts_from_json(v.get("burn_in"))?,
-        },
-        equilibration: crate::chains::Equilibration {
-            sweeps: u("equilibration_sweeps")?,
-            tau: crate::relaxation::TauAlpha::from_parts(
-                f("tau_equilibration")?,
-                b("tau_equilibration_measured")?,
-            ),
-            converged: b("equilibration_converged")?,
-        },
-    })
+    CheckpointFile::deserialize(v)
+        .map_err(|e| format!("the checkpoint cannot be read: {e}"))?
+        .checkpoint(spec)
 }
 
 #[cfg(test)]
@@ -845,6 +643,62 @@ mod tests {
             text.contains("G < 0") && text.contains("unstable"),
             "{text}"
         );
+    }
+
+    /// Every committed checkpoint (`runs/repro/*/state/chain-*.json`, written by the `json!`
+    /// code this type replaced) reads through [`CheckpointFile`] to a state that writes back byte
+    /// for byte (the engine tag, which names the writing binary, kept): positions, sizes, step
+    /// and counters are bit-identical, so a chain resumed from it continues as before.
+    #[test]
+    fn committed_checkpoints_round_trip_byte_identical() {
+        fn round_trip<const D: usize>(spec: &crate::chains::ChainSpec, v: &Value) -> String {
+            let cp = checkpoint_from_json::<D>(spec, v).unwrap();
+            let mut out = checkpoint_json(spec, &cp);
+            out["engine"] = v["engine"].clone();
+            serde_json::to_string(&out).unwrap()
+        }
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("runs/repro");
+        let mut seen = 0;
+        for dir in std::fs::read_dir(&root).unwrap() {
+            let state = dir.unwrap().path().join("state");
+            let Ok(files) = std::fs::read_dir(&state) else {
+                continue;
+            };
+            for f in files {
+                let path = f.unwrap().path();
+                let name = path.file_name().unwrap().to_string_lossy().to_string();
+                if !(name.starts_with("chain-") && name.ends_with(".json")) {
+                    continue;
+                }
+                let text = std::fs::read_to_string(&path).unwrap();
+                let v: Value = serde_json::from_str(&text).unwrap();
+                let file = CheckpointFile::deserialize(&v).unwrap();
+                let spec = crate::chains::ChainSpec {
+                    dim: file.dim,
+                    n: file.n,
+                    density: file.density,
+                    ladder: file.ladder.clone(),
+                    base_seed: file.base_seed,
+                    chain: file.chain,
+                    harvests: file.harvests,
+                    every: file.every,
+                    every_taus: None,
+                    equilibrate_taus: 5.0,
+                    min_equilibrate: 0,
+                    max_equilibrate: usize::MAX,
+                    block: file.block,
+                    swap_window: file.swap_window,
+                };
+                let again = match file.dim {
+                    2 => round_trip::<2>(&spec, &v),
+                    3 => round_trip::<3>(&spec, &v),
+                    d => panic!("{}: d = {d}", path.display()),
+                };
+                assert!(again == text.trim_end(), "{} changed", path.display());
+                seen += 1;
+            }
+        }
+        assert!(seen > 0, "no checkpoint under {}", root.display());
     }
 
     /// Chains summarised from shards (any split by chain, any order of the files) give the

@@ -26,7 +26,7 @@ use plotters_canvas::CanvasBackend;
 use serde_json::{json, Value};
 use wasm_bindgen::prelude::*;
 
-use super::{check, refused, whole, Refusal, WASM_MEMORY_LIMIT};
+use super::{check, refusals_json, refused, whole, Refusal, WASM_MEMORY_LIMIT};
 
 /// Most parent temperatures in one browser sweep.
 pub const MAX_TEMPERATURES: usize = 12;
@@ -97,14 +97,6 @@ fn parse_quartic(k: Option<f64>) -> Result<Option<usize>, String> {
             "quartic K must be a whole number from 0 (no quartic modes) to {MAX_QUARTIC}, got {k}"
         )),
     }
-}
-
-fn refusals_json(v: Vec<Refusal>) -> Value {
-    Value::Array(
-        v.into_iter()
-            .map(|r| json!({"field": r.field, "message": r.message}))
-            .collect(),
-    )
 }
 
 /// Checks the controls of a temperature sweep without running it. Returns JSON
@@ -206,29 +198,18 @@ pub fn check_sweep_form(
     route: &str,
     quartic: &str,
 ) -> String {
-    use crate::validate::parse_field;
-    let mut bad: Vec<Refusal> = Vec::new();
-    let mut take = |r: Result<f64, Refusal>, fallback: f64| match r {
-        Ok(x) => x,
-        Err(e) => {
-            bad.push(e);
-            fallback
-        }
-    };
-    let dim_v = take(parse_field("dim", "dimension", dim), 2.0);
-    let n_v = take(parse_field("n", "N", n), 300.0);
-    let samples_v = take(parse_field("samples", "samples per T_p", samples), 1.0);
-    let sweeps_v = take(parse_field("sweeps", "sweeps", sweeps), 1.0);
-    let seed_v = take(parse_field("seed", "base seed", seed), 0.0);
-    let density_v = (!density.trim().is_empty())
-        .then(|| take(parse_field("density", "density", density), f64::NAN))
+    let mut form = crate::validate::FormReader::default();
+    let dim_v = form.number("dim", "dimension", dim, 2.0);
+    let n_v = form.number("n", "N", n, 300.0);
+    let samples_v = form.number("samples", "samples per T_p", samples, 1.0);
+    let sweeps_v = form.number("sweeps", "sweeps", sweeps, 1.0);
+    let seed_v = form.number("seed", "base seed", seed, 0.0);
+    let density_v = form
+        .optional("density", "density", density, f64::NAN)
         .filter(|d| !d.is_nan());
-    let quartic_v = if quartic.trim().is_empty() {
-        None
-    } else {
-        Some(take(parse_field("quartic", "K", quartic), 0.0))
-    };
-    let unread: Vec<&str> = bad.iter().map(|r| r.field).collect();
+    let quartic_v = form.optional("quartic", "K", quartic, 0.0);
+    let unread = form.unread();
+    let bad = form.refusals;
     let route = (!route.trim().is_empty()).then(|| route.trim().to_string());
     let mut out: Value = serde_json::from_str(&check_sweep_parameters(
         dim_v, n_v, tps, samples_v, sweeps_v, seed_v, density_v, route, quartic_v,

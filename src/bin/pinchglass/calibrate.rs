@@ -1,0 +1,94 @@
+//! `pinchglass calibrate`: the units (G∞, c∞, T_onset) from a sweep over high T_p.
+
+use super::*;
+use pinchglass::io::calibration::{CalibrationFile, CalibrationSweep};
+
+pub(crate) fn default_calibration_grid(dim: usize) -> Vec<f64> {
+    if dim == 2 {
+        vec![1.0, 1.5, 2.0, 3.0, 4.0, 5.0, 7.0, 10.0, 15.0, 20.0]
+    } else {
+        vec![0.3, 0.45, 0.6, 0.8, 1.0, 1.5, 2.0, 3.0, 5.0, 8.0]
+    }
+}
+
+pub(crate) fn calibrate_units(a: &SweepArgs, statistic: &str, reuse: bool) -> Result<(), String> {
+    use pinchglass::ensemble::GStatistic;
+    let statistic = match statistic {
+        "median" => GStatistic::Median,
+        "mean" => GStatistic::Mean,
+        s => return Err(format!("--statistic must be median or mean, got {s:?}")),
+    };
+    let route = sample_options(a)?.route.name();
+    if !reuse {
+        sweep(a)?;
+    }
+    // everything is checked before DIR/summary.json is written: a refused --reuse writes nothing
+    let measured = std::cell::RefCell::new(None);
+    summarize_dir_checked(
+        &a.output,
+        &SummarizeOptions {
+            calibration: None,
+            fit_tp_max: None,
+            estimators: Default::default(),
+        },
+        &|all| {
+            let mut summaries = all.to_vec();
+            if reuse {
+                // only the grid's T_p (DIR may hold more, e.g. an unfinished part of a sweep)
+                summaries.retain(|s| a.tps.contains(&s.tp));
+                check_reuse_grid(a, &summaries)?;
+            }
+            let c = pinchglass::ensemble::calibrate(&summaries, statistic)?;
+            *measured.borrow_mut() = Some((summaries, c));
+            Ok(())
+        },
+    )?;
+    let (summaries, c) = measured.into_inner().expect("the check ran");
+    let (records, _) = read_records(&a.output)?;
+    let records = pinchglass::ensemble::deduplicate(records)?;
+    let onset = pinchglass::ensemble::onset_uncertainty(&records, &summaries, &c)?;
+    let sweep = CalibrationSweep {
+        dim: a.dim,
+        density: a.density,
+        n: a.n,
+        samples_per_tp: a.samples,
+        sweeps: a.sweeps,
+        seed: a.seed,
+        tp: a.tps.clone(),
+        command: std::env::args().collect::<Vec<_>>().join(" "),
+        route,
+    };
+    let out = CalibrationFile::new(sweep, &c, &onset, &summaries).to_value();
+    let a0 = pinchglass::space::dimensional_root(1.0 / a.density, a.dim);
+    let path = format!("{}/calibration.json", a.output);
+    std::fs::write(
+        &path,
+        serde_json::to_string_pretty(&out).map_err(|e| e.to_string())?,
+    )
+    .map_err(|e| format!("cannot write {path}: {e}"))?;
+    println!(
+        "d = {}, rho = {}: G_inf = {:.4} ± {:.4} (sample {}s), c_inf = {:.4}, T_onset = {} ± {:.3}, c_inf/a0 = {:.4} (wrote {path})",
+        a.dim, a.density, c.g_inf.value, c.g_inf.error, c.statistic.name(), c.c_inf, c.t_onset, onset.error, c.c_inf / a0
+    );
+    Ok(())
+}
+
+/// `calibrate --reuse`: every T_p of the grid is in DIR with the asked samples, N and d.
+fn check_reuse_grid(
+    a: &SweepArgs,
+    summaries: &[pinchglass::ensemble::TemperatureSummary],
+) -> Result<(), String> {
+    for tp in &a.tps {
+        let s = summaries.iter().find(|s| s.tp == *tp).ok_or(format!(
+            "--reuse: {} holds no samples at T_p = {tp}",
+            a.output
+        ))?;
+        if s.samples != a.samples || s.n != a.n || s.dim != a.dim {
+            return Err(format!(
+                "--reuse: T_p = {tp} has {} samples of N = {} in {}D, not {} of N = {} in {}D",
+                s.samples, s.n, s.dim, a.samples, a.n, a.dim
+            ));
+        }
+    }
+    Ok(())
+}

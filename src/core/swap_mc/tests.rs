@@ -1,0 +1,354 @@
+use super::*;
+use crate::glass::tests::test_glass;
+use crate::potential::Poly;
+use crate::space::PeriodicBox;
+
+fn hot_chain<const D: usize>(
+    n: usize,
+    sweeps: usize,
+    settings: impl Fn(&mut SwapMcSettings),
+) -> SwapMc<D> {
+    let g: Glass<D> = test_glass(n, 17);
+    let mut s = SwapMcSettings::new(2.0, sweeps, 1);
+    s.block_sweeps = 1_000_000;
+    settings(&mut s);
+    let mut mc = SwapMc::init(g, s).unwrap();
+    mc.run(&mut |_, _| true).unwrap();
+    mc
+}
+
+fn local_delta_equals_full_delta<const D: usize>(window: Option<usize>) {
+    // evolve first (hot, many accepted swaps, displacements and refreshes) so that the
+    // cached energies and the rows have been updated many times
+    let mut mc = hot_chain::<D>(if D == 2 { 100 } else { 200 }, 60, |s| {
+        s.swap_window = window
+    });
+    assert!(
+        mc.production.swap_accepts > 50 && mc.work.refreshes > 0,
+        "{:?} {:?}",
+        mc.production,
+        mc.work
+    );
+    let e0 = mc.glass.energy();
+    assert!(
+        (mc.energy - e0).abs() < 1e-9 * e0.abs(),
+        "{} {}",
+        mc.energy,
+        e0
+    );
+    assert!((mc.cached_total_energy() - e0).abs() < 1e-9 * e0.abs());
+    let mut rng = Xoshiro256PlusPlus::seed_from_u64(2);
+    for t in 0..40 {
+        let i = rng.random_range(0..mc.glass.n());
+        let mut x = mc.glass.positions[i];
+        for k in 0..D {
+            x[k] += 0.2 * (rng.random::<f64>() - 0.5);
+        }
+        let mut moved = mc.glass.clone();
+        moved.positions[i] = moved.space.wrap(&x);
+        let full = moved.energy() - e0;
+        let local = mc.displacement_delta(i, &x);
+        assert!(
+            (full - local).abs() < 1e-9 * (1.0 + full.abs()),
+            "move {t}: {full} vs {local}"
+        );
+        let j = rng.random_range(0..mc.glass.n());
+        let mut swapped = mc.glass.clone();
+        swapped.sizes.swap(i, j);
+        let full = swapped.energy() - e0;
+        let local = mc.swap_delta(i, j);
+        assert!(
+            (full - local).abs() < 1e-9 * (1.0 + full.abs()),
+            "swap {t}: {full} vs {local}"
+        );
+    }
+}
+
+#[test]
+fn local_energy_changes_equal_full_differences_2d() {
+    local_delta_equals_full_delta::<2>(Some(ANY_PARTNER));
+    local_delta_equals_full_delta::<2>(Some(5));
+    local_delta_equals_full_delta::<2>(None);
+}
+
+#[test]
+fn local_energy_changes_equal_full_differences_3d() {
+    local_delta_equals_full_delta::<3>(Some(ANY_PARTNER));
+    local_delta_equals_full_delta::<3>(Some(5));
+    local_delta_equals_full_delta::<3>(None);
+}
+
+fn rows_equal_brute_force<const D: usize>(n: usize, sweeps: usize) {
+    // a thin skin: many refreshes
+    let mc = hot_chain::<D>(n, sweeps, |s| s.skin = 0.3);
+    assert!(mc.work.refreshes > n as u64, "{:?}", mc.work);
+    assert!(mc.production.swap_accepts > 100);
+    let (t, w) = mc.brute_force_pairs();
+    assert_eq!(mc.tight_pairs(), t);
+    assert_eq!(mc.wide_pairs(), w);
+    assert!(mc.max_reference_offset() <= 0.5 * SKIN + 1e-12);
+    // every interacting pair is a tight pair
+    for (i, j) in crate::neighbours::pairs_within_brute_force(
+        &mc.glass.space,
+        &mc.glass.positions,
+        mc.glass.max_cutoff(),
+    ) {
+        let (a, b) = (i as usize, j as usize);
+        let r2 = mc
+            .glass
+            .space
+            .displacement(&mc.glass.positions[a], &mc.glass.positions[b])
+            .norm_squared();
+        let l = mc
+            .glass
+            .model
+            .pair_size(mc.glass.sizes[a], mc.glass.sizes[b]);
+        if r2 < (mc.glass.model.x_cut * l).powi(2) {
+            assert!(t.binary_search(&(i, j)).is_ok(), "pair {i} {j} missing");
+        }
+    }
+}
+
+#[test]
+fn neighbour_rows_equal_brute_force_small_and_large_boxes() {
+    // small boxes: fewer than three cells a side (the stencil wraps onto itself)
+    rows_equal_brute_force::<2>(60, 600);
+    rows_equal_brute_force::<3>(170, 300);
+    // larger boxes: several cells a side
+    rows_equal_brute_force::<2>(800, 120);
+    rows_equal_brute_force::<3>(1200, 60);
+}
+
+#[test]
+fn the_skin_does_not_change_the_chain() {
+    let run = |skin: f64| {
+        let g: Glass<3> = test_glass(250, 3);
+        let mut s = SwapMcSettings::new(0.8, 30, 9);
+        s.skin = skin;
+        // a fixed δ below both caps (δ ≤ s/√d): the skin then changes only the bookkeeping
+        s.tune_sweeps = 0;
+        s.initial_step = 0.15;
+        s.block_sweeps = 10;
+        let mut mc = SwapMc::init(g, s).unwrap();
+        mc.run(&mut |_, _| true).unwrap();
+        mc
+    };
+    let (a, b) = (run(0.3), run(0.9));
+    assert_eq!(a.glass.positions, b.glass.positions);
+    assert_eq!(a.glass.sizes, b.glass.sizes);
+    assert!(a.work.refreshes > b.work.refreshes);
+}
+
+#[test]
+fn early_rejection_gives_the_identical_chain() {
+    fn check<const D: usize>(tp: f64, window: Option<usize>) {
+        let run = |early: bool| {
+            let g: Glass<D> = test_glass(if D == 2 { 150 } else { 250 }, 3);
+            let mut s = SwapMcSettings::new(tp, 40, 9);
+            s.early_rejection = early;
+            s.swap_window = window;
+            s.block_sweeps = 15;
+            let mut mc = SwapMc::init(g, s).unwrap();
+            mc.run(&mut |_, _| true).unwrap();
+            mc
+        };
+        let (a, b) = (run(true), run(false));
+        assert_eq!(a.glass.positions, b.glass.positions);
+        assert_eq!(a.glass.sizes, b.glass.sizes);
+        assert_eq!(a.trace, b.trace);
+        assert_eq!(a.production, b.production);
+        assert!(a.work.pair_evaluations < b.work.pair_evaluations);
+    }
+    check::<2>(0.5, Some(ANY_PARTNER));
+    check::<2>(1.5, Some(10));
+    check::<3>(0.4, None);
+    check::<3>(1.0, Some(ANY_PARTNER));
+}
+
+#[test]
+fn run_is_deterministic_and_energy_bookkeeping_is_exact() {
+    let run = || {
+        let g: Glass<2> = test_glass(120, 5);
+        let mut s = SwapMcSettings::new(0.8, 30, 42);
+        s.block_sweeps = 7;
+        let mut mc = SwapMc::init(g, s).unwrap();
+        mc.run(&mut |_, _| true).unwrap();
+        mc
+    };
+    let (a, b) = (run(), run());
+    assert_eq!(a.glass.positions, b.glass.positions);
+    assert_eq!(a.glass.sizes, b.glass.sizes);
+    assert_eq!(a.trace, b.trace);
+    let last = *a.trace.energy_per_particle.last().unwrap() * a.glass.n() as f64;
+    assert!((last - a.glass.energy()).abs() < 1e-8 * a.glass.energy().abs());
+    assert!(a.production.displacement_attempts > 0 && a.production.swap_attempts > 0);
+    let rate = a.production.displacement_acceptance();
+    assert!(rate > 0.15 && rate < 0.7, "tuned acceptance {rate}");
+    let mut s0 = test_glass::<2>(120, 5).sizes;
+    let mut s1 = a.glass.sizes.clone();
+    s0.sort_by(f64::total_cmp);
+    s1.sort_by(f64::total_cmp);
+    assert_eq!(s0, s1);
+}
+
+#[test]
+fn resumed_chain_equals_uninterrupted_chain() {
+    fn check<const D: usize>() {
+        let g: Glass<D> = test_glass(if D == 2 { 150 } else { 250 }, 8);
+        let mut s = SwapMcSettings::new(0.7, 60, 4);
+        s.block_sweeps = 20;
+        s.tune_sweeps = 10;
+        let mut whole = SwapMc::init(g.clone(), s.clone()).unwrap();
+        whole.run(&mut |_, _| true).unwrap();
+        let mut first = SwapMc::init(
+            g.clone(),
+            SwapMcSettings {
+                sweeps: 40,
+                ..s.clone()
+            },
+        )
+        .unwrap();
+        first.run(&mut |_, _| true).unwrap();
+        let state = first.state();
+        drop(first);
+        let mut rest = SwapMc::resume(g, s, &state).unwrap();
+        rest.run(&mut |_, _| true).unwrap();
+        assert_eq!(rest.glass.positions, whole.glass.positions);
+        assert_eq!(rest.glass.sizes, whole.glass.sizes);
+        assert_eq!(rest.energy.to_bits(), whole.energy.to_bits());
+        assert_eq!(rest.production, whole.production);
+        assert_eq!(rest.step.to_bits(), whole.step.to_bits());
+    }
+    check::<2>();
+    check::<3>();
+}
+
+#[test]
+fn resume_off_a_block_boundary_is_refused() {
+    let g: Glass<2> = test_glass(100, 8);
+    let mut s = SwapMcSettings::new(0.7, 10, 4);
+    s.block_sweeps = 4;
+    let mut mc = SwapMc::init(g.clone(), s.clone()).unwrap();
+    for _ in 0..3 {
+        mc.sweep();
+    }
+    let err = SwapMc::resume(g, s, &mc.state()).err().unwrap();
+    assert!(err.contains("block boundary"), "{err}");
+}
+
+#[test]
+fn cancel_stops_the_run() {
+    let g: Glass<2> = test_glass(100, 5);
+    let mut mc = SwapMc::init(g, SwapMcSettings::new(0.8, 50, 1)).unwrap();
+    let r = mc.run(&mut |done, _| done < 3);
+    assert_eq!(r, Err(Error::Cancelled));
+    assert_eq!(mc.sweeps_done, 3);
+}
+
+#[test]
+fn bad_settings_are_refused() {
+    let g: Glass<2> = test_glass(100, 5);
+    for t in [0.0, -1.0, f64::NAN, f64::INFINITY] {
+        let err = SwapMc::init(g.clone(), SwapMcSettings::new(t, 5, 1))
+            .err()
+            .unwrap();
+        assert!(err.contains("T_p"), "{err}");
+    }
+    let mut s = SwapMcSettings::new(1.0, 5, 1);
+    s.swap_window = Some(0);
+    assert!(SwapMc::init(g, s).is_err());
+}
+
+#[test]
+fn kernel_matches_the_pair_law_and_is_never_negative() {
+    let p = Poly::default();
+    for &lij in &[1.0, 1.37, 2.22] {
+        for k in 1..400 {
+            let x = 0.7 + k as f64 * 0.002;
+            let r2 = (x * lij) * (x * lij);
+            let a = mc_pair_energy(&p, r2, lij);
+            let b = p.energy(r2, lij);
+            assert!(a >= 0.0);
+            assert!(
+                (a - b).abs() < 1e-13 * (1.0 + b.abs()),
+                "x = {x}: {a} vs {b}"
+            );
+        }
+        let rc = p.x_cut * lij;
+        assert_eq!(mc_pair_energy(&p, rc * rc, lij), 0.0);
+        assert_eq!(mc_pair_energy(&p, 4.0 * rc * rc, lij), 0.0);
+    }
+}
+
+/// Size permutations of three particles at fixed positions (only swaps) against Boltzmann
+/// weights `exp(−E_π/T)`, for global and windowed swaps.
+fn permutation_histogram(window: Option<usize>, sizes: [f64; 3]) {
+    let space = PeriodicBox::<2>::new(Vector::<2>::new(20.0, 20.0)).unwrap();
+    let positions = vec![
+        Vector::<2>::new(5.0, 5.0),
+        Vector::<2>::new(6.3, 5.2),
+        Vector::<2>::new(5.5, 6.4),
+    ];
+    let g = Glass::new(space, positions, sizes.to_vec(), Poly::default()).unwrap();
+    let temperature = 1.5;
+    let mut settings = SwapMcSettings::new(temperature, 1, 99);
+    settings.swap_probability = 1.0;
+    settings.tune_sweeps = 0;
+    settings.swap_window = window;
+    settings.block_sweeps = usize::MAX;
+    let mut mc = SwapMc::init(g.clone(), settings).unwrap();
+    let perms = [
+        [0, 1, 2],
+        [0, 2, 1],
+        [1, 0, 2],
+        [1, 2, 0],
+        [2, 0, 1],
+        [2, 1, 0],
+    ];
+    let energy_of = |p: &[usize; 3]| {
+        let mut h = g.clone();
+        h.sizes = p.iter().map(|&k| sizes[k]).collect();
+        h.energy()
+    };
+    let boltzmann = |t: f64| -> Vec<f64> {
+        let w: Vec<f64> = perms.iter().map(|p| (-energy_of(p) / t).exp()).collect();
+        let z: f64 = w.iter().sum();
+        w.iter().map(|x| x / z).collect()
+    };
+    let samples = 100_000;
+    let mut counts = [0u64; 6];
+    for _ in 0..samples {
+        for _ in 0..10 {
+            mc.attempt();
+        }
+        let idx = perms
+            .iter()
+            .position(|p| (0..3).all(|k| mc.glass.sizes[k] == sizes[p[k]]))
+            .unwrap();
+        counts[idx] += 1;
+    }
+    let chi2 = |p: &[f64]| -> f64 {
+        (0..6)
+            .map(|k| {
+                let expected = p[k] * samples as f64;
+                (counts[k] as f64 - expected).powi(2) / expected
+            })
+            .sum()
+    };
+    let right = chi2(&boltzmann(temperature));
+    // 5 degrees of freedom: P(χ² > 25) ≈ 1e-4
+    assert!(
+        right < 25.0,
+        "window {window:?}: χ² = {right}, counts {counts:?}"
+    );
+    let wrong = chi2(&boltzmann(2.0 * temperature));
+    assert!(wrong > 500.0, "χ² against 2T = {wrong}");
+}
+
+#[test]
+fn swap_moves_sample_size_permutations_with_boltzmann_weights() {
+    permutation_histogram(Some(ANY_PARTNER), [1.0, 1.3, 1.9]);
+    // a window of one rank: only neighbouring ranks swap, the ends reject some proposals
+    permutation_histogram(Some(1), [1.0, 1.3, 1.9]);
+    permutation_histogram(Some(1), [1.9, 1.0, 1.3]);
+}
