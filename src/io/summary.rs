@@ -340,12 +340,13 @@ impl SummaryRow {
 }
 
 /// The Boltzmann fit of the rank-fit 𝒩: `ln 𝒩 = ln 𝒩0 − E/T_p` over the T_p in `tps`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct BoltzmannFit {
     pub e_qlm: f64,
     pub error: f64,
     pub ln_n0: f64,
     /// The parent temperatures whose 𝒩 entered the fit.
+    #[serde(rename = "tp_used")]
     pub tps: Vec<f64>,
     /// The fit was restricted to `T_p ≤ tp_max`.
     pub tp_max: Option<f64>,
@@ -354,11 +355,8 @@ pub struct BoltzmannFit {
 /// `boltzmann` of `summary.json`.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct RankFitJson {
-    pub e_qlm: f64,
-    pub error: f64,
-    pub ln_n0: f64,
-    pub tp_used: Vec<f64>,
-    pub tp_max: Option<f64>,
+    #[serde(flatten)]
+    pub fit: BoltzmannFit,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub e_qlm_over_t_onset: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -368,11 +366,7 @@ pub struct RankFitJson {
 impl RankFitJson {
     fn new(b: &BoltzmannFit, units: Option<&Units>) -> Self {
         RankFitJson {
-            e_qlm: b.e_qlm,
-            error: b.error,
-            ln_n0: b.ln_n0,
-            tp_used: b.tps.clone(),
-            tp_max: b.tp_max,
+            fit: b.clone(),
             e_qlm_over_t_onset: units.map(|u| b.e_qlm / u.t_onset),
             error_over_t_onset: units.map(|u| b.error / u.t_onset),
         }

@@ -3,14 +3,44 @@
 
 use super::*;
 
+// the flags of `pinchglass analyze`
+#[derive(clap::Args)]
 pub(crate) struct AnalyzeOptions {
+    /// Extended XYZ file (with a `size` column).
+    pub(crate) file: String,
+    /// Minimise the energy first (otherwise the configuration is analysed as given).
+    #[arg(long)]
     pub(crate) quench: bool,
+    /// Write the results as JSON to this file ("-" for standard output).
+    #[arg(long)]
     pub(crate) json: Option<String>,
-    pub(crate) memory: usize,
+    /// Refuse a dense analysis that would need more memory than this (MB).
+    #[arg(long, default_value_t = NATIVE_MEMORY_LIMIT / 1_000_000)]
+    pub(crate) max_memory_mb: usize,
+    /// Sparse route for large samples: pinches, G and the lowest modes from a sparse Cholesky
+    /// factorisation, no full spectrum (JSON `lowest_eigenvalues` instead of `eigenvalues`).
+    #[arg(long)]
     pub(crate) sparse: bool,
+    /// Also find quartic modes from the K softest pinches (plus the shear responses), their
+    /// spatial decay c(r) and the lengths xi_co, xi_QLM, xi_g.
+    #[arg(long, value_name = "K")]
     pub(crate) quartic: Option<usize>,
+    /// Read the file as 2D or 3D (overrides its `dim` key). Without it a planar file (every
+    /// z equal) is 2D, whatever its third box vector and pbc say.
+    #[arg(long, value_name = "D")]
     pub(crate) dim: Option<usize>,
+    /// Analyse a configuration that is not at an energy minimum (a parent state, a saddle, an
+    /// unconverged quench) as it is, instead of refusing it. Its G, pinches and omega_g are
+    /// then not those of a glass (dense route only: the sparse one needs a minimum).
+    #[arg(long)]
     pub(crate) allow_unstable: bool,
+}
+
+impl AnalyzeOptions {
+    /// `--max-memory-mb` in bytes.
+    pub(crate) fn memory(&self) -> usize {
+        self.max_memory_mb.saturating_mul(1_000_000)
+    }
 }
 
 pub(crate) fn analyze_file(path: &str, opts: &AnalyzeOptions) -> Result<(), String> {
@@ -103,12 +133,12 @@ pub(crate) fn analyze_config<const D: usize>(
     .map_err(|e| format!("{path}: {e}"))?;
     // the memory of the dense route, estimated before any quench (rattlers only lower it)
     let need = pinchglass::modes::dense_memory_bytes(D * glass.n());
-    if !opts.sparse && need > opts.memory {
+    if !opts.sparse && need > opts.memory() {
         return Err(format!(
             "{path}: the dense analysis of N = {} in {D}D needs about {} MB, above the limit of {} MB (--max-memory-mb): use --sparse, or raise the limit",
             glass.n(),
             need / 1_000_000,
-            opts.memory / 1_000_000
+            opts.memory() / 1_000_000
         ));
     }
     let mut warnings = Vec::new();
@@ -149,7 +179,7 @@ pub(crate) fn analyze_config<const D: usize>(
     if opts.sparse {
         return analyze_config_sparse(path, config, &glass, opts, warnings, quench_json, checked);
     }
-    let (a, harmonic) = analyze(&glass, opts.memory, &mut |stage, _| {
+    let (a, harmonic) = analyze(&glass, opts.memory(), &mut |stage, _| {
         eprintln!("analysis: {stage} done");
         true
     })?;

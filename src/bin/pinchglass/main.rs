@@ -56,36 +56,7 @@ enum Command {
     /// extended XYZ.
     Generate(GenerateArgs),
     /// Analyse a configuration: energy, forces, Hessian spectrum, every pinch, shear modulus.
-    Analyze {
-        /// Extended XYZ file (with a `size` column).
-        file: String,
-        /// Minimise the energy first (otherwise the configuration is analysed as given).
-        #[arg(long)]
-        quench: bool,
-        /// Write the results as JSON to this file ("-" for standard output).
-        #[arg(long)]
-        json: Option<String>,
-        /// Refuse a dense analysis that would need more memory than this (MB).
-        #[arg(long, default_value_t = NATIVE_MEMORY_LIMIT / 1_000_000)]
-        max_memory_mb: usize,
-        /// Sparse route for large samples: pinches, G and the lowest modes from a sparse Cholesky
-        /// factorisation, no full spectrum (JSON `lowest_eigenvalues` instead of `eigenvalues`).
-        #[arg(long)]
-        sparse: bool,
-        /// Also find quartic modes from the K softest pinches (plus the shear responses), their
-        /// spatial decay c(r) and the lengths xi_co, xi_QLM, xi_g.
-        #[arg(long, value_name = "K")]
-        quartic: Option<usize>,
-        /// Read the file as 2D or 3D (overrides its `dim` key). Without it a planar file (every
-        /// z equal) is 2D, whatever its third box vector and pbc say.
-        #[arg(long, value_name = "D")]
-        dim: Option<usize>,
-        /// Analyse a configuration that is not at an energy minimum (a parent state, a saddle, an
-        /// unconverged quench) as it is, instead of refusing it. Its G, pinches and omega_g are
-        /// then not those of a glass (dense route only: the sparse one needs a minimum).
-        #[arg(long)]
-        allow_unstable: bool,
-    },
+    Analyze(AnalyzeOptions),
     /// Run an ensemble: independent samples (swap MC at each T_p, quench, harmonic analysis),
     /// one JSON line per sample in DIR/samples-A-B.jsonl (A..B = the shard of sample indices).
     Sweep {
@@ -269,27 +240,7 @@ fn main() -> ExitCode {
             3 => generate::<3>(&args),
             d => Err(format!("--dim must be 2 or 3, got {d}")),
         },
-        Command::Analyze {
-            file,
-            quench,
-            json,
-            max_memory_mb,
-            sparse,
-            quartic,
-            dim,
-            allow_unstable,
-        } => analyze_file(
-            &file,
-            &AnalyzeOptions {
-                quench,
-                json,
-                memory: max_memory_mb.saturating_mul(1_000_000),
-                sparse,
-                quartic,
-                dim,
-                allow_unstable,
-            },
-        ),
+        Command::Analyze(opts) => analyze_file(&opts.file, &opts),
         Command::Sweep {
             dim,
             n,
