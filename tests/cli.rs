@@ -1033,3 +1033,46 @@ fn tau_and_the_engine_benchmark_run() {
         "{out}"
     );
 }
+
+/// `--tp-unit onset`: T_p in T_onset of the shipped calibration runs exactly the model-unit T_p
+/// it denotes (0.45 × 0.8 = 0.36, not 0.36000000000000004: same file, byte for byte); another
+/// density and a non-positive value are refused in words.
+#[test]
+fn tp_in_onset_units_runs_the_model_unit_value() {
+    let a = tmp("onset-a.xyz");
+    let b = tmp("onset-b.xyz");
+    let common = [
+        "generate", "--dim", "3", "--n", "200", "--seed", "2", "--sweeps", "30",
+    ];
+    let o = run(bin()
+        .args(common)
+        .args(["--tp", "0.45", "--tp-unit", "onset", "-o"])
+        .arg(&a));
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("T_p = 0.45 T_onset = 0.36"),
+        "{}",
+        stderr(&o)
+    );
+    let o = run(bin().args(common).args(["--tp", "0.36", "-o"]).arg(&b));
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap());
+    let o = run(bin()
+        .args(common)
+        .args([
+            "--tp",
+            "0.5",
+            "--tp-unit",
+            "onset",
+            "--density",
+            "0.6",
+            "-o",
+        ])
+        .arg(&a));
+    assert_refused(&o, "holds at density 0.58 only");
+    let o = run(bin()
+        .args(common)
+        .args(["--tp=-1", "--tp-unit", "onset", "-o"])
+        .arg(&a));
+    assert_refused(&o, "positive finite number of T_onset");
+}

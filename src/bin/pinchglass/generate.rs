@@ -12,9 +12,11 @@ pub(crate) struct GenerateArgs {
     /// Number of particles.
     #[arg(long)]
     pub(crate) n: usize,
-    /// Parent temperature T_p (units of ε/k_B).
+    /// Parent temperature T_p (units of ε/k_B, or T_onset with --tp-unit onset).
     #[arg(long)]
     pub(crate) tp: f64,
+    #[command(flatten)]
+    pub(crate) tp_unit: crate::units::TpUnitArg,
     /// Seed of every random stream of the run.
     #[arg(long)]
     pub(crate) seed: u64,

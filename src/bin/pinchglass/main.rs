@@ -22,6 +22,7 @@ use std::process::ExitCode;
 
 mod mc;
 mod progress;
+mod units;
 
 mod analyze;
 mod bench;
@@ -67,6 +68,8 @@ enum Command {
         /// Parent temperatures, comma separated (e.g. 0.4,0.5,0.7,1.0).
         #[arg(long, value_delimiter = ',', num_args = 1..)]
         tp: Vec<f64>,
+        #[command(flatten)]
+        tp_unit: units::TpUnitArg,
         /// Samples per parent temperature.
         #[arg(long)]
         samples: usize,
@@ -235,16 +238,20 @@ fn parse_window(s: &str) -> Result<usize, String> {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Generate(args) => match args.dim {
-            2 => generate::<2>(&args),
-            3 => generate::<3>(&args),
-            d => Err(format!("--dim must be 2 or 3, got {d}")),
-        },
+        Command::Generate(mut args) => (|| {
+            args.tp = args.tp_unit.to_model(args.dim, args.density, &[args.tp])?[0];
+            match args.dim {
+                2 => generate::<2>(&args),
+                3 => generate::<3>(&args),
+                d => Err(format!("--dim must be 2 or 3, got {d}")),
+            }
+        })(),
         Command::Analyze(opts) => analyze_file(&opts.file, &opts),
         Command::Sweep {
             dim,
             n,
             tp,
+            tp_unit,
             samples,
             shard,
             sweeps,
@@ -255,20 +262,22 @@ fn main() -> ExitCode {
             quartic,
             tag,
             output,
-        } => sweep(&SweepArgs {
-            dim,
-            n,
-            tps: tp,
-            samples,
-            shard,
-            sweeps,
-            density: density.unwrap_or(default_density(dim)),
-            seed,
-            route,
-            modes,
-            quartic,
-            tag,
-            output,
+        } => tp_unit.to_model(dim, density, &tp).and_then(|tps| {
+            sweep(&SweepArgs {
+                dim,
+                n,
+                tps,
+                samples,
+                shard,
+                sweeps,
+                density: density.unwrap_or(default_density(dim)),
+                seed,
+                route,
+                modes,
+                quartic,
+                tag,
+                output,
+            })
         }),
         Command::Summarize {
             dir,
@@ -359,8 +368,17 @@ fn main() -> ExitCode {
                 other => Err(format!("--part must be mc, pipeline or all, got {other}")),
             }
         }
-        Command::Chains(a) => mc::run_chains(&a),
-        Command::Tau(a) => mc::run_tau(&a),
+        Command::Chains(mut a) => a.tp_unit.to_model(a.dim, a.density, &a.tp).and_then(|tp| {
+            a.tp = tp;
+            mc::run_chains(&a)
+        }),
+        Command::Tau(mut a) => a
+            .tp_unit
+            .to_model(a.dim, a.density, &[a.tp])
+            .and_then(|tp| {
+                a.tp = tp[0];
+                mc::run_tau(&a)
+            }),
         Command::Figures {
             dir,
             output,

@@ -122,6 +122,8 @@ pub struct TauArgs {
     pub n: usize,
     #[arg(long)]
     pub tp: f64,
+    #[command(flatten)]
+    pub tp_unit: crate::units::TpUnitArg,
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
     #[arg(long)]
@@ -303,6 +305,8 @@ pub struct ChainsCli {
     /// The ladder: parent temperatures, comma separated, hottest first.
     #[arg(long, value_delimiter = ',', num_args = 1..)]
     pub tp: Vec<f64>,
+    #[command(flatten)]
+    pub tp_unit: crate::units::TpUnitArg,
     /// Number of chains.
     #[arg(long)]
     pub chains: usize,
