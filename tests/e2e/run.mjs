@@ -388,8 +388,7 @@ async function testExports(page, results) {
     ['dim', 'n', 'tp', 'seed', 'sweeps'].every((k) => q.get(k) === String(DEFAULT[k])), link);
 }
 
-// Presets: "poorly annealed" runs T_p = 5; "compare" runs poorly and well annealed glasses with the
-// same seed and N and draws both glasses and vDOS; the well annealed glass is the stiffer one.
+// Presets: "poorly annealed" runs T_p = 5 ("compare", the paper's Fig. 1, is tested by "fig1").
 async function testPresets() {
   const server = await serve(true);
   const ctx = await browser();
@@ -402,23 +401,6 @@ async function testPresets() {
     let state = await waitForEnd(page);
     const poor = await page.evaluate(() => window.pinchglass.results);
     check('preset "poorly annealed" runs (T_p = 5)', state === 'done' && poor.tp === 5 && poor.n === 300, `state ${state}, T_p ${poor?.tp}`);
-    const t0 = Date.now();
-    await page.selectOption('#preset', 'compare');
-    await page.waitForFunction(() => document.body.dataset.state === 'running', null, { timeout: 10_000 });
-    state = await waitForEnd(page);
-    const c = await page.evaluate(() => ({ compare: window.pinchglass.compare, url: location.search }));
-    const ink = await canvasInk(page, '#compare canvas');
-    const ha = await canvasHash(page, 'canvas-compare-glass-a');
-    const hb = await canvasHash(page, 'canvas-compare-glass-b');
-    const [a, b] = c.compare ?? [];
-    check('preset "compare": two runs with the same seed and N, glasses, vDOS and soft-spot maps drawn side by side',
-      state === 'done' && a && b && a.tp === 5 && b.tp === 0.4 && a.seed === b.seed && a.n === b.n
-        && ink.length === 6 && ink.every((x) => x.ink > 0.01) && ha !== hb && /preset=compare/.test(c.url),
-      `${((Date.now() - t0) / 1000).toFixed(1)} s; ${ink.map((x) => `${x.id} ${(100 * x.ink).toFixed(1)} %`).join(', ')}`);
-    check('preset "compare": the well annealed glass is stiffer (G, ω_g) and lower in energy',
-      b.shear_modulus > a.shear_modulus && b.omega_g > a.omega_g && b.energy_per_particle < a.energy_per_particle,
-      `G ${a.shear_modulus.toFixed(1)} → ${b.shear_modulus.toFixed(1)}, ω_g ${a.omega_g.toFixed(2)} → ${b.omega_g.toFixed(2)}, E/N ${a.energy_per_particle.toFixed(3)} → ${b.energy_per_particle.toFixed(3)}`);
-    if (SCREENSHOTS) await page.screenshot({ path: path.join(SCREENSHOTS, 'compare.png'), fullPage: true });
     await page.close();
   } finally {
     await ctx.close();
@@ -549,6 +531,118 @@ async function test3D() {
         `worst rel ${worst.toExponential(2)}, ${r.results.quartic_modes.length} modes (CLI ${cli.quartic_modes.length})`);
       if (SCREENSHOTS) await page.screenshot({ path: path.join(SCREENSHOTS, '3d.png'), fullPage: true });
     }
+    await page.close();
+  } finally {
+    await ctx.close();
+    server.stop();
+  }
+}
+
+// The paper's Fig. 1 live (preset=compare): the two shipped 2D parent states (www/data/parents/)
+// quenched, pinched and searched for quartic modes in the page; the paper's contrast with the two
+// numbers the page states: more soft modes per particle below a common frequency (the poorly
+// annealed glass's ω_g/3) and a softer softest mode in the poorly annealed glass. Also: one colour
+// scale for both maps, the table's "on the map" column equal to the blobs drawn, provenance shown,
+// the page's analysis of a shipped file equal to `pinchglass analyze --quench --sparse`; a
+// configuration file by picker and by drop (the page's own export, run again: same ω_g and G), and
+// bad files (not XYZ, 3D in 2D mode, N above the limit) refused next to the picker.
+async function testFig1() {
+  const server = await serve(true);
+  const ctx = await browser();
+  try {
+    const page = await ctx.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    const t0 = Date.now();
+    await page.goto(server.url + '?preset=compare');
+    await page.waitForFunction(() => ['done', 'error'].includes(document.body.dataset.state) && window.pinchglass.fig1 !== undefined,
+      null, { timeout: 600_000 });
+    const wall = (Date.now() - t0) / 1000;
+    const f = await page.evaluate(() => ({
+      fig1: window.pinchglass.fig1, state: document.body.dataset.state, error: document.getElementById('run-error').textContent,
+      words: document.getElementById('fig1-numbers').textContent, provenance: document.getElementById('fig1-provenance').textContent,
+      caption: document.querySelector('#compare .caption').textContent, compare: window.pinchglass.compare,
+      table: [...document.querySelectorAll('#compare-table tbody tr')].map((tr) => [...tr.cells].map((c) => c.textContent)),
+      runSeconds: window.pinchglass.runSeconds, threads: window.pinchglass.threads,
+    }));
+    const g = f.fig1?.glasses ?? [];
+    check('fig1: the compare view runs the two shipped parent states (quench, pinches, quartic modes) to the end',
+      f.state === 'done' && g.length === 2 && g.every((x) => x.n === 2000 && x.modes > 0), `state ${f.state} ${f.error} ${errors.join(' | ')}`);
+    if (g.length !== 2) return;
+    const [poor, deep] = g;
+    notes.push(`fig1: compare view load → done ${wall.toFixed(1)} s wall (worker: ${f.runSeconds.toFixed(1)} s, ${f.threads} threads; quartic modes ${poor.quarticSeconds.toFixed(1)} s + ${deep.quarticSeconds.toFixed(1)} s); ` +
+      `below ${f.fig1.cut.toFixed(3)} c∞/a0: ${poor.below}/${poor.n} vs ${deep.below}/${deep.n}; softest ω_π ${poor.softest.toFixed(3)} vs ${deep.softest.toFixed(3)} c∞/a0`);
+    check('fig1: the paper\'s contrast — more soft modes per particle below the poorly annealed glass\'s ω_g/3 in the poorly annealed glass',
+      poor.perParticle > deep.perParticle,
+      `${poor.below}/${poor.n} = ${poor.perParticle.toExponential(2)} vs ${deep.below}/${deep.n} = ${deep.perParticle.toExponential(2)} below ${f.fig1.cut.toFixed(3)} c∞/a0`);
+    check('fig1: the paper\'s contrast — a softer softest quartic mode in the poorly annealed glass',
+      poor.softest < deep.softest, `softest ω_π ${poor.softest.toFixed(3)} vs ${deep.softest.toFixed(3)} c∞/a0`);
+    check('fig1: the count is not capped by the starts (every mode below the poorly annealed glass\'s cut reached by ≥ 2 starts, fewer distinct modes than starts)',
+      g.every((x) => x.modes < x.starts) && (poor.minHitsBelow ?? 2) >= 2,
+      g.map((x) => `${x.label}: ${x.modes} distinct of ${x.starts} starts, fewest hits below the cut ${x.minHitsBelow}`).join('; '));
+    const ink = await canvasInk(page, '#compare canvas');
+    check('fig1: both glasses, vDOS and soft-spot maps drawn', ink.length === 6 && ink.every((x) => x.ink > 0.01),
+      ink.map((x) => `${x.id} ${(100 * x.ink).toFixed(1)} %`).join(', '));
+    const onMapRow = f.table.find((r) => /on the map/.test(r[0]));
+    check('fig1: the table\'s "on the map" column counts the blobs drawn (not 0 / 0)',
+      onMapRow && Number(onMapRow[1]) === poor.onMap && Number(onMapRow[2]) === deep.onMap && poor.onMap > 0,
+      onMapRow ? onMapRow.join(' | ') : 'no row');
+    const [w0, w1] = f.fig1.scale ?? [];
+    check('fig1: one colour scale in c∞/a0 for both maps, stated in the caption, with the paper\'s per-panel ranges named',
+      Number.isFinite(w0) && w1 > w0 && w0 <= poor.softest && /one colour scale/i.test(f.caption) && f.caption.includes(`${w0.toPrecision(2)}–${w1.toPrecision(2)} c∞/a0`) && /0\.18, 0\.42/.test(f.caption),
+      `scale ${w0}–${w1}`);
+    check('fig1: the two numbers and the provenance (T_p/T_onset, equilibration verdict) are shown',
+      /per 1000 particles/.test(f.words) && /Softest ω_π/.test(f.words) && /T_onset/.test(f.provenance) && g.every((x) => f.provenance.includes(x.provenance.verdict)),
+      `${f.words} | ${f.provenance}`);
+    // the page's analysis of a shipped file = the CLI's `analyze --quench --sparse` of it
+    const shipped = path.join(WWW, 'data', 'parents', deep.provenance.file);
+    const cli = JSON.parse(String(execFileSync(CLI, ['analyze', shipped, '--quench', '--sparse', '--json', '-'], { stdio: ['ignore', 'pipe', 'pipe'] })));
+    const b = f.compare[1];
+    const worst = Math.max(...['omega_g', 'shear_modulus', 'energy'].map((k) => rel(b[k], cli[k])));
+    check('fig1: the page\'s quench + analysis of the shipped deeply annealed state equals `pinchglass analyze --quench --sparse` (ω_g, G, E)',
+      worst < 1e-6, `worst rel ${worst.toExponential(2)}`);
+    if (SCREENSHOTS) await page.screenshot({ path: path.join(SCREENSHOTS, 'compare.png'), fullPage: true });
+
+    // a configuration file: the page's own export of a small run, by the picker, then by a drop
+    await page.goto(server.url + query({ ...DEFAULT, quartic: 0 }));
+    await waitForEnd(page);
+    const own = await page.evaluate(() => ({ xyz: window.pinchglass.xyz, r: window.pinchglass.results }));
+    const file = path.join(tmp, 'own.xyz');
+    writeFileSync(file, own.xyz);
+    const refusedNext = async (name, text) => {
+      const p = path.join(tmp, name);
+      writeFileSync(p, text);
+      await page.setInputFiles('#config-file', p);
+      await page.waitForFunction(() => document.getElementById('err-config-file').textContent !== '', null, { timeout: 10_000 }).catch(() => {});
+      return page.evaluate(() => ({ err: document.getElementById('err-config-file').textContent, state: document.body.dataset.state }));
+    };
+    const notXyz = await refusedNext('notes.txt', 'hello, this is not a configuration\n');
+    const three = cliGenerate({ dim: 3, n: 300, tp: 1, seed: 1, sweeps: 10 }, 'small3d');
+    const in2d = await refusedNext('three.xyz', three);
+    const big = ['6000', 'Lattice="90 0 0 0 90 0 0 0 1" Properties=species:S:1:pos:R:3:size:R:1 pbc="T T F" dim=2',
+      ...Array.from({ length: 6000 }, (_, k) => `X ${(k % 80) * 1.1 + 0.5} ${Math.floor(k / 80) * 1.1 + 0.5} 0 1.2`)].join('\n') + '\n';
+    const tooMany = await refusedNext('big.xyz', big);
+    check('fig1: bad configuration files are refused next to the picker, nothing runs (not XYZ; a 3D file in 2D mode; N above the limit)',
+      /not a configuration/.test(notXyz.err) && /3D configuration but the page is set to 2D/.test(in2d.err) && /N = 6000.*limit/.test(tooMany.err)
+        && [notXyz, in2d, tooMany].every((x) => x.state === 'done'),
+      [notXyz, in2d, tooMany].map((x) => x.err.slice(0, 90)).join(' | '));
+    await page.setInputFiles('#config-file', file);
+    await page.waitForFunction(() => document.body.dataset.state === 'running', null, { timeout: 10_000 });
+    await waitForEnd(page);
+    const picked = await page.evaluate(() => ({ r: window.pinchglass.results, err: document.getElementById('err-config-file').textContent }));
+    const w1p = Math.max(rel(picked.r.omega_g, own.r.omega_g), rel(picked.r.shear_modulus, own.r.shear_modulus));
+    check('fig1: a configuration file by the picker is quenched and analysed (the page\'s own export: same ω_g and G)',
+      picked.r.source === 'configuration' && picked.r.n === own.r.n && w1p < 1e-6 && picked.err === '', `worst rel ${w1p.toExponential(2)}`);
+    await page.evaluate((text) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([text], 'dropped.xyz', { type: 'text/plain' }));
+      document.getElementById('canvas-glass').dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    }, own.xyz);
+    await page.waitForFunction(() => document.body.dataset.state === 'running', null, { timeout: 10_000 });
+    await waitForEnd(page);
+    const dropped = await page.evaluate(() => ({ r: window.pinchglass.results, note: document.getElementById('config-note').textContent }));
+    check('fig1: a configuration file dropped on the glass runs too', dropped.r.source === 'configuration' && /dropped\.xyz/.test(dropped.note)
+      && rel(dropped.r.omega_g, own.r.omega_g) < 1e-6, dropped.note);
     await page.close();
   } finally {
     await ctx.close();
@@ -1199,6 +1293,7 @@ try {
   if (!only || only === 'service-worker') await testServiceWorker();
   if (!only || only === 'presets') await testPresets();
   if (!only || only === '3d') await test3D();
+  if (!only || only === 'fig1') await testFig1();
   if (!only || only === 'bad-input') await testBadInput();
   if (!only || only === 'cancel') await testCancel();
   if (!only || only === 'stress') await testStress();
