@@ -529,6 +529,41 @@ async function test3D() {
       check('3D: ω_g, G, E and the quartic modes equal `analyze --sparse --quartic 12` of the exported XYZ',
         worst < 1e-9 && r.results.quartic_modes.length === cli.quartic_modes.length,
         `worst rel ${worst.toExponential(2)}, ${r.results.quartic_modes.length} modes (CLI ${cli.quartic_modes.length})`);
+      // item 8 of issue 14: a slab (thickness, depth), clicks pinch only pairs drawn in it
+      const before = await canvasHash(page, 'canvas-glass');
+      const tools = await page.evaluate(() => !document.getElementById('slab-tools').hidden);
+      await page.selectOption('#slab-thickness', '3');
+      await page.evaluate(() => { const s = document.getElementById('slab-depth'); s.value = '0.2'; s.dispatchEvent(new Event('input')); });
+      const slab = await page.evaluate(() => ({ ...window.pinchglass.slab, note: document.getElementById('slab-note').textContent }));
+      const after = await canvasHash(page, 'canvas-glass');
+      check('3D: the slab view (thickness 3 a0 at depth 0.2 L_z) draws only the particles in the slab',
+        tools && slab.shown > 0 && slab.shown < 250 && after !== before && /z from/.test(slab.note),
+        `${slab.shown} of 250 particles; ${slab.note}`);
+      const inSlab = [];
+      for (const [fx, fy] of [[0.3, 0.3], [0.5, 0.5], [0.7, 0.6], [0.2, 0.8]]) {
+        const box = await page.evaluate(([x, y]) => {
+          const m = window.pinchglass.glassMapping;
+          const c = document.getElementById('canvas-glass');
+          const r = c.getBoundingClientRect();
+          return { x: r.left + ((m[0] + x * (m[1] - m[0])) * r.width) / c.width, y: r.top + ((m[2] + y * (m[3] - m[2])) * r.height) / c.height };
+        }, [fx, fy]);
+        const was = await page.evaluate(() => window.pinchglass.pinch?.pair);
+        await page.mouse.click(box.x, box.y);
+        await page.waitForFunction((w) => window.pinchglass.pinch && window.pinchglass.pinch.pair !== w, was, { timeout: 10_000 }).catch(() => {});
+        inSlab.push(await page.evaluate(() => {
+          const d = window.pinchglass.data;
+          const p = window.pinchglass.pinch;
+          const s = window.pinchglass.slab;
+          const lz = d.boxLengths[2];
+          const zi = d.positions[3 * p.i + 2];
+          let zj = d.positions[3 * p.j + 2];
+          zj -= lz * Math.round((zj - zi) / lz);
+          const mid = 0.5 * (zi + zj);
+          const off = ((((mid - s.centre) % lz) + 1.5 * lz) % lz) - lz / 2;
+          return Math.abs(off) <= s.thickness / 2 + 1e-9;
+        }));
+      }
+      check('3D: clicks on the slab view pinch only pairs whose midpoint lies in the slab', inSlab.every(Boolean), inSlab.join(', '));
       if (SCREENSHOTS) await page.screenshot({ path: path.join(SCREENSHOTS, '3d.png'), fullPage: true });
     }
     await page.close();
@@ -596,7 +631,7 @@ async function testFig1() {
       `${f.words} | ${f.provenance}`);
     // the page's analysis of a shipped file = the CLI's `analyze --quench --sparse` of it
     const shipped = path.join(WWW, 'data', 'parents', deep.provenance.file);
-    const cli = JSON.parse(String(execFileSync(CLI, ['analyze', shipped, '--quench', '--sparse', '--json', '-'], { stdio: ['ignore', 'pipe', 'pipe'] })));
+    const cli = JSON.parse(String(execFileSync(CLI, ['analyze', shipped, '--quench', '--sparse', '--json', '-'], { stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 1 << 28 })));
     const b = f.compare[1];
     const worst = Math.max(...['omega_g', 'shear_modulus', 'energy'].map((k) => rel(b[k], cli[k])));
     check('fig1: the page\'s quench + analysis of the shipped deeply annealed state equals `pinchglass analyze --quench --sparse` (ω_g, G, E)',
