@@ -856,8 +856,9 @@ function noteSlab(d, k) {
     $('slab-note').textContent = 'the whole box projected along z (deeper particles paler)';
     return;
   }
-  const lo = slab.zc - slab.thickness / 2;
-  const hi = slab.zc + slab.thickness / 2;
+  const wrap = (z) => ((z % slab.lz) + slab.lz) % slab.lz;
+  const lo = wrap(slab.zc - slab.thickness / 2);
+  const hi = wrap(slab.zc + slab.thickness / 2);
   let shownCount = 0;
   for (let m = 2; m < d.positions.length; m += 3) if (slab.inSlab(d.positions[m])) shownCount += 1;
   const pair = k >= 0 && !slab.inSlab(midZ(d, d.pairI[k], d.pairJ[k])) ? '; the pinched pair lies outside this slab' : '';
@@ -1132,7 +1133,7 @@ function clickPoint(event, mapping) {
 // What compare.js needs from this file to draw Fig. 1.
 function fig1Helpers() {
   const f = Number($('map-threshold').value);
-  return { wasm, drawVdos, vdosAxes, quarticArrays, describeCanvas, threshold: f > 0 ? f : Infinity };
+  return { wasm, drawVdos, vdosAxes, quarticArrays, describeCanvas, threshold: f > 0 ? f : Infinity, threads: api.threads };
 }
 
 function row(cells) {
@@ -1424,9 +1425,9 @@ const VIEW_NAMES = {
   'canvas-glass': 'glass', 'canvas-field': 'pinch response', 'canvas-trace': 'energy trace', 'canvas-vdos': 'vDOS',
   'canvas-pinches': 'pinch frequencies', 'canvas-map': 'soft-spot map', 'canvas-mode': 'quartic mode',
   'canvas-participation': 'participation', 'canvas-decay': 'spatial decay',
-  'canvas-compare-glass-a': 'poorly annealed glass', 'canvas-compare-glass-b': 'well annealed glass',
-  'canvas-compare-vdos-a': 'poorly annealed vDOS', 'canvas-compare-vdos-b': 'well annealed vDOS',
-  'canvas-compare-map-a': 'poorly annealed soft-spot map', 'canvas-compare-map-b': 'well annealed soft-spot map',
+  'canvas-compare-glass-a': 'poorly annealed glass', 'canvas-compare-glass-b': 'deeply annealed glass',
+  'canvas-compare-vdos-a': 'poorly annealed vDOS', 'canvas-compare-vdos-b': 'deeply annealed vDOS',
+  'canvas-compare-map-a': 'poorly annealed soft-spot map', 'canvas-compare-map-b': 'deeply annealed soft-spot map',
   'sweep-fig2': 'Fig. 2', 'sweep-fig4a': 'Fig. 4a', 'sweep-fig4b': 'Fig. 4b', 'sweep-fig5': 'Fig. 5',
   'sweep-fig6': 'Fig. 6', 'sweep-figS1': 'Fig. S1', 'lecture-canvas': 'lecture figure',
 };
