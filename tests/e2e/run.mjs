@@ -1284,6 +1284,16 @@ async function testPhone() {
     await page.waitForTimeout(500);
     const sweep = await covered();
     check('phone 390×844: nothing covers the Temperature sweep figures', sweep.length === 0, sweep.join(', ') || 'all canvases on top');
+    // Explore with the configuration-file picker (issue 14 item 1): the default run, nothing covers a canvas
+    await page.goto(server.url + query({ ...DEFAULT, quartic: 5 }));
+    await waitForEnd(page);
+    const explore = await covered();
+    const picker = await page.evaluate(() => {
+      const b = document.getElementById('config-file').getBoundingClientRect();
+      return b.width > 0 && b.right <= window.innerWidth + 1;
+    });
+    check('phone 390×844: nothing covers the Explore views; the configuration-file picker fits the width',
+      explore.length === 0 && picker, explore.join(', ') || 'all canvases on top');
     await page.close();
   } finally {
     await ctx.close();
