@@ -34,7 +34,7 @@ export async function loadFig1() {
 const fmt = (x, digits = 3) => (x === null || x === undefined || !Number.isFinite(x) ? '—' : x.toPrecision(digits));
 
 // The two numbers of each glass (and the rest of the table) from the finished jobs.
-export function fig1Numbers(jobData, fig) {
+export function fig1Numbers(jobData, fig, threshold = 1 / 3) {
   const unit = fig.calibration.frequency_unit_c_inf_over_a0;
   const tOnset = fig.calibration.t_onset;
   const poor = jobData[0].results;
@@ -58,7 +58,7 @@ export function fig1Numbers(jobData, fig) {
       softestModel: softest,
       modes: modes.length,
       starts: job.spots?.quartic_starts ?? 0,
-      onMap: modes.filter((m) => m.omega < r.omega_g / 3).length,
+      onMap: modes.filter((m) => m.omega < threshold * r.omega_g).length,
       minHitsBelow: below.length ? Math.min(...below.map((m) => m.hits)) : null,
       minHitsOwnCut: modes.filter((m) => m.omega < r.omega_g / 3).reduce((a, m) => Math.min(a, m.hits), Infinity),
       shearModulus: r.shear_modulus,
@@ -81,7 +81,7 @@ function cell(tr, text, tag = 'td') {
 // quarticArrays, describeCanvas, threshold (the map control's factor of ω_g; Infinity = all).
 export function drawFig1(jobData, fig, h) {
   const { wasm } = h;
-  const numbers = fig1Numbers(jobData, fig);
+  const numbers = fig1Numbers(jobData, fig, h.threshold);
   const { unit } = numbers;
   const a = Array.from(h.vdosAxes(jobData[0]));
   const b = Array.from(h.vdosAxes(jobData[1]));
@@ -131,7 +131,7 @@ export function drawFig1(jobData, fig, h) {
     ['softest ω_π (c∞/a0)', (g) => fmt(g.softest)],
     ['ω_g (c∞/a0); its own ω_g/3', (g) => `${fmt(g.omegaG)}; ${fmt(g.ownCut)}`],
     ['quartic modes: distinct / starts', (g) => `${g.modes} / ${g.starts}`],
-    ['on the map (own ω_g/3, as in the SI)', (g) => `${g.onMap}`],
+    [`on the map (ω_π below ${Number.isFinite(h.threshold) ? `${Math.abs(h.threshold - 1 / 3) < 1e-9 ? '1/3' : h.threshold} × its own ω_g${Math.abs(h.threshold - 1 / 3) < 1e-9 ? ', as in the SI' : ''}` : 'any ω: all modes'})`, (g) => `${g.onMap}`],
     ['fewest starts reaching a mode below the cut', (g) => (Number.isFinite(g.minHitsOwnCut) ? `${g.minHitsOwnCut} (each soft mode found repeatedly: the count is not capped by the starts)` : 'no mode below the cut')],
     ['G (ε/length²)', (g) => fmt(g.shearModulus, 4)],
     ['time: quench + analysis + quartic modes (s)', (g) => `${fmt(g.seconds, 3)} (quartic ${fmt(g.quarticSeconds, 3)})`],

@@ -622,6 +622,14 @@ async function testFig1() {
     check('fig1: the table\'s "on the map" column counts the blobs drawn (not 0 / 0)',
       onMapRow && Number(onMapRow[1]) === poor.onMap && Number(onMapRow[2]) === deep.onMap && poor.onMap > 0,
       onMapRow ? onMapRow.join(' | ') : 'no row');
+    await page.selectOption('#map-threshold', '0');
+    const all = await page.evaluate(() => ({
+      row: [...document.querySelectorAll('#compare-table tbody tr')].map((tr) => [...tr.cells].map((c) => c.textContent)).find((r) => /on the map/.test(r[0])),
+      titles: window.pinchglass.fig1.glasses.map((x) => x.onMap),
+    }));
+    check('fig1: with "all modes" the "on the map" column counts every mode (the issue\'s 0 / 0)',
+      all.row && Number(all.row[1]) === poor.modes && Number(all.row[2]) === deep.modes, all.row?.join(' | '));
+    await page.selectOption('#map-threshold', '0.3333333333333333');
     const [w0, w1] = f.fig1.scale ?? [];
     check('fig1: one colour scale in c∞/a0 for both maps, stated in the caption, with the paper\'s per-panel ranges named',
       Number.isFinite(w0) && w1 > w0 && w0 <= poor.softest && /one colour scale/i.test(f.caption) && f.caption.includes(`${w0.toPrecision(2)}–${w1.toPrecision(2)} c∞/a0`) && /0\.18, 0\.42/.test(f.caption),
