@@ -836,7 +836,11 @@ fn a_configuration_file_through_the_api() {
     assert!(refused(&text, Some(3.0)).contains("2D configuration but the page is set to 3D"));
     let mut big = String::from("6000\nLattice=\"90 0 0 0 90 0 0 0 1\" Properties=species:S:1:pos:R:3:size:R:1 pbc=\"T T F\" dim=2\n");
     for k in 0..6000 {
-        big.push_str(&format!("X {} {} 0 1.2\n", (k % 80) as f64 * 1.1 + 0.5, (k / 80) as f64 * 1.1 + 0.5));
+        big.push_str(&format!(
+            "X {} {} 0 1.2\n",
+            (k % 80) as f64 * 1.1 + 0.5,
+            (k / 80) as f64 * 1.1 + 0.5
+        ));
     }
     assert!(refused(&big, None).contains("N = 6000"));
     assert!(run_configuration("", None, &quiet()).is_err());

@@ -32,9 +32,13 @@ fn read_checked(text: &str, dim: f64) -> Result<XyzConfig, String> {
             MAX_CONFIGURATION_BYTES / 1_000_000
         ));
     }
-    let config = read_xyz(text).map_err(|e| format!("not a configuration the page can read: {e}"))?;
+    let config =
+        read_xyz(text).map_err(|e| format!("not a configuration the page can read: {e}"))?;
     if !(config.dim == 2 || config.dim == 3) {
-        return Err(format!("the file holds a {}D configuration; the page analyses 2D and 3D glasses", config.dim));
+        return Err(format!(
+            "the file holds a {}D configuration; the page analyses 2D and 3D glasses",
+            config.dim
+        ));
     }
     if dim.is_finite() && dim as usize != config.dim {
         return Err(format!(
@@ -51,7 +55,9 @@ fn read_checked(text: &str, dim: f64) -> Result<XyzConfig, String> {
         ));
     }
     if n < 2 {
-        return Err(format!("the file holds N = {n} particles; a glass needs at least 2"));
+        return Err(format!(
+            "the file holds N = {n} particles; a glass needs at least 2"
+        ));
     }
     Ok(config)
 }
@@ -122,12 +128,19 @@ fn number(config: &XyzConfig, key: &str) -> Value {
         .map_or(Value::Null, |v| json!(v))
 }
 
-fn run_config_dim<const D: usize>(config: &XyzConfig, progress: &Function) -> Result<GlassRun, String> {
+fn run_config_dim<const D: usize>(
+    config: &XyzConfig,
+    progress: &Function,
+) -> Result<GlassRun, String> {
     let mut glass: Glass<D> = glass_of(config)?;
     report(progress, "quench", 0.0);
     let t = now_seconds();
     let q = quench_with_progress(&mut glass, &QuenchSettings::default(), &mut |p| {
-        report(progress, "quench", p.fire_steps as f64 / p.fire_budget as f64)
+        report(
+            progress,
+            "quench",
+            p.fire_steps as f64 / p.fire_budget as f64,
+        )
     });
     let quench_seconds = now_seconds() - t;
     report(progress, "quench", 1.0);
@@ -138,7 +151,9 @@ fn run_config_dim<const D: usize>(config: &XyzConfig, progress: &Function) -> Re
     let mut meta = vec![("state".to_string(), "inherent".to_string())];
     for key in ["tp", "seed", "sweeps", "engine", "source_file"] {
         if let Some(v) = config.get(key) {
-            if v.chars().all(|c| c.is_ascii_graphic() && c != '"' && c != '\\') {
+            if v.chars()
+                .all(|c| c.is_ascii_graphic() && c != '"' && c != '\\')
+            {
                 meta.push((key.to_string(), v.to_string()));
             }
         }
@@ -147,13 +162,16 @@ fn run_config_dim<const D: usize>(config: &XyzConfig, progress: &Function) -> Re
     meta.push(("max_force".to_string(), format!("{:e}", q.max_force)));
     let xyz = write_xyz(&glass, &meta)?;
 
-    let (sparse, harmonic) = analyze_sparse(&glass, &SparseSettings::default(), &mut |stage, f| {
-        report(progress, stage, f);
-        true
-    })?;
+    let (sparse, harmonic) =
+        analyze_sparse(&glass, &SparseSettings::default(), &mut |stage, f| {
+            report(progress, stage, f);
+            true
+        })?;
     let mut results = sparse_analysis_json(&sparse);
     let analysis = sparse.common;
-    let obj = results.as_object_mut().ok_or("the analysis JSON is not an object")?;
+    let obj = results
+        .as_object_mut()
+        .ok_or("the analysis JSON is not an object")?;
     obj.insert("source".into(), json!("configuration"));
     obj.insert("seed".into(), number(config, "seed"));
     obj.insert("tp".into(), number(config, "tp"));
@@ -171,12 +189,20 @@ fn run_config_dim<const D: usize>(config: &XyzConfig, progress: &Function) -> Re
         super::single_glass_prefactor(&analysis, glass.space.min_side()),
     );
     obj.insert("swap_mc".into(), Value::Null);
-    if let Some(t) = obj.get_mut("timings_seconds").and_then(|v| v.as_object_mut()) {
+    if let Some(t) = obj
+        .get_mut("timings_seconds")
+        .and_then(|v| v.as_object_mut())
+    {
         t.insert("quench".into(), json!(quench_seconds));
     }
     let results = serde_json::to_string(&results).map_err(|e| e.to_string())?;
-    let flat = |v: &[crate::Vector<D>]| -> Vec<f64> { v.iter().flat_map(|x| x.iter().copied()).collect() };
-    let kept = Kept { glass, harmonic, spots: None };
+    let flat =
+        |v: &[crate::Vector<D>]| -> Vec<f64> { v.iter().flat_map(|x| x.iter().copied()).collect() };
+    let kept = Kept {
+        glass,
+        harmonic,
+        spots: None,
+    };
     Ok(GlassRun {
         dim: D,
         positions: flat(&kept.glass.positions),

@@ -950,7 +950,15 @@ fn soft_spot_map(
         if unit == 1.0 {
             format!("ω_π < {limit:.3}")
         } else {
-            format!("ω_π < {limit:.3} {}", unit_label.rsplit('(').next().unwrap_or("").trim_end_matches(')').trim())
+            format!(
+                "ω_π < {limit:.3} {}",
+                unit_label
+                    .rsplit('(')
+                    .next()
+                    .unwrap_or("")
+                    .trim_end_matches(')')
+                    .trim()
+            )
         }
     } else {
         "any ω_π".to_string()
