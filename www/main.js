@@ -1478,7 +1478,10 @@ async function main() {
     download(`${baseName()}-summary.csv`, api.csv.summary, 'text/csv'),
   );
   $('copy-link').addEventListener('click', copyLink);
-  $('config-file').addEventListener('change', (e) => readConfigurationFile(e.target.files?.[0]));
+  $('config-file').addEventListener('change', async (e) => {
+    await readConfigurationFile(e.target.files?.[0]);
+    e.target.value = ''; // choosing the same file again runs it again
+  });
   for (const target of [$('panel'), $('canvas-glass')]) {
     target.addEventListener('dragover', (e) => {
       if ([...(e.dataTransfer?.types ?? [])].includes('Files')) {
