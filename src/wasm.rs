@@ -41,6 +41,8 @@ mod draw;
 pub use draw::*;
 mod ensemble;
 pub use ensemble::*;
+mod configuration;
+pub use configuration::*;
 
 /// Memory budget of the dense spectrum (the optional full vDOS) in the browser (bytes). The
 /// threaded build's shared memory is capped at 1 GiB (`wasm/threaded.toml`); the sparse analysis

@@ -13,8 +13,8 @@
 
 use js_sys::Function;
 use pinchglass::wasm::{
-    check_form, check_parameters, force_filter, init, max_particles, nearest_pair, run_glass,
-    threaded_build, GlassRun, MAX_SEED,
+    check_form, check_parameters, force_filter, init, inspect_configuration, max_particles,
+    nearest_pair, run_configuration, run_glass, threaded_build, GlassRun, MAX_SEED,
 };
 use serde_json::Value;
 use std::cell::RefCell;
@@ -790,4 +790,50 @@ fn nearest_pair_refuses_inconsistent_input() {
     );
     // pairs with an index past N are skipped, the others still count
     assert_eq!(nearest_pair(&pos, &l, 2, &[0, 0], &[9, 1], 1.5, 1.0), 1);
+}
+
+// ------------------------------------------------------------------------------- configurations
+
+/// A configuration file (issue 14): a run's own XYZ, read back by `inspect_configuration` and
+/// quenched and analysed by `run_configuration`, gives the same glass; bad files are refused in
+/// words (not XYZ, the wrong dimension for the page, N above the browser's limit), never a panic.
+#[wasm_bindgen_test]
+fn a_configuration_file_through_the_api() {
+    let g = run(2, 64, 1.0, 3, 30);
+    let r = results(&g);
+    let text = g.xyz();
+    let info: Value = serde_json::from_str(
+        &inspect_configuration(&text, Some(2.0)).unwrap_or_else(|e| panic!("{}", message(e))),
+    )
+    .unwrap();
+    assert_eq!(info["dim"], 2);
+    assert_eq!(info["n"], 64);
+    assert_eq!(info["info"]["state"], "inherent");
+    let again = run_configuration(&text, Some(2.0), &quiet())
+        .unwrap_or_else(|e| panic!("run_configuration: {}", message(e)));
+    let a = results(&again);
+    assert_eq!(a["source"], "configuration");
+    assert_eq!(a["n"], 64);
+    assert!(a["swap_mc"].is_null());
+    for key in ["omega_g", "shear_modulus", "energy"] {
+        let (x, y) = (r[key].as_f64().unwrap(), a[key].as_f64().unwrap());
+        assert!(close(x, y, 1e-8), "{key}: {x} vs {y}");
+    }
+    assert_eq!(again.energy_trace().length(), 0);
+    let refused = |text: &str, dim: Option<f64>| match inspect_configuration(text, dim) {
+        Ok(v) => panic!("accepted: {v}"),
+        Err(e) => message(e),
+    };
+    assert!(refused("hello\n", Some(2.0)).contains("not a configuration"));
+    assert!(refused(&text, Some(3.0)).contains("2D configuration but the page is set to 3D"));
+    let mut big = String::from("6000\nLattice=\"90 0 0 0 90 0 0 0 1\" Properties=species:S:1:pos:R:3:size:R:1 pbc=\"T T F\" dim=2\n");
+    for k in 0..6000 {
+        big.push_str(&format!(
+            "X {} {} 0 1.2\n",
+            (k % 80) as f64 * 1.1 + 0.5,
+            (k / 80) as f64 * 1.1 + 0.5
+        ));
+    }
+    assert!(refused(&big, None).contains("N = 6000"));
+    assert!(run_configuration("", None, &quiet()).is_err());
 }

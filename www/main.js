@@ -20,6 +20,7 @@ import initDraw, * as wasm from './pkg-single/pinchglass.js';
 import { initSweep, showSweep } from './sweep.js';
 import { WATCHDOG, allowance } from './watchdog.js';
 import { initLecture, showLecture, lectureFromUrl } from './lecture.js';
+import { loadFig1, drawFig1 } from './compare.js';
 
 const FIELDS = ['dim', 'n', 'tp', 'seed', 'sweeps', 'density', 'units'];
 const QUARTIC_DEFAULT = 30; // pinch starts of the quartic modes (plus one shear start per plane)
@@ -58,11 +59,13 @@ const api = {
   mapMapping: null,
   pinch: null,
   compare: null,
+  fig1: null,
   glassMapping: null,
   fieldMapping: null,
   errors: [],
   run: (params) => startRun(params),
   compareRuns: () => startCompare(),
+  runConfiguration: (text, name) => startConfiguration(text, name),
   cancel: () => cancel(),
   pinchPair: (k) => requestPinch(k),
   selectMode: (m) => selectMode(m),
@@ -509,6 +512,7 @@ function tick() {
 function accept(list) {
   const errors = [];
   for (const job of list) {
+    if (job.source) continue; // a loaded configuration: checked by inspect_configuration
     const v = validate(job.raw);
     job.params = v.params;
     job.fullSpectrumMaxN = v.fullSpectrumMaxN;
@@ -529,6 +533,7 @@ function accept(list) {
 // The parameters of a job in words (labels of the views and the results).
 function describe(p) {
   if (!p) return '';
+  if (p.xyz) return `${p.source}: ${p.dim}D, N = ${p.n}${Number.isFinite(p.tp) ? `, T_p = ${p.tp}` : ''}, quenched from the file, K = ${p.quartic}`;
   const density = p.density ?? (p.dim === 2 ? 0.86 : 0.58); // the CLI's defaults (validate::default_density)
   const tp = p.paper ? `${p.tpOnset} T_onset (${p.tp} ε/k_B)` : `${p.tp}`;
   return `${p.dim}D, N = ${p.n}, T_p = ${tp}, seed ${p.seed}, ${p.sweeps} sweeps, density ${density}, K = ${p.quartic}`;
@@ -608,18 +613,95 @@ async function startRun(raw, how = 'replace') {
   if (accept(list)) await launch(list, false);
 }
 
-// Two runs with the form's dim, N, seed and density: poorly then well annealed. The main views
-// show the second; the comparison section shows both.
+// The paper's Fig. 1 (compare.js): the two shipped 2D parent states, poorly then deeply annealed,
+// each quenched and analysed with the Fig. 1 budget of quartic-mode starts. The main views show
+// the second; the comparison section shows both.
 async function startCompare(how = 'replace') {
-  const base = readForm();
-  const list = ['poor', 'well'].map((name) => ({
-    label: `${PRESETS[name].label}, T_p = ${PRESETS[name].tp} T_onset`,
-    raw: { ...base, tp: String(PRESETS[name].tp), sweeps: String(PRESETS[name].sweeps), quartic: base.quartic, units: 'paper', tonset: '' },
-  }));
-  fillForm(list[1].raw);
   $('preset').value = 'compare';
   if (how === 'push') pushUrl(readForm(), true);
-  if (accept(list)) await launch(list, true);
+  let fig;
+  try {
+    fig = await loadFig1();
+  } catch (e) {
+    fail(`the shipped parent states of Fig. 1 could not be loaded: ${e.message || e}`, true);
+    return;
+  }
+  const raw = readForm();
+  const list = fig.parents.map((p) => ({
+    label: p.label,
+    raw,
+    source: p.file,
+    fig,
+    params: { dim: 2, n: p.n, tp: p.tp, seed: p.seed ?? null, sweeps: 0, quartic: fig.starts, xyz: p.xyz, source: `shipped ${p.label} parent state` },
+    fullSpectrumMaxN: wasm.max_particles_full_spectrum(2),
+  }));
+  showErrors([]);
+  $('run-error').textContent = '';
+  $('retry').hidden = true;
+  await launch(list, true);
+}
+
+// A configuration file (picker or drop): checked at once on this thread (inspect_configuration;
+// a refusal goes next to the picker), then quenched and analysed in the worker with the form's
+// dimension and K.
+async function startConfiguration(text, name) {
+  const err = $('err-config-file');
+  err.textContent = '';
+  $('config-file').removeAttribute('aria-invalid');
+  $('config-note').textContent = '';
+  const raw = readForm();
+  const refuse = (message) => {
+    err.textContent = `${name}: ${message}`;
+    $('config-file').setAttribute('aria-invalid', 'true');
+    api.errors = [{ field: 'config-file', message }];
+  };
+  let info;
+  try {
+    info = JSON.parse(wasm.inspect_configuration(text, Number(raw.dim)));
+  } catch (e) {
+    refuse(e.message || String(e));
+    return false;
+  }
+  const k = Number(raw.quartic === '' ? QUARTIC_DEFAULT : raw.quartic);
+  if (!(Number.isInteger(k) && k >= 0)) {
+    refuse('the quartic-mode starts K (advanced) must be a whole number ≥ 0');
+    return false;
+  }
+  const tp = Number(info.info.tp);
+  $('config-note').textContent = `${name}: ${info.dim}D, N = ${info.n}, density ${info.density.toPrecision(4)}` +
+    `${info.info.state ? `, ${info.info.state} state` : ''}${Number.isFinite(tp) ? `, T_p = ${tp}` : ''}` +
+    `${info.notes.length ? ` (${info.notes.join(' ')})` : ''}`;
+  const list = [{
+    label: name,
+    raw,
+    source: name,
+    params: { dim: info.dim, n: info.n, tp: Number.isFinite(tp) ? tp : null, seed: null, sweeps: 0, quartic: Math.min(k, 2000), xyz: text, source: name },
+    fullSpectrumMaxN: wasm.max_particles_full_spectrum(info.dim),
+  }];
+  showErrors([]);
+  $('run-error').textContent = '';
+  $('retry').hidden = true;
+  $('preset').value = 'custom';
+  await launch(list, false);
+  return true;
+}
+
+async function readConfigurationFile(file) {
+  if (!file) return;
+  const err = $('err-config-file');
+  if (file.size > 20e6) {
+    err.textContent = `${file.name}: ${(file.size / 1e6).toFixed(1)} MB is more than the page reads (20 MB); use the command-line tool`;
+    $('config-file').setAttribute('aria-invalid', 'true');
+    return;
+  }
+  let text;
+  try {
+    text = await file.text();
+  } catch (e) {
+    err.textContent = `${file.name}: the file could not be read (${e.message || e})`;
+    return;
+  }
+  await startConfiguration(text, file.name);
 }
 
 // Back to the last finished run on screen (after Cancel, a failure or a crash of a newer run):
@@ -719,7 +801,8 @@ function finish() {
       drawSoftSpots(job);
     }
     if (job.spectrum) drawSpectrumViews(job);
-    if (api.compare) drawCompare(jobData, all);
+    if (api.compare) api.fig1 = drawFig1(jobData, jobs[0].fig, fig1Helpers());
+    else api.fig1 = null;
     $('compare').hidden = !api.compare;
   } catch (e) {
     fail(`drawing failed: ${e.message || e}`);
@@ -728,7 +811,7 @@ function finish() {
   markStale(false);
   labelViews(job.job.params);
   fillResults(results, api.runSeconds, job.job.params);
-  updateUrl(shown.raw, compare);
+  if (compare || !job.job.params.xyz) updateUrl(shown.raw, compare);
   $('stage').textContent = `${jobs.length > 1 ? 'both runs' : 'run'} done in ${api.runSeconds.toFixed(2)} s`;
   $('progress').value = 1;
   const maxN = job.job.fullSpectrumMaxN ?? Infinity;
@@ -761,11 +844,86 @@ function done() {
 }
 
 function drawGlass(d, k) {
+  const slab = slabOf(d);
   api.glassMapping = Array.from(
-    wasm.draw_glass('canvas-glass', d.positions, d.sizes, d.boxLengths, d.dim,
-      k < 0 ? -1 : d.pairI[k], k < 0 ? -1 : d.pairJ[k], ''),
+    wasm.draw_glass_slab('canvas-glass', slab ? slab.positions : d.positions, d.sizes, d.boxLengths, d.dim,
+      k < 0 ? -1 : d.pairI[k], k < 0 ? -1 : d.pairJ[k], '', slab ? slab.thickness : NaN),
   );
+  noteSlab(d, k);
 }
+
+// ---------------------------------------------------------------- 3D: a slab of the glass
+
+// The slab shown in 3D (thickness in a0 and depth of its centre from the controls): the views
+// draw the central slab of the glass shifted periodically along z so that the chosen depth sits
+// in the middle. null in 2D or for the whole box.
+let slabCache = null;
+function slabOf(d) {
+  if (!d || d.dim !== 3) return null;
+  const t = Number($('slab-thickness').value);
+  if (!(t > 0)) return null;
+  const [lx, ly, lz] = d.boxLengths;
+  const a0 = Math.cbrt((lx * ly * lz) / d.sizes.length);
+  const thickness = t * a0;
+  if (thickness >= lz) return null;
+  const zc = Number($('slab-depth').value) * lz;
+  if (!(slabCache && slabCache.d === d && slabCache.zc === zc && slabCache.thickness === thickness)) {
+    const positions = Float64Array.from(d.positions);
+    for (let k = 2; k < positions.length; k += 3) {
+      positions[k] = (((positions[k] - zc + lz / 2) % lz) + lz) % lz;
+    }
+    // z of a point relative to the slab's centre, periodically in (−L_z/2, L_z/2]
+    const offset = (z) => ((((z - zc) % lz) + 1.5 * lz) % lz) - lz / 2;
+    slabCache = { d, zc, lz, a0, thickness, positions, inSlab: (z) => Math.abs(offset(z)) <= thickness / 2 };
+  }
+  return slabCache;
+}
+// z of the midpoint of particles i and j (j at its nearest periodic image along z)
+function midZ(d, i, j) {
+  const lz = d.boxLengths[2];
+  const zi = d.positions[3 * i + 2];
+  let zj = d.positions[3 * j + 2];
+  zj -= lz * Math.round((zj - zi) / lz);
+  return 0.5 * (zi + zj);
+}
+// The pairs drawn (and clickable): all in 2D or for the whole box, else those with their
+// midpoint in the slab.
+function pairsInView(d) {
+  const slab = slabOf(d);
+  const all = [...d.pairI.keys()];
+  return slab ? all.filter((k) => slab.inSlab(midZ(d, d.pairI[k], d.pairJ[k]))) : all;
+}
+function noteSlab(d, k) {
+  $('slab-tools').hidden = !d || d.dim !== 3;
+  if (!d || d.dim !== 3) return;
+  const slab = slabOf(d);
+  if (!slab) {
+    $('slab-note').textContent = 'the whole box projected along z (deeper particles paler)';
+    return;
+  }
+  const wrap = (z) => ((z % slab.lz) + slab.lz) % slab.lz;
+  const lo = wrap(slab.zc - slab.thickness / 2);
+  const hi = wrap(slab.zc + slab.thickness / 2);
+  let shownCount = 0;
+  for (let m = 2; m < d.positions.length; m += 3) if (slab.inSlab(d.positions[m])) shownCount += 1;
+  const pair = k >= 0 && !slab.inSlab(midZ(d, d.pairI[k], d.pairJ[k])) ? '; the pinched pair lies outside this slab' : '';
+  $('slab-note').textContent = `z from ${lo.toFixed(2)} to ${hi.toFixed(2)} of L_z = ${slab.lz.toFixed(2)} ` +
+    `(periodic): ${shownCount} of ${d.sizes.length} particles; clicks pinch only pairs in the slab${pair}`;
+  api.slab = { thickness: slab.thickness, centre: slab.zc, shown: shownCount };
+}
+function redrawSlab() {
+  if (!shown || api.state === 'running') return;
+  const d = shown.data;
+  if (d.dim !== 3) return;
+  const k = api.pinch ? api.pinch.pair : d.softest;
+  if (k >= 0 && lastField && lastField.pair === k) showPinch(d, k, lastField.field);
+  else drawGlass(d, k);
+  if (shown.job.spots) {
+    if (api.mode) selectMode(api.mode.index, false);
+    else drawMap('canvas-map', shown.job, quarticArrays(shown.job), NaN, NaN, '');
+  }
+}
+let lastField = null;
 
 // The views available right after the harmonic analysis (drawn while quartic modes still run).
 function drawAnalysis(job) {
@@ -774,9 +932,13 @@ function drawAnalysis(job) {
   const threshold = wasm.force_filter();
   drawn = job;
   drawGlass(d, d.softest);
-  wasm.draw_energy_trace(
-    'canvas-trace', d.traceSweeps, d.trace, d.tuneSweeps, d.tauAlpha, d.tauMeasured,
-  );
+  if (d.trace.length > 0) {
+    wasm.draw_energy_trace(
+      'canvas-trace', d.traceSweeps, d.trace, d.tuneSweeps, d.tauAlpha, d.tauMeasured,
+    );
+  } else {
+    clearView('canvas-trace', 'no swap Monte Carlo: a loaded configuration');
+  }
   const relax = results.swap_mc?.relaxation;
   const traceNote = document.getElementById('trace-note');
   if (traceNote) {
@@ -792,7 +954,7 @@ function drawAnalysis(job) {
   const label = describe(p);
   if (d.softest < 0) describeCanvas('canvas-glass', `The quenched glass (${label}): ${d.sizes.length} discs coloured by size; no weakly loaded pair to pinch.`);
   const tr = d.trace;
-  describeCanvas('canvas-trace', `Swap Monte Carlo energy per particle U/N against sweeps (${label}): from ${fmt(tr[0], 5)} to ${fmt(tr[tr.length - 1], 5)} ε over ${p.sweeps} sweeps; ${relax ? `τα ${relax.verdict}` : 'τα not measured'}.`);
+  if (tr.length > 0) describeCanvas('canvas-trace', `Swap Monte Carlo energy per particle U/N against sweeps (${label}): from ${fmt(tr[0], 5)} to ${fmt(tr[tr.length - 1], 5)} ε over ${p.sweeps} sweeps; ${relax ? `τα ${relax.verdict}` : 'τα not measured'}.`);
   describeCanvas('canvas-pinches', `Pinch frequency ω_g^(ij) of each of the ${d.pairOmega.length} interacting pairs against the force it carries, f/(p a0^(d−1)) (${label}): ω_g = ${fmt(results.omega_g, 4)} over the ${results.n_pairs_filtered} pairs below the 10^−2 filter, ${fmt(results.omega_g_all, 4)} over all pairs.`);
   for (const id of ['canvas-glass', 'canvas-field', 'canvas-trace', 'canvas-vdos', 'canvas-pinches']) fresh(id);
   labelViews(p);
@@ -927,9 +1089,10 @@ function drawSoftSpots(job) {
 
 function drawMap(canvasId, job, q, wmin, wmax, title) {
   const d = job.analysis;
-  const mapping = wasm.draw_soft_spot_map(canvasId, d.positions, d.sizes, d.boxLengths, d.dim,
+  const slab = canvasId === 'canvas-map' ? slabOf(d) : null;
+  const mapping = wasm.draw_soft_spot_map(canvasId, slab ? slab.positions : d.positions, d.sizes, d.boxLengths, d.dim,
     q.coreI, q.coreJ, q.omega, q.participation, mapThreshold(job), wmin, wmax,
-    canvasId === 'canvas-map' && api.mode ? api.mode.index : -1, title);
+    canvasId === 'canvas-map' && api.mode ? api.mode.index : -1, title, slab ? slab.thickness : NaN);
   if (canvasId === 'canvas-map') api.mapMapping = Array.from(mapping);
 }
 
@@ -956,7 +1119,9 @@ function selectMode(m, animate = true, job = shown?.job) {
   const d = job.analysis;
   const title = `quartic mode ${m + 1}: ω_π = ${fmt(mode.omega, 4)}, e = ${fmt(mode.participation, 3)}, core (${mode.core[0]}, ${mode.core[1]}), ${mode.hits} start${mode.hits === 1 ? '' : 's'}`;
   stopAnimation();
-  const frame = (phase) => wasm.draw_mode_field('canvas-mode', d.positions, d.sizes, d.boxLengths, d.dim, field, phase, 0.5, title);
+  const slab = slabOf(d);
+  const frame = (phase) => wasm.draw_mode_field('canvas-mode', slab ? slab.positions : d.positions, d.sizes, d.boxLengths, d.dim,
+    field, phase, 0.5, title, slab ? slab.thickness : NaN);
   describeCanvas('canvas-mode', `The selected ${title}; arrows show its displacement pattern.`);
   $('map-live').textContent = `selected ${title}`;
   frame(Math.PI / 2);
@@ -988,8 +1153,9 @@ function onMapClick(event) {
   const job = shown.job;
   const q = quarticArrays(job);
   const limit = mapThreshold(job);
-  const visible = [...q.omega.keys()].filter((m) => q.omega[m] < limit);
   const d = job.analysis;
+  const slab = slabOf(d);
+  const visible = [...q.omega.keys()].filter((m) => q.omega[m] < limit && (!slab || slab.inSlab(midZ(d, q.coreI[m], q.coreJ[m]))));
   const k = wasm.nearest_pair(d.positions, d.boxLengths, d.dim,
     Uint32Array.from(visible, (m) => q.coreI[m]), Uint32Array.from(visible, (m) => q.coreJ[m]), p.x, p.y);
   if (k >= 0) selectMode(visible[k]);
@@ -1009,52 +1175,10 @@ function clickPoint(event, mapping) {
   };
 }
 
-function drawCompare(data, all) {
-  const threshold = wasm.force_filter();
-  const a = Array.from(vdosAxes(data[0]));
-  const b = Array.from(vdosAxes(data[1]));
-  const axes = new Float64Array([Math.min(a[0], b[0]), Math.max(a[1], b[1]), Math.min(a[2], b[2]), Math.max(a[3], b[3])]);
-  // one colour scale of ω_π for both maps
-  const qs = data.map(quarticArrays);
-  const shownOmega = qs.flatMap((q, m) => [...q.omega].filter((w) => w < mapThreshold(data[m])));
-  // (one distinct ω_π, or none: each map pads its own scale around it)
-  const spread = shownOmega.length > 0 && Math.max(...shownOmega) > Math.min(...shownOmega);
-  const wmin = spread ? Math.min(...shownOmega) : NaN;
-  const wmax = spread ? Math.max(...shownOmega) : NaN;
-  data.forEach((job, m) => {
-    const d = job.analysis;
-    const side = m === 0 ? 'a' : 'b';
-    const title = job.job.label;
-    wasm.draw_glass(`canvas-compare-glass-${side}`, d.positions, d.sizes, d.boxLengths, d.dim,
-      d.softest < 0 ? -1 : d.pairI[d.softest], d.softest < 0 ? -1 : d.pairJ[d.softest], title);
-    drawVdos(`canvas-compare-vdos-${side}`, job, axes, title);
-    if (job.spots) drawMap(`canvas-compare-map-${side}`, job, qs[m], wmin, wmax, title);
-  });
-  $('compare-title').textContent =
-    `${data[0].job.label} vs ${data[1].job.label}: same N = ${all[0].n}, seed ${all[0].seed}, ${all[0].dim}D`;
-  const count = (r) => (r.quartic_modes ? r.quartic_modes.filter((q) => q.omega < Number($('map-threshold').value || Infinity) * r.omega_g).length : NaN);
-  const rows = [
-    ['T_p (ε/k_B)', (r) => fmt(r.tp)],
-    ['swap-MC sweeps', (r) => `${r.sweeps}`],
-    ['E/N (ε)', (r) => fmt(r.energy_per_particle, 7)],
-    ['G', (r) => fmt(r.shear_modulus)],
-    ['c_s', (r) => fmt(r.shear_wave_speed)],
-    ['ω_g (filtered)', (r) => fmt(r.omega_g)],
-    ['ω_g (all pairs)', (r) => fmt(r.omega_g_all)],
-    ['pairs (filtered / all)', (r) => `${r.n_pairs_filtered} / ${r.n_pairs}`],
-    ['quartic modes (distinct / on the map)', (r) => (r.quartic_modes ? `${r.quartic_modes.length} / ${count(r)}` : '—')],
-    ['lowest ω_π', (r) => fmt(r.quartic_modes?.[0]?.omega)],
-    ['ξ_g = 2π c_s/ω_g', (r) => fmt(r.lengths?.xi_g, 4)],
-    ['rattlers', (r) => `${r.rattlers.length}`],
-  ];
-  const head = document.createElement('tr');
-  for (const text of ['', data[0].job.label, data[1].job.label]) {
-    const th = document.createElement('th');
-    th.textContent = text;
-    head.append(th);
-  }
-  $('compare-table').tHead.replaceChildren(head);
-  $('compare-table').tBodies[0].replaceChildren(...rows.map(([k, f]) => row([k, f(all[0]), f(all[1])])));
+// What compare.js needs from this file to draw Fig. 1.
+function fig1Helpers() {
+  const f = Number($('map-threshold').value);
+  return { wasm, drawVdos, vdosAxes, quarticArrays, describeCanvas, threshold: f > 0 ? f : Infinity, threads: api.threads };
 }
 
 function row(cells) {
@@ -1098,7 +1222,7 @@ function fillResults(r, seconds, p) {
     ['rattlers', `${r.rattlers.length}`],
     ['a0 = (V/N)^(1/d) (length)', fmt(r.a0)],
     ['max |F| after quench', fmt(r.max_force, 2)],
-    ['MC acceptance (displacement / swap)', `${fmt(mc.displacement_acceptance, 3)} / ${fmt(mc.swap_acceptance, 3)}`],
+    ['MC acceptance (displacement / swap)', mc ? `${fmt(mc.displacement_acceptance, 3)} / ${fmt(mc.swap_acceptance, 3)}` : 'no swap Monte Carlo (a loaded configuration)'],
   ]);
   if (r.quartic_modes) {
     rows.push(['quartic modes (distinct / starts)', `${r.quartic_modes.length} / ${r.quartic_starts}`]);
@@ -1132,8 +1256,9 @@ let pairOrder = null;
 function onGlassKey(e) {
   if (!shown || api.state === 'running') return;
   const d = shown.data;
-  if (!pairOrder || pairOrder.data !== d) {
-    pairOrder = { data: d, order: [...d.pairOmega.keys()].sort((a, b) => d.pairOmega[a] - d.pairOmega[b]) };
+  const slabKey = slabOf(d) ?? null;
+  if (!pairOrder || pairOrder.data !== d || pairOrder.slab !== slabKey) {
+    pairOrder = { data: d, slab: slabKey, order: pairsInView(d).sort((a, b) => d.pairOmega[a] - d.pairOmega[b]) };
   }
   const order = pairOrder.order;
   if (order.length === 0) return;
@@ -1201,9 +1326,11 @@ function onPinch(msg) {
 // Draws the response field of pair k over the glass and states its ω_g^(ij).
 function showPinch(d, k, field) {
   const p = pinchInfo(d, k);
+  lastField = { pair: k, field };
   drawGlass(d, k);
-  api.fieldMapping = Array.from(wasm.draw_pinch_field('canvas-field', d.positions, d.sizes, d.boxLengths,
-    d.dim, field, p.i, p.j, p.omega, p.scaledForce));
+  const slab = slabOf(d);
+  api.fieldMapping = Array.from(wasm.draw_pinch_field_slab('canvas-field', slab ? slab.positions : d.positions, d.sizes, d.boxLengths,
+    d.dim, field, p.i, p.j, p.omega, p.scaledForce, slab ? slab.thickness : NaN));
   const info = $('pinch-info');
   info.replaceChildren();
   const line = (label, value, unit, key) => {
@@ -1231,7 +1358,10 @@ function onGlassClick(event) {
   const p = clickPoint(event, mapping);
   if (!p) return;
   const d = shown.data;
-  requestPinch(wasm.nearest_pair(d.positions, d.boxLengths, d.dim, d.pairI, d.pairJ, p.x, p.y));
+  const inView = pairsInView(d);
+  const k = wasm.nearest_pair(d.positions, d.boxLengths, d.dim,
+    Uint32Array.from(inView, (m) => d.pairI[m]), Uint32Array.from(inView, (m) => d.pairJ[m]), p.x, p.y);
+  if (k >= 0) requestPinch(inView[k]);
 }
 
 // ---------------------------------------------------------------- exports
@@ -1249,6 +1379,7 @@ function download(name, body, type) {
 
 function baseName() {
   const p = api.params;
+  if (p.xyz) return `pinchglass-${String(p.source).replace(/\.[a-z]+$/i, '').replace(/[^A-Za-z0-9_-]+/g, '-').slice(0, 60)}-quenched`;
   return `pinchglass-d${p.dim}-n${p.n}-tp${p.tp}-seed${p.seed}-sweeps${p.sweeps}`;
 }
 
@@ -1348,9 +1479,9 @@ const VIEW_NAMES = {
   'canvas-glass': 'glass', 'canvas-field': 'pinch response', 'canvas-trace': 'energy trace', 'canvas-vdos': 'vDOS',
   'canvas-pinches': 'pinch frequencies', 'canvas-map': 'soft-spot map', 'canvas-mode': 'quartic mode',
   'canvas-participation': 'participation', 'canvas-decay': 'spatial decay',
-  'canvas-compare-glass-a': 'poorly annealed glass', 'canvas-compare-glass-b': 'well annealed glass',
-  'canvas-compare-vdos-a': 'poorly annealed vDOS', 'canvas-compare-vdos-b': 'well annealed vDOS',
-  'canvas-compare-map-a': 'poorly annealed soft-spot map', 'canvas-compare-map-b': 'well annealed soft-spot map',
+  'canvas-compare-glass-a': 'poorly annealed glass', 'canvas-compare-glass-b': 'deeply annealed glass',
+  'canvas-compare-vdos-a': 'poorly annealed vDOS', 'canvas-compare-vdos-b': 'deeply annealed vDOS',
+  'canvas-compare-map-a': 'poorly annealed soft-spot map', 'canvas-compare-map-b': 'deeply annealed soft-spot map',
   'sweep-fig2': 'Fig. 2', 'sweep-fig4a': 'Fig. 4a', 'sweep-fig4b': 'Fig. 4b', 'sweep-fig5': 'Fig. 5',
   'sweep-fig6': 'Fig. 6', 'sweep-figS1': 'Fig. S1', 'lecture-canvas': 'lecture figure',
 };
@@ -1402,6 +1533,24 @@ async function main() {
     download(`${baseName()}-summary.csv`, api.csv.summary, 'text/csv'),
   );
   $('copy-link').addEventListener('click', copyLink);
+  $('config-file').addEventListener('change', async (e) => {
+    await readConfigurationFile(e.target.files?.[0]);
+    e.target.value = ''; // choosing the same file again runs it again
+  });
+  for (const target of [$('panel'), $('canvas-glass')]) {
+    target.addEventListener('dragover', (e) => {
+      if ([...(e.dataTransfer?.types ?? [])].includes('Files')) {
+        e.preventDefault();
+        target.classList.add('drop-target');
+      }
+    });
+    target.addEventListener('dragleave', () => target.classList.remove('drop-target'));
+    target.addEventListener('drop', (e) => {
+      e.preventDefault();
+      target.classList.remove('drop-target');
+      readConfigurationFile(e.dataTransfer?.files?.[0]);
+    });
+  }
   for (const b of document.querySelectorAll('#mode-explore button.png')) {
     b.addEventListener('click', () => download(`${baseName()}-${b.dataset.canvas.replace('canvas-', '')}.png`,
       $(b.dataset.canvas).toDataURL('image/png')));
@@ -1417,10 +1566,12 @@ async function main() {
     if (animation) stopAnimation();
     else if (api.mode) selectMode(api.mode.index, true);
   });
+  $('slab-thickness').addEventListener('change', redrawSlab);
+  $('slab-depth').addEventListener('input', redrawSlab);
   $('map-threshold').addEventListener('change', () => {
     if (shown?.job?.spots && api.state === 'done') {
       drawSoftSpots(shown.job);
-      if (api.compare) drawCompare(shown.jobData, api.compare);
+      if (api.compare) api.fig1 = drawFig1(shown.jobData, shown.jobs[0].fig, fig1Helpers());
     }
   });
   initSweep(api, plan);

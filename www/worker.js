@@ -2,7 +2,8 @@
 // rayon thread pool). It receives run parameters, reports progress, and posts the results back as
 // typed arrays. No physics here: everything comes from the wasm module (src/wasm.rs).
 //
-// Protocol (page → worker): {type: 'run', id, params: {dim, n, tp, seed, sweeps, density?},
+// Protocol (page → worker): {type: 'run', id, params: {dim, n, tp, seed, sweeps, density?} or
+//     {dim, xyz (an extended-XYZ text: quenched and analysed, no swap MC)},
 //     quartic: K (0 = none), fullSpectrum: bool}
 //   | {type: 'pinch-field', id, pair} (the response field of pair `pair` of the last run)
 //   | {type: 'full-spectrum', id} (the whole vDOS of the last run, on request)
@@ -96,7 +97,10 @@ function run(id, p, quartic, fullSpectrum) {
     current.free();
     current = null;
   }
-  const r = pkg.run_glass(p.dim, p.n, p.tp, p.seed, p.sweeps, p.density ?? undefined, progress);
+  // a loaded configuration (shipped parent state or the user's file): quench + analysis, no swap MC
+  const r = p.xyz
+    ? pkg.run_configuration(p.xyz, p.dim, progress)
+    : pkg.run_glass(p.dim, p.n, p.tp, p.seed, p.sweeps, p.density ?? undefined, progress);
   current = r;
   const arrays = {
     positions: r.positions(),

@@ -219,7 +219,8 @@ impl Depth {
         match self.slab {
             None => title.to_string(),
             Some(s) => {
-                let note = format!("slab |z − L_z/2| ≤ {:.2}", 0.5 * s);
+                // (the page may centre the slab anywhere by shifting z periodically first)
+                let note = format!("slab {s:.2} thick");
                 if title.is_empty() {
                     note
                 } else {
@@ -435,33 +436,42 @@ fn draw_arrows(
     Ok(())
 }
 
-/// Outlines particles `i` and `j` in red and joins them (partner at its nearest periodic image,
-/// so the link does not cross the whole box).
+/// Outlines particles `i` and `j` in red and joins them, as one pair: `j` at its periodic image
+/// nearest to `i`. A pair across a periodic boundary is drawn twice, once at each side (anchored
+/// at `i`, and at `j`'s own position with `i` at its image next to it), each copy a whole pair cut
+/// by the box edge, so that neither side shows a lone circle.
 fn highlight_pair(view: &mut GlassView<'_>, g: &Glass, i: usize, j: usize) -> Result<(), JsError> {
     let (lx, ly) = (g.l[0], g.l[1]);
     let at = |k: usize| {
         let (x, y) = g.xy(k);
         (x.rem_euclid(lx), y.rem_euclid(ly))
     };
-    let (xi, yi) = at(i);
-    let (mut xj, mut yj) = at(j);
-    xj -= lx * ((xj - xi) / lx).round();
-    yj -= ly * ((yj - yi) / ly).round();
-    view.chart
-        .draw_series([i, j].iter().map(|&k| {
-            Circle::new(
-                at(k),
-                (0.5 * g.sizes[k] * view.scale).max(3.0),
-                HIGHLIGHT.stroke_width(3),
+    // `b` at its periodic image nearest to `a`
+    let near = |a: (f64, f64), b: (f64, f64)| {
+        (
+            b.0 - lx * ((b.0 - a.0) / lx).round(),
+            b.1 - ly * ((b.1 - a.1) / ly).round(),
+        )
+    };
+    let (pi, pj) = (at(i), at(j));
+    let mut copies = vec![(pi, near(pi, pj))];
+    let other = (near(pj, pi), pj);
+    if (other.1 .0 - copies[0].1 .0).abs() > 1e-9 || (other.1 .1 - copies[0].1 .1).abs() > 1e-9 {
+        copies.push(other);
+    }
+    let radius = |k: usize| (0.5 * g.sizes[k] * view.scale).max(3.0);
+    for (ci, cj) in copies {
+        view.chart
+            .draw_series(
+                [(ci, i), (cj, j)]
+                    .into_iter()
+                    .map(|(c, k)| Circle::new(c, radius(k), HIGHLIGHT.stroke_width(3))),
             )
-        }))
-        .map_err(err)?;
-    view.chart
-        .draw_series(LineSeries::new(
-            [(xi, yi), (xj, yj)],
-            HIGHLIGHT.stroke_width(3),
-        ))
-        .map_err(err)?;
+            .map_err(err)?;
+        view.chart
+            .draw_series(LineSeries::new([ci, cj], HIGHLIGHT.stroke_width(3)))
+            .map_err(err)?;
+    }
     Ok(())
 }
 
@@ -769,12 +779,97 @@ pub fn draw_soft_spot_map(
     title: &str,
     slab: f64,
 ) -> Result<Float64Array, JsError> {
-    const WHO: &str = "draw_soft_spot_map";
-    let g = Glass::new(WHO, positions, sizes, box_lengths, dim)?;
+    soft_spot_map(
+        "draw_soft_spot_map",
+        canvas_id,
+        positions,
+        sizes,
+        box_lengths,
+        dim,
+        core_i,
+        core_j,
+        omega,
+        participation,
+        [threshold, omega_min, omega_max],
+        selected,
+        title,
+        slab,
+        (1.0, "ω_π  (sqrt(ε/m) / length)"),
+    )
+}
+
+/// [`draw_soft_spot_map`] with frequencies in another unit: `omega` and `threshold` in the
+/// model's unit as there, divided by `frequency_unit` (the page's c∞/a0 from the shipped
+/// calibration) for the colours, the title and the colour bar, whose axis is labelled
+/// `unit_label`; `omega_min` and `omega_max` (the shared colour scale) are given in that unit.
+#[wasm_bindgen]
+#[allow(clippy::too_many_arguments)]
+pub fn draw_soft_spot_map_in_unit(
+    canvas_id: &str,
+    positions: &[f64],
+    sizes: &[f64],
+    box_lengths: &[f64],
+    dim: usize,
+    core_i: &[u32],
+    core_j: &[u32],
+    omega: &[f64],
+    participation: &[f64],
+    threshold: f64,
+    omega_min: f64,
+    omega_max: f64,
+    selected: i32,
+    title: &str,
+    slab: f64,
+    frequency_unit: f64,
+    unit_label: &str,
+) -> Result<Float64Array, JsError> {
+    const WHO: &str = "draw_soft_spot_map_in_unit";
+    if !(frequency_unit > 0.0 && frequency_unit.is_finite()) {
+        return Err(fail(WHO, "frequency_unit must be a positive number"));
+    }
+    let scaled: Vec<f64> = omega.iter().map(|w| w / frequency_unit).collect();
+    soft_spot_map(
+        WHO,
+        canvas_id,
+        positions,
+        sizes,
+        box_lengths,
+        dim,
+        core_i,
+        core_j,
+        &scaled,
+        participation,
+        [threshold / frequency_unit, omega_min, omega_max],
+        selected,
+        title,
+        slab,
+        (frequency_unit, unit_label),
+    )
+}
+
+#[allow(clippy::too_many_arguments)]
+fn soft_spot_map(
+    who: &'static str,
+    canvas_id: &str,
+    positions: &[f64],
+    sizes: &[f64],
+    box_lengths: &[f64],
+    dim: usize,
+    core_i: &[u32],
+    core_j: &[u32],
+    omega: &[f64],
+    participation: &[f64],
+    [threshold, omega_min, omega_max]: [f64; 3],
+    selected: i32,
+    title: &str,
+    slab: f64,
+    (unit, unit_label): (f64, &str),
+) -> Result<Float64Array, JsError> {
+    let g = Glass::new(who, positions, sizes, box_lengths, dim)?;
     let m = omega.len();
     if core_i.len() != m || core_j.len() != m || participation.len() != m {
         return Err(fail(
-            WHO,
+            who,
             format!(
                 "core_i, core_j, omega and participation need one entry per mode (got {}, {}, {m}, {})",
                 core_i.len(),
@@ -785,7 +880,7 @@ pub fn draw_soft_spot_map(
     }
     if let Some(k) = (0..m).find(|&k| core_i[k] as usize >= g.n || core_j[k] as usize >= g.n) {
         return Err(fail(
-            WHO,
+            who,
             format!(
                 "mode {k} has its core pair ({}, {}) outside the N = {} particles",
                 core_i[k], core_j[k], g.n
@@ -794,12 +889,12 @@ pub fn draw_soft_spot_map(
     }
     if selected < -1 || selected >= m as i32 {
         return Err(fail(
-            WHO,
+            who,
             format!("selected = {selected} is neither −1 nor one of the {m} modes"),
         ));
     }
     if omega_min.is_infinite() || omega_max.is_infinite() {
-        return Err(fail(WHO, "omega_min and omega_max must be finite or NaN"));
+        return Err(fail(who, "omega_min and omega_max must be finite or NaN"));
     }
     let depth = Depth::new(&g, slab);
     let limit = if threshold.is_nan() {
@@ -843,7 +938,7 @@ pub fn draw_soft_spot_map(
     }
     if w1 <= w0 {
         if !omega_min.is_nan() && !omega_max.is_nan() {
-            return Err(fail(WHO, "omega_min must be below omega_max"));
+            return Err(fail(who, "omega_min must be below omega_max"));
         }
         let pad = 0.05 * w0.abs().max(1e-3);
         (w0, w1) = (w0 - pad, w0 + pad);
@@ -852,7 +947,19 @@ pub fn draw_soft_spot_map(
 
     let area = canvas(canvas_id)?;
     let cut = if limit.is_finite() {
-        format!("ω_π < {limit:.3}")
+        if unit == 1.0 {
+            format!("ω_π < {limit:.3}")
+        } else {
+            format!(
+                "ω_π < {limit:.3} {}",
+                unit_label
+                    .rsplit('(')
+                    .next()
+                    .unwrap_or("")
+                    .trim_end_matches(')')
+                    .trim()
+            )
+        }
     } else {
         "any ω_π".to_string()
     };
@@ -895,7 +1002,7 @@ pub fn draw_soft_spot_map(
     let (_, py) = view.chart.plotting_area().get_pixel_range();
     let (w, h) = area.dim_in_pixel();
     let strip = area.clone().shrink((w.saturating_sub(BAR), 0), (BAR, h));
-    colour_bar(&strip, py, w0, w1, limit)?;
+    colour_bar(&strip, py, w0, w1, limit, unit_label)?;
     area.present().map_err(err)?;
     Ok(mapping)
 }
@@ -936,7 +1043,14 @@ fn outline_circle(
 
 /// A vertical colour bar for ω in `[w0, w1]` on `strip`, aligned with the pixel rows `py` of the
 /// map beside it; `cut` (if inside) marked by a black line.
-fn colour_bar(strip: &Area, py: Range<i32>, w0: f64, w1: f64, cut: f64) -> Result<(), JsError> {
+fn colour_bar(
+    strip: &Area,
+    py: Range<i32>,
+    w0: f64,
+    w1: f64,
+    cut: f64,
+    label: &str,
+) -> Result<(), JsError> {
     let (_, top) = strip.get_base_pixel();
     let (_, h) = strip.dim_in_pixel();
     let mut bar = ChartBuilder::on(strip)
@@ -951,7 +1065,7 @@ fn colour_bar(strip: &Area, py: Range<i32>, w0: f64, w1: f64, cut: f64) -> Resul
         .disable_mesh()
         .disable_x_axis()
         .y_labels(6)
-        .y_desc("ω_π  (sqrt(ε/m) / length)")
+        .y_desc(label)
         .axis_desc_style((FONT, TICK))
         .label_style((FONT, TICK))
         .draw()

@@ -392,8 +392,7 @@ async function testExports(page, results) {
       && q.get('tp') === '1' && q.get('units') === 'paper' && q.get('tonset') === '3', link);
 }
 
-// Presets (in the paper's units): "poorly annealed" runs T_p = 1.5 T_onset; "compare" runs poorly and well annealed glasses with the
-// same seed and N and draws both glasses and vDOS; the well annealed glass is the stiffer one.
+// Presets (in the paper's units): "poorly annealed" runs T_p = 1.5 T_onset ("compare", the paper's Fig. 1, is tested by "fig1").
 async function testPresets() {
   const server = await serve(true);
   const ctx = await browser();
@@ -406,23 +405,6 @@ async function testPresets() {
     let state = await waitForEnd(page);
     const poor = await page.evaluate(() => window.pinchglass.results);
     check('preset "poorly annealed" runs (T_p = 1.5 T_onset = 4.5 ε/k_B)', state === 'done' && poor.tp === 4.5 && poor.n === 300, `state ${state}, T_p ${poor?.tp}`);
-    const t0 = Date.now();
-    await page.selectOption('#preset', 'compare');
-    await page.waitForFunction(() => document.body.dataset.state === 'running', null, { timeout: 10_000 });
-    state = await waitForEnd(page);
-    const c = await page.evaluate(() => ({ compare: window.pinchglass.compare, url: location.search }));
-    const ink = await canvasInk(page, '#compare canvas');
-    const ha = await canvasHash(page, 'canvas-compare-glass-a');
-    const hb = await canvasHash(page, 'canvas-compare-glass-b');
-    const [a, b] = c.compare ?? [];
-    check('preset "compare": two runs with the same seed and N, glasses, vDOS and soft-spot maps drawn side by side',
-      state === 'done' && a && b && a.tp === 4.5 && b.tp === 1.8 && a.seed === b.seed && a.n === b.n
-        && ink.length === 6 && ink.every((x) => x.ink > 0.01) && ha !== hb && /preset=compare/.test(c.url),
-      `${((Date.now() - t0) / 1000).toFixed(1)} s; ${ink.map((x) => `${x.id} ${(100 * x.ink).toFixed(1)} %`).join(', ')}`);
-    check('preset "compare": the well annealed glass is stiffer (G, ω_g) and lower in energy',
-      b.shear_modulus > a.shear_modulus && b.omega_g > a.omega_g && b.energy_per_particle < a.energy_per_particle,
-      `G ${a.shear_modulus.toFixed(1)} → ${b.shear_modulus.toFixed(1)}, ω_g ${a.omega_g.toFixed(2)} → ${b.omega_g.toFixed(2)}, E/N ${a.energy_per_particle.toFixed(3)} → ${b.energy_per_particle.toFixed(3)}`);
-    if (SCREENSHOTS) await page.screenshot({ path: path.join(SCREENSHOTS, 'compare.png'), fullPage: true });
     await page.close();
   } finally {
     await ctx.close();
@@ -551,8 +533,163 @@ async function test3D() {
       check('3D: ω_g, G, E and the quartic modes equal `analyze --sparse --quartic 12` of the exported XYZ',
         worst < 1e-9 && r.results.quartic_modes.length === cli.quartic_modes.length,
         `worst rel ${worst.toExponential(2)}, ${r.results.quartic_modes.length} modes (CLI ${cli.quartic_modes.length})`);
+      // item 8 of issue 14: a slab (thickness, depth), clicks pinch only pairs drawn in it
+      const before = await canvasHash(page, 'canvas-glass');
+      const tools = await page.evaluate(() => !document.getElementById('slab-tools').hidden);
+      await page.selectOption('#slab-thickness', '3');
+      await page.evaluate(() => { const s = document.getElementById('slab-depth'); s.value = '0.2'; s.dispatchEvent(new Event('input')); });
+      const slab = await page.evaluate(() => ({ ...window.pinchglass.slab, note: document.getElementById('slab-note').textContent }));
+      const after = await canvasHash(page, 'canvas-glass');
+      check('3D: the slab view (thickness 3 a0 at depth 0.2 L_z) draws only the particles in the slab',
+        tools && slab.shown > 0 && slab.shown < 250 && after !== before && /z from/.test(slab.note),
+        `${slab.shown} of 250 particles; ${slab.note}`);
+      const inSlab = [];
+      for (const [fx, fy] of [[0.3, 0.3], [0.5, 0.5], [0.7, 0.6], [0.2, 0.8]]) {
+        const box = await page.evaluate(([x, y]) => {
+          const m = window.pinchglass.glassMapping;
+          const c = document.getElementById('canvas-glass');
+          const r = c.getBoundingClientRect();
+          return { x: r.left + ((m[0] + x * (m[1] - m[0])) * r.width) / c.width, y: r.top + ((m[2] + y * (m[3] - m[2])) * r.height) / c.height };
+        }, [fx, fy]);
+        const was = await page.evaluate(() => window.pinchglass.pinch?.pair);
+        await page.mouse.click(box.x, box.y);
+        await page.waitForFunction((w) => window.pinchglass.pinch && window.pinchglass.pinch.pair !== w, was, { timeout: 10_000 }).catch(() => {});
+        inSlab.push(await page.evaluate(() => {
+          const d = window.pinchglass.data;
+          const p = window.pinchglass.pinch;
+          const s = window.pinchglass.slab;
+          const lz = d.boxLengths[2];
+          const zi = d.positions[3 * p.i + 2];
+          let zj = d.positions[3 * p.j + 2];
+          zj -= lz * Math.round((zj - zi) / lz);
+          const mid = 0.5 * (zi + zj);
+          const off = ((((mid - s.centre) % lz) + 1.5 * lz) % lz) - lz / 2;
+          return Math.abs(off) <= s.thickness / 2 + 1e-9;
+        }));
+      }
+      check('3D: clicks on the slab view pinch only pairs whose midpoint lies in the slab', inSlab.every(Boolean), inSlab.join(', '));
       if (SCREENSHOTS) await page.screenshot({ path: path.join(SCREENSHOTS, '3d.png'), fullPage: true });
     }
+    await page.close();
+  } finally {
+    await ctx.close();
+    server.stop();
+  }
+}
+
+// The paper's Fig. 1 live (preset=compare): the two shipped 2D parent states (www/data/parents/)
+// quenched, pinched and searched for quartic modes in the page; the paper's contrast with the two
+// numbers the page states: more soft modes per particle below a common frequency (the poorly
+// annealed glass's ω_g/3) and a softer softest mode in the poorly annealed glass. Also: one colour
+// scale for both maps, the table's "on the map" column equal to the blobs drawn, provenance shown,
+// the page's analysis of a shipped file equal to `pinchglass analyze --quench --sparse`; a
+// configuration file by picker and by drop (the page's own export, run again: same ω_g and G), and
+// bad files (not XYZ, 3D in 2D mode, N above the limit) refused next to the picker.
+async function testFig1() {
+  const server = await serve(true);
+  const ctx = await browser();
+  try {
+    const page = await ctx.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    const t0 = Date.now();
+    await page.goto(server.url + '?preset=compare');
+    await page.waitForFunction(() => ['done', 'error'].includes(document.body.dataset.state) && window.pinchglass.fig1 !== undefined,
+      null, { timeout: 600_000 });
+    const wall = (Date.now() - t0) / 1000;
+    const f = await page.evaluate(() => ({
+      fig1: window.pinchglass.fig1, state: document.body.dataset.state, error: document.getElementById('run-error').textContent,
+      words: document.getElementById('fig1-numbers').textContent, provenance: document.getElementById('fig1-provenance').textContent,
+      caption: document.querySelector('#compare .caption').textContent, compare: window.pinchglass.compare,
+      table: [...document.querySelectorAll('#compare-table tbody tr')].map((tr) => [...tr.cells].map((c) => c.textContent)),
+      runSeconds: window.pinchglass.runSeconds, threads: window.pinchglass.threads,
+    }));
+    const g = f.fig1?.glasses ?? [];
+    check('fig1: the compare view runs the two shipped parent states (quench, pinches, quartic modes) to the end',
+      f.state === 'done' && g.length === 2 && g.every((x) => x.n === 2000 && x.modes > 0), `state ${f.state} ${f.error} ${errors.join(' | ')}`);
+    if (g.length !== 2) return;
+    const [poor, deep] = g;
+    notes.push(`fig1: compare view load → done ${wall.toFixed(1)} s wall (worker: ${f.runSeconds.toFixed(1)} s, ${f.threads} threads; quartic modes ${poor.quarticSeconds.toFixed(1)} s + ${deep.quarticSeconds.toFixed(1)} s); ` +
+      `below ${f.fig1.cut.toFixed(3)} c∞/a0: ${poor.below}/${poor.n} vs ${deep.below}/${deep.n}; softest ω_π ${poor.softest.toFixed(3)} vs ${deep.softest.toFixed(3)} c∞/a0`);
+    check('fig1: the paper\'s contrast — more soft modes per particle below the poorly annealed glass\'s ω_g/3 in the poorly annealed glass',
+      poor.perParticle > deep.perParticle,
+      `${poor.below}/${poor.n} = ${poor.perParticle.toExponential(2)} vs ${deep.below}/${deep.n} = ${deep.perParticle.toExponential(2)} below ${f.fig1.cut.toFixed(3)} c∞/a0`);
+    check('fig1: the paper\'s contrast — a softer softest quartic mode in the poorly annealed glass',
+      poor.softest < deep.softest, `softest ω_π ${poor.softest.toFixed(3)} vs ${deep.softest.toFixed(3)} c∞/a0`);
+    check('fig1: the count is not capped by the starts (every mode below the poorly annealed glass\'s cut reached by ≥ 2 starts, fewer distinct modes than starts)',
+      g.every((x) => x.modes < x.starts) && (poor.minHitsBelow ?? 2) >= 2,
+      g.map((x) => `${x.label}: ${x.modes} distinct of ${x.starts} starts, fewest hits below the cut ${x.minHitsBelow}`).join('; '));
+    const ink = await canvasInk(page, '#compare canvas');
+    check('fig1: both glasses, vDOS and soft-spot maps drawn', ink.length === 6 && ink.every((x) => x.ink > 0.01),
+      ink.map((x) => `${x.id} ${(100 * x.ink).toFixed(1)} %`).join(', '));
+    const onMapRow = f.table.find((r) => /on the map/.test(r[0]));
+    check('fig1: the table\'s "on the map" column counts the blobs drawn (not 0 / 0)',
+      onMapRow && Number(onMapRow[1]) === poor.onMap && Number(onMapRow[2]) === deep.onMap && poor.onMap > 0,
+      onMapRow ? onMapRow.join(' | ') : 'no row');
+    await page.selectOption('#map-threshold', '0');
+    const all = await page.evaluate(() => ({
+      row: [...document.querySelectorAll('#compare-table tbody tr')].map((tr) => [...tr.cells].map((c) => c.textContent)).find((r) => /on the map/.test(r[0])),
+      titles: window.pinchglass.fig1.glasses.map((x) => x.onMap),
+    }));
+    check('fig1: with "all modes" the "on the map" column counts every mode (the issue\'s 0 / 0)',
+      all.row && Number(all.row[1]) === poor.modes && Number(all.row[2]) === deep.modes, all.row?.join(' | '));
+    await page.selectOption('#map-threshold', '0.3333333333333333');
+    const [w0, w1] = f.fig1.scale ?? [];
+    check('fig1: one colour scale in c∞/a0 for both maps, stated in the caption, with the paper\'s per-panel ranges named',
+      Number.isFinite(w0) && w1 > w0 && w0 <= poor.softest && /one colour scale/i.test(f.caption) && f.caption.includes(`${w0.toPrecision(2)}–${w1.toPrecision(2)} c∞/a0`) && /0\.18, 0\.42/.test(f.caption),
+      `scale ${w0}–${w1}`);
+    check('fig1: the two numbers and the provenance (T_p/T_onset, equilibration verdict) are shown',
+      /per 1000 particles/.test(f.words) && /Softest ω_π/.test(f.words) && /T_onset/.test(f.provenance) && g.every((x) => f.provenance.includes(x.provenance.verdict)),
+      `${f.words} | ${f.provenance}`);
+    // the page's analysis of a shipped file = the CLI's `analyze --quench --sparse` of it
+    const shipped = path.join(WWW, 'data', 'parents', deep.provenance.file);
+    const cli = JSON.parse(String(execFileSync(CLI, ['analyze', shipped, '--quench', '--sparse', '--json', '-'], { stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 1 << 28 })));
+    const b = f.compare[1];
+    const worst = Math.max(...['omega_g', 'shear_modulus', 'energy'].map((k) => rel(b[k], cli[k])));
+    check('fig1: the page\'s quench + analysis of the shipped deeply annealed state equals `pinchglass analyze --quench --sparse` (ω_g, G, E)',
+      worst < 1e-6, `worst rel ${worst.toExponential(2)}`);
+    if (SCREENSHOTS) await page.screenshot({ path: path.join(SCREENSHOTS, 'compare.png'), fullPage: true });
+
+    // a configuration file: the page's own export of a small run, by the picker, then by a drop
+    await page.goto(server.url + query({ ...DEFAULT, quartic: 0 }));
+    await waitForEnd(page);
+    const own = await page.evaluate(() => ({ xyz: window.pinchglass.xyz, r: window.pinchglass.results }));
+    const file = path.join(tmp, 'own.xyz');
+    writeFileSync(file, own.xyz);
+    const refusedNext = async (name, text) => {
+      const p = path.join(tmp, name);
+      writeFileSync(p, text);
+      await page.setInputFiles('#config-file', p);
+      await page.waitForFunction(() => document.getElementById('err-config-file').textContent !== '', null, { timeout: 10_000 }).catch(() => {});
+      return page.evaluate(() => ({ err: document.getElementById('err-config-file').textContent, state: document.body.dataset.state }));
+    };
+    const notXyz = await refusedNext('notes.txt', 'hello, this is not a configuration\n');
+    const three = cliGenerate({ dim: 3, n: 300, tp: 1, seed: 1, sweeps: 10 }, 'small3d');
+    const in2d = await refusedNext('three.xyz', three);
+    const big = ['6000', 'Lattice="90 0 0 0 90 0 0 0 1" Properties=species:S:1:pos:R:3:size:R:1 pbc="T T F" dim=2',
+      ...Array.from({ length: 6000 }, (_, k) => `X ${(k % 80) * 1.1 + 0.5} ${Math.floor(k / 80) * 1.1 + 0.5} 0 1.2`)].join('\n') + '\n';
+    const tooMany = await refusedNext('big.xyz', big);
+    check('fig1: bad configuration files are refused next to the picker, nothing runs (not XYZ; a 3D file in 2D mode; N above the limit)',
+      /not a configuration/.test(notXyz.err) && /3D configuration but the page is set to 2D/.test(in2d.err) && /N = 6000.*limit/.test(tooMany.err)
+        && [notXyz, in2d, tooMany].every((x) => x.state === 'done'),
+      [notXyz, in2d, tooMany].map((x) => x.err.slice(0, 90)).join(' | '));
+    await page.setInputFiles('#config-file', file);
+    await page.waitForFunction(() => document.body.dataset.state === 'running', null, { timeout: 10_000 });
+    await waitForEnd(page);
+    const picked = await page.evaluate(() => ({ r: window.pinchglass.results, err: document.getElementById('err-config-file').textContent }));
+    const w1p = Math.max(rel(picked.r.omega_g, own.r.omega_g), rel(picked.r.shear_modulus, own.r.shear_modulus));
+    check('fig1: a configuration file by the picker is quenched and analysed (the page\'s own export: same ω_g and G)',
+      picked.r.source === 'configuration' && picked.r.n === own.r.n && w1p < 1e-6 && picked.err === '', `worst rel ${w1p.toExponential(2)}`);
+    await page.evaluate((text) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([text], 'dropped.xyz', { type: 'text/plain' }));
+      document.getElementById('canvas-glass').dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    }, own.xyz);
+    await page.waitForFunction(() => document.body.dataset.state === 'running', null, { timeout: 10_000 });
+    await waitForEnd(page);
+    const dropped = await page.evaluate(() => ({ r: window.pinchglass.results, note: document.getElementById('config-note').textContent }));
+    check('fig1: a configuration file dropped on the glass runs too', dropped.r.source === 'configuration' && /dropped\.xyz/.test(dropped.note)
+      && rel(dropped.r.omega_g, own.r.omega_g) < 1e-6, dropped.note);
     await page.close();
   } finally {
     await ctx.close();
@@ -1237,6 +1374,16 @@ async function testPhone() {
     await page.waitForTimeout(500);
     const sweep = await covered();
     check('phone 390×844: nothing covers the Temperature sweep figures', sweep.length === 0, sweep.join(', ') || 'all canvases on top');
+    // Explore with the configuration-file picker (issue 14 item 1): the default run, nothing covers a canvas
+    await page.goto(server.url + query({ ...DEFAULT, quartic: 5 }));
+    await waitForEnd(page);
+    const explore = await covered();
+    const picker = await page.evaluate(() => {
+      const b = document.getElementById('config-file').getBoundingClientRect();
+      return b.width > 0 && b.right <= window.innerWidth + 1;
+    });
+    check('phone 390×844: nothing covers the Explore views; the configuration-file picker fits the width',
+      explore.length === 0 && picker, explore.join(', ') || 'all canvases on top');
     await page.close();
   } finally {
     await ctx.close();
@@ -1281,6 +1428,7 @@ try {
   if (!only || only === 'service-worker') await testServiceWorker();
   if (!only || only === 'presets') await testPresets();
   if (!only || only === '3d') await test3D();
+  if (!only || only === 'fig1') await testFig1();
   if (!only || only === 'bad-input') await testBadInput();
   if (!only || only === 'cancel') await testCancel();
   if (!only || only === 'stress') await testStress();
