@@ -11,7 +11,8 @@
 //! `c_inf`, `a0`, `g_inf`) the axes are the paper's, T_p in T_onset, frequencies in c∞/a0,
 //! lengths in a0 and G in G∞ (= ρ c∞²); otherwise the model's (ε = m = k_B = 1, lengths in
 //! the unit of the particle sizes λ), and every figure says which in its footer. 𝒩 = A_g ω_g⁵
-//! and the cumulative vDOS are dimensionless either way; ξ_s = 𝒩^(−1/d) is in units of a0.
+//! and the cumulative vDOS are dimensionless either way; ξ_s ∝ 𝒩^(−1/d) is shown relative to
+//! its value at the hottest T_p.
 //!
 //! Error bars are the summary's uncertainties (standard errors; bootstrap for A_g, 𝒩, ξ_s).
 //!
@@ -307,7 +308,7 @@ pub fn fig2_cdf<DB: DrawingBackend>(
         tp_colour(idx, n)
     };
     let a_desc = if u.is_calibrated() {
-        "A_g  ((c∞/a0)⁻⁵)"
+        "A_g  ((c∞/a₀)⁻⁵)"
     } else {
         "A_g  (model units)"
     };
@@ -345,7 +346,7 @@ pub fn fig4a_omega_g<DB: DrawingBackend>(
     panel_vs_t(
         &left,
         &st,
-        "ω_g (mean over pairs with f < 10⁻² p a0^(d−1))",
+        "ω_g (mean over pairs with f < 10⁻² p a₀ᵈ⁻¹)",
         u.t_label(),
         &format!("ω_g  ({})", u.w_unit()),
         &w,
@@ -642,11 +643,6 @@ pub fn fig5_boltzmann<DB: DrawingBackend>(
                     .map_err(de)?;
                 }
             }
-            if u.is_calibrated() {
-                c.draw_series(std::iter::empty::<Circle<(f64, f64), i32>>())
-                    .map_err(de)?
-                    .label("paper (3D, N = 2000): E_QLM ≈ 3.3 T_onset");
-            }
         }
         None => note(
             &c,
@@ -662,15 +658,57 @@ pub fn fig5_boltzmann<DB: DrawingBackend>(
             GUIDE,
         )?,
     }
+    // the paper's slope, ln 𝒩 = c − 3.3 T_onset/T_p, through the centre (mean x, mean ln 𝒩) of the
+    // points the fit used (all points without a fit): only its slope is the paper's
+    if u.is_calibrated() {
+        let through = if used.is_empty() { &other } else { &used };
+        if let Some(line) = paper_slope_line(through, PAPER_E_QLM_OVER_T_ONSET, xa.lo, xa.hi) {
+            let line: Vec<(f64, f64)> = line.into_iter().filter(|(_, y)| ya.contains(*y)).collect();
+            fit_points.extend(line.iter().cloned());
+            let style = ShapeStyle::from(&RED).stroke_width(st.px(1.6));
+            let len = st.px(10.0) as i32;
+            c.draw_series(DashedLineSeries::new(line, st.px(9.0), st.px(5.0), style))
+                .map_err(de)?
+                .label(format!(
+                    "paper's slope (3D, N = 2000): E_QLM = {PAPER_E_QLM_OVER_T_ONSET} T_onset"
+                ))
+                .legend(move |(x, y)| PathElement::new(vec![(x - len, y), (x + len, y)], style));
+        }
+    }
     let mut taken = occupied(&pts);
     taken.extend(fit_points);
-    let pos = free_corner(&c, &taken, 4);
+    let pos = free_corner(&c, &taken, 5);
     legend(&mut c, &st, pos)?;
     Ok(())
 }
 
+/// The paper's formation energy of the soft spots, E_QLM ≈ 3.3 k_B T_onset (Fig. 5, Eq. 3).
+pub const PAPER_E_QLM_OVER_T_ONSET: f64 = 3.3;
+
+/// Points (x, y) of the line ln y = c − `e` x over `[x0, x1]` through the centre (mean x, mean
+/// ln y) of `pts` (positive y); `None` without such points.
+pub(crate) fn paper_slope_line(pts: &[Pt], e: f64, x0: f64, x1: f64) -> Option<Vec<(f64, f64)>> {
+    let good: Vec<&Pt> = pts
+        .iter()
+        .filter(|p| p.y > 0.0 && p.x.is_finite())
+        .collect();
+    if good.is_empty() {
+        return None;
+    }
+    let n = good.len() as f64;
+    let mx = good.iter().map(|p| p.x).sum::<f64>() / n;
+    let my = good.iter().map(|p| p.y.ln()).sum::<f64>() / n;
+    Some(
+        (0..=40)
+            .map(|i| x0 + (x1 - x0) * i as f64 / 40.0)
+            .map(|x| (x, (my - e * (x - mx)).exp()))
+            .collect(),
+    )
+}
+
 /// Fig. 6: the glassy length ξ_g = 2π c_s/ω_g with ξ_co and ξ_QLM when the summary has them
-/// (left), and the soft-spot spacing ξ_s = 𝒩^(−1/d) (right), against T_p.
+/// (left), and the soft-spot spacing ξ_s ∝ 𝒩^(−1/d) relative to the hottest T_p (right; 𝒩 has an
+/// arbitrary prefactor, so only the change of ξ_s means something), against T_p.
 pub fn fig6_lengths<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     s: &EnsembleSummary,
@@ -739,28 +777,28 @@ pub fn fig6_lengths<DB: DrawingBackend>(
             legend(&mut c, &st, pos)?;
         }
     }
-    // ξ_s = 𝒩^(−1/d) is in units of a0 by construction
-    let a0_model = u.a0();
-    let xi_s_conv = move |x: f64| {
-        if u.is_calibrated() {
-            x
-        } else {
-            x * a0_model.unwrap_or(1.0)
+    // ξ_s ∝ N_QLM^(−1/d) is defined only up to a constant (N_QLM = A_g ω_g⁵ drops a T_p-independent
+    // prefactor), so its absolute value (0.3–1 a₀ in small ensembles) means nothing: it is shown
+    // relative to its value at the hottest T_p, where only its change on annealing is read
+    let mut xs_pts = series_vs_t(s, u, &|r| r.xi_s, &|x| x);
+    let hottest = xs_pts
+        .iter()
+        .filter(|p| p.y > 0.0)
+        .max_by(|a, b| a.x.total_cmp(&b.x))
+        .map(|p| p.y);
+    if let Some(h) = hottest {
+        for p in &mut xs_pts {
+            p.y /= h;
+            p.e = p.e.map(|e| e / h);
         }
-    };
-    let xs_pts = series_vs_t(s, u, &|r| r.xi_s, &xi_s_conv);
-    let desc = if u.is_calibrated() || a0_model.is_none() {
-        "ξ_s = N_QLM^(−1/d)  (a0)".to_string()
-    } else {
-        "ξ_s = a0 N_QLM^(−1/d)  (model units)".to_string()
-    };
+    }
     let purple = |_| RGBColor(120, 60, 160);
     panel_vs_t(
         &right,
         &st,
-        "soft-spot spacing ξ_s",
+        "soft-spot spacing ξ_s ∝ N_QLM^(−1/d), up to a constant",
         u.t_label(),
-        &desc,
+        "ξ_s / ξ_s(hottest T_p)",
         &xs_pts,
         false,
         &purple,
@@ -966,305 +1004,5 @@ pub fn render_all(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::super::summary::*;
-    use super::*;
-    use plotters::coord::ranged1d::ValueFormatter;
-    use serde_json::Value;
-
-    const SUMMARY_2D: &str = include_str!("../../tests/data/ensemble-2d/summary.json");
-    const CALIBRATION_2D: &str = include_str!("../../tests/data/ensemble-2d/calibration.json");
-    const CALIBRATION_3D: &str = include_str!("../../tests/data/ensemble-3d/calibration.json");
-    const SIZE: (u32, u32) = (800, 600);
-    /// A calibration in the format of `calibration.json` (values of the 2D table).
-    const CALIBRATION_SYN: &str = r#"{"dim": 2, "density": 0.86, "t_onset": 0.8, "c_inf": 7.82, "g_inf": 52.6, "a0": 1.0783}"#;
-
-    /// A complete summary with known trends (the keys `summarize` writes), independent of the
-    /// committed ensembles, which are re-measured from time to time.
-    fn synthetic() -> String {
-        let tps = [0.4, 0.5, 0.6, 0.8, 1.0];
-        let rows: Vec<Value> = tps
-            .iter()
-            .map(|&tp: &f64| {
-                let e = |v: f64, err: f64| serde_json::json!({"value": v, "error": err});
-                let a_g = 2e-4 * (3.0 * tp).exp();
-                let w_g = 10.0 - 4.0 * tp;
-                let soft = a_g * w_g.powi(5);
-                let g = 90.0 - 30.0 * tp;
-                let cs = (g / 0.86f64).sqrt();
-                let omega: Vec<f64> = (0..60).map(|k| 0.8 * 1.05f64.powi(k)).collect();
-                let cdf: Vec<f64> = omega.iter().map(|w| a_g * w.powi(5) / 5.0).collect();
-                serde_json::json!({
-                    "tp": tp, "samples": 20, "n": 1000, "dim": 2,
-                    "omega_g": e(w_g, 0.1), "omega_g_all": e(1.4 * w_g, 0.12),
-                    "shear_modulus": e(g, 1.5), "shear_wave_speed": e(cs, 0.05),
-                    "xi_g": e(crate::spatial_decay::glassy_length(cs, w_g), 0.1),
-                    "a_g": e(a_g, 0.1 * a_g), "a_g_window": 2.5,
-                    "soft_spots": e(soft, 0.1 * soft), "xi_s": e(soft.powf(-0.5), 0.02),
-                    "cdf": {"omega": omega, "cdf": cdf},
-                })
-            })
-            .collect();
-        serde_json::json!({
-            "temperatures": rows,
-            "boltzmann": {"e_qlm": 2.0, "error": 0.2, "ln_n0": 5.0},
-        })
-        .to_string()
-    }
-
-    /// Renders into an RGB buffer; returns the number of non-white pixels.
-    fn render_png(which: &str, summary: &str, calibration: Option<&str>) -> Result<usize, String> {
-        let mut buf = vec![0u8; (SIZE.0 * SIZE.1 * 3) as usize];
-        {
-            let area = BitMapBackend::with_buffer(&mut buf, SIZE).into_drawing_area();
-            draw_ensemble_figure(&area, which, summary, calibration)?;
-            area.present().map_err(de)?;
-        }
-        Ok(buf.chunks(3).filter(|p| p.iter().any(|c| *c < 245)).count())
-    }
-
-    fn render_svg(which: &str, summary: &str, calibration: Option<&str>) -> Result<String, String> {
-        let mut out = String::new();
-        {
-            let area = SVGBackend::with_string(&mut out, SIZE).into_drawing_area();
-            draw_ensemble_figure(&area, which, summary, calibration)?;
-            area.present().map_err(de)?;
-        }
-        Ok(out)
-    }
-
-    #[test]
-    fn every_figure_renders_to_a_bitmap_that_is_not_blank() {
-        let syn = synthetic();
-        for (name, _) in FIGURES {
-            for (summary, cal) in [
-                (SUMMARY_2D, None),
-                (SUMMARY_2D, Some(CALIBRATION_2D)),
-                (syn.as_str(), Some(CALIBRATION_SYN)),
-            ] {
-                let inked = render_png(name, summary, cal).unwrap();
-                let total = (SIZE.0 * SIZE.1) as usize;
-                assert!(
-                    inked > total / 50,
-                    "{name}: only {inked} of {total} pixels drawn"
-                );
-            }
-        }
-    }
-
-    #[test]
-    fn svg_figures_carry_their_axis_labels() {
-        let expect: [(&str, &[&str]); 6] = [
-            (
-                "fig2",
-                &["CDF (modes per particle)", "c∞/a0", "A_g", "T_p = "],
-            ),
-            ("fig4a", &["ω_g", "G / G∞", "T_p / T_onset"]),
-            ("fig4b", &["N_QLM = A_g ω_g⁵", "T_p / T_onset"]),
-            ("fig5", &["T_onset / T_p", "E_QLM = ", "T_onset"]),
-            ("fig6", &["ξ_g", "length  (a0)", "ξ_s"]),
-            ("figS1", &["ω_g^all / ω_g", "frequency  (c∞/a0)"]),
-        ];
-        let syn = synthetic();
-        for (name, needles) in expect {
-            let svg = render_svg(name, &syn, Some(CALIBRATION_SYN)).unwrap();
-            assert!(svg.starts_with("<svg"), "{name}");
-            for n in needles {
-                assert!(svg.contains(n), "{name}: SVG lacks {n:?}");
-            }
-            assert!(!svg.contains("no data"), "{name} has a no-data panel");
-        }
-        // model units when no calibration is given
-        let svg = render_svg("fig4a", &syn, None).unwrap();
-        assert!(svg.contains("T_p  (ε/k_B)") && svg.contains("model units"));
-        // the committed 2D ensemble in its calibration's units
-        let svg = render_svg("fig4a", SUMMARY_2D, Some(CALIBRATION_2D)).unwrap();
-        assert!(svg.contains("T_p / T_onset") && svg.contains("ω_g  (c∞/a0)"));
-    }
-
-    #[test]
-    fn missing_keys_give_no_data_panels_not_errors() {
-        let syn = synthetic();
-        let mut v: Value = serde_json::from_str(&syn).unwrap();
-        for row in v["temperatures"].as_array_mut().unwrap() {
-            let o = row.as_object_mut().unwrap();
-            for k in ["cdf", "a_g", "soft_spots", "xi_s", "xi_g", "omega_g_all"] {
-                o.remove(k);
-            }
-        }
-        v.as_object_mut().unwrap().remove("boltzmann");
-        let stripped = v.to_string();
-        for (name, _) in FIGURES {
-            let svg = render_svg(name, &stripped, None).unwrap();
-            if name != "fig4a" {
-                assert!(svg.contains("no data"), "{name} should say no data");
-            }
-            assert!(render_png(name, &stripped, None).unwrap() > 1000, "{name}");
-        }
-        // even an empty object draws (every panel "no data")
-        for (name, _) in FIGURES {
-            let svg = render_svg(name, "{}", None).unwrap();
-            assert!(svg.contains("no data"), "{name}");
-        }
-        // ξ_co / ξ_QLM appear when present, and are named as missing otherwise
-        let svg = render_svg("fig6", &syn, None).unwrap();
-        assert!(
-            svg.contains("not in this summary: ξ_co, ξ_QLM"),
-            "fig6 names what is missing"
-        );
-        let mut v: Value = serde_json::from_str(&syn).unwrap();
-        for row in v["temperatures"].as_array_mut().unwrap() {
-            row["xi_co"] = serde_json::json!({"value": 3.0, "error": 0.2});
-            row["xi_qlm"] = serde_json::json!(2.5);
-        }
-        let svg = render_svg("fig6", &v.to_string(), None).unwrap();
-        assert!(svg.contains("ξ_co (crossover") && svg.contains("ξ_QLM (quartic"));
-        assert!(!svg.contains("not in this summary"));
-    }
-
-    /// The synthetic summary with the keys newer `summarize` versions add.
-    fn newer_summary() -> String {
-        let mut v: Value = serde_json::from_str(&synthetic()).unwrap();
-        let cal: Value = serde_json::from_str(CALIBRATION_SYN).unwrap();
-        let mut used = Vec::new();
-        for row in v["temperatures"].as_array_mut().unwrap() {
-            let tp = row["tp"].as_f64().unwrap();
-            if tp <= 0.8 {
-                used.push(tp);
-            }
-            row["quartic"] = serde_json::json!({
-                "samples": 16,
-                "xi_co": {"value": 4.0 + 0.1 * tp, "error": 0.3},
-                "xi_qlm": {"value": 3.0 + 0.1 * tp, "error": 0.2},
-            });
-            row["omega_g_ratio"] = serde_json::json!({"value": 1.3, "error": 0.01});
-            row["shear_modulus_median"] = serde_json::json!({"value": 60.0, "error": 2.0});
-            row["routes"] = serde_json::json!({"dense": 16});
-            row["a_g_fit_upper"] = row["a_g_window"].clone();
-        }
-        v["boltzmann"]["tp_used"] = serde_json::json!(used);
-        v["units"] = serde_json::json!({
-            "dim": 2, "density": cal["density"], "t_onset": cal["t_onset"],
-            "g_inf": cal["g_inf"], "c_inf": cal["c_inf"], "a0": cal["a0"],
-        });
-        v.to_string()
-    }
-
-    #[test]
-    fn newer_summary_keys_are_drawn() {
-        let text = newer_summary();
-        let s = parse_summary(&text).unwrap();
-        assert_eq!(s.route.as_deref(), Some("dense"));
-        assert!(s.units.is_some());
-        let r = &s.temperatures[0];
-        assert!((r.xi_co.unwrap().value - 4.04).abs() < 1e-12);
-        assert_eq!(r.xi_qlm.unwrap().known_error(), Some(0.2));
-        assert_eq!(r.omega_g_ratio.unwrap().value, 1.3);
-        assert_eq!(
-            s.boltzmann
-                .as_ref()
-                .unwrap()
-                .tp_used
-                .as_ref()
-                .unwrap()
-                .len(),
-            4
-        );
-        // the summary's own units are used without --calibration
-        let svg = render_svg("fig6", &text, None).unwrap();
-        assert!(svg.contains("ξ_co (crossover") && svg.contains("ξ_QLM (quartic"));
-        assert!(svg.contains("length  (a0)") && svg.contains("T_p / T_onset"));
-        assert!(!svg.contains("not in this summary"));
-        let svg = render_svg("fig5", &text, None).unwrap();
-        assert!(svg.contains("not used by the fit") && svg.contains("E_QLM = "));
-        let svg = render_svg("fig4a", &text, None).unwrap();
-        assert!(svg.contains("sample median") && svg.contains("dense route"));
-        let svg = render_svg("figS1", &text, None).unwrap();
-        assert!(!svg.contains("no error bars"));
-        for (name, _) in FIGURES {
-            assert!(render_png(name, &text, None).unwrap() > 9600, "{name}");
-        }
-    }
-
-    #[test]
-    fn bad_input_gives_a_clear_error() {
-        let e = render_svg("fig2", "{\"temperatures\": [", None).unwrap_err();
-        assert!(e.contains("not valid JSON"), "{e}");
-        let e = render_svg("fig2", "[1, 2]", None).unwrap_err();
-        assert!(e.contains("must be an object"), "{e}");
-        let e = render_svg("fig2", "{\"temperatures\": 3}", None).unwrap_err();
-        assert!(e.contains("must be a list"), "{e}");
-        let e = render_svg("fig9", SUMMARY_2D, None).unwrap_err();
-        assert!(e.contains("unknown figure") && e.contains("fig2"), "{e}");
-        let e = render_svg("fig2", SUMMARY_2D, Some("{\"c_inf\": 1}")).unwrap_err();
-        assert!(e.contains("t_onset"), "{e}");
-        let e = render_svg("fig2", SUMMARY_2D, Some(CALIBRATION_3D)).unwrap_err();
-        assert!(e.contains("3D") && e.contains("2D"), "{e}");
-    }
-
-    #[test]
-    fn units_follow_the_calibration() {
-        let u = parse_calibration(CALIBRATION_2D).unwrap();
-        let v: Value = serde_json::from_str(CALIBRATION_2D).unwrap();
-        let f = |k: &str| v[k].as_f64().unwrap();
-        assert!((u.w(f("c_inf") / f("a0")) - 1.0).abs() < 1e-12);
-        assert!((u.t(f("t_onset")) - 1.0).abs() < 1e-12);
-        assert!((u.len(u.a0().unwrap()) - 1.0).abs() < 1e-12);
-        assert!((u.g(f("g_inf")) - 1.0).abs() < 1e-12);
-        // 𝒩 = A_g ω_g⁵ does not depend on the frequency unit
-        let (a, w) = (1.7e-4, 9.3);
-        assert!((u.a_g(a) * u.w(w).powi(5) / (a * w.powi(5)) - 1.0).abs() < 1e-12);
-        let s = parse_summary(SUMMARY_2D).unwrap();
-        let raw: Value = serde_json::from_str(SUMMARY_2D).unwrap();
-        assert_eq!(
-            s.temperatures.len(),
-            raw["temperatures"].as_array().unwrap().len()
-        );
-        assert_eq!(s.boltzmann.is_some(), raw["boltzmann"].is_object());
-        assert_eq!(s.dim(), Some(2));
-        // a0 from the density when a table has no a0
-        let u =
-            parse_calibration(r#"{"dim": 3, "density": 0.58, "t_onset": 1, "c_inf": 3}"#).unwrap();
-        assert!((u.a0().unwrap() - 0.58f64.powf(-1.0 / 3.0)).abs() < 1e-12);
-        assert!((u.g_inf() - 0.58 * 9.0).abs() < 1e-12);
-    }
-
-    #[test]
-    fn tick_labels_are_readable() {
-        assert_eq!(short(0.0017322), "0.00173");
-        assert_eq!(short(0.00017322), "1.73×10⁻⁴");
-        assert_eq!(short(123456.0), "1.23×10⁵");
-        assert_eq!(short(1e-5), "10⁻⁵");
-        assert_eq!(
-            pm(&Est {
-                value: 3.3127,
-                error: 0.42
-            }),
-            "3.31 ± 0.42"
-        );
-        let a = Axis::log(1e-5, 1.0);
-        assert!(a.ticks.len() >= 3, "{:?}", a.ticks);
-        assert_eq!(a.format_ext(&1e-4), "10⁻⁴");
-        let narrow = Axis::log(5.5, 11.8);
-        assert!(narrow.ticks.len() >= 3, "{:?}", narrow.ticks);
-        let lin = Axis::linear(0.14, 2.86);
-        assert!(lin.ticks.len() >= 4);
-        assert_eq!(lin.format_ext(&0.5), "0.5");
-    }
-
-    #[test]
-    fn files_are_written_in_both_formats() {
-        let dir = std::env::temp_dir().join(format!("pinchglass-figures-{}", std::process::id()));
-        for f in [Format::Png, Format::Svg] {
-            let paths = render_all(SUMMARY_2D, Some(CALIBRATION_2D), &dir, f, (640, 480)).unwrap();
-            assert_eq!(paths.len(), FIGURES.len());
-            for p in &paths {
-                let meta = std::fs::metadata(p).unwrap();
-                assert!(meta.len() > 1000, "{} is {} bytes", p.display(), meta.len());
-            }
-        }
-        let png = std::fs::read(dir.join("fig2.png")).unwrap();
-        assert_eq!(&png[1..4], b"PNG");
-        std::fs::remove_dir_all(&dir).ok();
-    }
-}
+#[path = "figures_tests.rs"]
+mod tests;

@@ -1,0 +1,342 @@
+//! Tests of `plot::figures` (native bitmap and SVG backends).
+use super::super::summary::*;
+use super::*;
+use plotters::coord::ranged1d::ValueFormatter;
+use serde_json::Value;
+
+const SUMMARY_2D: &str = include_str!("../../tests/data/ensemble-2d/summary.json");
+const CALIBRATION_2D: &str = include_str!("../../tests/data/ensemble-2d/calibration.json");
+const CALIBRATION_3D: &str = include_str!("../../tests/data/ensemble-3d/calibration.json");
+const SIZE: (u32, u32) = (800, 600);
+/// A calibration in the format of `calibration.json` (values of the 2D table).
+const CALIBRATION_SYN: &str =
+    r#"{"dim": 2, "density": 0.86, "t_onset": 0.8, "c_inf": 7.82, "g_inf": 52.6, "a0": 1.0783}"#;
+
+/// A complete summary with known trends (the keys `summarize` writes), independent of the
+/// committed ensembles, which are re-measured from time to time.
+fn synthetic() -> String {
+    let tps = [0.4, 0.5, 0.6, 0.8, 1.0];
+    let rows: Vec<Value> = tps
+        .iter()
+        .map(|&tp: &f64| {
+            let e = |v: f64, err: f64| serde_json::json!({"value": v, "error": err});
+            let a_g = 2e-4 * (3.0 * tp).exp();
+            let w_g = 10.0 - 4.0 * tp;
+            let soft = a_g * w_g.powi(5);
+            let g = 90.0 - 30.0 * tp;
+            let cs = (g / 0.86f64).sqrt();
+            let omega: Vec<f64> = (0..60).map(|k| 0.8 * 1.05f64.powi(k)).collect();
+            let cdf: Vec<f64> = omega.iter().map(|w| a_g * w.powi(5) / 5.0).collect();
+            serde_json::json!({
+                "tp": tp, "samples": 20, "n": 1000, "dim": 2,
+                "omega_g": e(w_g, 0.1), "omega_g_all": e(1.4 * w_g, 0.12),
+                "shear_modulus": e(g, 1.5), "shear_wave_speed": e(cs, 0.05),
+                "xi_g": e(crate::spatial_decay::glassy_length(cs, w_g), 0.1),
+                "a_g": e(a_g, 0.1 * a_g), "a_g_window": 2.5,
+                "soft_spots": e(soft, 0.1 * soft), "xi_s": e(soft.powf(-0.5), 0.02),
+                "cdf": {"omega": omega, "cdf": cdf},
+            })
+        })
+        .collect();
+    serde_json::json!({
+        "temperatures": rows,
+        "boltzmann": {"e_qlm": 2.0, "error": 0.2, "ln_n0": 5.0},
+    })
+    .to_string()
+}
+
+/// Renders into an RGB buffer; returns the number of non-white pixels.
+fn render_png(which: &str, summary: &str, calibration: Option<&str>) -> Result<usize, String> {
+    let mut buf = vec![0u8; (SIZE.0 * SIZE.1 * 3) as usize];
+    {
+        let area = BitMapBackend::with_buffer(&mut buf, SIZE).into_drawing_area();
+        draw_ensemble_figure(&area, which, summary, calibration)?;
+        area.present().map_err(de)?;
+    }
+    Ok(buf.chunks(3).filter(|p| p.iter().any(|c| *c < 245)).count())
+}
+
+/// `label` is in the SVG: as one text, or (an axis description in rich text) piece by piece.
+fn drawn(svg: &str, label: &str) -> bool {
+    svg.contains(label)
+        || crate::plot::rich::pieces(label)
+            .iter()
+            .map(|p| p.text.trim())
+            .filter(|t| !t.is_empty())
+            .all(|t| svg.contains(t))
+}
+
+fn render_svg(which: &str, summary: &str, calibration: Option<&str>) -> Result<String, String> {
+    let mut out = String::new();
+    {
+        let area = SVGBackend::with_string(&mut out, SIZE).into_drawing_area();
+        draw_ensemble_figure(&area, which, summary, calibration)?;
+        area.present().map_err(de)?;
+    }
+    Ok(out)
+}
+
+#[test]
+fn every_figure_renders_to_a_bitmap_that_is_not_blank() {
+    let syn = synthetic();
+    for (name, _) in FIGURES {
+        for (summary, cal) in [
+            (SUMMARY_2D, None),
+            (SUMMARY_2D, Some(CALIBRATION_2D)),
+            (syn.as_str(), Some(CALIBRATION_SYN)),
+        ] {
+            let inked = render_png(name, summary, cal).unwrap();
+            let total = (SIZE.0 * SIZE.1) as usize;
+            assert!(
+                inked > total / 50,
+                "{name}: only {inked} of {total} pixels drawn"
+            );
+        }
+    }
+}
+
+#[test]
+fn svg_figures_carry_their_axis_labels() {
+    let expect: [(&str, &[&str]); 6] = [
+        (
+            "fig2",
+            &["CDF (modes per particle)", "c∞/a₀", "A_g", "T_p = "],
+        ),
+        ("fig4a", &["ω_g", "G / G∞", "T_p / T_onset"]),
+        ("fig4b", &["N_QLM = A_g ω_g⁵", "T_p / T_onset"]),
+        (
+            "fig5",
+            &[
+                "T_onset / T_p",
+                "E_QLM = ",
+                "T_onset",
+                "slope (3D, N = 2000)",
+            ],
+        ),
+        ("fig6", &["ξ_g", "length  (a₀)", "ξ_s"]),
+        ("figS1", &["ω_g^all / ω_g", "frequency  (c∞/a₀)"]),
+    ];
+    let syn = synthetic();
+    for (name, needles) in expect {
+        let svg = render_svg(name, &syn, Some(CALIBRATION_SYN)).unwrap();
+        assert!(svg.starts_with("<svg"), "{name}");
+        for n in needles {
+            assert!(drawn(&svg, n), "{name}: SVG lacks {n:?}");
+        }
+        assert!(!svg.contains("no data"), "{name} has a no-data panel");
+    }
+    // model units when no calibration is given
+    let svg = render_svg("fig4a", &syn, None).unwrap();
+    assert!(drawn(&svg, "T_p  (ε/k_B)") && svg.contains("model units"));
+    // the committed 2D ensemble in its calibration's units
+    let svg = render_svg("fig4a", SUMMARY_2D, Some(CALIBRATION_2D)).unwrap();
+    assert!(drawn(&svg, "T_p / T_onset") && drawn(&svg, "ω_g  (c∞/a₀)"));
+}
+
+#[test]
+fn the_papers_slope_goes_through_the_points_centre() {
+    let pts = [
+        Pt {
+            x: 1.0,
+            y: 10.0,
+            e: None,
+        },
+        Pt {
+            x: 2.0,
+            y: 1.0,
+            e: None,
+        },
+    ];
+    let line = paper_slope_line(&pts, 3.3, 1.0, 2.0).unwrap();
+    let (a, b) = (line[0], line[line.len() - 1]);
+    assert!(((a.1 / b.1).ln() - 3.3).abs() < 1e-12, "slope");
+    // through (1.5, √10), the centre in x and ln y
+    let mid = line[20];
+    assert!((mid.0 - 1.5).abs() < 1e-12 && (mid.1 - 10f64.sqrt()).abs() < 1e-9);
+    assert!(paper_slope_line(&[], 3.3, 1.0, 2.0).is_none());
+}
+
+#[test]
+fn missing_keys_give_no_data_panels_not_errors() {
+    let syn = synthetic();
+    let mut v: Value = serde_json::from_str(&syn).unwrap();
+    for row in v["temperatures"].as_array_mut().unwrap() {
+        let o = row.as_object_mut().unwrap();
+        for k in ["cdf", "a_g", "soft_spots", "xi_s", "xi_g", "omega_g_all"] {
+            o.remove(k);
+        }
+    }
+    v.as_object_mut().unwrap().remove("boltzmann");
+    let stripped = v.to_string();
+    for (name, _) in FIGURES {
+        let svg = render_svg(name, &stripped, None).unwrap();
+        if name != "fig4a" {
+            assert!(svg.contains("no data"), "{name} should say no data");
+        }
+        assert!(render_png(name, &stripped, None).unwrap() > 1000, "{name}");
+    }
+    // even an empty object draws (every panel "no data")
+    for (name, _) in FIGURES {
+        let svg = render_svg(name, "{}", None).unwrap();
+        assert!(svg.contains("no data"), "{name}");
+    }
+    // ξ_co / ξ_QLM appear when present, and are named as missing otherwise
+    let svg = render_svg("fig6", &syn, None).unwrap();
+    assert!(
+        svg.contains("not in this summary: ξ_co, ξ_QLM"),
+        "fig6 names what is missing"
+    );
+    let mut v: Value = serde_json::from_str(&syn).unwrap();
+    for row in v["temperatures"].as_array_mut().unwrap() {
+        row["xi_co"] = serde_json::json!({"value": 3.0, "error": 0.2});
+        row["xi_qlm"] = serde_json::json!(2.5);
+    }
+    let svg = render_svg("fig6", &v.to_string(), None).unwrap();
+    assert!(svg.contains("ξ_co (crossover") && svg.contains("ξ_QLM (quartic"));
+    assert!(!svg.contains("not in this summary"));
+}
+
+/// The synthetic summary with the keys newer `summarize` versions add.
+fn newer_summary() -> String {
+    let mut v: Value = serde_json::from_str(&synthetic()).unwrap();
+    let cal: Value = serde_json::from_str(CALIBRATION_SYN).unwrap();
+    let mut used = Vec::new();
+    for row in v["temperatures"].as_array_mut().unwrap() {
+        let tp = row["tp"].as_f64().unwrap();
+        if tp <= 0.8 {
+            used.push(tp);
+        }
+        row["quartic"] = serde_json::json!({
+            "samples": 16,
+            "xi_co": {"value": 4.0 + 0.1 * tp, "error": 0.3},
+            "xi_qlm": {"value": 3.0 + 0.1 * tp, "error": 0.2},
+        });
+        row["omega_g_ratio"] = serde_json::json!({"value": 1.3, "error": 0.01});
+        row["shear_modulus_median"] = serde_json::json!({"value": 60.0, "error": 2.0});
+        row["routes"] = serde_json::json!({"dense": 16});
+        row["a_g_fit_upper"] = row["a_g_window"].clone();
+    }
+    v["boltzmann"]["tp_used"] = serde_json::json!(used);
+    v["units"] = serde_json::json!({
+        "dim": 2, "density": cal["density"], "t_onset": cal["t_onset"],
+        "g_inf": cal["g_inf"], "c_inf": cal["c_inf"], "a0": cal["a0"],
+    });
+    v.to_string()
+}
+
+#[test]
+fn newer_summary_keys_are_drawn() {
+    let text = newer_summary();
+    let s = parse_summary(&text).unwrap();
+    assert_eq!(s.route.as_deref(), Some("dense"));
+    assert!(s.units.is_some());
+    let r = &s.temperatures[0];
+    assert!((r.xi_co.unwrap().value - 4.04).abs() < 1e-12);
+    assert_eq!(r.xi_qlm.unwrap().known_error(), Some(0.2));
+    assert_eq!(r.omega_g_ratio.unwrap().value, 1.3);
+    assert_eq!(
+        s.boltzmann
+            .as_ref()
+            .unwrap()
+            .tp_used
+            .as_ref()
+            .unwrap()
+            .len(),
+        4
+    );
+    // the summary's own units are used without --calibration
+    let svg = render_svg("fig6", &text, None).unwrap();
+    assert!(svg.contains("ξ_co (crossover") && svg.contains("ξ_QLM (quartic"));
+    assert!(drawn(&svg, "length  (a₀)") && drawn(&svg, "T_p / T_onset"));
+    assert!(!svg.contains("not in this summary"));
+    let svg = render_svg("fig5", &text, None).unwrap();
+    assert!(svg.contains("not used by the fit") && svg.contains("E_QLM = "));
+    let svg = render_svg("fig4a", &text, None).unwrap();
+    assert!(svg.contains("sample median") && svg.contains("dense route"));
+    let svg = render_svg("figS1", &text, None).unwrap();
+    assert!(!svg.contains("no error bars"));
+    for (name, _) in FIGURES {
+        assert!(render_png(name, &text, None).unwrap() > 9600, "{name}");
+    }
+}
+
+#[test]
+fn bad_input_gives_a_clear_error() {
+    let e = render_svg("fig2", "{\"temperatures\": [", None).unwrap_err();
+    assert!(e.contains("not valid JSON"), "{e}");
+    let e = render_svg("fig2", "[1, 2]", None).unwrap_err();
+    assert!(e.contains("must be an object"), "{e}");
+    let e = render_svg("fig2", "{\"temperatures\": 3}", None).unwrap_err();
+    assert!(e.contains("must be a list"), "{e}");
+    let e = render_svg("fig9", SUMMARY_2D, None).unwrap_err();
+    assert!(e.contains("unknown figure") && e.contains("fig2"), "{e}");
+    let e = render_svg("fig2", SUMMARY_2D, Some("{\"c_inf\": 1}")).unwrap_err();
+    assert!(e.contains("t_onset"), "{e}");
+    let e = render_svg("fig2", SUMMARY_2D, Some(CALIBRATION_3D)).unwrap_err();
+    assert!(e.contains("3D") && e.contains("2D"), "{e}");
+}
+
+#[test]
+fn units_follow_the_calibration() {
+    let u = parse_calibration(CALIBRATION_2D).unwrap();
+    let v: Value = serde_json::from_str(CALIBRATION_2D).unwrap();
+    let f = |k: &str| v[k].as_f64().unwrap();
+    assert!((u.w(f("c_inf") / f("a0")) - 1.0).abs() < 1e-12);
+    assert!((u.t(f("t_onset")) - 1.0).abs() < 1e-12);
+    assert!((u.len(u.a0().unwrap()) - 1.0).abs() < 1e-12);
+    assert!((u.g(f("g_inf")) - 1.0).abs() < 1e-12);
+    // 𝒩 = A_g ω_g⁵ does not depend on the frequency unit
+    let (a, w) = (1.7e-4, 9.3);
+    assert!((u.a_g(a) * u.w(w).powi(5) / (a * w.powi(5)) - 1.0).abs() < 1e-12);
+    let s = parse_summary(SUMMARY_2D).unwrap();
+    let raw: Value = serde_json::from_str(SUMMARY_2D).unwrap();
+    assert_eq!(
+        s.temperatures.len(),
+        raw["temperatures"].as_array().unwrap().len()
+    );
+    assert_eq!(s.boltzmann.is_some(), raw["boltzmann"].is_object());
+    assert_eq!(s.dim(), Some(2));
+    // a0 from the density when a table has no a0
+    let u = parse_calibration(r#"{"dim": 3, "density": 0.58, "t_onset": 1, "c_inf": 3}"#).unwrap();
+    assert!((u.a0().unwrap() - 0.58f64.powf(-1.0 / 3.0)).abs() < 1e-12);
+    assert!((u.g_inf() - 0.58 * 9.0).abs() < 1e-12);
+}
+
+#[test]
+fn tick_labels_are_readable() {
+    assert_eq!(short(0.0017322), "0.00173");
+    assert_eq!(short(0.00017322), "1.73×10⁻⁴");
+    assert_eq!(short(123456.0), "1.23×10⁵");
+    assert_eq!(short(1e-5), "10⁻⁵");
+    assert_eq!(
+        pm(&Est {
+            value: 3.3127,
+            error: 0.42
+        }),
+        "3.31 ± 0.42"
+    );
+    let a = Axis::log(1e-5, 1.0);
+    assert!(a.ticks.len() >= 3, "{:?}", a.ticks);
+    assert_eq!(a.format_ext(&1e-4), "10⁻⁴");
+    let narrow = Axis::log(5.5, 11.8);
+    assert!(narrow.ticks.len() >= 3, "{:?}", narrow.ticks);
+    let lin = Axis::linear(0.14, 2.86);
+    assert!(lin.ticks.len() >= 4);
+    assert_eq!(lin.format_ext(&0.5), "0.5");
+}
+
+#[test]
+fn files_are_written_in_both_formats() {
+    let dir = std::env::temp_dir().join(format!("pinchglass-figures-{}", std::process::id()));
+    for f in [Format::Png, Format::Svg] {
+        let paths = render_all(SUMMARY_2D, Some(CALIBRATION_2D), &dir, f, (640, 480)).unwrap();
+        assert_eq!(paths.len(), FIGURES.len());
+        for p in &paths {
+            let meta = std::fs::metadata(p).unwrap();
+            assert!(meta.len() > 1000, "{} is {} bytes", p.display(), meta.len());
+        }
+    }
+    let png = std::fs::read(dir.join("fig2.png")).unwrap();
+    assert_eq!(&png[1..4], b"PNG");
+    std::fs::remove_dir_all(&dir).ok();
+}
