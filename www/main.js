@@ -18,6 +18,7 @@
 
 import initDraw, * as wasm from './pkg-single/pinchglass.js';
 import { initSweep, showSweep } from './sweep.js';
+import { draw, pngDataUrl } from './png.js';
 import { initLecture, showLecture, lectureFromUrl } from './lecture.js';
 
 const FIELDS = ['dim', 'n', 'tp', 'seed', 'sweeps', 'density'];
@@ -717,7 +718,7 @@ function done() {
 
 function drawGlass(d, k) {
   api.glassMapping = Array.from(
-    wasm.draw_glass('canvas-glass', d.positions, d.sizes, d.boxLengths, d.dim,
+    draw.draw_glass('canvas-glass', d.positions, d.sizes, d.boxLengths, d.dim,
       k < 0 ? -1 : d.pairI[k], k < 0 ? -1 : d.pairJ[k], ''),
   );
 }
@@ -729,7 +730,7 @@ function drawAnalysis(job) {
   const threshold = wasm.force_filter();
   drawn = job;
   drawGlass(d, d.softest);
-  wasm.draw_energy_trace(
+  draw.draw_energy_trace(
     'canvas-trace', d.traceSweeps, d.trace, d.tuneSweeps, d.tauAlpha, d.tauMeasured,
   );
   const relax = results.swap_mc?.relaxation;
@@ -739,7 +740,7 @@ function drawAnalysis(job) {
     traceNote.dataset.equilibrated = relax?.equilibrated ? 'yes' : 'no';
   }
   drawVdos('canvas-vdos', job, undefined, '');
-  wasm.draw_pinch_scatter(
+  draw.draw_pinch_scatter(
     'canvas-pinches', d.pairScaledForce, d.pairOmega, results.omega_g ?? NaN, threshold,
   );
   if (d.softest >= 0) showPinch(d, d.softest, d.softestField);
@@ -767,7 +768,7 @@ function drawVdos(canvasId, job, axes, title) {
     ? [job.spectrum.eigenvalues, job.spectrum.nZeroModes]
     : [job.analysis.lowestEigenvalues, 0];
   const fit = job.results?.a_g_fit;
-  const out = wasm.draw_vdos(canvasId, ev, nz, job.analysis.dim, axes, title, fit?.window, fit?.a_g ?? undefined,
+  const out = draw.draw_vdos(canvasId, ev, nz, job.analysis.dim, axes, title, fit?.window, fit?.a_g ?? undefined,
     job.results?.n);
   const w = Array.from(ev.subarray(nz), (l) => Math.sqrt(Math.max(l, 0))).filter((x) => x > 0);
   describeCanvas(canvasId, `${title ? `${title}: ` : ''}cumulative count N(ω) of vibrational modes on log–log axes, ` +
@@ -864,7 +865,7 @@ function drawSoftSpots(job) {
   const c = job.spots.c_r;
   const L = job.spots.lengths;
   const num = (x) => (x === null || x === undefined ? NaN : x);
-  wasm.draw_spatial_decay('canvas-decay', d.dim,
+  draw.draw_spatial_decay('canvas-decay', d.dim,
     Float64Array.from(c.responses.r), Float64Array.from(c.responses.c.map(num)),
     Float64Array.from(c.modes.r), Float64Array.from(c.modes.c.map(num)),
     num(L.xi_co), num(L.xi_qlm), num(L.xi_g));
@@ -882,7 +883,7 @@ function drawSoftSpots(job) {
 
 function drawMap(canvasId, job, q, wmin, wmax, title) {
   const d = job.analysis;
-  const mapping = wasm.draw_soft_spot_map(canvasId, d.positions, d.sizes, d.boxLengths, d.dim,
+  const mapping = draw.draw_soft_spot_map(canvasId, d.positions, d.sizes, d.boxLengths, d.dim,
     q.coreI, q.coreJ, q.omega, q.participation, mapThreshold(job), wmin, wmax,
     canvasId === 'canvas-map' && api.mode ? api.mode.index : -1, title);
   if (canvasId === 'canvas-map') api.mapMapping = Array.from(mapping);
@@ -894,7 +895,7 @@ function drawParticipation(job) {
   const [ev, pr] = job.spectrum
     ? [job.spectrum.eigenvalues.subarray(job.spectrum.nZeroModes), job.spectrum.participation.subarray(job.spectrum.nZeroModes)]
     : [job.analysis.lowestEigenvalues, job.analysis.lowestParticipation];
-  wasm.draw_participation_scatter('canvas-participation', ev, pr, q.omega, q.participation, job.results.omega_g ?? NaN);
+  draw.draw_participation_scatter('canvas-participation', ev, pr, q.omega, q.participation, job.results.omega_g ?? NaN);
   const qe = [...q.participation];
   describeCanvas('canvas-participation', `Participation ratio e against ω (the SI's Fig. S3): ${ev.length} harmonic modes, e from ${fmt(Math.min(...pr), 2)} to ${fmt(Math.max(...pr), 2)}; ${qe.length} quartic modes, e from ${fmt(Math.min(...qe), 2)} to ${fmt(Math.max(...qe), 2)}.`);
 }
@@ -911,7 +912,7 @@ function selectMode(m, animate = true, job = shown?.job) {
   const d = job.analysis;
   const title = `quartic mode ${m + 1}: ω_π = ${fmt(mode.omega, 4)}, e = ${fmt(mode.participation, 3)}, core (${mode.core[0]}, ${mode.core[1]}), ${mode.hits} start${mode.hits === 1 ? '' : 's'}`;
   stopAnimation();
-  const frame = (phase) => wasm.draw_mode_field('canvas-mode', d.positions, d.sizes, d.boxLengths, d.dim, field, phase, 0.5, title);
+  const frame = (phase) => draw.draw_mode_field('canvas-mode', d.positions, d.sizes, d.boxLengths, d.dim, field, phase, 0.5, title);
   describeCanvas('canvas-mode', `The selected ${title}; arrows show its displacement pattern.`);
   $('map-live').textContent = `selected ${title}`;
   frame(Math.PI / 2);
@@ -980,7 +981,7 @@ function drawCompare(data, all) {
     const d = job.analysis;
     const side = m === 0 ? 'a' : 'b';
     const title = job.job.label;
-    wasm.draw_glass(`canvas-compare-glass-${side}`, d.positions, d.sizes, d.boxLengths, d.dim,
+    draw.draw_glass(`canvas-compare-glass-${side}`, d.positions, d.sizes, d.boxLengths, d.dim,
       d.softest < 0 ? -1 : d.pairI[d.softest], d.softest < 0 ? -1 : d.pairJ[d.softest], title);
     drawVdos(`canvas-compare-vdos-${side}`, job, axes, title);
     if (job.spots) drawMap(`canvas-compare-map-${side}`, job, qs[m], wmin, wmax, title);
@@ -1148,7 +1149,7 @@ function onPinch(msg) {
 function showPinch(d, k, field) {
   const p = pinchInfo(d, k);
   drawGlass(d, k);
-  api.fieldMapping = Array.from(wasm.draw_pinch_field('canvas-field', d.positions, d.sizes, d.boxLengths,
+  api.fieldMapping = Array.from(draw.draw_pinch_field('canvas-field', d.positions, d.sizes, d.boxLengths,
     d.dim, field, p.i, p.j, p.omega, p.scaledForce));
   const info = $('pinch-info');
   info.replaceChildren();
@@ -1349,7 +1350,7 @@ async function main() {
   $('copy-link').addEventListener('click', copyLink);
   for (const b of document.querySelectorAll('#mode-explore button.png')) {
     b.addEventListener('click', () => download(`${baseName()}-${b.dataset.canvas.replace('canvas-', '')}.png`,
-      $(b.dataset.canvas).toDataURL('image/png')));
+      pngDataUrl(b.dataset.canvas)));
   }
   $('canvas-glass').addEventListener('click', onGlassClick);
   $('canvas-field').addEventListener('click', onGlassClick);
