@@ -12,7 +12,6 @@
 //! plots are `plot::page`'s (axes, ticks, legends and palette of the toolkit shared with the CLI's
 //! figures, tested natively); here only their canvas adapters.
 
-use std::f64::consts::PI;
 use std::ops::Range;
 
 use js_sys::Float64Array;
@@ -22,6 +21,9 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters_canvas::CanvasBackend;
 use wasm_bindgen::prelude::*;
 
+use crate::plot::glass::{
+    blob_radius, circle_points, clip_to_box, periodic_images, visible, Depth, Glass,
+};
 use crate::plot::page;
 use crate::plot::rich::plain;
 use crate::plot::toolkit::{Style, FONT};
@@ -36,9 +38,6 @@ const HIGHLIGHT: RGBColor = RGBColor(214, 39, 40);
 const PALE: RGBColor = RGBColor(222, 222, 230);
 /// The longest arrow of a field over the glass, in length units.
 const ARROW_LENGTH: f64 = 1.5;
-/// Soft-spot blobs: a mode of participation ratio e gets a core of `BLOB_CORE · N e` particles,
-/// i.e. area `BLOB_CORE · N e · a0²` in 2D (volume `… a0³` in 3D); see [`blob_radius`].
-const BLOB_CORE: f64 = 0.5;
 
 type Area = DrawingArea<CanvasBackend, plotters::coord::Shift>;
 /// A chart on a canvas with axes of coordinate types `X` and `Y`.
@@ -72,12 +71,6 @@ fn ramp(t: f64) -> RGBColor {
     crate::figures::colour_ramp(&STOPS, t)
 }
 
-/// `c` mixed with white: `f` = 1 keeps it, `f` = 0 is white.
-fn shade(c: RGBColor, f: f64) -> RGBColor {
-    let m = |u: u8| (u as f64 * f + 255.0 * (1.0 - f)).round() as u8;
-    RGBColor(m(c.0), m(c.1), m(c.2))
-}
-
 fn bounds(v: impl Iterator<Item = f64>) -> (f64, f64) {
     v.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), x| {
         (a.min(x), b.max(x))
@@ -86,160 +79,6 @@ fn bounds(v: impl Iterator<Item = f64>) -> (f64, f64) {
 
 // ---------------------------------------------------------------------------------------------
 // The glass: checked input, periodic geometry, depth cue
-
-/// Positions (flat `d·N`), sizes (`N`) and box lengths of a glass, checked once.
-struct Glass<'a> {
-    pos: &'a [f64],
-    sizes: &'a [f64],
-    dim: usize,
-    n: usize,
-    l: [f64; 3],
-}
-
-impl<'a> Glass<'a> {
-    fn new(
-        who: &str,
-        positions: &'a [f64],
-        sizes: &'a [f64],
-        box_lengths: &[f64],
-        dim: usize,
-    ) -> Result<Self, JsError> {
-        if !(dim == 2 || dim == 3) {
-            return Err(fail(who, format!("dim must be 2 or 3, not {dim}")));
-        }
-        let n = sizes.len();
-        if n == 0 || positions.len() != dim * n {
-            return Err(fail(
-                who,
-                format!(
-                    "positions must hold dim·N = {dim}·{n} numbers for the N = {n} sizes (got {}; N ≥ 1)",
-                    positions.len()
-                ),
-            ));
-        }
-        if box_lengths.len() < dim
-            || box_lengths[..dim]
-                .iter()
-                .any(|l| !(*l > 0.0 && l.is_finite()))
-        {
-            return Err(fail(
-                who,
-                format!("box_lengths must hold {dim} positive lengths"),
-            ));
-        }
-        if !positions.iter().chain(sizes).all(|v| v.is_finite()) {
-            return Err(fail(who, "positions and sizes must be finite"));
-        }
-        let mut l = [1.0; 3];
-        l[..dim].copy_from_slice(&box_lengths[..dim]);
-        Ok(Self {
-            pos: positions,
-            sizes,
-            dim,
-            n,
-            l,
-        })
-    }
-
-    fn xy(&self, k: usize) -> (f64, f64) {
-        (self.pos[self.dim * k], self.pos[self.dim * k + 1])
-    }
-
-    fn z(&self, k: usize) -> f64 {
-        if self.dim == 3 {
-            self.pos[3 * k + 2]
-        } else {
-            0.0
-        }
-    }
-
-    /// The interparticle distance `a0 = (V/N)^(1/d)` (the core's).
-    fn a0(&self) -> f64 {
-        crate::space::interparticle_distance(&self.l[..self.dim], self.n)
-    }
-
-    /// Midpoint of particles `i` and `j` (`j` at its periodic image nearest to `i`), in the box
-    /// (the core's periodic midpoint).
-    fn midpoint(&self, i: usize, j: usize) -> [f64; 3] {
-        let d = self.dim;
-        let m = crate::space::periodic_midpoint(
-            &self.l[..d],
-            &self.pos[d * i..d * i + d],
-            &self.pos[d * j..d * j + d],
-        );
-        let mut out = [0.0; 3];
-        out[..d].copy_from_slice(&m);
-        out
-    }
-}
-
-/// How the 3D views show depth, looking down the z axis: either the whole box projected, or only
-/// the central slab `|z − L_z/2| ≤ slab/2`; in both, deeper (smaller z) is paler. 2D: all shown,
-/// unfaded.
-struct Depth {
-    /// `L_z`, 0 in 2D.
-    lz: f64,
-    slab: Option<f64>,
-}
-
-impl Depth {
-    /// `slab` ≤ 0, NaN or ≥ `L_z`: the whole box, projected.
-    fn new(g: &Glass, slab: f64) -> Self {
-        let lz = if g.dim == 3 { g.l[2] } else { 0.0 };
-        let slab = (lz > 0.0 && slab > 0.0 && slab < lz).then_some(slab);
-        Self { lz, slab }
-    }
-
-    /// `None` if `z` is outside the slab, otherwise 0 (deepest, palest) … 1 (nearest).
-    fn of(&self, z: f64) -> Option<f64> {
-        if self.lz <= 0.0 {
-            return Some(1.0);
-        }
-        let z = z.rem_euclid(self.lz);
-        match self.slab {
-            None => Some(z / self.lz),
-            Some(s) => {
-                let dz = z - 0.5 * self.lz;
-                (dz.abs() <= 0.5 * s).then_some((dz + 0.5 * s) / s)
-            }
-        }
-    }
-
-    /// The depth cue: `c` faded towards white with depth (3D only).
-    fn fade(&self, c: RGBColor, t: f64) -> RGBColor {
-        if self.lz > 0.0 {
-            shade(c, 0.3 + 0.7 * t)
-        } else {
-            c
-        }
-    }
-
-    /// `title` with the slab stated, if there is one.
-    fn titled(&self, title: &str) -> String {
-        match self.slab {
-            None => title.to_string(),
-            Some(s) => {
-                let note = format!("slab |z − L_z/2| ≤ {:.2}", 0.5 * s);
-                if title.is_empty() {
-                    note
-                } else {
-                    format!("{title}  ({note})")
-                }
-            }
-        }
-    }
-}
-
-/// The particles shown, with their depth (see [`Depth::of`]), deepest first.
-fn visible(g: &Glass, depth: &Depth) -> Vec<(usize, f64)> {
-    let mut order: Vec<(usize, f64)> = (0..g.n)
-        .filter_map(|k| depth.of(g.z(k)).map(|t| (k, t)))
-        .collect();
-    if g.dim == 3 {
-        order.sort_by(|a, b| a.1.total_cmp(&b.1));
-    }
-    order
-}
 
 // ---------------------------------------------------------------------------------------------
 // Glass views: the box, discs, arrows, highlighted pair, click mapping
@@ -676,67 +515,6 @@ fn pinch_field_view(
     let mapping = view.finish()?;
     area.present().map_err(err)?;
     Ok(mapping)
-}
-
-/// Radius (length units) of the blob of a mode with participation ratio `e` in a glass of `n`
-/// particles: its core holds `BLOB_CORE · n e` particles, so in 2D the blob's area is
-/// `BLOB_CORE · n e · a0²`; in 3D the blob is the projected sphere of volume `BLOB_CORE · n e · a0³`.
-fn blob_radius(dim: usize, n: usize, e: f64, a0: f64) -> f64 {
-    let core = BLOB_CORE * n as f64 * e;
-    if dim == 2 {
-        a0 * (core / PI).sqrt()
-    } else {
-        a0 * (3.0 * core / (4.0 * PI)).cbrt()
-    }
-}
-
-/// Points around the circle of radius `r` at `(cx, cy)`, closed (last = first).
-fn circle_points(cx: f64, cy: f64, r: f64) -> impl Iterator<Item = (f64, f64)> {
-    const SIDES: usize = 60;
-    (0..=SIDES).map(move |s| {
-        let a = 2.0 * PI * s as f64 / SIDES as f64;
-        (cx + r * a.cos(), cy + r * a.sin())
-    })
-}
-
-/// The convex polygon `poly` cut to the box `[0, lx] × [0, ly]` (Sutherland–Hodgman).
-fn clip_to_box(poly: Vec<(f64, f64)>, lx: f64, ly: f64) -> Vec<(f64, f64)> {
-    // inside(p) ≥ 0 for the four edges x ≥ 0, x ≤ lx, y ≥ 0, y ≤ ly
-    let edges: [&dyn Fn((f64, f64)) -> f64; 4] = [&|p| p.0, &|p| lx - p.0, &|p| p.1, &|p| ly - p.1];
-    let mut out = poly;
-    for inside in edges {
-        if out.is_empty() {
-            break;
-        }
-        let input = std::mem::take(&mut out);
-        for (k, &p) in input.iter().enumerate() {
-            let q = input[(k + 1) % input.len()];
-            let (fp, fq) = (inside(p), inside(q));
-            if fp >= 0.0 {
-                out.push(p);
-            }
-            if (fp >= 0.0) != (fq >= 0.0) {
-                let s = fp / (fp - fq);
-                out.push((p.0 + s * (q.0 - p.0), p.1 + s * (q.1 - p.1)));
-            }
-        }
-    }
-    out
-}
-
-/// The periodic images (shifts by ±L) of the disc at `(cx, cy)` of radius `r` that reach into
-/// the box.
-fn periodic_images(cx: f64, cy: f64, r: f64, lx: f64, ly: f64) -> Vec<(f64, f64)> {
-    let mut images = Vec::new();
-    for sx in [-1.0, 0.0, 1.0] {
-        for sy in [-1.0, 0.0, 1.0] {
-            let (x, y) = (cx + sx * lx, cy + sy * ly);
-            if x + r > 0.0 && x - r < lx && y + r > 0.0 && y - r < ly {
-                images.push((x, y));
-            }
-        }
-    }
-    images
 }
 
 /// The paper's Fig. 1: the glass as pale discs and one blob per quartic mode at the midpoint

@@ -1251,8 +1251,10 @@ async function testPresenter() {
     await page.click('#lecture-present');
     await page.waitForFunction(() => document.body.dataset.presenter === '1' && /present=1/.test(location.search), null, { timeout: 10_000 });
     for (const id of (await page.evaluate(() => [...document.getElementById('lecture-data').options].map((o) => o.value)))) {
-      await page.selectOption('#lecture-data', id);
-      await page.waitForFunction((d) => window.pinchglass.lecture.dataset === d && document.body.dataset.lecture === 'ready', id, { timeout: 10_000 });
+      // the ensemble chooser is in the panel the presenter view hides: a link chooses it
+      await page.goto(server.url + `?mode=lecture&step=1&data=${id}&present=1`);
+      await page.waitForFunction((d) => window.pinchglass.lecture.dataset === d && document.body.dataset.lecture === 'ready'
+        && document.body.dataset.presenter === '1', id, { timeout: 30_000 });
       for (let k = 1; k <= 5; k++) {
         await page.evaluate((s) => window.pinchglass.lecture.go(s), k);
         await page.waitForFunction((s) => document.body.dataset.lectureStep === String(s) && document.body.dataset.lecture === 'ready', k, { timeout: 10_000 });
