@@ -1219,7 +1219,7 @@ async function testPhone() {
       await page.waitForTimeout(500);
       const sweep = await covered();
       check(`phone ${w}×${h}: nothing covers the Temperature sweep figures`, sweep.length === 0, sweep.join(', ') || 'all canvases on top');
-      await page.goto(server.url + '/');
+      await page.goto(server.url);
       const state = await waitForEnd(page);
       const explore = await covered();
       // a tap at the glass's centre reaches the canvas (click-to-pinch)
