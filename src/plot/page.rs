@@ -646,7 +646,7 @@ mod tests {
             ps.contains("weak pairs (&lt; 0.01)") || ps.contains("weak pairs (< 0.01)"),
             "pinch"
         );
-        // the sub- and superscripts of ω_g^(ij) are pieces of their own
+        // x: the subscript of f_ij is a piece of its own; y (turned): ω_g^(ij) in plain Unicode
         assert!(
             ps.contains("\n(ij)\n") && ps.contains("\ng\n"),
             "pinch axis description"

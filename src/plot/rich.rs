@@ -200,7 +200,7 @@ pub fn size<DB: DrawingBackend>(
 }
 
 /// Draws `markup` centred on `at` (pixels of `area`) in `font` and `colour`; `vertical` turns it
-/// by 90° to read upwards (a y-axis description).
+/// by 90° to read upwards (a y-axis description, drawn as its [`plain`] form).
 pub fn draw<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     markup: &str,
@@ -209,6 +209,16 @@ pub fn draw<DB: DrawingBackend>(
     colour: &RGBColor,
     vertical: bool,
 ) -> Result<(), String> {
+    if vertical {
+        // turned text piece by piece lands differently on different backends (the canvas's
+        // rotation anchors each piece on its own): one string in plain Unicode instead
+        let style = TextStyle::from(font.clone().transform(FontTransform::Rotate270))
+            .color(colour)
+            .pos(Pos::new(HPos::Center, VPos::Center));
+        return area
+            .draw(&Text::new(plain(markup), at, style))
+            .map_err(|e| format!("drawing failed: {e:?}"));
+    }
     let h = font.get_size();
     let small = font.resize(0.7 * h);
     let (w, _) = size(area, markup, font);
@@ -228,16 +238,7 @@ pub fn draw<DB: DrawingBackend>(
             1 => -0.38 * h,
             _ => 0.0,
         };
-        let (x, y) = if vertical {
-            (at.0 as f64 + shift, at.1 as f64 - along)
-        } else {
-            (at.0 as f64 + along, at.1 as f64 + shift)
-        };
-        let f = if vertical {
-            f.transform(FontTransform::Rotate270)
-        } else {
-            f
-        };
+        let (x, y) = (at.0 as f64 + along, at.1 as f64 + shift);
         let style = TextStyle::from(f)
             .color(colour)
             .pos(Pos::new(HPos::Left, VPos::Center));
