@@ -648,8 +648,8 @@ mod tests {
         );
         // x: the subscript of f_ij is a piece of its own; y (turned): ω_g^(ij) in plain Unicode
         assert!(
-            ps.contains("\n(ij)\n") && ps.contains("\ng\n"),
-            "pinch axis description"
+            ps.contains("\nij\n") && ps.contains("ω_g⁽ⁱʲ⁾"),
+            "pinch axis descriptions"
         );
         let pr: Vec<f64> = (0..ev.len())
             .map(|k| 0.1 + 0.4 * (k % 5) as f64 / 5.0)
