@@ -6,10 +6,13 @@
 // text are read from the summary (ratios between its highest and lowest T_p, E_QLM / T_onset).
 //
 // Automation: <body data-lecture="loading|ready|error" data-lecture-step="k">, and
-// window.pinchglass.lecture = {step, steps, dataset, provenance, figure, go(step), next(), prev()}.
-// URL parameters (mode=lecture): step = 1…5, data = a dataset id of index.json (default: the first).
+// window.pinchglass.lecture = {step, steps, dataset, provenance, figure, claims, go(step), next(), prev()};
+// claims[k] = {key, verdict: holds|contradicts|unresolved|no data, …}: whether step k's claim holds in the
+// shipped summary (#lecture-text carries data-claim = the verdict of the step shown).
+// URL parameters (mode=lecture): step = 1…5, data = a dataset id of index.json (default: the first),
+// present=1 the presenter view (window.pinchglass.lecture.setPresenter(on) switches it).
 
-import * as wasm from './pkg-single/pinchglass.js';
+import { draw, pngDataUrl } from './png.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -20,7 +23,8 @@ const STEPS = [
     text: (c) => `Below the lowest sound wave of the box a glass still vibrates, in soft quasi-localised modes whose
       density follows the universal law D(ω) = A<sub>g</sub> ω<sup>4</sup>: each cumulative curve (left) rises as
       ω<sup>5</sup> at small ω, whatever the parent temperature T<sub>p</sub> the glass was made at. What T<sub>p</sub>
-      changes is the prefactor A<sub>g</sub> (right): glasses made from colder liquids have fewer soft modes${c.change('a_g', 'A<sub>g</sub>')}.`,
+      changes is the prefactor A<sub>g</sub> (right): glasses made from colder liquids have fewer soft modes (in the paper A<sub>g</sub> falls by nearly 3 orders of
+      magnitude from T<sub>p</sub> ≈ 1.4 to 0.33 T<sub>onset</sub>). ${c.claim(1, 'a_g', 'A<sub>g</sub>', 'falls')}`,
   },
   {
     figure: 'fig4b',
@@ -29,7 +33,8 @@ const STEPS = [
       frequency ω<sub>g</sub>, the ω⁴ law reads D(ω) ≈ 𝒩 ω<sup>4</sup>/ω<sub>g</sub><sup>5</sup>, so
       A<sub>g</sub> ∝ 𝒩/ω<sub>g</sub><sup>5</sup> falls both when soft spots become rarer and when they become stiffer.
       Telling the two apart needs ω<sub>g</sub> on its own (next step); with it, 𝒩 = A<sub>g</sub> ω<sub>g</sub><sup>5</sup>
-      (plotted here) counts the soft spots${c.change('soft_spots', '𝒩')}.`,
+      (plotted here) counts the soft spots: in the paper 𝒩 falls by almost 2 orders of magnitude on annealing.
+      ${c.claim(2, 'soft_spots', '𝒩', 'falls')}`,
   },
   {
     figure: 'fig4a',
@@ -38,7 +43,7 @@ const STEPS = [
       u = H<sup>+</sup>d gives a frequency ω<sub>g</sub><sup>(ij)</sup> = √(d·H<sup>+</sup>d / d·H<sup>+2</sup>d) that probes
       the soft spot nearest to the pair; its mean over the weakly loaded pairs is ω<sub>g</sub> (try it on one glass in
       Explore: click a pair). Better annealed glasses have stiffer soft spots: ω<sub>g</sub> rises as T<sub>p</sub>
-      falls, like the shear modulus G (inset)${c.change('omega_g', 'ω<sub>g</sub>')}.`,
+      falls, like the shear modulus G (inset): by nearly a factor 2 in the paper. ${c.claim(3, 'omega_g', 'ω<sub>g</sub>', 'rises')}`,
   },
   {
     figure: 'fig5',
@@ -54,7 +59,7 @@ const STEPS = [
     text: (c) => `The length ξ<sub>g</sub> = 2π c<sub>s</sub>/ω<sub>g</sub>, the wavelength of a shear wave at the
       soft-spot frequency, shrinks by about 40 % as T<sub>p</sub> falls in the paper, in step with the core size of the
       soft spots read off their decay profiles (ξ<sub>co</sub>, ξ<sub>QLM</sub>: ensembles run with quartic modes).
-      ${c.change('xi_g', 'ξ<sub>g</sub>', true)}`,
+      ${c.claim(5, 'xi_g', 'ξ<sub>g</sub>', 'falls', true)}`,
   },
 ];
 
@@ -90,23 +95,66 @@ async function dataset(id) {
   return cache.get(id);
 }
 
-// What the step texts quote from the summary.
-function context(d) {
+// The paper's E_QLM in k_B T_onset (Fig. 5; its 3D glasses).
+const PAPER_E_QLM = 3.3;
+
+// What the step texts quote from the summary, and whether each step's claim holds in it: every
+// step's claim is a trend on annealing (from the highest to the lowest T_p of the ensemble), tested
+// by the ratio of the two ends with its error (errors of the two ends combined in quadrature on the
+// log scale): "holds" when it goes the paper's way by more than 2 sigma, "contradicts" when it goes
+// the other way by more than 2 sigma, else "unresolved". Each verdict is recorded in `claims`
+// (step → {key, expected, ratio, error, sigma, verdict}) for the page's automation.
+function context(d, claims) {
   const rows = [...(d.parsed.temperatures ?? [])].sort((a, b) => a.tp - b.tp);
   const tOnset = d.calibration ? JSON.parse(d.calibration).t_onset : null;
   const t = (tp) => (tOnset ? `${fmt(tp / tOnset, 3)} T<sub>onset</sub>` : `${fmt(tp, 3)}`);
   const val = (r, key) => r[key]?.value ?? null;
+  const err = (r, key) => r[key]?.error ?? null;
+  const strong = (verdict) => ({
+    holds: '<strong class="claim holds">In this ensemble it holds:</strong>',
+    contradicts: '<strong class="claim contradicts">In this ensemble it does not hold:</strong>',
+    unresolved: '<strong class="claim unresolved">This ensemble does not resolve it:</strong>',
+  })[verdict];
   return {
-    // "Here X changes by a factor f from T_p = hi to lo" (ratios: independent of the units)
-    change(key, name, asPercent = false) {
-      const have = rows.filter((r) => val(r, key) !== null && Number.isFinite(val(r, key)));
-      if (have.length < 2) return asPercent ? `This ensemble has ${name} at fewer than two T<sub>p</sub>.` : '';
-      const [lo, hi] = [have[0], have[have.length - 1]];
-      const f = val(lo, key) / val(hi, key);
-      if (asPercent) {
-        return `In this ensemble ξ<sub>g</sub> changes by ${f < 1 ? '−' : '+'}${fmt(Math.abs(1 - f) * 100, 2)} % from T<sub>p</sub> = ${t(hi.tp)} to ${t(lo.tp)}.`;
+    // Step `step`'s claim "`name` `expected` (falls|rises) on annealing", tested on the summary.
+    claim(step, key, name, expected, asPercent = false) {
+      const have = rows.filter((r) => Number.isFinite(val(r, key)) && val(r, key) > 0);
+      if (have.length < 2) {
+        claims.set(step, { key, expected, verdict: 'no data' });
+        return `This ensemble has ${name} at fewer than two T<sub>p</sub>: the claim cannot be tested here.`;
       }
-      return ` — in this ensemble ${name} changes by a factor ${fmt(f, 3)} from T<sub>p</sub> = ${t(hi.tp)} to ${t(lo.tp)}`;
+      const [lo, hi] = [have[0], have[have.length - 1]]; // coldest, hottest
+      const f = val(lo, key) / val(hi, key);
+      const rel = Math.hypot(err(lo, key) / val(lo, key), err(hi, key) / val(hi, key));
+      const sigma = Number.isFinite(rel) && rel > 0 ? Math.log(f) / rel : NaN;
+      const went = f < 1 ? 'falls' : 'rises';
+      let verdict = 'unresolved';
+      if (Number.isFinite(sigma) && Math.abs(sigma) > 2) verdict = went === expected ? 'holds' : 'contradicts';
+      claims.set(step, { key, expected, observed: went, ratio: f, error: f * rel, sigma, verdict });
+      const range = `from T<sub>p</sub> = ${t(hi.tp)} to ${t(lo.tp)}`;
+      const size = asPercent
+        ? `changes by ${f < 1 ? '−' : '+'}${fmt(Math.abs(1 - f) * 100, 2)} ± ${fmt(f * rel * 100, 1)} %`
+        : `changes by a factor ${fmt(f, 3)} ± ${fmt(f * rel, 2)}`;
+      const z = Number.isFinite(sigma) ? `${fmt(Math.abs(sigma), 2)} σ` : 'no errors in the summary';
+      const tail = {
+        holds: ` (it ${went}, ${z}), as in the paper.`,
+        contradicts: ` (it ${went}, ${z}): the opposite of the paper's trend, where ${name} ${expected} on annealing.`,
+        unresolved: ` (${z}): within 2 σ of no change, so it neither confirms nor contradicts the paper's trend.`,
+      }[verdict];
+      let extra = '';
+      if (key === 'soft_spots' && tOnset && lo.tp < tOnset) {
+        // the paper's law, 𝒩 ∝ exp(−E_QLM/T_p) below T_onset and flat above, over this range
+        const top = Math.min(hi.tp, tOnset);
+        const expect = Math.exp(-PAPER_E_QLM * (tOnset / lo.tp - tOnset / top));
+        extra = ` With the paper's E<sub>QLM</sub> = ${PAPER_E_QLM} T<sub>onset</sub> (𝒩 flat above T<sub>onset</sub>) this range would give a factor ≈ ${fmt(expect, 2)}`;
+        const off = Math.log(f / expect) / rel; // σ of the log ratio
+        if (verdict === 'holds' && Math.abs(off) > 2) extra += `: the depletion here is ${off > 0 ? 'weaker' : 'stronger'} than that (${fmt(Math.abs(off), 2)} σ).`;
+        else extra += '.';
+      }
+      if (verdict === 'contradicts') {
+        extra += ` Shown as computed: this ensemble is small (N = ${d.provenance?.n ?? '?'}, ${samplesText(d.provenance)}), and its deepest T<sub>p</sub> is ${t(lo.tp)}.`;
+      }
+      return `${strong(verdict)} ${name} ${size} ${range}${tail}${extra}`;
     },
     // Step 4: the primary estimator's fit (quartic count, else harmonic count, else the
     // secondary rank fit), its range, statistical and calibration errors, against the paper.
@@ -117,7 +165,8 @@ function context(d) {
         .find(([, b]) => ok(b)) ?? [null, null];
       if (!b) {
         const note = p.boltzmann_quartic?.note ?? p.boltzmann_count?.note;
-        return `This ensemble gives no fit${note ? ` (${note})` : ''}.`;
+        claims.set(4, { key: null, verdict: 'no data' });
+        return `This ensemble gives no fit${note ? ` (${note})` : ''}, so the claim cannot be tested here.`;
       }
       const what = {
         boltzmann_quartic: 'the Poisson fit of the number of quartic modes below ½ ω<sub>g</sub>',
@@ -127,17 +176,43 @@ function context(d) {
       const sys = tOnset && b.systematic_over_t_onset ? ` ± ${fmt(b.systematic_over_t_onset, 2)} (T<sub>onset</sub> calibration)` : '';
       const e = tOnset ? `${fmt(b.e_qlm / tOnset, 3)} ± ${fmt(b.error / tOnset, 2)}${sys} T<sub>onset</sub>` : `${fmt(b.e_qlm, 3)} ± ${fmt(b.error, 2)} (model units)`;
       const over = b.tp_used?.length ? ` over T<sub>p</sub> = ${b.tp_used.map(t).join(', ')}` : '';
-      let verdict = '';
+      let verdict = 'unresolved';
+      let says = '';
       if (tOnset) {
-        const [v, err] = [b.e_qlm / tOnset, b.error / tOnset];
-        if (v + 2 * err < 0) verdict = ' That is the opposite of the paper\'s trend: here 𝒩 rises on cooling, where the paper finds E<sub>QLM</sub> ≈ 3.3 T<sub>onset</sub> (3D).';
-        else if (v - 2 * err <= 0) verdict = ' That is no depletion measurable in this range, unlike the paper\'s 3.3 T<sub>onset</sub>.';
-        else if (v >= 3.3 / 2 && v <= 3.3 * 2) verdict = ' That is within a factor 2 of the paper\'s 3.3 T<sub>onset</sub> (3D).';
-        else verdict = ` That is ${fmt(v / 3.3, 2)} times the paper's 3.3 T<sub>onset</sub> (3D).`;
+        const [v, er] = [b.e_qlm / tOnset, b.error / tOnset];
+        const total = Math.hypot(er, b.systematic_over_t_onset ?? 0);
+        const fromPaper = (PAPER_E_QLM - v) / total;
+        const vsPaper = ` It lies ${fmt(Math.abs(fromPaper), 2)} σ ${fromPaper > 0 ? 'below' : 'above'} the paper's ${PAPER_E_QLM} T<sub>onset</sub>.`;
+        // the claim is E_QLM ≈ 3.3 T_onset: it holds within 2 σ of it (and above zero), fails
+        // more than 2 σ from it, and is not resolved when the error spans both 0 and 3.3
+        const nearPaper = Math.abs(fromPaper) <= 2;
+        const nearZero = v - 2 * er <= 0;
+        if (nearPaper && !nearZero) {
+          verdict = 'holds';
+          says = ` That is a Boltzmann depletion consistent with the paper's ${PAPER_E_QLM} T<sub>onset</sub> (within 2 σ).`;
+        } else if (nearPaper) {
+          says = ` Its error spans both no depletion and the paper's ${PAPER_E_QLM} T<sub>onset</sub>: more samples or deeper T<sub>p</sub> are needed.`;
+        } else {
+          verdict = 'contradicts';
+          if (v + 2 * er < 0) says = ` That is the opposite of the paper's trend: here 𝒩 rises on cooling, where the paper finds E<sub>QLM</sub> ≈ ${PAPER_E_QLM} T<sub>onset</sub> (3D).${vsPaper}`;
+          else if (nearZero) says = ` That is no depletion measurable in this range (within 2 σ of zero), unlike the paper's ${PAPER_E_QLM} T<sub>onset</sub>.${vsPaper}`;
+          else says = ` That is a Boltzmann depletion, but ${fmt(v / PAPER_E_QLM, 2)} times the paper's ${PAPER_E_QLM} T<sub>onset</sub>.${vsPaper}`;
+        }
+        claims.set(4, { key, expected: PAPER_E_QLM, value: v, error: er, sigma: fromPaper, verdict });
+      } else {
+        claims.set(4, { key, expected: PAPER_E_QLM, value: b.e_qlm, error: b.error, verdict: 'unresolved' });
+        says = ' Without a calibration it cannot be compared with the paper.';
       }
-      return `Here ${what}${over} gives E<sub>QLM</sub> = ${e}.${verdict}`;
+      return `${strong(verdict)} ${what}${over} gives E<sub>QLM</sub> = ${e}.${says}`;
     },
   };
+}
+
+function samplesText(p) {
+  const n = p?.samples_per_tp;
+  if (!n?.length) return 'samples per T<sub>p</sub> not recorded';
+  const [a, b] = [Math.min(...n), Math.max(...n)];
+  return `${a === b ? a : `${a}–${b}`} samples per T<sub>p</sub>`;
 }
 
 function fmt(x, digits = 4) {
@@ -165,7 +240,8 @@ function showProvenance(p) {
     // every part of the ensemble with its own protocol, sweeps, samples and date
     for (const part of p.parts) {
       const verdict = part.assessed ? `, ${part.equilibrated} of ${part.assessed} equilibrated by their τ_α verdict` : ', equilibration not assessed';
-      line(`${part.samples} samples at T_p = ${part.tp.join(', ')}: ${part.protocol}; ${part.sweeps_per_sample} sweeps per sample at its T_p${verdict}; engine ${part.engine}; made ${part.date}. Produced by:`, code(part.command ?? part.file));
+      const per = part.tp?.length && part.samples % part.tp.length === 0 ? ` (${part.samples / part.tp.length} per T_p)` : '';
+      line(`${part.samples} samples${per} at T_p = ${part.tp.join(', ')}: ${part.protocol}; ${part.sweeps_per_sample} sweeps per sample at its T_p${verdict}; engine ${part.engine}; made ${part.date}. Produced by:`, code(part.command ?? part.file));
     }
   } else {
     line(`${p.sweeps} swap-MC sweeps per sample.`);
@@ -191,9 +267,43 @@ function updateUrl(how = 'replace') {
   q.set('mode', 'lecture');
   q.set('step', String(L.step));
   if (L.dataset && index && L.dataset !== index.datasets[0].id) q.set('data', L.dataset);
+  if (L.presenter) q.set('present', '1');
   const url = `${location.pathname}?${q}`;
   if (how === 'push' && url !== `${location.pathname}${location.search}`) history.pushState(null, '', url);
   else history.replaceState(null, '', url);
+}
+
+// The figure's canvas: 900 × 620 (the CSS scales it down); below 900 px of window the canvas is
+// drawn at the width it is shown (at least 360 px), so its text keeps a readable size (the
+// figures scale their type with the canvas, down to 9 px).
+function fitCanvas() {
+  const c = $('lecture-canvas');
+  let w = 900;
+  if (!L.presenter && window.innerWidth < 900) {
+    const box = c.parentElement.clientWidth || window.innerWidth - 24;
+    w = Math.max(360, Math.min(900, Math.floor(box)));
+  }
+  const h = Math.round((w * 620) / 900);
+  if (c.width !== w || c.height !== h) {
+    c.width = w;
+    c.height = h;
+  }
+}
+
+// Presenter view: each step's text and figure on one screen (1280 × 720 and up), larger type,
+// fullscreen where the browser allows it; Esc (leaving fullscreen) or the button ends it.
+function setPresenter(on) {
+  L.presenter = on;
+  document.body.dataset.presenter = on ? '1' : '';
+  $('lecture-present').setAttribute('aria-pressed', String(on));
+  $('lecture-present').textContent = on ? 'leave presenter view' : 'presenter view';
+  if (on && !document.fullscreenElement && document.documentElement.requestFullscreen) {
+    document.documentElement.requestFullscreen().catch(() => {});
+  } else if (!on && document.fullscreenElement) {
+    document.exitFullscreen().catch(() => {});
+  }
+  updateUrl();
+  if (L.drawn.size) go(L.step, 'replace');
 }
 
 // Shows step k (1-based) of the current dataset.
@@ -215,8 +325,12 @@ async function go(k, how = 'push') {
   try {
     const d = await dataset(L.dataset);
     if (L.step !== k) return; // a later click won
-    $('lecture-text').innerHTML = s.text(context(d));
-    wasm.draw_ensemble_figure('lecture-canvas', s.figure, d.summary, d.calibration ?? undefined);
+    const claims = new Map();
+    $('lecture-text').innerHTML = s.text(context(d, claims));
+    L.claims = Object.fromEntries(claims);
+    $('lecture-text').dataset.claim = claims.get(k)?.verdict ?? '';
+    fitCanvas();
+    draw.draw_ensemble_figure('lecture-canvas', s.figure, d.summary, d.calibration ?? undefined);
     $('lecture-canvas').setAttribute('role', 'img');
     $('lecture-canvas').setAttribute('aria-label', `Step ${k} figure: ${$('lecture-title').textContent.replace(/^\d+\.\s*/, '')}. ${$('lecture-text').textContent}`);
     L.figure = s.figure;
@@ -247,8 +361,8 @@ async function chooseDataset(id, how = 'replace') {
 export function initLecture(pageApi) {
   api = pageApi;
   L = {
-    state: 'idle', step: 1, steps: STEPS.map((s) => ({ figure: s.figure, title: s.title.replace(/<\/?sub>/g, '') })), dataset: null,
-    provenance: null, figure: null, drawn: new Set(),
+    state: 'idle', step: 1, presenter: false, setPresenter: (on) => setPresenter(Boolean(on)), steps: STEPS.map((s) => ({ figure: s.figure, title: s.title.replace(/<\/?sub>/g, '') })), dataset: null,
+    provenance: null, figure: null, drawn: new Set(), claims: {},
     go: (k) => go(k), next: () => go(L.step + 1), prev: () => go(L.step - 1),
   };
   api.lecture = L;
@@ -264,6 +378,19 @@ export function initLecture(pageApi) {
     li.append(a);
     return li;
   }));
+  $('lecture-present').addEventListener('click', () => setPresenter(!L.presenter));
+  document.addEventListener('fullscreenchange', () => {
+    if (!document.fullscreenElement && L.presenter) setPresenter(false);
+  });
+  let narrow = window.innerWidth < 900;
+  window.addEventListener('resize', () => {
+    if (document.body.dataset.mode !== 'lecture' || !L.drawn.size) return;
+    const now = window.innerWidth < 900;
+    if (now !== narrow || now) {
+      narrow = now;
+      go(L.step, 'replace');
+    }
+  });
   $('lecture-prev').addEventListener('click', () => go(L.step - 1));
   $('lecture-next').addEventListener('click', () => go(L.step + 1));
   $('lecture-data').addEventListener('change', () => chooseDataset($('lecture-data').value, 'push'));
@@ -274,7 +401,7 @@ export function initLecture(pageApi) {
   });
   $('mode-lecture').querySelector('button.png').addEventListener('click', () => {
     const a = document.createElement('a');
-    a.href = $('lecture-canvas').toDataURL('image/png');
+    a.href = pngDataUrl('lecture-canvas');
     a.download = `pinchglass-lecture-${L.dataset}-step${L.step}-${L.figure}.png`;
     document.body.append(a);
     a.click();
@@ -303,6 +430,12 @@ export async function showLecture() {
     }));
     const q = new URLSearchParams(location.search);
     L.step = Math.min(STEPS.length, Math.max(1, Number(q.get('step')) || 1));
+    if (q.get('present') === '1') {
+      L.presenter = true;
+      document.body.dataset.presenter = '1';
+      $('lecture-present').setAttribute('aria-pressed', 'true');
+      $('lecture-present').textContent = 'leave presenter view';
+    }
     const want = q.get('data');
     await chooseDataset(index.datasets.some((d) => d.id === want) ? want : index.datasets[0].id);
     return;

@@ -19,6 +19,7 @@
 import initDraw, * as wasm from './pkg-single/pinchglass.js';
 import { initSweep, showSweep } from './sweep.js';
 import { WATCHDOG, allowance } from './watchdog.js';
+import { draw, pngDataUrl } from './png.js';
 import { initLecture, showLecture, lectureFromUrl } from './lecture.js';
 import { loadFig1, drawFig1 } from './compare.js';
 
@@ -846,7 +847,7 @@ function done() {
 function drawGlass(d, k) {
   const slab = slabOf(d);
   api.glassMapping = Array.from(
-    wasm.draw_glass_slab('canvas-glass', slab ? slab.positions : d.positions, d.sizes, d.boxLengths, d.dim,
+    draw.draw_glass_slab('canvas-glass', slab ? slab.positions : d.positions, d.sizes, d.boxLengths, d.dim,
       k < 0 ? -1 : d.pairI[k], k < 0 ? -1 : d.pairJ[k], '', slab ? slab.thickness : NaN),
   );
   noteSlab(d, k);
@@ -933,7 +934,7 @@ function drawAnalysis(job) {
   drawn = job;
   drawGlass(d, d.softest);
   if (d.trace.length > 0) {
-    wasm.draw_energy_trace(
+    draw.draw_energy_trace(
       'canvas-trace', d.traceSweeps, d.trace, d.tuneSweeps, d.tauAlpha, d.tauMeasured,
     );
   } else {
@@ -946,7 +947,7 @@ function drawAnalysis(job) {
     traceNote.dataset.equilibrated = relax?.equilibrated ? 'yes' : 'no';
   }
   drawVdos('canvas-vdos', job, undefined, '');
-  wasm.draw_pinch_scatter(
+  draw.draw_pinch_scatter(
     'canvas-pinches', d.pairScaledForce, d.pairOmega, results.omega_g ?? NaN, threshold,
   );
   if (d.softest >= 0) showPinch(d, d.softest, d.softestField);
@@ -974,7 +975,7 @@ function drawVdos(canvasId, job, axes, title) {
     ? [job.spectrum.eigenvalues, job.spectrum.nZeroModes]
     : [job.analysis.lowestEigenvalues, 0];
   const fit = job.results?.a_g_fit;
-  const out = wasm.draw_vdos(canvasId, ev, nz, job.analysis.dim, axes, title, fit?.window, fit?.a_g ?? undefined,
+  const out = draw.draw_vdos(canvasId, ev, nz, job.analysis.dim, axes, title, fit?.window, fit?.a_g ?? undefined,
     job.results?.n);
   const w = Array.from(ev.subarray(nz), (l) => Math.sqrt(Math.max(l, 0))).filter((x) => x > 0);
   describeCanvas(canvasId, `${title ? `${title}: ` : ''}cumulative count N(ω) of vibrational modes on log–log axes, ` +
@@ -1071,7 +1072,7 @@ function drawSoftSpots(job) {
   const c = job.spots.c_r;
   const L = job.spots.lengths;
   const num = (x) => (x === null || x === undefined ? NaN : x);
-  wasm.draw_spatial_decay('canvas-decay', d.dim,
+  draw.draw_spatial_decay('canvas-decay', d.dim,
     Float64Array.from(c.responses.r), Float64Array.from(c.responses.c.map(num)),
     Float64Array.from(c.modes.r), Float64Array.from(c.modes.c.map(num)),
     num(L.xi_co), num(L.xi_qlm), num(L.xi_g));
@@ -1090,7 +1091,7 @@ function drawSoftSpots(job) {
 function drawMap(canvasId, job, q, wmin, wmax, title) {
   const d = job.analysis;
   const slab = canvasId === 'canvas-map' ? slabOf(d) : null;
-  const mapping = wasm.draw_soft_spot_map(canvasId, slab ? slab.positions : d.positions, d.sizes, d.boxLengths, d.dim,
+  const mapping = draw.draw_soft_spot_map(canvasId, slab ? slab.positions : d.positions, d.sizes, d.boxLengths, d.dim,
     q.coreI, q.coreJ, q.omega, q.participation, mapThreshold(job), wmin, wmax,
     canvasId === 'canvas-map' && api.mode ? api.mode.index : -1, title, slab ? slab.thickness : NaN);
   if (canvasId === 'canvas-map') api.mapMapping = Array.from(mapping);
@@ -1102,7 +1103,7 @@ function drawParticipation(job) {
   const [ev, pr] = job.spectrum
     ? [job.spectrum.eigenvalues.subarray(job.spectrum.nZeroModes), job.spectrum.participation.subarray(job.spectrum.nZeroModes)]
     : [job.analysis.lowestEigenvalues, job.analysis.lowestParticipation];
-  wasm.draw_participation_scatter('canvas-participation', ev, pr, q.omega, q.participation, job.results.omega_g ?? NaN);
+  draw.draw_participation_scatter('canvas-participation', ev, pr, q.omega, q.participation, job.results.omega_g ?? NaN);
   const qe = [...q.participation];
   describeCanvas('canvas-participation', `Participation ratio e against ω (the SI's Fig. S3): ${ev.length} harmonic modes, e from ${fmt(Math.min(...pr), 2)} to ${fmt(Math.max(...pr), 2)}; ${qe.length} quartic modes, e from ${fmt(Math.min(...qe), 2)} to ${fmt(Math.max(...qe), 2)}.`);
 }
@@ -1120,7 +1121,7 @@ function selectMode(m, animate = true, job = shown?.job) {
   const title = `quartic mode ${m + 1}: ω_π = ${fmt(mode.omega, 4)}, e = ${fmt(mode.participation, 3)}, core (${mode.core[0]}, ${mode.core[1]}), ${mode.hits} start${mode.hits === 1 ? '' : 's'}`;
   stopAnimation();
   const slab = slabOf(d);
-  const frame = (phase) => wasm.draw_mode_field('canvas-mode', slab ? slab.positions : d.positions, d.sizes, d.boxLengths, d.dim,
+  const frame = (phase) => draw.draw_mode_field('canvas-mode', slab ? slab.positions : d.positions, d.sizes, d.boxLengths, d.dim,
     field, phase, 0.5, title, slab ? slab.thickness : NaN);
   describeCanvas('canvas-mode', `The selected ${title}; arrows show its displacement pattern.`);
   $('map-live').textContent = `selected ${title}`;
@@ -1178,7 +1179,7 @@ function clickPoint(event, mapping) {
 // What compare.js needs from this file to draw Fig. 1.
 function fig1Helpers() {
   const f = Number($('map-threshold').value);
-  return { wasm, drawVdos, vdosAxes, quarticArrays, describeCanvas, threshold: f > 0 ? f : Infinity, threads: api.threads };
+  return { wasm: draw, drawVdos, vdosAxes, quarticArrays, describeCanvas, threshold: f > 0 ? f : Infinity, threads: api.threads };
 }
 
 function row(cells) {
@@ -1329,7 +1330,7 @@ function showPinch(d, k, field) {
   lastField = { pair: k, field };
   drawGlass(d, k);
   const slab = slabOf(d);
-  api.fieldMapping = Array.from(wasm.draw_pinch_field_slab('canvas-field', slab ? slab.positions : d.positions, d.sizes, d.boxLengths,
+  api.fieldMapping = Array.from(draw.draw_pinch_field_slab('canvas-field', slab ? slab.positions : d.positions, d.sizes, d.boxLengths,
     d.dim, field, p.i, p.j, p.omega, p.scaledForce, slab ? slab.thickness : NaN));
   const info = $('pinch-info');
   info.replaceChildren();
@@ -1553,7 +1554,7 @@ async function main() {
   }
   for (const b of document.querySelectorAll('#mode-explore button.png')) {
     b.addEventListener('click', () => download(`${baseName()}-${b.dataset.canvas.replace('canvas-', '')}.png`,
-      $(b.dataset.canvas).toDataURL('image/png')));
+      pngDataUrl(b.dataset.canvas)));
   }
   $('canvas-glass').addEventListener('click', onGlassClick);
   $('canvas-field').addEventListener('click', onGlassClick);

@@ -13,6 +13,7 @@
 
 import * as wasm from './pkg-single/pinchglass.js';
 import { WATCHDOG, allowance } from './watchdog.js';
+import { draw, pngDataUrl } from './png.js';
 
 // 2D: T_p = 0.45 needs ~2000 sweeps at N = 300 (PRESETS of main.js: 4000 at T_p = 0.4 take a few
 // seconds); measured in the page on 2 busy cores: 31 s for the 20 samples, but a 2D box of 300
@@ -387,7 +388,7 @@ function summarise(final) {
     const cal = u ? wasm.shipped_calibration(S.params.dim) : undefined;
     S.summaryText = wasm.summarize_records(S.lines.join('\n'), cal, u ? u.source : undefined, undefined);
     S.summary = JSON.parse(S.summaryText);
-    for (const f of FIGURES) wasm.draw_ensemble_figure(`sweep-${f}`, f, S.summaryText, undefined);
+    for (const f of FIGURES) draw.draw_ensemble_figure(`sweep-${f}`, f, S.summaryText, undefined);
   } catch (e) {
     if (final) fail(`summary failed: ${e.message || e}`);
     else $('sweep-error').textContent = `summary so far failed: ${e.message || e}`;
@@ -523,7 +524,7 @@ export function initSweep(pageApi, plan) {
   });
   for (const b of document.querySelectorAll('#mode-sweep button.png')) {
     b.addEventListener('click', () => download(`${baseName()}-${b.dataset.canvas.replace('sweep-', '')}.png`,
-      $(b.dataset.canvas).toDataURL('image/png')));
+      pngDataUrl(b.dataset.canvas)));
   }
 }
 

@@ -187,6 +187,27 @@ impl<const D: usize> PeriodicBox<D> {
     }
 }
 
+/// Interparticle distance `a0 = (V/N)^(1/d)` of `n` particles in a box of side `lengths`
+/// (`d = lengths.len()`), the paper's length unit (docs/theory.md §1). Flat-slice form for the
+/// edges; `Glass::a0` is the same for a glass.
+pub fn interparticle_distance(lengths: &[f64], n: usize) -> f64 {
+    dimensional_root(lengths.iter().product::<f64>() / n as f64, lengths.len())
+}
+
+/// Midpoint of the points `a` and `b` of an unsheared periodic box of side `lengths`, `b` taken
+/// at its image nearest to `a`, mapped into `[0, L)` along each axis (flat-slice form for the
+/// edges: a pinched pair or a mode's core across the boundary is drawn where it is).
+pub fn periodic_midpoint(lengths: &[f64], a: &[f64], b: &[f64]) -> Vec<f64> {
+    lengths
+        .iter()
+        .zip(a.iter().zip(b))
+        .map(|(&l, (&xa, &xb))| {
+            let xb = xb - l * nearest_integer((xb - xa) / l);
+            (0.5 * (xa + xb)).rem_euclid(l)
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -265,5 +286,22 @@ mod tests {
     fn bad_sides_are_refused() {
         assert!(PeriodicBox::<2>::new(Vector::<2>::new(1.0, 0.0)).is_err());
         assert!(PeriodicBox::<2>::cubic_for_density(10, -1.0).is_err());
+    }
+
+    #[test]
+    fn midpoint_across_the_boundary_is_at_the_boundary() {
+        let m = periodic_midpoint(&[10.0, 8.0], &[0.5, 4.0], &[9.5, 4.0]);
+        assert!(
+            (m[0] - 0.0).abs() < 1e-12 || (m[0] - 10.0).abs() < 1e-12,
+            "{m:?}"
+        );
+        assert!((m[1] - 4.0).abs() < 1e-12);
+        let m = periodic_midpoint(&[10.0, 8.0, 6.0], &[1.0, 1.0, 5.5], &[3.0, 7.5, 0.5]);
+        assert!(
+            (m[0] - 2.0).abs() < 1e-12 && (m[1] - 0.25).abs() < 1e-12 && (m[2] - 0.0).abs() < 1e-12,
+            "{m:?}"
+        );
+        assert!((interparticle_distance(&[10.0, 10.0], 100) - 1.0).abs() < 1e-12);
+        assert!((interparticle_distance(&[2.0, 2.0, 2.0], 8) - 1.0).abs() < 1e-12);
     }
 }

@@ -342,14 +342,14 @@ impl Axes {
     }
     pub(crate) fn w_unit(&self) -> &'static str {
         if self.is_calibrated() {
-            "c∞/a0"
+            "c∞/a₀"
         } else {
             "model units"
         }
     }
     pub(crate) fn len_unit(&self) -> &'static str {
         if self.is_calibrated() {
-            "a0"
+            "a₀"
         } else {
             "model units"
         }
@@ -358,7 +358,7 @@ impl Axes {
     pub(crate) fn footer(&self) -> String {
         match &self.calibration {
             Some(u) => format!(
-                "units from {}: T_onset = {}, c∞/a0 = {}, a0 = {}, G∞ = {} (model units)",
+                "units from {}: T_onset = {}, c∞/a₀ = {}, a₀ = {}, G∞ = {} (model units)",
                 u.source,
                 short(u.t_onset),
                 short(u.c_inf / u.a0),

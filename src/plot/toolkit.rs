@@ -1,12 +1,12 @@
 //! The drawing toolkit of the figures: fonts, colours, number formatting, linear and log axes with
 //! their ticks, charts, markers, lines, legends and notes, generic over plotters' `DrawingBackend`.
 
-use plotters::coord::ranged1d::{KeyPointHint, NoDefaultFormatting, Ranged, ValueFormatter};
 use plotters::coord::Shift;
 use plotters::prelude::*;
-use std::ops::Range;
 
 use super::summary::*;
+
+pub(crate) use super::axes::*;
 
 /// Font family of every text.
 pub const FONT: &str = "sans-serif";
@@ -35,7 +35,7 @@ pub fn register_fonts() -> Result<(), String> {
 
 /// Sizes scaled to the drawing area (reference 800 × 600).
 #[derive(Clone, Copy)]
-pub(crate) struct Style {
+pub struct Style {
     pub(crate) s: f64,
 }
 
@@ -44,6 +44,14 @@ impl Style {
         let (w, h) = area.dim_in_pixel();
         Style {
             s: (w as f64 / 800.0).min(h as f64 / 600.0).clamp(0.45, 4.0),
+        }
+    }
+    /// Sizes of the page's views: 1 at a 520 × 360 canvas (the page's default), scaled with the
+    /// canvas (a PNG drawn at twice the canvas size is the same figure at twice the resolution).
+    pub fn page<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>) -> Style {
+        let (w, h) = area.dim_in_pixel();
+        Style {
+            s: (w as f64 / 520.0).min(h as f64 / 360.0).clamp(0.6, 6.0),
         }
     }
     pub(crate) fn px(&self, v: f64) -> u32 {
@@ -172,243 +180,6 @@ pub(crate) fn pm(e: &Est) -> String {
         }
         None => short(e.value),
     }
-}
-
-/// One axis: linear or logarithmic, with its own ticks and tick labels.
-#[derive(Clone, Debug)]
-pub(crate) struct Axis {
-    pub(crate) lo: f64,
-    pub(crate) hi: f64,
-    pub(crate) log: bool,
-    pub(crate) ticks: Vec<f64>,
-    /// Decimals of linear tick labels.
-    pub(crate) decimals: usize,
-}
-
-pub(crate) fn nice_step(span: f64, target: f64) -> f64 {
-    let raw = span / target;
-    let mag = 10f64.powf(raw.log10().floor());
-    let f = raw / mag;
-    let m = if f < 1.5 {
-        1.0
-    } else if f < 2.25 {
-        2.0
-    } else if f < 3.5 {
-        2.5
-    } else if f < 7.5 {
-        5.0
-    } else {
-        10.0
-    };
-    m * mag
-}
-
-pub(crate) fn linear_ticks(lo: f64, hi: f64, target: f64) -> (Vec<f64>, f64) {
-    let step = nice_step(hi - lo, target);
-    let mut out = Vec::new();
-    let mut k = (lo / step).ceil();
-    while k * step <= hi + 1e-9 * step.abs() {
-        let v = k * step;
-        out.push(if v.abs() < 1e-12 * step { 0.0 } else { v });
-        k += 1.0;
-    }
-    (out, step)
-}
-
-impl Axis {
-    /// Linear axis over `[lo, hi]` padded by 6 % each side (a degenerate range is widened).
-    pub(crate) fn linear(lo: f64, hi: f64) -> Axis {
-        let (mut lo, mut hi) = (lo, hi);
-        if (hi - lo).is_nan() || hi - lo <= 1e-12 * hi.abs().max(lo.abs()) {
-            let d = if lo.abs() > 0.0 { 0.1 * lo.abs() } else { 1.0 };
-            lo -= d;
-            hi += d;
-        }
-        let pad = 0.06 * (hi - lo);
-        Axis::linear_exact(lo - pad, hi + pad)
-    }
-
-    /// Linear axis starting at 0 (for positive quantities) unless the data are far from it.
-    pub(crate) fn linear_from_zero(lo: f64, hi: f64) -> Axis {
-        if lo >= 0.0 && lo < 0.6 * hi {
-            let a = Axis::linear(0.0, hi);
-            Axis::linear_exact(0.0, a.hi)
-        } else {
-            Axis::linear(lo, hi)
-        }
-    }
-
-    pub(crate) fn linear_exact(lo: f64, hi: f64) -> Axis {
-        let (ticks, step) = linear_ticks(lo, hi, 6.0);
-        let mag = (step.log10() + 1e-9).floor();
-        let decimals = (-mag).max(0.0) as usize
-            + usize::from(step < 10.0 && (step / 10f64.powf(mag) - 2.5).abs() < 1e-6);
-        Axis {
-            lo,
-            hi,
-            log: false,
-            ticks,
-            decimals,
-        }
-    }
-
-    /// Logarithmic axis over `[lo, hi]` (positive), padded by 4 % of its decades each side.
-    pub(crate) fn log(lo: f64, hi: f64) -> Axis {
-        let (mut a, mut b) = (lo.log10(), hi.log10());
-        if (b - a).is_nan() || b - a <= 1e-9 {
-            a -= 0.15;
-            b += 0.15;
-        }
-        let pad = (0.04 * (b - a)).max(0.04);
-        let (a, b) = (a - pad, b + pad);
-        let (lo, hi) = (10f64.powf(a), 10f64.powf(b));
-        let decades = b - a;
-        let mut ticks = Vec::new();
-        if decades >= 2.5 {
-            let every = (decades / 7.0).ceil().max(1.0) as i32;
-            let first = a.ceil() as i32;
-            let first = first + (every - first.rem_euclid(every)) % every;
-            let mut k = first;
-            while (k as f64) <= b {
-                ticks.push(10f64.powi(k));
-                k += every;
-            }
-        } else {
-            // mantissa sets from sparse to dense: the first giving at least 4 ticks
-            const SETS: [&[f64]; 4] = [
-                &[1.0, 2.0, 5.0],
-                &[1.0, 1.5, 2.0, 3.0, 5.0, 7.0],
-                &[1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0],
-                &[
-                    1.0, 1.2, 1.4, 1.6, 1.8, 2.0, 2.5, 3.0, 3.5, 4.0, 4.5, 5.0, 6.0, 7.0, 8.0, 9.0,
-                ],
-            ];
-            for set in SETS {
-                ticks.clear();
-                for k in (a.floor() as i32)..=(b.ceil() as i32) {
-                    for m in set {
-                        let v = m * 10f64.powi(k);
-                        if v >= lo && v <= hi {
-                            ticks.push(v);
-                        }
-                    }
-                }
-                if ticks.len() >= 4 {
-                    break;
-                }
-            }
-            if ticks.len() < 3 {
-                // very narrow: linear ticks
-                ticks = linear_ticks(lo, hi, 4.0).0;
-            }
-        }
-        Axis {
-            lo,
-            hi,
-            log: true,
-            ticks,
-            decimals: 0,
-        }
-    }
-
-    pub(crate) fn frac(&self, v: f64) -> f64 {
-        let f = if self.log {
-            if v <= 0.0 {
-                -1.0
-            } else {
-                (v / self.lo).ln() / (self.hi / self.lo).ln()
-            }
-        } else {
-            (v - self.lo) / (self.hi - self.lo)
-        };
-        if f.is_finite() {
-            f.clamp(-2.0, 3.0)
-        } else {
-            -1.0
-        }
-    }
-
-    pub(crate) fn contains(&self, v: f64) -> bool {
-        v.is_finite() && v >= self.lo && v <= self.hi && (!self.log || v > 0.0)
-    }
-
-    pub(crate) fn clamp(&self, v: f64) -> f64 {
-        v.clamp(self.lo, self.hi)
-    }
-}
-
-impl Ranged for Axis {
-    type FormatOption = NoDefaultFormatting;
-    type ValueType = f64;
-
-    fn map(&self, value: &f64, limit: (i32, i32)) -> i32 {
-        let f = self.frac(*value);
-        limit.0 + (f * (limit.1 - limit.0) as f64).round() as i32
-    }
-
-    fn key_points<Hint: KeyPointHint>(&self, _hint: Hint) -> Vec<f64> {
-        self.ticks.clone()
-    }
-
-    fn range(&self) -> Range<f64> {
-        self.lo..self.hi
-    }
-}
-
-impl ValueFormatter<f64> for Axis {
-    fn format_ext(&self, v: &f64) -> String {
-        if self.log {
-            let k = v.log10().round();
-            if (v.log10() - k).abs() < 1e-6 && !(-1.0..=2.0).contains(&k) {
-                pow10(k as i32)
-            } else {
-                short(*v)
-            }
-        } else {
-            let d = self.decimals;
-            let s = format!("{v:.d$}");
-            if s.starts_with('-') && s.trim_start_matches(['-', '0', '.']).is_empty() {
-                s[1..].to_string()
-            } else {
-                s
-            }
-        }
-    }
-}
-
-pub(crate) type Chart<'a, DB> = ChartContext<'a, DB, Cartesian2d<Axis, Axis>>;
-
-/// A panel with title, axes, tick labels and a light grid.
-pub(crate) fn chart<'a, DB: DrawingBackend + 'a>(
-    area: &'a DrawingArea<DB, Shift>,
-    st: &Style,
-    title: &str,
-    x: Axis,
-    y: Axis,
-    x_desc: &str,
-    y_desc: &str,
-) -> Result<Chart<'a, DB>, String> {
-    let mut c = ChartBuilder::on(area)
-        .caption(title, st.label())
-        .margin(st.px(10.0))
-        .margin_right(st.px(18.0))
-        .x_label_area_size(st.px(46.0))
-        .y_label_area_size(st.px(68.0))
-        .build_cartesian_2d(x, y)
-        .map_err(de)?;
-    c.configure_mesh()
-        .x_desc(x_desc)
-        .y_desc(y_desc)
-        .axis_desc_style(st.label())
-        .label_style(st.tick())
-        .bold_line_style(GRID)
-        .light_line_style(TRANSPARENT)
-        .axis_style(INK)
-        .x_labels(20)
-        .y_labels(20)
-        .draw()
-        .map_err(de)?;
-    Ok(c)
 }
 
 /// An empty framed panel saying why there is nothing to draw.

@@ -8,42 +8,40 @@
 //!
 //! Shared pieces: [`Glass`] (checked positions, sizes and box), [`Depth`] (3D: projection along z
 //! or a central slab, deeper = paler), [`GlassView`] (the box at equal x and y scales),
-//! [`draw_discs`] / [`draw_arrows`] (particles and per-particle vectors over the glass),
-//! [`plot_chart`] (axes of every data plot) and [`LogAxis`] (decade ticks on log axes).
+//! [`draw_discs`] / [`draw_arrows`] (particles and per-particle vectors over the glass). The data
+//! plots are `plot::page`'s (axes, ticks, legends and palette of the toolkit shared with the CLI's
+//! figures, tested natively); here only their canvas adapters.
 
-use std::f64::consts::PI;
 use std::ops::Range;
 
 use js_sys::Float64Array;
-use plotters::coord::ranged1d::{
-    AsRangedCoord, KeyPointHint, NoDefaultFormatting, Ranged, ValueFormatter,
-};
 use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters_canvas::CanvasBackend;
 use wasm_bindgen::prelude::*;
 
-const FONT: &str = "sans-serif";
-const LABEL: u32 = 15;
-const TICK: u32 = 12;
-/// Colour of particles / points passing the force filter, of harmonic modes and pinch responses.
-const ACCENT: RGBColor = RGBColor(31, 119, 180);
+use crate::plot::glass::{
+    blob_radius, circle_points, clip_to_box, periodic_images, visible, Depth, Glass,
+};
+use crate::plot::page;
+use crate::plot::rich::plain;
+use crate::plot::toolkit::{Style, FONT};
+
+/// Sizes of the glass views: the toolkit's page style (scaled with the canvas).
+fn style(area: &Area) -> Style {
+    Style::page(area)
+}
 /// Highlighted pairs and modes, quartic modes.
 const HIGHLIGHT: RGBColor = RGBColor(214, 39, 40);
-const GUIDE: RGBColor = RGBColor(120, 120, 120);
 /// The glass under a field or a soft-spot map.
 const PALE: RGBColor = RGBColor(222, 222, 230);
 /// The longest arrow of a field over the glass, in length units.
 const ARROW_LENGTH: f64 = 1.5;
-/// Soft-spot blobs: a mode of participation ratio e gets a core of `BLOB_CORE · N e` particles,
-/// i.e. area `BLOB_CORE · N e · a0²` in 2D (volume `… a0³` in 3D); see [`blob_radius`].
-const BLOB_CORE: f64 = 0.5;
 
 type Area = DrawingArea<CanvasBackend, plotters::coord::Shift>;
 /// A chart on a canvas with axes of coordinate types `X` and `Y`.
-type Chart<'a, X, Y> = ChartContext<'a, CanvasBackend, Cartesian2d<X, Y>>;
-type GlassChart<'a> = Chart<'a, RangedCoordf64, RangedCoordf64>;
+type GlassChart<'a> = ChartContext<'a, CanvasBackend, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
 
 fn err(e: impl std::fmt::Debug) -> JsError {
     JsError::new(&format!("drawing failed: {e:?}"))
@@ -73,12 +71,6 @@ fn ramp(t: f64) -> RGBColor {
     crate::figures::colour_ramp(&STOPS, t)
 }
 
-/// `c` mixed with white: `f` = 1 keeps it, `f` = 0 is white.
-fn shade(c: RGBColor, f: f64) -> RGBColor {
-    let m = |u: u8| (u as f64 * f + 255.0 * (1.0 - f)).round() as u8;
-    RGBColor(m(c.0), m(c.1), m(c.2))
-}
-
 fn bounds(v: impl Iterator<Item = f64>) -> (f64, f64) {
     v.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), x| {
         (a.min(x), b.max(x))
@@ -87,160 +79,6 @@ fn bounds(v: impl Iterator<Item = f64>) -> (f64, f64) {
 
 // ---------------------------------------------------------------------------------------------
 // The glass: checked input, periodic geometry, depth cue
-
-/// Positions (flat `d·N`), sizes (`N`) and box lengths of a glass, checked once.
-struct Glass<'a> {
-    pos: &'a [f64],
-    sizes: &'a [f64],
-    dim: usize,
-    n: usize,
-    l: [f64; 3],
-}
-
-impl<'a> Glass<'a> {
-    fn new(
-        who: &str,
-        positions: &'a [f64],
-        sizes: &'a [f64],
-        box_lengths: &[f64],
-        dim: usize,
-    ) -> Result<Self, JsError> {
-        if !(dim == 2 || dim == 3) {
-            return Err(fail(who, format!("dim must be 2 or 3, not {dim}")));
-        }
-        let n = sizes.len();
-        if n == 0 || positions.len() != dim * n {
-            return Err(fail(
-                who,
-                format!(
-                    "positions must hold dim·N = {dim}·{n} numbers for the N = {n} sizes (got {}; N ≥ 1)",
-                    positions.len()
-                ),
-            ));
-        }
-        if box_lengths.len() < dim
-            || box_lengths[..dim]
-                .iter()
-                .any(|l| !(*l > 0.0 && l.is_finite()))
-        {
-            return Err(fail(
-                who,
-                format!("box_lengths must hold {dim} positive lengths"),
-            ));
-        }
-        if !positions.iter().chain(sizes).all(|v| v.is_finite()) {
-            return Err(fail(who, "positions and sizes must be finite"));
-        }
-        let mut l = [1.0; 3];
-        l[..dim].copy_from_slice(&box_lengths[..dim]);
-        Ok(Self {
-            pos: positions,
-            sizes,
-            dim,
-            n,
-            l,
-        })
-    }
-
-    fn xy(&self, k: usize) -> (f64, f64) {
-        (self.pos[self.dim * k], self.pos[self.dim * k + 1])
-    }
-
-    fn z(&self, k: usize) -> f64 {
-        if self.dim == 3 {
-            self.pos[3 * k + 2]
-        } else {
-            0.0
-        }
-    }
-
-    /// The mean interparticle distance `a0 = (V/N)^(1/d)`.
-    fn a0(&self) -> f64 {
-        let volume: f64 = self.l[..self.dim].iter().product();
-        (volume / self.n as f64).powf(1.0 / self.dim as f64)
-    }
-
-    /// Midpoint of particles `i` and `j` (`j` at its periodic image nearest to `i`), in the box.
-    fn midpoint(&self, i: usize, j: usize) -> [f64; 3] {
-        let mut m = [0.0; 3];
-        for (a, m) in m.iter_mut().enumerate().take(self.dim) {
-            let (l, xi) = (self.l[a], self.pos[self.dim * i + a]);
-            let mut xj = self.pos[self.dim * j + a];
-            xj -= l * ((xj - xi) / l).round();
-            *m = (0.5 * (xi + xj)).rem_euclid(l);
-        }
-        m
-    }
-}
-
-/// How the 3D views show depth, looking down the z axis: either the whole box projected, or only
-/// the central slab `|z − L_z/2| ≤ slab/2`; in both, deeper (smaller z) is paler. 2D: all shown,
-/// unfaded.
-struct Depth {
-    /// `L_z`, 0 in 2D.
-    lz: f64,
-    slab: Option<f64>,
-}
-
-impl Depth {
-    /// `slab` ≤ 0, NaN or ≥ `L_z`: the whole box, projected.
-    fn new(g: &Glass, slab: f64) -> Self {
-        let lz = if g.dim == 3 { g.l[2] } else { 0.0 };
-        let slab = (lz > 0.0 && slab > 0.0 && slab < lz).then_some(slab);
-        Self { lz, slab }
-    }
-
-    /// `None` if `z` is outside the slab, otherwise 0 (deepest, palest) … 1 (nearest).
-    fn of(&self, z: f64) -> Option<f64> {
-        if self.lz <= 0.0 {
-            return Some(1.0);
-        }
-        let z = z.rem_euclid(self.lz);
-        match self.slab {
-            None => Some(z / self.lz),
-            Some(s) => {
-                let dz = z - 0.5 * self.lz;
-                (dz.abs() <= 0.5 * s).then_some((dz + 0.5 * s) / s)
-            }
-        }
-    }
-
-    /// The depth cue: `c` faded towards white with depth (3D only).
-    fn fade(&self, c: RGBColor, t: f64) -> RGBColor {
-        if self.lz > 0.0 {
-            shade(c, 0.3 + 0.7 * t)
-        } else {
-            c
-        }
-    }
-
-    /// `title` with the slab stated, if there is one.
-    fn titled(&self, title: &str) -> String {
-        match self.slab {
-            None => title.to_string(),
-            Some(s) => {
-                // (the page may centre the slab anywhere by shifting z periodically first)
-                let note = format!("slab {s:.2} thick");
-                if title.is_empty() {
-                    note
-                } else {
-                    format!("{title}  ({note})")
-                }
-            }
-        }
-    }
-}
-
-/// The particles shown, with their depth (see [`Depth::of`]), deepest first.
-fn visible(g: &Glass, depth: &Depth) -> Vec<(usize, f64)> {
-    let mut order: Vec<(usize, f64)> = (0..g.n)
-        .filter_map(|k| depth.of(g.z(k)).map(|t| (k, t)))
-        .collect();
-    if g.dim == 3 {
-        order.sort_by(|a, b| a.1.total_cmp(&b.1));
-    }
-    order
-}
 
 // ---------------------------------------------------------------------------------------------
 // Glass views: the box, discs, arrows, highlighted pair, click mapping
@@ -254,7 +92,7 @@ struct GlassView<'c> {
     area: Area,
     title: String,
     /// font size of the title
-    font: u32,
+    font: f64,
     scale: f64,
     lx: f64,
     ly: f64,
@@ -266,8 +104,9 @@ impl GlassView<'_> {
         const MARGIN: i32 = 12;
         const X_LABELS: i32 = 40;
         const Y_LABELS: i32 = 50;
-        // the title's font: LABEL, smaller (down to 10 px) if the title would not fit the width
-        let mut font = LABEL;
+        // the title's font: the label size, smaller (down to 10 px) if the title would not fit
+        let st = style(area);
+        let mut font = st.label().font.get_size();
         let mut title_h = 0;
         if !title.is_empty() {
             let width = area.dim_in_pixel().0 as i32 - 8;
@@ -275,10 +114,10 @@ impl GlassView<'_> {
                 let style: TextStyle = (FONT, font).into();
                 let (tw, th) = area.estimate_text_size(title, &style).map_err(err)?;
                 title_h = th as i32 + 14;
-                if tw as i32 <= width || font <= 10 {
+                if tw as i32 <= width || font <= 10.0 {
                     break;
                 }
-                font -= 1;
+                font -= 1.0;
             }
         }
         let body = area.margin(title_h, 0, 0, right as i32);
@@ -335,12 +174,16 @@ impl GlassView<'_> {
                 .draw(&Rectangle::new(mask, WHITE.filled()))
                 .map_err(err)?;
         }
-        draw_axes(
-            &mut self.chart,
-            "x  (length unit of the sizes λ)",
-            "y  (length unit of λ)",
-            false,
-        )?;
+        let st = style(&self.area);
+        self.chart
+            .configure_mesh()
+            .disable_mesh()
+            .x_desc("x  (λ, the unit of the particle sizes)")
+            .y_desc("y  (λ)")
+            .axis_desc_style(st.label())
+            .label_style(st.tick())
+            .draw()
+            .map_err(err)?;
         if !self.title.is_empty() {
             let style: TextStyle = (FONT, self.font).into();
             self.area
@@ -669,9 +512,10 @@ fn pinch_field_view(
     let depth = Depth::new(&g, slab);
     let (lx, ly) = (g.l[0], g.l[1]);
     let area = canvas(canvas_id)?;
-    let title = format!(
-        "pinch of pair ({i}, {j}):  ω_g^(ij) = {omega:.4},  f/(p a0^(d−1)) = {scaled_force:.2e}"
-    );
+    let title = plain(&format!(
+        "pinch of pair ({i}, {j}):  ω_g^{{(ij)}} = {omega:.4},  f_{{ij}}/(p a_0^{{d−1}}) = {}",
+        crate::plot::toolkit::short(scaled_force)
+    ));
     let mut view = GlassView::new(&area, lx, ly, &depth.titled(&title), 0)?;
     let order = visible(&g, &depth);
     draw_discs(&mut view, &g, &depth, &order, |_| PALE, |_| (0.0, 0.0))?;
@@ -680,67 +524,6 @@ fn pinch_field_view(
     let mapping = view.finish()?;
     area.present().map_err(err)?;
     Ok(mapping)
-}
-
-/// Radius (length units) of the blob of a mode with participation ratio `e` in a glass of `n`
-/// particles: its core holds `BLOB_CORE · n e` particles, so in 2D the blob's area is
-/// `BLOB_CORE · n e · a0²`; in 3D the blob is the projected sphere of volume `BLOB_CORE · n e · a0³`.
-fn blob_radius(dim: usize, n: usize, e: f64, a0: f64) -> f64 {
-    let core = BLOB_CORE * n as f64 * e;
-    if dim == 2 {
-        a0 * (core / PI).sqrt()
-    } else {
-        a0 * (3.0 * core / (4.0 * PI)).cbrt()
-    }
-}
-
-/// Points around the circle of radius `r` at `(cx, cy)`, closed (last = first).
-fn circle_points(cx: f64, cy: f64, r: f64) -> impl Iterator<Item = (f64, f64)> {
-    const SIDES: usize = 60;
-    (0..=SIDES).map(move |s| {
-        let a = 2.0 * PI * s as f64 / SIDES as f64;
-        (cx + r * a.cos(), cy + r * a.sin())
-    })
-}
-
-/// The convex polygon `poly` cut to the box `[0, lx] × [0, ly]` (Sutherland–Hodgman).
-fn clip_to_box(poly: Vec<(f64, f64)>, lx: f64, ly: f64) -> Vec<(f64, f64)> {
-    // inside(p) ≥ 0 for the four edges x ≥ 0, x ≤ lx, y ≥ 0, y ≤ ly
-    let edges: [&dyn Fn((f64, f64)) -> f64; 4] = [&|p| p.0, &|p| lx - p.0, &|p| p.1, &|p| ly - p.1];
-    let mut out = poly;
-    for inside in edges {
-        if out.is_empty() {
-            break;
-        }
-        let input = std::mem::take(&mut out);
-        for (k, &p) in input.iter().enumerate() {
-            let q = input[(k + 1) % input.len()];
-            let (fp, fq) = (inside(p), inside(q));
-            if fp >= 0.0 {
-                out.push(p);
-            }
-            if (fp >= 0.0) != (fq >= 0.0) {
-                let s = fp / (fp - fq);
-                out.push((p.0 + s * (q.0 - p.0), p.1 + s * (q.1 - p.1)));
-            }
-        }
-    }
-    out
-}
-
-/// The periodic images (shifts by ±L) of the disc at `(cx, cy)` of radius `r` that reach into
-/// the box.
-fn periodic_images(cx: f64, cy: f64, r: f64, lx: f64, ly: f64) -> Vec<(f64, f64)> {
-    let mut images = Vec::new();
-    for sx in [-1.0, 0.0, 1.0] {
-        for sy in [-1.0, 0.0, 1.0] {
-            let (x, y) = (cx + sx * lx, cy + sy * ly);
-            if x + r > 0.0 && x - r < lx && y + r > 0.0 && y - r < ly {
-                images.push((x, y));
-            }
-        }
-    }
-    images
 }
 
 /// The paper's Fig. 1: the glass as pale discs and one blob per quartic mode at the midpoint
@@ -1065,9 +848,9 @@ fn colour_bar(
         .disable_mesh()
         .disable_x_axis()
         .y_labels(6)
-        .y_desc(label)
-        .axis_desc_style((FONT, TICK))
-        .label_style((FONT, TICK))
+        .y_desc(plain(label))
+        .axis_desc_style(style(strip).tick())
+        .label_style(style(strip).tick())
         .draw()
         .map_err(err)?;
     const STEPS: usize = 96;
@@ -1158,289 +941,22 @@ pub fn draw_mode_field(
 }
 
 // ---------------------------------------------------------------------------------------------
-// Data plots: shared axes, log axes with decade ticks
+// Data plots: canvas adapters of `plot::page` (axes, ticks, legends and palette of the toolkit
+// shared with the CLI's figures; tested natively there)
 
-/// A logarithmic axis on `[lo, hi]` (both > 0) with ticks at the decades 10^k only, at most
-/// `max_labels` of them labelled (every `step`-th decade: "0.01", "1", "100", "1e-4", "1e5"), and
-/// faint grid lines at 2…9 × 10^k when it spans at most six decades. A range holding fewer than
-/// two decades gets 1–2–5 ticks (or 1…9, or for a very narrow range plain linear ticks) instead,
-/// each labelled.
-struct LogAxis {
-    lo: f64,
-    hi: f64,
-    bold: Vec<f64>,
-    light: Vec<f64>,
-    labels: TickLabels,
-}
-
-enum TickLabels {
-    /// decade ticks, every `step`-th labelled
-    Decades { step: i32 },
-    /// `m × 10^k` ticks, m = 1…9
-    Mantissas,
-    /// ticks of a linear axis on a narrow range: three significant digits
-    Linear,
-}
-
-impl LogAxis {
-    fn new(lo: f64, hi: f64, max_labels: usize) -> Self {
-        let lo = if lo > 0.0 && lo.is_finite() { lo } else { 1e-3 };
-        let hi = if hi > lo && hi.is_finite() {
-            hi
-        } else {
-            lo * 10.0
-        };
-        let ticks = |ms: &[f64]| -> Vec<f64> {
-            let k0 = (lo.log10() - 1e-9).ceil() as i32 - 1;
-            let k1 = (hi.log10() + 1e-9).floor() as i32;
-            (k0..=k1)
-                .flat_map(|k| ms.iter().map(move |m| m * 10f64.powi(k)))
-                .filter(|&v| v >= lo * (1.0 - 1e-9) && v <= hi * (1.0 + 1e-9))
-                .collect()
-        };
-        let decades = ticks(&[1.0]);
-        let n = decades.len();
-        let (bold, light, labels) = if n >= 2 {
-            let step = n.div_ceil(max_labels.max(1)).max(1) as i32;
-            let light = if n <= 6 {
-                ticks(&[2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0])
-            } else {
-                Vec::new()
-            };
-            (decades, light, TickLabels::Decades { step })
-        } else {
-            let mut t = ticks(&[1.0, 2.0, 5.0]);
-            if t.len() < 3 {
-                // add m × 10^k (m = 3, 4, 6, …) at least 1/8 of the axis away from the others
-                let gap = (hi / lo).log10() / 8.0;
-                for v in ticks(&[3.0, 4.0, 6.0, 7.0, 8.0, 9.0]) {
-                    if t.iter().all(|&u| (v / u).log10().abs() >= gap) {
-                        t.push(v);
-                    }
-                }
-                t.sort_by(f64::total_cmp);
-            }
-            if t.len() >= 2 {
-                (t, Vec::new(), TickLabels::Mantissas)
-            } else {
-                let linear = RangedCoordf64::from(lo..hi).key_points(5);
-                (linear, Vec::new(), TickLabels::Linear)
-            }
-        };
-        Self {
-            lo,
-            hi,
-            bold,
-            light,
-            labels,
-        }
-    }
-}
-
-/// `m × 10^k` (m a small integer) as "0.02", "5", "100" for −3 ≤ k ≤ 3, "2e-5", "1e6" beyond.
-fn tick_label(v: f64) -> String {
-    if !(v > 0.0 && v.is_finite()) {
-        return String::new();
-    }
-    let k = (v.log10() + 1e-9).floor() as i32;
-    let m = (v / 10f64.powi(k)).round() as i64;
-    if (-3..=3).contains(&k) {
-        format!("{:.*}", (-k).max(0) as usize, m as f64 * 10f64.powi(k))
-    } else {
-        format!("{m}e{k}")
-    }
-}
-
-impl Ranged for LogAxis {
-    type FormatOption = NoDefaultFormatting;
-    type ValueType = f64;
-
-    fn map(&self, v: &f64, limit: (i32, i32)) -> i32 {
-        let t = (v.ln() - self.lo.ln()) / (self.hi.ln() - self.lo.ln());
-        let t = t.clamp(-4.0, 5.0); // NaN stays NaN and casts to 0
-        limit.0 + (t * (limit.1 - limit.0) as f64).round() as i32
-    }
-
-    fn key_points<H: KeyPointHint>(&self, hint: H) -> Vec<f64> {
-        if hint.weight().allow_light_points() {
-            self.light.clone()
-        } else {
-            self.bold.clone()
-        }
-    }
-
-    fn range(&self) -> Range<f64> {
-        self.lo..self.hi
-    }
-}
-
-impl ValueFormatter<f64> for LogAxis {
-    fn format(v: &f64) -> String {
-        tick_label(*v)
-    }
-
-    fn format_ext(&self, v: &f64) -> String {
-        match self.labels {
-            TickLabels::Decades { step } if (v.log10().round() as i32).rem_euclid(step) != 0 => {
-                String::new()
-            }
-            TickLabels::Linear => {
-                let decimals = (2 - v.abs().log10().floor() as i32).max(0) as usize;
-                format!("{v:.decimals$}")
-            }
-            _ => tick_label(*v),
-        }
-    }
-}
-
-/// Axis lines, tick labels and axis descriptions of every chart; `grid`: grid lines at the bold
-/// ticks (and faint ones at a log axis's minor ticks).
-fn draw_axes<X, Y>(
-    chart: &mut Chart<'_, X, Y>,
-    x_desc: &str,
-    y_desc: &str,
-    grid: bool,
-) -> Result<(), JsError>
-where
-    X: Ranged<ValueType = f64> + ValueFormatter<f64>,
-    Y: Ranged<ValueType = f64> + ValueFormatter<f64>,
-{
-    let mut mesh = chart.configure_mesh();
-    mesh.x_desc(x_desc)
-        .y_desc(y_desc)
-        .axis_desc_style((FONT, LABEL))
-        .label_style((FONT, TICK))
-        .max_light_lines(0)
-        .light_line_style(BLACK.mix(0.05));
-    if !grid {
-        mesh.disable_mesh();
-    }
-    mesh.draw().map_err(err)
-}
-
-/// The chart of a data plot on the whole canvas: optional `title`, axes `x` and `y` (linear
-/// ranges or [`LogAxis`]) with descriptions, grid; `y_label_width` pixels for the y tick labels
-/// and description.
-fn plot_chart<'c, X, Y>(
-    area: &Area,
-    title: &str,
-    y_label_width: u32,
-    x: X,
-    y: Y,
-    x_desc: &str,
-    y_desc: &str,
-) -> Result<Chart<'c, X::CoordDescType, Y::CoordDescType>, JsError>
-where
-    X: AsRangedCoord<Value = f64>,
-    Y: AsRangedCoord<Value = f64>,
-    X::CoordDescType: ValueFormatter<f64>,
-    Y::CoordDescType: ValueFormatter<f64>,
-{
-    let mut builder = ChartBuilder::on(area);
-    builder
-        .margin(12)
-        .x_label_area_size(40)
-        .y_label_area_size(y_label_width);
-    if !title.is_empty() {
-        builder.caption(title, (FONT, LABEL));
-    }
-    let mut chart = builder.build_cartesian_2d(x, y).map_err(err)?;
-    draw_axes(&mut chart, x_desc, y_desc, true)?;
-    Ok(chart)
-}
-
-fn legend<X, Y>(chart: &mut Chart<'_, X, Y>, position: SeriesLabelPosition) -> Result<(), JsError>
-where
-    X: Ranged<ValueType = f64>,
-    Y: Ranged<ValueType = f64>,
-{
-    chart
-        .configure_series_labels()
-        .position(position)
-        .background_style(WHITE.mix(0.85))
-        .border_style(GUIDE)
-        .label_font((FONT, TICK))
-        .draw()
-        .map_err(err)
-}
-
-/// The legend position (a corner, else lower or upper middle) whose box, for `rows` entries of
-/// at most `chars` characters, covers the least weight of `points` (data coordinates, weight).
-fn quiet_corner<X, Y>(
-    chart: &Chart<'_, X, Y>,
-    points: impl Iterator<Item = ((f64, f64), usize)>,
-    rows: usize,
-    chars: usize,
-) -> SeriesLabelPosition
-where
-    X: Ranged<ValueType = f64>,
-    Y: Ranged<ValueType = f64>,
-{
-    use SeriesLabelPosition::*;
-    let (px, py) = chart.plotting_area().get_pixel_range();
-    let (w, h) = (6 * chars as i32 + 50, 17 * rows as i32 + 24);
-    let pixels: Vec<((i32, i32), usize)> = points
-        .map(|(p, weight)| (chart.backend_coord(&p), weight))
-        .collect();
-    // (position, column 0/1/2 = left/middle/right, upper?)
-    let candidates = [
-        (UpperLeft, 0, true),
-        (UpperRight, 2, true),
-        (LowerRight, 2, false),
-        (LowerLeft, 0, false),
-        (LowerMiddle, 1, false),
-        (UpperMiddle, 1, true),
-    ];
-    let covered = |column: i32, upper: bool| {
-        let x0 = match column {
-            0 => px.start + 5,
-            1 => (px.start + px.end - w) / 2,
-            _ => px.end - 5 - w,
-        };
-        let y0 = if upper { py.start + 5 } else { py.end - 5 - h };
-        pixels
-            .iter()
-            .filter(|(p, _)| p.0 >= x0 && p.0 <= x0 + w && p.1 >= y0 && p.1 <= y0 + h)
-            .map(|&(_, weight)| weight)
-            .sum::<usize>()
-    };
-    candidates
-        .into_iter()
-        .min_by_key(|&(_, column, upper)| covered(column, upper))
-        .map_or(UpperLeft, |c| c.0)
-}
-
-/// A dashed vertical line at `x` from `y.0` to `y.1`, in the legend as `label` (if any).
-fn dashed_vline<X, Y>(
-    chart: &mut Chart<'_, X, Y>,
-    x: f64,
-    y: (f64, f64),
-    colour: RGBColor,
-    width: u32,
-    label: Option<String>,
-) -> Result<(), JsError>
-where
-    X: Ranged<ValueType = f64>,
-    Y: Ranged<ValueType = f64>,
-{
-    let anno = chart
-        .draw_series(DashedLineSeries::new(
-            [(x, y.0), (x, y.1)],
-            6,
-            4,
-            colour.stroke_width(width),
-        ))
-        .map_err(err)?;
-    if let Some(label) = label {
-        anno.label(label).legend(move |(x, y)| {
-            PathElement::new([(x, y), (x + 18, y)], colour.stroke_width(width))
-        });
-    }
-    Ok(())
+/// Draws `view` on the canvas and presents it.
+fn on_canvas<T>(
+    canvas_id: &str,
+    view: impl FnOnce(&Area) -> Result<T, String>,
+) -> Result<T, JsError> {
+    let area = canvas(canvas_id)?;
+    let out = view(&area).map_err(|e| JsError::new(&e))?;
+    area.present().map_err(err)?;
+    Ok(out)
 }
 
 /// The swap-MC energy per particle against sweeps; the tuning burn-in (first `tune_sweeps`
-/// sweeps) is marked by a dashed grey line.
+/// sweeps) is marked by a dashed grey line ([`page::energy_trace`]).
 #[wasm_bindgen]
 pub fn draw_energy_trace(
     canvas_id: &str,
@@ -1450,81 +966,22 @@ pub fn draw_energy_trace(
     tau_alpha: Option<f64>,
     tau_measured: Option<bool>,
 ) -> Result<(), JsError> {
-    let pts: Vec<(f64, f64)> = sweeps
-        .iter()
-        .zip(energy_per_particle)
-        .filter(|(s, e)| s.is_finite() && e.is_finite())
-        .map(|(&s, &e)| (s, e))
-        .collect();
-    if pts.is_empty() {
-        return Err(JsError::new("draw_energy_trace: no finite points"));
-    }
-    let (x0, x1) = bounds(pts.iter().map(|p| p.0));
-    let (y0, y1) = bounds(pts.iter().map(|p| p.1));
-    let pad = 0.05 * (y1 - y0).max(1e-9);
-    let area = canvas(canvas_id)?;
-    let mut chart = plot_chart(
-        &area,
-        "",
-        70,
-        x0..x1.max(x0 + 1.0),
-        (y0 - pad)..(y1 + pad),
-        "swap Monte Carlo sweep",
-        "U/N  (ε)",
-    )?;
-    chart
-        .draw_series(LineSeries::new(pts.iter().copied(), ACCENT.stroke_width(2)))
-        .map_err(err)?
-        .label("U/N at T_p")
-        .legend(|(x, y)| PathElement::new([(x, y), (x + 18, y)], ACCENT.stroke_width(2)));
-    if tune_sweeps.is_finite() && tune_sweeps > x0 && tune_sweeps < x1 {
-        dashed_vline(
-            &mut chart,
+    on_canvas(canvas_id, |a| {
+        page::energy_trace(
+            a,
+            sweeps,
+            energy_per_particle,
             tune_sweeps,
-            (y0 - pad, y1 + pad),
-            GUIDE,
-            1,
-            Some("end of step tuning".into()),
-        )?;
-    }
-    // τ_α after the end of the tuning (where the overlap is recorded from)
-    if let Some(tau) = tau_alpha.filter(|t| t.is_finite() && *t > 0.0) {
-        let start = if tune_sweeps.is_finite() {
-            tune_sweeps.max(x0)
-        } else {
-            x0
-        };
-        let at = start + tau;
-        let label = if tau_measured.unwrap_or(false) {
-            format!("τ_α = {tau:.0} sweeps")
-        } else {
-            format!("τ_α > {tau:.0} sweeps")
-        };
-        if at < x1 {
-            dashed_vline(
-                &mut chart,
-                at,
-                (y0 - pad, y1 + pad),
-                HIGHLIGHT,
-                1,
-                Some(label),
-            )?;
-        }
-    }
-    let corner = quiet_corner(&chart, pts.iter().map(|&p| (p, 1)), 2, 18);
-    legend(&mut chart, corner)?;
-    area.present().map_err(err)?;
-    Ok(())
+            tau_alpha,
+            tau_measured,
+        )
+    })
 }
 
-/// The cumulative count of vibrational modes `N(ω)` (modes below ω, zero modes excluded) on
-/// log–log axes, with two guides through the lowest modes: Debye phonons `∝ ω^d` and the
-/// universal non-phononic `D(ω) ∝ ω⁴`, i.e. `N(ω) ∝ ω⁵`. `axes` = `[ω_min, ω_max, N_min, N_max]`
-/// fixes the ranges (to compare two glasses on the same axes; undefined = fit this spectrum);
-/// `title` (empty for none) is drawn above. Optionally (trailing arguments, undefined = none) the
-/// A_g fit of this glass: `window` (the fit window, below the first phonon band, drawn as a dashed
-/// line) and the fitted `a_g` with the particle count `n`, drawn as `N(ω) = n A_g ω⁵ / 5` up to the
-/// window. Returns the ranges used (see [`vdos_axes`]).
+/// The cumulative count of vibrational modes `N(ω)` on log–log axes with the Debye and ω⁴
+/// guides and, optionally (trailing arguments, undefined = none), the A_g fit of this glass
+/// ([`page::vdos`]). `axes` = `[ω_min, ω_max, N_min, N_max]` fixes the ranges. Returns the ranges
+/// used (see [`vdos_axes`]).
 #[wasm_bindgen]
 #[allow(clippy::too_many_arguments)]
 pub fn draw_vdos(
@@ -1538,114 +995,30 @@ pub fn draw_vdos(
     a_g: Option<f64>,
     n: Option<f64>,
 ) -> Result<Float64Array, JsError> {
-    let omega = mode_frequencies(eigenvalues, n_zero_modes)?;
-    let pts: Vec<(f64, f64)> = omega
-        .iter()
-        .enumerate()
-        .map(|(k, &w)| (w, (k + 1) as f64))
-        .collect();
-    let [w0, w1, c0, c1] = match axes.as_deref() {
-        Some(&[a, b, c, d]) if 0.0 < a && a < b && 0.0 < c && c < d => [a, b, c, d],
-        Some(_) => {
-            return Err(JsError::new(
-                "draw_vdos: axes must be [ω_min, ω_max, N_min, N_max], positive and increasing",
-            ))
-        }
-        None => fitted_vdos_axes(&omega),
-    };
-    let area = canvas(canvas_id)?;
-    let mut chart = plot_chart(
-        &area,
-        title,
-        60,
-        LogAxis::new(w0, w1, 6),
-        LogAxis::new(c0, c1, 6),
-        "ω  (sqrt(ε/m) / length)",
-        "modes below ω, N(ω)",
-    )?;
-    chart
-        .draw_series(pts.iter().map(|&p| Circle::new(p, 2, ACCENT.filled())))
-        .map_err(err)?
-        .label("N(ω)")
-        .legend(|(x, y)| Circle::new((x + 9, y), 3, ACCENT.filled()));
-    // guides anchored at the k-th lowest mode
-    let anchor = pts[(pts.len() / 50).clamp(1, pts.len() - 1)];
-    let guide = |power: f64| -> Vec<(f64, f64)> {
-        let (wa, ca) = anchor;
-        let lo = w0.max(wa * (c0 / ca).powf(1.0 / power));
-        let hi = w1.min(wa * (c1 / ca).powf(1.0 / power));
-        (0..=40)
-            .map(|k| {
-                let w = lo * (hi / lo).powf(k as f64 / 40.0);
-                (w, ca * (w / wa).powf(power))
-            })
-            .collect()
-    };
-    chart
-        .draw_series(DashedLineSeries::new(
-            guide(dim as f64),
-            6,
-            4,
-            GUIDE.stroke_width(2),
-        ))
-        .map_err(err)?
-        .label(format!("Debye phonons, N ∝ ω^{dim}"))
-        .legend(|(x, y)| PathElement::new([(x, y), (x + 18, y)], GUIDE.stroke_width(2)));
-    chart
-        .draw_series(LineSeries::new(guide(5.0), HIGHLIGHT.stroke_width(2)))
-        .map_err(err)?
-        .label("D(ω) ∝ ω⁴, N ∝ ω⁵")
-        .legend(|(x, y)| PathElement::new([(x, y), (x + 18, y)], HIGHLIGHT.stroke_width(2)));
-    if let Some(wmax) = window.filter(|w| w.is_finite() && *w > w0 && *w < w1) {
-        if let (Some(a), Some(n)) = (a_g.filter(|a| a.is_finite() && *a > 0.0), n) {
-            let fit = RGBColor(44, 160, 44);
-            let line: Vec<(f64, f64)> = (0..=40)
-                .map(|k| {
-                    let w = w0 * (wmax / w0).powf(k as f64 / 40.0);
-                    (w, n * a * w.powi(5) / 5.0)
-                })
-                .filter(|&(_, c)| c >= c0 && c <= c1)
-                .collect();
-            chart
-                .draw_series(LineSeries::new(line, fit.stroke_width(3)))
-                .map_err(err)?
-                .label(format!("fit: A_g = {a:.3e}"))
-                .legend(move |(x, y)| PathElement::new([(x, y), (x + 18, y)], fit.stroke_width(3)));
-        }
-        dashed_vline(
-            &mut chart,
-            wmax,
-            (c0, c1),
-            RGBColor(44, 160, 44),
-            1,
-            Some("fit window 0.8·2π c_s/L".into()),
-        )?;
-    }
-    legend(&mut chart, SeriesLabelPosition::UpperLeft)?;
-    area.present().map_err(err)?;
-    Ok(Float64Array::from(&[w0, w1, c0, c1][..]))
-}
-
-fn fitted_vdos_axes(omega: &[f64]) -> [f64; 4] {
-    [
-        omega[0] * 0.8,
-        omega[omega.len() - 1] * 1.2,
-        0.8,
-        omega.len() as f64 * 1.5,
-    ]
+    let fit = page::VdosFit { window, a_g, n };
+    let used = on_canvas(canvas_id, |a| {
+        page::vdos(
+            a,
+            eigenvalues,
+            n_zero_modes,
+            dim,
+            axes.as_deref(),
+            title,
+            fit,
+        )
+    })?;
+    Ok(Float64Array::from(&used[..]))
 }
 
 /// The ranges `[ω_min, ω_max, N_min, N_max]` [`draw_vdos`] would fit to this spectrum (the
 /// page takes the union over two glasses to draw them on the same axes).
 #[wasm_bindgen]
 pub fn vdos_axes(eigenvalues: &[f64], n_zero_modes: usize) -> Result<Float64Array, JsError> {
-    let omega = mode_frequencies(eigenvalues, n_zero_modes)?;
-    Ok(Float64Array::from(&fitted_vdos_axes(&omega)[..]))
+    let omega = page::mode_frequencies(eigenvalues, n_zero_modes).map_err(|e| JsError::new(&e))?;
+    Ok(Float64Array::from(&page::vdos_axes(&omega)[..]))
 }
 
-/// The paper's Fig. S1a: each pair's `ω_g^(ij)` against its scaled force `f/(p a0^{d−1})` (log x),
-/// pairs below the force-filter `threshold` in blue and the others in grey, with the threshold
-/// (dashed) and their mean `ω_g` (red) marked.
+/// The paper's Fig. S1a: each pair's `ω_g^(ij)` against its scaled force ([`page::pinch_scatter`]).
 #[wasm_bindgen]
 pub fn draw_pinch_scatter(
     canvas_id: &str,
@@ -1654,78 +1027,13 @@ pub fn draw_pinch_scatter(
     omega_g: f64,
     threshold: f64,
 ) -> Result<(), JsError> {
-    let pts: Vec<(f64, f64)> = scaled_forces
-        .iter()
-        .zip(omegas)
-        .filter(|(f, w)| f.is_finite() && **f > 0.0 && w.is_finite())
-        .map(|(&f, &w)| (f, w))
-        .collect();
-    if pts.is_empty() {
-        return Err(JsError::new("draw_pinch_scatter: no pairs to draw"));
-    }
-    let (f0, f1) = bounds(pts.iter().map(|p| p.0));
-    let (f0, f1) = if threshold > 0.0 && threshold.is_finite() {
-        (f0.min(threshold) * 0.7, f1.max(threshold) * 1.4)
-    } else {
-        (f0 * 0.7, f1 * 1.4)
-    };
-    let (_, w1) = bounds(pts.iter().map(|p| p.1));
-    let top = w1.max(0.0) * 1.08 + 1e-12;
-    let area = canvas(canvas_id)?;
-    let mut chart = plot_chart(
-        &area,
-        "",
-        60,
-        LogAxis::new(f0, f1, 6),
-        0.0..top,
-        "f_ij / (p a0^(d−1))",
-        "ω_g^(ij)  (sqrt(ε/m) / length)",
-    )?;
-    let light = RGBColor(170, 170, 170);
-    chart
-        .draw_series(
-            pts.iter()
-                .filter(|p| p.0 >= threshold)
-                .map(|&p| Circle::new(p, 2, light.filled())),
-        )
-        .map_err(err)?
-        .label("strongly loaded pairs")
-        .legend(move |(x, y)| Circle::new((x + 9, y), 3, light.filled()));
-    chart
-        .draw_series(
-            pts.iter()
-                .filter(|p| p.0 < threshold)
-                .map(|&p| Circle::new(p, 2, ACCENT.filled())),
-        )
-        .map_err(err)?
-        .label(format!("weak pairs (< {threshold:e})"))
-        .legend(|(x, y)| Circle::new((x + 9, y), 3, ACCENT.filled()));
-    if threshold > 0.0 && threshold.is_finite() {
-        dashed_vline(&mut chart, threshold, (0.0, top), GUIDE, 2, None)?;
-    }
-    if omega_g.is_finite() {
-        chart
-            .draw_series(LineSeries::new(
-                [(f0, omega_g), (f1, omega_g)],
-                HIGHLIGHT.stroke_width(2),
-            ))
-            .map_err(err)?
-            .label(format!("ω_g = {omega_g:.4}"))
-            .legend(|(x, y)| PathElement::new([(x, y), (x + 18, y)], HIGHLIGHT.stroke_width(2)));
-    }
-    legend(&mut chart, SeriesLabelPosition::UpperLeft)?;
-    area.present().map_err(err)?;
-    Ok(())
+    on_canvas(canvas_id, |a| {
+        page::pinch_scatter(a, scaled_forces, omegas, omega_g, threshold)
+    })
 }
 
-/// The SI's Fig. S3: participation ratio e against frequency ω (log–log) for harmonic modes
-/// (blue-grey dots) and quartic modes (red), with ω_g dashed; harmonic modes hybridise with
-/// phonons (e jumps up), quartic modes do not.
-///
-/// `harmonic_eigenvalues` λ and `harmonic_participation` e (one per mode; the lowest k modes or
-/// the whole spectrum) are drawn at ω = sqrt(λ), leaving out λ ≤ 0 and numerically zero
-/// λ ≤ 10⁻¹⁰ max λ (translations); `quartic_omega` ω_π and `quartic_participation` e, one per
-/// quartic mode; `omega_g` NaN for no line. Either family may be empty, not both.
+/// The SI's Fig. S3: participation ratio against frequency for harmonic and quartic modes
+/// ([`page::participation_scatter`]).
 #[wasm_bindgen]
 pub fn draw_participation_scatter(
     canvas_id: &str,
@@ -1735,120 +1043,20 @@ pub fn draw_participation_scatter(
     quartic_participation: &[f64],
     omega_g: f64,
 ) -> Result<(), JsError> {
-    const WHO: &str = "draw_participation_scatter";
-    if harmonic_eigenvalues.len() != harmonic_participation.len() {
-        return Err(fail(
-            WHO,
-            format!(
-                "{} harmonic eigenvalues but {} participation ratios",
-                harmonic_eigenvalues.len(),
-                harmonic_participation.len()
-            ),
-        ));
-    }
-    if quartic_omega.len() != quartic_participation.len() {
-        return Err(fail(
-            WHO,
-            format!(
-                "{} quartic frequencies but {} participation ratios",
-                quartic_omega.len(),
-                quartic_participation.len()
-            ),
-        ));
-    }
-    let good_e = |e: f64| e.is_finite() && e > 0.0;
-    let lmax = harmonic_eigenvalues
-        .iter()
-        .copied()
-        .filter(|l| l.is_finite())
-        .fold(0.0, f64::max);
-    let harmonic: Vec<(f64, f64)> = harmonic_eigenvalues
-        .iter()
-        .zip(harmonic_participation)
-        .filter(|&(&l, &e)| l.is_finite() && l > 0.0 && l > 1e-10 * lmax && good_e(e))
-        .map(|(&l, &e)| (l.sqrt(), e))
-        .collect();
-    let quartic: Vec<(f64, f64)> = quartic_omega
-        .iter()
-        .zip(quartic_participation)
-        .filter(|&(&w, &e)| w.is_finite() && w > 0.0 && good_e(e))
-        .map(|(&w, &e)| (w, e))
-        .collect();
-    if harmonic.is_empty() && quartic.is_empty() {
-        return Err(fail(
-            WHO,
-            "no mode with a positive frequency and participation ratio to draw",
-        ));
-    }
-    let omega_g = (omega_g > 0.0 && omega_g.is_finite()).then_some(omega_g);
-    let all = || harmonic.iter().chain(&quartic);
-    let (x0, x1) = bounds(all().map(|p| p.0).chain(omega_g));
-    let (y0, y1) = bounds(all().map(|p| p.1));
-    let (y0, y1) = (y0 / 1.6, y1 * 5.0);
-    let area = canvas(canvas_id)?;
-    let mut chart = plot_chart(
-        &area,
-        "",
-        60,
-        LogAxis::new(x0 / 1.25, x1 * 1.25, 6),
-        LogAxis::new(y0, y1, 5),
-        "ω  (sqrt(ε/m) / length)",
-        "participation ratio e  (1/N … 1)",
-    )?;
-    let grey = RGBColor(95, 110, 140);
-    let harmonic_label = format!("harmonic modes ({})", harmonic.len());
-    let dot = if harmonic.len() > 1500 { 1 } else { 2 };
-    chart
-        .draw_series(
-            harmonic
-                .iter()
-                .map(|&p| Circle::new(p, dot, grey.mix(0.6).filled())),
+    on_canvas(canvas_id, |a| {
+        page::participation_scatter(
+            a,
+            harmonic_eigenvalues,
+            harmonic_participation,
+            quartic_omega,
+            quartic_participation,
+            omega_g,
         )
-        .map_err(err)?
-        .label(harmonic_label.clone())
-        .legend(move |(x, y)| Circle::new((x + 9, y), 3, grey.filled()));
-    chart
-        .draw_series(quartic.iter().map(|&p| {
-            EmptyElement::at(p)
-                + Circle::new((0, 0), 4, HIGHLIGHT.mix(0.85).filled())
-                + Circle::new((0, 0), 4, RGBColor(120, 0, 0).stroke_width(1))
-        }))
-        .map_err(err)?
-        .label(format!("quartic modes ({})", quartic.len()))
-        .legend(|(x, y)| Circle::new((x + 9, y), 4, HIGHLIGHT.filled()));
-    if let Some(w) = omega_g {
-        dashed_vline(
-            &mut chart,
-            w,
-            (y0, y1),
-            BLACK,
-            2,
-            Some(format!("ω_g = {w:.4}")),
-        )?;
-    }
-    let labels = [harmonic_label.chars().count(), 20];
-    let corner = quiet_corner(
-        &chart,
-        harmonic
-            .iter()
-            .map(|&p| (p, 1))
-            .chain(quartic.iter().map(|&p| (p, 5))),
-        2 + omega_g.is_some() as usize,
-        labels.into_iter().max().unwrap_or(24),
-    );
-    legend(&mut chart, corner)?;
-    area.present().map_err(err)?;
-    Ok(())
+    })
 }
 
-/// Spatial decay of pinch responses and quartic modes (physics.md §7, paper Fig. 6): r^{2d} c(r)
-/// against r on log–log axes, whose far-field plateau is continuum elasticity; ξ_co, ξ_QLM and
-/// ξ_g = 2π c_s/ω_g are marked by dashed lines.
-///
-/// `r_pinch`, `c_pinch`: the binned distance r (length units of λ) and median c(r) of the
-/// force-filtered pinch responses; `r_qlm`, `c_qlm` the same for quartic modes (either may be
-/// empty, not both; points with r ≤ 0 or c ≤ 0 are left out). `xi_co`, `xi_qlm`, `xi_g` in
-/// length units; NaN (or ≤ 0) = not drawn.
+/// Spatial decay r^{2d} c(r) of pinch responses and quartic modes with ξ_co, ξ_QLM and ξ_g
+/// ([`page::spatial_decay`]).
 #[wasm_bindgen]
 #[allow(clippy::too_many_arguments)]
 pub fn draw_spatial_decay(
@@ -1862,124 +1070,7 @@ pub fn draw_spatial_decay(
     xi_qlm: f64,
     xi_g: f64,
 ) -> Result<(), JsError> {
-    const WHO: &str = "draw_spatial_decay";
-    if !(dim == 2 || dim == 3) {
-        return Err(fail(WHO, format!("dim must be 2 or 3, not {dim}")));
-    }
-    if r_pinch.len() != c_pinch.len() || r_qlm.len() != c_qlm.len() {
-        return Err(fail(
-            WHO,
-            format!(
-                "r and c must have the same length (pinch: {} and {}, QLM: {} and {})",
-                r_pinch.len(),
-                c_pinch.len(),
-                r_qlm.len(),
-                c_qlm.len()
-            ),
-        ));
-    }
-    let power = 2 * dim as i32;
-    let scaled = |r: &[f64], c: &[f64]| -> Vec<(f64, f64)> {
-        r.iter()
-            .zip(c)
-            .filter(|&(&r, &c)| r.is_finite() && r > 0.0 && c.is_finite() && c > 0.0)
-            .map(|(&r, &c)| (r, r.powi(power) * c))
-            .collect()
-    };
-    let (pinch, qlm) = (scaled(r_pinch, c_pinch), scaled(r_qlm, c_qlm));
-    if pinch.is_empty() && qlm.is_empty() {
-        return Err(fail(WHO, "no point with r > 0 and c(r) > 0 to draw"));
-    }
-    let lengths: Vec<(&str, f64, RGBColor)> = [
-        ("ξ_co", xi_co, ACCENT),
-        ("ξ_QLM", xi_qlm, HIGHLIGHT),
-        ("ξ_g", xi_g, BLACK),
-    ]
-    .into_iter()
-    .filter(|&(_, xi, _)| xi > 0.0 && xi.is_finite())
-    .collect();
-    let all = || pinch.iter().chain(&qlm);
-    let (x0, x1) = bounds(all().map(|p| p.0).chain(lengths.iter().map(|l| l.1)));
-    let (y0, y1) = bounds(all().map(|p| p.1));
-    let (x0, x1, y0, y1) = (x0 / 1.25, x1 * 1.25, y0 / 2.0, y1 * 10.0);
-    let sup = if dim == 2 { "⁴" } else { "⁶" };
-    let area = canvas(canvas_id)?;
-    let mut chart = plot_chart(
-        &area,
-        "",
-        60,
-        LogAxis::new(x0, x1, 6),
-        LogAxis::new(y0, y1, 6),
-        "r  (length unit of λ)",
-        &format!("r{sup} c(r)  (length{sup})"),
-    )?;
-    for (pts, colour, name) in [
-        (&pinch, ACCENT, "pinch responses"),
-        (&qlm, HIGHLIGHT, "quartic modes"),
-    ] {
-        if pts.is_empty() {
-            continue;
-        }
-        chart
-            .draw_series(LineSeries::new(pts.iter().copied(), colour.stroke_width(2)))
-            .map_err(err)?
-            .label(format!("{name}, r{sup} c(r)"))
-            .legend(move |(x, y)| {
-                EmptyElement::at((x, y))
-                    + PathElement::new([(0, 0), (18, 0)], colour.stroke_width(2))
-                    + Circle::new((9, 0), 3, colour.filled())
-            });
-        chart
-            .draw_series(pts.iter().map(|&p| Circle::new(p, 3, colour.filled())))
-            .map_err(err)?;
-    }
-    for (k, &(name, xi, colour)) in lengths.iter().enumerate() {
-        dashed_vline(
-            &mut chart,
-            xi,
-            (y0, y1),
-            colour,
-            2,
-            Some(format!("{name} = {xi:.2}")),
-        )?;
-        // the name next to the line's top (left of it near the right edge), staggered so that
-        // close lines stay readable
-        let y = y1 * (y0 / y1).powf(0.015 + 0.06 * k as f64);
-        let near_right = (xi / x0).ln() > 0.8 * (x1 / x0).ln();
-        let (x, anchor) = if near_right {
-            (xi / 1.03, HPos::Right)
-        } else {
-            (xi * 1.03, HPos::Left)
-        };
-        let style = (FONT, TICK)
-            .into_font()
-            .color(&colour)
-            .pos(Pos::new(anchor, VPos::Top));
-        chart
-            .draw_series([Text::new(name.to_string(), (x, y), style)])
-            .map_err(err)?;
-    }
-    let lines = lengths.iter().flat_map(|&(_, xi, _)| {
-        (0..=20).map(move |s| ((xi, y0 * (y1 / y0).powf(s as f64 / 20.0)), 1))
-    });
-    let rows = (!pinch.is_empty()) as usize + (!qlm.is_empty()) as usize + lengths.len();
-    let corner = quiet_corner(&chart, all().map(|&p| (p, 5)).chain(lines), rows, 26);
-    legend(&mut chart, corner)?;
-    area.present().map_err(err)?;
-    Ok(())
-}
-
-/// `ω = sqrt(λ)` of the non-zero modes, ascending (at least two).
-fn mode_frequencies(eigenvalues: &[f64], n_zero_modes: usize) -> Result<Vec<f64>, JsError> {
-    let mut omega: Vec<f64> = eigenvalues
-        .iter()
-        .skip(n_zero_modes)
-        .filter(|l| l.is_finite() && **l > 0.0)
-        .map(|l| l.sqrt())
-        .collect();
-    omega.sort_by(f64::total_cmp);
-    if omega.len() < 2 {
-        return Err(JsError::new("fewer than two positive modes to draw"));
-    }
-    Ok(omega)
+    on_canvas(canvas_id, |a| {
+        page::spatial_decay(a, dim, r_pinch, c_pinch, r_qlm, c_qlm, xi_co, xi_qlm, xi_g)
+    })
 }

@@ -1088,6 +1088,59 @@ async function testLecture() {
       const got = texts[3].text.replace(/E\s*QLM/g, 'E_QLM').replace(/\s+/g, ' ');
       check('lecture: step 4 states the fitted E_QLM ± error of the shipped summary', got.includes(want), `${want} in "${got.slice(-260)}"`);
     }
+    // each step says whether its claim holds in the shipped summary; fed the same summary with every
+    // trend reversed (each key's values in reverse T_p order, E_QLM negated), the statements change
+    {
+      const id = await page.evaluate(() => window.pinchglass.lecture.dataset);
+      const shipped = JSON.parse(readFileSync(path.join(WWW, 'data', id, 'summary.json'), 'utf8'));
+      const reversed = structuredClone(shipped);
+      const rows = [...reversed.temperatures].sort((a, b) => a.tp - b.tp);
+      for (const key of ['a_g', 'soft_spots', 'omega_g', 'xi_g']) {
+        const vals = rows.map((r) => r[key]).reverse();
+        rows.forEach((r, m) => { r[key] = vals[m]; });
+      }
+      for (const k of ['boltzmann', 'boltzmann_count', 'boltzmann_quartic']) {
+        if (reversed[k] && Number.isFinite(reversed[k].e_qlm)) reversed[k].e_qlm = -reversed[k].e_qlm;
+      }
+      const claims = await page.evaluate(() => window.pinchglass.lecture.claims);
+      const walk = async (p) => {
+        const out = [];
+        for (let k = 1; k <= 5; k++) {
+          await p.evaluate((s) => window.pinchglass.lecture.go(s), k);
+          await p.waitForFunction((s) => document.body.dataset.lectureStep === String(s) && document.body.dataset.lecture === 'ready'
+            && window.pinchglass.lecture.drawn.has(s), k, { timeout: 10_000 });
+          out.push(await p.evaluate(() => ({ text: document.getElementById('lecture-text').textContent.replace(/\s+/g, ' ').trim(),
+            verdict: document.getElementById('lecture-text').dataset.claim })));
+        }
+        return out;
+      };
+      const plain = await walk(page);
+      const fed = await ctx.newPage();
+      await fed.route(`**/data/${id}/summary.json`, (route) => route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(reversed) }));
+      await fed.goto(server.url + `?mode=lecture&step=1&data=${id}`);
+      await fed.waitForFunction(() => document.body.dataset.lecture === 'ready', null, { timeout: 30_000 });
+      const flipped = await walk(fed);
+      await fed.close();
+      const opposite = { holds: 'contradicts', contradicts: 'holds' };
+      const trendSteps = [1, 2, 3, 5];
+      const every = plain.every((st) => /holds|contradicts|unresolved|no data/.test(st.verdict));
+      const flips = trendSteps.filter((k) => opposite[plain[k - 1].verdict] && flipped[k - 1].verdict === opposite[plain[k - 1].verdict]);
+      const resolved = trendSteps.filter((k) => opposite[plain[k - 1].verdict]);
+      check(`lecture: every step states whether its claim holds in the shipped ${id} summary`,
+        every && plain.every((st) => /In this ensemble it (holds|does not hold)|does not resolve it|cannot be tested/.test(st.text)),
+        plain.map((st, m) => `${m + 1}: ${st.verdict}`).join(', ') + ` (claims ${JSON.stringify(Object.values(claims).map((c) => c.verdict))})`);
+      check('lecture: fed a summary whose trends are reversed, the statements change (every resolved trend flips its verdict)',
+        plain.every((st, m) => st.text !== flipped[m].text) && resolved.length > 0 && flips.length === resolved.length,
+        trendSteps.map((k) => `${k}: ${plain[k - 1].verdict} → ${flipped[k - 1].verdict}`).join(', ') + `; step 4 "${flipped[3].text.slice(-200)}"`);
+    }
+    {
+      // the PNG download is the figure drawn at twice the canvas size (for slides)
+      const png = await downloadOf(page, '#mode-lecture button.png');
+      const dims = png.bytes.length > 24 ? [png.bytes.readUInt32BE(16), png.bytes.readUInt32BE(20)] : [0, 0];
+      const canvas = await page.evaluate(() => [document.getElementById('lecture-canvas').width, document.getElementById('lecture-canvas').height]);
+      check('lecture: the PNG download is the figure at twice the canvas size', dims[0] === 2 * canvas[0] && dims[1] === 2 * canvas[1],
+        `${png.name}: ${dims.join('×')} px for a ${canvas.join('×')} canvas`);
+    }
     await page.click('#lecture-prev');
     await page.waitForFunction(() => document.body.dataset.lectureStep === '4', null, { timeout: 10_000 });
     const back = await page.evaluate(() => ({ figure: window.pinchglass.lecture.figure, url: location.search,
@@ -1350,40 +1403,105 @@ async function testUnits() {
 // scrolled into view: element-from-point at each visible canvas's centre returns the canvas (a
 // sticky control panel used to stay on screen over the figures).
 async function testPhone() {
+  // one readable column below 900 px: at a phone's 390×844 and a tablet's 820×1000 nothing covers a
+  // canvas (element-from-point at every canvas centre returns the canvas), nothing is wider than the
+  // window, and the Lecture figure is drawn at the width it is shown (its text keeps its size)
+  for (const [w, h] of [[390, 844], [820, 1000]]) {
+    const server = await serve(true);
+    const ctx = await browser({ viewport: { width: w, height: h } });
+    try {
+      const page = await ctx.newPage();
+      const covered = async () => page.evaluate(async () => {
+        const out = [];
+        for (const c of document.querySelectorAll('canvas')) {
+          if (c.getBoundingClientRect().width === 0 || c.offsetParent === null) continue;
+          c.scrollIntoView({ block: 'center' });
+          await new Promise((r) => requestAnimationFrame(() => r()));
+          const b = c.getBoundingClientRect();
+          const hit = document.elementFromPoint(b.left + b.width / 2, b.top + b.height / 2);
+          if (hit !== c) out.push(`${c.id} under ${hit ? hit.tagName.toLowerCase() + (hit.id ? '#' + hit.id : '') : 'nothing'}`);
+        }
+        if (document.documentElement.scrollWidth > innerWidth + 1) out.push(`page ${document.documentElement.scrollWidth} px wide in a ${innerWidth} px window`);
+        return out;
+      });
+      await page.goto(server.url + '?mode=lecture&step=4');
+      await page.waitForFunction(() => document.body.dataset.lecture === 'ready', null, { timeout: 30_000 });
+      const lecture = await covered();
+      const fig = await page.evaluate(() => {
+        const c = document.getElementById('lecture-canvas');
+        return { width: c.width, shown: Math.round(c.getBoundingClientRect().width) };
+      });
+      check(`phone ${w}×${h}: nothing covers the Lecture figure, drawn at the width it is shown`,
+        lecture.length === 0 && (Math.abs(fig.width - fig.shown) <= 2 || (fig.width === 360 && fig.shown < 360) || (fig.width === 900 && fig.shown >= 880)),
+        `${lecture.join(', ') || 'all canvases on top'}; canvas ${fig.width} px drawn, ${fig.shown} px shown`);
+      await page.goto(server.url + '?mode=sweep');
+      await page.waitForTimeout(500);
+      const sweep = await covered();
+      check(`phone ${w}×${h}: nothing covers the Temperature sweep figures`, sweep.length === 0, sweep.join(', ') || 'all canvases on top');
+      await page.goto(server.url);
+      const state = await waitForEnd(page);
+      const explore = await covered();
+      // a tap at the glass's centre reaches the canvas (click-to-pinch)
+      const tap = await page.evaluate(() => {
+        const c = document.getElementById('canvas-glass');
+        c.scrollIntoView({ block: 'center' });
+        const b = c.getBoundingClientRect();
+        return document.elementFromPoint(b.left + b.width / 2, b.top + b.height / 2)?.id;
+      });
+      const picker = await page.evaluate(() => {
+        const b = document.getElementById('config-file').getBoundingClientRect();
+        return b.width > 0 && b.right <= window.innerWidth + 1;
+      });
+      check(`phone ${w}×${h}: Explore's views are on top (taps reach the glass); the configuration-file picker fits the width`,
+        state === 'done' && explore.length === 0 && tap === 'canvas-glass' && picker,
+        `${state}; ${explore.join(', ') || 'all canvases on top'}; tap → ${tap}; picker ${picker ? 'fits' : 'too wide'}`);
+      await page.close();
+    } finally {
+      await ctx.close();
+      server.stop();
+    }
+  }
+}
+
+// Presenter view at 1280×720: every Lecture step (title, text and figure) fits the screen without
+// scrolling, text and figure side by side without overlapping, in type larger than the page's.
+async function testPresenter() {
   const server = await serve(true);
-  const ctx = await browser({ viewport: { width: 390, height: 844 } });
+  const ctx = await browser({ viewport: { width: 1280, height: 720 } });
   try {
     const page = await ctx.newPage();
-    const covered = async () => page.evaluate(async () => {
-      const out = [];
-      for (const c of document.querySelectorAll('canvas')) {
-        if (c.getBoundingClientRect().width === 0 || c.offsetParent === null) continue;
-        c.scrollIntoView({ block: 'center' });
-        await new Promise((r) => requestAnimationFrame(() => r()));
-        const b = c.getBoundingClientRect();
-        const hit = document.elementFromPoint(b.left + b.width / 2, b.top + b.height / 2);
-        if (hit !== c) out.push(`${c.id} under ${hit ? hit.tagName.toLowerCase() + (hit.id ? '#' + hit.id : '') : 'nothing'}`);
-      }
-      return out;
-    });
-    await page.goto(server.url + '?mode=lecture&step=4');
+    await page.goto(server.url + '?mode=lecture&step=1');
     await page.waitForFunction(() => document.body.dataset.lecture === 'ready', null, { timeout: 30_000 });
-    const lecture = await covered();
-    check('phone 390×844: nothing covers the Lecture figure', lecture.length === 0, lecture.join(', ') || 'all canvases on top');
-    await page.goto(server.url + '?mode=sweep');
-    await page.waitForTimeout(500);
-    const sweep = await covered();
-    check('phone 390×844: nothing covers the Temperature sweep figures', sweep.length === 0, sweep.join(', ') || 'all canvases on top');
-    // Explore with the configuration-file picker (issue 14 item 1): the default run, nothing covers a canvas
-    await page.goto(server.url + query({ ...DEFAULT, quartic: 5 }));
-    await waitForEnd(page);
-    const explore = await covered();
-    const picker = await page.evaluate(() => {
-      const b = document.getElementById('config-file').getBoundingClientRect();
-      return b.width > 0 && b.right <= window.innerWidth + 1;
-    });
-    check('phone 390×844: nothing covers the Explore views; the configuration-file picker fits the width',
-      explore.length === 0 && picker, explore.join(', ') || 'all canvases on top');
+    await page.click('#lecture-present');
+    await page.waitForFunction(() => document.body.dataset.presenter === '1' && /present=1/.test(location.search), null, { timeout: 10_000 });
+    for (const id of (await page.evaluate(() => [...document.getElementById('lecture-data').options].map((o) => o.value)))) {
+      // the ensemble chooser is in the panel the presenter view hides: a link chooses it
+      await page.goto(server.url + `?mode=lecture&step=1&data=${id}&present=1`);
+      await page.waitForFunction((d) => window.pinchglass.lecture.dataset === d && document.body.dataset.lecture === 'ready'
+        && document.body.dataset.presenter === '1', id, { timeout: 30_000 });
+      for (let k = 1; k <= 5; k++) {
+        await page.evaluate((s) => window.pinchglass.lecture.go(s), k);
+        await page.waitForFunction((s) => document.body.dataset.lectureStep === String(s) && document.body.dataset.lecture === 'ready', k, { timeout: 10_000 });
+        const m = await page.evaluate(() => {
+          const r = (id) => document.getElementById(id).getBoundingClientRect();
+          const [t, x, c] = [r('lecture-title'), r('lecture-text'), r('lecture-canvas')];
+          return {
+            scrollH: document.documentElement.scrollHeight, scrollW: document.documentElement.scrollWidth,
+            vh: innerHeight, vw: innerWidth, titleTop: t.top, textBottom: x.bottom, textRight: x.right,
+            canvas: [c.left, c.top, c.right, c.bottom].map(Math.round), canvasW: Math.round(c.width), canvasH: Math.round(c.height),
+            font: parseFloat(getComputedStyle(document.getElementById('lecture-text')).fontSize),
+            base: parseFloat(getComputedStyle(document.body).fontSize),
+          };
+        });
+        const fits = m.scrollH <= m.vh + 1 && m.scrollW <= m.vw + 1 && m.titleTop >= 0 && m.textBottom <= m.vh && m.canvas[3] <= m.vh && m.canvas[2] <= m.vw
+          && m.textRight <= m.canvas[0] && m.font > m.base && m.canvasW >= 600;
+        check(`presenter 1280×720: ${id} step ${k} fits without scrolling (text + figure side by side, larger type)`, fits,
+          `text to y = ${Math.round(m.textBottom)} of ${m.vh} px at ${m.font.toFixed(1)} px type; figure ${m.canvasW}×${m.canvasH} px at (${m.canvas[0]}, ${m.canvas[1]}); page ${m.scrollW}×${m.scrollH}`);
+      }
+    }
+    await page.click('#lecture-present');
+    const off = await page.evaluate(() => ({ p: document.body.dataset.presenter, header: document.querySelector('header').getBoundingClientRect().height, url: location.search }));
+    check('presenter: the button leaves the presenter view (page chrome back, present=1 gone)', off.p === '' && off.header > 20 && !/present=1/.test(off.url), JSON.stringify(off));
     await page.close();
   } finally {
     await ctx.close();
@@ -1435,6 +1553,7 @@ try {
   if (!only || only === 'history') await testHistoryAndAccess();
   if (!only || only === 'lecture') await testLecture();
   if (!only || only === 'phone') await testPhone();
+  if (!only || only === 'presenter') await testPresenter();
   if (!only || only === 'sweep') await testSweep();
   if (!only || only === 'units') await testUnits();
   if (only === 'sweep-default') await testSweepDefault();

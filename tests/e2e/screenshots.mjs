@@ -2,8 +2,11 @@
 //   node tests/e2e/screenshots.mjs [--out docs/screenshots]
 // default.png: the lecture default when done; pinch.png: the glass and the response arrows of a
 // pinched pair; softspots.png: the Fig. 1 map and a quartic mode, the Fig. S3 scatter and c(r);
-// compare.png: the paper's Fig. 1 from the shipped poorly and deeply annealed parent states; lecture.png: a step of the Lecture mode.
-// Not part of `test`.
+// compare.png: the paper's Fig. 1 from the shipped poorly and deeply annealed parent states; lecture.png: a step of the Lecture mode;
+// lecture-step1.png … lecture-step5.png: each Lecture step in the presenter view at 1280×720 (the
+// first ensemble), lecture-3d-step2.png the 3D ensemble's step 2; phone-lecture.png and
+// phone-explore.png: the one-column layout at 390×844. `--only lecture` takes only the Lecture
+// and phone shots (no Explore run). Not part of `test`.
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import net from 'node:net';
@@ -31,7 +34,41 @@ const shot = async (target, name) => {
   await target.screenshot({ path: file });
   console.log(`${file}: ${statSync(file).size} bytes`);
 };
+const onlyLecture = process.argv.includes('--only') && process.argv[process.argv.indexOf('--only') + 1] === 'lecture';
+const ready = (p) => p.waitForFunction(() => document.body.dataset.lecture === 'ready', null, { timeout: 60_000 });
 try {
+  // each Lecture step at 1280×720 in the presenter view
+  const presenter = await ctx.newPage();
+  await presenter.setViewportSize({ width: 1280, height: 720 });
+  await presenter.goto(`http://127.0.0.1:${port}/?mode=lecture&step=1&present=1`);
+  await ready(presenter);
+  for (let k = 1; k <= 5; k++) {
+    await presenter.evaluate((s) => window.pinchglass.lecture.go(s), k);
+    await presenter.waitForFunction((s) => document.body.dataset.lectureStep === String(s) && document.body.dataset.lecture === 'ready', k);
+    await presenter.waitForTimeout(200);
+    await shot(presenter, `lecture-step${k}.png`);
+  }
+  await presenter.goto(`http://127.0.0.1:${port}/?mode=lecture&step=2&data=3d&present=1`);
+  await ready(presenter);
+  await presenter.waitForTimeout(300);
+  await shot(presenter, 'lecture-3d-step2.png');
+  await presenter.close();
+  // the phone layout
+  const phone = await ctx.newPage();
+  await phone.setViewportSize({ width: 390, height: 844 });
+  await phone.goto(`http://127.0.0.1:${port}/?mode=lecture&step=4`);
+  await ready(phone);
+  await phone.waitForTimeout(300);
+  await phone.screenshot({ path: path.join(OUT, 'phone-lecture.png'), fullPage: true });
+  console.log(`${path.join(OUT, 'phone-lecture.png')}: ${statSync(path.join(OUT, 'phone-lecture.png')).size} bytes`);
+  if (!onlyLecture) {
+    await phone.goto(`http://127.0.0.1:${port}/`);
+    await done(phone);
+    await phone.screenshot({ path: path.join(OUT, 'phone-explore.png'), fullPage: false });
+    console.log(`${path.join(OUT, 'phone-explore.png')}: ${statSync(path.join(OUT, 'phone-explore.png')).size} bytes`);
+  }
+  await phone.close();
+  if (onlyLecture) throw new Error('--only lecture: done');
   const page = await ctx.newPage();
   await page.goto(`http://127.0.0.1:${port}/`);
   await done(page);
@@ -71,6 +108,8 @@ try {
   await lecture.goto(`http://127.0.0.1:${port}/?mode=lecture&step=4`);
   await lecture.waitForTimeout(2500);
   await shot(lecture, 'lecture.png');
+} catch (e) {
+  if (!/--only lecture: done/.test(e.message)) throw e;
 } finally {
   await ctx.close();
   srv.kill();

@@ -1,11 +1,12 @@
+//! Tests of `plot::figures` (native bitmap and SVG backends).
 use super::super::summary::*;
 use super::*;
 use plotters::coord::ranged1d::ValueFormatter;
 use serde_json::Value;
 
-const SUMMARY_2D: &str = include_str!("../../../tests/data/ensemble-2d/summary.json");
-const CALIBRATION_2D: &str = include_str!("../../../tests/data/ensemble-2d/calibration.json");
-const CALIBRATION_3D: &str = include_str!("../../../tests/data/ensemble-3d/calibration.json");
+const SUMMARY_2D: &str = include_str!("../../tests/data/ensemble-2d/summary.json");
+const CALIBRATION_2D: &str = include_str!("../../tests/data/ensemble-2d/calibration.json");
+const CALIBRATION_3D: &str = include_str!("../../tests/data/ensemble-3d/calibration.json");
 const SIZE: (u32, u32) = (800, 600);
 /// A calibration in the format of `calibration.json` (values of the 2D table).
 const CALIBRATION_SYN: &str =
@@ -55,6 +56,16 @@ fn render_png(which: &str, summary: &str, calibration: Option<&str>) -> Result<u
     Ok(buf.chunks(3).filter(|p| p.iter().any(|c| *c < 245)).count())
 }
 
+/// `label` is in the SVG: as one text, or (an axis description in rich text) piece by piece.
+fn drawn(svg: &str, label: &str) -> bool {
+    svg.contains(label)
+        || crate::plot::rich::pieces(label)
+            .iter()
+            .map(|p| p.text.trim())
+            .filter(|t| !t.is_empty())
+            .all(|t| svg.contains(t))
+}
+
 fn render_svg(which: &str, summary: &str, calibration: Option<&str>) -> Result<String, String> {
     let mut out = String::new();
     {
@@ -89,29 +100,60 @@ fn svg_figures_carry_their_axis_labels() {
     let expect: [(&str, &[&str]); 6] = [
         (
             "fig2",
-            &["CDF (modes per particle)", "c∞/a0", "A_g", "T_p = "],
+            &["CDF (modes per particle)", "c∞/a₀", "A_g", "T_p = "],
         ),
         ("fig4a", &["ω_g", "G / G∞", "T_p / T_onset"]),
         ("fig4b", &["N_QLM = A_g ω_g⁵", "T_p / T_onset"]),
-        ("fig5", &["T_onset / T_p", "E_QLM = ", "T_onset"]),
-        ("fig6", &["ξ_g", "length  (a0)", "ξ_s"]),
-        ("figS1", &["ω_g^all / ω_g", "frequency  (c∞/a0)"]),
+        (
+            "fig5",
+            &[
+                "T_onset / T_p",
+                "E_QLM = ",
+                "T_onset",
+                "slope (3D, N = 2000)",
+            ],
+        ),
+        ("fig6", &["ξ_g", "length  (a₀)", "ξ_s"]),
+        ("figS1", &["ω_g^all / ω_g", "frequency  (c∞/a₀)"]),
     ];
     let syn = synthetic();
     for (name, needles) in expect {
         let svg = render_svg(name, &syn, Some(CALIBRATION_SYN)).unwrap();
         assert!(svg.starts_with("<svg"), "{name}");
         for n in needles {
-            assert!(svg.contains(n), "{name}: SVG lacks {n:?}");
+            assert!(drawn(&svg, n), "{name}: SVG lacks {n:?}");
         }
         assert!(!svg.contains("no data"), "{name} has a no-data panel");
     }
     // model units when no calibration is given
     let svg = render_svg("fig4a", &syn, None).unwrap();
-    assert!(svg.contains("T_p  (ε/k_B)") && svg.contains("model units"));
+    assert!(drawn(&svg, "T_p  (ε/k_B)") && svg.contains("model units"));
     // the committed 2D ensemble in its calibration's units
     let svg = render_svg("fig4a", SUMMARY_2D, Some(CALIBRATION_2D)).unwrap();
-    assert!(svg.contains("T_p / T_onset") && svg.contains("ω_g  (c∞/a0)"));
+    assert!(drawn(&svg, "T_p / T_onset") && drawn(&svg, "ω_g  (c∞/a₀)"));
+}
+
+#[test]
+fn the_papers_slope_goes_through_the_points_centre() {
+    let pts = [
+        Pt {
+            x: 1.0,
+            y: 10.0,
+            e: None,
+        },
+        Pt {
+            x: 2.0,
+            y: 1.0,
+            e: None,
+        },
+    ];
+    let line = paper_slope_line(&pts, 3.3, 1.0, 2.0).unwrap();
+    let (a, b) = (line[0], line[line.len() - 1]);
+    assert!(((a.1 / b.1).ln() - 3.3).abs() < 1e-12, "slope");
+    // through (1.5, √10), the centre in x and ln y
+    let mid = line[20];
+    assert!((mid.0 - 1.5).abs() < 1e-12 && (mid.1 - 10f64.sqrt()).abs() < 1e-9);
+    assert!(paper_slope_line(&[], 3.3, 1.0, 2.0).is_none());
 }
 
 #[test]
@@ -205,7 +247,7 @@ fn newer_summary_keys_are_drawn() {
     // the summary's own units are used without --calibration
     let svg = render_svg("fig6", &text, None).unwrap();
     assert!(svg.contains("ξ_co (crossover") && svg.contains("ξ_QLM (quartic"));
-    assert!(svg.contains("length  (a0)") && svg.contains("T_p / T_onset"));
+    assert!(drawn(&svg, "length  (a₀)") && drawn(&svg, "T_p / T_onset"));
     assert!(!svg.contains("not in this summary"));
     let svg = render_svg("fig5", &text, None).unwrap();
     assert!(svg.contains("not used by the fit") && svg.contains("E_QLM = "));

@@ -1,0 +1,727 @@
+//! The data views of one glass that the page shows (the explorer's energy trace, vDOS, pinch
+//! scatter, participation ratios and spatial decay), generic over plotters' `DrawingBackend`: the
+//! page draws them on a canvas (`wasm::draw` is only the canvas adapter), the tests on a bitmap
+//! or SVG. Axes, ticks, legends and palette are the toolkit's, as in the CLI's figures.
+//!
+//! Units are the model's: ε = m = k_B = 1, lengths in the unit λ of the particle sizes,
+//! frequencies in √(ε/m)/λ. Nothing here computes physics beyond `ω = √λ`, `r^{2d} c(r)` and
+//! counting.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+use super::rich::plain;
+use super::toolkit::*;
+use super::toolkit::{BLUE, GREEN, RED};
+
+/// Blue of the page's data (the toolkit's palette).
+const DATA: RGBColor = BLUE;
+/// Red of what the text points at (ω_g, quartic modes, τ_α).
+const MARK: RGBColor = RED;
+/// The frequency unit of the model, as axis markup.
+pub const OMEGA_UNIT: &str = "√(ε/m)/λ";
+
+fn bounds(v: impl Iterator<Item = f64>) -> (f64, f64) {
+    v.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), x| {
+        (a.min(x), b.max(x))
+    })
+}
+
+fn fail(who: &str, what: impl std::fmt::Display) -> String {
+    format!("{who}: {what}")
+}
+
+/// A legend entry's sample line of `colour`.
+fn line_key(
+    st: &Style,
+    colour: RGBColor,
+    width: f64,
+) -> impl Fn((i32, i32)) -> PathElement<(i32, i32)> {
+    let len = st.px(9.0) as i32;
+    let style = ShapeStyle::from(&colour).stroke_width(st.px(width));
+    move |(x, y)| PathElement::new([(x - len, y), (x + len, y)], style)
+}
+
+fn dot_key(st: &Style, colour: RGBColor) -> impl Fn((i32, i32)) -> Circle<(i32, i32), i32> {
+    let r = st.px(3.5) as i32;
+    move |(x, y)| Circle::new((x, y), r, colour.filled())
+}
+
+/// The swap-MC energy per particle against sweeps; the end of the step tuning (`tune_sweeps`)
+/// dashed grey, `τ_α` after it (measured, or a lower bound) dashed red.
+pub fn energy_trace<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    sweeps: &[f64],
+    energy_per_particle: &[f64],
+    tune_sweeps: f64,
+    tau_alpha: Option<f64>,
+    tau_measured: Option<bool>,
+) -> Result<(), String> {
+    register_fonts()?;
+    let st = Style::page(area);
+    let pts: Vec<(f64, f64)> = sweeps
+        .iter()
+        .zip(energy_per_particle)
+        .filter(|(s, e)| s.is_finite() && e.is_finite())
+        .map(|(&s, &e)| (s, e))
+        .collect();
+    if pts.is_empty() {
+        return Err("draw_energy_trace: no finite points".into());
+    }
+    let (x0, x1) = bounds(pts.iter().map(|p| p.0));
+    let (y0, y1) = bounds(pts.iter().map(|p| p.1));
+    area.fill(&WHITE).map_err(de)?;
+    let mut c = chart(
+        area,
+        &st,
+        "",
+        Axis::linear_exact(x0, x1.max(x0 + 1.0)),
+        Axis::linear(y0, y1),
+        "swap Monte Carlo sweeps",
+        "U/N  (ε)",
+    )?;
+    c.draw_series(LineSeries::new(
+        pts.iter().copied(),
+        DATA.stroke_width(st.px(2.0)),
+    ))
+    .map_err(de)?
+    .label(plain("U/N at T_p"))
+    .legend(line_key(&st, DATA, 2.0));
+    let mut rows = 1;
+    if tune_sweeps.is_finite() && tune_sweeps > x0 && tune_sweeps < x1 {
+        dashed_vline(
+            &mut c,
+            &st,
+            tune_sweeps,
+            GUIDE,
+            1.0,
+            Some("end of step tuning".into()),
+        )?;
+        rows += 1;
+    }
+    // τ_α after the end of the tuning (where the overlap is recorded from)
+    if let Some(tau) = tau_alpha.filter(|t| t.is_finite() && *t > 0.0) {
+        let start = if tune_sweeps.is_finite() {
+            tune_sweeps.max(x0)
+        } else {
+            x0
+        };
+        let at = start + tau;
+        let label = if tau_measured.unwrap_or(false) {
+            format!("τ_α = {tau:.0} sweeps")
+        } else {
+            format!("τ_α > {tau:.0} sweeps")
+        };
+        if at < x1 {
+            dashed_vline(&mut c, &st, at, MARK, 1.0, Some(plain(&label)))?;
+            rows += 1;
+        }
+    }
+    let pos = free_corner(&c, &pts, rows);
+    legend(&mut c, &st, pos)
+}
+
+/// `ω = √λ` of the non-zero modes, ascending (at least two).
+pub fn mode_frequencies(eigenvalues: &[f64], n_zero_modes: usize) -> Result<Vec<f64>, String> {
+    let mut omega: Vec<f64> = eigenvalues
+        .iter()
+        .skip(n_zero_modes)
+        .filter(|l| l.is_finite() && **l > 0.0)
+        .map(|l| l.sqrt())
+        .collect();
+    omega.sort_by(f64::total_cmp);
+    if omega.len() < 2 {
+        return Err("fewer than two positive modes to draw".into());
+    }
+    Ok(omega)
+}
+
+/// The ranges `[ω_min, ω_max, N_min, N_max]` [`vdos`] fits to the frequencies `omega` (ascending).
+pub fn vdos_axes(omega: &[f64]) -> [f64; 4] {
+    [
+        omega[0] * 0.8,
+        omega[omega.len() - 1] * 1.2,
+        0.8,
+        omega.len() as f64 * 1.5,
+    ]
+}
+
+/// The A_g fit of one glass drawn over its vDOS: the window (below the first phonon band) and,
+/// when fitted, `a_g` with the particle count `n` (`N(ω) = n A_g ω⁵ / 5` up to the window).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct VdosFit {
+    pub window: Option<f64>,
+    pub a_g: Option<f64>,
+    pub n: Option<f64>,
+}
+
+/// The cumulative count of vibrational modes `N(ω)` (zero modes excluded) on log–log axes, with
+/// two guides through the lowest modes, Debye phonons `N ∝ ω^d` and the non-phononic
+/// `D(ω) ∝ ω⁴` (`N ∝ ω⁵`). `axes` = `[ω_min, ω_max, N_min, N_max]` fixes the ranges (two glasses
+/// on the same axes; `None` = fit this spectrum). Returns the ranges used.
+#[allow(clippy::too_many_arguments)]
+pub fn vdos<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    eigenvalues: &[f64],
+    n_zero_modes: usize,
+    dim: usize,
+    axes: Option<&[f64]>,
+    title: &str,
+    fit: VdosFit,
+) -> Result<[f64; 4], String> {
+    register_fonts()?;
+    let st = Style::page(area);
+    let omega = mode_frequencies(eigenvalues, n_zero_modes)?;
+    let pts: Vec<(f64, f64)> = omega
+        .iter()
+        .enumerate()
+        .map(|(k, &w)| (w, (k + 1) as f64))
+        .collect();
+    let [w0, w1, c0, c1] = match axes {
+        Some(&[a, b, c, d]) if 0.0 < a && a < b && 0.0 < c && c < d => [a, b, c, d],
+        Some(_) => {
+            return Err(
+                "draw_vdos: axes must be [ω_min, ω_max, N_min, N_max], positive and increasing"
+                    .into(),
+            )
+        }
+        None => vdos_axes(&omega),
+    };
+    area.fill(&WHITE).map_err(de)?;
+    let mut c = chart(
+        area,
+        &st,
+        title,
+        Axis::log_exact(w0, w1),
+        Axis::log_exact(c0, c1),
+        &format!("ω  ({OMEGA_UNIT})"),
+        "modes below ω, N(ω)",
+    )?;
+    let r = st.px(2.0) as i32;
+    c.draw_series(pts.iter().map(|&p| Circle::new(p, r, DATA.filled())))
+        .map_err(de)?
+        .label("N(ω)")
+        .legend(dot_key(&st, DATA));
+    // guides anchored at the k-th lowest mode
+    let anchor = pts[(pts.len() / 50).clamp(1, pts.len() - 1)];
+    let guide = |power: f64| -> Vec<(f64, f64)> {
+        let (wa, ca) = anchor;
+        let lo = w0.max(wa * (c0 / ca).powf(1.0 / power));
+        let hi = w1.min(wa * (c1 / ca).powf(1.0 / power));
+        (0..=40)
+            .map(|k| {
+                let w = lo * (hi / lo).powf(k as f64 / 40.0);
+                (w, ca * (w / wa).powf(power))
+            })
+            .collect()
+    };
+    c.draw_series(DashedLineSeries::new(
+        guide(dim as f64),
+        st.px(6.0),
+        st.px(4.0),
+        GUIDE.stroke_width(st.px(2.0)),
+    ))
+    .map_err(de)?
+    .label(plain(&format!("Debye phonons, N ∝ ω^{dim}")))
+    .legend(line_key(&st, GUIDE, 2.0));
+    c.draw_series(LineSeries::new(guide(5.0), MARK.stroke_width(st.px(2.0))))
+        .map_err(de)?
+        .label("D(ω) ∝ ω⁴, N ∝ ω⁵")
+        .legend(line_key(&st, MARK, 2.0));
+    if let Some(wmax) = fit.window.filter(|w| w.is_finite() && *w > w0 && *w < w1) {
+        if let (Some(a), Some(n)) = (fit.a_g.filter(|a| a.is_finite() && *a > 0.0), fit.n) {
+            let line: Vec<(f64, f64)> = (0..=40)
+                .map(|k| {
+                    let w = w0 * (wmax / w0).powf(k as f64 / 40.0);
+                    (w, n * a * w.powi(5) / 5.0)
+                })
+                .filter(|&(_, c)| c >= c0 && c <= c1)
+                .collect();
+            c.draw_series(LineSeries::new(line, GREEN.stroke_width(st.px(3.0))))
+                .map_err(de)?
+                .label(plain(&format!("fit: A_g = {}", short(a))))
+                .legend(line_key(&st, GREEN, 3.0));
+        }
+        dashed_vline(
+            &mut c,
+            &st,
+            wmax,
+            GREEN,
+            1.0,
+            Some(plain("fit window 0.8 · 2π c_s/L")),
+        )?;
+    }
+    legend(&mut c, &st, SeriesLabelPosition::UpperLeft)?;
+    Ok([w0, w1, c0, c1])
+}
+
+/// The paper's Fig. S1a: each pair's `ω_g^(ij)` against its scaled force `f/(p a0^{d−1})` (log x),
+/// pairs below the force-filter `threshold` in blue and the others in grey, with the threshold
+/// (dashed) and their mean `ω_g` (red) marked.
+pub fn pinch_scatter<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    scaled_forces: &[f64],
+    omegas: &[f64],
+    omega_g: f64,
+    threshold: f64,
+) -> Result<(), String> {
+    register_fonts()?;
+    let st = Style::page(area);
+    let pts: Vec<(f64, f64)> = scaled_forces
+        .iter()
+        .zip(omegas)
+        .filter(|(f, w)| f.is_finite() && **f > 0.0 && w.is_finite())
+        .map(|(&f, &w)| (f, w))
+        .collect();
+    if pts.is_empty() {
+        return Err("draw_pinch_scatter: no pairs to draw".into());
+    }
+    let (f0, f1) = bounds(pts.iter().map(|p| p.0));
+    let (f0, f1) = if threshold > 0.0 && threshold.is_finite() {
+        (f0.min(threshold) * 0.7, f1.max(threshold) * 1.4)
+    } else {
+        (f0 * 0.7, f1 * 1.4)
+    };
+    let (_, w1) = bounds(pts.iter().map(|p| p.1));
+    let top = w1.max(0.0) * 1.08 + 1e-12;
+    area.fill(&WHITE).map_err(de)?;
+    let mut c = chart(
+        area,
+        &st,
+        "",
+        Axis::log_exact(f0, f1),
+        Axis::linear_exact(0.0, top),
+        "f_{ij} / (p a_0^{d−1})",
+        &format!("ω_g^{{(ij)}}  ({OMEGA_UNIT})"),
+    )?;
+    let light = RGBColor(170, 170, 170);
+    let r = st.px(2.0) as i32;
+    c.draw_series(
+        pts.iter()
+            .filter(|p| p.0 >= threshold)
+            .map(|&p| Circle::new(p, r, light.filled())),
+    )
+    .map_err(de)?
+    .label("strongly loaded pairs")
+    .legend(dot_key(&st, light));
+    c.draw_series(
+        pts.iter()
+            .filter(|p| p.0 < threshold)
+            .map(|&p| Circle::new(p, r, DATA.filled())),
+    )
+    .map_err(de)?
+    .label(format!("weak pairs (< {})", short(threshold)))
+    .legend(dot_key(&st, DATA));
+    if threshold > 0.0 && threshold.is_finite() {
+        dashed_vline(&mut c, &st, threshold, GUIDE, 2.0, None)?;
+    }
+    if omega_g.is_finite() {
+        c.draw_series(LineSeries::new(
+            [(f0, omega_g), (f1, omega_g)],
+            MARK.stroke_width(st.px(2.0)),
+        ))
+        .map_err(de)?
+        .label(plain(&format!("ω_g = {omega_g:.4}")))
+        .legend(line_key(&st, MARK, 2.0));
+    }
+    legend(&mut c, &st, SeriesLabelPosition::UpperLeft)
+}
+
+/// The SI's Fig. S3: participation ratio e against ω (log–log) for harmonic modes (grey dots)
+/// and quartic modes (red), with ω_g dashed. Harmonic λ ≤ 0 and numerically zero λ ≤ 10⁻¹⁰
+/// max λ (translations, `modes::ZERO_MODE_TOLERANCE`) are left out; `omega_g` NaN for no line. Either family may be empty,
+/// not both.
+pub fn participation_scatter<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    harmonic_eigenvalues: &[f64],
+    harmonic_participation: &[f64],
+    quartic_omega: &[f64],
+    quartic_participation: &[f64],
+    omega_g: f64,
+) -> Result<(), String> {
+    const WHO: &str = "draw_participation_scatter";
+    register_fonts()?;
+    let st = Style::page(area);
+    if harmonic_eigenvalues.len() != harmonic_participation.len() {
+        return Err(fail(
+            WHO,
+            format!(
+                "{} harmonic eigenvalues but {} participation ratios",
+                harmonic_eigenvalues.len(),
+                harmonic_participation.len()
+            ),
+        ));
+    }
+    if quartic_omega.len() != quartic_participation.len() {
+        return Err(fail(
+            WHO,
+            format!(
+                "{} quartic frequencies but {} participation ratios",
+                quartic_omega.len(),
+                quartic_participation.len()
+            ),
+        ));
+    }
+    let good_e = |e: f64| e.is_finite() && e > 0.0;
+    let lmax = harmonic_eigenvalues
+        .iter()
+        .copied()
+        .filter(|l| l.is_finite())
+        .fold(0.0, f64::max);
+    let harmonic: Vec<(f64, f64)> = harmonic_eigenvalues
+        .iter()
+        .zip(harmonic_participation)
+        .filter(|&(&l, &e)| {
+            l.is_finite() && l > 0.0 && l > crate::modes::ZERO_MODE_TOLERANCE * lmax && good_e(e)
+        })
+        .map(|(&l, &e)| (l.sqrt(), e))
+        .collect();
+    let quartic: Vec<(f64, f64)> = quartic_omega
+        .iter()
+        .zip(quartic_participation)
+        .filter(|&(&w, &e)| w.is_finite() && w > 0.0 && good_e(e))
+        .map(|(&w, &e)| (w, e))
+        .collect();
+    if harmonic.is_empty() && quartic.is_empty() {
+        return Err(fail(
+            WHO,
+            "no mode with a positive frequency and participation ratio to draw",
+        ));
+    }
+    let omega_g = (omega_g > 0.0 && omega_g.is_finite()).then_some(omega_g);
+    let all = || harmonic.iter().chain(&quartic);
+    let (x0, x1) = bounds(all().map(|p| p.0).chain(omega_g));
+    let (y0, y1) = bounds(all().map(|p| p.1));
+    area.fill(&WHITE).map_err(de)?;
+    let mut c = chart(
+        area,
+        &st,
+        "",
+        Axis::log_exact(x0 / 1.25, x1 * 1.25),
+        Axis::log_exact(y0 / 1.6, y1 * 5.0),
+        &format!("ω  ({OMEGA_UNIT})"),
+        "participation ratio e  (1/N … 1)",
+    )?;
+    let grey = RGBColor(95, 110, 140);
+    let dot = if harmonic.len() > 1500 { 1 } else { 2 };
+    let dot = st.px(dot as f64) as i32;
+    c.draw_series(
+        harmonic
+            .iter()
+            .map(|&p| Circle::new(p, dot, grey.mix(0.6).filled())),
+    )
+    .map_err(de)?
+    .label(format!("harmonic modes ({})", harmonic.len()))
+    .legend(dot_key(&st, grey));
+    let r = st.px(4.0) as i32;
+    let rim = st.px(1.0);
+    c.draw_series(quartic.iter().map(|&p| {
+        EmptyElement::at(p)
+            + Circle::new((0, 0), r, MARK.mix(0.85).filled())
+            + Circle::new((0, 0), r, RGBColor(120, 0, 0).stroke_width(rim))
+    }))
+    .map_err(de)?
+    .label(format!("quartic modes ({})", quartic.len()))
+    .legend(dot_key(&st, MARK));
+    if let Some(w) = omega_g {
+        dashed_vline(
+            &mut c,
+            &st,
+            w,
+            BLACK,
+            2.0,
+            Some(plain(&format!("ω_g = {w:.4}"))),
+        )?;
+    }
+    // quartic modes weigh more than harmonic ones when placing the legend
+    let mut taken: Vec<(f64, f64)> = harmonic.clone();
+    for _ in 0..5 {
+        taken.extend(quartic.iter().copied());
+    }
+    let pos = free_corner(&c, &taken, 2 + omega_g.is_some() as usize);
+    legend(&mut c, &st, pos)
+}
+
+/// Spatial decay of pinch responses and quartic modes (paper Fig. 6, SI Figs. S2, S4): r^{2d} c(r)
+/// against r on log–log axes, whose far-field plateau is continuum elasticity; ξ_co, ξ_QLM and
+/// ξ_g = 2π c_s/ω_g dashed. `r_*`, `c_*`: binned distance and median c(r) (either family may be
+/// empty, not both; points with r ≤ 0 or c ≤ 0 are left out); lengths NaN (or ≤ 0) = not drawn.
+#[allow(clippy::too_many_arguments)]
+pub fn spatial_decay<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    dim: usize,
+    r_pinch: &[f64],
+    c_pinch: &[f64],
+    r_qlm: &[f64],
+    c_qlm: &[f64],
+    xi_co: f64,
+    xi_qlm: f64,
+    xi_g: f64,
+) -> Result<(), String> {
+    const WHO: &str = "draw_spatial_decay";
+    register_fonts()?;
+    let st = Style::page(area);
+    if !(dim == 2 || dim == 3) {
+        return Err(fail(WHO, format!("dim must be 2 or 3, not {dim}")));
+    }
+    if r_pinch.len() != c_pinch.len() || r_qlm.len() != c_qlm.len() {
+        return Err(fail(
+            WHO,
+            format!(
+                "r and c must have the same length (pinch: {} and {}, QLM: {} and {})",
+                r_pinch.len(),
+                c_pinch.len(),
+                r_qlm.len(),
+                c_qlm.len()
+            ),
+        ));
+    }
+    let power = 2 * dim as i32;
+    let scaled = |r: &[f64], c: &[f64]| -> Vec<(f64, f64)> {
+        r.iter()
+            .zip(c)
+            .filter(|&(&r, &c)| r.is_finite() && r > 0.0 && c.is_finite() && c > 0.0)
+            .map(|(&r, &c)| (r, r.powi(power) * c))
+            .collect()
+    };
+    let (pinch, qlm) = (scaled(r_pinch, c_pinch), scaled(r_qlm, c_qlm));
+    if pinch.is_empty() && qlm.is_empty() {
+        return Err(fail(WHO, "no point with r > 0 and c(r) > 0 to draw"));
+    }
+    let lengths: Vec<(&str, f64, RGBColor)> = [
+        ("ξ_{co}", xi_co, DATA),
+        ("ξ_{QLM}", xi_qlm, MARK),
+        ("ξ_g", xi_g, BLACK),
+    ]
+    .into_iter()
+    .filter(|&(_, xi, _)| xi > 0.0 && xi.is_finite())
+    .collect();
+    let all = || pinch.iter().chain(&qlm);
+    let (x0, x1) = bounds(all().map(|p| p.0).chain(lengths.iter().map(|l| l.1)));
+    let (y0, y1) = bounds(all().map(|p| p.1));
+    let (x0, x1, y0, y1) = (x0 / 1.25, x1 * 1.25, y0 / 2.0, y1 * 10.0);
+    area.fill(&WHITE).map_err(de)?;
+    let mut c = chart(
+        area,
+        &st,
+        "",
+        Axis::log_exact(x0, x1),
+        Axis::log_exact(y0, y1),
+        "r  (λ)",
+        &format!("r^{{{power}}} c(r)  (λ^{{{power}}})"),
+    )?;
+    let r = st.px(3.0) as i32;
+    let sup = plain(&format!("r^{{{power}}}"));
+    for (pts, colour, name) in [
+        (&pinch, DATA, "pinch responses"),
+        (&qlm, MARK, "quartic modes"),
+    ] {
+        if pts.is_empty() {
+            continue;
+        }
+        let (len, width) = (st.px(9.0) as i32, st.px(2.0));
+        c.draw_series(LineSeries::new(
+            pts.iter().copied(),
+            colour.stroke_width(width),
+        ))
+        .map_err(de)?
+        .label(format!("{name}, {sup} c(r)"))
+        .legend(move |(x, y)| {
+            EmptyElement::at((x, y))
+                + PathElement::new([(-len, 0), (len, 0)], colour.stroke_width(width))
+                + Circle::new((0, 0), r, colour.filled())
+        });
+        c.draw_series(pts.iter().map(|&p| Circle::new(p, r, colour.filled())))
+            .map_err(de)?;
+    }
+    for (k, &(name, xi, colour)) in lengths.iter().enumerate() {
+        dashed_vline(
+            &mut c,
+            &st,
+            xi,
+            colour,
+            2.0,
+            Some(format!("{} = {xi:.2}", plain(name))),
+        )?;
+        // the name next to the line's top (left of it near the right edge), staggered so that
+        // close lines stay readable
+        let y = y1 * (y0 / y1).powf(0.015 + 0.06 * k as f64);
+        let near_right = (xi / x0).ln() > 0.8 * (x1 / x0).ln();
+        let (x, anchor) = if near_right {
+            (xi / 1.03, HPos::Right)
+        } else {
+            (xi * 1.03, HPos::Left)
+        };
+        let style = st.tick().color(&colour).pos(Pos::new(anchor, VPos::Top));
+        c.draw_series([Text::new(plain(name), (x, y), style)])
+            .map_err(de)?;
+    }
+    let mut taken: Vec<(f64, f64)> = Vec::new();
+    for _ in 0..5 {
+        taken.extend(all().copied());
+    }
+    for &(_, xi, _) in &lengths {
+        taken.extend((0..=20).map(|s| (xi, y0 * (y1 / y0).powf(s as f64 / 20.0))));
+    }
+    let rows = (!pinch.is_empty()) as usize + (!qlm.is_empty()) as usize + lengths.len();
+    let pos = free_corner(&c, &taken, rows);
+    legend(&mut c, &st, pos)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SIZE: (u32, u32) = (520, 360);
+
+    fn svg(f: impl Fn(&DrawingArea<SVGBackend, Shift>) -> Result<(), String>) -> String {
+        let mut out = String::new();
+        {
+            let area = SVGBackend::with_string(&mut out, SIZE).into_drawing_area();
+            f(&area).unwrap();
+            area.present().unwrap();
+        }
+        out
+    }
+
+    fn inked(
+        size: (u32, u32),
+        f: impl Fn(&DrawingArea<BitMapBackend, Shift>) -> Result<(), String>,
+    ) -> f64 {
+        let mut buf = vec![0u8; (size.0 * size.1 * 3) as usize];
+        {
+            let area = BitMapBackend::with_buffer(&mut buf, size).into_drawing_area();
+            f(&area).unwrap();
+            area.present().unwrap();
+        }
+        buf.chunks(3).filter(|p| p.iter().any(|c| *c < 240)).count() as f64
+            / (size.0 * size.1) as f64
+    }
+
+    fn spectrum() -> Vec<f64> {
+        let mut ev = vec![0.0, 0.0];
+        ev.extend((1..400).map(|k| (0.05 * k as f64).powi(2)));
+        ev
+    }
+
+    #[test]
+    fn every_page_view_draws_natively_with_readable_labels() {
+        let sweeps: Vec<f64> = (0..=300).map(|k| k as f64).collect();
+        let energy: Vec<f64> = sweeps.iter().map(|s| -2.0 - (-s / 50.0f64).exp()).collect();
+        let trace = svg(|a| energy_trace(a, &sweeps, &energy, 30.0, Some(80.0), Some(true)));
+        // the last tick is whole ("300", not "300.0" clipped to "300.(") and U/N is described
+        assert!(
+            trace.contains("\n300\n")
+                && !trace.contains("300.")
+                && trace.contains("U/N")
+                && trace.contains("τ_α = 80"),
+            "{trace}"
+        );
+        let ev = spectrum();
+        let vd = svg(|a| {
+            vdos(
+                a,
+                &ev,
+                2,
+                2,
+                None,
+                "",
+                VdosFit {
+                    window: Some(3.0),
+                    a_g: Some(1e-3),
+                    n: Some(400.0),
+                },
+            )
+            .map(|_| ())
+        });
+        assert!(
+            vd.contains("N ∝ ω²") && vd.contains("fit: A_g = 0.001") && vd.contains("ε/m"),
+            "vdos"
+        );
+        let forces: Vec<f64> = (1..200).map(|k| 1e-4 * 1.05f64.powi(k)).collect();
+        let omegas: Vec<f64> = (1..200).map(|k| 1.0 + (k % 7) as f64).collect();
+        let ps = svg(|a| pinch_scatter(a, &forces, &omegas, 3.0, 1e-2));
+        assert!(
+            ps.contains("weak pairs (&lt; 0.01)") || ps.contains("weak pairs (< 0.01)"),
+            "pinch"
+        );
+        // x: the subscript of f_ij is a piece of its own; y (turned): ω_g^(ij) in plain Unicode
+        assert!(
+            ps.contains("\nij\n") && ps.contains("ω_g⁽ⁱʲ⁾"),
+            "pinch axis descriptions"
+        );
+        let pr: Vec<f64> = (0..ev.len())
+            .map(|k| 0.1 + 0.4 * (k % 5) as f64 / 5.0)
+            .collect();
+        svg(|a| participation_scatter(a, &ev, &pr, &[0.3, 0.5], &[0.05, 0.08], 2.0));
+        let r: Vec<f64> = (1..20).map(|k| k as f64 * 0.5).collect();
+        let cr: Vec<f64> = r
+            .iter()
+            .map(|r: &f64| r.powi(-4) * (1.0 + 1.0 / r))
+            .collect();
+        let dec = svg(|a| spatial_decay(a, 2, &r, &cr, &r, &cr, 2.0, 1.5, 4.0));
+        assert!(
+            dec.contains("ξ_QLM = 1.50") && dec.contains("r⁴ c(r)"),
+            "decay"
+        );
+    }
+
+    #[test]
+    fn a_view_drawn_at_twice_the_size_is_the_same_figure_scaled() {
+        let ev = spectrum();
+        let draw = |a: &DrawingArea<BitMapBackend, Shift>| {
+            vdos(a, &ev, 2, 2, None, "", VdosFit::default()).map(|_| ())
+        };
+        let one = inked(SIZE, draw);
+        let two = inked((2 * SIZE.0, 2 * SIZE.1), draw);
+        // lines and text scale with the canvas: the inked fraction stays about the same
+        assert!(
+            (two / one - 1.0).abs() < 0.35,
+            "inked {one:.3} at 1×, {two:.3} at 2×"
+        );
+        assert!(one > 0.03);
+    }
+
+    #[test]
+    fn bad_input_is_refused_in_words() {
+        let e = svg_err(|a| vdos(a, &[1.0], 0, 2, None, "", VdosFit::default()).map(|_| ()));
+        assert!(e.contains("fewer than two"), "{e}");
+        let e = svg_err(|a| spatial_decay(a, 4, &[1.0], &[1.0], &[], &[], 1.0, 1.0, 1.0));
+        assert!(e.contains("dim must be 2 or 3"), "{e}");
+    }
+
+    fn svg_err(f: impl Fn(&DrawingArea<SVGBackend, Shift>) -> Result<(), String>) -> String {
+        let mut out = String::new();
+        let area = SVGBackend::with_string(&mut out, SIZE).into_drawing_area();
+        f(&area).unwrap_err()
+    }
+}
+
+/// `PINCHGLASS_PLOT_DIR=/tmp/x cargo test --release --lib write_page_views -- --ignored` writes
+/// the page's views as PNGs (at 1× and 2×) for a look by eye.
+#[cfg(test)]
+#[test]
+#[ignore]
+fn write_page_views() {
+    let dir =
+        std::path::PathBuf::from(std::env::var("PINCHGLASS_PLOT_DIR").unwrap_or("/tmp".into()));
+    let sweeps: Vec<f64> = (0..=4000).step_by(10).map(|k| k as f64).collect();
+    let energy: Vec<f64> = sweeps
+        .iter()
+        .map(|s| -2.0 - (-s / 500.0f64).exp())
+        .collect();
+    let forces: Vec<f64> = (1..300).map(|k| 1e-4 * 1.04f64.powi(k)).collect();
+    let omegas: Vec<f64> = (1..300).map(|k| 1.0 + (k % 7) as f64).collect();
+    for scale in [1u32, 2] {
+        let size = (520 * scale, 360 * scale);
+        let path = dir.join(format!("page-trace-{scale}x.png"));
+        let area = BitMapBackend::new(&path, size).into_drawing_area();
+        energy_trace(&area, &sweeps, &energy, 100.0, Some(800.0), Some(false)).unwrap();
+        area.present().unwrap();
+        let path = dir.join(format!("page-pinch-{scale}x.png"));
+        let area = BitMapBackend::new(&path, size).into_drawing_area();
+        pinch_scatter(&area, &forces, &omegas, 3.0, 1e-2).unwrap();
+        area.present().unwrap();
+    }
+}

@@ -1,0 +1,295 @@
+//! Rich text for plot labels: a small markup for sub- and superscripts, drawn piece by piece
+//! (plotters draws one font per text) or turned into the best plain Unicode where one string is
+//! needed (legends, titles, text alternatives).
+//!
+//! Markup: `_word` / `_{any text}` is a subscript, `^word` / `^{any text}` / `^(group)` a
+//! superscript (a word: letters and digits, for superscripts after an optional sign); `\_` and
+//! `\^` are literal. So the plain labels read as they are meant: `T_p / T_onset`,
+//! `ω_g^(ij)`, `f/(p a0^(d−1))`, `(c∞/a0)^−5`.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+use plotters::style::FontTransform;
+
+/// A piece of text and its level: 0 on the line, −1 subscript, +1 superscript.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Piece {
+    pub text: String,
+    pub level: i8,
+}
+
+/// The pieces of `markup` (adjacent pieces of one level merged).
+pub fn pieces(markup: &str) -> Vec<Piece> {
+    let mut out: Vec<Piece> = Vec::new();
+    let mut push = |text: String, level: i8| {
+        if text.is_empty() {
+            return;
+        }
+        match out.last_mut() {
+            Some(p) if p.level == level => p.text.push_str(&text),
+            _ => out.push(Piece { text, level }),
+        }
+    };
+    let mut chars = markup.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' if matches!(chars.peek(), Some('_') | Some('^')) => {
+                push(chars.next().unwrap().to_string(), 0);
+            }
+            '_' | '^' => {
+                let level = if c == '_' { -1 } else { 1 };
+                let mut g = String::new();
+                match chars.peek().copied() {
+                    // a braced group, or a parenthesised one as a superscript: ^(ij), ^(d−1)
+                    Some(open @ ('{' | '(')) if open == '{' || level > 0 => {
+                        chars.next();
+                        let close = if open == '{' { '}' } else { ')' };
+                        if open == '(' {
+                            g.push('(');
+                        }
+                        for d in chars.by_ref() {
+                            if d == close {
+                                break;
+                            }
+                            g.push(d);
+                        }
+                        if open == '(' {
+                            g.push(')');
+                        }
+                    }
+                    // else a word: an optional sign (superscripts) and letters or digits
+                    _ => {
+                        if level > 0 {
+                            if let Some(sign @ ('−' | '-' | '+')) = chars.peek().copied() {
+                                g.push(sign);
+                                chars.next();
+                            }
+                        }
+                        while let Some(d) = chars
+                            .peek()
+                            .copied()
+                            .filter(|d| d.is_alphanumeric() || *d == '∞')
+                        {
+                            g.push(d);
+                            chars.next();
+                        }
+                    }
+                }
+                if g.is_empty() {
+                    push(c.to_string(), 0);
+                } else {
+                    push(g, level);
+                }
+            }
+            _ => push(c.to_string(), 0),
+        }
+    }
+    out
+}
+
+fn unicode_sub(c: char) -> Option<char> {
+    Some(match c {
+        '0'..='9' => char::from_u32('₀' as u32 + c.to_digit(10)?)?,
+        '+' => '₊',
+        '-' | '−' => '₋',
+        '=' => '₌',
+        '(' => '₍',
+        ')' => '₎',
+        'a' => 'ₐ',
+        'e' => 'ₑ',
+        'h' => 'ₕ',
+        'i' => 'ᵢ',
+        'j' => 'ⱼ',
+        'k' => 'ₖ',
+        'l' => 'ₗ',
+        'm' => 'ₘ',
+        'n' => 'ₙ',
+        'o' => 'ₒ',
+        'p' => 'ₚ',
+        'r' => 'ᵣ',
+        's' => 'ₛ',
+        't' => 'ₜ',
+        'u' => 'ᵤ',
+        'v' => 'ᵥ',
+        'x' => 'ₓ',
+        _ => return None,
+    })
+}
+
+fn unicode_sup(c: char) -> Option<char> {
+    Some(match c {
+        '0' => '⁰',
+        '1' => '¹',
+        '2' => '²',
+        '3' => '³',
+        '4'..='9' => char::from_u32('⁴' as u32 + c.to_digit(10)? - 4)?,
+        '+' => '⁺',
+        '-' | '−' => '⁻',
+        '=' => '⁼',
+        '(' => '⁽',
+        ')' => '⁾',
+        'a' => 'ᵃ',
+        'd' => 'ᵈ',
+        'e' => 'ᵉ',
+        'g' => 'ᵍ',
+        'i' => 'ⁱ',
+        'j' => 'ʲ',
+        'k' => 'ᵏ',
+        'm' => 'ᵐ',
+        'n' => 'ⁿ',
+        'p' => 'ᵖ',
+        't' => 'ᵗ',
+        'x' => 'ˣ',
+        _ => return None,
+    })
+}
+
+/// `markup` as one plain string: sub- and superscripts in Unicode where every character of the
+/// group has a Unicode form (`T_p` → `Tₚ`, `ω^5` → `ω⁵`), else the group as written with its
+/// mark (`ω_g` stays `ω_g`, `ξ_{QLM}` → `ξ_QLM`).
+pub fn plain(markup: &str) -> String {
+    let mut s = String::new();
+    for p in pieces(markup) {
+        let map: fn(char) -> Option<char> = match p.level {
+            -1 => unicode_sub,
+            1 => unicode_sup,
+            _ => {
+                s.push_str(&p.text);
+                continue;
+            }
+        };
+        match p.text.chars().map(map).collect::<Option<String>>() {
+            Some(u) => s.push_str(&u),
+            None => {
+                s.push(if p.level < 0 { '_' } else { '^' });
+                if p.text.chars().count() > 1 && p.level > 0 && !p.text.starts_with('(') {
+                    s.push('(');
+                    s.push_str(&p.text);
+                    s.push(')');
+                } else {
+                    s.push_str(&p.text);
+                }
+            }
+        }
+    }
+    s
+}
+
+/// Width and height in pixels of `markup` drawn with `font` (sub- and superscripts at 70 %).
+pub fn size<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    markup: &str,
+    font: &FontDesc<'_>,
+) -> (u32, u32) {
+    let h = font.get_size();
+    let small = font.resize(0.7 * h);
+    let w = pieces(markup)
+        .iter()
+        .map(|p| {
+            let f = if p.level == 0 {
+                font.clone()
+            } else {
+                small.clone()
+            };
+            area.estimate_text_size(&p.text, &TextStyle::from(f))
+                .map_or(0, |(w, _)| w)
+        })
+        .sum();
+    (w, (1.35 * h).round() as u32)
+}
+
+/// Draws `markup` centred on `at` (pixels of `area`) in `font` and `colour`; `vertical` turns it
+/// by 90° to read upwards (a y-axis description, drawn as its [`plain`] form).
+pub fn draw<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    markup: &str,
+    at: (i32, i32),
+    font: &FontDesc<'_>,
+    colour: &RGBColor,
+    vertical: bool,
+) -> Result<(), String> {
+    if vertical {
+        // turned text piece by piece lands differently on different backends (the canvas's
+        // rotation anchors each piece on its own): one string in plain Unicode instead
+        let style = TextStyle::from(font.clone().transform(FontTransform::Rotate270))
+            .color(colour)
+            .pos(Pos::new(HPos::Center, VPos::Center));
+        return area
+            .draw(&Text::new(plain(markup), at, style))
+            .map_err(|e| format!("drawing failed: {e:?}"));
+    }
+    let h = font.get_size();
+    let small = font.resize(0.7 * h);
+    let (w, _) = size(area, markup, font);
+    // walk along the text direction from its start; the level shifts across it
+    let mut along = -(w as f64) / 2.0;
+    for p in pieces(markup) {
+        let f = if p.level == 0 {
+            font.clone()
+        } else {
+            small.clone()
+        };
+        let pw = area
+            .estimate_text_size(&p.text, &TextStyle::from(f.clone()))
+            .map_or(0, |(w, _)| w) as f64;
+        let shift = match p.level {
+            -1 => 0.28 * h,
+            1 => -0.38 * h,
+            _ => 0.0,
+        };
+        let (x, y) = (at.0 as f64 + along, at.1 as f64 + shift);
+        let style = TextStyle::from(f)
+            .color(colour)
+            .pos(Pos::new(HPos::Left, VPos::Center));
+        area.draw(&Text::new(
+            p.text.clone(),
+            (x.round() as i32, y.round() as i32),
+            style,
+        ))
+        .map_err(|e| format!("drawing failed: {e:?}"))?;
+        along += pw;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markup_splits_into_levels() {
+        let p = pieces("ω_g^(ij) (c_∞/a_0)");
+        let levels: Vec<(&str, i8)> = p.iter().map(|p| (p.text.as_str(), p.level)).collect();
+        assert_eq!(
+            levels,
+            [
+                ("ω", 0),
+                ("g", -1),
+                ("(ij)", 1),
+                (" (c", 0),
+                ("∞", -1),
+                ("/a", 0),
+                ("0", -1),
+                (")", 0)
+            ]
+        );
+        assert_eq!(pieces(r"a\_b")[0].text, "a_b");
+        let t: Vec<(String, i8)> = pieces("T_p / T_onset, A_g ((c∞/a0)^−5)")
+            .into_iter()
+            .map(|p| (p.text, p.level))
+            .collect();
+        assert_eq!(t[1], ("p".into(), -1));
+        assert_eq!(t[3], ("onset".into(), -1));
+        assert_eq!(t.last().unwrap(), &(")".into(), 0));
+        assert_eq!(t[t.len() - 2], ("−5".into(), 1));
+    }
+
+    #[test]
+    fn plain_text_uses_unicode_where_it_exists() {
+        assert_eq!(plain("T_p / T_onset"), "Tₚ / Tₒₙₛₑₜ");
+        assert_eq!(plain("N ∝ ω^5, a_0"), "N ∝ ω⁵, a₀");
+        assert_eq!(plain("ω_g^{(ij)}"), "ω_g⁽ⁱʲ⁾");
+        assert_eq!(plain("ξ_QLM and ξ_{QLM}"), "ξ_QLM and ξ_QLM");
+    }
+}
