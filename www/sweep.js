@@ -115,7 +115,7 @@ function validate(raw) {
     density, route: raw.route || 'auto', quartic: quartic > 0 ? quartic : undefined, units: raw.units, paper: units.paper,
   };
   const errors = [...units.errors, ...out.errors.map((e) => (e.field === 'tps' && units.paper
-    ? { ...e, message: `${e.message} (the list in model units, converted from T_onset: ${units.tpsText.slice(0, 60)})` } : e))];
+    ? { ...e, message: `${e.message} (in ε/k_B, converted from T_onset)` } : e))];
   return { params, tps: out.tps, errors, route: out.route };
 }
 
