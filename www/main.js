@@ -19,6 +19,7 @@
 import initDraw, * as wasm from './pkg-single/pinchglass.js';
 import { initSweep, showSweep } from './sweep.js';
 import { WATCHDOG, allowance } from './watchdog.js';
+import { DECIMAL, unitsOf, tpToModel } from './units.js';
 import { draw, pngDataUrl } from './png.js';
 import { initLecture, showLecture, lectureFromUrl } from './lecture.js';
 import { loadFig1, drawFig1 } from './compare.js';
@@ -164,25 +165,11 @@ function validate(raw) {
 // next to the units control) or the T_onset of the link, and the module's `tp_from_onset` (x·T_onset
 // to 12 significant digits, so that a link in T_onset gives the run of the decimal it denotes).
 // Returns {tpText (model units, or the text as typed when it is not a number), x, paper, errors}.
-const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 function paperUnits(raw) {
   const tpText = String(raw.tp ?? '');
-  if (raw.units === 'model') return { tpText, x: NaN, paper: null, errors: [] };
-  if (raw.units !== 'paper') {
-    return { tpText, x: NaN, paper: null, errors: [{ field: 'units', message: `units must be "paper" or "model", got "${String(raw.units ?? '').slice(0, 32)}"` }] };
-  }
-  const u = JSON.parse(wasm.shipped_units(Number(raw.dim), String(raw.density ?? '')));
-  if (!u.applies) return { tpText, x: NaN, paper: null, errors: [{ field: 'units', message: `${u.reason}. Choose model units for this density.` }] };
-  let tOnset = u.t_onset;
-  if (raw.tonset) {
-    tOnset = DECIMAL.test(raw.tonset.trim()) ? Number(raw.tonset) : NaN;
-    if (!(tOnset > 0 && Number.isFinite(tOnset))) {
-      return { tpText, x: NaN, paper: null, errors: [{ field: 'units', message: `the link's T_onset must be a positive number, got "${raw.tonset.slice(0, 32)}"` }] };
-    }
-  }
-  const x = DECIMAL.test(tpText.trim()) ? Number(tpText) : NaN;
-  const converted = Number.isFinite(x) && x > 0 ? String(wasm.tp_from_onset(x, tOnset)) : tpText;
-  return { tpText: converted, x, paper: { ...u, t_onset: tOnset, shipped_t_onset: u.t_onset }, errors: [] };
+  const { paper, errors } = unitsOf(raw);
+  const x = paper && DECIMAL.test(tpText.trim()) ? Number(tpText) : NaN;
+  return { tpText: tpToModel(tpText, paper), x, paper, errors };
 }
 
 // Whether the form's T_onset is the shipped one (a link's own T_onset may differ).

@@ -13,6 +13,7 @@
 
 import * as wasm from './pkg-single/pinchglass.js';
 import { WATCHDOG, allowance } from './watchdog.js';
+import { unitsOf, tpToModel } from './units.js';
 import { draw, pngDataUrl } from './png.js';
 
 // 2D: T_p = 0.45 needs ~2000 sweeps at N = 300 (PRESETS of main.js: 4000 at T_p = 0.4 take a few
@@ -27,7 +28,6 @@ const PRESETS = {
 };
 const DEFAULTS = { ...PRESETS.quick2d, density: '', route: 'auto', quartic: 0 };
 const FIELDS = ['dim', 'n', 'tps', 'units', 'samples', 'sweeps', 'seed', 'density', 'route', 'quartic'];
-const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 const FIGURES = ['fig2', 'fig4a', 'fig4b', 'fig5', 'fig6', 'figS1'];
 // live redraws at most this often (the last one always)
 const REDRAW_SECONDS = 1.0;
@@ -125,17 +125,8 @@ function validate(raw) {
 // as typed, so that the module refuses it in words.
 function paperUnits(raw) {
   const tpsText = String(raw.tps ?? '');
-  if (raw.units === 'model') return { tpsText, paper: null, errors: [] };
-  if (raw.units !== 'paper') {
-    return { tpsText, paper: null, errors: [{ field: 'units', message: `units must be "paper" or "model", got "${String(raw.units ?? '').slice(0, 32)}"` }] };
-  }
-  const u = JSON.parse(wasm.shipped_units(Number(raw.dim), String(raw.density ?? '')));
-  if (!u.applies) return { tpsText, paper: null, errors: [{ field: 'units', message: `${u.reason}. Choose model units for this density.` }] };
-  const converted = tpsText.split(',').map((e) => {
-    const t = e.trim();
-    return DECIMAL.test(t) && Number(t) > 0 ? String(wasm.tp_from_onset(Number(t), u.t_onset)) : e;
-  }).join(',');
-  return { tpsText: converted, paper: u, errors: [] };
+  const { paper, errors } = unitsOf(raw);
+  return { tpsText: paper ? tpsText.split(',').map((e) => tpToModel(e, paper)).join(',') : tpsText, paper, errors };
 }
 
 function showUnits() {

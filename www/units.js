@@ -1,0 +1,33 @@
+// The paper's units in the page (Explore and the Temperature sweep): the shipped calibration of the
+// dimension (the module's `shipped_units`, which holds at its density only) or a link's own T_onset,
+// and T_p typed in T_onset converted by the module's `tp_from_onset` (x·T_onset rounded to 12
+// significant digits, so that a link in T_onset gives the run of the model-unit value it denotes).
+
+import * as wasm from './pkg-single/pinchglass.js';
+
+// A decimal number as Rust's f64 parser reads it (no hex, no "Infinity").
+export const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+// The paper units that apply to raw = {units, dim, density, tonset?}: {paper: null (model units) |
+// {...shipped_units, t_onset (the link's or the shipped), shipped_t_onset}, errors: refusals for the
+// 'units' control}.
+export function unitsOf(raw) {
+  if (raw.units === 'model') return { paper: null, errors: [] };
+  const refuse = (message) => ({ paper: null, errors: [{ field: 'units', message }] });
+  if (raw.units !== 'paper') return refuse(`units must be "paper" or "model", got "${String(raw.units ?? '').slice(0, 32)}"`);
+  const u = JSON.parse(wasm.shipped_units(Number(raw.dim), String(raw.density ?? '')));
+  if (!u.applies) return refuse(`${u.reason}. Choose model units for this density.`);
+  let tOnset = u.t_onset;
+  if (raw.tonset) {
+    tOnset = DECIMAL.test(raw.tonset.trim()) ? Number(raw.tonset) : NaN;
+    if (!(tOnset > 0 && Number.isFinite(tOnset))) return refuse(`the link's T_onset must be a positive number, got "${raw.tonset.slice(0, 32)}"`);
+  }
+  return { paper: { ...u, t_onset: tOnset, shipped_t_onset: u.t_onset }, errors: [] };
+}
+
+// One T_p entry (text) in model units (text) under `paper` (null: as typed). An entry that is not a
+// positive number is passed on as typed, so that the module refuses it in words.
+export function tpToModel(text, paper) {
+  const t = String(text).trim();
+  return paper && DECIMAL.test(t) && Number(t) > 0 ? String(wasm.tp_from_onset(Number(t), paper.t_onset)) : text;
+}
