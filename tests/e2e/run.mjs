@@ -503,6 +503,21 @@ async function testBadInput() {
     check('bad input quartic=1999 (> N): refused next to K before the run',
       state === 'error' && k.visible && /0 \(no quartic modes\) to 300/.test(k.message) && k.results === null, `state ${state}, "${k.message}"`);
     await page.close();
+    // the full vDOS: offered on request above d·N = 1600, not offered above its memory limit
+    // (2D: N = 2700 for 700 MB of dense eigendecomposition), with the reason and the limit
+    const vdos = [];
+    for (const n of [1000, 2800]) {
+      page = await ctx.newPage();
+      await page.goto(server.url + query({ ...DEFAULT, n, sweeps: 1, quartic: 0 }));
+      const st = await waitForEnd(page);
+      vdos.push(await page.evaluate((st_) => ({ st: st_, hidden: document.getElementById('full-spectrum').hidden,
+        note: document.getElementById('vdos-note').textContent }), st));
+      await page.close();
+    }
+    check('full vDOS: a button at N = 1000 (on request), hidden at N = 2800 with the limit and the reason',
+      vdos[0].st === 'done' && !vdos[0].hidden && vdos[1].st === 'done' && vdos[1].hidden
+        && /not offered above N = 2700 in 2D .*memory limit/.test(vdos[1].note),
+      vdos.map((v) => `${v.st}, hidden ${v.hidden}: "${v.note.slice(0, 110)}"`).join(' | '));
   } finally {
     await ctx.close();
     server.stop();
