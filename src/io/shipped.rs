@@ -28,7 +28,9 @@ pub fn shipped_units(dim: usize, density: Option<f64>) -> Result<Units, String> 
         serde_json::from_str(text).map_err(|e| format!("{source}: {e}"))?;
     let units = crate::report::units_from_calibration_json(&value, &source)?;
     if let Some(rho) = density {
-        if !((rho - units.density).abs() <= 1e-12 * units.density) {
+        // (a NaN density is refused too)
+        let same = (rho - units.density).abs() <= 1e-12 * units.density;
+        if !same {
             return Err(format!(
                 "the shipped {dim}D calibration holds at density {} only, not {rho}: T_onset and c∞ depend on the density (give T_p in model units, or calibrate this density with `pinchglass calibrate`)",
                 units.density
