@@ -762,18 +762,8 @@ fn run_dim<const D: usize>(p: &Params, progress: &Function) -> Result<GlassRun, 
     )?;
     let mc_seconds = now_seconds() - t0;
 
-    report(progress, "quench", 0.0);
-    let t = now_seconds();
     let mut glass = mc.glass.clone();
-    let q = quench_with_progress(&mut glass, &QuenchSettings::default(), &mut |p| {
-        report(
-            progress,
-            "quench",
-            p.fire_steps as f64 / p.fire_budget as f64,
-        )
-    });
-    let quench_seconds = now_seconds() - t;
-    report(progress, "quench", 1.0);
+    let (q, quench_seconds) = quench_reporting(&mut glass, progress);
     if !q.converged {
         // the same verdict as `pinchglass generate --quench` (density: near unjamming?)
         return Err(format!(
@@ -787,64 +777,127 @@ fn run_dim<const D: usize>(p: &Params, progress: &Function) -> Result<GlassRun, 
         &crate::xyz::generation_metadata(&mc, &glass, Some(&q))?,
     )?;
 
+    analysed_run(
+        glass,
+        &q,
+        xyz,
+        &[
+            ("source", json!("pinchglass web explorer")),
+            ("seed", json!(p.seed)),
+            ("tp", json!(p.tp)),
+            ("sweeps", json!(p.sweeps)),
+        ],
+        swap_mc_json(&mc),
+        &[("swap Monte Carlo", mc_seconds), ("quench", quench_seconds)],
+        Trace {
+            sweeps: mc.trace.sweeps.iter().map(|&s| s as f64).collect(),
+            energy: mc.trace.energy_per_particle.clone(),
+            tune_sweeps: mc.settings.tune_sweeps,
+            tau_alpha: mc.tau_alpha(),
+        },
+        progress,
+    )
+}
+
+/// Quenches `glass` to its inherent state, reporting the stage "quench" (FIRE steps over their
+/// budget); returns the report and the seconds it took.
+pub(crate) fn quench_reporting<const D: usize>(
+    glass: &mut Glass<D>,
+    progress: &Function,
+) -> (crate::quench::QuenchReport, f64) {
+    report(progress, "quench", 0.0);
+    let t = now_seconds();
+    let q = quench_with_progress(glass, &QuenchSettings::default(), &mut |p| {
+        report(
+            progress,
+            "quench",
+            p.fire_steps as f64 / p.fire_budget as f64,
+        )
+    });
+    let seconds = now_seconds() - t;
+    report(progress, "quench", 1.0);
+    (q, seconds)
+}
+
+/// The swap Monte Carlo energy trace a [`GlassRun`] shows (empty for a loaded configuration).
+pub(crate) struct Trace {
+    pub(crate) sweeps: Vec<f64>,
+    pub(crate) energy: Vec<f64>,
+    pub(crate) tune_sweeps: usize,
+    pub(crate) tau_alpha: crate::relaxation::TauAlpha,
+}
+
+/// The sparse analysis of a quenched `glass` and the [`GlassRun`] that keeps it, for a run from
+/// swap Monte Carlo and for a configuration file alike: the results JSON of `pinchglass analyze
+/// --sparse` with the run's `keys` (source, seed, T_p, …), the quench `q`, the warnings,
+/// `a_g_fit`, `swap_mc` and the stage `timings` before the analysis's own.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn analysed_run<const D: usize>(
+    glass: Glass<D>,
+    q: &crate::quench::QuenchReport,
+    xyz: String,
+    keys: &[(&str, Value)],
+    swap_mc: Value,
+    timings: &[(&str, f64)],
+    trace: Trace,
+    progress: &Function,
+) -> Result<GlassRun, String> {
     let (sparse, harmonic) =
         analyze_sparse(&glass, &SparseSettings::default(), &mut |stage, f| {
             report(progress, stage, f);
             true
         })?;
-
     let mut results = sparse_analysis_json(&sparse);
     let analysis = sparse.common;
     let obj = results
         .as_object_mut()
         .ok_or("the analysis JSON is not an object")?;
-    obj.insert("source".into(), json!("pinchglass web explorer"));
-    obj.insert("seed".into(), json!(p.seed));
-    obj.insert("tp".into(), json!(p.tp));
-    obj.insert("sweeps".into(), json!(p.sweeps));
+    for (k, v) in keys {
+        obj.insert((*k).into(), v.clone());
+    }
     obj.insert("parameters".into(), model_json(&glass.model));
-    obj.insert("quench".into(), crate::report::quench_json(&q, false));
+    obj.insert("quench".into(), crate::report::quench_json(q, false));
     obj.insert("warnings".into(), json!(analysis.warnings()));
     obj.insert(
         "a_g_fit".into(),
         single_glass_prefactor(&analysis, glass.space.min_side()),
     );
-    obj.insert("swap_mc".into(), swap_mc_json(&mc));
+    obj.insert("swap_mc".into(), swap_mc);
     if let Some(t) = obj
         .get_mut("timings_seconds")
         .and_then(|v| v.as_object_mut())
     {
-        t.insert("swap Monte Carlo".into(), json!(mc_seconds));
-        t.insert("quench".into(), json!(quench_seconds));
+        for (k, v) in timings {
+            t.insert((*k).into(), json!(v));
+        }
     }
     let results = serde_json::to_string(&results).map_err(|e| e.to_string())?;
-
     let flat =
         |v: &[crate::Vector<D>]| -> Vec<f64> { v.iter().flat_map(|x| x.iter().copied()).collect() };
+    let positions = flat(&glass.positions);
+    let sizes = glass.sizes.clone();
+    let box_lengths = glass.space.lengths().iter().copied().collect();
+    let kept = Kept {
+        glass,
+        harmonic,
+        spots: None,
+    };
     Ok(GlassRun {
         dim: D,
-        positions: flat(&glass.positions),
-        sizes: glass.sizes.clone(),
-        box_lengths: glass.space.lengths().iter().copied().collect(),
-        trace_sweeps: mc.trace.sweeps.iter().map(|&s| s as f64).collect(),
-        trace: mc.trace.energy_per_particle.clone(),
-        tune_sweeps: mc.settings.tune_sweeps,
-        tau_alpha: mc.tau_alpha(),
+        positions,
+        sizes,
+        box_lengths,
+        trace_sweeps: trace.sweeps,
+        trace: trace.energy,
+        tune_sweeps: trace.tune_sweeps,
+        tau_alpha: trace.tau_alpha,
         analysis,
         results,
         xyz,
         kept: if D == 2 {
-            Harmonics::Two(cast(Kept {
-                glass,
-                harmonic,
-                spots: None,
-            }))
+            Harmonics::Two(cast(kept))
         } else {
-            Harmonics::Three(cast(Kept {
-                glass,
-                harmonic,
-                spots: None,
-            }))
+            Harmonics::Three(cast(kept))
         },
         full: None,
     })

@@ -8,12 +8,8 @@
 //! [`run_configuration`] runs it in the worker. Every refusal is a sentence; nothing panics on
 //! user data.
 
-use super::{report, GlassRun, Harmonics, Kept, MAX_PARTICLES};
-use crate::clock::now_seconds;
+use super::{GlassRun, MAX_PARTICLES};
 use crate::glass::Glass;
-use crate::quench::{quench_with_progress, QuenchSettings};
-use crate::report::{model_json, sparse_analysis_json};
-use crate::sparse::{analyze_sparse, SparseSettings};
 use crate::xyz::{read_xyz, write_xyz, XyzConfig};
 use js_sys::Function;
 use serde_json::{json, Value};
@@ -133,17 +129,7 @@ fn run_config_dim<const D: usize>(
     progress: &Function,
 ) -> Result<GlassRun, String> {
     let mut glass: Glass<D> = glass_of(config)?;
-    report(progress, "quench", 0.0);
-    let t = now_seconds();
-    let q = quench_with_progress(&mut glass, &QuenchSettings::default(), &mut |p| {
-        report(
-            progress,
-            "quench",
-            p.fire_steps as f64 / p.fire_budget as f64,
-        )
-    });
-    let quench_seconds = now_seconds() - t;
-    report(progress, "quench", 1.0);
+    let (q, quench_seconds) = super::quench_reporting(&mut glass, progress);
     if !q.converged {
         return Err(crate::quench::quench_failure(&glass, &q));
     }
@@ -162,64 +148,25 @@ fn run_config_dim<const D: usize>(
     meta.push(("max_force".to_string(), format!("{:e}", q.max_force)));
     let xyz = write_xyz(&glass, &meta)?;
 
-    let (sparse, harmonic) =
-        analyze_sparse(&glass, &SparseSettings::default(), &mut |stage, f| {
-            report(progress, stage, f);
-            true
-        })?;
-    let mut results = sparse_analysis_json(&sparse);
-    let analysis = sparse.common;
-    let obj = results
-        .as_object_mut()
-        .ok_or("the analysis JSON is not an object")?;
-    obj.insert("source".into(), json!("configuration"));
-    obj.insert("seed".into(), number(config, "seed"));
-    obj.insert("tp".into(), number(config, "tp"));
-    obj.insert("sweeps".into(), number(config, "sweeps"));
-    obj.insert("parent_state".into(), json!(config.get("state")));
-    obj.insert("parameters".into(), model_json(&glass.model));
-    obj.insert(
-        "quench".into(),
-        json!({"max_force": q.max_force, "fire_steps": q.fire_steps,
-            "newton_steps": q.newton_steps, "converged": q.converged, "energy": q.energy}),
-    );
-    obj.insert("warnings".into(), json!(analysis.warnings()));
-    obj.insert(
-        "a_g_fit".into(),
-        super::single_glass_prefactor(&analysis, glass.space.min_side()),
-    );
-    obj.insert("swap_mc".into(), Value::Null);
-    if let Some(t) = obj
-        .get_mut("timings_seconds")
-        .and_then(|v| v.as_object_mut())
-    {
-        t.insert("quench".into(), json!(quench_seconds));
-    }
-    let results = serde_json::to_string(&results).map_err(|e| e.to_string())?;
-    let flat =
-        |v: &[crate::Vector<D>]| -> Vec<f64> { v.iter().flat_map(|x| x.iter().copied()).collect() };
-    let kept = Kept {
+    super::analysed_run(
         glass,
-        harmonic,
-        spots: None,
-    };
-    Ok(GlassRun {
-        dim: D,
-        positions: flat(&kept.glass.positions),
-        sizes: kept.glass.sizes.clone(),
-        box_lengths: kept.glass.space.lengths().iter().copied().collect(),
-        trace_sweeps: Vec::new(),
-        trace: Vec::new(),
-        tune_sweeps: 0,
-        tau_alpha: crate::relaxation::TauAlpha::Unknown,
-        analysis,
-        results,
+        &q,
         xyz,
-        kept: if D == 2 {
-            Harmonics::Two(super::cast(kept))
-        } else {
-            Harmonics::Three(super::cast(kept))
+        &[
+            ("source", json!("configuration")),
+            ("seed", number(config, "seed")),
+            ("tp", number(config, "tp")),
+            ("sweeps", number(config, "sweeps")),
+            ("parent_state", json!(config.get("state"))),
+        ],
+        Value::Null,
+        &[("quench", quench_seconds)],
+        super::Trace {
+            sweeps: Vec::new(),
+            energy: Vec::new(),
+            tune_sweeps: 0,
+            tau_alpha: crate::relaxation::TauAlpha::Unknown,
         },
-        full: None,
-    })
+        progress,
+    )
 }
