@@ -577,7 +577,7 @@ pub fn draw_soft_spot_map(
         selected,
         title,
         slab,
-        (1.0, "ω_π  (sqrt(ε/m) / length)"),
+        (1.0, &format!("ω_π  ({})", page::OMEGA_UNIT)),
     )
 }
 
