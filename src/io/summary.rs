@@ -12,7 +12,8 @@
 //! generation of `summary.json` in `runs/` still draws: a key that is missing, `null` or of another
 //! type reads as absent (NaN, 0, empty or `None`), a row that is not an object or has no positive
 //! `tp` is left out, an estimate may be a bare number (no error). Only what the figures draw is
-//! read; the other keys (`#[serde(skip_deserializing)]`) read as their defaults. `units` is read by
+//! read; the other keys (`#[serde(skip_deserializing)]`) read as their defaults, as does a key
+//! an older summary does not have (`#[serde(default)]` on every type read). `units` is read by
 //! the one calibration parser (`io::calibration::units_from_calibration_json`), not here. Keys
 //! older or hand-written summaries carry and `summarize` no longer writes are in [`OlderRowKeys`]
 //! and serde aliases.
@@ -108,15 +109,16 @@ impl From<&DecayProfile> for ProfileJson {
 }
 
 /// The whole `summary.json`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct SummaryFile {
-    #[serde(default, deserialize_with = "rows")]
+    #[serde(deserialize_with = "rows")]
     pub temperatures: Vec<SummaryRow>,
     /// The weighted least-squares fit of the rank-fit 𝒩 (secondary).
-    #[serde(default, deserialize_with = "object_or_none")]
+    #[serde(deserialize_with = "object_or_none")]
     pub boltzmann: Option<RankFitJson>,
     /// The Poisson fit of the counted 𝒩 (primary).
-    #[serde(default, deserialize_with = "object_or_none")]
+    #[serde(deserialize_with = "object_or_none")]
     pub boltzmann_count: Option<CountFitJson>,
     /// The Poisson fit of the quartic-mode count.
     #[serde(skip_serializing_if = "Option::is_none", skip_deserializing)]
@@ -133,17 +135,17 @@ pub struct SummaryFile {
 }
 
 /// One T_p's row of `temperatures`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct SummaryRow {
     #[serde(default = "nan", deserialize_with = "number_or_nan")]
     pub tp: f64,
-    #[serde(default, deserialize_with = "count_or_zero")]
+    #[serde(deserialize_with = "count_or_zero")]
     pub samples: usize,
-    #[serde(default, deserialize_with = "count_or_zero")]
+    #[serde(deserialize_with = "count_or_zero")]
     pub n: usize,
-    #[serde(default, deserialize_with = "count_or_zero")]
+    #[serde(deserialize_with = "count_or_zero")]
     pub dim: usize,
-    #[serde(default)]
     pub inherent_energy: EstimateJson,
     #[serde(skip_deserializing)]
     pub parent_energy: EstimateJson,
@@ -163,19 +165,12 @@ pub struct SummaryRow {
     pub displacement_acceptance: EstimateJson,
     #[serde(skip_deserializing)]
     pub swap_acceptance: EstimateJson,
-    #[serde(default)]
     pub shear_modulus: EstimateJson,
-    #[serde(default)]
     pub shear_modulus_median: EstimateJson,
-    #[serde(default)]
     pub shear_wave_speed: EstimateJson,
-    #[serde(default)]
     pub omega_g: EstimateJson,
-    #[serde(default)]
     pub omega_g_all: EstimateJson,
-    #[serde(default)]
     pub omega_g_ratio: EstimateJson,
-    #[serde(default)]
     pub xi_g: EstimateJson,
     #[serde(skip_deserializing)]
     pub pressure: EstimateJson,
@@ -194,21 +189,19 @@ pub struct SummaryRow {
     #[serde(skip_deserializing)]
     pub window_covered: bool,
     /// Samples per route; read: the routes with a positive count (as 1 or more).
-    #[serde(default, deserialize_with = "route_counts")]
+    #[serde(deserialize_with = "route_counts")]
     pub routes: BTreeMap<String, usize>,
-    #[serde(default)]
     pub a_g: Option<EstimateJson>,
-    #[serde(default, alias = "n_qlm")]
+    #[serde(alias = "n_qlm")]
     pub soft_spots: Option<EstimateJson>,
-    #[serde(default)]
     pub xi_s: Option<EstimateJson>,
-    #[serde(default, deserialize_with = "object_or_none")]
+    #[serde(deserialize_with = "object_or_none")]
     pub count: Option<CountJson>,
     #[serde(skip_deserializing)]
     pub quartic_count: Option<CountJson>,
-    #[serde(default, deserialize_with = "object_or_none")]
+    #[serde(deserialize_with = "object_or_none")]
     pub quartic: Option<QuarticJson>,
-    #[serde(default, deserialize_with = "object_or_default")]
+    #[serde(deserialize_with = "object_or_default")]
     pub cdf: CdfJson,
     #[serde(skip_deserializing)]
     pub warnings: Vec<String>,
@@ -223,30 +216,33 @@ pub struct SummaryRow {
 /// Row keys `summarize` no longer writes, still read: a row's density, its route, and the quartic
 /// lengths in the row instead of its `quartic` block.
 #[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(default)]
 pub struct OlderRowKeys {
     #[serde(default = "nan", deserialize_with = "number_or_nan")]
     pub density: f64,
-    #[serde(default, deserialize_with = "text_or_none")]
+    #[serde(deserialize_with = "text_or_none")]
     pub route: Option<String>,
-    #[serde(default, alias = "xi_CO")]
+    #[serde(alias = "xi_CO")]
     pub xi_co: Option<EstimateJson>,
-    #[serde(default, alias = "xi_QLM")]
+    #[serde(alias = "xi_QLM")]
     pub xi_qlm: Option<EstimateJson>,
 }
 
 /// A row's pooled cumulative count per particle (read: a list with anything but numbers is
 /// empty).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct CdfJson {
-    #[serde(default, deserialize_with = "numbers_or_empty")]
+    #[serde(deserialize_with = "numbers_or_empty")]
     pub omega: Vec<f64>,
-    #[serde(default, deserialize_with = "numbers_or_empty")]
+    #[serde(deserialize_with = "numbers_or_empty")]
     pub cdf: Vec<f64>,
 }
 
 /// A row's `count` / `quartic_count` block: 𝒩 and A_g by counting below `x ω_g`, and the
 /// free log-slope.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct CountJson {
     #[serde(skip_deserializing)]
     pub source: &'static str,
@@ -262,9 +258,7 @@ pub struct CountJson {
     pub modes: usize,
     #[serde(skip_deserializing)]
     pub exposure: f64,
-    #[serde(default)]
     pub per_particle: EstimateJson,
-    #[serde(default)]
     pub soft_spots: EstimateJson,
     #[serde(skip_deserializing)]
     pub a_g: EstimateJson,
@@ -276,7 +270,6 @@ pub struct CountJson {
     pub resampled_by: &'static str,
     #[serde(skip_deserializing)]
     pub clusters: usize,
-    #[serde(default)]
     pub slope: Option<EstimateJson>,
     #[serde(skip_deserializing)]
     pub slope_consistent: Option<bool>,
@@ -306,13 +299,14 @@ impl From<&CountEstimate> for CountJson {
 }
 
 /// A row's `quartic` block (records analysed with `--quartic K`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct QuarticJson {
     #[serde(skip_deserializing)]
     pub samples: usize,
-    #[serde(default, alias = "xi_CO")]
+    #[serde(alias = "xi_CO")]
     pub xi_co: Option<EstimateJson>,
-    #[serde(default, alias = "xi_QLM")]
+    #[serde(alias = "xi_QLM")]
     pub xi_qlm: Option<EstimateJson>,
     #[serde(skip_deserializing)]
     pub lowest_omega: EstimateJson,
@@ -472,7 +466,8 @@ impl SummaryRow {
 }
 
 /// The Boltzmann fit of the rank-fit 𝒩: `ln 𝒩 = ln 𝒩0 − E/T_p` over the T_p in `tps`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct BoltzmannFit {
     #[serde(default = "nan", deserialize_with = "number_or_nan", alias = "e")]
     pub e_qlm: f64,
@@ -484,12 +479,13 @@ pub struct BoltzmannFit {
     #[serde(rename = "tp_used", default, deserialize_with = "numbers_in_list")]
     pub tps: Vec<f64>,
     /// The fit was restricted to `T_p ≤ tp_max`.
-    #[serde(default, deserialize_with = "number_or_none")]
+    #[serde(deserialize_with = "number_or_none")]
     pub tp_max: Option<f64>,
 }
 
 /// `boltzmann` of `summary.json`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct RankFitJson {
     #[serde(flatten)]
     pub fit: BoltzmannFit,
@@ -512,9 +508,10 @@ impl RankFitJson {
 /// `boltzmann_count` / `boltzmann_quartic` of `summary.json`: the Poisson fit of a counted 𝒩
 /// (model units, and in T_onset with a calibration, the T_onset uncertainty as a separate
 /// systematic error).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct CountFitJson {
-    #[serde(default, deserialize_with = "number_or_none", alias = "e")]
+    #[serde(deserialize_with = "number_or_none", alias = "e")]
     pub e_qlm: Option<f64>,
     #[serde(default = "nan", deserialize_with = "number_or_nan")]
     pub error: f64,
@@ -526,22 +523,22 @@ pub struct CountFitJson {
     pub resampled_by: &'static str,
     #[serde(skip_deserializing)]
     pub clusters: usize,
-    #[serde(default, deserialize_with = "number_or_none")]
+    #[serde(deserialize_with = "number_or_none")]
     pub ln_n0: Option<f64>,
     #[serde(skip_deserializing)]
     pub deviance: Option<f64>,
     #[serde(skip_deserializing)]
     pub dof: Option<usize>,
     /// Read: empty when not recorded.
-    #[serde(default, deserialize_with = "numbers_in_list")]
+    #[serde(deserialize_with = "numbers_in_list")]
     pub tp_used: Vec<f64>,
-    #[serde(default, deserialize_with = "number_or_none")]
+    #[serde(deserialize_with = "number_or_none")]
     pub tp_max: Option<f64>,
     #[serde(skip_deserializing)]
     pub range: String,
     #[serde(skip_deserializing)]
     pub plateau: Option<PlateauJson>,
-    #[serde(default, deserialize_with = "text_or_none")]
+    #[serde(deserialize_with = "text_or_none")]
     pub note: Option<String>,
     /// With a calibration and a fit only.
     #[serde(flatten, skip_serializing_if = "Option::is_none", skip_deserializing)]
