@@ -4,6 +4,7 @@ use super::density::size_moment;
 use super::*;
 
 #[test]
+#[allow(clippy::approx_constant)] // 2.7182818: a T_onset with many digits, not Euler's number
 fn tp_in_onset_units_denotes_the_decimal_a_person_writes() {
     assert_eq!(0.45 * 0.8, 0.36000000000000004);
     assert_eq!(tp_from_onset(0.45, 0.8), 0.36);
