@@ -162,40 +162,20 @@ pub fn fig6_lengths<DB: DrawingBackend>(
             Marker::Triangle,
         ),
     ];
-    let all: Vec<Pt> = sets.iter().flat_map(|s| s.1.iter().cloned()).collect();
-    let title = "ξ_g, ξ_co, ξ_QLM";
     let len_desc = format!("length  ({})", u.len_unit());
-    match y_range(&all, false) {
-        None => no_data(&left, &st, title, "no xi_g / xi_co / xi_qlm in the summary")?,
-        Some((lo, hi)) => {
-            let xs: Vec<f64> = all.iter().map(|p| p.x).collect();
-            let mut c = chart(
-                &left,
-                &st,
-                title,
-                x_axis(&xs).expect("points"),
-                Axis::linear_from_zero(lo, hi),
-                u.t_label(),
-                &len_desc,
-            )?;
-            let mut missing = Vec::new();
-            for (name, pts, col, marker) in &sets {
-                if pts.is_empty() {
-                    missing.push(name.split(' ').next().unwrap_or(name).to_string());
-                    continue;
-                }
-                draw_line(&mut c, &st, pts, *col, Some((name, *marker)))?;
-                draw_points(&mut c, &st, pts, &|_| *col, *marker)?;
-            }
-            if !missing.is_empty() {
-                c.draw_series(std::iter::empty::<Circle<(f64, f64), i32>>())
-                    .map_err(de)?
-                    .label(format!("not in this summary: {}", missing.join(", ")));
-            }
-            let pos = free_corner(&c, &occupied(&all), 3);
-            legend(&mut c, &st, pos)?;
-        }
-    }
+    let series: Vec<Series> = sets
+        .iter()
+        .map(|(n, p, c, m)| (*n, &p[..], *c, *m))
+        .collect();
+    series_panel(
+        &left,
+        &st,
+        u,
+        ("ξ_g, ξ_co, ξ_QLM", &len_desc),
+        &series,
+        true,
+        "no xi_g / xi_co / xi_qlm in the summary",
+    )?;
     // ξ_s ∝ N_QLM^(−1/d) is defined only up to a constant (N_QLM = A_g ω_g⁵ drops a T_p-independent
     // prefactor), so its absolute value (0.3–1 a₀ in small ensembles) means nothing: it is shown
     // relative to its value at the hottest T_p, where only its change on annealing is read
@@ -238,39 +218,24 @@ pub fn fig_s1_filter<DB: DrawingBackend>(
     let conv = |x: f64| u.w(x);
     let filtered = series_vs_t(s, u, &|r| r.omega_g, &conv);
     let all = series_vs_t(s, u, &|r| r.omega_g_all, &conv);
-    let both: Vec<Pt> = filtered.iter().chain(&all).cloned().collect();
-    let title = "(b) mean pinch frequencies";
-    match y_range(&both, false) {
-        None => no_data(&left, &st, title, "no omega_g / omega_g_all in the summary")?,
-        Some((lo, hi)) => {
-            let xs: Vec<f64> = both.iter().map(|p| p.x).collect();
-            let mut c = chart(
-                &left,
-                &st,
-                title,
-                x_axis(&xs).expect("points"),
-                Axis::linear_from_zero(lo, hi),
-                u.t_label(),
-                &format!("frequency  ({})", u.w_unit()),
-            )?;
-            for (name, pts, col, m) in [
-                ("ω_g^all: all pairs", &all, RED, Marker::Square),
-                (
-                    "ω_g: pairs with f < 10⁻² p a0^(d−1)",
-                    &filtered,
-                    BLUE,
-                    Marker::Circle,
-                ),
-            ] {
-                if !pts.is_empty() {
-                    draw_line(&mut c, &st, pts, col, Some((name, m)))?;
-                    draw_points(&mut c, &st, pts, &|_| col, m)?;
-                }
-            }
-            let pos = free_corner(&c, &occupied(&both), 2);
-            legend(&mut c, &st, pos)?;
-        }
-    }
+    let freq_desc = format!("frequency  ({})", u.w_unit());
+    series_panel(
+        &left,
+        &st,
+        u,
+        ("(b) mean pinch frequencies", &freq_desc),
+        &[
+            ("ω_g^all: all pairs", &all, RED, Marker::Square),
+            (
+                "ω_g: pairs with f < 10⁻² p a0^(d−1)",
+                &filtered,
+                BLUE,
+                Marker::Circle,
+            ),
+        ],
+        false,
+        "no omega_g / omega_g_all in the summary",
+    )?;
     // ratio of the means, without error bars: the two means come from the same pairs of the
     // same samples, so their errors are strongly correlated and the summary has no error of the
     // ratio (propagating them as independent would overstate it several-fold)
@@ -339,4 +304,52 @@ pub fn fig_s1_filter<DB: DrawingBackend>(
         _ => no_data(&right, &st, title, "needs omega_g and omega_g_all")?,
     }
     Ok(())
+}
+
+/// One named series of a panel: name, points, colour, marker.
+type Series<'p> = (&'p str, &'p [Pt], RGBColor, Marker);
+
+/// Named series against T_p on one panel (`title`, y axis `y_desc`, linear from zero): a line and
+/// markers each, the legend in the freest corner. Series without points are left out; with
+/// `name_missing` the legend says which ("not in this summary: …", the first word of each name).
+/// "no data" (`why`) without any point.
+fn series_panel<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    st: &Style,
+    u: &Axes,
+    (title, y_desc): (&str, &str),
+    sets: &[Series<'_>],
+    name_missing: bool,
+    why: &str,
+) -> Result<(), String> {
+    let all: Vec<Pt> = sets.iter().flat_map(|s| s.1.iter().cloned()).collect();
+    let Some((lo, hi)) = y_range(&all, false) else {
+        return no_data(area, st, title, why);
+    };
+    let xs: Vec<f64> = all.iter().map(|p| p.x).collect();
+    let mut c = chart(
+        area,
+        st,
+        title,
+        x_axis(&xs).expect("points"),
+        Axis::linear_from_zero(lo, hi),
+        u.t_label(),
+        y_desc,
+    )?;
+    let mut missing = Vec::new();
+    for &(name, pts, col, marker) in sets {
+        if pts.is_empty() {
+            missing.push(name.split(' ').next().unwrap_or(name).to_string());
+            continue;
+        }
+        draw_line(&mut c, st, pts, col, Some((name, marker)))?;
+        draw_points(&mut c, st, pts, &|_| col, marker)?;
+    }
+    if name_missing && !missing.is_empty() {
+        c.draw_series(std::iter::empty::<Circle<(f64, f64), i32>>())
+            .map_err(de)?
+            .label(format!("not in this summary: {}", missing.join(", ")));
+    }
+    let pos = free_corner(&c, &occupied(&all), sets.len());
+    legend(&mut c, st, pos)
 }
