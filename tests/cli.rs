@@ -23,6 +23,11 @@ fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
+/// Runs `cmd` and checks that it is refused as [`assert_refused`] says.
+fn refuses(cmd: &mut Command, needle: &str) {
+    assert_refused(&run(cmd), needle);
+}
+
 /// Asserts a clean failure: non-zero exit, an error line naming `needle`, no panic.
 fn assert_refused(o: &Output, needle: &str) {
     let err = stderr(o);
@@ -422,12 +427,14 @@ fn typos_are_refused_at_once_with_the_allowed_range() {
     ];
     for (args, needle) in cases {
         let t = std::time::Instant::now();
-        let o = run(bin()
-            .arg("generate")
-            .args(args)
-            .args(["--tp", "1", "--seed", "1", "--quench", "-o"])
-            .arg(&out));
-        assert_refused(&o, needle);
+        refuses(
+            bin()
+                .arg("generate")
+                .args(args)
+                .args(["--tp", "1", "--seed", "1", "--quench", "-o"])
+                .arg(&out),
+            needle,
+        );
         assert!(
             t.elapsed().as_secs_f64() < 5.0,
             "{args:?} took {:?}",
@@ -447,21 +454,23 @@ fn typos_are_refused_at_once_with_the_allowed_range() {
     assert_refused(&o, "--sparse");
     assert!(!stderr(&o).contains("quench:"), "{}", stderr(&o));
     // sweeps obey the same density rule
-    let o = run(bin()
-        .args([
-            "sweep",
-            "--dim",
-            "2",
-            "--n",
-            "64",
-            "--tp",
-            "1",
-            "--samples",
-            "1",
-        ])
-        .args(["--density", "8.6", "-o"])
-        .arg(tmp("sweep-typo")));
-    assert_refused(&o, "far above any glass");
+    refuses(
+        bin()
+            .args([
+                "sweep",
+                "--dim",
+                "2",
+                "--n",
+                "64",
+                "--tp",
+                "1",
+                "--samples",
+                "1",
+            ])
+            .args(["--density", "8.6", "-o"])
+            .arg(tmp("sweep-typo")),
+        "far above any glass",
+    );
 }
 
 #[test]
@@ -515,8 +524,7 @@ fn bad_generate_arguments_are_refused_with_a_reason() {
         ),
     ];
     for (args, needle) in cases {
-        let o = run(bin().arg("generate").args(args).arg("-o").arg(&out));
-        assert_refused(&o, needle);
+        refuses(bin().arg("generate").args(args).arg("-o").arg(&out), needle);
     }
 }
 
@@ -552,22 +560,25 @@ fn bad_files_are_refused_with_a_reason() {
     for (name, content, needle) in cases {
         let path = tmp(name);
         std::fs::write(&path, content).unwrap();
-        let o = run(bin().arg("analyze").arg(&path));
-        assert_refused(&o, needle);
+        refuses(bin().arg("analyze").arg(&path), needle);
     }
-    let o = run(bin().arg("analyze").arg(tmp("does-not-exist.xyz")));
-    assert_refused(&o, "cannot read");
+    refuses(
+        bin().arg("analyze").arg(tmp("does-not-exist.xyz")),
+        "cannot read",
+    );
 }
 
 #[test]
 fn dense_analysis_beyond_the_memory_limit_is_refused() {
     let file = tmp("memory.xyz");
     assert!(generate(2, 300, 6, true, &file).status.success());
-    let o = run(bin()
-        .arg("analyze")
-        .arg(&file)
-        .args(["--max-memory-mb", "1"]));
-    assert_refused(&o, "limit");
+    refuses(
+        bin()
+            .arg("analyze")
+            .arg(&file)
+            .args(["--max-memory-mb", "1"]),
+        "limit",
+    );
 }
 
 fn sweep_into(dir: &PathBuf, shard: Option<&str>) {
@@ -633,11 +644,12 @@ fn bad_sweep_arguments_are_refused() {
         (&["--tp", "0.5", "--shard", "0..9"], "shard"),
     ];
     for (args, needle) in cases {
-        let o = run(bin().args(base).args(args).arg("-o").arg(&dir));
-        assert_refused(&o, needle);
+        refuses(bin().args(base).args(args).arg("-o").arg(&dir), needle);
     }
-    let o = run(bin().arg("summarize").arg(tmp("no-such-dir")));
-    assert_refused(&o, "cannot read");
+    refuses(
+        bin().arg("summarize").arg(tmp("no-such-dir")),
+        "cannot read",
+    );
 }
 
 #[test]
@@ -822,11 +834,13 @@ fn summarize_reports_the_counting_estimators() {
     assert!(b["error"].as_f64().unwrap() >= b["fisher_error"].as_f64().unwrap());
     assert_eq!(v["temperatures"][0]["count"]["fraction"], 0.3);
     for bad in ["0", "-0.2", "nan"] {
-        let o = run(bin()
-            .arg("summarize")
-            .arg(&dir)
-            .arg(format!("--count-fraction={bad}")));
-        assert_refused(&o, "count fraction");
+        refuses(
+            bin()
+                .arg("summarize")
+                .arg(&dir)
+                .arg(format!("--count-fraction={bad}")),
+            "count fraction",
+        );
     }
 }
 
@@ -919,13 +933,15 @@ fn chains_resume_through_the_command_line() {
     // refused before anything is written
     let fresh = tmp("chains-bad");
     let _ = std::fs::remove_dir_all(&fresh);
-    let o = run(bin()
-        .args([
-            "chains", "--dim", "2", "--n", "60", "--tp", "2,3", "--chains", "1",
-        ])
-        .args(["--every", "200", "--block", "100", "-o"])
-        .arg(&fresh));
-    assert_refused(&o, "hot to cold");
+    refuses(
+        bin()
+            .args([
+                "chains", "--dim", "2", "--n", "60", "--tp", "2,3", "--chains", "1",
+            ])
+            .args(["--every", "200", "--block", "100", "-o"])
+            .arg(&fresh),
+        "hot to cold",
+    );
     assert!(!fresh.exists(), "a refused run wrote {}", fresh.display());
 }
 
@@ -1009,10 +1025,12 @@ fn tau_and_the_engine_benchmark_run() {
         out.contains("tau_alpha = ") && out.contains("inherent-state energy"),
         "{out}"
     );
-    let o = run(bin().args([
-        "tau", "--dim", "2", "--n", "60", "--tp", "2", "--sweeps", "0",
-    ]));
-    assert_refused(&o, "--sweeps must be at least 10");
+    refuses(
+        bin().args([
+            "tau", "--dim", "2", "--n", "60", "--tp", "2", "--sweeps", "0",
+        ]),
+        "--sweeps must be at least 10",
+    );
     let o = run(bin().args([
         "bench",
         "--part",
@@ -1057,22 +1075,26 @@ fn tp_in_onset_units_runs_the_model_unit_value() {
     let o = run(bin().args(common).args(["--tp", "0.36", "-o"]).arg(&b));
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap());
-    let o = run(bin()
-        .args(common)
-        .args([
-            "--tp",
-            "0.5",
-            "--tp-unit",
-            "onset",
-            "--density",
-            "0.6",
-            "-o",
-        ])
-        .arg(&a));
-    assert_refused(&o, "holds at density 0.58 only");
-    let o = run(bin()
-        .args(common)
-        .args(["--tp=-1", "--tp-unit", "onset", "-o"])
-        .arg(&a));
-    assert_refused(&o, "positive finite number of T_onset");
+    refuses(
+        bin()
+            .args(common)
+            .args([
+                "--tp",
+                "0.5",
+                "--tp-unit",
+                "onset",
+                "--density",
+                "0.6",
+                "-o",
+            ])
+            .arg(&a),
+        "holds at density 0.58 only",
+    );
+    refuses(
+        bin()
+            .args(common)
+            .args(["--tp=-1", "--tp-unit", "onset", "-o"])
+            .arg(&a),
+        "positive finite number of T_onset",
+    );
 }

@@ -21,6 +21,7 @@ import { initSweep, showSweep } from './sweep.js';
 import { WATCHDOG, allowance } from './watchdog.js';
 import { DECIMAL, unitsOf, tpToModel } from './units.js';
 import { draw, pngDataUrl } from './png.js';
+import { download } from './download.js';
 import { initLecture, showLecture, lectureFromUrl } from './lecture.js';
 import { loadFig1, drawFig1 } from './compare.js';
 
@@ -1353,17 +1354,6 @@ function onGlassClick(event) {
 }
 
 // ---------------------------------------------------------------- exports
-
-function download(name, body, type) {
-  const url = typeof body === 'string' && body.startsWith('data:') ? body : URL.createObjectURL(new Blob([body], { type }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  if (!url.startsWith('data:')) setTimeout(() => URL.revokeObjectURL(url), 1000);
-}
 
 function baseName() {
   const p = api.params;

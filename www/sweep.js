@@ -15,6 +15,7 @@ import * as wasm from './pkg-single/pinchglass.js';
 import { WATCHDOG, allowance } from './watchdog.js';
 import { unitsOf, tpToModel } from './units.js';
 import { draw, pngDataUrl } from './png.js';
+import { download } from './download.js';
 
 // 2D: T_p = 0.45 needs ~2000 sweeps at N = 300 (PRESETS of main.js: 4000 at T_p = 0.4 take a few
 // seconds); measured in the page on 2 busy cores: 31 s for the 20 samples, but a 2D box of 300
@@ -451,17 +452,6 @@ function fillTable(s) {
 }
 
 // ---------------------------------------------------------------- exports
-
-function download(name, body, type) {
-  const url = body.startsWith('data:') ? body : URL.createObjectURL(new Blob([body], { type }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  if (!url.startsWith('data:')) setTimeout(() => URL.revokeObjectURL(url), 1000);
-}
 
 function baseName() {
   const p = S.params ?? {};

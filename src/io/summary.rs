@@ -7,16 +7,29 @@
 //! Keys that appear only with a calibration (`units`, each row's `reduced`, the fits'
 //! `…_over_t_onset`) are `Option`s skipped when `None`; every other `Option` is written as
 //! `null` when `None`.
+//!
+//! Read back (the figures, `plot::summary`) through the same types, leniently so that every
+//! generation of `summary.json` in `runs/` still draws: a key that is missing, `null` or of another
+//! type reads as absent (NaN, 0, empty or `None`), a row that is not an object or has no positive
+//! `tp` is left out, an estimate may be a bare number (no error). Only what the figures draw is
+//! read; the other keys (`#[serde(skip_deserializing)]`) read as their defaults, as does a key
+//! an older summary does not have (`#[serde(default)]` on every type read). `units` is read by
+//! the one calibration parser (`io::calibration::units_from_calibration_json`), not here. Keys
+//! older or hand-written summaries carry and `summarize` no longer writes are in [`OlderRowKeys`]
+//! and serde aliases.
 
 use crate::ensemble::{
     BoltzmannCount, CountEstimate, Estimate, EstimatorOptions, QuarticSummary, TemperatureSummary,
     Units, BOOTSTRAP, COVER, MODES_MAX, MODES_START, PLATEAU_SIGMAS, SLOPE_SIGMAS, WINDOW,
 };
 use crate::spatial_decay::DecayProfile;
-use serde::Serialize;
+use serde::de::{DeserializeOwned, Error as _};
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::Value;
 use std::collections::BTreeMap;
 
-/// `{"value", "error"}`: an [`Estimate`] (either may be `null`).
+/// `{"value", "error"}`: an [`Estimate`] (either may be `null`). Read from such an object or a
+/// bare number (no error); anything else, or `null`, reads as NaN.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub struct EstimateJson {
     pub value: f64,
@@ -29,6 +42,33 @@ impl From<&Estimate> for EstimateJson {
             value: e.value,
             error: e.error,
         }
+    }
+}
+
+impl Default for EstimateJson {
+    /// Absent: NaN, NaN.
+    fn default() -> Self {
+        EstimateJson {
+            value: f64::NAN,
+            error: f64::NAN,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for EstimateJson {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let number = |v: Option<&Value>| v.and_then(Value::as_f64).unwrap_or(f64::NAN);
+        Ok(match Value::deserialize(d)? {
+            v @ Value::Number(_) => EstimateJson {
+                value: number(Some(&v)),
+                error: f64::NAN,
+            },
+            Value::Object(o) => EstimateJson {
+                value: number(o.get("value")),
+                error: number(o.get("error")),
+            },
+            _ => EstimateJson::default(),
+        })
     }
 }
 
@@ -51,7 +91,7 @@ fn opt(e: &Option<Estimate>) -> Option<EstimateJson> {
 }
 
 /// A pooled `c(r)` profile.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct ProfileJson {
     pub r: Vec<f64>,
     pub c: Vec<f64>,
@@ -69,38 +109,61 @@ impl From<&DecayProfile> for ProfileJson {
 }
 
 /// The whole `summary.json`.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct SummaryFile {
+    #[serde(deserialize_with = "rows")]
     pub temperatures: Vec<SummaryRow>,
     /// The weighted least-squares fit of the rank-fit 𝒩 (secondary).
+    #[serde(deserialize_with = "object_or_none")]
     pub boltzmann: Option<RankFitJson>,
     /// The Poisson fit of the counted 𝒩 (primary).
+    #[serde(deserialize_with = "object_or_none")]
     pub boltzmann_count: Option<CountFitJson>,
     /// The Poisson fit of the quartic-mode count.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", skip_deserializing)]
     pub boltzmann_quartic: Option<CountFitJson>,
+    #[serde(skip_deserializing)]
     pub estimators: EstimatorsJson,
+    #[serde(skip_deserializing)]
     pub rules: RulesJson,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", skip_deserializing)]
     pub units: Option<UnitsJson>,
+    /// A top-level `route` of older summaries (read only).
+    #[serde(skip_serializing, default, deserialize_with = "text_or_none")]
+    pub route: Option<String>,
 }
 
 /// One T_p's row of `temperatures`.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct SummaryRow {
+    #[serde(default = "nan", deserialize_with = "number_or_nan")]
     pub tp: f64,
+    #[serde(deserialize_with = "count_or_zero")]
     pub samples: usize,
+    #[serde(deserialize_with = "count_or_zero")]
     pub n: usize,
+    #[serde(deserialize_with = "count_or_zero")]
     pub dim: usize,
     pub inherent_energy: EstimateJson,
+    #[serde(skip_deserializing)]
     pub parent_energy: EstimateJson,
+    #[serde(skip_deserializing)]
     pub parent_drift: EstimateJson,
+    #[serde(skip_deserializing)]
     pub equilibrated: usize,
+    #[serde(skip_deserializing)]
     pub assessed: usize,
+    #[serde(skip_deserializing)]
     pub tau_alpha_median: f64,
+    #[serde(skip_deserializing)]
     pub stationarity: Option<EstimateJson>,
+    #[serde(skip_deserializing)]
     pub engines: Vec<String>,
+    #[serde(skip_deserializing)]
     pub displacement_acceptance: EstimateJson,
+    #[serde(skip_deserializing)]
     pub swap_acceptance: EstimateJson,
     pub shear_modulus: EstimateJson,
     pub shear_modulus_median: EstimateJson,
@@ -109,54 +172,106 @@ pub struct SummaryRow {
     pub omega_g_all: EstimateJson,
     pub omega_g_ratio: EstimateJson,
     pub xi_g: EstimateJson,
+    #[serde(skip_deserializing)]
     pub pressure: EstimateJson,
+    #[serde(skip_deserializing)]
     pub rattlers: EstimateJson,
+    #[serde(skip_deserializing)]
     pub lowest_frequency: EstimateJson,
+    #[serde(default = "nan", deserialize_with = "number_or_nan")]
     pub a_g_window: f64,
+    #[serde(skip_deserializing)]
     pub modes_in_window: usize,
+    #[serde(skip_deserializing)]
     pub complete_below: f64,
+    #[serde(default = "nan", deserialize_with = "number_or_nan")]
     pub a_g_fit_upper: f64,
+    #[serde(skip_deserializing)]
     pub window_covered: bool,
+    /// Samples per route; read: the routes with a positive count (as 1 or more).
+    #[serde(deserialize_with = "route_counts")]
     pub routes: BTreeMap<String, usize>,
     pub a_g: Option<EstimateJson>,
+    #[serde(alias = "n_qlm")]
     pub soft_spots: Option<EstimateJson>,
     pub xi_s: Option<EstimateJson>,
+    #[serde(deserialize_with = "object_or_none")]
     pub count: Option<CountJson>,
+    #[serde(skip_deserializing)]
     pub quartic_count: Option<CountJson>,
+    #[serde(deserialize_with = "object_or_none")]
     pub quartic: Option<QuarticJson>,
+    #[serde(deserialize_with = "object_or_default")]
     pub cdf: CdfJson,
+    #[serde(skip_deserializing)]
     pub warnings: Vec<String>,
     /// The row in the units of the calibration (with `--calibration` only).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", skip_deserializing)]
     pub reduced: Option<ReducedJson>,
+    /// Keys of older or hand-written rows (read only).
+    #[serde(flatten, skip_serializing)]
+    pub older: OlderRowKeys,
 }
 
-/// A row's pooled cumulative count per particle.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+/// Row keys `summarize` no longer writes, still read: a row's density, its route, and the quartic
+/// lengths in the row instead of its `quartic` block.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct OlderRowKeys {
+    #[serde(default = "nan", deserialize_with = "number_or_nan")]
+    pub density: f64,
+    #[serde(deserialize_with = "text_or_none")]
+    pub route: Option<String>,
+    #[serde(alias = "xi_CO")]
+    pub xi_co: Option<EstimateJson>,
+    #[serde(alias = "xi_QLM")]
+    pub xi_qlm: Option<EstimateJson>,
+}
+
+/// A row's pooled cumulative count per particle (read: a list with anything but numbers is
+/// empty).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct CdfJson {
+    #[serde(deserialize_with = "numbers_or_empty")]
     pub omega: Vec<f64>,
+    #[serde(deserialize_with = "numbers_or_empty")]
     pub cdf: Vec<f64>,
 }
 
 /// A row's `count` / `quartic_count` block: 𝒩 and A_g by counting below `x ω_g`, and the
 /// free log-slope.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct CountJson {
+    #[serde(skip_deserializing)]
     pub source: &'static str,
+    #[serde(skip_deserializing)]
     pub fraction: f64,
+    #[serde(default = "nan", deserialize_with = "number_or_nan")]
     pub window: f64,
+    #[serde(skip_deserializing)]
     pub phonon_band: f64,
+    #[serde(skip_deserializing)]
     pub below_phonon_band: bool,
+    #[serde(skip_deserializing)]
     pub modes: usize,
+    #[serde(skip_deserializing)]
     pub exposure: f64,
     pub per_particle: EstimateJson,
     pub soft_spots: EstimateJson,
+    #[serde(skip_deserializing)]
     pub a_g: EstimateJson,
+    #[serde(skip_deserializing)]
     pub poisson_error: f64,
+    #[serde(skip_deserializing)]
     pub resample_error: f64,
+    #[serde(skip_deserializing)]
     pub resampled_by: &'static str,
+    #[serde(skip_deserializing)]
     pub clusters: usize,
     pub slope: Option<EstimateJson>,
+    #[serde(skip_deserializing)]
     pub slope_consistent: Option<bool>,
 }
 
@@ -184,21 +299,31 @@ impl From<&CountEstimate> for CountJson {
 }
 
 /// A row's `quartic` block (records analysed with `--quartic K`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct QuarticJson {
+    #[serde(skip_deserializing)]
     pub samples: usize,
+    #[serde(alias = "xi_CO")]
     pub xi_co: Option<EstimateJson>,
+    #[serde(alias = "xi_QLM")]
     pub xi_qlm: Option<EstimateJson>,
+    #[serde(skip_deserializing)]
     pub lowest_omega: EstimateJson,
+    #[serde(skip_deserializing)]
     pub lowest_participation: EstimateJson,
+    #[serde(skip_deserializing)]
     pub modes: EstimateJson,
+    #[serde(skip_deserializing)]
     pub mean_participation: EstimateJson,
+    #[serde(skip_deserializing)]
     pub softest: SoftestJson,
+    #[serde(skip_deserializing)]
     pub c_r: ProfilesJson,
 }
 
 /// The SI S-4 softest mode per sample.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct SoftestJson {
     pub samples: usize,
     pub omega: Option<EstimateJson>,
@@ -208,7 +333,7 @@ pub struct SoftestJson {
 }
 
 /// The pooled `c(r)` of the responses and of the modes.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct ProfilesJson {
     pub responses: ProfileJson,
     pub modes: ProfileJson,
@@ -335,31 +460,38 @@ impl SummaryRow {
             },
             warnings: s.warnings.clone(),
             reduced: units.map(|u| ReducedJson::new(s, u)),
+            older: OlderRowKeys::default(),
         }
     }
 }
 
 /// The Boltzmann fit of the rank-fit 𝒩: `ln 𝒩 = ln 𝒩0 − E/T_p` over the T_p in `tps`.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct BoltzmannFit {
+    #[serde(default = "nan", deserialize_with = "number_or_nan", alias = "e")]
     pub e_qlm: f64,
+    #[serde(default = "nan", deserialize_with = "number_or_nan")]
     pub error: f64,
+    #[serde(default = "nan", deserialize_with = "number_or_nan")]
     pub ln_n0: f64,
-    /// The parent temperatures whose 𝒩 entered the fit.
-    #[serde(rename = "tp_used")]
+    /// The parent temperatures whose 𝒩 entered the fit (read: empty when not recorded).
+    #[serde(rename = "tp_used", default, deserialize_with = "numbers_in_list")]
     pub tps: Vec<f64>,
     /// The fit was restricted to `T_p ≤ tp_max`.
+    #[serde(deserialize_with = "number_or_none")]
     pub tp_max: Option<f64>,
 }
 
 /// `boltzmann` of `summary.json`.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct RankFitJson {
     #[serde(flatten)]
     pub fit: BoltzmannFit,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", skip_deserializing)]
     pub e_qlm_over_t_onset: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", skip_deserializing)]
     pub error_over_t_onset: Option<f64>,
 }
 
@@ -376,24 +508,40 @@ impl RankFitJson {
 /// `boltzmann_count` / `boltzmann_quartic` of `summary.json`: the Poisson fit of a counted 𝒩
 /// (model units, and in T_onset with a calibration, the T_onset uncertainty as a separate
 /// systematic error).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct CountFitJson {
+    #[serde(deserialize_with = "number_or_none", alias = "e")]
     pub e_qlm: Option<f64>,
+    #[serde(default = "nan", deserialize_with = "number_or_nan")]
     pub error: f64,
+    #[serde(skip_deserializing)]
     pub fisher_error: Option<f64>,
+    #[serde(skip_deserializing)]
     pub resample_error: f64,
+    #[serde(skip_deserializing)]
     pub resampled_by: &'static str,
+    #[serde(skip_deserializing)]
     pub clusters: usize,
+    #[serde(deserialize_with = "number_or_none")]
     pub ln_n0: Option<f64>,
+    #[serde(skip_deserializing)]
     pub deviance: Option<f64>,
+    #[serde(skip_deserializing)]
     pub dof: Option<usize>,
+    /// Read: empty when not recorded.
+    #[serde(deserialize_with = "numbers_in_list")]
     pub tp_used: Vec<f64>,
+    #[serde(deserialize_with = "number_or_none")]
     pub tp_max: Option<f64>,
+    #[serde(skip_deserializing)]
     pub range: String,
+    #[serde(skip_deserializing)]
     pub plateau: Option<PlateauJson>,
+    #[serde(deserialize_with = "text_or_none")]
     pub note: Option<String>,
     /// With a calibration and a fit only.
-    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    #[serde(flatten, skip_serializing_if = "Option::is_none", skip_deserializing)]
     pub reduced: Option<CountFitReducedJson>,
 }
 
@@ -480,7 +628,7 @@ impl From<&Units> for UnitsJson {
 }
 
 /// `estimators` of `summary.json`: which estimator is primary, and the count fractions.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct EstimatorsJson {
     pub primary: &'static str,
     pub secondary: &'static str,
@@ -490,7 +638,7 @@ pub struct EstimatorsJson {
 }
 
 /// `rules` of `summary.json`: every estimator's rule in words.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct RulesJson {
     pub count: String,
     pub slope: String,
@@ -545,11 +693,112 @@ impl SummaryFile {
                 boltzmann: "weighted least squares of ln N on 1/T_p (weights from the bootstrap errors of N, error scaled by the reduced chi^2 when > 1)",
             },
             units: units.map(UnitsJson::from),
+            route: None,
         }
     }
 
     /// The JSON value (keys sorted, non-finite numbers `null`).
     pub fn to_value(&self) -> serde_json::Value {
         serde_json::to_value(self).expect("a summary serialises")
+    }
+}
+
+// ------------------------------------------------------------------------------------ reading
+
+fn nan() -> f64 {
+    f64::NAN
+}
+
+/// A number, else (absent, `null`, text, …) NaN.
+fn number_or_nan<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+    Ok(Value::deserialize(d)?.as_f64().unwrap_or(f64::NAN))
+}
+
+/// A number, else `None`.
+fn number_or_none<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
+    Ok(Value::deserialize(d)?.as_f64())
+}
+
+/// A non-negative integer, else 0.
+fn count_or_zero<'de, D: Deserializer<'de>>(d: D) -> Result<usize, D::Error> {
+    Ok(Value::deserialize(d)?.as_u64().map_or(0, |x| x as usize))
+}
+
+/// Text, else `None`.
+fn text_or_none<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    Ok(Value::deserialize(d)?.as_str().map(str::to_string))
+}
+
+/// A list of numbers only, else empty.
+fn numbers_or_empty<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<f64>, D::Error> {
+    Ok(Option::<Vec<f64>>::deserialize(Value::deserialize(d)?)
+        .ok()
+        .flatten()
+        .unwrap_or_default())
+}
+
+/// The numbers of a list (anything else in it left out); not a list: empty.
+fn numbers_in_list<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<f64>, D::Error> {
+    Ok(match Value::deserialize(d)? {
+        Value::Array(a) => a.iter().filter_map(Value::as_f64).collect(),
+        _ => Vec::new(),
+    })
+}
+
+/// An object read as `T`, else (not an object, or not a `T`) `None`.
+fn object_or_none<'de, D: Deserializer<'de>, T: DeserializeOwned>(
+    d: D,
+) -> Result<Option<T>, D::Error> {
+    Ok(match Value::deserialize(d)? {
+        v @ Value::Object(_) => T::deserialize(v).ok(),
+        _ => None,
+    })
+}
+
+/// [`object_or_none`], else the default.
+fn object_or_default<'de, D: Deserializer<'de>, T: DeserializeOwned + Default>(
+    d: D,
+) -> Result<T, D::Error> {
+    Ok(object_or_none(d)?.unwrap_or_default())
+}
+
+/// The routes with a positive count (a count below 1 as 1).
+fn route_counts<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<String, usize>, D::Error> {
+    Ok(match Value::deserialize(d)? {
+        Value::Object(o) => o
+            .into_iter()
+            .filter_map(|(name, count)| {
+                let c = count.as_f64().filter(|c| *c > 0.0)?;
+                Some((name, c.max(1.0) as usize))
+            })
+            .collect(),
+        _ => BTreeMap::new(),
+    })
+}
+
+/// `temperatures`: the rows that are objects with a positive `tp` (absent or `null`: none); not
+/// a list is an error.
+fn rows<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<SummaryRow>, D::Error> {
+    match Value::deserialize(d)? {
+        Value::Null => Ok(Vec::new()),
+        Value::Array(a) => Ok(a
+            .into_iter()
+            .filter_map(|v| object_or_none::<_, SummaryRow>(v).ok().flatten())
+            .filter(|r| r.tp > 0.0)
+            .collect()),
+        _ => Err(D::Error::custom(
+            "summary key \"temperatures\" must be a list",
+        )),
+    }
+}
+
+impl SummaryFile {
+    /// Reads `summary.json` (leniently, see the module documentation): an error only for text that
+    /// is not JSON, JSON that is not an object, or `temperatures` that is not a list.
+    pub fn read(v: &Value) -> Result<SummaryFile, String> {
+        if !v.is_object() {
+            return Err("summary JSON must be an object with a \"temperatures\" list".into());
+        }
+        SummaryFile::deserialize(v).map_err(|e| e.to_string())
     }
 }

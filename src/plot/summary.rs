@@ -1,10 +1,14 @@
-//! The ensemble summary as the figures read it (leniently: a missing key is "no data") and the
-//! units of their axes (a calibration's or the model's).
+//! The ensemble summary as the figures read it (leniently: a missing key is "no data"), read
+//! through the one schema of `summary.json` (`io::summary::SummaryFile`), and the units of their
+//! axes (a calibration's or the model's).
 
 use serde_json::Value;
 
 use super::toolkit::short;
 pub use crate::ensemble::Units;
+use crate::io::summary::{
+    BoltzmannFit, CountFitJson, EstimateJson, QuarticJson, SummaryFile, SummaryRow,
+};
 use crate::report::units_from_calibration_json;
 
 /// A value with its uncertainty: the pipeline's one estimate type (an error of NaN when the
@@ -98,105 +102,69 @@ impl EnsembleSummary {
     }
 }
 
-pub(crate) fn num(v: Option<&Value>) -> Option<f64> {
-    v.and_then(Value::as_f64).filter(|x| x.is_finite())
+/// A finite number, else `None`.
+fn finite(x: f64) -> Option<f64> {
+    Some(x).filter(|x| x.is_finite())
 }
 
-/// `{"value": v, "error": e}` or a bare number; `null`, NaN and anything else are `None`.
-pub(crate) fn est(v: Option<&Value>) -> Option<Est> {
-    match v? {
-        Value::Number(_) => num(v).map(|value| Est {
-            value,
-            error: f64::NAN,
-        }),
-        Value::Object(o) => num(o.get("value")).map(|value| Est {
-            value,
-            error: num(o.get("error")).map_or(f64::NAN, f64::abs),
-        }),
-        _ => None,
-    }
+/// The figures' estimate: a finite value, and its error as a magnitude (NaN when unknown).
+fn est(e: &EstimateJson) -> Option<Est> {
+    finite(e.value).map(|value| Est {
+        value,
+        error: finite(e.error).map_or(f64::NAN, f64::abs),
+    })
 }
 
-/// The first key of `keys` present in `o`.
-pub(crate) fn any<'a>(o: &'a serde_json::Map<String, Value>, keys: &[&str]) -> Option<&'a Value> {
-    keys.iter().find_map(|k| o.get(*k)).filter(|v| !v.is_null())
+fn est_opt(e: &Option<EstimateJson>) -> Option<Est> {
+    e.as_ref().and_then(est)
 }
 
-pub(crate) fn parse_cdf(v: Option<&Value>) -> Option<Cdf> {
-    let o = v?.as_object()?;
-    let list = |k: &str| -> Option<Vec<f64>> {
-        o.get(k)?
-            .as_array()?
-            .iter()
-            .map(|x| x.as_f64())
-            .collect::<Option<Vec<f64>>>()
-    };
-    let (omega, cdf) = (list("omega")?, list("cdf")?);
-    (omega.len() == cdf.len() && !omega.is_empty()).then_some(Cdf { omega, cdf })
+/// A count the summary states (0: absent).
+fn known(k: usize) -> Option<usize> {
+    (k > 0).then_some(k)
 }
 
-/// Parses `summary.json` text. Missing keys are tolerated (their panels say "no data"); text
-/// that is not a JSON object is an error naming the problem.
+/// Parses `summary.json` text through the summary's serde types (`io::summary::SummaryFile`).
+/// Missing keys are tolerated (their panels say "no data"); text that is not a JSON object is an
+/// error naming the problem.
 pub fn parse_summary(json: &str) -> Result<EnsembleSummary, String> {
     let v: Value = serde_json::from_str(json).map_err(|e| {
         format!(
             "summary is not valid JSON ({e}); expected summary.json from `pinchglass summarize`"
         )
     })?;
-    let top = v
-        .as_object()
-        .ok_or("summary JSON must be an object with a \"temperatures\" list")?;
-    let mut rows: Vec<TemperatureRow> = match top.get("temperatures") {
-        None | Some(Value::Null) => Vec::new(),
-        Some(Value::Array(a)) => a.iter().filter_map(parse_row).collect(),
-        Some(_) => return Err("summary key \"temperatures\" must be a list".into()),
-    };
+    let file = SummaryFile::read(&v)?;
+    let mut rows: Vec<TemperatureRow> = file.temperatures.iter().map(row).collect();
     rows.sort_by(|a, b| a.tp.total_cmp(&b.tp));
-    let fit_of = |key: &str| {
-        top.get(key).and_then(|b| {
-            let b = b.as_object()?;
-            Some(Boltzmann {
-                e: num(any(b, &["e_qlm", "e"]))?,
-                error: num(b.get("error")).map(f64::abs),
-                ln_n0: num(b.get("ln_n0"))?,
-                tp_used: b
-                    .get("tp_used")
-                    .and_then(Value::as_array)
-                    .map(|a| a.iter().filter_map(Value::as_f64).collect()),
-            })
+    let fit = |f: &BoltzmannFit| {
+        Some(Boltzmann {
+            e: finite(f.e_qlm)?,
+            error: finite(f.error).map(f64::abs),
+            ln_n0: finite(f.ln_n0)?,
+            tp_used: (!f.tps.is_empty()).then(|| f.tps.clone()),
         })
     };
-    let boltzmann = fit_of("boltzmann");
-    let boltzmann_count = fit_of("boltzmann_count");
-    let has_count_fit = top.get("boltzmann_count").is_some_and(Value::is_object);
-    let count_fit_note = top
-        .get("boltzmann_count")
-        .and_then(|b| b.get("note"))
-        .and_then(Value::as_str)
-        .map(str::to_string);
-    // route: a top-level "route", or the routes with samples in the rows' "routes" counts
-    let mut routes: Vec<String> = Vec::new();
-    if let Some(Value::Array(a)) = top.get("temperatures") {
-        for r in a {
-            if let Some(Value::String(name)) = r.get("route") {
-                routes.push(name.clone());
-            }
-            if let Some(Value::Object(counts)) = r.get("routes") {
-                for (name, count) in counts {
-                    if count.as_f64().unwrap_or(0.0) > 0.0 {
-                        routes.push(name.clone());
-                    }
-                }
-            }
-        }
-    }
+    let count_fit = |c: &CountFitJson| {
+        Some(Boltzmann {
+            e: finite(c.e_qlm?)?,
+            error: finite(c.error).map(f64::abs),
+            ln_n0: finite(c.ln_n0?)?,
+            tp_used: (!c.tp_used.is_empty()).then(|| c.tp_used.clone()),
+        })
+    };
+    // route: a top-level "route", or the routes with samples in the rows
+    let mut routes: Vec<String> = file
+        .temperatures
+        .iter()
+        .flat_map(|r| r.older.route.iter().chain(r.routes.keys()).cloned())
+        .collect();
     routes.sort();
     routes.dedup();
-    let route = top
-        .get("route")
-        .and_then(|r| r.as_str().map(str::to_string))
+    let route = file
+        .route
+        .clone()
         .or_else(|| (!routes.is_empty()).then(|| routes.join(" + ")));
-    let units = match top.get("units") {
+    let units = match v.get("units") {
         Some(u @ Value::Object(_)) => {
             Some(units_from_value(u).map_err(|e| format!("summary key \"units\": {e}"))?)
         }
@@ -204,51 +172,53 @@ pub fn parse_summary(json: &str) -> Result<EnsembleSummary, String> {
     };
     Ok(EnsembleSummary {
         temperatures: rows,
-        boltzmann,
-        boltzmann_count,
-        has_count_fit,
-        count_fit_note,
+        boltzmann: file.boltzmann.as_ref().and_then(|b| fit(&b.fit)),
+        boltzmann_count: file.boltzmann_count.as_ref().and_then(count_fit),
+        has_count_fit: file.boltzmann_count.is_some(),
+        count_fit_note: file.boltzmann_count.and_then(|c| c.note),
         route,
         units,
     })
 }
 
-pub(crate) fn parse_row(v: &Value) -> Option<TemperatureRow> {
-    let o = v.as_object()?;
-    let tp = num(o.get("tp")).filter(|t| *t > 0.0)?;
-    let count = |k: &str| o.get(k).and_then(Value::as_u64).map(|x| x as usize);
-    // quartic lengths: in the row, or in its "quartic" object
-    let quartic = o.get("quartic").and_then(Value::as_object);
-    let length =
-        |keys: &[&str]| est(any(o, keys)).or_else(|| quartic.and_then(|q| est(any(q, keys))));
-    let count_block = o.get("count").and_then(Value::as_object);
-    Some(TemperatureRow {
-        tp,
-        samples: count("samples"),
-        n: count("n"),
-        dim: count("dim"),
-        density: num(o.get("density")),
-        omega_g: est(o.get("omega_g")),
-        omega_g_all: est(o.get("omega_g_all")),
-        shear_modulus: est(o.get("shear_modulus")),
-        shear_modulus_median: est(o.get("shear_modulus_median")),
-        shear_wave_speed: est(o.get("shear_wave_speed")),
-        omega_g_ratio: est(o.get("omega_g_ratio")),
-        inherent_energy: est(o.get("inherent_energy")),
-        xi_g: est(o.get("xi_g")),
-        xi_s: est(o.get("xi_s")),
-        xi_co: length(&["xi_co", "xi_CO"]),
-        xi_qlm: length(&["xi_qlm", "xi_QLM"]),
-        a_g: est(o.get("a_g")),
-        a_g_window: num(o.get("a_g_window")),
-        a_g_fit_upper: num(o.get("a_g_fit_upper")),
-        soft_spots: est(any(o, &["soft_spots", "n_qlm"])),
-        count_soft_spots: count_block.and_then(|c| est(c.get("soft_spots"))),
-        count_window: count_block.and_then(|c| num(c.get("window"))),
-        count_per_particle: count_block.and_then(|c| est(c.get("per_particle")).map(|e| e.value)),
-        count_slope: count_block.and_then(|c| est(c.get("slope"))),
-        cdf: parse_cdf(o.get("cdf")),
-    })
+/// One row as the figures read it.
+fn row(r: &SummaryRow) -> TemperatureRow {
+    // quartic lengths: in the row's "quartic" block, or (older) in the row
+    let quartic = |f: fn(&QuarticJson) -> &Option<EstimateJson>| {
+        r.quartic.as_ref().and_then(|q| est_opt(f(q)))
+    };
+    let count = r.count.as_ref();
+    let cdf = &r.cdf;
+    TemperatureRow {
+        tp: r.tp,
+        samples: known(r.samples),
+        n: known(r.n),
+        dim: known(r.dim),
+        density: finite(r.older.density),
+        omega_g: est(&r.omega_g),
+        omega_g_all: est(&r.omega_g_all),
+        shear_modulus: est(&r.shear_modulus),
+        shear_modulus_median: est(&r.shear_modulus_median),
+        shear_wave_speed: est(&r.shear_wave_speed),
+        omega_g_ratio: est(&r.omega_g_ratio),
+        inherent_energy: est(&r.inherent_energy),
+        xi_g: est(&r.xi_g),
+        xi_s: est_opt(&r.xi_s),
+        xi_co: est_opt(&r.older.xi_co).or_else(|| quartic(|q| &q.xi_co)),
+        xi_qlm: est_opt(&r.older.xi_qlm).or_else(|| quartic(|q| &q.xi_qlm)),
+        a_g: est_opt(&r.a_g),
+        a_g_window: finite(r.a_g_window),
+        a_g_fit_upper: finite(r.a_g_fit_upper),
+        soft_spots: est_opt(&r.soft_spots),
+        count_soft_spots: count.and_then(|c| est(&c.soft_spots)),
+        count_window: count.and_then(|c| finite(c.window)),
+        count_per_particle: count.and_then(|c| est(&c.per_particle)).map(|e| e.value),
+        count_slope: count.and_then(|c| est_opt(&c.slope)),
+        cdf: (cdf.omega.len() == cdf.cdf.len() && !cdf.omega.is_empty()).then(|| Cdf {
+            omega: cdf.omega.clone(),
+            cdf: cdf.cdf.clone(),
+        }),
+    }
 }
 
 /// Unit conversion for the axes: the paper's (from a calibration: the pipeline's one `Units`

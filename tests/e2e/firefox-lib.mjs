@@ -1,41 +1,13 @@
 // Firefox helpers of the end-to-end tests: Debian's firefox-esr driven by puppeteer-core over
-// WebDriver BiDi (no browser download), and the page's static server (scripts/serve.py).
+// WebDriver BiDi (no browser download); the page's static server is ./serve.mjs.
 
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import puppeteer from 'puppeteer-core';
+import { serve } from './serve.mjs';
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-export async function serve(root, www, isolation) {
-  const port = await freePort();
-  const argv = [path.join(root, 'scripts', 'serve.py'), '--dir', www, '--host', '127.0.0.1', '--port', String(port)];
-  if (!isolation) argv.push('--no-isolation');
-  const proc = spawn('python3', argv, { stdio: ['ignore', 'pipe', 'ignore'] });
-  await new Promise((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error('serve.py did not start')), 10_000);
-    proc.stdout.on('data', (b) => {
-      if (String(b).includes('Serving')) {
-        clearTimeout(t);
-        resolve();
-      }
-    });
-    proc.once('exit', (code) => reject(new Error(`serve.py exited with ${code}`)));
-  });
-  return { url: `http://127.0.0.1:${port}/`, stop: () => proc.kill('SIGTERM') };
-}
+export { serve };
 
 // A fresh profile every launch (the first run of a new visitor).
 export async function launchFirefox(firefox = '/usr/bin/firefox-esr') {
@@ -63,6 +35,20 @@ export async function launchFirefox(firefox = '/usr/bin/firefox-esr') {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+// One Firefox session of a test: serves `www` (with the COOP/COEP headers unless `isolation` is
+// false), starts Firefox in a fresh profile and hands `body` the server and a new page; closes the
+// browser and stops the server however `body` ends.
+export async function firefoxSession({ firefox, www, isolation = true }, body) {
+  const server = await serve(www, isolation);
+  const ff = await launchFirefox(firefox);
+  try {
+    return await body({ server, page: await ff.browser.newPage() });
+  } finally {
+    await ff.close();
+    server.stop();
+  }
 }
 
 // Polls `fn` in the page (which may reload meanwhile) until it returns a truthy value or time is up.

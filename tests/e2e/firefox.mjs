@@ -13,7 +13,7 @@
 
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { firefoxStart, launchFirefox, poll, serve, pageState } from './firefox-lib.mjs';
+import { firefoxSession, firefoxStart, poll, serve, pageState } from './firefox-lib.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const arg = (name, fallback) => {
@@ -55,10 +55,7 @@ async function clickRun(page) {
 }
 
 async function withHeaders() {
-  const server = await serve(ROOT, WWW, true);
-  const ff = await launchFirefox(FIREFOX);
-  try {
-    const page = await ff.browser.newPage();
+  return firefoxSession({ firefox: FIREFOX, www: WWW }, async ({ server, page }) => {
     const errors = [];
     // Navigating away (the next page.goto) while a spare or thread worker is still importing its
     // module aborts that import, which Firefox reports as "error loading dynamically imported
@@ -135,14 +132,11 @@ async function withHeaders() {
       trail.join(' ') === 'lecture:2 lecture:1 explore lecture:1 lecture:2' && run === 0.4, trail.join(' → '));
     check('no page errors', errors.length === 0, errors.join(' | '));
     await page.close();
-  } finally {
-    await ff.close();
-    server.stop();
-  }
+  });
 }
 
 async function headerless() {
-  const server = await serve(ROOT, WWW, false);
+  const server = await serve(WWW, false);
   try {
     let done = 0;
     const lines = [];
@@ -159,10 +153,7 @@ async function headerless() {
 }
 
 async function lecture() {
-  const server = await serve(ROOT, WWW, true);
-  const ff = await launchFirefox(FIREFOX);
-  try {
-    const page = await ff.browser.newPage();
+  return firefoxSession({ firefox: FIREFOX, www: WWW }, async ({ server, page }) => {
     await page.goto(`${server.url}?mode=lecture&step=4`);
     await poll(page, () => ['ready', 'error'].includes(document.body.dataset.lecture), 30_000);
     const r = await page.evaluate(() => {
@@ -175,10 +166,7 @@ async function lecture() {
     });
     check('Lecture step 4 is drawn, with a text alternative', r.state === 'ready' && r.step === '4' && r.ink > 0.01 && /Step 4/.test(r.label ?? ''),
       `state ${r.state}, ink ${(100 * r.ink).toFixed(1)} %`);
-  } finally {
-    await ff.close();
-    server.stop();
-  }
+  });
 }
 
 const t0 = Date.now();

@@ -20,13 +20,13 @@
 // alternatives; focus style). Firefox: tests/e2e/firefox.mjs.
 // The last line is "N passed, M failed"; the exit code is 1 if anything failed.
 
-import { spawn, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync, readFileSync, mkdirSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { serve } from './serve.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const args = Object.fromEntries(
@@ -64,35 +64,6 @@ function check(name, ok, detail = '') {
   }
 }
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function serve(isolation) {
-  const port = await freePort();
-  const argv = [path.join(ROOT, 'scripts', 'serve.py'), '--dir', WWW, '--host', '127.0.0.1', '--port', String(port)];
-  if (!isolation) argv.push('--no-isolation');
-  const proc = spawn('python3', argv, { stdio: ['ignore', 'pipe', 'ignore'] });
-  await new Promise((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error('serve.py did not start')), 10_000);
-    proc.stdout.on('data', (b) => {
-      if (String(b).includes('Serving')) {
-        clearTimeout(t);
-        resolve();
-      }
-    });
-    proc.once('exit', (code) => reject(new Error(`serve.py exited with ${code}`)));
-  });
-  return { url: `http://127.0.0.1:${port}/`, stop: () => proc.kill('SIGTERM') };
-}
-
 async function browser(options = {}) {
   const dir = mkdtempSync(path.join(tmp, 'profile-'));
   return chromium.launchPersistentContext(dir, {
@@ -106,6 +77,24 @@ async function browser(options = {}) {
     acceptDownloads: true,
     ...options,
   });
+}
+
+// One test's browser session: serves www/ (with the COOP/COEP headers unless `isolation` is false),
+// starts Chromium in a fresh profile (the other `options` go to `browser`), opens a page (unless
+// `page` is false) and hands `body` the server, the context and the page; closes the browser and
+// stops the server however `body` ends, and returns what it returns. `options` may be left out.
+async function session(options, body) {
+  if (typeof options === 'function') [options, body] = [{}, options];
+  const { isolation = true, page: withPage = true, ...launch } = options;
+  const server = await serve(WWW, isolation);
+  const ctx = await browser(launch);
+  try {
+    const page = withPage ? await ctx.newPage() : null;
+    return await body({ server, ctx, page });
+  } finally {
+    await ctx.close();
+    server.stop();
+  }
 }
 
 function query(p) {
@@ -203,9 +192,7 @@ async function defaultRun(route, ctx, url) {
 }
 
 async function testIsolated() {
-  const server = await serve(true);
-  const ctx = await browser();
-  try {
+  return session({ page: false }, async ({ server, ctx }) => {
     const { page, info } = await defaultRun('isolated', ctx, server.url);
     if (!info.results) return null;
     check('isolated: threaded build with threads = navigator.hardwareConcurrency',
@@ -246,10 +233,7 @@ async function testIsolated() {
     await testExports(page, info.results);
     await page.close();
     return info.results;
-  } finally {
-    await ctx.close();
-    server.stop();
-  }
+  });
 }
 
 // Clicks the midpoint of a pair in the glass view (one whose midpoint is well away from every other
@@ -394,10 +378,7 @@ async function testExports(page, results) {
 
 // Presets (in the paper's units): "poorly annealed" runs T_p = 1.5 T_onset ("compare", the paper's Fig. 1, is tested by "fig1").
 async function testPresets() {
-  const server = await serve(true);
-  const ctx = await browser();
-  try {
-    const page = await ctx.newPage();
+  return session(async ({ server, page }) => {
     await page.goto(server.url);
     await waitForEnd(page);
     await page.selectOption('#preset', 'poor');
@@ -406,19 +387,13 @@ async function testPresets() {
     const poor = await page.evaluate(() => window.pinchglass.results);
     check('preset "poorly annealed" runs (T_p = 1.5 T_onset = 4.5 ε/k_B)', state === 'done' && poor.tp === 4.5 && poor.n === 300, `state ${state}, T_p ${poor?.tp}`);
     await page.close();
-  } finally {
-    await ctx.close();
-    server.stop();
-  }
+  });
 }
 
 // A static host without headers (like GitHub Pages): coi-serviceworker installs, the page reloads
 // once and is then isolated with threads; no wasm is requested before that reload.
 async function testServiceWorker() {
-  const server = await serve(false);
-  const ctx = await browser();
-  try {
-    const page = await ctx.newPage();
+  return session({ isolation: false }, async ({ server, page }) => {
     let navigations = 0;
     const wasmBefore = [];
     let wasmAll = 0;
@@ -444,10 +419,7 @@ async function testServiceWorker() {
       wasmBefore.length === 0 && wasmAll > 0 && ink.length >= VIEWS.length && ink.every((c) => c.ink > 0.01),
       wasmBefore.length ? `fetched before reload: ${wasmBefore}` : `${wasmAll} wasm requests after the reload; ` + ink.map((c) => `${c.id} ${(100 * c.ink).toFixed(1)} %`).join(', '));
     await page.close();
-  } finally {
-    await ctx.close();
-    server.stop();
-  }
+  });
 }
 
 function firstDifference(a, b) {
@@ -467,9 +439,7 @@ function firstDifference(a, b) {
 }
 
 async function testBadInput() {
-  const server = await serve(true);
-  const ctx = await browser();
-  try {
+  return session({ page: false }, async ({ server, ctx }) => {
     for (const [field, value] of [['n', -5], ['tp', 0]]) {
       const page = await ctx.newPage();
       await page.goto(server.url + query({ ...DEFAULT, [field]: value }));
@@ -518,18 +488,12 @@ async function testBadInput() {
       vdos[0].st === 'done' && !vdos[0].hidden && vdos[1].st === 'done' && vdos[1].hidden
         && /not offered above N = 2700 in 2D .*memory limit/.test(vdos[1].note),
       vdos.map((v) => `${v.st}, hidden ${v.hidden}: "${v.note.slice(0, 110)}"`).join(' | '));
-  } finally {
-    await ctx.close();
-    server.stop();
-  }
+  });
 }
 
 // A 3D glass: every view draws (slab views with depth shading), the numbers equal the CLI's.
 async function test3D() {
-  const server = await serve(true);
-  const ctx = await browser();
-  try {
-    const page = await ctx.newPage();
+  return session(async ({ server, page }) => {
     const p = { dim: 3, n: 250, tp: 0.5, seed: 3, sweeps: 200, quartic: 12 };
     await page.goto(server.url + query(p));
     const state = await waitForEnd(page);
@@ -586,10 +550,7 @@ async function test3D() {
       if (SCREENSHOTS) await page.screenshot({ path: path.join(SCREENSHOTS, '3d.png'), fullPage: true });
     }
     await page.close();
-  } finally {
-    await ctx.close();
-    server.stop();
-  }
+  });
 }
 
 // The paper's Fig. 1 live (preset=compare): the two shipped 2D parent states (www/data/parents/)
@@ -601,10 +562,7 @@ async function test3D() {
 // configuration file by picker and by drop (the page's own export, run again: same ω_g and G), and
 // bad files (not XYZ, 3D in 2D mode, N above the limit) refused next to the picker.
 async function testFig1() {
-  const server = await serve(true);
-  const ctx = await browser();
-  try {
-    const page = await ctx.newPage();
+  return session(async ({ server, page }) => {
     const errors = [];
     page.on('pageerror', (e) => errors.push(String(e)));
     const t0 = Date.now();
@@ -706,17 +664,11 @@ async function testFig1() {
     check('fig1: a configuration file dropped on the glass runs too', dropped.r.source === 'configuration' && /dropped\.xyz/.test(dropped.note)
       && rel(dropped.r.omega_g, own.r.omega_g) < 1e-6, dropped.note);
     await page.close();
-  } finally {
-    await ctx.close();
-    server.stop();
-  }
+  });
 }
 
 async function testCancel() {
-  const server = await serve(true);
-  const ctx = await browser();
-  try {
-    const page = await ctx.newPage();
+  return session(async ({ server, page }) => {
     await page.goto(server.url + query({ ...DEFAULT, sweeps: 200000 }));
     await page.waitForFunction(() => /swap Monte Carlo/.test(document.getElementById('stage').textContent), null, { timeout: 30_000 });
     await page.click('#cancel');
@@ -728,16 +680,11 @@ async function testCancel() {
     const r = await page.evaluate(() => window.pinchglass.results);
     check('cancel stops a long run, and a new run completes without reloading', afterCancel === 'idle' && state === 'done' && r.sweeps === 100,
       `after cancel ${afterCancel}, then ${state}`);
-  } finally {
-    await ctx.close();
-    server.stop();
-  }
+  });
 }
 
 async function testNotIsolated(reference) {
-  const server = await serve(false);
-  const ctx = await browser({ serviceWorkers: 'block' });
-  try {
+  return session({ isolation: false, serviceWorkers: 'block', page: false }, async ({ server, ctx }) => {
     const { page, info } = await defaultRun('not isolated', ctx, server.url);
     if (!info.results) return;
     check('not isolated: single-threaded fallback with 1 thread',
@@ -748,10 +695,7 @@ async function testNotIsolated(reference) {
       check('not isolated: omega_g equals the threaded run (1e-9 relative)', r < 1e-9, `rel ${r.toExponential(2)}`);
     }
     await page.close();
-  } finally {
-    await ctx.close();
-    server.stop();
-  }
+  });
 }
 
 // ---------------------------------------------------------------- issue 15: the page under stress
@@ -845,9 +789,7 @@ async function testValidation(url, ctx, label = '') {
 }
 
 async function testStress() {
-  const server = await serve(true);
-  const ctx = await browser();
-  try {
+  return session({ page: false }, async ({ server, ctx }) => {
     await testValidation(server.url, ctx);
     const page = await ctx.newPage();
     const pageErrors = [];
@@ -957,19 +899,13 @@ async function testStress() {
       wd.state === 'error' && /stopped responding/.test(wd.error) && wd.retry && wd.fired === 1 && state === 'done', `"${wd.error}", then ${state}`);
     check('no page errors in the stress sequence', pageErrors.length === 0, pageErrors.join(' | '));
     await page.close();
-  } finally {
-    await ctx.close();
-    server.stop();
-  }
+  });
 }
 
 // Item 4 and 6: history through tabs, Lecture steps and presets; the tab list's keys; names and
 // text alternatives.
 async function testHistoryAndAccess() {
-  const server = await serve(true);
-  const ctx = await browser();
-  try {
-    const page = await ctx.newPage();
+  return session(async ({ server, page }) => {
     await page.goto(server.url);
     let state = await waitForEnd(page);
     const a11y = await page.evaluate(() => ({
@@ -1033,10 +969,7 @@ async function testHistoryAndAccess() {
         && /[?&]tp=1(&|$)/.test(back.url) && back.preset === 'lecture',
       `preset → ${poor.url}, Back → ${back.url} (T_p ${back.tp})`);
     await page.close();
-  } finally {
-    await ctx.close();
-    server.stop();
-  }
+  });
 }
 
 // ---------------------------------------------------------------- Lecture mode
@@ -1044,10 +977,7 @@ async function testHistoryAndAccess() {
 const LECTURE_FIGURES = ['fig2', 'fig4b', 'fig4a', 'fig5', 'fig6'];
 
 async function testLecture() {
-  const server = await serve(true);
-  const ctx = await browser();
-  try {
-    const page = await ctx.newPage();
+  return session(async ({ server, ctx, page }) => {
     const errors = [];
     page.on('pageerror', (e) => errors.push(String(e)));
     const workers = [];
@@ -1189,10 +1119,7 @@ async function testLecture() {
       state === 'done' && r.tp === PAGE_DEFAULT.tp && !/mode=lecture/.test(r.url), `state ${state}, ${r.url}`);
     await direct.close();
     await page.close();
-  } finally {
-    await ctx.close();
-    server.stop();
-  }
+  });
 }
 
 // ---------------------------------------------------------------- Temperature sweep mode
@@ -1235,10 +1162,7 @@ function compareJson(a, b, tol, where = [], path_ = '') {
 }
 
 async function testSweep() {
-  const server = await serve(true);
-  const ctx = await browser();
-  try {
-    const page = await ctx.newPage();
+  return session(async ({ server, page }) => {
     const errors = [];
     page.on('pageerror', (e) => errors.push(String(e)));
     await page.goto(server.url + '?mode=sweep');
@@ -1363,10 +1287,7 @@ async function testSweep() {
         && retried === 'done' && n2 === 4 && errors.length === 0,
       `${fired}: "${w.message.slice(0, 160)}", retry ${w.retry}, fired ${w.fired}; then ${retried} with ${n2} records`);
     await page.close();
-  } finally {
-    await ctx.close();
-    server.stop();
-  }
+  });
 }
 
 // Paper units (issue 14, item 2): T_p typed in T_onset round-trips through the URL (with the
@@ -1374,10 +1295,7 @@ async function testSweep() {
 // (= 0.36, not 0.36000000000000004); the units switch refuses a density its calibration does not
 // hold for, next to the switch; old links without `units` keep their model-unit T_p.
 async function testUnits() {
-  const server = await serve(true);
-  const ctx = await browser();
-  try {
-    const page = await ctx.newPage();
+  return session(async ({ server, page }) => {
     const errors = [];
     page.on('pageerror', (e) => errors.push(String(e)));
     const base = 'dim=2&n=100&seed=3&sweeps=200&quartic=0';
@@ -1407,13 +1325,9 @@ async function testUnits() {
     check('units: paper units at a density the calibration does not hold for are refused next to the switch',
       /holds at density 0\.86 only/.test(bad.message) && /model units/.test(bad.message) && bad.visible && errors.length === 0, `"${bad.message}"`);
     await page.close();
-  } finally {
-    await ctx.close();
-    server.stop();
-  }
+  });
 }
 
-// The sweep mode's default preset, timed (only with --only sweep-default: about a minute or more).
 // On a phone (390 × 844) nothing covers a canvas of the Lecture or the Temperature sweep once it is
 // scrolled into view: element-from-point at each visible canvas's centre returns the canvas (a
 // sticky control panel used to stay on screen over the figures).
@@ -1422,10 +1336,7 @@ async function testPhone() {
   // canvas (element-from-point at every canvas centre returns the canvas), nothing is wider than the
   // window, and the Lecture figure is drawn at the width it is shown (its text keeps its size)
   for (const [w, h] of [[390, 844], [820, 1000]]) {
-    const server = await serve(true);
-    const ctx = await browser({ viewport: { width: w, height: h } });
-    try {
-      const page = await ctx.newPage();
+    await session({ viewport: { width: w, height: h } }, async ({ server, page }) => {
       const covered = async () => page.evaluate(async () => {
         const out = [];
         for (const c of document.querySelectorAll('canvas')) {
@@ -1471,20 +1382,14 @@ async function testPhone() {
         state === 'done' && explore.length === 0 && tap === 'canvas-glass' && picker,
         `${state}; ${explore.join(', ') || 'all canvases on top'}; tap → ${tap}; picker ${picker ? 'fits' : 'too wide'}`);
       await page.close();
-    } finally {
-      await ctx.close();
-      server.stop();
-    }
+    });
   }
 }
 
 // Presenter view at 1280×720: every Lecture step (title, text and figure) fits the screen without
 // scrolling, text and figure side by side without overlapping, in type larger than the page's.
 async function testPresenter() {
-  const server = await serve(true);
-  const ctx = await browser({ viewport: { width: 1280, height: 720 } });
-  try {
-    const page = await ctx.newPage();
+  return session({ viewport: { width: 1280, height: 720 } }, async ({ server, page }) => {
     await page.goto(server.url + '?mode=lecture&step=1');
     await page.waitForFunction(() => document.body.dataset.lecture === 'ready', null, { timeout: 30_000 });
     await page.click('#lecture-present');
@@ -1518,17 +1423,12 @@ async function testPresenter() {
     const off = await page.evaluate(() => ({ p: document.body.dataset.presenter, header: document.querySelector('header').getBoundingClientRect().height, url: location.search }));
     check('presenter: the button leaves the presenter view (page chrome back, present=1 gone)', off.p === '' && off.header > 20 && !/present=1/.test(off.url), JSON.stringify(off));
     await page.close();
-  } finally {
-    await ctx.close();
-    server.stop();
-  }
+  });
 }
 
+// The sweep mode's default preset, timed (only with --only sweep-default: about a minute or more).
 async function testSweepDefault() {
-  const server = await serve(true);
-  const ctx = await browser();
-  try {
-    const page = await ctx.newPage();
+  return session(async ({ server, page }) => {
     await page.goto(server.url + '?mode=sweep');
     await page.waitForFunction(() => document.body.dataset.sweep === 'idle' && !document.getElementById('mode-sweep').hidden, null, { timeout: 30_000 });
     const t0 = Date.now();
@@ -1546,10 +1446,7 @@ async function testSweepDefault() {
       `${S.command.split(' -o ')[0]}: ${S.n} samples in ${S.seconds?.toFixed(1)} s in the worker (${((Date.now() - t0) / 1000).toFixed(1)} s wall), `
         + `${(S.seconds / S.n).toFixed(2)} s per sample (swap MC ${S.stages.swap_mc.toFixed(2)} s, quench ${S.stages.quench.toFixed(2)} s, analysis ${S.stages.analysis.toFixed(2)} s; slowest ${S.slowest.toFixed(2)} s); ${S.build}, ${S.threads} threads; ${S.fit}`);
     if (SCREENSHOTS) await page.screenshot({ path: path.join(SCREENSHOTS, 'sweep-default.png'), fullPage: true });
-  } finally {
-    await ctx.close();
-    server.stop();
-  }
+  });
 }
 
 const only = args.only;

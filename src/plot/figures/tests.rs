@@ -4,9 +4,9 @@ use super::*;
 use plotters::coord::ranged1d::ValueFormatter;
 use serde_json::Value;
 
-const SUMMARY_2D: &str = include_str!("../../tests/data/ensemble-2d/summary.json");
-const CALIBRATION_2D: &str = include_str!("../../tests/data/ensemble-2d/calibration.json");
-const CALIBRATION_3D: &str = include_str!("../../tests/data/ensemble-3d/calibration.json");
+const SUMMARY_2D: &str = include_str!("../../../tests/data/ensemble-2d/summary.json");
+const CALIBRATION_2D: &str = include_str!("../../../tests/data/ensemble-2d/calibration.json");
+const CALIBRATION_3D: &str = include_str!("../../../tests/data/ensemble-3d/calibration.json");
 const SIZE: (u32, u32) = (800, 600);
 /// A calibration in the format of `calibration.json` (values of the 2D table).
 const CALIBRATION_SYN: &str =

@@ -1,0 +1,438 @@
+//! One rule set for every run parameter (dimension, N, T_p, seed, sweeps, density, swap
+//! probability) and for configurations read from files (sizes, density). The command line
+//! (`generate`, `sweep`, `calibrate`, `analyze`) and the page (wasm `check_parameters`,
+//! `check_sweep_parameters`, `run_glass`) call these functions, so a value is refused in the same
+//! words, with the same allowed range, wherever it is typed.
+//!
+//! Each refusal names its field (the CLI's flag name) and says why and what is allowed. Every
+//! count is checked before anything is allocated.
+//!
+//! The density rule (the cutoff packing fraction) and the checks of a configuration read from a
+//! file (its sizes and density) are in `density`; the tests in `tests`.
+
+use crate::potential::Poly;
+use crate::space::dimensional_root;
+
+mod density;
+use density::sig3;
+pub use density::*;
+
+/// One refused parameter: which field (the CLI's flag name), and why, with the allowed range.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Refusal {
+    pub field: &'static str,
+    pub message: String,
+}
+
+fn refuse(field: &'static str, message: String) -> Refusal {
+    Refusal { field, message }
+}
+
+/// Every refusal as one sentence, the messages joined by "; ".
+pub fn join(refusals: &[Refusal]) -> String {
+    refusals
+        .iter()
+        .map(|r| r.message.as_str())
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// At most this many characters of a typed value are repeated in a message.
+pub const ECHO_CHARS: usize = 32;
+
+/// A typed value as it is repeated in a message: trimmed, in quotes, cut to [`ECHO_CHARS`]
+/// characters (with "…" when cut), so that a pasted novel does not come back in the error.
+pub fn echo(text: &str) -> String {
+    let t = text.trim();
+    let mut out: String = t.chars().take(ECHO_CHARS).collect();
+    if t.chars().count() > ECHO_CHARS {
+        out.push('…');
+    }
+    format!("\"{out}\"")
+}
+
+/// A number as a message repeats it: plain for ordinary magnitudes, in exponent form (1e300,
+/// 1e-9) for very large or very small ones, so that a typed 1e300 does not come back as 301 digits.
+pub fn show(x: f64) -> String {
+    let a = x.abs();
+    if x.is_finite() && a != 0.0 && !(1e-4..1e6).contains(&a) {
+        format!("{x:e}")
+    } else {
+        format!("{x}")
+    }
+}
+
+fn not_finite(field: &'static str, label: &str) -> Refusal {
+    refuse(field, format!("{label} must be a finite number"))
+}
+
+/// A number typed into a form field or a URL: empty → "{label} is required"; anything Rust's
+/// `f64` parser does not read as a finite number (text, "NaN", "Infinity", 1e999) → "{label}
+/// must be a finite number", echoing at most [`ECHO_CHARS`] characters of the input.
+pub fn parse_field(field: &'static str, label: &str, text: &str) -> Result<f64, Refusal> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Err(refuse(field, format!("{label} is required")));
+    }
+    match t.parse::<f64>() {
+        Ok(x) if x.is_finite() => Ok(x),
+        // "NaN", "inf", "Infinity", 1e999: not echoed (a message never says NaN)
+        Ok(_) => Err(refuse(field, format!("{label} must be a finite number"))),
+        Err(_) => Err(refuse(
+            field,
+            format!("{label} must be a finite number, got {}", echo(t)),
+        )),
+    }
+}
+
+/// Reads the controls of a form as typed, one number at a time, collecting every refusal: a
+/// field that cannot be read ([`parse_field`]) is refused once and stands in as `fallback`, so
+/// the other fields are still checked (the page's `check_form` and `check_sweep_form`).
+#[derive(Debug, Default)]
+pub struct FormReader {
+    /// The refusals so far, in the order the fields were read.
+    pub refusals: Vec<Refusal>,
+}
+
+impl FormReader {
+    /// The number in `text` (`label` names it in messages), or `fallback` after a refusal.
+    pub fn number(&mut self, field: &'static str, label: &str, text: &str, fallback: f64) -> f64 {
+        match parse_field(field, label, text) {
+            Ok(x) => x,
+            Err(e) => {
+                self.refusals.push(e);
+                fallback
+            }
+        }
+    }
+
+    /// [`FormReader::number`] for an optional field: `None` when `text` is empty.
+    pub fn optional(
+        &mut self,
+        field: &'static str,
+        label: &str,
+        text: &str,
+        fallback: f64,
+    ) -> Option<f64> {
+        (!text.trim().is_empty()).then(|| self.number(field, label, text, fallback))
+    }
+
+    /// The fields refused so far (the checks that follow skip them: refused once).
+    pub fn unread(&self) -> Vec<&'static str> {
+        self.refusals.iter().map(|r| r.field).collect()
+    }
+}
+
+/// A count fraction `x` of the window `x ω_g` (`summarize --count-fraction`,
+/// `--quartic-count-fraction`): finite, `0 < x ≤ 1`. `flag` names the option in the message.
+pub fn check_count_fraction(flag: &str, x: f64) -> Result<f64, String> {
+    if x.is_finite() && x > 0.0 && x <= 1.0 {
+        Ok(x)
+    } else {
+        Err(format!(
+            "{flag}: the count fraction x (window x omega_g) must be a finite number with 0 < x <= 1, got {x}"
+        ))
+    }
+}
+
+/// The number K of pinch starts of the quartic modes: a whole number from 0 (none) to
+/// `min(N, max)`. A rigid glass has at least d·N/2 ≥ N interacting pairs (an isostatic packing
+/// has d·N), so K ≤ N is checked before the run; the exact bound (the glass's pairs) is checked
+/// again once the glass exists.
+pub fn check_quartic(k: f64, n: Option<usize>, max: usize) -> Result<usize, Refusal> {
+    if !k.is_finite() {
+        return Err(not_finite("quartic", "K"));
+    }
+    let top = n.map_or(max, |n| n.min(max));
+    let why = match n {
+        Some(n) if n < max => format!("at most N = {n}, the number of particles"),
+        _ => format!("at most {max}"),
+    };
+    if whole(k) && k >= 0.0 && k <= top as f64 {
+        Ok(k as usize)
+    } else {
+        Err(refuse(
+            "quartic",
+            format!(
+                "K must be a whole number from 0 (no quartic modes) to {top} ({why}), got {}",
+                show(k)
+            ),
+        ))
+    }
+}
+
+/// Where the parameters are used: the largest N, sweeps and seed accepted, and why.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Limits {
+    /// Largest N in 2D and 3D.
+    pub max_particles: [usize; 2],
+    /// Sentence appended to the refusal of a too-large N.
+    pub particles_reason: &'static str,
+    /// Largest number of sweeps.
+    pub max_sweeps: f64,
+    /// Largest seed.
+    pub max_seed: f64,
+    /// Largest parent temperature T_p.
+    pub max_tp: f64,
+}
+
+impl Limits {
+    pub fn max_particles(&self, dim: usize) -> usize {
+        if dim == 2 {
+            self.max_particles[0]
+        } else {
+            self.max_particles[1]
+        }
+    }
+}
+
+/// The command line's limits: N up to a million (the swap Monte Carlo, the quench and the sparse
+/// analysis all allocate O(N); far beyond what can be analysed in reasonable time), sweeps up
+/// to 10⁹ (so that sweeps × N fits in 64 bits), any 64-bit seed.
+pub const CLI_LIMITS: Limits = Limits {
+    max_particles: [1_000_000, 1_000_000],
+    particles_reason:
+        "the command line's limit (a glass this large takes days to equilibrate and analyse)",
+    max_sweeps: 1e9,
+    max_seed: u64::MAX as f64,
+    max_tp: 1e6,
+};
+
+/// The validated parameters of one run.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct RunParameters {
+    pub dim: usize,
+    pub n: usize,
+    pub tp: f64,
+    pub seed: u64,
+    pub sweeps: usize,
+    pub density: f64,
+}
+
+fn whole(x: f64) -> bool {
+    x.is_finite() && x.fract() == 0.0
+}
+
+/// The N rule: a whole number from 2 to the limit, and a box of at least twice the largest
+/// interaction range at this density (the largest size is the top quantile of `p(λ)` that
+/// `Glass::random` deals). Checked without allocating.
+pub fn check_particles(
+    dim: usize,
+    n: f64,
+    density: Option<f64>,
+    model: &Poly,
+    limits: &Limits,
+) -> Result<usize, Refusal> {
+    let n_max = limits.max_particles(dim);
+    if !n.is_finite() {
+        return Err(not_finite("n", "N"));
+    }
+    if !whole(n) || n < 2.0 {
+        return Err(refuse(
+            "n",
+            format!(
+                "N must be a whole number from 2 to {n_max}, got {}",
+                show(n)
+            ),
+        ));
+    }
+    if n > n_max as f64 {
+        return Err(refuse(
+            "n",
+            format!(
+                "N = {} is too large: at most {n_max} particles in {dim}D, {}",
+                show(n),
+                limits.particles_reason
+            ),
+        ));
+    }
+    let n = n as usize;
+    if let Some(density) = density {
+        let side = |n: usize| dimensional_root(n as f64 / density, dim);
+        let need =
+            |n: usize| 2.0 * model.max_cutoff(model.size_from_uniform((n as f64 - 0.5) / n as f64));
+        if side(n) < need(n) {
+            // smallest N whose box is large enough (the need grows slowly with N)
+            let mut m = n;
+            while side(m) < need(m) && m < n_max {
+                m = (m + 1).max((density * need(m).powi(dim as i32)).floor() as usize);
+            }
+            return Err(refuse(
+                "n",
+                format!(
+                    "N = {n} is too small for density {density}: the box side {} is below twice the largest interaction range ({}); use N >= {m} in {dim}D",
+                    sig3(side(n)),
+                    sig3(need(n))
+                ),
+            ));
+        }
+    }
+    Ok(n)
+}
+
+/// The parent temperature: positive and finite (see [`check_tp_at_most`] for the upper limit).
+pub fn check_tp(tp: f64) -> Result<f64, Refusal> {
+    if !tp.is_finite() {
+        Err(not_finite("tp", "T_p"))
+    } else if tp > 0.0 {
+        Ok(tp)
+    } else {
+        Err(refuse(
+            "tp",
+            format!("T_p must be a positive number, got {}", show(tp)),
+        ))
+    }
+}
+
+/// The parent temperature: positive, finite and at most `max_tp` (far above the onset
+/// temperature, ≈ 1 in these units, every T_p gives the same quenched random packing; an
+/// astronomically hot start only makes the quench long).
+pub fn check_tp_at_most(tp: f64, max_tp: f64) -> Result<f64, Refusal> {
+    let tp = check_tp(tp)?;
+    if tp > max_tp {
+        return Err(refuse(
+            "tp",
+            format!(
+                "T_p = {} is too high: at most {max_tp} (above about 10 every parent temperature gives the same random glass)",
+                show(tp)
+            ),
+        ));
+    }
+    Ok(tp)
+}
+
+/// Significant digits of a parent temperature converted from units of T_onset (see
+/// [`tp_from_onset`]).
+pub const TP_ONSET_DIGITS: usize = 12;
+
+/// The parent temperature in model units (ε/k_B) that `x` T_onset denotes, for a calibration
+/// with onset temperature `t_onset` (docs/theory.md §8): `x · t_onset` rounded to
+/// [`TP_ONSET_DIGITS`] significant decimal digits. Seeds derive from the bits of T_p, so the
+/// rounding makes a link in T_onset give the run of the model-unit value a person would write:
+/// 0.45 × 0.8 is 0.36000000000000004 in floating point but denotes T_p = 0.36. Same result
+/// natively and in WebAssembly (Rust's float formatting and parsing are exact). `x` and
+/// `t_onset` must be positive and finite (else [`check_tp`] refuses the result).
+pub fn tp_from_onset(x: f64, t_onset: f64) -> f64 {
+    let raw = x * t_onset;
+    if !raw.is_finite() || raw <= 0.0 {
+        return raw;
+    }
+    format!("{:.*e}", TP_ONSET_DIGITS - 1, raw)
+        .parse()
+        .unwrap_or(raw)
+}
+
+/// A model-unit T_p in units of T_onset, for display (`tp / t_onset`).
+pub fn tp_in_onset(tp: f64, t_onset: f64) -> f64 {
+    tp / t_onset
+}
+
+/// Sweeps: a whole number from 1 to the limit.
+pub fn check_sweeps(sweeps: f64, limits: &Limits) -> Result<usize, Refusal> {
+    if !sweeps.is_finite() {
+        return Err(not_finite("sweeps", "sweeps"));
+    }
+    if whole(sweeps) && (1.0..=limits.max_sweeps).contains(&sweeps) {
+        Ok(sweeps as usize)
+    } else {
+        Err(refuse(
+            "sweeps",
+            format!(
+                "sweeps must be a whole number from 1 to {}, got {}",
+                limits.max_sweeps,
+                show(sweeps)
+            ),
+        ))
+    }
+}
+
+/// The probability that a Monte Carlo move is a size swap: from 0 to 1.
+pub fn check_swap_probability(p: f64) -> Result<f64, Refusal> {
+    if (0.0..=1.0).contains(&p) {
+        Ok(p)
+    } else {
+        Err(refuse(
+            "swap_probability",
+            format!("the swap probability must be a number from 0 to 1, got {p}"),
+        ))
+    }
+}
+
+/// Every parameter of one run (default model). `seed = None` skips the seed (the CLI parses
+/// it as a 64-bit integer); `density = NaN` means the default for the dimension. Reports every
+/// refusal at once, in the order dim, n, tp, seed, sweeps, density. The box-size rule on N is
+/// applied only when the density itself is allowed (otherwise the density is the problem).
+pub fn check_run(
+    dim: f64,
+    n: f64,
+    tp: f64,
+    seed: Option<f64>,
+    sweeps: f64,
+    density: f64,
+    limits: &Limits,
+) -> Result<RunParameters, Vec<Refusal>> {
+    let model = Poly::default();
+    let mut bad = Vec::new();
+    let dim_ok = dim == 2.0 || dim == 3.0;
+    if !dim.is_finite() {
+        bad.push(refuse("dim", "dimension must be 2 or 3".to_string()));
+    } else if !dim_ok {
+        bad.push(refuse(
+            "dim",
+            format!("dimension must be 2 or 3, got {dim}"),
+        ));
+    }
+    let d = if dim_ok { dim as usize } else { 2 };
+    let density = if density.is_nan() {
+        default_density(d)
+    } else {
+        density
+    };
+    let density_checked = if dim_ok {
+        check_density(d, density, &model)
+    } else if density.is_finite() && density > 0.0 {
+        Ok(density)
+    } else {
+        check_density(d, density, &model)
+    };
+    let box_density = match (&density_checked, dim_ok) {
+        (Ok(rho), true) => Some(*rho),
+        _ => None,
+    };
+    let n_checked = check_particles(d, n, box_density, &model, limits);
+    let tp_checked = check_tp_at_most(tp, limits.max_tp);
+    let seed_checked = match seed {
+        None => Ok(0),
+        Some(s) if whole(s) && (0.0..=limits.max_seed).contains(&s) => Ok(s as u64),
+        Some(s) if !s.is_finite() => Err(not_finite("seed", "seed")),
+        Some(s) => Err(refuse(
+            "seed",
+            format!(
+                "seed must be a whole number from 0 to {}, got {s}",
+                limits.max_seed
+            ),
+        )),
+    };
+    let sweeps_checked = check_sweeps(sweeps, limits);
+    let n = n_checked.map_err(|r| bad.push(r)).ok();
+    let tp = tp_checked.map_err(|r| bad.push(r)).ok();
+    let seed = seed_checked.map_err(|r| bad.push(r)).ok();
+    let sweeps = sweeps_checked.map_err(|r| bad.push(r)).ok();
+    let density = density_checked.map_err(|r| bad.push(r)).ok();
+    match (n, tp, seed, sweeps, density) {
+        (Some(n), Some(tp), Some(seed), Some(sweeps), Some(density)) if bad.is_empty() => {
+            Ok(RunParameters {
+                dim: d,
+                n,
+                tp,
+                seed,
+                sweeps,
+                density,
+            })
+        }
+        _ => Err(bad),
+    }
+}
+
+#[cfg(test)]
+mod tests;

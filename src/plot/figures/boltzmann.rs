@@ -1,0 +1,250 @@
+//! Fig. 5: the Boltzmann law of the soft spots, 𝒩 against 1/T_p.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use super::*;
+use crate::plot::toolkit::{GREEN, GUIDE, RED};
+
+/// Fig. 5: 𝒩 against 1/T_p (log y) with the summary's Boltzmann fit `𝒩 ∝ exp(−E/T_p)` and E ±
+/// its error in the legend.
+pub fn fig5_boltzmann<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    s: &EnsembleSummary,
+    u: &Axes,
+) -> Result<(), String> {
+    let (st, body) = figure_frame(area, s, u, "Fig. 5: Boltzmann law of the soft spots")?;
+    // the counted 𝒩 and its Poisson fit when the summary has them, else the rank-fit 𝒩
+    let counted = s.has_count_fit && s.temperatures.iter().any(|r| r.count_soft_spots.is_some());
+    let boltzmann = if counted {
+        s.boltzmann_count.as_ref()
+    } else {
+        s.boltzmann.as_ref()
+    };
+    let value_of = |r: &TemperatureRow| {
+        if counted {
+            r.count_soft_spots
+        } else {
+            r.soft_spots
+        }
+    };
+    // points at x = 1/T_p (display units); split into those the fit used and the others
+    let used_tps = boltzmann.and_then(|b| b.tp_used.clone());
+    let is_used = |tp: f64| match &used_tps {
+        Some(list) => list.iter().any(|t| (t - tp).abs() <= 1e-9 * tp.abs()),
+        None => true,
+    };
+    let (mut used, mut other) = (Vec::new(), Vec::new());
+    for r in &s.temperatures {
+        if let Some(e) = value_of(r).filter(|e| e.value > 0.0) {
+            let p = Pt {
+                x: 1.0 / u.t(r.tp),
+                y: e.value,
+                e: e.known_error(),
+            };
+            if is_used(r.tp) {
+                used.push(p);
+            } else {
+                other.push(p);
+            }
+        }
+    }
+    let pts: Vec<Pt> = used.iter().chain(&other).cloned().collect();
+    let title = "N_QLM against inverse parent temperature";
+    let Some((mut lo, mut hi)) = y_range(&pts, true) else {
+        return no_data(&body, &st, title, "no soft_spots in the summary");
+    };
+    let xs: Vec<f64> = pts.iter().map(|p| p.x).collect();
+    let x = x_axis(&xs).expect("points");
+    // ln 𝒩 = ln 𝒩0 − E/T_p = ln 𝒩0 − (E/T_onset) x with x = T_onset/T_p
+    let fit = boltzmann.map(|b| {
+        let e = b.e / u.t_onset();
+        let f = move |xx: f64| (b.ln_n0 - e * xx).exp();
+        (b, e, f)
+    });
+    if let Some((_, _, f)) = &fit {
+        // the fit over the data's range stays in view (unless it is far off the data)
+        for i in 0..=40 {
+            let y = f(x.lo + (x.hi - x.lo) * i as f64 / 40.0);
+            if y.is_finite() && y > lo / 10.0 && y < hi * 10.0 {
+                lo = lo.min(y);
+                hi = hi.max(y);
+            }
+        }
+    }
+    let mut c = chart(
+        &body,
+        &st,
+        title,
+        x,
+        Axis::log(lo, hi),
+        u.inv_t_label(),
+        if counted {
+            "N_QLM = 5 K / (M N x⁵)  (modes below x ω_g)"
+        } else {
+            "N_QLM = A_g ω_g⁵"
+        },
+    )?;
+    let (xa, ya) = {
+        let cs = c.as_coord_spec();
+        (cs.x_spec().clone(), cs.y_spec().clone())
+    };
+    // the fit range, shaded: from the lowest to the highest 1/T_p the fit used
+    if let (Some(_), Some(list)) = (&fit, &used_tps) {
+        let inv: Vec<f64> = list.iter().map(|t| 1.0 / u.t(*t)).collect();
+        let (r0, r1) = inv
+            .iter()
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), x| {
+                (a.min(*x), b.max(*x))
+            });
+        if r0 < r1 {
+            let (r0, r1) = (xa.clamp(r0), xa.clamp(r1));
+            let shade = RGBColor(255, 236, 180);
+            let (t_lo, t_hi) = (1.0 / r1, 1.0 / r0);
+            c.draw_series(std::iter::once(Rectangle::new(
+                [(r0, ya.lo), (r1, ya.hi)],
+                ShapeStyle::from(&shade).filled(),
+            )))
+            .map_err(de)?
+            .label(format!("fit range {} ≤ T_p ≤ {}", short(t_lo), short(t_hi)))
+            .legend(move |(x, y)| {
+                Rectangle::new(
+                    [(x - 8, y - 5), (x + 8, y + 5)],
+                    ShapeStyle::from(&shade).filled(),
+                )
+            });
+        }
+    }
+    let r = st.px(4.5) as i32;
+    let excluded = RGBColor(150, 150, 150);
+    let used_label = if counted {
+        "N_QLM counted below x ω_g (Poisson / bootstrap error)"
+    } else {
+        "ensemble mean N_QLM (bootstrap error)"
+    };
+    for (set, col, label) in [
+        (&used, GREEN, used_label),
+        (&other, excluded, "not used by the fit"),
+    ] {
+        if set.is_empty() {
+            continue;
+        }
+        let pstyle = ShapeStyle::from(&col).filled();
+        c.draw_series(std::iter::empty::<Circle<(f64, f64), i32>>())
+            .map_err(de)?
+            .label(label)
+            .legend(move |(x, y)| Circle::new((x, y), r, pstyle));
+        draw_points(&mut c, &st, set, &|_| col, Marker::Circle)?;
+    }
+    let mut fit_points: Vec<(f64, f64)> = Vec::new();
+    match fit {
+        Some((b, e, f)) => {
+            let unit = if u.is_calibrated() { " T_onset" } else { " ε" };
+            let how = if counted { "Poisson fit" } else { "fit" };
+            let label = format!(
+                "{how} N_QLM ∝ exp(−E_QLM/T_p):  E_QLM = {}{unit}",
+                pm(&Est {
+                    value: e,
+                    error: b.error.map_or(f64::NAN, |x| x / u.t_onset())
+                })
+            );
+            // solid over the fitted points' range, dashed elsewhere
+            let (u0, u1) = used
+                .iter()
+                .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), p| {
+                    (a.min(p.x), b.max(p.x))
+                });
+            let sample = |a: f64, b: f64| -> Vec<(f64, f64)> {
+                (0..=40)
+                    .map(|i| a + (b - a) * i as f64 / 40.0)
+                    .map(|xx| (xx, f(xx)))
+                    .filter(|(_, y)| ya.contains(*y))
+                    .collect()
+            };
+            let style = ShapeStyle::from(&BLACK).stroke_width(st.px(1.6));
+            let len = st.px(10.0) as i32;
+            let solid = if u0 < u1 {
+                sample(u0, u1)
+            } else {
+                sample(xa.lo, xa.hi)
+            };
+            fit_points.extend(solid.iter().cloned());
+            c.draw_series(LineSeries::new(solid, style))
+                .map_err(de)?
+                .label(label)
+                .legend(move |(x, y)| PathElement::new(vec![(x - len, y), (x + len, y)], style));
+            if u0 < u1 {
+                for (a, b) in [(xa.lo, u0), (u1, xa.hi)] {
+                    let part = sample(a, b);
+                    fit_points.extend(part.iter().cloned());
+                    c.draw_series(DashedLineSeries::new(
+                        part,
+                        st.px(6.0),
+                        st.px(4.0),
+                        ShapeStyle::from(&BLACK.mix(0.6)).stroke_width(st.px(1.2)),
+                    ))
+                    .map_err(de)?;
+                }
+            }
+        }
+        None => note(
+            &c,
+            &st,
+            0.03,
+            0.04,
+            match (&s.count_fit_note, counted) {
+                (Some(n), true) if n.contains("two or more") => {
+                    "no Boltzmann fit: fewer than two T_p below the plateau of N_QLM"
+                }
+                _ => "no Boltzmann fit in the summary",
+            },
+            GUIDE,
+        )?,
+    }
+    // the paper's slope, ln 𝒩 = c − 3.3 T_onset/T_p, through the centre (mean x, mean ln 𝒩) of the
+    // points the fit used (all points without a fit): only its slope is the paper's
+    if u.is_calibrated() {
+        let through = if used.is_empty() { &other } else { &used };
+        if let Some(line) = paper_slope_line(through, PAPER_E_QLM_OVER_T_ONSET, xa.lo, xa.hi) {
+            let line: Vec<(f64, f64)> = line.into_iter().filter(|(_, y)| ya.contains(*y)).collect();
+            fit_points.extend(line.iter().cloned());
+            let style = ShapeStyle::from(&RED).stroke_width(st.px(1.6));
+            let len = st.px(10.0) as i32;
+            c.draw_series(DashedLineSeries::new(line, st.px(9.0), st.px(5.0), style))
+                .map_err(de)?
+                .label(format!(
+                    "paper's slope (3D, N = 2000): E_QLM = {PAPER_E_QLM_OVER_T_ONSET} T_onset"
+                ))
+                .legend(move |(x, y)| PathElement::new(vec![(x - len, y), (x + len, y)], style));
+        }
+    }
+    let mut taken = occupied(&pts);
+    taken.extend(fit_points);
+    let pos = free_corner(&c, &taken, 5);
+    legend(&mut c, &st, pos)?;
+    Ok(())
+}
+
+/// The paper's formation energy of the soft spots, E_QLM ≈ 3.3 k_B T_onset (Fig. 5, Eq. 3).
+pub const PAPER_E_QLM_OVER_T_ONSET: f64 = 3.3;
+
+/// Points (x, y) of the line ln y = c − `e` x over `[x0, x1]` through the centre (mean x, mean
+/// ln y) of `pts` (positive y); `None` without such points.
+pub(crate) fn paper_slope_line(pts: &[Pt], e: f64, x0: f64, x1: f64) -> Option<Vec<(f64, f64)>> {
+    let good: Vec<&Pt> = pts
+        .iter()
+        .filter(|p| p.y > 0.0 && p.x.is_finite())
+        .collect();
+    if good.is_empty() {
+        return None;
+    }
+    let n = good.len() as f64;
+    let mx = good.iter().map(|p| p.x).sum::<f64>() / n;
+    let my = good.iter().map(|p| p.y.ln()).sum::<f64>() / n;
+    Some(
+        (0..=40)
+            .map(|i| x0 + (x1 - x0) * i as f64 / 40.0)
+            .map(|x| (x, (my - e * (x - mx)).exp()))
+            .collect(),
+    )
+}
