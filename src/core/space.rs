@@ -18,9 +18,13 @@ pub type Vector<const D: usize> = SVector<f64, D>;
 /// that `f64::round` becomes on baseline x86-64. Valid for |x| < 2⁵¹.
 #[inline(always)]
 pub(crate) fn nearest_integer(x: f64) -> f64 {
-    const MAGIC: f64 = 6_755_399_441_055_744.0;
-    (x + MAGIC) - MAGIC
+    (x + ROUNDING_MAGIC) - ROUNDING_MAGIC
 }
+
+/// 1.5·2⁵²: adding and subtracting it rounds an `f64` of magnitude below 2⁵¹ to the nearest
+/// integer (ties to even) with two correctly rounded additions ([`nearest_integer`]; the SIMD
+/// kernels use the same two operations per lane).
+pub(crate) const ROUNDING_MAGIC: f64 = 6_755_399_441_055_744.0;
 
 /// `x^(1/d)` for d = 2 or 3 from correctly rounded operations only (`sqrt`, `+ − × ÷`), so
 /// that it is bit-for-bit the same natively and in WebAssembly (`powf` and `cbrt` come from

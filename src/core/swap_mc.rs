@@ -608,6 +608,8 @@ pub struct SwapMc<const D: usize> {
     pub overlap: Option<SelfOverlap<D>>,
     /// The swap window in force (size ranks; ≥ N − 1: any partner).
     window: usize,
+    /// Whether rows are summed by the AVX kernel (`swap_mc/avx.rs`).
+    simd: bool,
 }
 
 /// The state a chain resumes from (at a block boundary): configuration, frozen step and counters.
@@ -697,6 +699,7 @@ impl<const D: usize> SwapMc<D> {
             work: WorkCounts::default(),
             overlap: None,
             window: 0,
+            simd: simd_available(),
         };
         mc.window = mc
             .settings
@@ -906,9 +909,30 @@ impl<const D: usize> SwapMc<D> {
     }
 
     /// Sum of the pair energies of a particle at `x` (size `x[3]`) with the particles of `row`,
-    /// into `out`; stops (returning `None`) once the running sum exceeds `bound`.
+    /// into `out`; stops (returning `None`) once the running sum exceeds `bound`. With AVX (x86-64,
+    /// detected at run time, see [`SwapMc::set_simd`]) four pairs at a time, bit-identical to the
+    /// portable code (`swap_mc/avx.rs`).
     #[inline(always)]
     fn row_energy(&self, x: &Atom, row: &[u32], bound: f64, out: &mut Vec<f64>) -> Option<f64> {
+        #[cfg(target_arch = "x86_64")]
+        if self.simd {
+            let tail =
+                |rest: &[u32], acc: [f64; 2], out: &mut [f64]| self.row_tail(x, rest, acc, out);
+            // SAFETY: `simd` is only set when the CPU has AVX; rows hold valid internal indices
+            return unsafe {
+                avx::row_energy::<D>(
+                    &self.kernel,
+                    x,
+                    &self.atoms,
+                    row,
+                    &self.side,
+                    &self.inv_side,
+                    bound,
+                    out,
+                    tail,
+                )
+            };
+        }
         out.clear();
         out.resize(row.len(), 0.0);
         let kernel = self.kernel;
@@ -917,24 +941,59 @@ impl<const D: usize> SwapMc<D> {
         // two lanes: even entries summed in lane 0, odd entries in lane 1 (the same order
         // natively and in WebAssembly); the bound is checked every 4 entries
         let mut acc = [0.0f64; 2];
-        let pairs = row.len() / 2;
-        for p in 0..pairs {
-            let (k0, k1) = (row[2 * p] as usize, row[2 * p + 1] as usize);
-            let e = kernel.energy2::<D>(x, &atoms[k0], &atoms[k1], &side, &inv);
-            out[2 * p] = e[0];
-            out[2 * p + 1] = e[1];
-            acc = [acc[0] + e[0], acc[1] + e[1]];
-            if p % 2 == 1 && acc[0] + acc[1] > bound {
-                out.truncate(2 * p + 2);
+        let quads = row.len() / 4;
+        for q in 0..quads {
+            for p in [2 * q, 2 * q + 1] {
+                let (k0, k1) = (row[2 * p] as usize, row[2 * p + 1] as usize);
+                let e = kernel.energy2::<D>(x, &atoms[k0], &atoms[k1], &side, &inv);
+                out[2 * p] = e[0];
+                out[2 * p + 1] = e[1];
+                acc = [acc[0] + e[0], acc[1] + e[1]];
+            }
+            if acc[0] + acc[1] > bound {
+                out.truncate(4 * q + 4);
                 return None;
             }
         }
-        if let (1, Some(&k)) = (row.len() % 2, row.last()) {
-            let e = self.pair_energy(x, k as usize);
-            out[row.len() - 1] = e;
+        let done = 4 * quads;
+        Some(self.row_tail(x, &row[done..], acc, &mut out[done..]))
+    }
+
+    /// The last `rest.len() < 4` entries of a row sum (no bound check): one pair in both lanes,
+    /// then a single entry in lane 0; returns the total `acc[0] + acc[1]`.
+    #[inline(always)]
+    fn row_tail(&self, x: &Atom, rest: &[u32], mut acc: [f64; 2], out: &mut [f64]) -> f64 {
+        debug_assert!(rest.len() < 4);
+        if rest.len() >= 2 {
+            let (k0, k1) = (rest[0] as usize, rest[1] as usize);
+            let e = self.kernel.energy2::<D>(
+                x,
+                &self.atoms[k0],
+                &self.atoms[k1],
+                &self.side,
+                &self.inv_side,
+            );
+            out[0] = e[0];
+            out[1] = e[1];
+            acc = [acc[0] + e[0], acc[1] + e[1]];
+        }
+        if rest.len() % 2 == 1 {
+            let e = self.pair_energy(x, rest[rest.len() - 1] as usize);
+            out[rest.len() - 1] = e;
             acc[0] += e;
         }
-        Some(acc[0] + acc[1])
+        acc[0] + acc[1]
+    }
+
+    /// Uses the AVX row kernel when `on` and the CPU has AVX (the default), the portable one
+    /// otherwise. Both give the same chain bit for bit; for tests and `pinchglass bench`.
+    pub fn set_simd(&mut self, on: bool) {
+        self.simd = on && simd_available();
+    }
+
+    /// Whether the AVX row kernel is in use.
+    pub fn simd(&self) -> bool {
+        self.simd
     }
 
     #[inline]
@@ -1412,3 +1471,18 @@ pub fn random_start<const D: usize>(
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(target_arch = "x86_64")]
+mod avx;
+
+/// Whether the AVX row kernel can run here (x86-64 with AVX).
+pub fn simd_available() -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        avx::available()
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        false
+    }
+}

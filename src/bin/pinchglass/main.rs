@@ -211,6 +211,10 @@ enum Command {
         /// Skin of the neighbour rows in the engine benchmark.
         #[arg(long, default_value_t = pinchglass::swap_mc::SKIN)]
         skin: f64,
+        /// Row kernel of the engine benchmark: `simd` (AVX when the CPU has it, the default of
+        /// every run) or `portable` (the 2-lane code that WebAssembly runs); same chain either way.
+        #[arg(long, default_value = "simd", value_parser = ["simd", "portable"])]
+        mc_kernel: String,
         /// Particles per sample.
         #[arg(long, default_value_t = 1000)]
         n: usize,
@@ -348,6 +352,7 @@ fn main() -> ExitCode {
             mc_relax,
             swap_window,
             skin,
+            mc_kernel,
             n,
             repeats,
             sweeps,
@@ -359,6 +364,7 @@ fn main() -> ExitCode {
                 relax_sweeps: mc_relax,
                 swap_window,
                 skin,
+                simd: mc_kernel == "simd",
             };
             match part.as_str() {
                 "mc" => mc::bench_mc(&engine),

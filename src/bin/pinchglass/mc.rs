@@ -30,13 +30,20 @@ pub struct BenchMc {
     pub relax_sweeps: usize,
     pub swap_window: Option<usize>,
     pub skin: f64,
+    /// Use the AVX row kernel where the CPU has it (else the portable one).
+    pub simd: bool,
 }
 
 /// `pinchglass bench --part mc`: the swap Monte Carlo engine over production sweeps of an
 /// already relaxed state (3D at T_p = 0.5, 2D at T_p = 1.5), one core.
 pub fn bench_mc(b: &BenchMc) -> Result<(), String> {
+    let kernel = if b.simd && pinchglass::swap_mc::simd_available() {
+        "AVX row kernel"
+    } else {
+        "portable row kernel"
+    };
     println!(
-        "swap Monte Carlo engine: production sweeps after {} relaxation sweeps from a random start, one core, {} repeats of {:.0e} attempted moves; medians",
+        "swap Monte Carlo engine: production sweeps after {} relaxation sweeps from a random start, one core, {} repeats of {:.0e} attempted moves; medians; {kernel}",
         b.relax_sweeps, b.repeats, b.moves
     );
     println!(
@@ -70,6 +77,7 @@ fn bench_one<const D: usize>(n: usize, tp: f64, density: f64, b: &BenchMc) -> Re
     settings.swap_window = b.swap_window;
     settings.skin = b.skin;
     let mut mc: SwapMc<D> = random_start(n, density, Poly::default(), settings)?;
+    mc.set_simd(b.simd);
     mc.run_to(b.relax_sweeps, &mut |_| true)?;
     let sweeps = ((b.moves / n as f64).ceil() as usize).max(1);
     let (mut on, mut off, mut kernel) = (Vec::new(), Vec::new(), Vec::new());

@@ -352,3 +352,69 @@ fn swap_moves_sample_size_permutations_with_boltzmann_weights() {
     permutation_histogram(Some(1), [1.0, 1.3, 1.9]);
     permutation_histogram(Some(1), [1.9, 1.0, 1.3]);
 }
+
+/// The AVX row kernel (`swap_mc/avx.rs`) against the portable one: the same pair energies bit
+/// for bit on every row (every length modulo 4, with and without a rejection bound), and the
+/// same chain move for move. On a CPU without AVX there is only the portable kernel.
+#[test]
+fn simd_kernel_gives_the_identical_rows_and_chain() {
+    if !super::simd_available() {
+        eprintln!("no AVX on this CPU: only the portable kernel runs here");
+        return;
+    }
+    fn check<const D: usize>(tp: f64, window: Option<usize>) {
+        let g: Glass<D> = test_glass(if D == 2 { 150 } else { 250 }, 3);
+        let mut s = SwapMcSettings::new(tp, 40, 9);
+        s.swap_window = window;
+        s.block_sweeps = 15;
+        let run = |simd: bool| {
+            let mut mc = SwapMc::init(g.clone(), s.clone()).unwrap();
+            mc.set_simd(simd);
+            assert_eq!(mc.simd(), simd);
+            mc.run(&mut |_, _| true).unwrap();
+            mc
+        };
+        let (mut a, b) = (run(true), run(false));
+        assert_eq!(a.glass.positions, b.glass.positions);
+        assert_eq!(a.glass.sizes, b.glass.sizes);
+        assert_eq!(a.trace, b.trace);
+        assert_eq!(a.production, b.production);
+        assert_eq!(a.work.pair_evaluations, b.work.pair_evaluations);
+        // row by row, over rows cut to every length, with bounds that stop some sums early
+        let mut lengths = [0usize; 4];
+        for i in 0..a.glass.n() {
+            let row: Vec<u32> = a.wide.row(i).to_vec();
+            for cut in [
+                row.len(),
+                row.len().saturating_sub(1),
+                row.len() / 2,
+                3,
+                2,
+                1,
+                0,
+            ] {
+                let part = &row[..cut.min(row.len())];
+                lengths[part.len() % 4] += 1;
+                for bound in [f64::INFINITY, 0.5, 0.0] {
+                    let x = a.atoms[i];
+                    let (mut out_a, mut out_b) = (Vec::new(), Vec::new());
+                    a.set_simd(true);
+                    let ea = a.row_energy(&x, part, bound, &mut out_a);
+                    a.set_simd(false);
+                    let eb = a.row_energy(&x, part, bound, &mut out_b);
+                    assert_eq!(ea.map(f64::to_bits), eb.map(f64::to_bits));
+                    let bits = |v: &[f64]| v.iter().map(|e| e.to_bits()).collect::<Vec<_>>();
+                    assert_eq!(bits(&out_a), bits(&out_b));
+                }
+            }
+        }
+        assert!(
+            lengths.iter().all(|&c| c > 0),
+            "row lengths mod 4: {lengths:?}"
+        );
+    }
+    check::<2>(0.5, Some(ANY_PARTNER));
+    check::<2>(1.5, Some(10));
+    check::<3>(0.4, None);
+    check::<3>(1.0, Some(ANY_PARTNER));
+}
