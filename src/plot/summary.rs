@@ -23,6 +23,9 @@ pub struct Cdf {
 pub struct TemperatureRow {
     pub tp: f64,
     pub samples: Option<usize>,
+    /// Samples next to a mechanical instability (G ≤ 0), left out of the row's means
+    /// (`unstable`; `None` in summaries written before the rule).
+    pub unstable: Option<usize>,
     pub n: Option<usize>,
     pub dim: Option<usize>,
     pub density: Option<f64>,
@@ -225,6 +228,7 @@ pub(crate) fn parse_row(v: &Value) -> Option<TemperatureRow> {
     Some(TemperatureRow {
         tp,
         samples: count("samples"),
+        unstable: count("unstable"),
         n: count("n"),
         dim: count("dim"),
         density: num(o.get("density")),
