@@ -1383,12 +1383,15 @@ async function testUnits() {
     const base = 'dim=2&n=100&seed=3&sweeps=200&quartic=0';
     await page.goto(`${server.url}?${base}&tp=0.45&units=paper&tonset=0.8`);
     let state = await waitForEnd(page);
-    const paper = await page.evaluate(() => ({ xyz: window.pinchglass.xyz, tp: window.pinchglass.results?.tp, url: location.search,
+    const plots = () => ['canvas-vdos', 'canvas-pinches'].map((id) => document.getElementById(id).toDataURL());
+    const paper = await page.evaluate((f) => ({ xyz: window.pinchglass.xyz, tp: window.pinchglass.results?.tp, url: location.search,
       field: document.getElementById('tp').value, units: document.getElementById('units').value,
-      label: document.querySelector('#results tbody').textContent }));
+      label: document.querySelector('#results tbody').textContent, plotUnits: window.pinchglass.plotUnits,
+      plots: eval(f)() }), `(${plots})`);
     await page.goto(`${server.url}?${base}&tp=0.36&units=model`);
     const state2 = await waitForEnd(page);
-    const model = await page.evaluate(() => ({ xyz: window.pinchglass.xyz, tp: window.pinchglass.results?.tp }));
+    const model = await page.evaluate((f) => ({ xyz: window.pinchglass.xyz, tp: window.pinchglass.results?.tp,
+      plotUnits: window.pinchglass.plotUnits, plots: eval(f)() }), `(${plots})`);
     await page.goto(`${server.url}?${base}&tp=0.36`);
     const state3 = await waitForEnd(page);
     const legacy = await page.evaluate(() => ({ xyz: window.pinchglass.xyz, units: document.getElementById('units').value }));
@@ -1399,6 +1402,13 @@ async function testUnits() {
         && q.get('tp') === '0.45' && q.get('units') === 'paper' && q.get('tonset') === '0.8' && paper.field === '0.45'
         && /0\.45 T_onset \(0\.36 ε\/k_B\)/.test(paper.label),
       `${paper.url}; T_p ${paper.tp} vs ${model.tp}; XYZ ${paper.xyz === model.xyz ? 'identical' : 'differs'}; old link ${legacy.units}`);
+    // Explore's data plots follow the units switch: the same glass drawn in c∞/a0 and a0 (the shipped
+    // 2D calibration's) in paper units, in the model's otherwise, so the vDOS and pinch views differ
+    check('units: Explore\'s data plots are drawn in c∞/a0 and a0 of the shipped calibration in paper units, in model units otherwise',
+      Array.isArray(paper.plotUnits) && paper.plotUnits.length === 2 && paper.plotUnits.every((x) => x > 0 && x !== 1)
+        && model.plotUnits === null && paper.plots.every((d, k) => d !== model.plots[k]),
+      `paper [c∞/a0, a0] = ${JSON.stringify(paper.plotUnits)}, model ${JSON.stringify(model.plotUnits)}; `
+        + `vDOS and pinch canvases ${paper.plots.every((d, k) => d !== model.plots[k]) ? 'differ' : 'are identical'}`);
     // the shipped calibration holds at its density only: refused next to the units switch
     await page.goto(`${server.url}?${base}&tp=0.5&units=paper&density=0.9`);
     await page.waitForFunction(() => document.body.dataset.state === 'error', null, { timeout: 30_000 });
