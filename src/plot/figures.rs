@@ -297,7 +297,7 @@ pub fn fig2_cdf<DB: DrawingBackend>(
         legend(&mut c, &st, pos)?;
     }
     // right: A_g(T_p)
-    let pts = series_vs_t(s, u, &|r| r.a_g, &|a| u.a_g(a));
+    let pts = series_vs_t(s, u, &|r| s.a_g(r), &|a| u.a_g(a));
     let colour_of = |k: usize| {
         let tp = pts[k].x;
         let idx = s
@@ -321,7 +321,7 @@ pub fn fig2_cdf<DB: DrawingBackend>(
         &pts,
         true,
         &colour_of,
-        "no A_g in the summary (too few modes below the window)",
+        s.why_no_n_qlm(),
     )?;
     Ok(())
 }
@@ -441,18 +441,22 @@ pub fn fig4b_soft_spots<DB: DrawingBackend>(
         "Fig. 4b: number of soft spots N_QLM = A_g ω_g⁵",
         &footer(s, u),
     )?;
-    let pts = series_vs_t(s, u, &|r| r.soft_spots, &|x| x);
+    let pts = series_vs_t(s, u, &|r| s.n_qlm(r), &|x| x);
     let col = |_| GREEN;
     panel_vs_t(
         &body,
         &st,
         "N_QLM ∝ number of quasi-localised modes (QLMs) per particle",
         u.t_label(),
-        "N_QLM = A_g ω_g⁵",
+        if s.counted() {
+            "N_QLM = 5 K / (M N x⁵)  (modes below x ω_g)"
+        } else {
+            "N_QLM = A_g ω_g⁵"
+        },
         &pts,
         true,
         &col,
-        "no soft_spots in the summary (A_g could not be fitted)",
+        s.why_no_n_qlm(),
     )?;
     Ok(())
 }
@@ -509,7 +513,7 @@ pub fn fig5_boltzmann<DB: DrawingBackend>(
     let pts: Vec<Pt> = used.iter().chain(&other).cloned().collect();
     let title = "N_QLM against inverse parent temperature";
     let Some((mut lo, mut hi)) = y_range(&pts, true) else {
-        return no_data(&body, &st, title, "no soft_spots in the summary");
+        return no_data(&body, &st, title, s.why_no_n_qlm());
     };
     let xs: Vec<f64> = pts.iter().map(|p| p.x).collect();
     let x = x_axis(&xs).expect("points");
@@ -780,7 +784,7 @@ pub fn fig6_lengths<DB: DrawingBackend>(
     // ξ_s ∝ N_QLM^(−1/d) is defined only up to a constant (N_QLM = A_g ω_g⁵ drops a T_p-independent
     // prefactor), so its absolute value (0.3–1 a₀ in small ensembles) means nothing: it is shown
     // relative to its value at the hottest T_p, where only its change on annealing is read
-    let mut xs_pts = series_vs_t(s, u, &|r| r.xi_s, &|x| x);
+    let mut xs_pts = series_vs_t(s, u, &|r| s.xi_s(r), &|x| x);
     let hottest = xs_pts
         .iter()
         .filter(|p| p.y > 0.0)
@@ -802,7 +806,7 @@ pub fn fig6_lengths<DB: DrawingBackend>(
         &xs_pts,
         false,
         &purple,
-        "no xi_s in the summary",
+        s.why_no_n_qlm(),
     )?;
     Ok(())
 }

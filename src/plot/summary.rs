@@ -51,6 +51,8 @@ pub struct TemperatureRow {
     pub soft_spots: Option<Est>,
     /// 𝒩 by counting the modes below `x ω_g` (`count.soft_spots`).
     pub count_soft_spots: Option<Est>,
+    /// A_g by counting the modes below `x ω_g` (`count.a_g`, frequency⁻⁵).
+    pub count_a_g: Option<Est>,
     /// The count window `x ω_g` (frequency) and the modes per particle below it.
     pub count_window: Option<f64>,
     pub count_per_particle: Option<f64>,
@@ -90,6 +92,56 @@ impl EnsembleSummary {
     /// Dimension shared by the rows (the first one found).
     pub fn dim(&self) -> Option<usize> {
         self.temperatures.iter().find_map(|r| r.dim)
+    }
+
+    /// The rows carry the counting estimator (`count`, the primary one): the figures then show
+    /// the counted 𝒩, A_g and ξ_s, else the rank fit's (summaries written before it).
+    pub fn counted(&self) -> bool {
+        self.temperatures
+            .iter()
+            .any(|r| r.count_soft_spots.is_some())
+    }
+
+    /// 𝒩 of the figures: counted ([`Self::counted`]) or the rank fit's.
+    pub fn n_qlm(&self, r: &TemperatureRow) -> Option<Est> {
+        if self.counted() {
+            r.count_soft_spots
+        } else {
+            r.soft_spots
+        }
+    }
+
+    /// A_g of the figures (frequency⁻⁵): counted or the rank fit's.
+    pub fn a_g(&self, r: &TemperatureRow) -> Option<Est> {
+        if self.counted() {
+            r.count_a_g
+        } else {
+            r.a_g
+        }
+    }
+
+    /// ξ_s = 𝒩^(−1/d) of the figures (from the counted 𝒩 with its propagated error, or the rank
+    /// fit's `xi_s`); `None` without a positive 𝒩.
+    pub fn xi_s(&self, r: &TemperatureRow) -> Option<Est> {
+        if !self.counted() {
+            return r.xi_s;
+        }
+        let n = r.count_soft_spots.filter(|n| n.value > 0.0)?;
+        let d = r.dim.or(self.dim())? as f64;
+        let value = n.value.powf(-1.0 / d);
+        Some(Est {
+            value,
+            error: value * n.error / (d * n.value),
+        })
+    }
+
+    /// Why the figures have no 𝒩 (or A_g, ξ_s) at any T_p, in words.
+    pub fn why_no_n_qlm(&self) -> &'static str {
+        if self.counted() {
+            "no mode below x ω_g at any T_p yet: more samples (or a larger N) to count N_QLM"
+        } else {
+            "no N_QLM in the summary: A_g could not be fitted (too few modes below the window)"
+        }
     }
 
     pub(crate) fn n(&self) -> Option<usize> {
@@ -248,6 +300,7 @@ pub(crate) fn parse_row(v: &Value) -> Option<TemperatureRow> {
         a_g_fit_upper: num(o.get("a_g_fit_upper")),
         soft_spots: est(any(o, &["soft_spots", "n_qlm"])),
         count_soft_spots: count_block.and_then(|c| est(c.get("soft_spots"))),
+        count_a_g: count_block.and_then(|c| est(c.get("a_g"))),
         count_window: count_block.and_then(|c| num(c.get("window"))),
         count_per_particle: count_block.and_then(|c| est(c.get("per_particle")).map(|e| e.value)),
         count_slope: count_block.and_then(|c| est(c.get("slope"))),
