@@ -415,15 +415,20 @@ function fillTable(s) {
   // in the paper's units when the summary carries them (T_p/T_onset, G/G∞, ω_g in c∞/a0, ξ_g in a0)
   const u = s.units;
   const red = (r, k, plain, digits) => (u && r.reduced?.[k] ? pm(r.reduced[k], digits) : pm(plain, digits));
+  // 𝒩 and A_g by counting the modes below x ω_g (the summary's primary estimator), else the rank fit
+  const counted = s.temperatures.some((r) => r.count);
   const cols = [
     [u ? 'T_p (T_onset)' : 'T_p', (r) => (u ? fmt(r.tp / u.t_onset) : String(r.tp))],
     ['M', (r) => String(r.samples)],
+    // samples with G ≤ 0 (next to a mechanical instability): left out of the row's means
+    ['unstable (G ≤ 0)', (r) => String(r.unstable ?? 0)],
     ['E_IS/N', (r) => pm(r.inherent_energy, 6)],
     [u ? 'G/G∞' : 'G', (r) => red(r, 'shear_modulus', r.shear_modulus)],
     [u ? 'ω_g (c∞/a0)' : 'ω_g', (r) => red(r, 'omega_g', r.omega_g)],
     [u ? 'ξ_g (a0)' : 'ξ_g', (r) => red(r, 'xi_g', r.xi_g)],
-    [u ? 'A_g ((a0/c∞)⁵)' : 'A_g', (r) => red(r, 'a_g', r.a_g, 3)],
-    ['𝒩', (r) => pm(r.soft_spots, 3)],
+    [u ? 'A_g ((a0/c∞)⁵)' : 'A_g', (r) => (counted ? red(r, 'count_a_g', r.count?.a_g, 3) : red(r, 'a_g', r.a_g, 3))],
+    [counted ? '𝒩 (K modes below x ω_g)' : '𝒩', (r) => (counted
+      ? (r.count ? `${pm(r.count.soft_spots, 3)} (${r.count.modes})` : '—') : pm(r.soft_spots, 3))],
   ];
   const cell = (tag, text) => {
     const c = document.createElement(tag);
@@ -438,11 +443,19 @@ function fillTable(s) {
     tr.append(...cols.map(([, f]) => cell('td', f(r))));
     return tr;
   }));
-  const b = s.boltzmann;
-  $('sweep-fit').textContent = b
+  // the Poisson fit of the counted 𝒩 when the summary has it (else the rank fit's least squares)
+  const c = s.boltzmann_count;
+  const b = c ?? s.boltzmann;
+  const fitted = b && b.e_qlm !== null && b.e_qlm !== undefined;
+  $('sweep-fit').textContent = fitted
     ? `Boltzmann fit 𝒩 ∝ exp(−E/T_p) over T_p = ${b.tp_used.join(', ')} ε/k_B: E = ${fmt(b.e_qlm)} ± ${fmt(b.error, 2)} ε`
       + (b.e_qlm_over_t_onset !== undefined && b.e_qlm_over_t_onset !== null ? ` = ${fmt(b.e_qlm_over_t_onset, 3)} ± ${fmt(b.error_over_t_onset, 2)} T_onset (paper: ≈ 3.3 T_onset in 3D)` : '')
-    : 'Boltzmann fit: needs 𝒩 (an A_g fit) at two or more T_p';
+    : c ? `Boltzmann fit: none. ${c.note ?? ''}${c.plateau ? ' Every T_p whose 𝒩 lies on the high-T_p plateau is left out: the law holds below it (in the paper below ≈ 0.6 T_onset), where equilibrated parents take far more than a minute to make.' : ''}`
+      : 'Boltzmann fit: needs 𝒩 (an A_g fit) at two or more T_p';
+  const unstable = s.temperatures.reduce((a, r) => a + (r.unstable ?? 0), 0);
+  S.unstable = s.temperatures.map((r) => ({ tp: r.tp, unstable: r.unstable ?? 0 }));
+  $('sweep-fit').textContent += unstable > 0
+    ? ` ${unstable} sample${unstable === 1 ? '' : 's'} with G ≤ 0 (a glass next to a mechanical instability) left out of the means of ${unstable === 1 ? 'its' : 'their'} T_p.` : '';
   $('sweep-warnings').replaceChildren(...s.temperatures.flatMap((r) => r.warnings.map((w) => {
     const li = document.createElement('li');
     li.textContent = `T_p = ${r.tp}: ${w}`;
