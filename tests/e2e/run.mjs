@@ -1315,6 +1315,27 @@ async function testSweep() {
       check('sweep: the URL carries the sweep', /mode=sweep/.test(S.url) && /tps=2%2C\+?0\.5/.test(S.url) && /samples=2/.test(S.url), S.url);
     }
 
+    // a glass next to a mechanical instability (2D, N = 48, T_p = 5, seed 1: sample #2 has G < 0) is
+    // counted in the table's "unstable" column and left out of the mean G
+    await fillSweep(page, { dim: 2, n: 48, tps: '5', units: 'model', samples: 3, sweeps: 50, seed: 1 });
+    await page.click('#sweep-run');
+    const unstableState = await waitSweep(page);
+    const U = await page.evaluate(() => {
+      const s = window.pinchglass.sweep;
+      const head = [...document.querySelectorAll('#sweep-table thead th')].map((t) => t.textContent);
+      const col = head.findIndex((h) => /unstable/.test(h));
+      const cell = col >= 0 ? document.querySelector('#sweep-table tbody tr').children[col].textContent : null;
+      return { row: s.summary?.temperatures?.[0], gs: s.records.map((r) => r.shear_modulus), cell, head,
+        fit: document.getElementById('sweep-fit').textContent, warnings: document.getElementById('sweep-warnings').textContent };
+    });
+    const stableG = U.gs.filter((g) => g > 0);
+    const meanG = stableG.reduce((a, g) => a + g, 0) / stableG.length;
+    check('sweep: a sample with G ≤ 0 (next to a mechanical instability) is counted in the table\'s "unstable" column and left out of the mean G',
+      unstableState === 'done' && U.row?.samples === 3 && U.row?.unstable === 1 && U.cell === '1'
+        && U.gs.filter((g) => g <= 0).length === 1 && Math.abs(U.row.shear_modulus.value - meanG) < 1e-9 * meanG
+        && /1 sample with G ≤ 0/.test(U.fit) && /left out of the means/.test(U.warnings),
+      `${unstableState}: G = ${U.gs.map((g) => g.toFixed(2)).join(', ')}; row samples ${U.row?.samples}, unstable ${U.row?.unstable} (cell "${U.cell}"), mean G ${U.row?.shear_modulus?.value?.toFixed(3)} vs ${meanG.toFixed(3)}`);
+
     // the paper's units: a T_p list in T_onset runs the model-unit T_p it denotes; table, fit and
     // command in the paper's units (the shipped calibration)
     await fillSweep(page, { ...TINY, units: 'paper', tps: '0.6, 0.2' });
@@ -1534,12 +1555,26 @@ async function testPresenter() {
   }
 }
 
+// Whether a summary fills every figure of the sweep, and what is missing: 𝒩, A_g and ξ_s (Figs. 2,
+// 4b, 5, 6) need a counted mode at some T_p, ξ_co and ξ_QLM (Fig. 6) quartic modes; every sample's
+// parent equilibrated (the engine's verdict).
+function sweepGaps(summary, records) {
+  const rows = summary?.temperatures ?? [];
+  const gaps = [];
+  if (!rows.some((r) => r.count?.soft_spots?.value > 0)) gaps.push('no counted N_QLM at any T_p');
+  if (!rows.some((r) => r.quartic?.xi_co || r.quartic?.xi_qlm)) gaps.push('no xi_co / xi_QLM');
+  const eq = rows.reduce((a, r) => a + r.equilibrated, 0);
+  if (eq !== records.length) gaps.push(`${records.length - eq} of ${records.length} samples not equilibrated`);
+  return gaps;
+}
+
 async function testSweepDefault() {
   const server = await serve(true);
   const ctx = await browser();
   try {
     const page = await ctx.newPage();
-    await page.goto(server.url + '?mode=sweep');
+    // --sweep-query 'dim=2&n=…' times another sweep (the same checks)
+    await page.goto(server.url + '?mode=sweep' + (args['sweep-query'] ? `&${args['sweep-query']}` : ''));
     await page.waitForFunction(() => document.body.dataset.sweep === 'idle' && !document.getElementById('mode-sweep').hidden, null, { timeout: 30_000 });
     const t0 = Date.now();
     await page.click('#sweep-run');
@@ -1548,13 +1583,18 @@ async function testSweepDefault() {
       const s = window.pinchglass.sweep;
       const mean = (k) => s.records.reduce((a, r) => a + (r.seconds?.[k] ?? 0), 0) / s.records.length;
       return { n: s.records.length, seconds: s.seconds, command: s.command, build: s.build, threads: s.threads,
-        stages: { swap_mc: mean('swap_mc'), quench: mean('quench'), analysis: mean('analysis') },
-        slowest: Math.max(...s.sampleSeconds), fit: document.getElementById('sweep-fit').textContent };
+        stages: { swap_mc: mean('swap_mc'), quench: mean('quench'), analysis: mean('analysis'), quartic: mean('quartic') },
+        slowest: Math.max(...s.sampleSeconds), fit: document.getElementById('sweep-fit').textContent,
+        summary: s.summary, records: s.records, wall: s.wallSeconds };
     });
     const ink = await canvasInk(page, '#sweep-figures canvas');
-    check('sweep (default preset) completes and draws every figure', state === 'done' && ink.every((c) => c.ink > 0.01),
+    const gaps = sweepGaps(S.summary, S.records);
+    check('sweep (default preset) completes in about a minute, every sample equilibrated, and fills every figure',
+      state === 'done' && ink.every((c) => c.ink > 0.01) && gaps.length === 0,
+      `${gaps.join('; ') || 'no gaps'}; wall ${S.wall?.toFixed(1)} s; counted K per T_p: ${(S.summary?.temperatures ?? []).map((r) => `${r.tp}: ${r.count?.modes ?? '—'} harmonic, ${r.quartic_count?.modes ?? '—'} quartic`).join(', ')}`);
+    check('sweep (default preset) timing', state === 'done',
       `${S.command.split(' -o ')[0]}: ${S.n} samples in ${S.seconds?.toFixed(1)} s in the worker (${((Date.now() - t0) / 1000).toFixed(1)} s wall), `
-        + `${(S.seconds / S.n).toFixed(2)} s per sample (swap MC ${S.stages.swap_mc.toFixed(2)} s, quench ${S.stages.quench.toFixed(2)} s, analysis ${S.stages.analysis.toFixed(2)} s; slowest ${S.slowest.toFixed(2)} s); ${S.build}, ${S.threads} threads; ${S.fit}`);
+        + `${(S.seconds / S.n).toFixed(2)} s per sample (swap MC ${S.stages.swap_mc.toFixed(2)} s, quench ${S.stages.quench.toFixed(2)} s, analysis ${S.stages.analysis.toFixed(2)} s, quartic ${S.stages.quartic.toFixed(2)} s; slowest ${S.slowest.toFixed(2)} s); ${S.build}, ${S.threads} threads; ${S.fit}`);
     if (SCREENSHOTS) await page.screenshot({ path: path.join(SCREENSHOTS, 'sweep-default.png'), fullPage: true });
   } finally {
     await ctx.close();
