@@ -1198,7 +1198,7 @@ async function testLecture() {
 // ---------------------------------------------------------------- Temperature sweep mode
 
 const SWEEP_FIGURES = ['sweep-fig2', 'sweep-fig4a', 'sweep-fig4b', 'sweep-fig5', 'sweep-fig6', 'sweep-figS1'];
-const TINY = { dim: 2, n: 64, tps: '2, 0.5', units: 'model', samples: 2, sweeps: 50, seed: 7 };
+const TINY = { dim: 2, n: 64, tps: '2, 0.5', units: 'model', samples: 2, sweeps: 50, seed: 7, quartic: 0 };
 
 async function fillSweep(page, p) {
   for (const [k, v] of Object.entries(p)) {
@@ -1317,7 +1317,7 @@ async function testSweep() {
 
     // a glass next to a mechanical instability (2D, N = 48, T_p = 5, seed 1: sample #2 has G < 0) is
     // counted in the table's "unstable" column and left out of the mean G
-    await fillSweep(page, { dim: 2, n: 48, tps: '5', units: 'model', samples: 3, sweeps: 50, seed: 1 });
+    await fillSweep(page, { dim: 2, n: 48, tps: '5', units: 'model', samples: 3, sweeps: 50, seed: 1, quartic: 0 });
     await page.click('#sweep-run');
     const unstableState = await waitSweep(page);
     const U = await page.evaluate(() => {
