@@ -20,14 +20,17 @@ import { draw, pngDataUrl } from './png.js';
 // equilibrated by the engine's verdict (≥ 10 τ_α of swap Monte Carlo): in 2D at N = 100 the
 // measured τ_α is ≈ 300 sweeps at T_p = 2 T_onset, 550 at 1.5, 700–880 at 1.2 and 1100–1260 at
 // 1 T_onset (`pinchglass sweep --dim 2 --n 100 --tp 2,1.5,1.2,1 --tp-unit onset`, the records'
-// tau_alpha), so one sweep count fits the coldest T_p. Deeper T_p need far longer runs (≈ 3·10³
-// sweeps of τ_α at 0.6 T_onset): the Lecture shows those ensembles. A small box keeps the count
-// window x ω_g (x = 0.35) below its lowest phonon band 2π c_s/L and makes samples cheap; its quartic
-// modes (K starts) give ξ_co, ξ_QLM and the quartic count. soft3d (3D, N = 200, 1000 sweeps) is not
-// equilibrated below T_onset: a quick look at many soft modes only.
+// tau_alpha), so one sweep count (15000, a 20 % margin at 1 T_onset) fits the coldest T_p. Deeper
+// T_p need far longer runs (τ_α ≈ 3·10³ sweeps at 0.6 T_onset): the Lecture shows those
+// ensembles. A small box (N = 150, L ≈ 13 a0) keeps the count window x ω_g (x = 0.35) below its
+// lowest phonon band 2π c_s/L and makes samples cheap; 12 samples count 2 harmonic and 3–4
+// quartic modes per T_p, and the quartic modes (K = 8 starts) give ξ_co and ξ_QLM. Measured with
+// `node tests/e2e/run.mjs --only sweep-default` (threaded build, 2 cores at load ≈ 10): see
+// README. soft3d (3D, N = 200, 1000 sweeps) is not equilibrated below T_onset: a quick look at
+// many soft modes only.
 // In the paper's units (T_p in T_onset: the shipped T_onset is 3 in 2D and 0.8 in 3D).
 const PRESETS = {
-  live2d: { dim: 2, n: 100, tps: '2, 1.4, 1', units: 'paper', samples: 3, sweeps: 14000, seed: 1, quartic: 8 },
+  live2d: { dim: 2, n: 150, tps: '2, 1.4, 1', units: 'paper', samples: 4, sweeps: 15000, seed: 1, quartic: 8 },
   soft3d: { dim: 3, n: 200, tps: '2.5, 1.25, 0.875, 0.625, 0.5', units: 'paper', samples: 4, sweeps: 1000, seed: 1, quartic: 0 },
 };
 const DEFAULTS = { density: '', route: 'auto', quartic: 0, ...PRESETS.live2d };
