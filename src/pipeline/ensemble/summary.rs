@@ -45,7 +45,7 @@ pub struct QuarticSummary {
 /// in a few tens can be one (2D N = 300, T_p = 5: G = −21.4 against ≈ 60 for its siblings).
 /// The criterion needs no tolerance: it is the sign of the measured G.
 pub fn near_instability(r: &SampleRecord) -> bool {
-    !(r.shear_modulus > 0.0)
+    !r.shear_modulus.is_finite() || r.shear_modulus <= 0.0
 }
 
 /// The samples of one T_p that enter its statistics: those not [`near_instability`], or all of
