@@ -1201,6 +1201,10 @@ const SWEEP_FIGURES = ['sweep-fig2', 'sweep-fig4a', 'sweep-fig4b', 'sweep-fig5',
 const TINY = { dim: 2, n: 64, tps: '2, 0.5', units: 'model', samples: 2, sweeps: 50, seed: 7, quartic: 0 };
 
 async function fillSweep(page, p) {
+  // the advanced controls (density, route, quartic K) sit in a <details> that may be closed
+  if (['density', 'route', 'quartic'].some((k) => k in p)) {
+    await page.evaluate(() => { document.querySelector('#sweep-controls details').open = true; });
+  }
   for (const [k, v] of Object.entries(p)) {
     if (k === 'dim' || k === 'units') await page.selectOption(`#sweep-${k}`, String(v));
     else await page.fill(`#sweep-${k}`, String(v));
