@@ -1098,3 +1098,61 @@ fn tp_in_onset_units_runs_the_model_unit_value() {
         "positive finite number of T_onset",
     );
 }
+
+/// A glass quenched next to a mechanical instability (2D, N = 48, T_p = 5, seed 1: sample #2 has
+/// G = −25.2) is counted in the summary's `unstable` and the printed table, and left out of the
+/// mean G (which then equals the mean of the two stable samples).
+#[test]
+fn summarize_counts_and_leaves_out_unstable_samples() {
+    let dir = tmp("unstable-2d");
+    let _ = std::fs::remove_dir_all(&dir);
+    let o = run(bin()
+        .args([
+            "sweep",
+            "--dim",
+            "2",
+            "--n",
+            "48",
+            "--tp",
+            "5",
+            "--samples",
+            "3",
+            "--sweeps",
+            "50",
+            "--seed",
+            "1",
+            "-o",
+        ])
+        .arg(&dir));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = run(bin().arg("summarize").arg(&dir));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = String::from_utf8_lossy(&o.stdout);
+    let header = out.lines().next().unwrap();
+    assert!(header.contains("unstable"), "{out}");
+    let row: Vec<&str> = out.lines().nth(1).unwrap().split_whitespace().collect();
+    assert_eq!(&row[..3], &["5", "3", "1"], "{out}");
+    assert!(out.contains("G <= 0"), "{out}");
+    let v: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("summary.json")).unwrap()).unwrap();
+    let t = &v["temperatures"][0];
+    assert_eq!(
+        (t["samples"].as_u64(), t["unstable"].as_u64()),
+        (Some(3), Some(1))
+    );
+    let text = std::fs::read_to_string(dir.join("samples-0-3.jsonl")).unwrap();
+    let gs: Vec<f64> = text
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<Value>(l).unwrap()["shear_modulus"]
+                .as_f64()
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(gs.iter().filter(|g| **g <= 0.0).count(), 1, "{gs:?}");
+    let stable: Vec<f64> = gs.iter().cloned().filter(|g| *g > 0.0).collect();
+    let mean = stable.iter().sum::<f64>() / stable.len() as f64;
+    let g = t["shear_modulus"]["value"].as_f64().unwrap();
+    assert!((g - mean).abs() < 1e-9 * mean, "{g} vs {mean}");
+    assert!(v["rules"]["unstable"].as_str().unwrap().contains("G <= 0"));
+}

@@ -73,6 +73,7 @@ const api = {
   pinchPair: (k) => requestPinch(k),
   selectMode: (m) => selectMode(m),
   fullSpectrum: () => requestFullSpectrum(),
+  plotUnits: null, // [c∞/a0, a0] of the data plots last drawn in the paper's units, null in the model's
   crashNextRun: false, // tests: the next run's worker traps as a panic would
 };
 window.pinchglass = api;
@@ -936,7 +937,7 @@ function drawAnalysis(job) {
   }
   drawVdos('canvas-vdos', job, undefined, '');
   draw.draw_pinch_scatter(
-    'canvas-pinches', d.pairScaledForce, d.pairOmega, results.omega_g ?? NaN, threshold,
+    'canvas-pinches', d.pairScaledForce, d.pairOmega, results.omega_g ?? NaN, threshold, plotUnits(job),
   );
   if (d.softest >= 0) showPinch(d, d.softest, d.softestField);
   const p = job.job.params;
@@ -948,6 +949,14 @@ function drawAnalysis(job) {
   for (const id of ['canvas-glass', 'canvas-field', 'canvas-trace', 'canvas-vdos', 'canvas-pinches']) fresh(id);
   labelViews(p);
   if (api.firstPlotSeconds === null) api.firstPlotSeconds = performance.now() / 1000;
+}
+
+// The data plots' units: [c∞/a0, a0] of the shipped calibration when the run is in the paper's
+// units (its T_p in T_onset), undefined for the model's.
+function plotUnits(job) {
+  const u = job?.job?.params?.paper;
+  api.plotUnits = u ? [u.frequency_unit, u.a0] : null;
+  return u ? Float64Array.of(u.frequency_unit, u.a0) : undefined;
 }
 
 // A canvas's text alternative (role="img"): what it shows and its key numbers.
@@ -964,7 +973,7 @@ function drawVdos(canvasId, job, axes, title) {
     : [job.analysis.lowestEigenvalues, 0];
   const fit = job.results?.a_g_fit;
   const out = draw.draw_vdos(canvasId, ev, nz, job.analysis.dim, axes, title, fit?.window, fit?.a_g ?? undefined,
-    job.results?.n);
+    job.results?.n, plotUnits(job));
   const w = Array.from(ev.subarray(nz), (l) => Math.sqrt(Math.max(l, 0))).filter((x) => x > 0);
   describeCanvas(canvasId, `${title ? `${title}: ` : ''}cumulative count N(ω) of vibrational modes on log–log axes, ` +
     `${job.spectrum ? 'all' : 'the lowest'} ${w.length} modes of ${job.analysis.modeCount}, ω from ${fmt(w[0], 3)} to ${fmt(w[w.length - 1], 3)}; ` +
@@ -1063,7 +1072,7 @@ function drawSoftSpots(job) {
   draw.draw_spatial_decay('canvas-decay', d.dim,
     Float64Array.from(c.responses.r), Float64Array.from(c.responses.c.map(num)),
     Float64Array.from(c.modes.r), Float64Array.from(c.modes.c.map(num)),
-    num(L.xi_co), num(L.xi_qlm), num(L.xi_g));
+    num(L.xi_co), num(L.xi_qlm), num(L.xi_g), plotUnits(job));
   for (const id of SOFT_VIEWS) fresh(id);
   const limit = mapThreshold(job);
   const onMap = [...q.omega].filter((w) => w < limit).length;
@@ -1091,7 +1100,8 @@ function drawParticipation(job) {
   const [ev, pr] = job.spectrum
     ? [job.spectrum.eigenvalues.subarray(job.spectrum.nZeroModes), job.spectrum.participation.subarray(job.spectrum.nZeroModes)]
     : [job.analysis.lowestEigenvalues, job.analysis.lowestParticipation];
-  draw.draw_participation_scatter('canvas-participation', ev, pr, q.omega, q.participation, job.results.omega_g ?? NaN);
+  draw.draw_participation_scatter('canvas-participation', ev, pr, q.omega, q.participation, job.results.omega_g ?? NaN,
+    plotUnits(job));
   const qe = [...q.participation];
   describeCanvas('canvas-participation', `Participation ratio e against ω (the SI's Fig. S3): ${ev.length} harmonic modes, e from ${fmt(Math.min(...pr), 2)} to ${fmt(Math.max(...pr), 2)}; ${qe.length} quartic modes, e from ${fmt(Math.min(...qe), 2)} to ${fmt(Math.max(...qe), 2)}.`);
 }

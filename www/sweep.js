@@ -17,17 +17,24 @@ import { unitsOf, tpToModel } from './units.js';
 import { draw, pngDataUrl } from './png.js';
 import { download } from './download.js';
 
-// 2D: T_p = 0.45 needs ~2000 sweeps at N = 300 (PRESETS of main.js: 4000 at T_p = 0.4 take a few
-// seconds); measured in the page on 2 busy cores: 31 s for the 20 samples, but a 2D box of 300
-// particles has almost no modes below its first phonon, so A_g (and 𝒩) are not fitted. 3D N = 200
-// puts enough soft modes below the first phonon to fit A_g at every T_p: 41 s for 20 samples.
-// In the paper's units (T_p in T_onset: the shipped T_onset is 3 in 2D and 0.8 in 3D, so these are
-// T_p = 4.8, 2.1, 1.05, 0.6, 0.45 and 2, 1, 0.7, 0.5, 0.4 ε/k_B).
+// The default (live2d) fills every figure in about a minute on 2 busy cores, each sample
+// equilibrated by the engine's verdict (≥ 10 τ_α of swap Monte Carlo): in 2D at N = 100 the
+// measured τ_α is ≈ 300 sweeps at T_p = 2 T_onset, 550 at 1.5, 700–880 at 1.2 and 1100–1260 at
+// 1 T_onset (`pinchglass sweep --dim 2 --n 100 --tp 2,1.5,1.2,1 --tp-unit onset`, the records'
+// tau_alpha), so one sweep count (15000, a 20 % margin at 1 T_onset) fits the coldest T_p. Deeper
+// T_p need far longer runs (τ_α ≈ 3·10³ sweeps at 0.6 T_onset): the Lecture shows those
+// ensembles. A small box (N = 150, L ≈ 13 a0) keeps the count window x ω_g (x = 0.35) below its
+// lowest phonon band 2π c_s/L and makes samples cheap; 12 samples count 2 harmonic and 3–4
+// quartic modes per T_p, and the quartic modes (K = 8 starts) give ξ_co and ξ_QLM. Measured with
+// `node tests/e2e/run.mjs --only sweep-default` (threaded build, 2 cores at load ≈ 10): see
+// README. soft3d (3D, N = 200, 1000 sweeps) is not equilibrated below T_onset: a quick look at
+// many soft modes only.
+// In the paper's units (T_p in T_onset: the shipped T_onset is 3 in 2D and 0.8 in 3D).
 const PRESETS = {
-  quick2d: { dim: 2, n: 300, tps: '1.6, 0.7, 0.35, 0.2, 0.15', units: 'paper', samples: 4, sweeps: 2000, seed: 1 },
-  soft3d: { dim: 3, n: 200, tps: '2.5, 1.25, 0.875, 0.625, 0.5', units: 'paper', samples: 4, sweeps: 1000, seed: 1 },
+  live2d: { dim: 2, n: 150, tps: '2, 1.4, 1', units: 'paper', samples: 4, sweeps: 15000, seed: 1, quartic: 8 },
+  soft3d: { dim: 3, n: 200, tps: '2.5, 1.25, 0.875, 0.625, 0.5', units: 'paper', samples: 4, sweeps: 1000, seed: 1, quartic: 0 },
 };
-const DEFAULTS = { ...PRESETS.quick2d, density: '', route: 'auto', quartic: 0 };
+const DEFAULTS = { density: '', route: 'auto', quartic: 0, ...PRESETS.live2d };
 const FIELDS = ['dim', 'n', 'tps', 'units', 'samples', 'sweeps', 'seed', 'density', 'route', 'quartic'];
 const FIGURES = ['fig2', 'fig4a', 'fig4b', 'fig5', 'fig6', 'figS1'];
 // live redraws at most this often (the last one always)
@@ -61,8 +68,10 @@ function fromUrl() {
   const q = new URLSearchParams(location.search);
   const p = { ...DEFAULTS };
   for (const f of FIELDS) if (q.has(f)) p[f] = q.get(f);
-  // links made before the units switch hold T_p in model units and no `units`
+  // links made before the units switch hold T_p in model units and no `units`; a link without
+  // `quartic` ran none (the default's K would change its run)
   if (!q.has('units') && FIELDS.some((f) => q.has(f))) p.units = 'model';
+  if (!q.has('quartic') && FIELDS.some((f) => q.has(f))) p.quartic = 0;
   return p;
 }
 
@@ -79,7 +88,7 @@ function fill(p) {
     }
     el.value = v;
   }
-  if ((p.density ?? '') !== '' || (p.route ?? 'auto') !== 'auto' || Number(p.quartic ?? 0) > 0) {
+  if ((p.density ?? '') !== '' || (p.route ?? 'auto') !== 'auto' || Number(p.quartic ?? 0) !== Number(DEFAULTS.quartic)) {
     $('sweep-controls').querySelector('details').open = true;
   }
   showUnits();
@@ -95,7 +104,7 @@ function matchingPreset(raw) {
   for (const [name, p] of Object.entries(PRESETS)) {
     if (['dim', 'n', 'samples', 'sweeps', 'seed'].every((f) => Number(raw[f]) === p[f])
       && raw.tps.replace(/\s/g, '') === p.tps.replace(/\s/g, '') && raw.units === p.units
-      && raw.density === '' && raw.route === 'auto' && Number(raw.quartic || 0) === 0) return name;
+      && raw.density === '' && raw.route === 'auto' && Number(raw.quartic || 0) === p.quartic) return name;
   }
   return 'custom';
 }
@@ -416,15 +425,20 @@ function fillTable(s) {
   // in the paper's units when the summary carries them (T_p/T_onset, G/G∞, ω_g in c∞/a0, ξ_g in a0)
   const u = s.units;
   const red = (r, k, plain, digits) => (u && r.reduced?.[k] ? pm(r.reduced[k], digits) : pm(plain, digits));
+  // 𝒩 and A_g by counting the modes below x ω_g (the summary's primary estimator), else the rank fit
+  const counted = s.temperatures.some((r) => r.count);
   const cols = [
     [u ? 'T_p (T_onset)' : 'T_p', (r) => (u ? fmt(r.tp / u.t_onset) : String(r.tp))],
     ['M', (r) => String(r.samples)],
+    // samples with G ≤ 0 (next to a mechanical instability): left out of the row's means
+    ['unstable (G ≤ 0)', (r) => String(r.unstable ?? 0)],
     ['E_IS/N', (r) => pm(r.inherent_energy, 6)],
     [u ? 'G/G∞' : 'G', (r) => red(r, 'shear_modulus', r.shear_modulus)],
     [u ? 'ω_g (c∞/a0)' : 'ω_g', (r) => red(r, 'omega_g', r.omega_g)],
     [u ? 'ξ_g (a0)' : 'ξ_g', (r) => red(r, 'xi_g', r.xi_g)],
-    [u ? 'A_g ((a0/c∞)⁵)' : 'A_g', (r) => red(r, 'a_g', r.a_g, 3)],
-    ['𝒩', (r) => pm(r.soft_spots, 3)],
+    [u ? 'A_g ((a0/c∞)⁵)' : 'A_g', (r) => (counted ? red(r, 'count_a_g', r.count?.a_g, 3) : red(r, 'a_g', r.a_g, 3))],
+    [counted ? '𝒩 (K modes below x ω_g)' : '𝒩', (r) => (counted
+      ? (r.count ? `${pm(r.count.soft_spots, 3)} (${r.count.modes})` : '—') : pm(r.soft_spots, 3))],
   ];
   const cell = (tag, text) => {
     const c = document.createElement(tag);
@@ -439,11 +453,19 @@ function fillTable(s) {
     tr.append(...cols.map(([, f]) => cell('td', f(r))));
     return tr;
   }));
-  const b = s.boltzmann;
-  $('sweep-fit').textContent = b
+  // the Poisson fit of the counted 𝒩 when the summary has it (else the rank fit's least squares)
+  const c = s.boltzmann_count;
+  const b = c ?? s.boltzmann;
+  const fitted = b && b.e_qlm !== null && b.e_qlm !== undefined;
+  $('sweep-fit').textContent = fitted
     ? `Boltzmann fit 𝒩 ∝ exp(−E/T_p) over T_p = ${b.tp_used.join(', ')} ε/k_B: E = ${fmt(b.e_qlm)} ± ${fmt(b.error, 2)} ε`
       + (b.e_qlm_over_t_onset !== undefined && b.e_qlm_over_t_onset !== null ? ` = ${fmt(b.e_qlm_over_t_onset, 3)} ± ${fmt(b.error_over_t_onset, 2)} T_onset (paper: ≈ 3.3 T_onset in 3D)` : '')
-    : 'Boltzmann fit: needs 𝒩 (an A_g fit) at two or more T_p';
+    : c ? `Boltzmann fit: none. ${c.note ?? ''}${c.plateau ? ' Every T_p whose 𝒩 lies on the high-T_p plateau is left out: the law holds below it (in the paper below ≈ 0.6 T_onset), where equilibrated parents take far more than a minute to make.' : ''}`
+      : 'Boltzmann fit: needs 𝒩 (an A_g fit) at two or more T_p';
+  const unstable = s.temperatures.reduce((a, r) => a + (r.unstable ?? 0), 0);
+  S.unstable = s.temperatures.map((r) => ({ tp: r.tp, unstable: r.unstable ?? 0 }));
+  $('sweep-fit').textContent += unstable > 0
+    ? ` ${unstable} sample${unstable === 1 ? '' : 's'} with G ≤ 0 (a glass next to a mechanical instability) left out of the means of ${unstable === 1 ? 'its' : 'their'} T_p.` : '';
   $('sweep-warnings').replaceChildren(...s.temperatures.flatMap((r) => r.warnings.map((w) => {
     const li = document.createElement('li');
     li.textContent = `T_p = ${r.tp}: ${w}`;

@@ -142,6 +142,10 @@ pub struct SummaryRow {
     pub tp: f64,
     #[serde(deserialize_with = "count_or_zero")]
     pub samples: usize,
+    /// Samples next to a mechanical instability (G <= 0), left out of the row's statistics
+    /// (`ensemble::near_instability`); older summaries lack the key (read as 0).
+    #[serde(deserialize_with = "count_or_zero")]
+    pub unstable: usize,
     #[serde(deserialize_with = "count_or_zero")]
     pub n: usize,
     #[serde(deserialize_with = "count_or_zero")]
@@ -260,7 +264,6 @@ pub struct CountJson {
     pub exposure: f64,
     pub per_particle: EstimateJson,
     pub soft_spots: EstimateJson,
-    #[serde(skip_deserializing)]
     pub a_g: EstimateJson,
     #[serde(skip_deserializing)]
     pub poisson_error: f64,
@@ -420,6 +423,7 @@ impl SummaryRow {
         SummaryRow {
             tp: s.tp,
             samples: s.samples,
+            unstable: s.unstable,
             n: s.n,
             dim: s.dim,
             inherent_energy: est(&s.inherent_energy),
@@ -640,6 +644,7 @@ pub struct EstimatorsJson {
 /// `rules` of `summary.json`: every estimator's rule in words.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct RulesJson {
+    pub unstable: &'static str,
     pub count: String,
     pub slope: String,
     pub a_g_rank_fit_bias: &'static str,
@@ -682,6 +687,7 @@ impl SummaryFile {
                 quartic: "quartic_count and boltzmann_quartic: the same count of the distinct quartic modes (records analysed with --quartic K) below x_q omega_g; quartic modes do not hybridise with phonons (SI S-4), so the window may lie above the lowest phonon band; it assumes the K spread soft-pinch starts and the shear starts reach every quartic mode below the window",
             },
             rules: RulesJson {
+                unstable: "a sample whose athermal shear modulus G <= 0 sits next to a mechanical (plastic) instability (the non-affine term of G diverges as the lowest Hessian eigenvalue vanishes; Maloney & Lemaitre, PRL 93, 016001 (2004)): counted in `unstable` and left out of every mean, count and fit of its T_p (all kept, with a warning, when every sample is unstable); shear_modulus_median is over every sample",
                 count: format!("K = pooled non-zero modes below W = x omega_g (x = {}, omega_g the sample mean) over M samples of N particles; N = 5 K / (M N x^5), A_g = 5 K / (M N W^5) (Eq. 2: the count per particle below W is A_g W^5 / 5); errors: the larger of the Poisson error (sqrt K, one count when K = 0) and the bootstrap over {resampled_by} ({BOOTSTRAP} resamples); warned when W reaches the lowest phonon band 2 pi c_s / L", options.count_fraction),
                 slope: format!("free log-slope of the pooled cumulative count below W: unbiased maximum likelihood (K - 1) / sum ln(W / omega_k), error alpha / sqrt(K - 2) or the bootstrap spread if larger; warned when more than {SLOPE_SIGMAS} errors from 5"),
                 a_g_rank_fit_bias: "the fixed-slope rank fit (a_g, soft_spots) is biased upward in ln A_g with few modes (about +0.54, 0.26, 0.14, 0.09 for 5, 8, 13, 23 expected modes; +1/(2k) per rank k) and its window 0.8 x 2 pi c_s / L drifts in units of omega_g with T_p: a secondary estimator",

@@ -3,15 +3,18 @@
 //! page draws them on a canvas (`wasm::draw` is only the canvas adapter), the tests on a bitmap
 //! or SVG. Axes, ticks, legends and palette are the toolkit's, as in the CLI's figures.
 //!
-//! Units are the model's: ε = m = k_B = 1, lengths in the unit λ of the particle sizes,
-//! frequencies in √(ε/m)/λ. Nothing here computes physics beyond `ω = √λ`, `r^{2d} c(r)` and
-//! counting.
+//! Units: the data come in the model's units (ε = m = k_B = 1, lengths in the unit λ of the
+//! particle sizes, frequencies in √(ε/m)/λ); a view draws them in the model's units or, with
+//! [`ViewUnits::paper`] (a calibration's [`Units`], e.g. the shipped one), in the paper's:
+//! frequencies in c∞/a₀, lengths in a₀. Nothing here computes physics beyond `ω = √λ`,
+//! `r^{2d} c(r)`, counting and that change of units.
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::rich::plain;
+use super::summary::Units;
 use super::toolkit::*;
 use super::toolkit::{BLUE, GREEN, RED};
 
@@ -21,6 +24,86 @@ const DATA: RGBColor = BLUE;
 const MARK: RGBColor = RED;
 /// The frequency unit of the model, as axis markup.
 pub const OMEGA_UNIT: &str = "√(ε/m)/λ";
+
+/// The units a view draws in: the model's ([`ViewUnits::MODEL`]) or the paper's of a
+/// calibration ([`ViewUnits::paper`]: frequencies in c∞/a₀, lengths in a₀). Data are always
+/// given in model units; a frequency `ω` is drawn as `ω / frequency`, a length `l` as
+/// `l / length`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ViewUnits {
+    /// The frequency unit in model units (1, or c∞/a₀).
+    pub frequency: f64,
+    /// The length unit in model units (1, or a₀).
+    pub length: f64,
+    paper: bool,
+}
+
+impl Default for ViewUnits {
+    fn default() -> Self {
+        Self::MODEL
+    }
+}
+
+impl ViewUnits {
+    /// The model's units (ω in √(ε/m)/λ, lengths in λ).
+    pub const MODEL: ViewUnits = ViewUnits {
+        frequency: 1.0,
+        length: 1.0,
+        paper: false,
+    };
+
+    /// The paper's units of calibration `u`: ω in c∞/a₀, lengths in a₀.
+    pub fn paper(u: &Units) -> ViewUnits {
+        ViewUnits {
+            frequency: u.frequency(),
+            length: u.a0,
+            paper: true,
+        }
+    }
+
+    /// The paper's units from their two numbers (c∞/a₀ and a₀, model units), refused in words
+    /// unless both are positive and finite.
+    pub fn paper_from(frequency: f64, length: f64) -> Result<ViewUnits, String> {
+        if !(frequency > 0.0 && frequency.is_finite() && length > 0.0 && length.is_finite()) {
+            return Err(format!(
+                "the paper's units need a positive frequency unit c∞/a₀ and length unit a₀, got {frequency} and {length}"
+            ));
+        }
+        Ok(ViewUnits {
+            frequency,
+            length,
+            paper: true,
+        })
+    }
+
+    /// A frequency (model units) in this unit.
+    pub fn w(&self, w: f64) -> f64 {
+        w / self.frequency
+    }
+
+    /// A length (model units) in this unit.
+    pub fn len(&self, l: f64) -> f64 {
+        l / self.length
+    }
+
+    /// The frequency unit as axis markup.
+    pub fn omega_unit(&self) -> &'static str {
+        if self.paper {
+            "c∞/a_0"
+        } else {
+            OMEGA_UNIT
+        }
+    }
+
+    /// The length unit as axis markup.
+    pub fn length_unit(&self) -> &'static str {
+        if self.paper {
+            "a_0"
+        } else {
+            "λ"
+        }
+    }
+}
 
 fn bounds(v: impl Iterator<Item = f64>) -> (f64, f64) {
     v.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), x| {
@@ -159,7 +242,8 @@ pub struct VdosFit {
 /// The cumulative count of vibrational modes `N(ω)` (zero modes excluded) on log–log axes, with
 /// two guides through the lowest modes, Debye phonons `N ∝ ω^d` and the non-phononic
 /// `D(ω) ∝ ω⁴` (`N ∝ ω⁵`). `axes` = `[ω_min, ω_max, N_min, N_max]` fixes the ranges (two glasses
-/// on the same axes; `None` = fit this spectrum). Returns the ranges used.
+/// on the same axes; `None` = fit this spectrum). Returns the ranges used. Eigenvalues, `axes`
+/// (and the ranges returned) and `fit` are in model units, drawn in `units`.
 #[allow(clippy::too_many_arguments)]
 pub fn vdos<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
@@ -169,10 +253,12 @@ pub fn vdos<DB: DrawingBackend>(
     axes: Option<&[f64]>,
     title: &str,
     fit: VdosFit,
+    units: ViewUnits,
 ) -> Result<[f64; 4], String> {
     register_fonts()?;
     let st = Style::page(area);
-    let omega = mode_frequencies(eigenvalues, n_zero_modes)?;
+    let model = mode_frequencies(eigenvalues, n_zero_modes)?;
+    let omega: Vec<f64> = model.iter().map(|w| units.w(*w)).collect();
     let pts: Vec<(f64, f64)> = omega
         .iter()
         .enumerate()
@@ -186,8 +272,10 @@ pub fn vdos<DB: DrawingBackend>(
                     .into(),
             )
         }
-        None => vdos_axes(&omega),
+        None => vdos_axes(&model),
     };
+    let used = [w0, w1, c0, c1];
+    let (w0, w1) = (units.w(w0), units.w(w1));
     area.fill(&WHITE).map_err(de)?;
     let mut c = chart(
         area,
@@ -195,7 +283,7 @@ pub fn vdos<DB: DrawingBackend>(
         title,
         Axis::log_exact(w0, w1),
         Axis::log_exact(c0, c1),
-        &format!("ω  ({OMEGA_UNIT})"),
+        &format!("ω  ({})", units.omega_unit()),
         "modes below ω, N(ω)",
     )?;
     let r = st.px(2.0) as i32;
@@ -229,8 +317,11 @@ pub fn vdos<DB: DrawingBackend>(
         .map_err(de)?
         .label("D(ω) ∝ ω⁴, N ∝ ω⁵")
         .legend(line_key(&st, MARK, 2.0));
-    if let Some(wmax) = fit.window.filter(|w| w.is_finite() && *w > w0 && *w < w1) {
-        if let (Some(a), Some(n)) = (fit.a_g.filter(|a| a.is_finite() && *a > 0.0), fit.n) {
+    // A_g ω⁵ is a count: A_g in units of the frequency unit⁻⁵
+    let window = fit.window.map(|w| units.w(w));
+    let a_g = fit.a_g.map(|a| a * units.frequency.powi(5));
+    if let Some(wmax) = window.filter(|w| w.is_finite() && *w > w0 && *w < w1) {
+        if let (Some(a), Some(n)) = (a_g.filter(|a| a.is_finite() && *a > 0.0), fit.n) {
             let line: Vec<(f64, f64)> = (0..=40)
                 .map(|k| {
                     let w = w0 * (wmax / w0).powf(k as f64 / 40.0);
@@ -253,26 +344,28 @@ pub fn vdos<DB: DrawingBackend>(
         )?;
     }
     legend(&mut c, &st, SeriesLabelPosition::UpperLeft)?;
-    Ok([w0, w1, c0, c1])
+    Ok(used)
 }
 
 /// The paper's Fig. S1a: each pair's `ω_g^(ij)` against its scaled force `f/(p a0^{d−1})` (log x),
 /// pairs below the force-filter `threshold` in blue and the others in grey, with the threshold
-/// (dashed) and their mean `ω_g` (red) marked.
+/// (dashed) and their mean `ω_g` (red) marked; frequencies given in model units, drawn in `units`.
 pub fn pinch_scatter<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     scaled_forces: &[f64],
     omegas: &[f64],
     omega_g: f64,
     threshold: f64,
+    units: ViewUnits,
 ) -> Result<(), String> {
     register_fonts()?;
     let st = Style::page(area);
+    let omega_g = units.w(omega_g);
     let pts: Vec<(f64, f64)> = scaled_forces
         .iter()
         .zip(omegas)
         .filter(|(f, w)| f.is_finite() && **f > 0.0 && w.is_finite())
-        .map(|(&f, &w)| (f, w))
+        .map(|(&f, &w)| (f, units.w(w)))
         .collect();
     if pts.is_empty() {
         return Err("draw_pinch_scatter: no pairs to draw".into());
@@ -293,7 +386,7 @@ pub fn pinch_scatter<DB: DrawingBackend>(
         Axis::log_exact(f0, f1),
         Axis::linear_exact(0.0, top),
         "f_{ij} / (p a_0^{d−1})",
-        &format!("ω_g^{{(ij)}}  ({OMEGA_UNIT})"),
+        &format!("ω_g^{{(ij)}}  ({})", units.omega_unit()),
     )?;
     let light = RGBColor(170, 170, 170);
     let r = st.px(2.0) as i32;
@@ -331,7 +424,7 @@ pub fn pinch_scatter<DB: DrawingBackend>(
 /// The SI's Fig. S3: participation ratio e against ω (log–log) for harmonic modes (grey dots)
 /// and quartic modes (red), with ω_g dashed. Harmonic λ ≤ 0 and numerically zero λ ≤ 10⁻¹⁰
 /// max λ (translations, `modes::ZERO_MODE_TOLERANCE`) are left out; `omega_g` NaN for no line. Either family may be empty,
-/// not both.
+/// not both. Eigenvalues and frequencies in model units, drawn in `units`.
 pub fn participation_scatter<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     harmonic_eigenvalues: &[f64],
@@ -339,6 +432,7 @@ pub fn participation_scatter<DB: DrawingBackend>(
     quartic_omega: &[f64],
     quartic_participation: &[f64],
     omega_g: f64,
+    units: ViewUnits,
 ) -> Result<(), String> {
     const WHO: &str = "draw_participation_scatter";
     register_fonts()?;
@@ -375,13 +469,13 @@ pub fn participation_scatter<DB: DrawingBackend>(
         .filter(|&(&l, &e)| {
             l.is_finite() && l > 0.0 && l > crate::modes::ZERO_MODE_TOLERANCE * lmax && good_e(e)
         })
-        .map(|(&l, &e)| (l.sqrt(), e))
+        .map(|(&l, &e)| (units.w(l.sqrt()), e))
         .collect();
     let quartic: Vec<(f64, f64)> = quartic_omega
         .iter()
         .zip(quartic_participation)
         .filter(|&(&w, &e)| w.is_finite() && w > 0.0 && good_e(e))
-        .map(|(&w, &e)| (w, e))
+        .map(|(&w, &e)| (units.w(w), e))
         .collect();
     if harmonic.is_empty() && quartic.is_empty() {
         return Err(fail(
@@ -389,7 +483,7 @@ pub fn participation_scatter<DB: DrawingBackend>(
             "no mode with a positive frequency and participation ratio to draw",
         ));
     }
-    let omega_g = (omega_g > 0.0 && omega_g.is_finite()).then_some(omega_g);
+    let omega_g = (omega_g > 0.0 && omega_g.is_finite()).then_some(units.w(omega_g));
     let all = || harmonic.iter().chain(&quartic);
     let (x0, x1) = bounds(all().map(|p| p.0).chain(omega_g));
     let (y0, y1) = bounds(all().map(|p| p.1));
@@ -400,7 +494,7 @@ pub fn participation_scatter<DB: DrawingBackend>(
         "",
         Axis::log_exact(x0 / 1.25, x1 * 1.25),
         Axis::log_exact(y0 / 1.6, y1 * 5.0),
-        &format!("ω  ({OMEGA_UNIT})"),
+        &format!("ω  ({})", units.omega_unit()),
         "participation ratio e  (1/N … 1)",
     )?;
     let grey = RGBColor(95, 110, 140);
@@ -447,6 +541,7 @@ pub fn participation_scatter<DB: DrawingBackend>(
 /// against r on log–log axes, whose far-field plateau is continuum elasticity; ξ_co, ξ_QLM and
 /// ξ_g = 2π c_s/ω_g dashed. `r_*`, `c_*`: binned distance and median c(r) (either family may be
 /// empty, not both; points with r ≤ 0 or c ≤ 0 are left out); lengths NaN (or ≤ 0) = not drawn.
+/// Distances and lengths in model units, drawn in `units` (c(r) is dimensionless).
 #[allow(clippy::too_many_arguments)]
 pub fn spatial_decay<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
@@ -458,6 +553,7 @@ pub fn spatial_decay<DB: DrawingBackend>(
     xi_co: f64,
     xi_qlm: f64,
     xi_g: f64,
+    units: ViewUnits,
 ) -> Result<(), String> {
     const WHO: &str = "draw_spatial_decay";
     register_fonts()?;
@@ -482,9 +578,10 @@ pub fn spatial_decay<DB: DrawingBackend>(
         r.iter()
             .zip(c)
             .filter(|&(&r, &c)| r.is_finite() && r > 0.0 && c.is_finite() && c > 0.0)
-            .map(|(&r, &c)| (r, r.powi(power) * c))
+            .map(|(&r, &c)| (units.len(r), units.len(r).powi(power) * c))
             .collect()
     };
+    let (xi_co, xi_qlm, xi_g) = (units.len(xi_co), units.len(xi_qlm), units.len(xi_g));
     let (pinch, qlm) = (scaled(r_pinch, c_pinch), scaled(r_qlm, c_qlm));
     if pinch.is_empty() && qlm.is_empty() {
         return Err(fail(WHO, "no point with r > 0 and c(r) > 0 to draw"));
@@ -508,8 +605,8 @@ pub fn spatial_decay<DB: DrawingBackend>(
         "",
         Axis::log_exact(x0, x1),
         Axis::log_exact(y0, y1),
-        "r  (λ)",
-        &format!("r^{{{power}}} c(r)  (λ^{{{power}}})"),
+        &format!("r  ({})", units.length_unit()),
+        &format!("r^{{{power}}} c(r)  ({}^{{{power}}})", units.length_unit()),
     )?;
     let r = st.px(3.0) as i32;
     let sup = plain(&format!("r^{{{power}}}"));
@@ -632,6 +729,7 @@ mod tests {
                     a_g: Some(1e-3),
                     n: Some(400.0),
                 },
+                ViewUnits::MODEL,
             )
             .map(|_| ())
         });
@@ -641,7 +739,7 @@ mod tests {
         );
         let forces: Vec<f64> = (1..200).map(|k| 1e-4 * 1.05f64.powi(k)).collect();
         let omegas: Vec<f64> = (1..200).map(|k| 1.0 + (k % 7) as f64).collect();
-        let ps = svg(|a| pinch_scatter(a, &forces, &omegas, 3.0, 1e-2));
+        let ps = svg(|a| pinch_scatter(a, &forces, &omegas, 3.0, 1e-2, ViewUnits::MODEL));
         assert!(
             ps.contains("weak pairs (&lt; 0.01)") || ps.contains("weak pairs (< 0.01)"),
             "pinch"
@@ -654,16 +752,89 @@ mod tests {
         let pr: Vec<f64> = (0..ev.len())
             .map(|k| 0.1 + 0.4 * (k % 5) as f64 / 5.0)
             .collect();
-        svg(|a| participation_scatter(a, &ev, &pr, &[0.3, 0.5], &[0.05, 0.08], 2.0));
+        svg(|a| {
+            participation_scatter(
+                a,
+                &ev,
+                &pr,
+                &[0.3, 0.5],
+                &[0.05, 0.08],
+                2.0,
+                ViewUnits::MODEL,
+            )
+        });
         let r: Vec<f64> = (1..20).map(|k| k as f64 * 0.5).collect();
         let cr: Vec<f64> = r
             .iter()
             .map(|r: &f64| r.powi(-4) * (1.0 + 1.0 / r))
             .collect();
-        let dec = svg(|a| spatial_decay(a, 2, &r, &cr, &r, &cr, 2.0, 1.5, 4.0));
+        let dec = svg(|a| spatial_decay(a, 2, &r, &cr, &r, &cr, 2.0, 1.5, 4.0, ViewUnits::MODEL));
         assert!(
             dec.contains("ξ_QLM = 1.50") && dec.contains("r⁴ c(r)"),
             "decay"
+        );
+    }
+
+    /// In the paper's units (a calibration with c∞/a₀ = 2 and a₀ = 0.5) the axes say c∞/a₀ and
+    /// a₀, and the numbers drawn are the model's divided by those units.
+    #[test]
+    fn views_in_the_paper_units_label_and_scale_their_axes() {
+        let u = Units {
+            dim: 2,
+            density: 4.0,
+            t_onset: 3.0,
+            g_inf: 16.0,
+            c_inf: 1.0,
+            a0: 0.5,
+            t_onset_error: None,
+            source: "test".into(),
+        };
+        let paper = ViewUnits::paper(&u);
+        assert_eq!((paper.w(4.0), paper.len(3.0)), (2.0, 6.0));
+        assert_eq!(ViewUnits::paper_from(2.0, 0.5), Ok(paper));
+        assert!(ViewUnits::paper_from(f64::NAN, 0.5)
+            .unwrap_err()
+            .contains("positive"));
+        let ev = spectrum();
+        let fit = VdosFit {
+            window: Some(3.0),
+            a_g: Some(1e-3),
+            n: Some(400.0),
+        };
+        let (model_axes, paper_axes) = (
+            std::cell::Cell::new([0.0; 4]),
+            std::cell::Cell::new([0.0; 4]),
+        );
+        let vd = svg(|a| {
+            paper_axes.set(vdos(a, &ev, 2, 2, None, "", fit, paper)?);
+            Ok(())
+        });
+        svg(|a| {
+            model_axes.set(vdos(a, &ev, 2, 2, None, "", fit, ViewUnits::MODEL)?);
+            Ok(())
+        });
+        // A_g in (c∞/a₀)⁻⁵ = 1e-3 × 2⁵; the ranges returned stay in model units
+        assert!(
+            vd.contains("c∞/a") && !vd.contains("ε/m") && vd.contains("fit: A_g = 0.032"),
+            "vdos in paper units"
+        );
+        assert_eq!(model_axes.get(), paper_axes.get());
+        let forces: Vec<f64> = (1..200).map(|k| 1e-4 * 1.05f64.powi(k)).collect();
+        let omegas: Vec<f64> = (1..200).map(|k| 1.0 + (k % 7) as f64).collect();
+        let ps = svg(|a| pinch_scatter(a, &forces, &omegas, 3.0, 1e-2, paper));
+        assert!(ps.contains("ω_g = 1.5000") && ps.contains("c∞/a"), "pinch");
+        let pr: Vec<f64> = (0..ev.len()).map(|k| 0.1 + 0.01 * (k % 5) as f64).collect();
+        let part = svg(|a| participation_scatter(a, &ev, &pr, &[0.3], &[0.05], 2.0, paper));
+        assert!(
+            part.contains("ω_g = 1.0000") && part.contains("c∞/a"),
+            "participation"
+        );
+        let r: Vec<f64> = (1..20).map(|k| k as f64 * 0.5).collect();
+        let cr: Vec<f64> = r.iter().map(|r: &f64| r.powi(-4)).collect();
+        let dec = svg(|a| spatial_decay(a, 2, &r, &cr, &r, &cr, 2.0, 1.5, 4.0, paper));
+        assert!(
+            dec.contains("ξ_QLM = 3.00") && dec.contains("ξ_g = 8.00") && !dec.contains("λ"),
+            "decay in a0"
         );
     }
 
@@ -671,7 +842,7 @@ mod tests {
     fn a_view_drawn_at_twice_the_size_is_the_same_figure_scaled() {
         let ev = spectrum();
         let draw = |a: &DrawingArea<BitMapBackend, Shift>| {
-            vdos(a, &ev, 2, 2, None, "", VdosFit::default()).map(|_| ())
+            vdos(a, &ev, 2, 2, None, "", VdosFit::default(), ViewUnits::MODEL).map(|_| ())
         };
         let one = inked(SIZE, draw);
         let two = inked((2 * SIZE.0, 2 * SIZE.1), draw);
@@ -685,9 +856,34 @@ mod tests {
 
     #[test]
     fn bad_input_is_refused_in_words() {
-        let e = svg_err(|a| vdos(a, &[1.0], 0, 2, None, "", VdosFit::default()).map(|_| ()));
+        let e = svg_err(|a| {
+            vdos(
+                a,
+                &[1.0],
+                0,
+                2,
+                None,
+                "",
+                VdosFit::default(),
+                ViewUnits::MODEL,
+            )
+            .map(|_| ())
+        });
         assert!(e.contains("fewer than two"), "{e}");
-        let e = svg_err(|a| spatial_decay(a, 4, &[1.0], &[1.0], &[], &[], 1.0, 1.0, 1.0));
+        let e = svg_err(|a| {
+            spatial_decay(
+                a,
+                4,
+                &[1.0],
+                &[1.0],
+                &[],
+                &[],
+                1.0,
+                1.0,
+                1.0,
+                ViewUnits::MODEL,
+            )
+        });
         assert!(e.contains("dim must be 2 or 3"), "{e}");
     }
 
@@ -721,7 +917,7 @@ fn write_page_views() {
         area.present().unwrap();
         let path = dir.join(format!("page-pinch-{scale}x.png"));
         let area = BitMapBackend::new(&path, size).into_drawing_area();
-        pinch_scatter(&area, &forces, &omegas, 3.0, 1e-2).unwrap();
+        pinch_scatter(&area, &forces, &omegas, 3.0, 1e-2, ViewUnits::MODEL).unwrap();
         area.present().unwrap();
     }
 }

@@ -27,6 +27,9 @@ pub struct Cdf {
 pub struct TemperatureRow {
     pub tp: f64,
     pub samples: Option<usize>,
+    /// Samples next to a mechanical instability (G ≤ 0), left out of the row's means
+    /// (`unstable`; `None` in summaries written before the rule).
+    pub unstable: Option<usize>,
     pub n: Option<usize>,
     pub dim: Option<usize>,
     pub density: Option<f64>,
@@ -52,6 +55,8 @@ pub struct TemperatureRow {
     pub soft_spots: Option<Est>,
     /// 𝒩 by counting the modes below `x ω_g` (`count.soft_spots`).
     pub count_soft_spots: Option<Est>,
+    /// A_g by counting the modes below `x ω_g` (`count.a_g`, frequency⁻⁵).
+    pub count_a_g: Option<Est>,
     /// The count window `x ω_g` (frequency) and the modes per particle below it.
     pub count_window: Option<f64>,
     pub count_per_particle: Option<f64>,
@@ -91,6 +96,56 @@ impl EnsembleSummary {
     /// Dimension shared by the rows (the first one found).
     pub fn dim(&self) -> Option<usize> {
         self.temperatures.iter().find_map(|r| r.dim)
+    }
+
+    /// The rows carry the counting estimator (`count`, the primary one): the figures then show
+    /// the counted 𝒩, A_g and ξ_s, else the rank fit's (summaries written before it).
+    pub fn counted(&self) -> bool {
+        self.temperatures
+            .iter()
+            .any(|r| r.count_soft_spots.is_some())
+    }
+
+    /// 𝒩 of the figures: counted ([`Self::counted`]) or the rank fit's.
+    pub fn n_qlm(&self, r: &TemperatureRow) -> Option<Est> {
+        if self.counted() {
+            r.count_soft_spots
+        } else {
+            r.soft_spots
+        }
+    }
+
+    /// A_g of the figures (frequency⁻⁵): counted or the rank fit's.
+    pub fn a_g(&self, r: &TemperatureRow) -> Option<Est> {
+        if self.counted() {
+            r.count_a_g
+        } else {
+            r.a_g
+        }
+    }
+
+    /// ξ_s = 𝒩^(−1/d) of the figures (from the counted 𝒩 with its propagated error, or the rank
+    /// fit's `xi_s`); `None` without a positive 𝒩.
+    pub fn xi_s(&self, r: &TemperatureRow) -> Option<Est> {
+        if !self.counted() {
+            return r.xi_s;
+        }
+        let n = r.count_soft_spots.filter(|n| n.value > 0.0)?;
+        let d = r.dim.or(self.dim())? as f64;
+        let value = n.value.powf(-1.0 / d);
+        Some(Est {
+            value,
+            error: value * n.error / (d * n.value),
+        })
+    }
+
+    /// Why the figures have no 𝒩 (or A_g, ξ_s) at any T_p, in words.
+    pub fn why_no_n_qlm(&self) -> &'static str {
+        if self.counted() {
+            "no mode below x ω_g at any T_p yet: more samples (or a larger N) to count N_QLM"
+        } else {
+            "no N_QLM in the summary: A_g could not be fitted (too few modes below the window)"
+        }
     }
 
     pub(crate) fn n(&self) -> Option<usize> {
@@ -192,6 +247,7 @@ fn row(r: &SummaryRow) -> TemperatureRow {
     TemperatureRow {
         tp: r.tp,
         samples: known(r.samples),
+        unstable: Some(r.unstable),
         n: known(r.n),
         dim: known(r.dim),
         density: finite(r.older.density),
@@ -211,6 +267,7 @@ fn row(r: &SummaryRow) -> TemperatureRow {
         a_g_fit_upper: finite(r.a_g_fit_upper),
         soft_spots: est_opt(&r.soft_spots),
         count_soft_spots: count.and_then(|c| est(&c.soft_spots)),
+        count_a_g: count.and_then(|c| est(&c.a_g)),
         count_window: count.and_then(|c| finite(c.window)),
         count_per_particle: count.and_then(|c| est(&c.per_particle)).map(|e| e.value),
         count_slope: count.and_then(|c| est_opt(&c.slope)),

@@ -1125,9 +1125,13 @@ async function testLecture() {
 // ---------------------------------------------------------------- Temperature sweep mode
 
 const SWEEP_FIGURES = ['sweep-fig2', 'sweep-fig4a', 'sweep-fig4b', 'sweep-fig5', 'sweep-fig6', 'sweep-figS1'];
-const TINY = { dim: 2, n: 64, tps: '2, 0.5', units: 'model', samples: 2, sweeps: 50, seed: 7 };
+const TINY = { dim: 2, n: 64, tps: '2, 0.5', units: 'model', samples: 2, sweeps: 50, seed: 7, quartic: 0 };
 
 async function fillSweep(page, p) {
+  // the advanced controls (density, route, quartic K) sit in a <details> that may be closed
+  if (['density', 'route', 'quartic'].some((k) => k in p)) {
+    await page.evaluate(() => { document.querySelector('#sweep-controls details').open = true; });
+  }
   for (const [k, v] of Object.entries(p)) {
     if (k === 'dim' || k === 'units') await page.selectOption(`#sweep-${k}`, String(v));
     else await page.fill(`#sweep-${k}`, String(v));
@@ -1239,6 +1243,27 @@ async function testSweep() {
       check('sweep: the URL carries the sweep', /mode=sweep/.test(S.url) && /tps=2%2C\+?0\.5/.test(S.url) && /samples=2/.test(S.url), S.url);
     }
 
+    // a glass next to a mechanical instability (2D, N = 48, T_p = 5, seed 1: sample #2 has G < 0) is
+    // counted in the table's "unstable" column and left out of the mean G
+    await fillSweep(page, { dim: 2, n: 48, tps: '5', units: 'model', samples: 3, sweeps: 50, seed: 1, quartic: 0 });
+    await page.click('#sweep-run');
+    const unstableState = await waitSweep(page);
+    const U = await page.evaluate(() => {
+      const s = window.pinchglass.sweep;
+      const head = [...document.querySelectorAll('#sweep-table thead th')].map((t) => t.textContent);
+      const col = head.findIndex((h) => /unstable/.test(h));
+      const cell = col >= 0 ? document.querySelector('#sweep-table tbody tr').children[col].textContent : null;
+      return { row: s.summary?.temperatures?.[0], gs: s.records.map((r) => r.shear_modulus), cell, head,
+        fit: document.getElementById('sweep-fit').textContent, warnings: document.getElementById('sweep-warnings').textContent };
+    });
+    const stableG = U.gs.filter((g) => g > 0);
+    const meanG = stableG.reduce((a, g) => a + g, 0) / stableG.length;
+    check('sweep: a sample with G ≤ 0 (next to a mechanical instability) is counted in the table\'s "unstable" column and left out of the mean G',
+      unstableState === 'done' && U.row?.samples === 3 && U.row?.unstable === 1 && U.cell === '1'
+        && U.gs.filter((g) => g <= 0).length === 1 && Math.abs(U.row.shear_modulus.value - meanG) < 1e-9 * meanG
+        && /1 sample with G ≤ 0/.test(U.fit) && /left out of the means/.test(U.warnings),
+      `${unstableState}: G = ${U.gs.map((g) => g.toFixed(2)).join(', ')}; row samples ${U.row?.samples}, unstable ${U.row?.unstable} (cell "${U.cell}"), mean G ${U.row?.shear_modulus?.value?.toFixed(3)} vs ${meanG.toFixed(3)}`);
+
     // the paper's units: a T_p list in T_onset runs the model-unit T_p it denotes; table, fit and
     // command in the paper's units (the shipped calibration)
     await fillSweep(page, { ...TINY, units: 'paper', tps: '0.6, 0.2' });
@@ -1301,12 +1326,15 @@ async function testUnits() {
     const base = 'dim=2&n=100&seed=3&sweeps=200&quartic=0';
     await page.goto(`${server.url}?${base}&tp=0.45&units=paper&tonset=0.8`);
     let state = await waitForEnd(page);
-    const paper = await page.evaluate(() => ({ xyz: window.pinchglass.xyz, tp: window.pinchglass.results?.tp, url: location.search,
+    const plots = () => ['canvas-vdos', 'canvas-pinches'].map((id) => document.getElementById(id).toDataURL());
+    const paper = await page.evaluate((f) => ({ xyz: window.pinchglass.xyz, tp: window.pinchglass.results?.tp, url: location.search,
       field: document.getElementById('tp').value, units: document.getElementById('units').value,
-      label: document.querySelector('#results tbody').textContent }));
+      label: document.querySelector('#results tbody').textContent, plotUnits: window.pinchglass.plotUnits,
+      plots: eval(f)() }), `(${plots})`);
     await page.goto(`${server.url}?${base}&tp=0.36&units=model`);
     const state2 = await waitForEnd(page);
-    const model = await page.evaluate(() => ({ xyz: window.pinchglass.xyz, tp: window.pinchglass.results?.tp }));
+    const model = await page.evaluate((f) => ({ xyz: window.pinchglass.xyz, tp: window.pinchglass.results?.tp,
+      plotUnits: window.pinchglass.plotUnits, plots: eval(f)() }), `(${plots})`);
     await page.goto(`${server.url}?${base}&tp=0.36`);
     const state3 = await waitForEnd(page);
     const legacy = await page.evaluate(() => ({ xyz: window.pinchglass.xyz, units: document.getElementById('units').value }));
@@ -1317,6 +1345,13 @@ async function testUnits() {
         && q.get('tp') === '0.45' && q.get('units') === 'paper' && q.get('tonset') === '0.8' && paper.field === '0.45'
         && /0\.45 T_onset \(0\.36 ε\/k_B\)/.test(paper.label),
       `${paper.url}; T_p ${paper.tp} vs ${model.tp}; XYZ ${paper.xyz === model.xyz ? 'identical' : 'differs'}; old link ${legacy.units}`);
+    // Explore's data plots follow the units switch: the same glass drawn in c∞/a0 and a0 (the shipped
+    // 2D calibration's) in paper units, in the model's otherwise, so the vDOS and pinch views differ
+    check('units: Explore\'s data plots are drawn in c∞/a0 and a0 of the shipped calibration in paper units, in model units otherwise',
+      Array.isArray(paper.plotUnits) && paper.plotUnits.length === 2 && paper.plotUnits.every((x) => x > 0 && x !== 1)
+        && model.plotUnits === null && paper.plots.every((d, k) => d !== model.plots[k]),
+      `paper [c∞/a0, a0] = ${JSON.stringify(paper.plotUnits)}, model ${JSON.stringify(model.plotUnits)}; `
+        + `vDOS and pinch canvases ${paper.plots.every((d, k) => d !== model.plots[k]) ? 'differ' : 'are identical'}`);
     // the shipped calibration holds at its density only: refused next to the units switch
     await page.goto(`${server.url}?${base}&tp=0.5&units=paper&density=0.9`);
     await page.waitForFunction(() => document.body.dataset.state === 'error', null, { timeout: 30_000 });
@@ -1426,10 +1461,24 @@ async function testPresenter() {
   });
 }
 
-// The sweep mode's default preset, timed (only with --only sweep-default: about a minute or more).
+// Whether a summary fills every figure of the sweep, and what is missing: 𝒩, A_g and ξ_s (Figs. 2,
+// 4b, 5, 6) need a counted mode at some T_p, ξ_co and ξ_QLM (Fig. 6) quartic modes; every sample's
+// parent equilibrated (the engine's verdict).
+function sweepGaps(summary, records) {
+  const rows = summary?.temperatures ?? [];
+  const gaps = [];
+  if (!rows.some((r) => r.count?.soft_spots?.value > 0)) gaps.push('no counted N_QLM at any T_p');
+  if (!rows.some((r) => r.quartic?.xi_co || r.quartic?.xi_qlm)) gaps.push('no xi_co / xi_QLM');
+  const eq = rows.reduce((a, r) => a + r.equilibrated, 0);
+  if (eq !== records.length) gaps.push(`${records.length - eq} of ${records.length} samples not equilibrated`);
+  return gaps;
+}
+
+// The sweep mode's default preset, timed (only with --only sweep-default: about a minute or more;
+// --sweep-query 'dim=2&n=…' times another sweep with the same checks).
 async function testSweepDefault() {
   return session(async ({ server, page }) => {
-    await page.goto(server.url + '?mode=sweep');
+    await page.goto(server.url + '?mode=sweep' + (args['sweep-query'] ? `&${args['sweep-query']}` : ''));
     await page.waitForFunction(() => document.body.dataset.sweep === 'idle' && !document.getElementById('mode-sweep').hidden, null, { timeout: 30_000 });
     const t0 = Date.now();
     await page.click('#sweep-run');
@@ -1438,13 +1487,18 @@ async function testSweepDefault() {
       const s = window.pinchglass.sweep;
       const mean = (k) => s.records.reduce((a, r) => a + (r.seconds?.[k] ?? 0), 0) / s.records.length;
       return { n: s.records.length, seconds: s.seconds, command: s.command, build: s.build, threads: s.threads,
-        stages: { swap_mc: mean('swap_mc'), quench: mean('quench'), analysis: mean('analysis') },
-        slowest: Math.max(...s.sampleSeconds), fit: document.getElementById('sweep-fit').textContent };
+        stages: { swap_mc: mean('swap_mc'), quench: mean('quench'), analysis: mean('analysis'), quartic: mean('quartic') },
+        slowest: Math.max(...s.sampleSeconds), fit: document.getElementById('sweep-fit').textContent,
+        summary: s.summary, records: s.records, wall: s.wallSeconds };
     });
     const ink = await canvasInk(page, '#sweep-figures canvas');
-    check('sweep (default preset) completes and draws every figure', state === 'done' && ink.every((c) => c.ink > 0.01),
+    const gaps = sweepGaps(S.summary, S.records);
+    check('sweep (default preset) completes in about a minute, every sample equilibrated, and fills every figure',
+      state === 'done' && ink.every((c) => c.ink > 0.01) && gaps.length === 0,
+      `${gaps.join('; ') || 'no gaps'}; wall ${S.wall?.toFixed(1)} s; counted K per T_p: ${(S.summary?.temperatures ?? []).map((r) => `${r.tp}: ${r.count?.modes ?? '—'} harmonic, ${r.quartic_count?.modes ?? '—'} quartic`).join(', ')}`);
+    check('sweep (default preset) timing', state === 'done',
       `${S.command.split(' -o ')[0]}: ${S.n} samples in ${S.seconds?.toFixed(1)} s in the worker (${((Date.now() - t0) / 1000).toFixed(1)} s wall), `
-        + `${(S.seconds / S.n).toFixed(2)} s per sample (swap MC ${S.stages.swap_mc.toFixed(2)} s, quench ${S.stages.quench.toFixed(2)} s, analysis ${S.stages.analysis.toFixed(2)} s; slowest ${S.slowest.toFixed(2)} s); ${S.build}, ${S.threads} threads; ${S.fit}`);
+        + `${(S.seconds / S.n).toFixed(2)} s per sample (swap MC ${S.stages.swap_mc.toFixed(2)} s, quench ${S.stages.quench.toFixed(2)} s, analysis ${S.stages.analysis.toFixed(2)} s, quartic ${S.stages.quartic.toFixed(2)} s; slowest ${S.slowest.toFixed(2)} s); ${S.build}, ${S.threads} threads; ${S.fit}`);
     if (SCREENSHOTS) await page.screenshot({ path: path.join(SCREENSHOTS, 'sweep-default.png'), fullPage: true });
   });
 }

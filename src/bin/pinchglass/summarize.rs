@@ -99,20 +99,26 @@ pub(crate) fn summarize_dir_checked(
             .unwrap_or_else(|| "n/a".into())
     };
     println!(
-        "{:>6} {:>4} {:>20} {:>20} {:>20} {:>20} {:>20} {:>20}",
-        "T_p", "M", "e_IS", "G", "omega_g", "xi_g", "A_g", "N = A_g omega_g^5"
+        "{:>6} {:>4} {:>8} {:>20} {:>20} {:>20} {:>20} {:>20} {:>20}",
+        "T_p", "M", "unstable", "e_IS", "G", "omega_g", "xi_g", "A_g", "N = A_g omega_g^5"
     );
     for s in &summaries {
         println!(
-            "{:>6} {:>4} {:>20} {:>20} {:>20} {:>20} {:>20} {:>20}",
+            "{:>6} {:>4} {:>8} {:>20} {:>20} {:>20} {:>20} {:>20} {:>20}",
             s.tp,
             s.samples,
+            s.unstable,
             pm(&s.inherent_energy),
             pm(&s.shear_modulus),
             pm(&s.omega_g),
             pm(&s.xi_g),
             opt(&s.a_g),
             opt(&s.soft_spots)
+        );
+    }
+    if summaries.iter().any(|s| s.unstable > 0) {
+        println!(
+            "unstable: samples with G <= 0 (next to a mechanical instability), left out of their T_p's means, counts and fits"
         );
     }
     use pinchglass::ensemble::ModeSource;

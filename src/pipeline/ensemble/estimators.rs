@@ -636,7 +636,14 @@ pub fn boltzmann_count_fit_of(
         (None, _) => Some("the Poisson likelihood has no finite maximum on these counts".into()),
     };
     // bootstrap over clusters of the records in the range
-    let inside: Vec<&SampleRecord> = records.iter().filter(|r| tps.contains(&r.tp)).collect();
+    // the samples each T_p's count was made of (those not near an instability)
+    let inside: Vec<&SampleRecord> = tps
+        .iter()
+        .flat_map(|&tp| {
+            let at: Vec<&SampleRecord> = records.iter().filter(|r| r.tp == tp).collect();
+            stable_samples(&at)
+        })
+        .collect();
     let (groups, resampling) = clusters(&inside);
     let mut boot = Vec::new();
     if fit.is_some() && groups.len() > 1 {

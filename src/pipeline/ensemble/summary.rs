@@ -30,6 +30,39 @@ pub struct QuarticSummary {
     pub xi_qlm_softest: Option<Estimate>,
 }
 
+/// Whether a sample's glass sits next to a mechanical instability and is left out of the per-T_p
+/// means ([`summarize_temperature_with`]).
+///
+/// Rule: its athermal shear modulus `G ≤ 0` (or not finite). `G = (1/V)[∂²U/∂γ² − Ξ·H⁺·Ξ]`
+/// (Maloney & Lemaître, PRE 74, 016118 (2006); `docs/theory.md`, `core::elasticity`): as a
+/// quenched glass approaches a plastic (saddle-node) instability its lowest non-zero Hessian
+/// eigenvalue `λ_p → 0` and the non-affine term grows as `(Ξ·ψ_p)²/λ_p`, so G falls through zero
+/// to large negative values (Maloney & Lemaître, PRL 93, 016001 (2004)). A glass with `G ≤ 0`
+/// is at a local minimum at fixed box shape but not stable against an imposed shear: its G (and
+/// the c_s = √(G/ρ), ξ_g and phonon band derived from the mean) measures the distance to that
+/// instability, not the glass's stiffness. Such glasses are rare and become rarer with N (the
+/// paper's N = 2000 never shows one); in a box of a few hundred particles at high T_p one sample
+/// in a few tens can be one (2D N = 300, T_p = 5: G = −21.4 against ≈ 60 for its siblings).
+/// The criterion needs no tolerance: it is the sign of the measured G.
+pub fn near_instability(r: &SampleRecord) -> bool {
+    !r.shear_modulus.is_finite() || r.shear_modulus <= 0.0
+}
+
+/// The samples of one T_p that enter its statistics: those not [`near_instability`], or all of
+/// them when every one is.
+pub fn stable_samples<'a>(records: &[&'a SampleRecord]) -> Vec<&'a SampleRecord> {
+    let stable: Vec<&SampleRecord> = records
+        .iter()
+        .filter(|r| !near_instability(r))
+        .cloned()
+        .collect();
+    if stable.is_empty() {
+        records.to_vec()
+    } else {
+        stable
+    }
+}
+
 /// Per-T_p statistics.
 #[derive(Clone, Debug, PartialEq)]
 pub struct TemperatureSummary {
@@ -44,7 +77,12 @@ pub struct TemperatureSummary {
     /// Monte Carlo engine tags of the samples (one, or [`summarize`] refuses).
     pub engines: Vec<String>,
     pub tp: f64,
+    /// Every sample of this T_p (including the `unstable` ones).
     pub samples: usize,
+    /// Samples next to a mechanical instability ([`near_instability`]: G ≤ 0), left out of
+    /// every mean, count and fit of this T_p (the statistics are over `samples − unstable`
+    /// samples); kept only when every sample is unstable (with a warning).
+    pub unstable: usize,
     pub n: usize,
     pub dim: usize,
     pub density: f64,
@@ -54,8 +92,8 @@ pub struct TemperatureSummary {
     pub displacement_acceptance: Estimate,
     pub swap_acceptance: Estimate,
     pub shear_modulus: Estimate,
-    /// Median of the sample G, with a bootstrap error (robust against the rare glass quenched
-    /// next to an instability, whose G is hugely negative).
+    /// Median of the sample G over every sample (the unstable ones included), with a bootstrap
+    /// error: the robust statistic beside the mean of the stable samples.
     pub shear_modulus_median: Estimate,
     /// `c_s = sqrt(Ḡ/ρ)` from the sample-mean G.
     pub shear_wave_speed: Estimate,
@@ -137,13 +175,16 @@ pub fn summarize_temperature(records: &[&SampleRecord]) -> Result<TemperatureSum
 }
 
 /// Statistics of the records of one T_p (all with the same N and d); `options` sets the count
-/// window of [`count_estimate`].
+/// window of [`count_estimate`]. Samples [`near_instability`] (G ≤ 0) are counted in
+/// `unstable` and left out of every statistic except the median G and the equilibration
+/// counts (which describe the parent states); when every sample is unstable all are kept, with
+/// a warning.
 pub fn summarize_temperature_with(
-    records: &[&SampleRecord],
+    all_records: &[&SampleRecord],
     options: &EstimatorOptions,
 ) -> Result<TemperatureSummary, String> {
-    let first = records.first().ok_or("no samples")?;
-    if records.iter().any(|r| {
+    let first = all_records.first().ok_or("no samples")?;
+    if all_records.iter().any(|r| {
         r.n != first.n
             || r.dim != first.dim
             || r.density != first.density
@@ -154,11 +195,31 @@ pub fn summarize_temperature_with(
             first.tp
         ));
     }
+    let stable = stable_samples(all_records);
+    let records: &[&SampleRecord] = &stable;
+    let unstable = all_records.iter().filter(|r| near_instability(r)).count();
+    let mut warnings = Vec::new();
+    if unstable == all_records.len() {
+        warnings.push(format!(
+            "all {unstable} samples have G <= 0 (next to a mechanical instability): kept in the means, which are not those of stable glasses"
+        ));
+    } else if unstable > 0 {
+        let gs: Vec<String> = all_records
+            .iter()
+            .filter(|r| near_instability(r))
+            .map(|r| format!("#{} G = {:.4}", r.index, r.shear_modulus))
+            .collect();
+        warnings.push(format!(
+            "{unstable} of {} samples next to a mechanical instability (G <= 0: {}) left out of the means, counts and fits",
+            all_records.len(),
+            gs.join(", ")
+        ));
+    }
     let col =
         |f: &dyn Fn(&SampleRecord) -> f64| -> Vec<f64> { records.iter().map(|r| f(r)).collect() };
     let est = |f: &dyn Fn(&SampleRecord) -> f64| mean_and_error(&col(f));
     let g = est(&|r| r.shear_modulus);
-    // c_s from the sample-mean G (a single soft sample can have G < 0 in a small box)
+    // c_s from the sample-mean G of the stable samples
     let cs_value = (g.value / first.density).sqrt();
     let cs = Estimate {
         value: cs_value,
@@ -174,7 +235,6 @@ pub fn summarize_temperature_with(
         .fold(f64::INFINITY, f64::min);
     let window_covered = complete_below >= window;
     let fit_upper = window.min(complete_below);
-    let mut warnings = Vec::new();
     if !window_covered {
         warnings.push(format!(
             "the kept modes stop at {complete_below:.4} (smallest highest mode over the samples), below the fit window {window:.4}: A_g is fitted below {complete_below:.4} only"
@@ -233,6 +293,7 @@ pub fn summarize_temperature_with(
         let xi = crossover_length(&pooled, first.dim, first.box_side).map(|x| x.0);
         Some((pooled, xi))
     };
+    let all_g: Vec<f64> = all_records.iter().map(|r| r.shear_modulus).collect();
     // bootstrap over samples for A_g, 𝒩, ξ_s, the median G and the quartic lengths
     let (mut boot_a, mut boot_n, mut boot_s) = (Vec::new(), Vec::new(), Vec::new());
     let (mut boot_gm, mut boot_co, mut boot_qlm) = (Vec::new(), Vec::new(), Vec::new());
@@ -252,9 +313,15 @@ pub fn summarize_temperature_with(
                     boot_s.push(nn.powf(-1.0 / dim));
                 }
             }
-            boot_gm.push(median(
-                &pick.iter().map(|r| r.shear_modulus).collect::<Vec<_>>(),
-            ));
+            // the median G resamples every sample (the same draws when none is unstable)
+            let gs: Vec<f64> = if records.len() == all_g.len() {
+                pick.iter().map(|r| r.shear_modulus).collect()
+            } else {
+                (0..all_g.len())
+                    .map(|_| all_g[rng.random_range(0..all_g.len())])
+                    .collect()
+            };
+            boot_gm.push(median(&gs));
             let q: Vec<&QuarticRecord> = pick.iter().filter_map(|r| r.quartic.as_ref()).collect();
             if q.len() > 1 {
                 let (_, _, co, qlm) = pooled_lengths(&q);
@@ -322,7 +389,7 @@ pub fn summarize_temperature_with(
         }
     }
     routes.sort();
-    let g_median = median(&col(&|r| r.shear_modulus));
+    let g_median = median(&all_g);
     let count = match count_estimate(
         records,
         options.count_fraction,
@@ -366,8 +433,11 @@ pub fn summarize_temperature_with(
     };
     // equilibration: the records' verdicts, their τ_α, and (chains) the stationarity of the
     // inherent-state energy between the first and the second half of the harvests
-    let assessed = records.iter().filter(|r| r.equilibrated.is_some()).count();
-    let equilibrated = records
+    let assessed = all_records
+        .iter()
+        .filter(|r| r.equilibrated.is_some())
+        .count();
+    let equilibrated = all_records
         .iter()
         .filter(|r| r.equilibrated == Some(true))
         .count();
@@ -377,7 +447,7 @@ pub fn summarize_temperature_with(
             assessed - equilibrated
         ));
     }
-    let taus: Vec<f64> = records
+    let taus: Vec<f64> = all_records
         .iter()
         .map(|r| r.tau_alpha)
         .filter(|t| t.is_finite())
@@ -391,7 +461,7 @@ pub fn summarize_temperature_with(
             ));
         }
     }
-    let mut engines: Vec<String> = records
+    let mut engines: Vec<String> = all_records
         .iter()
         .map(|r| crate::swap_mc::engine_tag(&r.engine).to_string())
         .collect();
@@ -408,7 +478,8 @@ pub fn summarize_temperature_with(
         stationarity,
         engines,
         tp: first.tp,
-        samples: m,
+        samples: all_records.len(),
+        unstable,
         n: first.n,
         dim: first.dim,
         density: first.density,

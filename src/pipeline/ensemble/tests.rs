@@ -78,6 +78,7 @@ fn calibration_finds_the_plateau_onset() {
         engines: vec![],
         tp,
         samples: 10,
+        unstable: 0,
         n: 100,
         dim: 2,
         density: 0.5,
@@ -295,4 +296,86 @@ fn pooled_profiles_weight_samples_by_fields() {
     let p = pool_profiles(&[&a, &b], 12.0);
     assert_eq!(p.fields, vec![1, 4]);
     assert!((p.c[0] - 1.0).abs() < 1e-15 && (p.c[1] - 4.25).abs() < 1e-15);
+}
+
+/// A sample next to a mechanical instability (G ≤ 0) is counted in `unstable` and left out of
+/// the means: four synthetic samples with G = 50, 60, 70 and −21.4 give G = 60 ± 10/√3 (not
+/// 39.65), ω_g the mean of the three stable samples, the count of their modes only, and the
+/// median G over all four.
+#[test]
+fn unstable_samples_are_counted_and_left_out_of_the_means() {
+    use super::estimator_tests::synthetic;
+    let spectrum = |k: usize| vec![0.5 + 0.1 * k as f64, 3.0, 4.0, 5.0];
+    let gs = [50.0, 60.0, -21.4, 70.0];
+    let wgs = [10.0, 11.0, 100.0, 12.0];
+    let records: Vec<SampleRecord> = (0..4)
+        .map(|k| {
+            let mut r = synthetic(1.0, k, 100, wgs[k], spectrum(k), None);
+            r.shear_modulus = gs[k];
+            r.inherent_energy = if k == 2 { 99.0 } else { 4.0 + k as f64 };
+            r
+        })
+        .collect();
+    assert!(near_instability(&records[2]));
+    assert!(!near_instability(&records[0]));
+    let mut nan = records[0].clone();
+    nan.shear_modulus = f64::NAN;
+    assert!(
+        near_instability(&nan),
+        "a G that is not a number is not a stable glass"
+    );
+    let refs: Vec<&SampleRecord> = records.iter().collect();
+    let s = summarize_temperature(&refs).unwrap();
+    assert_eq!((s.samples, s.unstable), (4, 1));
+    assert!(
+        (s.shear_modulus.value - 60.0).abs() < 1e-12,
+        "{:?}",
+        s.shear_modulus
+    );
+    assert!((s.shear_modulus.error - 10.0 / 3f64.sqrt()).abs() < 1e-12);
+    assert!((s.omega_g.value - 11.0).abs() < 1e-12);
+    assert!((s.inherent_energy.value - (4.0 + 5.0 + 7.0) / 3.0).abs() < 1e-12);
+    // c_s from the stable mean G
+    assert!((s.shear_wave_speed.value - (60.0f64 / 0.58).sqrt()).abs() < 1e-12);
+    // the median over all four samples: (50 + 60) / 2
+    assert!((s.shear_modulus_median.value - 55.0).abs() < 1e-12);
+    // the count pools the three stable samples' modes below 0.35 ω̄_g = 3.85: 0.5, 0.6, 0.8, 3.0 ×3
+    let c = s.count.as_ref().unwrap();
+    assert_eq!(c.modes, 6);
+    assert!((c.exposure - 300.0 * 0.35f64.powi(5) / 5.0).abs() < 1e-12);
+    assert!(
+        s.warnings
+            .iter()
+            .any(|w| w.contains("1 of 4 samples") && w.contains("G = -21.4")),
+        "{:?}",
+        s.warnings
+    );
+    // every sample unstable: all kept, with a warning
+    let bad: Vec<SampleRecord> = records
+        .iter()
+        .map(|r| SampleRecord {
+            shear_modulus: -1.0,
+            ..r.clone()
+        })
+        .collect();
+    let refs: Vec<&SampleRecord> = bad.iter().collect();
+    let s = summarize_temperature(&refs).unwrap();
+    assert_eq!((s.samples, s.unstable), (4, 4));
+    assert!((s.shear_modulus.value + 1.0).abs() < 1e-12);
+    assert!(s
+        .warnings
+        .iter()
+        .any(|w| w.contains("all 4 samples have G <= 0")));
+    // none unstable: nothing changes
+    let fine: Vec<SampleRecord> = records
+        .iter()
+        .map(|r| SampleRecord {
+            shear_modulus: 40.0,
+            ..r.clone()
+        })
+        .collect();
+    let refs: Vec<&SampleRecord> = fine.iter().collect();
+    let s = summarize_temperature(&refs).unwrap();
+    assert_eq!(s.unstable, 0);
+    assert!((s.omega_g.value - 33.25).abs() < 1e-12);
 }

@@ -52,7 +52,7 @@ pub fn fig5_boltzmann<DB: DrawingBackend>(
     let pts: Vec<Pt> = used.iter().chain(&other).cloned().collect();
     let title = "N_QLM against inverse parent temperature";
     let Some((mut lo, mut hi)) = y_range(&pts, true) else {
-        return no_data(&body, &st, title, "no soft_spots in the summary");
+        return no_data(&body, &st, title, s.why_no_n_qlm());
     };
     let xs: Vec<f64> = pts.iter().map(|p| p.x).collect();
     let x = x_axis(&xs).expect("points");

@@ -115,18 +115,22 @@ pub fn fig4b_soft_spots<DB: DrawingBackend>(
     u: &Axes,
 ) -> Result<(), String> {
     let (st, body) = figure_frame(area, s, u, "Fig. 4b: number of soft spots N_QLM = A_g ω_g⁵")?;
-    let pts = series_vs_t(s, u, &|r| r.soft_spots, &|x| x);
+    let pts = series_vs_t(s, u, &|r| s.n_qlm(r), &|x| x);
     let col = |_| GREEN;
     panel_vs_t(
         &body,
         &st,
         "N_QLM ∝ number of quasi-localised modes (QLMs) per particle",
         u.t_label(),
-        "N_QLM = A_g ω_g⁵",
+        if s.counted() {
+            "N_QLM = 5 K / (M N x⁵)  (modes below x ω_g)"
+        } else {
+            "N_QLM = A_g ω_g⁵"
+        },
         &pts,
         true,
         &col,
-        "no soft_spots in the summary (A_g could not be fitted)",
+        s.why_no_n_qlm(),
     )?;
     Ok(())
 }
@@ -179,7 +183,7 @@ pub fn fig6_lengths<DB: DrawingBackend>(
     // ξ_s ∝ N_QLM^(−1/d) is defined only up to a constant (N_QLM = A_g ω_g⁵ drops a T_p-independent
     // prefactor), so its absolute value (0.3–1 a₀ in small ensembles) means nothing: it is shown
     // relative to its value at the hottest T_p, where only its change on annealing is read
-    let mut xs_pts = series_vs_t(s, u, &|r| r.xi_s, &|x| x);
+    let mut xs_pts = series_vs_t(s, u, &|r| s.xi_s(r), &|x| x);
     let hottest = xs_pts
         .iter()
         .filter(|p| p.y > 0.0)
@@ -201,7 +205,7 @@ pub fn fig6_lengths<DB: DrawingBackend>(
         &xs_pts,
         false,
         &purple,
-        "no xi_s in the summary",
+        s.why_no_n_qlm(),
     )?;
     Ok(())
 }

@@ -340,3 +340,49 @@ fn files_are_written_in_both_formats() {
     assert_eq!(&png[1..4], b"PNG");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// A summary whose rank fit failed everywhere (few modes below the phonon window, the small
+/// boxes of a live sweep) draws 𝒩, A_g and ξ_s from the counting estimator (`count`); with no
+/// mode counted at any T_p the panels say so in words.
+#[test]
+fn counted_estimates_fill_the_figures_without_a_rank_fit() {
+    let mut v: Value = serde_json::from_str(&synthetic()).unwrap();
+    for row in v["temperatures"].as_array_mut().unwrap() {
+        let o = row.as_object_mut().unwrap();
+        for k in ["a_g", "soft_spots", "xi_s"] {
+            o.remove(k);
+        }
+        let tp = o["tp"].as_f64().unwrap();
+        let n = 2.0 * tp;
+        o.insert(
+            "count".into(),
+            serde_json::json!({"soft_spots": {"value": n, "error": 0.2 * n},
+                "a_g": {"value": 1e-4 * n, "error": 2e-5 * n}, "window": 3.0,
+                "per_particle": {"value": 0.01, "error": 0.001}, "slope": null}),
+        );
+    }
+    v["boltzmann_count"] = serde_json::json!({"note": "0 T_p with a count in the fit range: the fit needs two or more"});
+    let counted = v.to_string();
+    let s = parse_summary(&counted).unwrap();
+    assert!(s.counted());
+    let r = &s.temperatures[0];
+    let xi = s.xi_s(r).unwrap();
+    assert!((xi.value - (2.0 * r.tp).powf(-0.5)).abs() < 1e-12);
+    assert!((xi.error - xi.value * 0.2 / 2.0).abs() < 1e-12);
+    for name in ["fig2", "fig4b", "fig5", "fig6"] {
+        let svg = render_svg(name, &counted, None).unwrap();
+        assert!(
+            !svg.contains("no data"),
+            "{name} should be filled by the count"
+        );
+    }
+    for row in v["temperatures"].as_array_mut().unwrap() {
+        row["count"]["soft_spots"] = serde_json::json!({"value": 0.0, "error": 1.0});
+        row["count"]["a_g"] = serde_json::json!({"value": 0.0, "error": 1.0});
+    }
+    let svg = render_svg("fig4b", &v.to_string(), None).unwrap();
+    assert!(
+        svg.contains("no data") && drawn(&svg, "no mode below x ω_g at any T_p yet"),
+        "fig4b says why"
+    );
+}

@@ -184,7 +184,7 @@ pub fn fig2_cdf<DB: DrawingBackend>(
         legend(&mut c, &st, pos)?;
     }
     // right: A_g(T_p)
-    let pts = series_vs_t(s, u, &|r| r.a_g, &|a| u.a_g(a));
+    let pts = series_vs_t(s, u, &|r| s.a_g(r), &|a| u.a_g(a));
     let colour_of = |k: usize| {
         let tp = pts[k].x;
         let idx = s
@@ -208,7 +208,7 @@ pub fn fig2_cdf<DB: DrawingBackend>(
         &pts,
         true,
         &colour_of,
-        "no A_g in the summary (too few modes below the window)",
+        s.why_no_n_qlm(),
     )?;
     Ok(())
 }

@@ -1,11 +1,28 @@
 //! The data plots of one glass on a canvas: adapters of `plot::page` (axes, ticks, legends and
-//! palette of the toolkit shared with the CLI's figures; tested natively there).
+//! palette of the toolkit shared with the CLI's figures; tested natively there). Each takes an
+//! optional `paper` = `[c∞/a0, a0]` last, to draw in the paper's units (data, axes and ranges
+//! stay in model units).
 
 use js_sys::Float64Array;
 use wasm_bindgen::prelude::*;
 
 use super::{canvas, err, Area};
 use crate::plot::page;
+
+/// The units of a data plot: `paper` = `[c∞/a0, a0]` of the shipped calibration (model units;
+/// the page's units switch on "paper"), or undefined for the model's units.
+fn view_units(paper: Option<Box<[f64]>>) -> Result<page::ViewUnits, JsError> {
+    match paper.as_deref() {
+        None => Ok(page::ViewUnits::MODEL),
+        Some(&[frequency, length]) => {
+            page::ViewUnits::paper_from(frequency, length).map_err(|e| JsError::new(&e))
+        }
+        Some(v) => Err(JsError::new(&format!(
+            "the paper's units are [c∞/a0, a0], two numbers, got {}",
+            v.len()
+        ))),
+    }
+}
 
 /// Draws `view` on the canvas and presents it.
 fn on_canvas<T>(
@@ -44,7 +61,8 @@ pub fn draw_energy_trace(
 /// The cumulative count of vibrational modes `N(ω)` on log–log axes with the Debye and ω⁴
 /// guides and, optionally (trailing arguments, undefined = none), the A_g fit of this glass
 /// ([`page::vdos`]). `axes` = `[ω_min, ω_max, N_min, N_max]` fixes the ranges. Returns the ranges
-/// used (see [`vdos_axes`]).
+/// used (see [`vdos_axes`]). `paper` (last, optional): `[c∞/a0, a0]` to draw in the paper's
+/// units.
 #[wasm_bindgen]
 #[allow(clippy::too_many_arguments)]
 pub fn draw_vdos(
@@ -57,8 +75,10 @@ pub fn draw_vdos(
     window: Option<f64>,
     a_g: Option<f64>,
     n: Option<f64>,
+    paper: Option<Box<[f64]>>,
 ) -> Result<Float64Array, JsError> {
     let fit = page::VdosFit { window, a_g, n };
+    let units = view_units(paper)?;
     let used = on_canvas(canvas_id, |a| {
         page::vdos(
             a,
@@ -68,6 +88,7 @@ pub fn draw_vdos(
             axes.as_deref(),
             title,
             fit,
+            units,
         )
     })?;
     Ok(Float64Array::from(&used[..]))
@@ -89,9 +110,11 @@ pub fn draw_pinch_scatter(
     omegas: &[f64],
     omega_g: f64,
     threshold: f64,
+    paper: Option<Box<[f64]>>,
 ) -> Result<(), JsError> {
+    let units = view_units(paper)?;
     on_canvas(canvas_id, |a| {
-        page::pinch_scatter(a, scaled_forces, omegas, omega_g, threshold)
+        page::pinch_scatter(a, scaled_forces, omegas, omega_g, threshold, units)
     })
 }
 
@@ -105,7 +128,9 @@ pub fn draw_participation_scatter(
     quartic_omega: &[f64],
     quartic_participation: &[f64],
     omega_g: f64,
+    paper: Option<Box<[f64]>>,
 ) -> Result<(), JsError> {
+    let units = view_units(paper)?;
     on_canvas(canvas_id, |a| {
         page::participation_scatter(
             a,
@@ -114,6 +139,7 @@ pub fn draw_participation_scatter(
             quartic_omega,
             quartic_participation,
             omega_g,
+            units,
         )
     })
 }
@@ -132,8 +158,12 @@ pub fn draw_spatial_decay(
     xi_co: f64,
     xi_qlm: f64,
     xi_g: f64,
+    paper: Option<Box<[f64]>>,
 ) -> Result<(), JsError> {
+    let units = view_units(paper)?;
     on_canvas(canvas_id, |a| {
-        page::spatial_decay(a, dim, r_pinch, c_pinch, r_qlm, c_qlm, xi_co, xi_qlm, xi_g)
+        page::spatial_decay(
+            a, dim, r_pinch, c_pinch, r_qlm, c_qlm, xi_co, xi_qlm, xi_g, units,
+        )
     })
 }
