@@ -916,22 +916,8 @@ impl<const D: usize> SwapMc<D> {
     fn row_energy(&self, x: &Atom, row: &[u32], bound: f64, out: &mut Vec<f64>) -> Option<f64> {
         #[cfg(target_arch = "x86_64")]
         if self.simd {
-            let tail =
-                |rest: &[u32], acc: [f64; 2], out: &mut [f64]| self.row_tail(x, rest, acc, out);
             // SAFETY: `simd` is only set when the CPU has AVX; rows hold valid internal indices
-            return unsafe {
-                avx::row_energy::<D>(
-                    &self.kernel,
-                    x,
-                    &self.atoms,
-                    row,
-                    &self.side,
-                    &self.inv_side,
-                    bound,
-                    out,
-                    tail,
-                )
-            };
+            return unsafe { avx::row_energy::<D>(self, x, row, bound, out) };
         }
         out.clear();
         out.resize(row.len(), 0.0);

@@ -8,7 +8,7 @@
 //! this kernel equals, move for move, the one run without it and the one run in WebAssembly
 //! (tested in `swap_mc/tests.rs`).
 
-use super::{Atom, Kernel};
+use super::{Atom, SwapMc};
 use crate::space::ROUNDING_MAGIC;
 use std::arch::x86_64::*;
 
@@ -17,21 +17,15 @@ pub(super) fn available() -> bool {
     is_x86_feature_detected!("avx")
 }
 
-/// Four pair energies of a particle at `x` with `atoms[row[0..4]]`, lane by lane the operations
-/// of `Kernel::energy2`.
+/// Four pair energies of a particle at `x` with the engine's particles `row[0..4]`, lane by lane
+/// the operations of `Kernel::energy2`.
 ///
 /// # Safety
-/// The CPU must support AVX; `row` holds four valid indices into `atoms`.
+/// The CPU must support AVX; `row` holds four valid internal indices of `mc`.
 #[inline]
 #[target_feature(enable = "avx")]
-unsafe fn energy4<const D: usize>(
-    kernel: &Kernel,
-    x: &Atom,
-    atoms: &[Atom],
-    row: &[u32],
-    side: &[f64; 3],
-    inv: &[f64; 3],
-) -> __m256d {
+unsafe fn energy4<const D: usize>(mc: &SwapMc<D>, x: &Atom, row: &[u32]) -> __m256d {
+    let (kernel, atoms, side, inv) = (&mc.kernel, &mc.atoms, &mc.side, &mc.inv_side);
     // gather four packed atoms [x, y, z, σ] and transpose them into X, Y, Z, Σ
     let a0 = _mm256_loadu_pd(atoms.get_unchecked(row[0] as usize).as_ptr());
     let a1 = _mm256_loadu_pd(atoms.get_unchecked(row[1] as usize).as_ptr());
@@ -90,29 +84,24 @@ unsafe fn energy4<const D: usize>(
 
 /// The row sum of `SwapMc::row_energy` (same contract: the pair energies of `row` into `out`,
 /// `None` once the running sum exceeds `bound`, checked after every fourth entry), four pairs
-/// at a time; the tail (fewer than four entries) through `tail`, the portable code.
+/// at a time; the tail (fewer than four entries) through the portable `SwapMc::row_tail`.
 ///
 /// # Safety
-/// The CPU must support AVX ([`available`]); every index of `row` is valid in `atoms`.
+/// The CPU must support AVX ([`available`]); every index of `row` is a valid internal index.
 #[target_feature(enable = "avx")]
-#[allow(clippy::too_many_arguments)]
 pub(super) unsafe fn row_energy<const D: usize>(
-    kernel: &Kernel,
+    mc: &SwapMc<D>,
     x: &Atom,
-    atoms: &[Atom],
     row: &[u32],
-    side: &[f64; 3],
-    inv: &[f64; 3],
     bound: f64,
     out: &mut Vec<f64>,
-    tail: impl FnOnce(&[u32], [f64; 2], &mut [f64]) -> f64,
 ) -> Option<f64> {
     out.clear();
     out.resize(row.len(), 0.0);
     let mut acc = [0.0f64; 2];
     let quads = row.len() / 4;
     for q in 0..quads {
-        let e = energy4::<D>(kernel, x, atoms, &row[4 * q..4 * q + 4], side, inv);
+        let e = energy4::<D>(mc, x, &row[4 * q..4 * q + 4]);
         let dst = out.as_mut_ptr().add(4 * q);
         _mm256_storeu_pd(dst, e);
         let e = std::slice::from_raw_parts(dst, 4);
@@ -126,5 +115,5 @@ pub(super) unsafe fn row_energy<const D: usize>(
         }
     }
     let done = 4 * quads;
-    Some(tail(&row[done..], acc, &mut out[done..]))
+    Some(mc.row_tail(x, &row[done..], acc, &mut out[done..]))
 }
