@@ -873,7 +873,7 @@ fn bad_fractions_and_a_refused_reuse_write_nothing() {
             .args(["--samples", samples, "--reuse", "-o"])
             .arg(&dir))
     };
-    assert_refused(&calibrate("3,4,6,10", "16"), "not 16 of N = 300");
+    assert_refused(&calibrate("3,4,6,10", "24"), "not at least 24 of N = 300");
     assert_refused(&calibrate("3,4,6,10,20", "20"), "no samples at T_p = 20");
     assert!(!dir.join("summary.json").exists());
     assert!(!dir.join("calibration.json").exists());

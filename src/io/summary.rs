@@ -121,7 +121,10 @@ pub struct SummaryFile {
     #[serde(deserialize_with = "object_or_none")]
     pub boltzmann_count: Option<CountFitJson>,
     /// The Poisson fit of the quartic-mode count.
-    #[serde(skip_serializing_if = "Option::is_none", skip_deserializing)]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "object_or_none"
+    )]
     pub boltzmann_quartic: Option<CountFitJson>,
     #[serde(skip_deserializing)]
     pub estimators: EstimatorsJson,
@@ -201,7 +204,7 @@ pub struct SummaryRow {
     pub xi_s: Option<EstimateJson>,
     #[serde(deserialize_with = "object_or_none")]
     pub count: Option<CountJson>,
-    #[serde(skip_deserializing)]
+    #[serde(deserialize_with = "object_or_none")]
     pub quartic_count: Option<CountJson>,
     #[serde(deserialize_with = "object_or_none")]
     pub quartic: Option<QuarticJson>,

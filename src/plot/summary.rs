@@ -62,6 +62,9 @@ pub struct TemperatureRow {
     pub count_per_particle: Option<f64>,
     /// Free log-slope of the pooled cumulative count in the count window (`count.slope`).
     pub count_slope: Option<Est>,
+    /// 𝒩 by counting the quartic modes below `x_q ω_g` (`quartic_count.soft_spots`; records
+    /// analysed with quartic modes).
+    pub quartic_soft_spots: Option<Est>,
     pub cdf: Option<Cdf>,
 }
 
@@ -86,13 +89,85 @@ pub struct EnsembleSummary {
     pub has_count_fit: bool,
     /// Why `boltzmann_count` has no fit (`note`).
     pub count_fit_note: Option<String>,
+    /// The Poisson fit of the quartic-mode count (`boltzmann_quartic`), when the summary has one.
+    pub boltzmann_quartic: Option<Boltzmann>,
+    /// Why `boltzmann_quartic` has no fit (`note`).
+    pub quartic_fit_note: Option<String>,
+    /// The fractions x of the harmonic and x_q of the quartic count windows (`estimators`).
+    pub count_fraction: Option<f64>,
+    pub quartic_count_fraction: Option<f64>,
     /// `route` (dense / sparse) if the summary records it.
     pub route: Option<String>,
     /// The calibration `summarize --calibration` recorded (`units`), if any.
     pub units: Option<Units>,
 }
 
+/// Which estimate of the number of soft spots 𝒩 the figures show (Figs. 4b, 5, 6): the first the
+/// summary has, in the order of the summary's `estimators` and the Lecture's step 4.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SoftSpotEstimator {
+    /// Quartic modes below `x_q ω_g` counted (`quartic_count`, `boltzmann_quartic`): quartic modes
+    /// do not hybridise with phonons (SI S-4), so the window may reach above the phonon band.
+    QuarticCount,
+    /// Harmonic modes below `x ω_g` counted (`count`, `boltzmann_count`).
+    HarmonicCount,
+    /// 𝒩 = A_g ω_g⁵ from the fixed-slope rank fit of A_g (`soft_spots`, `boltzmann`): secondary,
+    /// biased with few modes (docs/theory.md).
+    RankFit,
+}
+
 impl EnsembleSummary {
+    /// The estimator of 𝒩 the figures show: the quartic count when any row has it, else the
+    /// harmonic count when any row has it, else the rank fit.
+    pub fn soft_spot_estimator(&self) -> SoftSpotEstimator {
+        if self
+            .temperatures
+            .iter()
+            .any(|r| r.quartic_soft_spots.is_some())
+        {
+            SoftSpotEstimator::QuarticCount
+        } else if self.counted() {
+            SoftSpotEstimator::HarmonicCount
+        } else {
+            SoftSpotEstimator::RankFit
+        }
+    }
+
+    /// The Boltzmann fit of the shown 𝒩 ([`Self::soft_spot_estimator`]), if the summary has one.
+    pub fn soft_spot_fit(&self) -> Option<&Boltzmann> {
+        match self.soft_spot_estimator() {
+            SoftSpotEstimator::QuarticCount => self.boltzmann_quartic.as_ref(),
+            SoftSpotEstimator::HarmonicCount => self.boltzmann_count.as_ref(),
+            SoftSpotEstimator::RankFit => self.boltzmann.as_ref(),
+        }
+    }
+
+    /// Why the shown 𝒩 has no Boltzmann fit, as the summary states it (`note`), if it does.
+    pub fn soft_spot_fit_note(&self) -> Option<&str> {
+        match self.soft_spot_estimator() {
+            SoftSpotEstimator::QuarticCount => self.quartic_fit_note.as_deref(),
+            SoftSpotEstimator::HarmonicCount => self.count_fit_note.as_deref(),
+            SoftSpotEstimator::RankFit => None,
+        }
+    }
+
+    /// The y-axis label of the shown 𝒩, with its count window.
+    pub fn soft_spot_label(&self) -> String {
+        let x =
+            |f: Option<f64>, name: &str| f.map_or(name.to_string(), |f| format!("{}", short(f)));
+        match self.soft_spot_estimator() {
+            SoftSpotEstimator::QuarticCount => format!(
+                "N_QLM = 5 K / (M N x⁵)  (quartic modes below {} ω_g)",
+                x(self.quartic_count_fraction, "x")
+            ),
+            SoftSpotEstimator::HarmonicCount => format!(
+                "N_QLM = 5 K / (M N x⁵)  (modes below {} ω_g)",
+                x(self.count_fraction, "x")
+            ),
+            SoftSpotEstimator::RankFit => "N_QLM = A_g ω_g⁵".to_string(),
+        }
+    }
+
     /// Dimension shared by the rows (the first one found).
     pub fn dim(&self) -> Option<usize> {
         self.temperatures.iter().find_map(|r| r.dim)
@@ -106,12 +181,12 @@ impl EnsembleSummary {
             .any(|r| r.count_soft_spots.is_some())
     }
 
-    /// 𝒩 of the figures: counted ([`Self::counted`]) or the rank fit's.
+    /// 𝒩 of the figures, by [`Self::soft_spot_estimator`].
     pub fn n_qlm(&self, r: &TemperatureRow) -> Option<Est> {
-        if self.counted() {
-            r.count_soft_spots
-        } else {
-            r.soft_spots
+        match self.soft_spot_estimator() {
+            SoftSpotEstimator::QuarticCount => r.quartic_soft_spots,
+            SoftSpotEstimator::HarmonicCount => r.count_soft_spots,
+            SoftSpotEstimator::RankFit => r.soft_spots,
         }
     }
 
@@ -124,13 +199,13 @@ impl EnsembleSummary {
         }
     }
 
-    /// ξ_s = 𝒩^(−1/d) of the figures (from the counted 𝒩 with its propagated error, or the rank
-    /// fit's `xi_s`); `None` without a positive 𝒩.
+    /// ξ_s = 𝒩^(−1/d) of the figures (from the shown counted 𝒩, [`Self::n_qlm`], with its
+    /// propagated error, or the rank fit's `xi_s`); `None` without a positive 𝒩.
     pub fn xi_s(&self, r: &TemperatureRow) -> Option<Est> {
-        if !self.counted() {
+        if self.soft_spot_estimator() == SoftSpotEstimator::RankFit {
             return r.xi_s;
         }
-        let n = r.count_soft_spots.filter(|n| n.value > 0.0)?;
+        let n = self.n_qlm(r).filter(|n| n.value > 0.0)?;
         let d = r.dim.or(self.dim())? as f64;
         let value = n.value.powf(-1.0 / d);
         Some(Est {
@@ -141,10 +216,10 @@ impl EnsembleSummary {
 
     /// Why the figures have no 𝒩 (or A_g, ξ_s) at any T_p, in words.
     pub fn why_no_n_qlm(&self) -> &'static str {
-        if self.counted() {
-            "no mode below x ω_g at any T_p yet: more samples (or a larger N) to count N_QLM"
-        } else {
-            "no N_QLM in the summary: A_g could not be fitted (too few modes below the window)"
+        match self.soft_spot_estimator() {
+            SoftSpotEstimator::QuarticCount => "no quartic mode below x_q ω_g at any T_p yet: more samples (or quartic starts) to count N_QLM",
+            SoftSpotEstimator::HarmonicCount => "no mode below x ω_g at any T_p yet: more samples (or a larger N) to count N_QLM",
+            SoftSpotEstimator::RankFit => "no N_QLM in the summary: A_g could not be fitted (too few modes below the window)",
         }
     }
 
@@ -219,6 +294,8 @@ pub fn parse_summary(json: &str) -> Result<EnsembleSummary, String> {
         .route
         .clone()
         .or_else(|| (!routes.is_empty()).then(|| routes.join(" + ")));
+    // the count fractions of `estimators` (written, not read, by the summary's serde types)
+    let fraction = |key: &str| v["estimators"][key].as_f64().and_then(finite);
     let units = match v.get("units") {
         Some(u @ Value::Object(_)) => {
             Some(units_from_value(u).map_err(|e| format!("summary key \"units\": {e}"))?)
@@ -231,6 +308,10 @@ pub fn parse_summary(json: &str) -> Result<EnsembleSummary, String> {
         boltzmann_count: file.boltzmann_count.as_ref().and_then(count_fit),
         has_count_fit: file.boltzmann_count.is_some(),
         count_fit_note: file.boltzmann_count.and_then(|c| c.note),
+        boltzmann_quartic: file.boltzmann_quartic.as_ref().and_then(count_fit),
+        quartic_fit_note: file.boltzmann_quartic.and_then(|c| c.note),
+        count_fraction: fraction("count_fraction"),
+        quartic_count_fraction: fraction("quartic_count_fraction"),
         route,
         units,
     })
@@ -271,6 +352,7 @@ fn row(r: &SummaryRow) -> TemperatureRow {
         count_window: count.and_then(|c| finite(c.window)),
         count_per_particle: count.and_then(|c| est(&c.per_particle)).map(|e| e.value),
         count_slope: count.and_then(|c| est_opt(&c.slope)),
+        quartic_soft_spots: r.quartic_count.as_ref().and_then(|c| est(&c.soft_spots)),
         cdf: (cdf.omega.len() == cdf.cdf.len() && !cdf.omega.is_empty()).then(|| Cdf {
             omega: cdf.omega.clone(),
             cdf: cdf.cdf.clone(),

@@ -73,7 +73,8 @@ pub(crate) fn calibrate_units(a: &SweepArgs, statistic: &str, reuse: bool) -> Re
     Ok(())
 }
 
-/// `calibrate --reuse`: every T_p of the grid is in DIR with the asked samples, N and d.
+/// `calibrate --reuse`: every T_p of the grid is in DIR with N and d as asked and at least the
+/// asked samples (annealing-ladder chains add their records rung by rung, so a T_p may hold more).
 fn check_reuse_grid(
     a: &SweepArgs,
     summaries: &[pinchglass::ensemble::TemperatureSummary],
@@ -83,9 +84,9 @@ fn check_reuse_grid(
             "--reuse: {} holds no samples at T_p = {tp}",
             a.output
         ))?;
-        if s.samples != a.samples || s.n != a.n || s.dim != a.dim {
+        if s.samples < a.samples || s.n != a.n || s.dim != a.dim {
             return Err(format!(
-                "--reuse: T_p = {tp} has {} samples of N = {} in {}D, not {} of N = {} in {}D",
+                "--reuse: T_p = {tp} has {} samples of N = {} in {}D, not at least {} of N = {} in {}D",
                 s.samples, s.n, s.dim, a.samples, a.n, a.dim
             ));
         }

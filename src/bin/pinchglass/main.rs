@@ -150,7 +150,8 @@ enum Command {
         #[arg(long, default_value = "auto")]
         modes: String,
         /// Run no sweep: calibrate from the samples already in DIR (a sweep made in parts or
-        /// shards with the same parameters; every T_p of the grid must be there).
+        /// shards, or `chains` records; every T_p of the grid must be there with at least
+        /// --samples samples, and all of them are used).
         #[arg(long)]
         reuse: bool,
         #[arg(short = 'o', long = "output")]

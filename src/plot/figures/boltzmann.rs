@@ -6,28 +6,18 @@ use plotters::prelude::*;
 use super::*;
 use crate::plot::toolkit::{GREEN, GUIDE, RED};
 
-/// Fig. 5: 𝒩 against 1/T_p (log y) with the summary's Boltzmann fit `𝒩 ∝ exp(−E/T_p)` and E ±
-/// its error in the legend.
+/// Fig. 5: 𝒩 against 1/T_p (log y) with the summary's Boltzmann fit `𝒩 ∝ exp(−E/T_p)`, its fit
+/// range shaded and E ± its error in the legend; 𝒩 and its fit are those of the summary's first
+/// estimator ([`EnsembleSummary::soft_spot_estimator`]: quartic count, harmonic count, rank fit).
 pub fn fig5_boltzmann<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     s: &EnsembleSummary,
     u: &Axes,
 ) -> Result<(), String> {
     let (st, body) = figure_frame(area, s, u, "Fig. 5: Boltzmann law of the soft spots")?;
-    // the counted 𝒩 and its Poisson fit when the summary has them, else the rank-fit 𝒩
-    let counted = s.has_count_fit && s.temperatures.iter().any(|r| r.count_soft_spots.is_some());
-    let boltzmann = if counted {
-        s.boltzmann_count.as_ref()
-    } else {
-        s.boltzmann.as_ref()
-    };
-    let value_of = |r: &TemperatureRow| {
-        if counted {
-            r.count_soft_spots
-        } else {
-            r.soft_spots
-        }
-    };
+    let estimator = s.soft_spot_estimator();
+    let counted = estimator != SoftSpotEstimator::RankFit;
+    let boltzmann = s.soft_spot_fit();
     // points at x = 1/T_p (display units); split into those the fit used and the others
     let used_tps = boltzmann.and_then(|b| b.tp_used.clone());
     let is_used = |tp: f64| match &used_tps {
@@ -36,7 +26,7 @@ pub fn fig5_boltzmann<DB: DrawingBackend>(
     };
     let (mut used, mut other) = (Vec::new(), Vec::new());
     for r in &s.temperatures {
-        if let Some(e) = value_of(r).filter(|e| e.value > 0.0) {
+        if let Some(e) = s.n_qlm(r).filter(|e| e.value > 0.0) {
             let p = Pt {
                 x: 1.0 / u.t(r.tp),
                 y: e.value,
@@ -79,11 +69,7 @@ pub fn fig5_boltzmann<DB: DrawingBackend>(
         x,
         Axis::log(lo, hi),
         u.inv_t_label(),
-        if counted {
-            "N_QLM = 5 K / (M N x⁵)  (modes below x ω_g)"
-        } else {
-            "N_QLM = A_g ω_g⁵"
-        },
+        &s.soft_spot_label(),
     )?;
     let (xa, ya) = {
         let cs = c.as_coord_spec();
@@ -117,10 +103,12 @@ pub fn fig5_boltzmann<DB: DrawingBackend>(
     }
     let r = st.px(4.5) as i32;
     let excluded = RGBColor(150, 150, 150);
-    let used_label = if counted {
-        "N_QLM counted below x ω_g (Poisson / bootstrap error)"
-    } else {
-        "ensemble mean N_QLM (bootstrap error)"
+    let used_label = match estimator {
+        SoftSpotEstimator::QuarticCount => {
+            "N_QLM: quartic modes counted below x ω_g (Poisson / bootstrap error)"
+        }
+        SoftSpotEstimator::HarmonicCount => "N_QLM counted below x ω_g (Poisson / bootstrap error)",
+        SoftSpotEstimator::RankFit => "ensemble mean N_QLM (bootstrap error)",
     };
     for (set, col, label) in [
         (&used, GREEN, used_label),
@@ -192,7 +180,7 @@ pub fn fig5_boltzmann<DB: DrawingBackend>(
             &st,
             0.03,
             0.04,
-            match (&s.count_fit_note, counted) {
+            match (s.soft_spot_fit_note(), counted) {
                 (Some(n), true) if n.contains("two or more") => {
                     "no Boltzmann fit: fewer than two T_p below the plateau of N_QLM"
                 }

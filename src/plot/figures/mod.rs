@@ -56,8 +56,8 @@ pub use vdos::fig2_cdf;
 
 // the figures' data types and toolkit under the names they always had here
 pub use super::summary::{
-    parse_calibration, parse_summary, Axes, Boltzmann, Cdf, EnsembleSummary, Est, TemperatureRow,
-    Units,
+    parse_calibration, parse_summary, Axes, Boltzmann, Cdf, EnsembleSummary, Est,
+    SoftSpotEstimator, TemperatureRow, Units,
 };
 pub use super::toolkit::{colour_ramp, register_fonts, FONT};
 

@@ -122,11 +122,7 @@ pub fn fig4b_soft_spots<DB: DrawingBackend>(
         &st,
         "N_QLM ∝ number of quasi-localised modes (QLMs) per particle",
         u.t_label(),
-        if s.counted() {
-            "N_QLM = 5 K / (M N x⁵)  (modes below x ω_g)"
-        } else {
-            "N_QLM = A_g ω_g⁵"
-        },
+        &s.soft_spot_label(),
         &pts,
         true,
         &col,

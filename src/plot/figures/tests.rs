@@ -386,3 +386,47 @@ fn counted_estimates_fill_the_figures_without_a_rank_fit() {
         "fig4b says why"
     );
 }
+
+/// With a quartic-mode count in the rows (`quartic_count`, `boltzmann_quartic`), Figs. 4b, 5 and 6
+/// show it and its fit (the summary's first estimator, as the Lecture's step 4 quotes), labelled
+/// with its window; without it they fall back to the harmonic count.
+#[test]
+fn the_quartic_count_is_the_figures_soft_spot_estimator_when_present() {
+    let mut v: Value = serde_json::from_str(&synthetic()).unwrap();
+    for row in v["temperatures"].as_array_mut().unwrap() {
+        let tp = row["tp"].as_f64().unwrap();
+        let count = serde_json::json!({"soft_spots": {"value": 2.0 * tp, "error": 0.1},
+            "a_g": {"value": 1e-4, "error": 1e-5}, "window": 3.0,
+            "per_particle": {"value": 0.01, "error": 0.001}, "slope": null});
+        let mut quartic = count.clone();
+        quartic["soft_spots"] = serde_json::json!({"value": 3.0 * tp, "error": 0.1});
+        row["count"] = count;
+        row["quartic_count"] = quartic;
+    }
+    let fit =
+        |e: f64| serde_json::json!({"e_qlm": e, "error": 0.1, "ln_n0": 0.5, "tp_used": [1.0]});
+    v["boltzmann_count"] = fit(0.25);
+    v["boltzmann_quartic"] = fit(0.75);
+    v["estimators"] = serde_json::json!({"count_fraction": 0.35, "quartic_count_fraction": 0.5});
+    let s = parse_summary(&v.to_string()).unwrap();
+    assert_eq!(s.soft_spot_estimator(), SoftSpotEstimator::QuarticCount);
+    assert_eq!(s.soft_spot_fit().unwrap().e, 0.75);
+    let r = &s.temperatures[0];
+    assert_eq!(s.n_qlm(r).unwrap().value, 3.0 * r.tp);
+    let svg = render_svg("fig5", &v.to_string(), None).unwrap();
+    assert!(
+        drawn(&svg, "quartic modes below 0.5 ω_g"),
+        "fig5's axis names the window"
+    );
+    assert!(drawn(&svg, "E_QLM = 0.75"), "fig5 shows the quartic fit");
+    // without the quartic count: the harmonic count and its fit
+    for row in v["temperatures"].as_array_mut().unwrap() {
+        row.as_object_mut().unwrap().remove("quartic_count");
+    }
+    v.as_object_mut().unwrap().remove("boltzmann_quartic");
+    let s = parse_summary(&v.to_string()).unwrap();
+    assert_eq!(s.soft_spot_estimator(), SoftSpotEstimator::HarmonicCount);
+    assert_eq!(s.soft_spot_fit().unwrap().e, 0.25);
+    let svg = render_svg("fig5", &v.to_string(), None).unwrap();
+    assert!(drawn(&svg, "modes below 0.35 ω_g") && drawn(&svg, "E_QLM = 0.25"));
+}
