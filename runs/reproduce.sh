@@ -30,12 +30,16 @@ runs/repro/chains.sh "$(command -v pinchglass)" 3d 0..2
 runs/repro/chains.sh "$(command -v pinchglass)" 3d 2..4
 runs/repro/chains.sh "$(command -v pinchglass)" 3d 4..6
 runs/repro/chains.sh "$(command -v pinchglass)" 3d 6..8
-# units from the hot rungs of the same records, then the summaries
-pinchglass calibrate --dim 2 --n 500 --tp 7,5,4,3.5,3,2.5,2,1.7 --samples 64 --reuse -o runs/repro/2d-n500
-pinchglass calibrate --dim 3 --n 1000 --tp 2,1.4,1.1,0.9,0.8,0.7,0.6 --samples 48 --reuse -o runs/repro/3d-n1000
+# units from the same records (the plateau of the median G over the whole ladder; --samples is the
+# least number of samples every T_p must have), copied to calibration/poly-{2d,3d}/ as the shipped
+# units; then the summaries
+pinchglass calibrate --dim 2 --n 500 --tp 7,5,4,3.5,3,2.5,2,1.7,1.5,1.3,1.15,1.0 --samples 64 --reuse -o runs/repro/2d-n500
+pinchglass calibrate --dim 3 --n 1000 --tp 2,1.4,1.1,0.9,0.8,0.7,0.6,0.5,0.45,0.4,0.35 --samples 18 --reuse -o runs/repro/3d-n1000
+cp runs/repro/2d-n500/calibration.json calibration/poly-2d/calibration.json
+cp runs/repro/3d-n1000/calibration.json calibration/poly-3d/calibration.json
 pinchglass summarize runs/repro/2d-n500 --calibration runs/repro/2d-n500/calibration.json
 pinchglass summarize runs/repro/3d-n1000 --calibration runs/repro/3d-n1000/calibration.json
 
-# figures (rendered by the figures engineer's command into docs/figures/)
-# pinchglass figures runs/2d-n300 -o docs/figures/2d-n300
-# pinchglass figures runs/3d-n500 -o docs/figures/3d-n500
+# the figures of docs/reproduction.md
+pinchglass figures runs/repro/2d-n500 --calibration runs/repro/2d-n500/calibration.json -o docs/figures/2d-n500
+pinchglass figures runs/repro/3d-n1000 --calibration runs/repro/3d-n1000/calibration.json -o docs/figures/3d-n1000

@@ -827,7 +827,10 @@ fn summarize_reports_the_counting_estimators() {
     let v = summary(&["--fit-tp-max", "2", "--count-fraction", "0.3"]);
     let b = &v["boltzmann_count"];
     assert_eq!(b["tp_used"].as_array().unwrap().len(), 6);
-    let (e, t) = (b["e_qlm"].as_f64().unwrap(), 0.8);
+    let (e, t) = (
+        b["e_qlm"].as_f64().unwrap(),
+        cal["t_onset"].as_f64().unwrap(),
+    );
     assert!((b["e_qlm_over_t_onset"].as_f64().unwrap() - e / t).abs() < 1e-12);
     let sys = b["systematic_over_t_onset"].as_f64().unwrap();
     assert!((sys - (e / t * 0.1 / t).abs()).abs() < 1e-12);
@@ -1053,7 +1056,7 @@ fn tau_and_the_engine_benchmark_run() {
 }
 
 /// `--tp-unit onset`: T_p in T_onset of the shipped calibration runs exactly the model-unit T_p
-/// it denotes (0.45 × 0.8 = 0.36, not 0.36000000000000004: same file, byte for byte); another
+/// it denotes (0.45 × 0.7 = 0.315: same file, byte for byte, as for a typed 0.315); another
 /// density and a non-positive value are refused in words.
 #[test]
 fn tp_in_onset_units_runs_the_model_unit_value() {
@@ -1068,11 +1071,11 @@ fn tp_in_onset_units_runs_the_model_unit_value() {
         .arg(&a));
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(
-        stderr(&o).contains("T_p = 0.45 T_onset = 0.36"),
+        stderr(&o).contains("T_p = 0.45 T_onset = 0.315"),
         "{}",
         stderr(&o)
     );
-    let o = run(bin().args(common).args(["--tp", "0.36", "-o"]).arg(&b));
+    let o = run(bin().args(common).args(["--tp", "0.315", "-o"]).arg(&b));
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap());
     refuses(
@@ -1155,4 +1158,61 @@ fn summarize_counts_and_leaves_out_unstable_samples() {
     let g = t["shear_modulus"]["value"].as_f64().unwrap();
     assert!((g - mean).abs() < 1e-9 * mean, "{g} vs {mean}");
     assert!(v["rules"]["unstable"].as_str().unwrap().contains("G <= 0"));
+}
+
+/// `summarize --quartic-scan`: the quartic count's Boltzmann fit for each window fraction
+/// (`boltzmann_quartic_scan`), the default fraction's entry equal to `boltzmann_quartic`; `none`
+/// leaves it out; a bad list is refused by its flag, writing nothing.
+#[test]
+fn summarize_scans_the_quartic_count_window() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let dir = tmp("quartic-scan");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let name = "samples-chains-0-4.jsonl";
+    std::fs::copy(root.join("runs/repro/2d-n500").join(name), dir.join(name)).unwrap();
+    for bad in ["0.3,abc", "2", "0.3,,0.4", "-0.1"] {
+        let o = run(bin()
+            .arg("summarize")
+            .arg(&dir)
+            .args(["--quartic-scan", bad]));
+        assert_refused(&o, "--quartic-scan");
+    }
+    assert!(!dir.join("summary.json").exists());
+    let o = run(bin()
+        .arg("summarize")
+        .arg(&dir)
+        .args(["--quartic-scan", "0.35,0.5"]));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("summary.json")).unwrap()).unwrap();
+    let fits = v["boltzmann_quartic_scan"]["fits"].as_array().unwrap();
+    assert_eq!(fits.len(), 2);
+    assert_eq!(fits[1]["fraction"], 0.5);
+    assert_eq!(
+        fits[1]["fit"], v["boltzmann_quartic"],
+        "x_q = 0.5 is the default fit"
+    );
+    assert_ne!(fits[0]["fit"]["e_qlm"], fits[1]["fit"]["e_qlm"]);
+    // a narrower window counts fewer modes at every T_p
+    let modes = |f: &serde_json::Value| -> Vec<u64> {
+        f["counts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["modes"].as_u64().unwrap())
+            .collect()
+    };
+    assert!(modes(&fits[0])
+        .iter()
+        .zip(modes(&fits[1]))
+        .all(|(a, b)| *a <= b));
+    let o = run(bin()
+        .arg("summarize")
+        .arg(&dir)
+        .args(["--quartic-scan", "none"]));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("summary.json")).unwrap()).unwrap();
+    assert!(v.get("boltzmann_quartic_scan").is_none());
 }

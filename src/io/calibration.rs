@@ -73,7 +73,10 @@ pub struct CalibrationSweep {
     pub density: f64,
     pub n: usize,
     pub samples_per_tp: usize,
-    pub sweeps: usize,
+    /// Swap-MC sweeps per sample; `None` (not written) when the records reused hold several
+    /// (annealing-ladder chains), which their `chains-*.json` and records state.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sweeps: Option<usize>,
     pub seed: u64,
     pub tp: Vec<f64>,
     pub command: String,

@@ -30,6 +30,7 @@ pub(crate) fn calibrate_units(a: &SweepArgs, statistic: &str, reuse: bool) -> Re
             calibration: None,
             fit_tp_max: None,
             estimators: Default::default(),
+            quartic_scan: Vec::new(),
         },
         &|all| {
             let mut summaries = all.to_vec();
@@ -47,12 +48,19 @@ pub(crate) fn calibrate_units(a: &SweepArgs, statistic: &str, reuse: bool) -> Re
     let (records, _) = read_records(&a.output)?;
     let records = pinchglass::ensemble::deduplicate(records)?;
     let onset = pinchglass::ensemble::onset_uncertainty(&records, &summaries, &c)?;
+    // the sweeps per sample: the sweep's, or the records' when they all share one
+    let sweeps = if reuse {
+        let first = records.first().map(|r| r.sweeps);
+        first.filter(|s| records.iter().all(|r| r.sweeps == *s))
+    } else {
+        Some(a.sweeps)
+    };
     let sweep = CalibrationSweep {
         dim: a.dim,
         density: a.density,
         n: a.n,
         samples_per_tp: a.samples,
-        sweeps: a.sweeps,
+        sweeps,
         seed: a.seed,
         tp: a.tps.clone(),
         command: std::env::args().collect::<Vec<_>>().join(" "),

@@ -121,6 +121,16 @@ enum Command {
         /// estimator counting quartic modes, which do not hybridise with phonons.
         #[arg(long, value_name = "X", allow_negative_numbers = true, default_value_t = pinchglass::ensemble::QUARTIC_COUNT_FRACTION)]
         quartic_count_fraction: f64,
+        /// The quartic count's Boltzmann fit again for each of these window fractions x_q (key
+        /// `boltzmann_quartic_scan`): how E_QLM depends on the window, the estimator's main
+        /// systematic. `none` for no scan.
+        #[arg(
+            long,
+            value_name = "X,...",
+            allow_hyphen_values = true,
+            default_value = "0.25,0.3,0.35,0.4,0.45,0.5"
+        )]
+        quartic_scan: String,
     },
     /// Measure the units: run a sweep over high parent temperatures, find the plateau of the
     /// sample-mean shear modulus, and write G_inf, c_inf and T_onset to DIR/calibration.json.
@@ -291,25 +301,41 @@ fn main() -> ExitCode {
             fit_tp_max,
             count_fraction,
             quartic_count_fraction,
-        } => (|| {
-            use pinchglass::validate::check_count_fraction;
-            let estimators = pinchglass::ensemble::EstimatorOptions {
-                count_fraction: check_count_fraction("--count-fraction", count_fraction)?,
-                quartic_count_fraction: check_count_fraction(
-                    "--quartic-count-fraction",
-                    quartic_count_fraction,
-                )?,
+            quartic_scan,
+        } => {
+            (|| {
+                use pinchglass::validate::check_count_fraction;
+                let estimators = pinchglass::ensemble::EstimatorOptions {
+                    count_fraction: check_count_fraction("--count-fraction", count_fraction)?,
+                    quartic_count_fraction: check_count_fraction(
+                        "--quartic-count-fraction",
+                        quartic_count_fraction,
+                    )?,
+                };
+                let quartic_scan = match quartic_scan.trim() {
+                "none" => Vec::new(),
+                list => list
+                    .split(',')
+                    .map(|x| {
+                        let v: f64 = x.trim().parse().map_err(|_| {
+                            format!("--quartic-scan: {} is not a number (a list like 0.3,0.4 or none)", pinchglass::validate::echo(x))
+                        })?;
+                        check_count_fraction("--quartic-scan", v)
+                    })
+                    .collect::<Result<Vec<f64>, String>>()?,
             };
-            summarize_dir(
-                &dir,
-                &SummarizeOptions {
-                    calibration,
-                    fit_tp_max,
-                    estimators,
-                },
-            )
-            .map(|_| ())
-        })(),
+                summarize_dir(
+                    &dir,
+                    &SummarizeOptions {
+                        calibration,
+                        fit_tp_max,
+                        estimators,
+                        quartic_scan,
+                    },
+                )
+                .map(|_| ())
+            })()
+        }
         Command::Calibrate {
             dim,
             n,
