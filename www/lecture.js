@@ -110,6 +110,20 @@ function context(d, claims) {
   const t = (tp) => (tOnset ? `${fmt(tp / tOnset, 3)} T<sub>onset</sub>` : `${fmt(tp, 3)}`);
   const val = (r, key) => r[key]?.value ?? null;
   const err = (r, key) => r[key]?.error ?? null;
+  // How the quartic count's fit depends on its window x_q (summary key boltzmann_quartic_scan),
+  // with the free log-slope of the count below the default window at the hottest T_p (5 for ω⁴).
+  const scanText = () => {
+    const fits = (d.parsed.boltzmann_quartic_scan?.fits ?? [])
+      .filter((f) => Number.isFinite(f.fit?.e_qlm) && Number.isFinite(f.fit?.error));
+    if (fits.length < 2) return '';
+    const unit = tOnset ?? 1;
+    const list = fits.map((f) => `${fmt(f.fraction, 2)}: ${fmt(f.fit.e_qlm / unit, 2)} ± ${fmt(f.fit.error / unit, 1)}`).join(', ');
+    const hot = rows[rows.length - 1]?.quartic_count?.slope;
+    const slope = Number.isFinite(hot?.value)
+      ? `: the count follows 𝒩 only where the modes obey the ω<sup>4</sup> law up to the window (a count ∝ ω<sup>5</sup>), yet at the hottest T<sub>p</sub> it grows as ω<sup>${fmt(hot.value, 2)} ± ${fmt(hot.error, 1)}</sup> below ${fmt(d.parsed.estimators?.quartic_count_fraction, 2)} ω<sub>g</sub>`
+      : '';
+    return ` Other windows x<sub>q</sub> ω<sub>g</sub> give (x<sub>q</sub>: E<sub>QLM</sub>) ${list}${slope}.`;
+  };
   const strong = (verdict) => ({
     holds: '<strong class="claim holds">In this ensemble it holds:</strong>',
     contradicts: '<strong class="claim contradicts">In this ensemble it does not hold:</strong>',
@@ -203,7 +217,7 @@ function context(d, claims) {
         claims.set(4, { key, expected: PAPER_E_QLM, value: b.e_qlm, error: b.error, verdict: 'unresolved' });
         says = ' Without a calibration it cannot be compared with the paper.';
       }
-      return `${strong(verdict)} ${what}${over} gives E<sub>QLM</sub> = ${e}.${says}`;
+      return `${strong(verdict)} ${what}${over} gives E<sub>QLM</sub> = ${e}.${says}${key === 'boltzmann_quartic' ? scanText() : ''}`;
     },
   };
 }
