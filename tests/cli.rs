@@ -1189,11 +1189,25 @@ fn summarize_scans_the_quartic_count_window() {
     let fits = v["boltzmann_quartic_scan"]["fits"].as_array().unwrap();
     assert_eq!(fits.len(), 2);
     assert_eq!(fits[1]["fraction"], 0.5);
+    for key in ["e_qlm", "error", "tp_used", "ln_n0"] {
+        assert_eq!(
+            fits[1]["fit"][key], v["boltzmann_quartic"][key],
+            "x_q = 0.5 is the default fit ({key})"
+        );
+    }
     assert_eq!(
-        fits[1]["fit"], v["boltzmann_quartic"],
-        "x_q = 0.5 is the default fit"
+        v["boltzmann_quartic_scan"]["tp_max"],
+        v["boltzmann_quartic"]["tp_used"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t.as_f64().unwrap())
+            .reduce(f64::max)
+            .unwrap(),
+        "every window over the default fit's range"
     );
     assert_ne!(fits[0]["fit"]["e_qlm"], fits[1]["fit"]["e_qlm"]);
+    assert_eq!(fits[0]["fit"]["tp_used"], fits[1]["fit"]["tp_used"]);
     // a narrower window counts fewer modes at every T_p
     let modes = |f: &serde_json::Value| -> Vec<u64> {
         f["counts"]

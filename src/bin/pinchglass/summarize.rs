@@ -89,7 +89,12 @@ pub(crate) fn summarize_dir_checked(
             .iter()
             .any(|s| s.quartic_count.is_some())
     }) {
-        summary["boltzmann_quartic_scan"] = quartic_scan(records, units.as_ref(), opts)?;
+        // every window over the default fit's T_p range (given, or below the detected plateau)
+        let range_max = opts.fit_tp_max.or_else(|| {
+            let tps = &out_all.boltzmann_quartic.tps;
+            tps.iter().cloned().reduce(f64::max)
+        });
+        summary["boltzmann_quartic_scan"] = quartic_scan(records, units.as_ref(), range_max, opts)?;
     }
     let (summaries, fit, count_fit, quartic_fit) = (
         out_all.temperatures,
@@ -180,19 +185,23 @@ pub(crate) fn summarize_dir_checked(
     Ok(summaries)
 }
 
-/// `boltzmann_quartic_scan` of `summary.json`: the quartic count and its Boltzmann fit (as
-/// `boltzmann_quartic`, same T_p range rule) for every window fraction x_q of
-/// `opts.quartic_scan`. Eq. 2 makes the count below x_q ω_g proportional to 𝒩 only where the
+/// `boltzmann_quartic_scan` of `summary.json`: the quartic count and its Boltzmann fit for every
+/// window fraction x_q of `opts.quartic_scan`, each over T_p ≤ `range_max` (the T_p range of the
+/// default window's fit, so that only the window changes; `None`: the plateau rule per window). Eq. 2 makes the count below x_q ω_g proportional to 𝒩 only where the
 /// cumulative count of quartic modes grows as ω⁵ up to x_q ω_g; where it grows more slowly (the
 /// free slope below 5, as in hot glasses), E_QLM depends on x_q, and the scan shows by how much.
 /// Printed as a table too.
 fn quartic_scan(
     records: Vec<pinchglass::ensemble::SampleRecord>,
     units: Option<&pinchglass::ensemble::Units>,
+    range_max: Option<f64>,
     opts: &SummarizeOptions,
 ) -> Result<Value, String> {
     use pinchglass::report::summarize_records_with;
-    println!("Quartic count window scan: Boltzmann fit of the quartic count for each x_q");
+    println!(
+        "Quartic count window scan: Boltzmann fit of the quartic count for each x_q over T_p <= {}",
+        range_max.map_or("(the plateau rule per window)".into(), |t| t.to_string())
+    );
     println!(
         "{:>6} {:>28} {:>24} {:>16}  T_p used (K per T_p)",
         "x_q", "E (model units)", "E / T_onset", "deviance / dof"
@@ -203,7 +212,7 @@ fn quartic_scan(
             quartic_count_fraction: x,
             ..opts.estimators
         };
-        let out = summarize_records_with(records.clone(), units, opts.fit_tp_max, &estimators)?;
+        let out = summarize_records_with(records.clone(), units, range_max, &estimators)?;
         let counts: Vec<Value> = out
             .temperatures
             .iter()
@@ -248,7 +257,8 @@ fn quartic_scan(
         );
     }
     Ok(json!({
-        "about": "the quartic count's Poisson Boltzmann fit (as boltzmann_quartic, same T_p range rule) for each count window fraction x_q: the count below x_q omega_g is proportional to N only where the cumulative count of quartic modes grows as omega^5 up to the window (free slope 5); where it grows more slowly, E_QLM depends on x_q",
+        "about": "the quartic count's Poisson Boltzmann fit for each count window fraction x_q, over the T_p range of the default window's fit (tp_max): the count below x_q omega_g is proportional to N only where the cumulative count of quartic modes grows as omega^5 up to the window (free slope 5); where it grows more slowly, E_QLM depends on x_q",
+        "tp_max": range_max,
         "fits": fits,
     }))
 }
