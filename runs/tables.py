@@ -69,6 +69,24 @@ def main(path):
                   f"; deviance {b.get('deviance')} for {b.get('dof')} dof")
         else:
             print(f"\nBoltzmann fit of the {name}: none ({b.get('note')})")
+    scan = (v.get("boltzmann_quartic_scan") or {}).get("fits") or []
+    if scan:
+        tpmax = v["boltzmann_quartic_scan"].get("tp_max")
+        print(f"\nThe quartic count's window: Boltzmann fit for each x_q over T_p <= {tpmax} "
+              "(K = quartic modes below x_q ω_g per T_p, coldest first)\n")
+        print("| x_q | E_QLM / T_onset (stat.) | deviance / dof | K per T_p | free slope at the hottest T_p |")
+        print("|---|---|---|---|---|")
+        for f in scan:
+            b = f["fit"]
+            e = (f"{b['e_qlm_over_t_onset']:.3g} ± {b['error_over_t_onset']:.2g}"
+                 if b.get("e_qlm_over_t_onset") is not None else "no fit")
+            used = set(b.get("tp_used") or [])
+            ks = ", ".join(str(c["modes"]) for c in f["counts"] if c["tp"] in used)
+            hot = max(f["counts"], key=lambda c: c["tp"])
+            sl = (f"{hot['slope']:.2g} ± {hot['slope_error']:.1g}" if hot.get("slope") is not None else "n/a")
+            dev = f"{b['deviance']:.2g} / {b['dof']}" if b.get("deviance") is not None else ""
+            print(f"| {f['fraction']:g} | {e} | {dev} | {ks} | {sl} |")
+        print()
     fitted = [t for t in rows if t["a_g"] is not None]
     if len(fitted) >= 2:
         lo, hi = fitted[0], fitted[-1]
