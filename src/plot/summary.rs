@@ -96,6 +96,9 @@ pub struct EnsembleSummary {
     /// The fractions x of the harmonic and x_q of the quartic count windows (`estimators`).
     pub count_fraction: Option<f64>,
     pub quartic_count_fraction: Option<f64>,
+    /// The quartic count's Boltzmann fit for other windows (`boltzmann_quartic_scan`):
+    /// `(x_q, E_QLM ± error)` in model units, fits with a finite E and error only.
+    pub quartic_scan: Vec<(f64, Est)>,
     /// `route` (dense / sparse) if the summary records it.
     pub route: Option<String>,
     /// The calibration `summarize --calibration` recorded (`units`), if any.
@@ -312,9 +315,24 @@ pub fn parse_summary(json: &str) -> Result<EnsembleSummary, String> {
         quartic_fit_note: file.boltzmann_quartic.and_then(|c| c.note),
         count_fraction: fraction("count_fraction"),
         quartic_count_fraction: fraction("quartic_count_fraction"),
+        quartic_scan: quartic_scan(&v),
         route,
         units,
     })
+}
+
+/// `(x_q, E ± error)` of every fit of `boltzmann_quartic_scan` with a finite E and error.
+fn quartic_scan(v: &Value) -> Vec<(f64, Est)> {
+    let fits = v["boltzmann_quartic_scan"]["fits"].as_array();
+    fits.into_iter()
+        .flatten()
+        .filter_map(|f| {
+            let x = f["fraction"].as_f64().and_then(finite)?;
+            let value = f["fit"]["e_qlm"].as_f64().and_then(finite)?;
+            let error = f["fit"]["error"].as_f64().and_then(finite)?.abs();
+            Some((x, Est { value, error }))
+        })
+        .collect()
 }
 
 /// One row as the figures read it.

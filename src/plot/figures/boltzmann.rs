@@ -14,8 +14,20 @@ pub fn fig5_boltzmann<DB: DrawingBackend>(
     s: &EnsembleSummary,
     u: &Axes,
 ) -> Result<(), String> {
-    let (st, body) = figure_frame(area, s, u, "Fig. 5: Boltzmann law of the soft spots")?;
+    let (st, frame) = figure_frame(area, s, u, "Fig. 5: Boltzmann law of the soft spots")?;
     let estimator = s.soft_spot_estimator();
+    // the quartic count's fits for other windows, beside the main panel
+    let scan = estimator == SoftSpotEstimator::QuarticCount && s.quartic_scan.len() >= 2;
+    let (body, side) = if scan {
+        let w = frame.dim_in_pixel().0;
+        let (main, side) = frame.split_horizontally(w * 68 / 100);
+        (main, Some(side))
+    } else {
+        (frame, None)
+    };
+    if let Some(side) = &side {
+        window_scan(side, &st, s, u)?;
+    }
     let counted = estimator != SoftSpotEstimator::RankFit;
     let boltzmann = s.soft_spot_fit();
     // points at x = 1/T_p (display units); split into those the fit used and the others
@@ -210,6 +222,73 @@ pub fn fig5_boltzmann<DB: DrawingBackend>(
     taken.extend(fit_points);
     let pos = free_corner(&c, &taken, 5);
     legend(&mut c, &st, pos)?;
+    Ok(())
+}
+
+/// The side panel of Fig. 5: E_QLM of the quartic count against its window fraction x_q (the
+/// summary's `boltzmann_quartic_scan`), the default window in green, the paper's value dashed.
+fn window_scan<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    st: &Style,
+    s: &EnsembleSummary,
+    u: &Axes,
+) -> Result<(), String> {
+    let scale = u.t_onset();
+    let pts: Vec<Pt> = s
+        .quartic_scan
+        .iter()
+        .map(|(x, e)| Pt {
+            x: *x,
+            y: e.value / scale,
+            e: Some(e.error / scale),
+        })
+        .collect();
+    let paper = u.is_calibrated().then_some(PAPER_E_QLM_OVER_T_ONSET);
+    let top = pts
+        .iter()
+        .map(|p| p.y + p.e.unwrap_or(0.0))
+        .chain(paper.map(|e| 1.15 * e))
+        .fold(f64::NEG_INFINITY, f64::max);
+    let bottom = pts
+        .iter()
+        .map(|p| p.y - p.e.unwrap_or(0.0))
+        .fold(0.0, f64::min);
+    let xs: Vec<f64> = pts.iter().map(|p| p.x).collect();
+    let unit = if u.is_calibrated() {
+        "E_QLM / T_onset"
+    } else {
+        "E_QLM (ε)"
+    };
+    let mut c = chart(
+        area,
+        st,
+        "E_QLM against the count window",
+        x_axis(&xs).expect("two windows"),
+        Axis::linear(bottom, top),
+        "x_q (count below x_q ω_g)",
+        unit,
+    )?;
+    let default = s.quartic_count_fraction;
+    let is_default = |x: f64| default.is_some_and(|d| (d - x).abs() < 1e-9);
+    let col = |i: usize| if is_default(pts[i].x) { GREEN } else { GUIDE };
+    draw_points(&mut c, st, &pts, &col, Marker::Circle)?;
+    if let Some(e) = paper {
+        let (xa, ya) = {
+            let cs = c.as_coord_spec();
+            (cs.x_spec().clone(), cs.y_spec().clone())
+        };
+        let style = ShapeStyle::from(&RED).stroke_width(st.px(1.6));
+        c.draw_series(DashedLineSeries::new(
+            vec![(xa.lo, e), (xa.hi, e)],
+            st.px(9.0),
+            st.px(5.0),
+            style,
+        ))
+        .map_err(de)?;
+        // the label just above the line, right of the narrowest window's point
+        let above = ((ya.hi - e) / (ya.hi - ya.lo) - 0.08).clamp(0.02, 0.9);
+        note(&c, st, 0.3, above, &format!("paper: {e} T_onset"), RED)?;
+    }
     Ok(())
 }
 

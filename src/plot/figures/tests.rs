@@ -419,6 +419,21 @@ fn the_quartic_count_is_the_figures_soft_spot_estimator_when_present() {
         "fig5's axis names the window"
     );
     assert!(drawn(&svg, "E_QLM = 0.75"), "fig5 shows the quartic fit");
+    assert!(
+        !svg.contains("against the count window"),
+        "no scan, no side panel"
+    );
+    // with the window scan: a side panel of E_QLM against x_q
+    v["boltzmann_quartic_scan"] = serde_json::json!({"fits": [
+        {"fraction": 0.3, "fit": {"e_qlm": 2.0, "error": 0.5}},
+        {"fraction": 0.4, "fit": {"e_qlm": null, "error": null}},
+        {"fraction": 0.5, "fit": {"e_qlm": 0.75, "error": 0.1}}]});
+    let s = parse_summary(&v.to_string()).unwrap();
+    assert_eq!(s.quartic_scan.len(), 2, "fits without an E are left out");
+    assert_eq!((s.quartic_scan[0].0, s.quartic_scan[0].1.value), (0.3, 2.0));
+    let svg = render_svg("fig5", &v.to_string(), Some(CALIBRATION_SYN)).unwrap();
+    assert!(drawn(&svg, "E_QLM against the count window") && drawn(&svg, "paper: 3.3 T_onset"));
+    v.as_object_mut().unwrap().remove("boltzmann_quartic_scan");
     // without the quartic count: the harmonic count and its fit
     for row in v["temperatures"].as_array_mut().unwrap() {
         row.as_object_mut().unwrap().remove("quartic_count");
