@@ -33,8 +33,8 @@ const STEPS = [
       frequency ω<sub>g</sub>, the ω⁴ law reads D(ω) ≈ 𝒩 ω<sup>4</sup>/ω<sub>g</sub><sup>5</sup>, so
       A<sub>g</sub> ∝ 𝒩/ω<sub>g</sub><sup>5</sup> falls both when soft spots become rarer and when they become stiffer.
       Telling the two apart needs ω<sub>g</sub> on its own (next step); with it, 𝒩 = A<sub>g</sub> ω<sub>g</sub><sup>5</sup>
-      (plotted here) counts the soft spots: in the paper 𝒩 falls by almost 2 orders of magnitude on annealing.
-      ${c.claim(2, 'soft_spots', '𝒩', 'falls')}`,
+      counts the soft spots (${c.nShown().what}): in the paper 𝒩 falls by almost 2 orders of magnitude on annealing.
+      ${c.claim(2, c.nShown().key, '𝒩', 'falls')}`,
   },
   {
     figure: 'fig4a',
@@ -108,8 +108,10 @@ function context(d, claims) {
   const rows = [...(d.parsed.temperatures ?? [])].sort((a, b) => a.tp - b.tp);
   const tOnset = d.calibration ? JSON.parse(d.calibration).t_onset : null;
   const t = (tp) => (tOnset ? `${fmt(tp / tOnset, 3)} T<sub>onset</sub>` : `${fmt(tp, 3)}`);
-  const val = (r, key) => r[key]?.value ?? null;
-  const err = (r, key) => r[key]?.error ?? null;
+  // a row's estimate under `key`, a dotted path for nested ones (quartic_count.soft_spots)
+  const pick = (r, key) => key.split('.').reduce((o, k) => o?.[k], r);
+  const val = (r, key) => pick(r, key)?.value ?? null;
+  const err = (r, key) => pick(r, key)?.error ?? null;
   // How the quartic count's fit depends on its window x_q (summary key boltzmann_quartic_scan),
   // with the free log-slope of the count below the default window at the hottest T_p (5 for ω⁴).
   const scanText = () => {
@@ -130,6 +132,16 @@ function context(d, claims) {
     unresolved: '<strong class="claim unresolved">This ensemble does not resolve it:</strong>',
   })[verdict];
   return {
+    // The 𝒩 that Figs. 4b and 5 show (plot::summary::soft_spot_estimator): the quartic count, else
+    // the harmonic count, else the rank fit's A_g ω_g⁵; its summary key and what it is.
+    nShown() {
+      const has = (key) => rows.some((r) => Number.isFinite(val(r, key)));
+      if (has('quartic_count.soft_spots')) {
+        return { key: 'quartic_count.soft_spots', what: `plotted here from the quartic modes counted below ${fmt(d.parsed.estimators?.quartic_count_fraction, 2)} ω<sub>g</sub>` };
+      }
+      if (has('count.soft_spots')) return { key: 'count.soft_spots', what: `plotted here from the modes counted below ${fmt(d.parsed.estimators?.count_fraction, 2)} ω<sub>g</sub>` };
+      return { key: 'soft_spots', what: 'plotted here' };
+    },
     // Step `step`'s claim "`name` `expected` (falls|rises) on annealing", tested on the summary.
     claim(step, key, name, expected, asPercent = false) {
       const have = rows.filter((r) => Number.isFinite(val(r, key)) && val(r, key) > 0);
@@ -156,7 +168,7 @@ function context(d, claims) {
         unresolved: ` (${z}): within 2 σ of no change, so it neither confirms nor contradicts the paper's trend.`,
       }[verdict];
       let extra = '';
-      if (key === 'soft_spots' && tOnset && lo.tp < tOnset) {
+      if (key.endsWith('soft_spots') && tOnset && lo.tp < tOnset) {
         // the paper's law, 𝒩 ∝ exp(−E_QLM/T_p) below T_onset and flat above, over this range
         const top = Math.min(hi.tp, tOnset);
         const expect = Math.exp(-PAPER_E_QLM * (tOnset / lo.tp - tOnset / top));

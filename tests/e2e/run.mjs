@@ -1040,7 +1040,7 @@ async function testLecture() {
       const shipped = JSON.parse(readFileSync(path.join(WWW, 'data', id, 'summary.json'), 'utf8'));
       const reversed = structuredClone(shipped);
       const rows = [...reversed.temperatures].sort((a, b) => a.tp - b.tp);
-      for (const key of ['a_g', 'soft_spots', 'omega_g', 'xi_g']) {
+      for (const key of ['a_g', 'soft_spots', 'count', 'quartic_count', 'omega_g', 'xi_g']) {
         const vals = rows.map((r) => r[key]).reverse();
         rows.forEach((r, m) => { r[key] = vals[m]; });
       }
