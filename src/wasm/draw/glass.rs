@@ -199,7 +199,7 @@ pub fn nearest_pair(
     x: f64,
     y: f64,
 ) -> i32 {
-    let n = if dim > 0 { positions.len() / dim } else { 0 };
+    let n = positions.len().checked_div(dim).unwrap_or(0);
     if !(dim == 2 || dim == 3) || box_lengths.len() < 2 || pair_i.len() != pair_j.len() {
         return -1;
     }
