@@ -170,31 +170,30 @@ ensure_npm_packages() {
     printf '%s\n' "$want" >"$stamp"
 }
 
+# apt_install BINARY MISSING PACKAGE...: installs Debian PACKAGEs with apt-get (as root) so that
+# BINARY exists; without apt-get or root, stops with MISSING (what to install by hand).
+apt_install() {
+    local binary="$1" missing="$2"
+    shift 2
+    command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ] || die "$missing"
+    log "installing $* with apt-get"
+    apt-get update -qq
+    apt-get install -y -qq "$@" >/dev/null
+    [ -x "$binary" ] || die "apt-get did not install $binary"
+}
+
 # Debian's chromium for the end-to-end tests (playwright's own browser download does not work here).
 ensure_chromium() {
-    if [ -x "$CHROMIUM" ]; then
-        return
-    fi
-    command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ] \
-        || die "$CHROMIUM is missing; install Debian's chromium and chromium-driver"
-    log "installing chromium and chromium-driver with apt-get"
-    apt-get update -qq
-    apt-get install -y -qq chromium chromium-driver >/dev/null
-    [ -x "$CHROMIUM" ] || die "apt-get did not install $CHROMIUM"
+    [ -x "$CHROMIUM" ] && return
+    apt_install "$CHROMIUM" "$CHROMIUM is missing; install Debian's chromium and chromium-driver" \
+        chromium chromium-driver
 }
 
 # Debian's firefox-esr for the Firefox end-to-end tests (puppeteer-core drives it over WebDriver
 # BiDi; no browser download).
 ensure_firefox() {
-    if [ -x "$FIREFOX" ]; then
-        return
-    fi
-    command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ] \
-        || die "$FIREFOX is missing; install Debian's firefox-esr"
-    log "installing firefox-esr with apt-get"
-    apt-get update -qq
-    apt-get install -y -qq firefox-esr >/dev/null
-    [ -x "$FIREFOX" ] || die "apt-get did not install $FIREFOX"
+    [ -x "$FIREFOX" ] && return
+    apt_install "$FIREFOX" "$FIREFOX is missing; install Debian's firefox-esr" firefox-esr
 }
 
 # Debian's chromedriver for the wasm-bindgen-test runner (tests/wasm_api.rs). It must be the
@@ -207,12 +206,9 @@ ensure_chromedriver() {
         log "using chromedriver $driver"
         return
     fi
-    command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ] \
-        || die "$CHROMEDRIVER is missing or does not match $CHROMIUM (${driver:-none} vs ${browser:-none}); install Debian's chromium and chromium-driver"
-    log "installing chromium-driver (and a matching chromium) with apt-get (have: driver ${driver:-none}, browser ${browser:-none})"
-    apt-get update -qq
-    apt-get install -y -qq chromium chromium-driver >/dev/null
-    [ -x "$CHROMEDRIVER" ] || die "apt-get did not install $CHROMEDRIVER"
+    log "chromedriver and chromium differ (driver ${driver:-none}, browser ${browser:-none})"
+    apt_install "$CHROMEDRIVER" "$CHROMEDRIVER is missing or does not match $CHROMIUM (${driver:-none} vs ${browser:-none}); install Debian's chromium and chromium-driver" \
+        chromium chromium-driver
     log "using $("$CHROMEDRIVER" --version | awk '{print $1, $2}')"
 }
 

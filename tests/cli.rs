@@ -15,6 +15,20 @@ fn tmp(name: &str) -> PathBuf {
     dir.join(name)
 }
 
+/// [`tmp`] with nothing in it yet: whatever an earlier run left there removed.
+fn fresh(name: &str) -> PathBuf {
+    let dir = tmp(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+/// [`fresh`], created empty.
+fn empty_dir(name: &str) -> PathBuf {
+    let dir = fresh(name);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
 fn run(cmd: &mut Command) -> Output {
     cmd.output().expect("the pinchglass binary runs")
 }
@@ -605,10 +619,7 @@ fn sweep_into(dir: &PathBuf, shard: Option<&str>) {
 
 #[test]
 fn merging_shards_equals_one_unsharded_run() {
-    let (whole, parts) = (tmp("sweep-whole"), tmp("sweep-parts"));
-    for d in [&whole, &parts] {
-        let _ = std::fs::remove_dir_all(d);
-    }
+    let (whole, parts) = (fresh("sweep-whole"), fresh("sweep-parts"));
     sweep_into(&whole, None);
     sweep_into(&parts, Some("0..1"));
     sweep_into(&parts, Some("1..4"));
@@ -721,8 +732,7 @@ fn sparse_route_agrees_with_the_dense_analysis() {
 fn figures_are_drawn_from_a_summary() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let dir = root.join("tests/data/ensemble-2d");
-    let out = tmp("figures-2d");
-    let _ = std::fs::remove_dir_all(&out);
+    let out = fresh("figures-2d");
     let o = run(bin().arg("figures").arg(&dir).arg("-o").arg(&out));
     assert!(o.status.success(), "{}", stderr(&o));
     for name in ["fig2", "fig4a", "fig4b", "fig5", "fig6", "figS1"] {
@@ -768,9 +778,7 @@ fn figures_are_drawn_from_a_summary() {
 #[test]
 fn summarize_reports_the_counting_estimators() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let dir = tmp("count-3d");
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = empty_dir("count-3d");
     for f in std::fs::read_dir(root.join("runs/3d-n500")).unwrap() {
         let p = f.unwrap().path();
         let name = p.file_name().unwrap().to_str().unwrap().to_string();
@@ -852,9 +860,7 @@ fn summarize_reports_the_counting_estimators() {
 #[test]
 fn bad_fractions_and_a_refused_reuse_write_nothing() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let dir = tmp("reuse-refused");
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = empty_dir("reuse-refused");
     let name = "samples-hot-0-20.jsonl";
     std::fs::copy(root.join("runs/2d-n300").join(name), dir.join(name)).unwrap();
     for (flag, bad) in [
@@ -890,8 +896,7 @@ fn bad_fractions_and_a_refused_reuse_write_nothing() {
 /// with their equilibration verdicts; bad protocols are refused before anything is written.
 #[test]
 fn chains_resume_through_the_command_line() {
-    let dir = tmp("chains");
-    let _ = std::fs::remove_dir_all(&dir);
+    let dir = fresh("chains");
     let args = [
         "chains",
         "--dim",
@@ -934,18 +939,21 @@ fn chains_resume_through_the_command_line() {
     let summary = std::fs::read_to_string(dir.join("summary.json")).unwrap();
     assert!(summary.contains("\"equilibrated\"") && summary.contains("\"engines\""));
     // refused before anything is written
-    let fresh = tmp("chains-bad");
-    let _ = std::fs::remove_dir_all(&fresh);
+    let bad_dir = fresh("chains-bad");
     refuses(
         bin()
             .args([
                 "chains", "--dim", "2", "--n", "60", "--tp", "2,3", "--chains", "1",
             ])
             .args(["--every", "200", "--block", "100", "-o"])
-            .arg(&fresh),
+            .arg(&bad_dir),
         "hot to cold",
     );
-    assert!(!fresh.exists(), "a refused run wrote {}", fresh.display());
+    assert!(
+        !bad_dir.exists(),
+        "a refused run wrote {}",
+        bad_dir.display()
+    );
 }
 
 /// `chains --parents` writes every harvested parent state as extended XYZ, labelled a parent
@@ -953,8 +961,7 @@ fn chains_resume_through_the_command_line() {
 /// inherent state the harvest's record describes (same energy per particle, bit for bit).
 #[test]
 fn chains_write_their_parent_states() {
-    let dir = tmp("chains-parents");
-    let _ = std::fs::remove_dir_all(&dir);
+    let dir = fresh("chains-parents");
     let o = run(bin()
         .args([
             "chains", "--dim", "2", "--n", "60", "--tp", "3,2", "--chains", "1",
@@ -1107,8 +1114,7 @@ fn tp_in_onset_units_runs_the_model_unit_value() {
 /// mean G (which then equals the mean of the two stable samples).
 #[test]
 fn summarize_counts_and_leaves_out_unstable_samples() {
-    let dir = tmp("unstable-2d");
-    let _ = std::fs::remove_dir_all(&dir);
+    let dir = fresh("unstable-2d");
     let o = run(bin()
         .args([
             "sweep",

@@ -26,15 +26,12 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 // ------------------------------------------------------------------------------- helpers
 
+/// A run's parameters as `check_parameters` and `run_glass` take them: `(dim, n, tp, seed,
+/// sweeps, density)`.
+type Args = (f64, f64, f64, f64, f64, Option<f64>);
+
 /// `check_parameters` parsed: `(field, message)` per refusal.
-fn refusals(
-    dim: f64,
-    n: f64,
-    tp: f64,
-    seed: f64,
-    sweeps: f64,
-    density: Option<f64>,
-) -> Vec<(String, String)> {
+fn refusals((dim, n, tp, seed, sweeps, density): Args) -> Vec<(String, String)> {
     let text = check_parameters(dim, n, tp, seed, sweeps, density);
     let v: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{text}: {e}"));
     assert!(
@@ -64,19 +61,12 @@ fn first_message(v: &Value) -> &str {
 }
 
 /// The single refusal of a call that should refuse exactly one field.
-fn single_refusal(
-    dim: f64,
-    n: f64,
-    tp: f64,
-    seed: f64,
-    sweeps: f64,
-    density: Option<f64>,
-) -> (String, String) {
-    let r = refusals(dim, n, tp, seed, sweeps, density);
+fn single_refusal(args: Args) -> (String, String) {
+    let r = refusals(args);
     assert_eq!(
         r.len(),
         1,
-        "dim={dim} n={n} tp={tp} seed={seed} sweeps={sweeps} density={density:?}: {r:?}"
+        "(dim, n, tp, seed, sweeps, density) = {args:?}: {r:?}"
     );
     r.into_iter().next().unwrap()
 }
@@ -448,7 +438,7 @@ fn good_parameters_are_accepted() {
 #[wasm_bindgen_test]
 fn bad_dimension_is_refused() {
     for dim in [1.0, 4.0, 2.5, 0.0, -2.0, f64::NAN, f64::INFINITY] {
-        let (field, msg) = single_refusal(dim, 64.0, 1.0, 1.0, 20.0, None);
+        let (field, msg) = single_refusal((dim, 64.0, 1.0, 1.0, 20.0, None));
         assert_eq!(field, "dim", "{msg}");
         assert!(msg.contains("2 or 3"), "{msg}");
     }
@@ -457,7 +447,7 @@ fn bad_dimension_is_refused() {
 #[wasm_bindgen_test]
 fn bad_particle_counts_are_refused() {
     for n in [1.0, 0.0, -5.0, 64.5, f64::NAN, f64::INFINITY] {
-        let (field, msg) = single_refusal(2.0, n, 1.0, 1.0, 20.0, None);
+        let (field, msg) = single_refusal((2.0, n, 1.0, 1.0, 20.0, None));
         assert_eq!(field, "n", "N = {n}: {msg}");
         if n.is_finite() {
             assert!(msg.contains("from 2 to"), "{msg}");
@@ -466,7 +456,7 @@ fn bad_particle_counts_are_refused() {
         }
     }
     // a box smaller than twice the interaction range (the draw the run would start from)
-    let (field, msg) = single_refusal(3.0, 20.0, 1.0, 1.0, 20.0, None);
+    let (field, msg) = single_refusal((3.0, 20.0, 1.0, 1.0, 20.0, None));
     assert_eq!(field, "n");
     assert!(msg.contains("too small"), "{msg}");
 }
@@ -477,10 +467,10 @@ fn too_large_a_glass_is_refused_with_the_largest_n_allowed() {
         let n_max = max_particles(dim);
         assert!(n_max > 1000, "{dim}D: only {n_max} particles fit");
         assert!(
-            refusals(dim as f64, n_max as f64, 1.0, 1.0, 20.0, None).is_empty(),
+            refusals((dim as f64, n_max as f64, 1.0, 1.0, 20.0, None)).is_empty(),
             "{dim}D: N = max_particles = {n_max} must be accepted"
         );
-        let (field, msg) = single_refusal(dim as f64, (n_max + 1) as f64, 1.0, 1.0, 20.0, None);
+        let (field, msg) = single_refusal((dim as f64, (n_max + 1) as f64, 1.0, 1.0, 20.0, None));
         assert_eq!(field, "n");
         assert!(msg.contains("too large"), "{msg}");
         assert!(msg.contains(&n_max.to_string()), "no largest N in: {msg}");
@@ -490,7 +480,7 @@ fn too_large_a_glass_is_refused_with_the_largest_n_allowed() {
 #[wasm_bindgen_test]
 fn bad_temperature_seed_sweeps_and_density_are_refused() {
     for tp in [0.0, -1.0, f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
-        let (field, msg) = single_refusal(2.0, 64.0, tp, 1.0, 20.0, None);
+        let (field, msg) = single_refusal((2.0, 64.0, tp, 1.0, 20.0, None));
         assert_eq!(field, "tp", "{msg}");
         assert!(
             msg.contains(if tp.is_finite() {
@@ -502,7 +492,7 @@ fn bad_temperature_seed_sweeps_and_density_are_refused() {
         );
     }
     for seed in [-1.0, 1.5, MAX_SEED + 2.0, f64::NAN, f64::INFINITY] {
-        let (field, msg) = single_refusal(2.0, 64.0, 1.0, seed, 20.0, None);
+        let (field, msg) = single_refusal((2.0, 64.0, 1.0, seed, 20.0, None));
         assert_eq!(field, "seed", "seed {seed}: {msg}");
         assert!(
             msg.contains(if seed.is_finite() {
@@ -514,7 +504,7 @@ fn bad_temperature_seed_sweeps_and_density_are_refused() {
         );
     }
     for sweeps in [0.0, -3.0, 2.5, 1e6 + 1.0, f64::NAN] {
-        let (field, msg) = single_refusal(2.0, 64.0, 1.0, 1.0, sweeps, None);
+        let (field, msg) = single_refusal((2.0, 64.0, 1.0, 1.0, sweeps, None));
         assert_eq!(field, "sweeps", "sweeps {sweeps}: {msg}");
         assert!(
             msg.contains(if sweeps.is_finite() {
@@ -526,7 +516,7 @@ fn bad_temperature_seed_sweeps_and_density_are_refused() {
         );
     }
     for density in [0.0, -0.5, f64::INFINITY] {
-        let (field, msg) = single_refusal(2.0, 64.0, 1.0, 1.0, 20.0, Some(density));
+        let (field, msg) = single_refusal((2.0, 64.0, 1.0, 1.0, 20.0, Some(density)));
         assert_eq!(field, "density", "density {density}: {msg}");
         assert!(
             msg.contains(if density.is_finite() {
@@ -547,7 +537,7 @@ fn bad_temperature_seed_sweeps_and_density_are_refused() {
         (3.0, 5.8),
         (3.0, 0.15),
     ] {
-        let (field, msg) = single_refusal(dim, 300.0, 1.0, 1.0, 20.0, Some(density));
+        let (field, msg) = single_refusal((dim, 300.0, 1.0, 1.0, 20.0, Some(density)));
         assert_eq!(field, "density", "density {density}: {msg}");
         assert!(msg.contains("allowed"), "{msg}");
     }
@@ -604,7 +594,7 @@ fn the_form_as_typed_is_checked_in_words() {
 
 #[wasm_bindgen_test]
 fn every_bad_field_is_reported_at_once() {
-    let r = refusals(4.0, 1.0, -1.0, -1.0, 0.0, Some(-1.0));
+    let r = refusals((4.0, 1.0, -1.0, -1.0, 0.0, Some(-1.0)));
     let fields: Vec<&str> = r.iter().map(|(f, _)| f.as_str()).collect();
     assert_eq!(
         fields,
@@ -617,7 +607,7 @@ fn every_bad_field_is_reported_at_once() {
 #[wasm_bindgen_test]
 fn run_glass_with_bad_parameters_is_an_error_not_a_panic() {
     init();
-    for (dim, n, tp, seed, sweeps, density) in [
+    for args in [
         (4.0, 64.0, 1.0, 1.0, 20.0, None),
         (2.0, 1.0, 1.0, 1.0, 20.0, None),
         (2.0, (max_particles(2) + 1) as f64, 1.0, 1.0, 20.0, None),
@@ -628,8 +618,9 @@ fn run_glass_with_bad_parameters_is_an_error_not_a_panic() {
         (2.0, 64.0, 1.0, 1.0, 0.0, None),
         (2.0, 64.0, 1.0, 1.0, 20.0, Some(-1.0)),
     ] {
-        let expected = refusals(dim, n, tp, seed, sweeps, density);
+        let expected = refusals(args);
         assert!(!expected.is_empty());
+        let (dim, n, tp, seed, sweeps, density) = args;
         let err = run_glass(dim, n, tp, seed, sweeps, density, &quiet())
             .map(|_| ())
             .expect_err("bad parameters must be refused");

@@ -101,12 +101,12 @@ export function drawFig1(jobData, fig, h) {
     const g = numbers.glasses[m];
     const title = `${g.label}, T_p = ${fmt(g.tpOverOnset, 2)} T_onset`;
     wasm.draw_glass(`canvas-compare-glass-${side}`, d.positions, d.sizes, d.boxLengths, d.dim,
-      d.softest < 0 ? -1 : d.pairI[d.softest], d.softest < 0 ? -1 : d.pairJ[d.softest], title);
+      d.softest < 0 ? -1 : d.pairI[d.softest], d.softest < 0 ? -1 : d.pairJ[d.softest], title, NaN);
     h.describeCanvas(`canvas-compare-glass-${side}`, `${title}: the quenched glass, ${d.sizes.length} discs coloured by size.`);
     h.drawVdos(`canvas-compare-vdos-${side}`, job, axes, title);
     if (job.spots) {
       const q = qs[m];
-      wasm.draw_soft_spot_map_in_unit(`canvas-compare-map-${side}`, d.positions, d.sizes, d.boxLengths, d.dim,
+      wasm.draw_soft_spot_map(`canvas-compare-map-${side}`, d.positions, d.sizes, d.boxLengths, d.dim,
         q.coreI, q.coreJ, q.omega, q.participation, limits[m], wmin, wmax, -1, title, NaN, unit, 'ω_π  (c∞/a0)');
       const shown = [...q.omega].filter((w) => w < limits[m]).length;
       h.describeCanvas(`canvas-compare-map-${side}`, `${title}: ${shown} of ${q.modes.length} quartic modes drawn as blobs (area ∝ N e), ` +

@@ -836,7 +836,7 @@ function done() {
 function drawGlass(d, k) {
   const slab = slabOf(d);
   api.glassMapping = Array.from(
-    draw.draw_glass_slab('canvas-glass', slab ? slab.positions : d.positions, d.sizes, d.boxLengths, d.dim,
+    draw.draw_glass('canvas-glass', slab ? slab.positions : d.positions, d.sizes, d.boxLengths, d.dim,
       k < 0 ? -1 : d.pairI[k], k < 0 ? -1 : d.pairJ[k], '', slab ? slab.thickness : NaN),
   );
   noteSlab(d, k);
@@ -1328,7 +1328,7 @@ function showPinch(d, k, field) {
   lastField = { pair: k, field };
   drawGlass(d, k);
   const slab = slabOf(d);
-  api.fieldMapping = Array.from(draw.draw_pinch_field_slab('canvas-field', slab ? slab.positions : d.positions, d.sizes, d.boxLengths,
+  api.fieldMapping = Array.from(draw.draw_pinch_field('canvas-field', slab ? slab.positions : d.positions, d.sizes, d.boxLengths,
     d.dim, field, p.i, p.j, p.omega, p.scaledForce, slab ? slab.thickness : NaN));
   const info = $('pinch-info');
   info.replaceChildren();

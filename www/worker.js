@@ -1,6 +1,6 @@
 // The compute worker: owns one wasm instance (and, when the page is cross-origin isolated, its
 // rayon thread pool). It receives run parameters, reports progress, and posts the results back as
-// typed arrays. No physics here: everything comes from the wasm module (src/wasm.rs).
+// typed arrays. No physics here: everything comes from the wasm module (src/wasm/).
 //
 // Protocol (page → worker): {type: 'run', id, params: {dim, n, tp, seed, sweeps, density?} or
 //     {dim, xyz (an extended-XYZ text: quenched and analysed, no swap MC)},

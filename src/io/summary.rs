@@ -12,8 +12,11 @@
 //! generation of `summary.json` in `runs/` still draws: a key that is missing, `null` or of another
 //! type reads as absent (NaN, 0, empty or `None`), a row that is not an object or has no positive
 //! `tp` is left out, an estimate may be a bare number (no error). Only what the figures draw is
-//! read; the other keys (`#[serde(skip_deserializing)]`) read as their defaults, as does a key
-//! an older summary does not have (`#[serde(default)]` on every type read). `units` is read by
+//! read; the keys no figure reads are grouped by what they describe in flattened types written
+//! only (`#[serde(flatten, skip_deserializing)]`: [`ParentsJson`], [`GlassesJson`],
+//! [`CountedJson`], [`QuarticModesJson`], [`FittedJson`]; a few single fields
+//! `#[serde(skip_deserializing)]`), which read as their defaults, as does a key an older
+//! summary does not have (`#[serde(default)]` on every type read). `units` is read by
 //! the one calibration parser (`io::calibration::units_from_calibration_json`), not here. Keys
 //! older or hand-written summaries carry and `summarize` no longer writes are in [`OlderRowKeys`]
 //! and serde aliases.
@@ -154,24 +157,9 @@ pub struct SummaryRow {
     #[serde(deserialize_with = "count_or_zero")]
     pub dim: usize,
     pub inherent_energy: EstimateJson,
-    #[serde(skip_deserializing)]
-    pub parent_energy: EstimateJson,
-    #[serde(skip_deserializing)]
-    pub parent_drift: EstimateJson,
-    #[serde(skip_deserializing)]
-    pub equilibrated: usize,
-    #[serde(skip_deserializing)]
-    pub assessed: usize,
-    #[serde(skip_deserializing)]
-    pub tau_alpha_median: f64,
-    #[serde(skip_deserializing)]
-    pub stationarity: Option<EstimateJson>,
-    #[serde(skip_deserializing)]
-    pub engines: Vec<String>,
-    #[serde(skip_deserializing)]
-    pub displacement_acceptance: EstimateJson,
-    #[serde(skip_deserializing)]
-    pub swap_acceptance: EstimateJson,
+    /// The parent states (written only).
+    #[serde(flatten, skip_deserializing)]
+    pub parents: ParentsJson,
     pub shear_modulus: EstimateJson,
     pub shear_modulus_median: EstimateJson,
     pub shear_wave_speed: EstimateJson,
@@ -179,22 +167,13 @@ pub struct SummaryRow {
     pub omega_g_all: EstimateJson,
     pub omega_g_ratio: EstimateJson,
     pub xi_g: EstimateJson,
-    #[serde(skip_deserializing)]
-    pub pressure: EstimateJson,
-    #[serde(skip_deserializing)]
-    pub rattlers: EstimateJson,
-    #[serde(skip_deserializing)]
-    pub lowest_frequency: EstimateJson,
+    /// The glasses' pressure, rattlers and lowest modes (written only).
+    #[serde(flatten, skip_deserializing)]
+    pub glasses: GlassesJson,
     #[serde(default = "nan", deserialize_with = "number_or_nan")]
     pub a_g_window: f64,
-    #[serde(skip_deserializing)]
-    pub modes_in_window: usize,
-    #[serde(skip_deserializing)]
-    pub complete_below: f64,
     #[serde(default = "nan", deserialize_with = "number_or_nan")]
     pub a_g_fit_upper: f64,
-    #[serde(skip_deserializing)]
-    pub window_covered: bool,
     /// Samples per route; read: the routes with a positive count (as 1 or more).
     #[serde(deserialize_with = "route_counts")]
     pub routes: BTreeMap<String, usize>,
@@ -218,6 +197,32 @@ pub struct SummaryRow {
     /// Keys of older or hand-written rows (read only).
     #[serde(flatten, skip_serializing)]
     pub older: OlderRowKeys,
+}
+
+/// The parent states of a row: their energy and its drift, equilibration and swap Monte Carlo.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct ParentsJson {
+    pub parent_energy: EstimateJson,
+    pub parent_drift: EstimateJson,
+    pub equilibrated: usize,
+    pub assessed: usize,
+    pub tau_alpha_median: f64,
+    pub stationarity: Option<EstimateJson>,
+    pub engines: Vec<String>,
+    pub displacement_acceptance: EstimateJson,
+    pub swap_acceptance: EstimateJson,
+}
+
+/// The glasses of a row: pressure, rattlers, the lowest frequency and how the lowest modes
+/// kept cover the A_g window.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct GlassesJson {
+    pub pressure: EstimateJson,
+    pub rattlers: EstimateJson,
+    pub lowest_frequency: EstimateJson,
+    pub modes_in_window: usize,
+    pub complete_below: f64,
+    pub window_covered: bool,
 }
 
 /// Row keys `summarize` no longer writes, still read: a row's density, its route, and the quartic
@@ -251,55 +256,55 @@ pub struct CdfJson {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct CountJson {
-    #[serde(skip_deserializing)]
-    pub source: &'static str,
-    #[serde(skip_deserializing)]
-    pub fraction: f64,
     #[serde(default = "nan", deserialize_with = "number_or_nan")]
     pub window: f64,
-    #[serde(skip_deserializing)]
-    pub phonon_band: f64,
-    #[serde(skip_deserializing)]
-    pub below_phonon_band: bool,
-    #[serde(skip_deserializing)]
-    pub modes: usize,
-    #[serde(skip_deserializing)]
-    pub exposure: f64,
     pub per_particle: EstimateJson,
     pub soft_spots: EstimateJson,
     pub a_g: EstimateJson,
-    #[serde(skip_deserializing)]
-    pub poisson_error: f64,
-    #[serde(skip_deserializing)]
-    pub resample_error: f64,
-    #[serde(skip_deserializing)]
-    pub resampled_by: &'static str,
-    #[serde(skip_deserializing)]
-    pub clusters: usize,
     pub slope: Option<EstimateJson>,
-    #[serde(skip_deserializing)]
+    /// How the count was made (written only).
+    #[serde(flatten, skip_deserializing)]
+    pub counted: CountedJson,
+}
+
+/// How a row's count was made: the modes counted, the window's fraction of ω_g and its place
+/// below the phonon band, the exposure, the errors and the slope's verdict.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct CountedJson {
+    pub source: &'static str,
+    pub fraction: f64,
+    pub phonon_band: f64,
+    pub below_phonon_band: bool,
+    pub modes: usize,
+    pub exposure: f64,
+    pub poisson_error: f64,
+    pub resample_error: f64,
+    pub resampled_by: &'static str,
+    pub clusters: usize,
     pub slope_consistent: Option<bool>,
 }
 
 impl From<&CountEstimate> for CountJson {
     fn from(c: &CountEstimate) -> Self {
         CountJson {
-            source: c.source.name(),
-            fraction: c.fraction,
             window: c.window,
-            phonon_band: c.phonon_band,
-            below_phonon_band: !c.reaches_phonons(),
-            modes: c.modes,
-            exposure: c.exposure,
             per_particle: est(&c.per_particle),
             soft_spots: est(&c.soft_spots),
             a_g: est(&c.a_g),
-            poisson_error: c.poisson_error,
-            resample_error: c.resample_error,
-            resampled_by: c.resampling.name(),
-            clusters: c.clusters,
             slope: opt(&c.slope),
-            slope_consistent: c.slope_consistent(),
+            counted: CountedJson {
+                source: c.source.name(),
+                fraction: c.fraction,
+                phonon_band: c.phonon_band,
+                below_phonon_band: !c.reaches_phonons(),
+                modes: c.modes,
+                exposure: c.exposure,
+                poisson_error: c.poisson_error,
+                resample_error: c.resample_error,
+                resampled_by: c.resampling.name(),
+                clusters: c.clusters,
+                slope_consistent: c.slope_consistent(),
+            },
         }
     }
 }
@@ -308,23 +313,25 @@ impl From<&CountEstimate> for CountJson {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct QuarticJson {
-    #[serde(skip_deserializing)]
-    pub samples: usize,
     #[serde(alias = "xi_CO")]
     pub xi_co: Option<EstimateJson>,
     #[serde(alias = "xi_QLM")]
     pub xi_qlm: Option<EstimateJson>,
-    #[serde(skip_deserializing)]
+    /// The modes found (written only).
+    #[serde(flatten, skip_deserializing)]
+    pub found: QuarticModesJson,
+}
+
+/// The quartic modes of a row: how many samples have them, the lowest ω_π and its e, the count
+/// and mean e per sample, the softest mode per sample and the pooled c(r).
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct QuarticModesJson {
+    pub samples: usize,
     pub lowest_omega: EstimateJson,
-    #[serde(skip_deserializing)]
     pub lowest_participation: EstimateJson,
-    #[serde(skip_deserializing)]
     pub modes: EstimateJson,
-    #[serde(skip_deserializing)]
     pub mean_participation: EstimateJson,
-    #[serde(skip_deserializing)]
     pub softest: SoftestJson,
-    #[serde(skip_deserializing)]
     pub c_r: ProfilesJson,
 }
 
@@ -348,23 +355,25 @@ pub struct ProfilesJson {
 impl From<&QuarticSummary> for QuarticJson {
     fn from(q: &QuarticSummary) -> Self {
         QuarticJson {
-            samples: q.samples,
             xi_co: opt(&q.xi_co),
             xi_qlm: opt(&q.xi_qlm),
-            lowest_omega: est(&q.lowest_omega),
-            lowest_participation: est(&q.lowest_participation),
-            modes: est(&q.modes),
-            mean_participation: est(&q.mean_participation),
-            softest: SoftestJson {
-                samples: q.softest_samples,
-                omega: opt(&q.softest_omega),
-                participation: opt(&q.softest_participation),
-                xi_qlm: opt(&q.xi_qlm_softest),
-                c_r: q.softest_decay.as_ref().map(ProfileJson::from),
-            },
-            c_r: ProfilesJson {
-                responses: (&q.response_decay).into(),
-                modes: (&q.mode_decay).into(),
+            found: QuarticModesJson {
+                samples: q.samples,
+                lowest_omega: est(&q.lowest_omega),
+                lowest_participation: est(&q.lowest_participation),
+                modes: est(&q.modes),
+                mean_participation: est(&q.mean_participation),
+                softest: SoftestJson {
+                    samples: q.softest_samples,
+                    omega: opt(&q.softest_omega),
+                    participation: opt(&q.softest_participation),
+                    xi_qlm: opt(&q.xi_qlm_softest),
+                    c_r: q.softest_decay.as_ref().map(ProfileJson::from),
+                },
+                c_r: ProfilesJson {
+                    responses: (&q.response_decay).into(),
+                    modes: (&q.mode_decay).into(),
+                },
             },
         }
     }
@@ -430,15 +439,17 @@ impl SummaryRow {
             n: s.n,
             dim: s.dim,
             inherent_energy: est(&s.inherent_energy),
-            parent_energy: est(&s.parent_energy),
-            parent_drift: est(&s.parent_drift),
-            equilibrated: s.equilibrated,
-            assessed: s.assessed,
-            tau_alpha_median: s.tau_alpha_median,
-            stationarity: opt(&s.stationarity),
-            engines: s.engines.clone(),
-            displacement_acceptance: est(&s.displacement_acceptance),
-            swap_acceptance: est(&s.swap_acceptance),
+            parents: ParentsJson {
+                parent_energy: est(&s.parent_energy),
+                parent_drift: est(&s.parent_drift),
+                equilibrated: s.equilibrated,
+                assessed: s.assessed,
+                tau_alpha_median: s.tau_alpha_median,
+                stationarity: opt(&s.stationarity),
+                engines: s.engines.clone(),
+                displacement_acceptance: est(&s.displacement_acceptance),
+                swap_acceptance: est(&s.swap_acceptance),
+            },
             shear_modulus: est(&s.shear_modulus),
             shear_modulus_median: est(&s.shear_modulus_median),
             shear_wave_speed: est(&s.shear_wave_speed),
@@ -446,14 +457,16 @@ impl SummaryRow {
             omega_g_all: est(&s.omega_g_all),
             omega_g_ratio: est(&s.omega_g_ratio),
             xi_g: est(&s.xi_g),
-            pressure: est(&s.pressure),
-            rattlers: est(&s.rattlers),
-            lowest_frequency: est(&s.lowest_frequency),
+            glasses: GlassesJson {
+                pressure: est(&s.pressure),
+                rattlers: est(&s.rattlers),
+                lowest_frequency: est(&s.lowest_frequency),
+                modes_in_window: s.modes_in_window,
+                complete_below: s.complete_below,
+                window_covered: s.window_covered,
+            },
             a_g_window: s.window,
-            modes_in_window: s.modes_in_window,
-            complete_below: s.complete_below,
             a_g_fit_upper: s.fit_upper,
-            window_covered: s.window_covered,
             routes: s.routes.iter().cloned().collect(),
             a_g: opt(&s.a_g),
             soft_spots: opt(&s.soft_spots),
@@ -522,34 +535,35 @@ pub struct CountFitJson {
     pub e_qlm: Option<f64>,
     #[serde(default = "nan", deserialize_with = "number_or_nan")]
     pub error: f64,
-    #[serde(skip_deserializing)]
-    pub fisher_error: Option<f64>,
-    #[serde(skip_deserializing)]
-    pub resample_error: f64,
-    #[serde(skip_deserializing)]
-    pub resampled_by: &'static str,
-    #[serde(skip_deserializing)]
-    pub clusters: usize,
     #[serde(deserialize_with = "number_or_none")]
     pub ln_n0: Option<f64>,
-    #[serde(skip_deserializing)]
-    pub deviance: Option<f64>,
-    #[serde(skip_deserializing)]
-    pub dof: Option<usize>,
     /// Read: empty when not recorded.
     #[serde(deserialize_with = "numbers_in_list")]
     pub tp_used: Vec<f64>,
     #[serde(deserialize_with = "number_or_none")]
     pub tp_max: Option<f64>,
-    #[serde(skip_deserializing)]
-    pub range: String,
-    #[serde(skip_deserializing)]
-    pub plateau: Option<PlateauJson>,
     #[serde(deserialize_with = "text_or_none")]
     pub note: Option<String>,
+    /// How the fit was made (written only).
+    #[serde(flatten, skip_deserializing)]
+    pub fitted: FittedJson,
     /// With a calibration and a fit only.
     #[serde(flatten, skip_serializing_if = "Option::is_none", skip_deserializing)]
     pub reduced: Option<CountFitReducedJson>,
+}
+
+/// How a count fit was made: its Fisher and bootstrap errors, the deviance, the range rule
+/// and the plateau it found.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct FittedJson {
+    pub fisher_error: Option<f64>,
+    pub resample_error: f64,
+    pub resampled_by: &'static str,
+    pub clusters: usize,
+    pub deviance: Option<f64>,
+    pub dof: Option<usize>,
+    pub range: String,
+    pub plateau: Option<PlateauJson>,
 }
 
 /// The high-T_p plateau of the counted 𝒩.
@@ -575,22 +589,24 @@ impl CountFitJson {
         CountFitJson {
             e_qlm: f.map(|f| f.e),
             error: b.error,
-            fisher_error: f.map(|f| f.e_error),
-            resample_error: b.resample_error,
-            resampled_by: b.resampling.name(),
-            clusters: b.clusters,
             ln_n0: f.map(|f| f.ln_n0),
-            deviance: f.map(|f| f.deviance),
-            dof: f.map(|f| f.dof),
             tp_used: b.tps.clone(),
             tp_max: b.tp_max,
-            range: b.range.clone(),
-            plateau: b.plateau.as_ref().map(|p| PlateauJson {
-                tps: p.tps.clone(),
-                lowest_tp: p.lowest_tp,
-                soft_spots: est(&p.value),
-            }),
             note: b.note.clone(),
+            fitted: FittedJson {
+                fisher_error: f.map(|f| f.e_error),
+                resample_error: b.resample_error,
+                resampled_by: b.resampling.name(),
+                clusters: b.clusters,
+                deviance: f.map(|f| f.deviance),
+                dof: f.map(|f| f.dof),
+                range: b.range.clone(),
+                plateau: b.plateau.as_ref().map(|p| PlateauJson {
+                    tps: p.tps.clone(),
+                    lowest_tp: p.lowest_tp,
+                    soft_spots: est(&p.value),
+                }),
+            },
             reduced: units.zip(f).map(|(u, f)| {
                 let e = f.e / u.t_onset;
                 CountFitReducedJson {

@@ -199,14 +199,12 @@ pub fn check_sweep_form(
     quartic: &str,
 ) -> String {
     let mut form = crate::validate::FormReader::default();
-    let dim_v = form.number("dim", "dimension", dim, 2.0);
-    let n_v = form.number("n", "N", n, 300.0);
+    let dim_v = form.dim(dim);
+    let n_v = form.particles(n);
     let samples_v = form.number("samples", "samples per T_p", samples, 1.0);
-    let sweeps_v = form.number("sweeps", "sweeps", sweeps, 1.0);
+    let sweeps_v = form.sweeps(sweeps);
     let seed_v = form.number("seed", "base seed", seed, 0.0);
-    let density_v = form
-        .optional("density", "density", density, f64::NAN)
-        .filter(|d| !d.is_nan());
+    let density_v = form.density(density).filter(|d| !d.is_nan());
     let quartic_v = form.optional("quartic", "K", quartic, 0.0);
     let unread = form.unread();
     let bad = form.refusals;

@@ -57,7 +57,7 @@ pub(crate) fn calibrate_units(a: &SweepArgs, statistic: &str, reuse: bool) -> Re
     };
     let sweep = CalibrationSweep {
         dim: a.dim,
-        density: a.density,
+        density: a.number_density(),
         n: a.n,
         samples_per_tp: a.samples,
         sweeps,
@@ -67,7 +67,7 @@ pub(crate) fn calibrate_units(a: &SweepArgs, statistic: &str, reuse: bool) -> Re
         route,
     };
     let out = CalibrationFile::new(sweep, &c, &onset, &summaries).to_value();
-    let a0 = pinchglass::space::dimensional_root(1.0 / a.density, a.dim);
+    let a0 = pinchglass::space::dimensional_root(1.0 / a.number_density(), a.dim);
     let path = format!("{}/calibration.json", a.output);
     std::fs::write(
         &path,
@@ -76,7 +76,7 @@ pub(crate) fn calibrate_units(a: &SweepArgs, statistic: &str, reuse: bool) -> Re
     .map_err(|e| format!("cannot write {path}: {e}"))?;
     println!(
         "d = {}, rho = {}: G_inf = {:.4} ± {:.4} (sample {}s), c_inf = {:.4}, T_onset = {} ± {:.3}, c_inf/a0 = {:.4} (wrote {path})",
-        a.dim, a.density, c.g_inf.value, c.g_inf.error, c.statistic.name(), c.c_inf, c.t_onset, onset.error, c.c_inf / a0
+        a.dim, a.number_density(), c.g_inf.value, c.g_inf.error, c.statistic.name(), c.c_inf, c.t_onset, onset.error, c.c_inf / a0
     );
     Ok(())
 }

@@ -60,48 +60,7 @@ enum Command {
     Analyze(AnalyzeOptions),
     /// Run an ensemble: independent samples (swap MC at each T_p, quench, harmonic analysis),
     /// one JSON line per sample in DIR/samples-A-B.jsonl (A..B = the shard of sample indices).
-    Sweep {
-        #[arg(long)]
-        dim: usize,
-        #[arg(long)]
-        n: usize,
-        /// Parent temperatures, comma separated (e.g. 0.4,0.5,0.7,1.0).
-        #[arg(long, value_delimiter = ',', num_args = 1..)]
-        tp: Vec<f64>,
-        #[command(flatten)]
-        tp_unit: units::TpUnitArg,
-        /// Samples per parent temperature.
-        #[arg(long)]
-        samples: usize,
-        /// Only the sample indices A..B (end exclusive) of each T_p, for array jobs.
-        #[arg(long, value_name = "A..B")]
-        shard: Option<String>,
-        #[arg(long, default_value_t = 2000)]
-        sweeps: usize,
-        #[arg(long)]
-        density: Option<f64>,
-        /// Base seed; each sample's seed derives from it, T_p and the sample index.
-        #[arg(long, default_value_t = 1)]
-        seed: u64,
-        /// Harmonic analysis: dense (every mode), sparse (sparse Cholesky + lowest modes), or
-        /// auto (sparse above d·N = 2000 coordinates).
-        #[arg(long, default_value = "auto")]
-        route: String,
-        /// Lowest modes per sample: auto (50, doubled until they reach 2π c_s/L, at most 400),
-        /// a number K, or all (dense route only).
-        #[arg(long, default_value = "auto")]
-        modes: String,
-        /// Also find quartic modes from the K softest pinches of each sample (plus the shear
-        /// responses): c(r) profiles and the lengths xi_co, xi_QLM.
-        #[arg(long, value_name = "K")]
-        quartic: Option<usize>,
-        /// Name part of the output files (samples-TAG-A-B.jsonl), so that sweeps with other
-        /// T_p lists or sweep counts can share DIR without overwriting each other.
-        #[arg(long)]
-        tag: Option<String>,
-        #[arg(short = 'o', long = "output")]
-        output: String,
-    },
+    Sweep(SweepArgs),
     /// Merge every samples-*.jsonl in DIR into per-T_p statistics (DIR/summary.json).
     Summarize {
         dir: String,
@@ -263,38 +222,13 @@ fn main() -> ExitCode {
             }
         })(),
         Command::Analyze(opts) => analyze_file(&opts.file, &opts),
-        Command::Sweep {
-            dim,
-            n,
-            tp,
-            tp_unit,
-            samples,
-            shard,
-            sweeps,
-            density,
-            seed,
-            route,
-            modes,
-            quartic,
-            tag,
-            output,
-        } => tp_unit.to_model(dim, density, &tp).and_then(|tps| {
-            sweep(&SweepArgs {
-                dim,
-                n,
-                tps,
-                samples,
-                shard,
-                sweeps,
-                density: density.unwrap_or(default_density(dim)),
-                seed,
-                route,
-                modes,
-                quartic,
-                tag,
-                output,
-            })
-        }),
+        Command::Sweep(mut a) => a
+            .tp_unit
+            .to_model(a.dim, a.density, &a.tps)
+            .and_then(|tps| {
+                a.tps = tps;
+                sweep(&a)
+            }),
         Command::Summarize {
             dir,
             calibration,
@@ -358,10 +292,11 @@ fn main() -> ExitCode {
                 } else {
                     tp
                 },
+                tp_unit: Default::default(),
                 samples,
                 shard: None,
                 sweeps,
-                density: density.unwrap_or(default_density(dim)),
+                density,
                 seed,
                 route,
                 modes,

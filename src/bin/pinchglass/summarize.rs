@@ -166,13 +166,7 @@ pub(crate) fn summarize_dir_checked(
                 f.tps, f.e_qlm, f.error
             );
             if let Some(u) = &units {
-                println!(
-                    "  = {:.3} ± {:.3} T_onset (T_onset = {} from {})",
-                    f.e_qlm / u.t_onset,
-                    f.error / u.t_onset,
-                    u.t_onset,
-                    u.source
-                );
+                print_in_t_onset(f.e_qlm, f.error, "", u);
             }
         }
         None => println!("Boltzmann fit: needs N at two or more T_p"),
@@ -325,13 +319,7 @@ pub(crate) fn print_counts(
                         )
                     })
                     .unwrap_or_default();
-                println!(
-                    "  = {:.3} ± {:.3} (statistical){sys} T_onset (T_onset = {} from {})",
-                    f.e / u.t_onset,
-                    count_fit.error / u.t_onset,
-                    u.t_onset,
-                    u.source
-                );
+                print_in_t_onset(f.e, count_fit.error, &format!(" (statistical){sys}"), u);
             }
         }
         None => println!(
@@ -339,4 +327,16 @@ pub(crate) fn print_counts(
             count_fit.note.as_deref().unwrap_or("no fit")
         ),
     }
+}
+
+/// The line after a Boltzmann fit with a calibration: `E ± error` (model units) in T_onset,
+/// `extra` after the error.
+fn print_in_t_onset(e: f64, error: f64, extra: &str, u: &pinchglass::ensemble::Units) {
+    println!(
+        "  = {:.3} ± {:.3}{extra} T_onset (T_onset = {} from {})",
+        e / u.t_onset,
+        error / u.t_onset,
+        u.t_onset,
+        u.source
+    );
 }

@@ -2,22 +2,56 @@
 
 use super::*;
 
+/// `pinchglass sweep`'s flags (also built by `calibrate`).
+#[derive(clap::Args)]
 pub(crate) struct SweepArgs {
+    #[arg(long)]
     pub(crate) dim: usize,
+    #[arg(long)]
     pub(crate) n: usize,
+    /// Parent temperatures, comma separated (e.g. 0.4,0.5,0.7,1.0).
+    #[arg(long = "tp", value_name = "TP", value_delimiter = ',', num_args = 1..)]
     pub(crate) tps: Vec<f64>,
+    #[command(flatten)]
+    pub(crate) tp_unit: crate::units::TpUnitArg,
+    /// Samples per parent temperature.
+    #[arg(long)]
     pub(crate) samples: usize,
+    /// Only the sample indices A..B (end exclusive) of each T_p, for array jobs.
+    #[arg(long, value_name = "A..B")]
     pub(crate) shard: Option<String>,
+    #[arg(long, default_value_t = 2000)]
     pub(crate) sweeps: usize,
-    pub(crate) density: f64,
+    #[arg(long)]
+    pub(crate) density: Option<f64>,
+    /// Base seed; each sample's seed derives from it, T_p and the sample index.
+    #[arg(long, default_value_t = 1)]
     pub(crate) seed: u64,
-    /// "auto", "dense" or "sparse".
+    /// Harmonic analysis: dense (every mode), sparse (sparse Cholesky + lowest modes), or
+    /// auto (sparse above d·N = 2000 coordinates).
+    #[arg(long, default_value = "auto")]
     pub(crate) route: String,
-    /// "auto", "all" or a number.
+    /// Lowest modes per sample: auto (50, doubled until they reach 2π c_s/L, at most 400),
+    /// a number K, or all (dense route only).
+    #[arg(long, default_value = "auto")]
     pub(crate) modes: String,
+    /// Also find quartic modes from the K softest pinches of each sample (plus the shear
+    /// responses): c(r) profiles and the lengths xi_co, xi_QLM.
+    #[arg(long, value_name = "K")]
     pub(crate) quartic: Option<usize>,
+    /// Name part of the output files (samples-TAG-A-B.jsonl), so that sweeps with other
+    /// T_p lists or sweep counts can share DIR without overwriting each other.
+    #[arg(long)]
     pub(crate) tag: Option<String>,
+    #[arg(short = 'o', long = "output")]
     pub(crate) output: String,
+}
+
+impl SweepArgs {
+    /// The number density: `--density`, else the default of the dimension.
+    pub(crate) fn number_density(&self) -> f64 {
+        self.density.unwrap_or(default_density(self.dim))
+    }
 }
 
 /// The analysis options of a sweep from its flags (`--route`, `--modes`, `--quartic`).
@@ -126,7 +160,7 @@ pub(crate) fn sweep(a: &SweepArgs) -> Result<(), String> {
         a.tps[0],
         None,
         a.sweeps as f64,
-        a.density,
+        a.number_density(),
         &CLI_LIMITS,
     )
     .map_err(|v| join(&v))?;
@@ -153,7 +187,7 @@ pub(crate) fn sweep(a: &SweepArgs) -> Result<(), String> {
             (lo..hi).map(move |index| SampleSpec {
                 dim: a.dim,
                 n: a.n,
-                density: a.density,
+                density: a.number_density(),
                 tp,
                 sweeps: a.sweeps,
                 base_seed: a.seed,
@@ -206,7 +240,7 @@ pub(crate) fn sweep(a: &SweepArgs) -> Result<(), String> {
         .collect();
     let failures: Vec<String> = results.into_iter().filter_map(|r| r.err()).collect();
     let params = json!({"dim": a.dim, "n": a.n, "tp": a.tps, "samples": a.samples,
-        "shard": [lo, hi], "sweeps": a.sweeps, "density": a.density, "seed": a.seed,
+        "shard": [lo, hi], "sweeps": a.sweeps, "density": a.number_density(), "seed": a.seed,
         "route": options.route.name(), "modes": a.modes, "quartic": a.quartic, "tag": a.tag,
         "seconds": now_seconds() - t0,
         "command": std::env::args().collect::<Vec<_>>().join(" "),

@@ -117,6 +117,27 @@ impl FormReader {
         (!text.trim().is_empty()).then(|| self.number(field, label, text, fallback))
     }
 
+    /// The dimension (control `dim`); 2 after a refusal.
+    pub fn dim(&mut self, text: &str) -> f64 {
+        self.number("dim", "dimension", text, 2.0)
+    }
+
+    /// The number of particles (control `n`); 300 after a refusal.
+    pub fn particles(&mut self, text: &str) -> f64 {
+        self.number("n", "N", text, 300.0)
+    }
+
+    /// The sweeps per run (control `sweeps`); 1 after a refusal.
+    pub fn sweeps(&mut self, text: &str) -> f64 {
+        self.number("sweeps", "sweeps", text, 1.0)
+    }
+
+    /// The number density (control `density`): `None` when empty (the CLI's default), NaN after
+    /// a refusal.
+    pub fn density(&mut self, text: &str) -> Option<f64> {
+        self.optional("density", "density", text, f64::NAN)
+    }
+
     /// The fields refused so far (the checks that follow skip them: refused once).
     pub fn unread(&self) -> Vec<&'static str> {
         self.refusals.iter().map(|r| r.field).collect()

@@ -18,17 +18,7 @@ fn harvest(base: &SampleRecord, chain: usize, h: usize, e: f64) -> SampleRecord 
         index: chain * 10 + h,
         inherent_energy: e,
         equilibrated: Some(h != 0),
-        chain: Some(ChainInfo {
-            chain,
-            harvest: h,
-            start: "random".into(),
-            rung_sweeps: 0,
-            equilibration_sweeps: 0,
-            tau_equilibration: 1.0,
-            tau_equilibration_measured: true,
-            overlap_to_previous: 0.1,
-            interval: 40,
-        }),
+        chain: Some(super::estimator_tests::chain_info(chain, h)),
         ..base.clone()
     }
 }

@@ -59,18 +59,24 @@ pub(crate) fn synthetic(
         tau_alpha_measured: false,
         equilibrated: None,
         verdict: String::new(),
-        chain: chain.map(|(c, h)| ChainInfo {
-            chain: c,
-            harvest: h,
-            start: "random".into(),
-            rung_sweeps: 0,
-            equilibration_sweeps: 0,
-            tau_equilibration: 1.0,
-            tau_equilibration_measured: true,
-            overlap_to_previous: 0.1,
-            interval: 40,
-        }),
+        chain: chain.map(|(c, h)| chain_info(c, h)),
         timings: vec![],
+    }
+}
+
+/// Harvest `h` of chain `c` from a random start: equilibrated in τ_α = 1, 40 sweeps between
+/// harvests, overlap 0.1 with the previous one.
+pub(crate) fn chain_info(c: usize, h: usize) -> ChainInfo {
+    ChainInfo {
+        chain: c,
+        harvest: h,
+        start: "random".into(),
+        rung_sweeps: 0,
+        equilibration_sweeps: 0,
+        tau_equilibration: 1.0,
+        tau_equilibration_measured: true,
+        overlap_to_previous: 0.1,
+        interval: 40,
     }
 }
 
@@ -350,8 +356,27 @@ fn the_poisson_boltzmann_fit_recovers_a_known_energy() {
     assert!(poisson_boltzmann_fit(&none).is_none());
 }
 
-/// A profile flat above T_p = 0.8 and Boltzmann below: the plateau is 0.8 … 2.0; a
-/// monotonic profile has a one-point plateau.
+/// 𝒩 per particle at `tp`: `plateau` from `tc` up, Boltzmann with energy `e` below
+/// (continuous at `tc`).
+fn soft_spots_with_plateau(tp: f64, (e, tc, plateau): (f64, f64, f64)) -> f64 {
+    if tp >= tc {
+        plateau
+    } else {
+        plateau * (-e * (1.0 / tp - 1.0 / tc)).exp()
+    }
+}
+
+/// The Poisson fit of `b` recovers `e_true` within three of its errors.
+fn assert_recovers_e(b: &BoltzmannCount, e_true: f64) {
+    let f = b.fit.as_ref().expect("a fit");
+    assert!(
+        (f.e - e_true).abs() < 3.0 * b.error,
+        "E {} ± {}",
+        f.e,
+        b.error
+    );
+}
+
 /// The quartic count: the same estimator over the records' quartic modes, with its own
 /// window `x_q ω̄_g`. Across T_p with a plateau above 0.8 and E = 2 below, its Poisson
 /// Boltzmann fit recovers E; it counts more modes than the harmonic count at x = 0.35, so
@@ -362,11 +387,7 @@ fn the_quartic_count_and_its_fit_recover_n_and_e() {
     let mut rng = Xoshiro256PlusPlus::seed_from_u64(34);
     let mut recs = Vec::new();
     for &tp in &[0.4, 0.45, 0.5, 0.6, 0.7, 0.8, 1.0, 1.3] {
-        let soft = if tp >= tc {
-            plateau
-        } else {
-            plateau * (-e_true * (1.0 / tp - 1.0 / tc)).exp()
-        };
+        let soft = soft_spots_with_plateau(tp, (e_true, tc, plateau));
         for (i, r) in ensemble(&mut rng, tp, 60, 100, soft, 6)
             .into_iter()
             .enumerate()
@@ -403,11 +424,7 @@ fn the_quartic_count_and_its_fit_recover_n_and_e() {
         let q = s.quartic_count.as_ref().unwrap();
         assert_eq!(q.source, ModeSource::Quartic);
         assert_eq!(q.fraction, QUARTIC_COUNT_FRACTION);
-        let truth = if s.tp >= tc {
-            plateau
-        } else {
-            plateau * (-e_true * (1.0 / s.tp - 1.0 / tc)).exp()
-        };
+        let truth = soft_spots_with_plateau(s.tp, (e_true, tc, plateau));
         assert!(
             (q.soft_spots.value - truth).abs() < 3.5 * q.soft_spots.error,
             "T_p {}: {:?} vs {truth}",
@@ -419,13 +436,7 @@ fn the_quartic_count_and_its_fit_recover_n_and_e() {
     }
     let b = boltzmann_count_fit_of(&recs, &sums, None, ModeSource::Quartic, &opts);
     assert_eq!(b.plateau.as_ref().unwrap().lowest_tp, 0.8);
-    let f = b.fit.as_ref().unwrap();
-    assert!(
-        (f.e - e_true).abs() < 3.0 * b.error,
-        "E {} ± {}",
-        f.e,
-        b.error
-    );
+    assert_recovers_e(&b, e_true);
     let h = boltzmann_count_fit(&recs, &sums, None, &opts);
     assert!(
         b.error < h.error,
@@ -532,11 +543,7 @@ fn the_count_fit_over_the_detected_range_recovers_e() {
         .iter()
         .enumerate()
     {
-        let soft = if tp >= tc {
-            plateau
-        } else {
-            plateau * (-e_true * (1.0 / tp - 1.0 / tc)).exp()
-        };
+        let soft = soft_spots_with_plateau(tp, (e_true, tc, plateau));
         for (i, r) in ensemble(&mut rng, tp, 120, 100, soft, 6)
             .into_iter()
             .enumerate()
@@ -551,13 +558,7 @@ fn the_count_fit_over_the_detected_range_recovers_e() {
     let p = b.plateau.as_ref().unwrap();
     assert_eq!(p.lowest_tp, 0.8, "{p:?}");
     assert_eq!(b.tps, vec![0.4, 0.45, 0.5, 0.6, 0.7]);
-    let f = b.fit.as_ref().unwrap();
-    assert!(
-        (f.e - e_true).abs() < 3.0 * b.error,
-        "E {} ± {}",
-        f.e,
-        b.error
-    );
+    assert_recovers_e(&b, e_true);
     assert!(b.error < 0.3 * e_true);
     assert_eq!((b.resampling, b.clusters), (Resampling::Chain, 20));
     assert!(b.resample_error.is_finite() && b.note.is_none());

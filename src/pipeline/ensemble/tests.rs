@@ -48,17 +48,27 @@ fn boltzmann_fit_recovers_the_energy_from_noisy_data() {
     assert!(boltzmann_fit(&pts[..1]).is_none());
 }
 
+/// A small 2D sample: N = 64 at the default density, T_p = 1, 5 sweeps, base seed 1, index 0.
+fn small_sample() -> SampleSpec {
+    SampleSpec {
+        dim: 2,
+        n: 64,
+        density: 0.86,
+        tp: 1.0,
+        sweeps: 5,
+        base_seed: 1,
+        index: 0,
+    }
+}
+
 #[test]
 fn sample_seeds_depend_only_on_base_temperature_and_index() {
     let s = |tp: f64, index: usize| {
         SampleSpec {
-            dim: 2,
-            n: 64,
-            density: 0.86,
             tp,
-            sweeps: 5,
             base_seed: 9,
             index,
+            ..small_sample()
         }
         .seed()
     };
@@ -152,15 +162,7 @@ fn mean_and_standard_error() {
 
 #[test]
 fn merged_duplicates_must_agree() {
-    let spec = SampleSpec {
-        dim: 2,
-        n: 64,
-        density: 0.86,
-        tp: 1.0,
-        sweeps: 5,
-        base_seed: 1,
-        index: 0,
-    };
+    let spec = small_sample();
     let r = run_sample(&spec, usize::MAX).unwrap();
     let ok = deduplicate(vec![r.clone(), r.clone()]).unwrap();
     assert_eq!(ok.len(), 1);
@@ -172,13 +174,9 @@ fn merged_duplicates_must_agree() {
 #[test]
 fn duplicates_differing_only_in_timings_merge() {
     let spec = SampleSpec {
-        dim: 2,
-        n: 64,
-        density: 0.86,
-        tp: 1.0,
-        sweeps: 5,
         base_seed: 2,
         index: 1,
+        ..small_sample()
     };
     let r = run_sample(&spec, usize::MAX).unwrap();
     assert!(r.full_spectrum && r.route == Route::Dense);

@@ -162,8 +162,12 @@ pub fn draw_spatial_decay(
 ) -> Result<(), JsError> {
     let units = view_units(paper)?;
     on_canvas(canvas_id, |a| {
-        page::spatial_decay(
-            a, dim, r_pinch, c_pinch, r_qlm, c_qlm, xi_co, xi_qlm, xi_g, units,
-        )
+        let decay = page::Decay {
+            dim,
+            pinch: [r_pinch, c_pinch],
+            qlm: [r_qlm, c_qlm],
+            lengths: [xi_co, xi_qlm, xi_g],
+        };
+        page::spatial_decay(a, &decay, units)
     })
 }

@@ -7,9 +7,12 @@ use wasm_bindgen::prelude::*;
 use super::{bounds, draw_arrows, draw_discs, fail, glass_canvas, highlight_pair, ramp, PALE};
 use crate::plot::glass::{Depth, Glass};
 use crate::plot::rich::plain;
+use crate::space::PeriodicBox;
 
 /// The glass as discs of diameter λ coloured by size (small = dark violet, large = yellow). In
-/// 3D every particle is drawn projected along z, far ones first and paler (depth shading). The
+/// 3D every particle is drawn projected along z, far ones first and paler (depth shading), or, for
+/// `slab` > 0, only the particles with `|z − L_z/2| ≤ slab/2`, deeper ones paler (the slab is
+/// stated in the title); `slab` ≤ 0, NaN or ≥ L_z projects the whole box; 2D ignores it. The
 /// pair `(highlight_i, highlight_j)` (−1 for none) is outlined in red and joined by a line.
 /// `title` (empty for none) is drawn above the plot. Returns the view's mapping
 /// `[px0, px1, py0, py1, x0, x1, y0, y1]` (plotting-area pixels and the box coordinates they show).
@@ -24,29 +27,9 @@ pub fn draw_glass(
     highlight_i: i32,
     highlight_j: i32,
     title: &str,
-) -> Result<Float64Array, JsError> {
-    let g = Glass::new("draw_glass", positions, sizes, box_lengths, dim)?;
-    glass_view(canvas_id, &g, (highlight_i, highlight_j), title, f64::NAN)
-}
-
-/// The glass as [`draw_glass`] draws it, in 3D as a slab with depth shading: only the particles
-/// with `|z − L_z/2| ≤ slab/2` are drawn, deeper ones paler (the slab is stated in the title).
-/// `slab` ≤ 0, NaN or ≥ L_z projects the whole box, exactly as [`draw_glass`]; 2D ignores it.
-/// Returns the same mapping as [`draw_glass`].
-#[wasm_bindgen]
-#[allow(clippy::too_many_arguments)]
-pub fn draw_glass_slab(
-    canvas_id: &str,
-    positions: &[f64],
-    sizes: &[f64],
-    box_lengths: &[f64],
-    dim: usize,
-    highlight_i: i32,
-    highlight_j: i32,
-    title: &str,
     slab: f64,
 ) -> Result<Float64Array, JsError> {
-    let g = Glass::new("draw_glass_slab", positions, sizes, box_lengths, dim)?;
+    let g = Glass::new("draw_glass", positions, sizes, box_lengths, dim)?;
     glass_view(canvas_id, &g, (highlight_i, highlight_j), title, slab)
 }
 
@@ -79,9 +62,11 @@ fn glass_view(
 
 /// The response field `u = H⁺ d` of pinching the pair `(i, j)` (flat `d·N`, from
 /// `GlassRun::pinch_field`) as one arrow per particle over the glass (pale discs; 3D: the x–y
-/// components, projected along z, deeper paler). Arrows are scaled together so that the longest
-/// is 1.5 length units; the pinched pair is outlined in red. The title states `ω_g^(ij)` and
-/// `f/(p a0^{d−1})`. Returns the same mapping as [`draw_glass`].
+/// components, projected along z, deeper paler, or for `slab` > 0 only the central slab
+/// `|z − L_z/2| ≤ slab/2`, particles and arrows; `slab` ≤ 0, NaN or ≥ L_z projects the whole box;
+/// 2D ignores it). Arrows are scaled together so that the longest is 1.5 length units; the
+/// pinched pair is outlined in red. The title states `ω_g^(ij)` and `f/(p a0^{d−1})`. Returns
+/// the same mapping as [`draw_glass`].
 #[wasm_bindgen]
 #[allow(clippy::too_many_arguments)]
 pub fn draw_pinch_field(
@@ -95,39 +80,9 @@ pub fn draw_pinch_field(
     j: usize,
     omega: f64,
     scaled_force: f64,
-) -> Result<Float64Array, JsError> {
-    const WHO: &str = "draw_pinch_field";
-    let g = Glass::new(WHO, positions, sizes, box_lengths, dim)?;
-    pinch_field_view(
-        WHO,
-        canvas_id,
-        &g,
-        field,
-        (i, j),
-        [omega, scaled_force],
-        f64::NAN,
-    )
-}
-
-/// The pinch response field as [`draw_pinch_field`] draws it, in 3D restricted to the central
-/// slab `|z − L_z/2| ≤ slab/2` (particles and arrows; deeper paler). `slab` ≤ 0, NaN or ≥ L_z
-/// projects the whole box, exactly as [`draw_pinch_field`]; 2D ignores it.
-#[wasm_bindgen]
-#[allow(clippy::too_many_arguments)]
-pub fn draw_pinch_field_slab(
-    canvas_id: &str,
-    positions: &[f64],
-    sizes: &[f64],
-    box_lengths: &[f64],
-    dim: usize,
-    field: &[f64],
-    i: usize,
-    j: usize,
-    omega: f64,
-    scaled_force: f64,
     slab: f64,
 ) -> Result<Float64Array, JsError> {
-    const WHO: &str = "draw_pinch_field_slab";
+    const WHO: &str = "draw_pinch_field";
     let g = Glass::new(WHO, positions, sizes, box_lengths, dim)?;
     pinch_field_view(
         WHO,
@@ -228,4 +183,43 @@ pub fn draw_mode_field(
         )?;
         draw_arrows(view, &g, &depth, order, field)
     })
+}
+
+/// Index (into `pair_i`/`pair_j`) of the interacting pair nearest to the point `(x, y)` of the
+/// glass view: the pair whose bond midpoint (partner at its nearest periodic image) is closest to
+/// the point, distances taken periodically in the x–y plane (3D: the view projects along z).
+/// −1 when there are no pairs or the arrays do not fit together.
+#[wasm_bindgen]
+pub fn nearest_pair(
+    positions: &[f64],
+    box_lengths: &[f64],
+    dim: usize,
+    pair_i: &[u32],
+    pair_j: &[u32],
+    x: f64,
+    y: f64,
+) -> i32 {
+    let n = positions.len().checked_div(dim).unwrap_or(0);
+    if !(dim == 2 || dim == 3) || box_lengths.len() < 2 || pair_i.len() != pair_j.len() {
+        return -1;
+    }
+    let Ok(plane) = PeriodicBox::<2>::new(crate::Vector::<2>::new(box_lengths[0], box_lengths[1]))
+    else {
+        return -1;
+    };
+    let at = |k: usize| crate::Vector::<2>::new(positions[dim * k], positions[dim * k + 1]);
+    let click = crate::Vector::<2>::new(x, y);
+    let mut best = (-1i32, f64::INFINITY);
+    for (k, (&i, &j)) in pair_i.iter().zip(pair_j).enumerate() {
+        let (i, j) = (i as usize, j as usize);
+        if i >= n || j >= n {
+            continue;
+        }
+        let mid = at(i) + 0.5 * plane.displacement(&at(i), &at(j));
+        let d2 = plane.displacement(&click, &mid).norm_squared();
+        if d2 < best.1 {
+            best = (k as i32, d2);
+        }
+    }
+    best.0
 }

@@ -32,6 +32,12 @@ use crate::plot::rich::plain;
 /// the M modes, −1 for none) is outlined in red, whatever its ω_π (not if outside the slab). `title` (may be empty) precedes
 /// the count. Returns the view mapping `[px0, px1, py0, py1, x0, x1, y0, y1]` of [`draw_glass`]
 /// (blob centres for hit testing are the core midpoints).
+///
+/// Frequencies in another unit: `omega` and `threshold` are in the model's unit; with
+/// `frequency_unit` (the page's c∞/a0 from the shipped calibration) they are divided by it for
+/// the colours, the title and the colour bar, whose axis is labelled `unit_label`, and
+/// `omega_min` and `omega_max` (the shared colour scale) are given in that unit. Without it
+/// (undefined) the map is in the model's unit, labelled `ω_π  (√(ε/m)/λ)`.
 #[wasm_bindgen]
 #[allow(clippy::too_many_arguments)]
 pub fn draw_soft_spot_map(
@@ -50,53 +56,15 @@ pub fn draw_soft_spot_map(
     selected: i32,
     title: &str,
     slab: f64,
+    frequency_unit: Option<f64>,
+    unit_label: Option<String>,
 ) -> Result<Float64Array, JsError> {
-    let g = Glass::new("draw_soft_spot_map", positions, sizes, box_lengths, dim)?;
-    soft_spot_map(
-        "draw_soft_spot_map",
-        canvas_id,
-        &g,
-        core_i,
-        core_j,
-        omega,
-        participation,
-        [threshold, omega_min, omega_max],
-        selected,
-        title,
-        slab,
-        (1.0, &format!("ω_π  ({})", page::OMEGA_UNIT)),
-    )
-}
-
-/// [`draw_soft_spot_map`] with frequencies in another unit: `omega` and `threshold` in the
-/// model's unit as there, divided by `frequency_unit` (the page's c∞/a0 from the shipped
-/// calibration) for the colours, the title and the colour bar, whose axis is labelled
-/// `unit_label`; `omega_min` and `omega_max` (the shared colour scale) are given in that unit.
-#[wasm_bindgen]
-#[allow(clippy::too_many_arguments)]
-pub fn draw_soft_spot_map_in_unit(
-    canvas_id: &str,
-    positions: &[f64],
-    sizes: &[f64],
-    box_lengths: &[f64],
-    dim: usize,
-    core_i: &[u32],
-    core_j: &[u32],
-    omega: &[f64],
-    participation: &[f64],
-    threshold: f64,
-    omega_min: f64,
-    omega_max: f64,
-    selected: i32,
-    title: &str,
-    slab: f64,
-    frequency_unit: f64,
-    unit_label: &str,
-) -> Result<Float64Array, JsError> {
-    const WHO: &str = "draw_soft_spot_map_in_unit";
+    const WHO: &str = "draw_soft_spot_map";
+    let frequency_unit = frequency_unit.unwrap_or(1.0);
     if !(frequency_unit > 0.0 && frequency_unit.is_finite()) {
         return Err(fail(WHO, "frequency_unit must be a positive number"));
     }
+    let unit_label = unit_label.unwrap_or_else(|| format!("ω_π  ({})", page::OMEGA_UNIT));
     let g = Glass::new(WHO, positions, sizes, box_lengths, dim)?;
     let scaled: Vec<f64> = omega.iter().map(|w| w / frequency_unit).collect();
     soft_spot_map(
@@ -111,7 +79,7 @@ pub fn draw_soft_spot_map_in_unit(
         selected,
         title,
         slab,
-        (frequency_unit, unit_label),
+        (frequency_unit, &unit_label),
     )
 }
 
