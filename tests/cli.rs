@@ -1236,3 +1236,62 @@ fn summarize_scans_the_quartic_count_window() {
         serde_json::from_str(&std::fs::read_to_string(dir.join("summary.json")).unwrap()).unwrap();
     assert!(v.get("boltzmann_quartic_scan").is_none());
 }
+
+/// Chains split into shards (`--shard 0..1`, `--shard 1..2`, one output directory) give the
+/// records of the unsharded run (timings and the `seconds` block aside) and the same summary,
+/// Boltzmann fits and chain bootstraps included.
+#[test]
+fn sharded_chains_summarize_like_the_unsharded_run() {
+    let (whole, parts) = (fresh("chains-whole"), fresh("chains-parts"));
+    let chains = |dir: &PathBuf, shard: Option<&str>| {
+        let mut c = bin();
+        c.args([
+            "chains", "--dim", "2", "--n", "60", "--tp", "3,2", "--chains", "2",
+        ])
+        .args(["--harvests", "2", "--every", "200", "--block", "100"])
+        .args(["--min-equilibrate", "200", "--max-equilibrate", "2000"])
+        .args(["--route", "dense", "--quartic", "3", "--seed", "7", "-o"])
+        .arg(dir);
+        if let Some(s) = shard {
+            c.args(["--shard", s]);
+        }
+        let o = run(&mut c);
+        assert!(o.status.success(), "{}", stderr(&o));
+    };
+    chains(&whole, None);
+    chains(&parts, Some("0..1"));
+    chains(&parts, Some("1..2"));
+    // the records, one JSON value per line without their timings, in chain and harvest order
+    let records = |dir: &PathBuf| -> Vec<Value> {
+        let mut out: Vec<Value> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|x| x == "jsonl"))
+            .flat_map(|p| {
+                std::fs::read_to_string(p)
+                    .unwrap()
+                    .lines()
+                    .map(|l| {
+                        let mut v: Value = serde_json::from_str(l).unwrap();
+                        v.as_object_mut().unwrap().remove("seconds");
+                        v
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        out.sort_by_key(|v| v.to_string());
+        out
+    };
+    let (a, b) = (records(&whole), records(&parts));
+    assert_eq!(a.len(), 8);
+    assert_eq!(a, b, "sharded records differ from the unsharded ones");
+    let summary = |dir: &PathBuf| -> String {
+        let o = run(bin()
+            .arg("summarize")
+            .arg(dir)
+            .args(["--quartic-scan", "none"]));
+        assert!(o.status.success(), "{}", stderr(&o));
+        std::fs::read_to_string(dir.join("summary.json")).unwrap()
+    };
+    assert_eq!(summary(&whole), summary(&parts));
+}
