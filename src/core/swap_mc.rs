@@ -31,7 +31,7 @@
 //!   with `R = x_c λ_max + s`, and the *tight* row `T(i) = {k : |r_i⁰ − r_k⁰| < x_c λ_ik + s}`.
 //!   By the triangle inequality every interacting pair (`|x_i − x_k| < x_c λ_ik`) is in `T(i)`.
 //!   A refresh updates only the rows of `i` and its neighbours, through a cell grid of the
-//!   references (cells of side ≥ R, any number per side, the 3^D stencil without repeats).
+//!   references (cells of side ≥ R/2, any number per side, the 5^D stencil without repeats).
 //! * A displacement sums over `T(i)`. The pair size `λ(a, b)` grows with each argument (for
 //!   `2 n_a λ_max < 1`, checked), so in a swap the particle receiving the smaller size is
 //!   covered by its own tight row and the one receiving the larger size by its wide row: the swap
@@ -61,9 +61,9 @@ use rand_xoshiro::Xoshiro256PlusPlus;
 
 /// Version tag of the Monte Carlo engine, written into every record, summary and XYZ header
 /// (with the crate version and git commit) so that chains of different engines never mix.
-pub const ENGINE: &str = "swap-mc-2";
+pub const ENGINE: &str = "swap-mc-3";
 
-/// The full engine version, one token: `swap-mc-2+pinchglass-<crate version>+<git commit>`.
+/// The full engine version, one token: `swap-mc-3+pinchglass-<crate version>+<git commit>`.
 pub fn engine_version() -> String {
     format!(
         "{ENGINE}+pinchglass-{}+{}",
@@ -88,6 +88,7 @@ mod settings;
 
 pub use kernel::mc_pair_energy;
 use kernel::{Atom, Kernel};
+use moves::Move;
 use rows::{Grid, Rows};
 pub use settings::{
     default_swap_window, EnergyTrace, MoveCounts, SwapMcSettings, WorkCounts, ANY_PARTNER,
@@ -121,6 +122,12 @@ pub struct SwapMc<const D: usize> {
     rank_of: Vec<u32>,
     scratch_a: Vec<f64>,
     scratch_b: Vec<f64>,
+    scratch_c: Vec<f64>,
+    /// New rows during a refresh, and the marks of a refresh's old and new neighbours.
+    scratch_rows: (Vec<u32>, Vec<u32>),
+    mark: Vec<u8>,
+    /// The next move, drawn at the end of the previous one (or at the start of the block).
+    next: Move,
     /// Current displacement cube side δ.
     pub step: f64,
     /// Running total energy (updated by the accepted ΔE; recomputed at every block start).
@@ -208,14 +215,22 @@ impl<const D: usize> SwapMc<D> {
             int_of: (0..n as u32).collect(),
             skin,
             reach,
-            grid: Grid::new(&side, reach, n),
-            wide: Rows::new(n, cap, false),
-            tight: Rows::new(n, cap / 2 + 8, true),
+            grid: Grid::new(&side, 0.5 * reach, n),
+            wide: Rows::new(n, cap),
+            tight: Rows::new(n, cap / 2 + 8),
             particle_energy: vec![0.0; n],
             by_rank: vec![0; n],
             rank_of: vec![0; n],
             scratch_a: Vec::new(),
             scratch_b: Vec::new(),
+            scratch_c: Vec::new(),
+            scratch_rows: (Vec::new(), Vec::new()),
+            mark: vec![0; n],
+            next: Move::Swap {
+                i: 0,
+                j: None,
+                u: 0.0,
+            },
             step: settings.initial_step,
             glass,
             settings,
@@ -301,6 +316,7 @@ impl<const D: usize> SwapMc<D> {
         self.rng =
             Xoshiro256PlusPlus::seed_from_u64(crate::derive_seed(stream, self.block_index()));
         self.rebuild();
+        self.next = self.draw();
     }
 
     /// Uses the AVX row kernel when `on` and the CPU has AVX (the default), the portable one
