@@ -9,8 +9,9 @@
 //!
 //! Each move follows lumol's protocol: draw everything (particle, trial, and the uniform `u` of
 //! the acceptance test) first, compute the *local* `ΔE` over the pairs the move touches, accept
-//! with `ΔE ≤ 0 || u < exp(−ΔE/T)`, else restore. `δ` is tuned during a burn-in (towards a target
-//! displacement acceptance) and then frozen, so that the production part obeys detailed balance.
+//! with `ΔE ≤ 0 || u < exp(−ΔE/T)` (evaluated as `ΔE < −T ln u`), else restore. `δ` is tuned
+//! during a burn-in (towards a target displacement acceptance) and then frozen, so that the
+//! production part obeys detailed balance.
 //!
 //! **Windowed swap is symmetric.** Size ranks are positions in the sorted list of the (fixed)
 //! multiset of sizes; a swap exchanges the ranks of `i` and `j`. The proposal `i → (i, j)` has
@@ -26,20 +27,28 @@
 //!   `s`) holds at all times. A trial that would leave the half-skin first *refreshes* particle `i`
 //!   at its current position (a bookkeeping operation with no effect on the chain), so trials
 //!   stay within `s/2` as long as `δ √D / 2 ≤ s/2` (δ is capped at `s/√D`).
-//! * Two mirrored neighbour rows per particle, pure functions of the references and sizes (hence
+//! * Two symmetric neighbour rows per particle (`swap_mc/rows.rs`), pure functions of the references and sizes (hence
 //!   equal to brute force at all times; tested): the *wide* row `W(i) = {k : |r_i⁰ − r_k⁰| < R}`
 //!   with `R = x_c λ_max + s`, and the *tight* row `T(i) = {k : |r_i⁰ − r_k⁰| < x_c λ_ik + s}`.
 //!   By the triangle inequality every interacting pair (`|x_i − x_k| < x_c λ_ik`) is in `T(i)`.
-//!   A refresh updates only the rows of `i` and its neighbours, through a cell grid of the
-//!   references (cells of side ≥ R/2, any number per side, the 5^D stencil without repeats).
+//!   A refresh rebuilds the rows of `i` through a cell grid of the references (cells of side
+//!   ≥ R/2, any number per side, the 5^D stencil without repeats) and changes only the rows of
+//!   the neighbours that enter or leave them.
 //! * A displacement sums over `T(i)`. The pair size `λ(a, b)` grows with each argument (for
 //!   `2 n_a λ_max < 1`, checked), so in a swap the particle receiving the smaller size is
 //!   covered by its own tight row and the one receiving the larger size by its wide row: the swap
-//!   is evaluated over the neighbours that can interact at either size.
-//! * Pair energies of tight pairs are cached (both directions) and per-particle energies `e_i`
-//!   kept, so the old energy of a move is read, not recomputed.
+//!   is evaluated over the neighbours that can interact at either size. After an accepted swap
+//!   the grown particle keeps its tight row and gains the wide pairs now within reach; the
+//!   shrunk one loses those now out of reach.
+//! * Per-particle energies `e_i` are kept, so the old energy of a trial is read, not
+//!   recomputed. Pair energies are not cached: an accepted move recomputes its old pair energies
+//!   with the kernel to update its neighbours' `e_k` (cheaper than a cache kept in both rows,
+//!   whose mirrored writes missed the cache; `docs/engine.md` §Speed).
+//! * Moves are drawn one ahead ([`SwapMc::attempt`]): the stream is consumed in the same order,
+//!   and the next move's particle and rows are prefetched while the current one is computed.
 //!
-//! **Exact early rejection.** With `u` drawn first, a move is certainly rejected once the
+//! **Exact early rejection.** With `u` drawn first, the Metropolis test is `ΔE ≤ 0 || ΔE < −T ln u`
+//! (the law `u < exp(−ΔE/T)`, one logarithm per move), and a move is certainly rejected once the
 //! partial sum of its new pair energies exceeds `E_old − T ln u + m` (`m` a margin of 1e-9 of the
 //! energies involved, far above round-off). Pair energies are clamped at zero (φ ≥ 0 exactly, the
 //! clamp changes φ by ≤ 3e-16 just inside the cutoff), so partial sums only grow: the chain is
