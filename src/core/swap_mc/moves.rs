@@ -170,9 +170,8 @@ impl<const D: usize> SwapMc<D> {
                 // the old pair energies are recomputed (≈ 35 kernel calls in 3D, from the cache)
                 // rather than read from a per-pair cache kept in both rows
                 let mut before = std::mem::take(&mut self.scratch_c);
-                self.row_energy(&self.atoms[i], row, f64::INFINITY, &mut before);
-                self.work.pair_evaluations += before.len() as u64;
-                for (m, &k) in row.iter().enumerate() {
+                self.tight_row_energies(i, &mut before);
+                for (m, &k) in self.tight.row(i).iter().enumerate() {
                     self.particle_energy[k as usize] += out[m] - before[m];
                 }
                 self.scratch_c = before;
@@ -246,6 +245,13 @@ impl<const D: usize> SwapMc<D> {
         accepted
     }
 
+    /// The pair energies of particle `p`, as it is now, with the particles of its tight row, into
+    /// `out` (counted as pair evaluations): the old pair energies of an accepted move.
+    fn tight_row_energies(&mut self, p: usize, out: &mut Vec<f64>) {
+        self.row_energy(&self.atoms[p], self.tight.row(p), f64::INFINITY, out);
+        self.work.pair_evaluations += out.len() as u64;
+    }
+
     /// Bookkeeping of an accepted swap (sizes already exchanged): the particle energies of the
     /// neighbours, and the tight rows of `g` (grown) and `h` (shrunk). `out_g` are the new pair
     /// energies of `g` over its wide row, `out_h` of `h` over its (old) tight row; the old pair
@@ -264,13 +270,7 @@ impl<const D: usize> SwapMc<D> {
         // g: minus its old pair energies (old size, old tight row), plus the new ones (wide row)
         self.atoms[g][3] = size_h;
         self.atoms[h][3] = size_g;
-        self.row_energy(
-            &self.atoms[g],
-            self.tight.row(g),
-            f64::INFINITY,
-            &mut before,
-        );
-        self.work.pair_evaluations += before.len() as u64;
+        self.tight_row_energies(g, &mut before);
         for (m, &k) in self.tight.row(g).iter().enumerate() {
             if k as usize != h {
                 self.particle_energy[k as usize] -= before[m];
@@ -282,13 +282,7 @@ impl<const D: usize> SwapMc<D> {
             }
         }
         // h: new minus old pair energies over its old tight row
-        self.row_energy(
-            &self.atoms[h],
-            self.tight.row(h),
-            f64::INFINITY,
-            &mut before,
-        );
-        self.work.pair_evaluations += before.len() as u64;
+        self.tight_row_energies(h, &mut before);
         self.atoms[g][3] = size_g;
         self.atoms[h][3] = size_h;
         for (m, &k) in self.tight.row(h).iter().enumerate() {
