@@ -2,6 +2,7 @@ use super::*;
 use crate::glass::tests::test_glass;
 use crate::potential::Poly;
 use crate::space::PeriodicBox;
+use rand::Rng;
 
 fn hot_chain<const D: usize>(
     n: usize,

@@ -1,0 +1,215 @@
+//! The pair kernel of the engine and its row sum (portable; AVX in `avx.rs`).
+
+use super::SwapMc;
+use crate::potential::Poly;
+use crate::space::nearest_integer;
+/// Pair energy for the Monte Carlo kernel: `φ(r)` of a pair of size `lij` at squared distance
+/// `r2`, with one division, no `powf`, a branch-free cutoff, clamped at zero (so partial sums
+/// of pair energies never decrease; the clamp changes φ by at most ~3e-16 just inside the
+/// cutoff). Same formula as [`Poly::energy`] (docs/theory.md §1) up to round-off. `r2 > 0`.
+#[inline(always)]
+pub fn mc_pair_energy(model: &Poly, r2: f64, lij: f64) -> f64 {
+    Kernel::of(model).energy_of_pair_size(r2, lij)
+}
+
+/// The pair law's constants as the kernel reads them (copied once per row).
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Kernel {
+    pub(super) c: [f64; 4],
+    pub(super) xc2: f64,
+    pub(super) eps: f64,
+    pub(super) na: f64,
+}
+
+impl Kernel {
+    pub(super) fn of(m: &Poly) -> Self {
+        Self {
+            c: m.coefficients(),
+            xc2: m.x_cut * m.x_cut,
+            eps: m.epsilon,
+            na: m.nonadditivity,
+        }
+    }
+
+    /// Two pair energies at once, of a particle at `x` with `p` and with `q` (each lane the
+    /// same operations as [`Kernel::energy`] after [`distance2`], so the values are identical;
+    /// written lane by lane so that the compiler packs them into 2-wide SIMD, SSE2 natively
+    /// and simd128 in WebAssembly).
+    #[inline(always)]
+    pub(super) fn energy2<const D: usize>(
+        &self,
+        x: &Atom,
+        p: &Atom,
+        q: &Atom,
+        side: &[f64; 3],
+        inv: &[f64; 3],
+    ) -> [f64; 2] {
+        let mut r2 = [0.0f64; 2];
+        for k in 0..D {
+            let d = [p[k] - x[k], q[k] - x[k]];
+            let s = [d[0] * inv[k], d[1] * inv[k]];
+            let m = [nearest_integer(s[0]), nearest_integer(s[1])];
+            let d = [d[0] - side[k] * m[0], d[1] - side[k] * m[1]];
+            r2 = [r2[0] + d[0] * d[0], r2[1] + d[1] * d[1]];
+        }
+        let a = x[3];
+        let b = [p[3], q[3]];
+        let lij = [
+            0.5 * (a + b[0]) * (1.0 - self.na * (a - b[0]).abs()),
+            0.5 * (a + b[1]) * (1.0 - self.na * (a - b[1]).abs()),
+        ];
+        let l2 = [lij[0] * lij[0], lij[1] * lij[1]];
+        let t = [1.0 / (r2[0] * l2[0]), 1.0 / (r2[1] * l2[1])];
+        let x2 = [r2[0] * r2[0] * t[0], r2[1] * r2[1] * t[1]];
+        let ix2 = [l2[0] * l2[0] * t[0], l2[1] * l2[1] * t[1]];
+        let ix4 = [ix2[0] * ix2[0], ix2[1] * ix2[1]];
+        let ix10 = [ix4[0] * ix4[0] * ix2[0], ix4[1] * ix4[1] * ix2[1]];
+        let [c0, c2, c4, c6] = self.c;
+        let phi = [
+            self.eps * (ix10[0] + c0 + x2[0] * (c2 + x2[0] * (c4 + x2[0] * c6))),
+            self.eps * (ix10[1] + c0 + x2[1] * (c2 + x2[1] * (c4 + x2[1] * c6))),
+        ];
+        [
+            if x2[0] < self.xc2 {
+                phi[0].max(0.0)
+            } else {
+                0.0
+            },
+            if x2[1] < self.xc2 {
+                phi[1].max(0.0)
+            } else {
+                0.0
+            },
+        ]
+    }
+
+    /// [`mc_pair_energy`] for particles of sizes `a` and `b` (pair size of [`Poly::pair_size`]).
+    #[inline(always)]
+    pub(super) fn energy(&self, r2: f64, a: f64, b: f64) -> f64 {
+        self.energy_of_pair_size(r2, 0.5 * (a + b) * (1.0 - self.na * (a - b).abs()))
+    }
+
+    /// [`mc_pair_energy`] for a pair of size `lij`.
+    #[inline(always)]
+    pub(super) fn energy_of_pair_size(&self, r2: f64, lij: f64) -> f64 {
+        let l2 = lij * lij;
+        let t = 1.0 / (r2 * l2);
+        let x2 = r2 * r2 * t;
+        let ix2 = l2 * l2 * t;
+        let ix4 = ix2 * ix2;
+        let ix10 = ix4 * ix4 * ix2;
+        let [c0, c2, c4, c6] = self.c;
+        let phi = self.eps * (ix10 + c0 + x2 * (c2 + x2 * (c4 + x2 * c6)));
+        if x2 < self.xc2 {
+            phi.max(0.0)
+        } else {
+            0.0
+        }
+    }
+}
+
+/// Packed particle record for the kernel: coordinates (padded to 3) and size, one cache line
+/// per gathered neighbour.
+pub(super) type Atom = [f64; 4];
+
+/// Minimum-image squared distance in an orthorhombic box.
+#[inline(always)]
+pub(super) fn distance2<const D: usize>(
+    a: &Atom,
+    b: &Atom,
+    side: &[f64; 3],
+    inv: &[f64; 3],
+) -> f64 {
+    let mut r2 = 0.0;
+    for k in 0..D {
+        let d = b[k] - a[k];
+        let d = d - side[k] * nearest_integer(d * inv[k]);
+        r2 += d * d;
+    }
+    r2
+}
+
+impl<const D: usize> SwapMc<D> {
+    /// Pair energy of a particle at `xi` (size `xi[3]`) with particle `k`.
+    #[inline(always)]
+    pub(super) fn pair_energy(&self, xi: &Atom, k: usize) -> f64 {
+        let xk = &self.atoms[k];
+        let r2 = distance2::<D>(xi, xk, &self.side, &self.inv_side);
+        self.kernel.energy(r2, xi[3], xk[3])
+    }
+
+    /// Sum of the pair energies of a particle at `x` (size `x[3]`) with the particles of `row`,
+    /// into `out`; stops (returning `None`) once the running sum exceeds `bound`. With AVX (x86-64,
+    /// detected at run time, see [`SwapMc::set_simd`]) four pairs at a time, bit-identical to the
+    /// portable code (`swap_mc/avx.rs`).
+    #[inline(always)]
+    pub(super) fn row_energy(
+        &self,
+        x: &Atom,
+        row: &[u32],
+        bound: f64,
+        out: &mut Vec<f64>,
+    ) -> Option<f64> {
+        #[cfg(target_arch = "x86_64")]
+        if self.simd {
+            // SAFETY: `simd` is only set when the CPU has AVX; rows hold valid internal indices
+            return unsafe { super::avx::row_energy::<D>(self, x, row, bound, out) };
+        }
+        out.clear();
+        out.resize(row.len(), 0.0);
+        let kernel = self.kernel;
+        let (side, inv) = (self.side, self.inv_side);
+        let atoms = &self.atoms[..];
+        // two lanes: even entries summed in lane 0, odd entries in lane 1 (the same order
+        // natively and in WebAssembly); the bound is checked every 4 entries
+        let mut acc = [0.0f64; 2];
+        let quads = row.len() / 4;
+        for q in 0..quads {
+            for p in [2 * q, 2 * q + 1] {
+                let (k0, k1) = (row[2 * p] as usize, row[2 * p + 1] as usize);
+                let e = kernel.energy2::<D>(x, &atoms[k0], &atoms[k1], &side, &inv);
+                out[2 * p] = e[0];
+                out[2 * p + 1] = e[1];
+                acc = [acc[0] + e[0], acc[1] + e[1]];
+            }
+            if acc[0] + acc[1] > bound {
+                out.truncate(4 * q + 4);
+                return None;
+            }
+        }
+        let done = 4 * quads;
+        Some(self.row_tail(x, &row[done..], acc, &mut out[done..]))
+    }
+
+    /// The last `rest.len() < 4` entries of a row sum (no bound check): one pair in both lanes,
+    /// then a single entry in lane 0; returns the total `acc[0] + acc[1]`.
+    #[inline(always)]
+    pub(super) fn row_tail(
+        &self,
+        x: &Atom,
+        rest: &[u32],
+        mut acc: [f64; 2],
+        out: &mut [f64],
+    ) -> f64 {
+        debug_assert!(rest.len() < 4);
+        if rest.len() >= 2 {
+            let (k0, k1) = (rest[0] as usize, rest[1] as usize);
+            let e = self.kernel.energy2::<D>(
+                x,
+                &self.atoms[k0],
+                &self.atoms[k1],
+                &self.side,
+                &self.inv_side,
+            );
+            out[0] = e[0];
+            out[1] = e[1];
+            acc = [acc[0] + e[0], acc[1] + e[1]];
+        }
+        if rest.len() % 2 == 1 {
+            let e = self.pair_energy(x, rest[rest.len() - 1] as usize);
+            out[rest.len() - 1] = e;
+            acc[0] += e;
+        }
+        acc[0] + acc[1]
+    }
+}

@@ -1,0 +1,459 @@
+//! Neighbour bookkeeping: the tight and wide rows, the cell grid of the references, and the
+//! canonical rebuild and single-particle refresh.
+
+use super::kernel::{distance2, Atom};
+use super::SwapMc;
+
+/// Neighbour pairs `(i, k)`, `i < k`, in glass indices (for tests).
+#[cfg(test)]
+type Pairs = Vec<(u32, u32)>;
+
+/// Fixed-capacity symmetric neighbour rows: `nb[i·cap + m]` is the `m`-th neighbour of `i`, for
+/// `m < len[i]`, and `k` is in the row of `i` exactly when `i` is in the row of `k`. No mirror
+/// slots and no values: an entry is removed from a neighbour's row by a linear search of that
+/// row (one contiguous row of ~45 tight or ~125 wide `u32`s in 3D), which touches one foreign
+/// row instead of two and keeps the rows 4 bytes per entry (the N = 8000 rows stay closer to
+/// the cache).
+#[derive(Clone, Debug)]
+pub(super) struct Rows {
+    pub(super) cap: usize,
+    pub(super) len: Vec<u32>,
+    pub(super) nb: Vec<u32>,
+}
+
+impl Rows {
+    pub(super) fn new(n: usize, cap: usize) -> Self {
+        Self {
+            cap,
+            len: vec![0; n],
+            nb: vec![0; n * cap],
+        }
+    }
+
+    #[inline(always)]
+    pub(super) fn row(&self, i: usize) -> &[u32] {
+        &self.nb[i * self.cap..i * self.cap + self.len[i] as usize]
+    }
+
+    fn grow(&mut self) {
+        let n = self.len.len();
+        let cap = self.cap * 2;
+        let mut next = Rows::new(n, cap);
+        for i in 0..n {
+            let l = self.len[i] as usize;
+            next.len[i] = l as u32;
+            next.nb[i * cap..i * cap + l].copy_from_slice(&self.nb[i * self.cap..i * self.cap + l]);
+        }
+        *self = next;
+    }
+
+    /// Adds the pair `(i, k)` to both rows (at their ends).
+    pub(super) fn push(&mut self, i: usize, k: usize) {
+        while self.len[i] as usize == self.cap || self.len[k] as usize == self.cap {
+            self.grow();
+        }
+        for (a, b) in [(i, k), (k, i)] {
+            self.nb[a * self.cap + self.len[a] as usize] = b as u32;
+            self.len[a] += 1;
+        }
+    }
+
+    /// Appends `k` to the row of `i` only (the caller keeps the rows symmetric).
+    #[inline]
+    pub(super) fn push_half(&mut self, i: usize, k: usize) {
+        while self.len[i] as usize == self.cap {
+            self.grow();
+        }
+        self.nb[i * self.cap + self.len[i] as usize] = k as u32;
+        self.len[i] += 1;
+    }
+
+    /// Replaces the row of `i` by `row` only (the caller keeps the rows symmetric).
+    pub(super) fn set_row(&mut self, i: usize, row: &[u32]) {
+        while row.len() > self.cap {
+            self.grow();
+        }
+        self.nb[i * self.cap..i * self.cap + row.len()].copy_from_slice(row);
+        self.len[i] = row.len() as u32;
+    }
+
+    /// Removes entry `m` of row `i` (moving the row's last entry there).
+    #[inline]
+    fn remove_entry(&mut self, i: usize, m: usize) {
+        let last = self.len[i] as usize - 1;
+        self.nb[i * self.cap + m] = self.nb[i * self.cap + last];
+        self.len[i] -= 1;
+    }
+
+    /// Removes `i` from the row of `k` only (found by a search of that row).
+    #[inline]
+    pub(super) fn remove_from(&mut self, k: usize, i: usize) {
+        let m = self
+            .row(k)
+            .iter()
+            .position(|&x| x as usize == i)
+            .expect("symmetric rows");
+        self.remove_entry(k, m);
+    }
+
+    /// Removes the pair at entry `m` of row `i` from both rows.
+    pub(super) fn remove(&mut self, i: usize, m: usize) {
+        let k = self.nb[i * self.cap + m] as usize;
+        self.remove_entry(i, m);
+        self.remove_from(k, i);
+    }
+}
+
+/// Cell grid over the reference positions: cells of side ≥ half the wide reach, any number per
+/// side (≥ 1), each cell's 5^D stencil without repeats (a scan covers (5/2)³ ≈ 15.6 reach³ in 3D
+/// instead of 27 with cells of one reach).
+#[derive(Clone, Debug)]
+pub(super) struct Grid<const D: usize> {
+    pub(super) dims: [usize; 3],
+    pub(super) members: Vec<Vec<u32>>,
+    pub(super) cell_of: Vec<u32>,
+    pub(super) place: Vec<u32>,
+    pub(super) stencil: Vec<Vec<u32>>,
+}
+
+impl<const D: usize> Grid<D> {
+    pub(super) fn new(side: &[f64; 3], reach: f64, n: usize) -> Self {
+        let mut dims = [1usize; 3];
+        for k in 0..D {
+            dims[k] = ((side[k] / reach).floor() as usize).max(1);
+        }
+        let n_cells: usize = dims[..D].iter().product();
+        let mut stencil = Vec::with_capacity(n_cells);
+        for c in 0..n_cells {
+            let coords = Self::coords_of(&dims, c);
+            let mut cells: Vec<u32> = Vec::with_capacity(125);
+            for o in 0..5usize.pow(D as u32) {
+                let mut idx = 0usize;
+                for k in (0..D).rev() {
+                    let off = (o / 5usize.pow(k as u32)) % 5;
+                    let m = dims[k];
+                    idx = idx * m + (coords[k] + 2 * m + off - 2) % m;
+                }
+                if !cells.contains(&(idx as u32)) {
+                    cells.push(idx as u32);
+                }
+            }
+            cells.sort_unstable();
+            stencil.push(cells);
+        }
+        Self {
+            dims,
+            members: vec![Vec::new(); n_cells],
+            cell_of: vec![0; n],
+            place: vec![0; n],
+            stencil,
+        }
+    }
+
+    pub(super) fn coords_of(dims: &[usize; 3], mut c: usize) -> [usize; 3] {
+        let mut out = [0usize; 3];
+        for k in 0..D {
+            out[k] = c % dims[k];
+            c /= dims[k];
+        }
+        out
+    }
+
+    #[inline]
+    pub(super) fn cell_at(&self, x: &Atom, side: &[f64; 3]) -> usize {
+        let mut idx = 0usize;
+        for k in (0..D).rev() {
+            let f = x[k] / side[k];
+            let f = f - f.floor();
+            let c = ((f * self.dims[k] as f64) as usize).min(self.dims[k] - 1);
+            idx = idx * self.dims[k] + c;
+        }
+        idx
+    }
+
+    /// Empties every cell (the geometry and stencils stay).
+    pub(super) fn clear(&mut self) {
+        for m in &mut self.members {
+            m.clear();
+        }
+    }
+
+    pub(super) fn insert(&mut self, i: usize, cell: usize) {
+        self.cell_of[i] = cell as u32;
+        self.place[i] = self.members[cell].len() as u32;
+        self.members[cell].push(i as u32);
+    }
+
+    pub(super) fn remove(&mut self, i: usize) {
+        let cell = self.cell_of[i] as usize;
+        let p = self.place[i] as usize;
+        let moved = *self.members[cell].last().expect("member");
+        self.members[cell].swap_remove(p);
+        if moved as usize != i {
+            self.place[moved as usize] = p as u32;
+        }
+    }
+}
+
+impl<const D: usize> SwapMc<D> {
+    /// Rebuilds every structure from the configuration, in index order.
+    pub(super) fn rebuild(&mut self) {
+        let n = self.glass.n();
+        let packed: Vec<Atom> = (0..n)
+            .map(|i| {
+                let x = self.glass.space.wrap(&self.glass.positions[i]);
+                self.glass.positions[i] = x;
+                let mut a = [0.0; 4];
+                a[..D].copy_from_slice(x.as_slice());
+                a[3] = self.glass.sizes[i];
+                a
+            })
+            .collect();
+        self.grid.clear();
+        // internal order: by cell, then by particle index (canonical)
+        let cells: Vec<usize> = packed
+            .iter()
+            .map(|a| self.grid.cell_at(a, &self.side))
+            .collect();
+        let mut ext: Vec<u32> = (0..n as u32).collect();
+        ext.sort_by_key(|&p| (cells[p as usize], p));
+        self.int_of = vec![0; n];
+        for (m, &p) in ext.iter().enumerate() {
+            self.int_of[p as usize] = m as u32;
+        }
+        self.atoms = ext.iter().map(|&p| packed[p as usize]).collect();
+        self.ext = ext;
+        self.reference = self.atoms.clone();
+        let mut by_rank: Vec<u32> = (0..n as u32).collect();
+        by_rank.sort_by(|&a, &b| {
+            self.atoms[a as usize][3]
+                .total_cmp(&self.atoms[b as usize][3])
+                .then(self.ext[a as usize].cmp(&self.ext[b as usize]))
+        });
+        for (r, &i) in by_rank.iter().enumerate() {
+            self.rank_of[i as usize] = r as u32;
+        }
+        self.by_rank = by_rank;
+        for (i, &p) in self.ext.iter().enumerate() {
+            self.grid.insert(i, cells[p as usize]);
+        }
+        let (wc, tc) = (self.wide.cap, self.tight.cap);
+        self.wide = Rows::new(n, wc);
+        self.tight = Rows::new(n, tc);
+        for i in 0..n {
+            self.link(i, |k| k > i);
+        }
+        self.energy = 0.0;
+        let mut out = std::mem::take(&mut self.scratch_a);
+        for i in 0..n {
+            let e = self
+                .row_energy(&self.atoms[i], self.tight.row(i), f64::INFINITY, &mut out)
+                .expect("no bound");
+            self.particle_energy[i] = e;
+            self.energy += e;
+        }
+        self.scratch_a = out;
+        self.energy *= 0.5;
+        self.work.rebuilds += 1;
+    }
+
+    /// Squared minimum-image distance of the references of `i` and `k`.
+    #[inline(always)]
+    pub(super) fn reference_distance2(&self, i: usize, k: usize) -> f64 {
+        distance2::<D>(
+            &self.reference[i],
+            &self.reference[k],
+            &self.side,
+            &self.inv_side,
+        )
+    }
+
+    /// Whether references at squared distance `d2` put `i` and `k` in each other's tight row:
+    /// `d2 < (x_c λ_ik + s)²` with the current sizes.
+    #[inline(always)]
+    pub(super) fn within_tight_reach(&self, d2: f64, i: usize, k: usize) -> bool {
+        d2 < self.tight_reach2(self.atoms[i][3], self.atoms[k][3])
+    }
+
+    /// The squared tight reach `(x_c λ(a, b) + s)²` of particles of sizes `a` and `b`.
+    #[inline(always)]
+    pub(super) fn tight_reach2(&self, a: f64, b: f64) -> f64 {
+        let m = &self.glass.model;
+        let t = m.cutoff(m.pair_size(a, b)) + self.skin;
+        t * t
+    }
+
+    /// Adds to the rows every pair `(i, k)` with `accept(k)` found through the grid of
+    /// references.
+    pub(super) fn link(&mut self, i: usize, accept: impl Fn(usize) -> bool) {
+        let cell = self.grid.cell_of[i] as usize;
+        let reach2 = self.reach * self.reach;
+        for ci in 0..self.grid.stencil[cell].len() {
+            let c = self.grid.stencil[cell][ci] as usize;
+            for mi in 0..self.grid.members[c].len() {
+                let k = self.grid.members[c][mi] as usize;
+                if k == i || !accept(k) {
+                    continue;
+                }
+                let d2 = self.reference_distance2(i, k);
+                if d2 < reach2 {
+                    self.wide.push(i, k);
+                    if self.within_tight_reach(d2, i, k) {
+                        self.tight.push(i, k);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Moves the reference of `i` to its current position and relinks its rows. The particle
+    /// energy `e_i` stays: only pairs that cannot interact enter or leave the tight row.
+    ///
+    /// Incremental: the new rows of `i` come from the grid, and only the neighbours that enter
+    /// or leave them (a shell of about the half skin, ~10 % of the wide row in 3D) have their
+    /// rows changed, found by marking the old neighbours (`mark`, all zero between refreshes).
+    pub(super) fn refresh(&mut self, i: usize) {
+        const OLD_WIDE: u8 = 1;
+        const OLD_TIGHT: u8 = 2;
+        const NEW_WIDE: u8 = 4;
+        const NEW_TIGHT: u8 = 8;
+        for &k in self.wide.row(i) {
+            self.mark[k as usize] = OLD_WIDE;
+        }
+        for &k in self.tight.row(i) {
+            self.mark[k as usize] |= OLD_TIGHT;
+        }
+        self.grid.remove(i);
+        self.reference[i] = self.atoms[i];
+        let c = self.grid.cell_at(&self.reference[i], &self.side);
+        self.grid.insert(i, c);
+        let mut new_wide = std::mem::take(&mut self.scratch_rows.0);
+        let mut new_tight = std::mem::take(&mut self.scratch_rows.1);
+        new_wide.clear();
+        new_tight.clear();
+        let reach2 = self.reach * self.reach;
+        for &c in &self.grid.stencil[c] {
+            for &k in &self.grid.members[c as usize] {
+                let k = k as usize;
+                if k == i {
+                    continue;
+                }
+                let d2 = self.reference_distance2(i, k);
+                if d2 < reach2 {
+                    new_wide.push(k as u32);
+                    self.mark[k] |= NEW_WIDE;
+                    if self.within_tight_reach(d2, i, k) {
+                        new_tight.push(k as u32);
+                        self.mark[k] |= NEW_TIGHT;
+                    }
+                }
+            }
+        }
+        for &k in &new_wide {
+            let k = k as usize;
+            if self.mark[k] & OLD_WIDE == 0 {
+                self.wide.push_half(k, i);
+            }
+            if self.mark[k] & (NEW_TIGHT | OLD_TIGHT) == NEW_TIGHT {
+                self.tight.push_half(k, i);
+            }
+        }
+        for m in 0..self.wide.len[i] as usize {
+            let k = self.wide.nb[i * self.wide.cap + m] as usize;
+            if self.mark[k] & NEW_WIDE == 0 {
+                self.wide.remove_from(k, i);
+            }
+            if self.mark[k] & (NEW_TIGHT | OLD_TIGHT) == OLD_TIGHT {
+                self.tight.remove_from(k, i);
+            }
+            self.mark[k] = 0;
+        }
+        for &k in &new_wide {
+            self.mark[k as usize] = 0;
+        }
+        self.wide.set_row(i, &new_wide);
+        self.tight.set_row(i, &new_tight);
+        self.scratch_rows = (new_wide, new_tight);
+        self.work.refreshes += 1;
+    }
+
+    /// Tight neighbour pairs `i < k` (sorted), for tests against brute force.
+    #[cfg(test)]
+    pub fn tight_pairs(&self) -> Vec<(u32, u32)> {
+        self.external(rows_pairs(&self.tight, self.glass.n()))
+    }
+
+    #[cfg(test)]
+    pub(super) fn external(&self, pairs: Vec<(u32, u32)>) -> Vec<(u32, u32)> {
+        let mut out: Vec<(u32, u32)> = pairs
+            .into_iter()
+            .map(|(a, b)| {
+                let (a, b) = (self.ext[a as usize], self.ext[b as usize]);
+                (a.min(b), a.max(b))
+            })
+            .collect();
+        out.sort_unstable();
+        out
+    }
+
+    /// Wide neighbour pairs `i < k` (sorted), for tests against brute force.
+    #[cfg(test)]
+    pub fn wide_pairs(&self) -> Vec<(u32, u32)> {
+        self.external(rows_pairs(&self.wide, self.glass.n()))
+    }
+
+    /// Brute-force tight and wide pairs of the current references and sizes.
+    #[cfg(test)]
+    pub fn brute_force_pairs(&self) -> (Pairs, Pairs) {
+        let n = self.glass.n();
+        let (mut t, mut w) = (Vec::new(), Vec::new());
+        for i in 0..n {
+            for k in i + 1..n {
+                let d2 = self.reference_distance2(i, k);
+                if d2 < self.reach * self.reach {
+                    w.push((i as u32, k as u32));
+                }
+                if self.within_tight_reach(d2, i, k) {
+                    t.push((i as u32, k as u32));
+                }
+            }
+        }
+        (self.external(t), self.external(w))
+    }
+
+    /// Largest distance of a particle from its reference (the invariant: ≤ skin / 2).
+    #[cfg(test)]
+    pub fn max_reference_offset(&self) -> f64 {
+        (0..self.glass.n())
+            .map(|i| {
+                distance2::<D>(
+                    &self.atoms[i],
+                    &self.reference[i],
+                    &self.side,
+                    &self.inv_side,
+                )
+                .sqrt()
+            })
+            .fold(0.0, f64::max)
+    }
+
+    /// Sum of the cached particle energies over 2 (equals the total energy up to round-off).
+    #[cfg(test)]
+    pub fn cached_total_energy(&self) -> f64 {
+        0.5 * self.particle_energy.iter().sum::<f64>()
+    }
+}
+
+#[cfg(test)]
+pub(super) fn rows_pairs(rows: &Rows, n: usize) -> Vec<(u32, u32)> {
+    let mut out = Vec::new();
+    for i in 0..n {
+        for &k in rows.row(i) {
+            if (i as u32) < k {
+                out.push((i as u32, k));
+            }
+        }
+    }
+    out.sort_unstable();
+    out
+}
