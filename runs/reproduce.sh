@@ -22,7 +22,8 @@ pinchglass summarize runs/3d-n500 --calibration calibration/poly-3d/calibration.
 
 # ---------------------------------------------------------------------------------------------
 # The reproduction ensembles of issue 11 (engine swap-mc-2, chains down an annealing ladder; see
-# runs/repro/README.md). Each command resumes its chains from runs/repro/<dir>/state/ when rerun;
+# runs/repro/README.md). They need a binary of engine swap-mc-2 (build commit 56090c5; the current
+# engine, swap-mc-3, refuses their checkpoints). Each command resumes its chains from runs/repro/<dir>/state/ when rerun;
 # the shards may run on different machines (records do not depend on sharding or threads).
 runs/repro/chains.sh "$(command -v pinchglass)" 2d 0..4
 runs/repro/chains.sh "$(command -v pinchglass)" 2d 4..8
