@@ -129,6 +129,12 @@ pub struct SummaryFile {
         deserialize_with = "object_or_none"
     )]
     pub boltzmann_quartic: Option<CountFitJson>,
+    /// The quartic count's fit for other windows (`summarize --quartic-scan`).
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "object_or_none"
+    )]
+    pub boltzmann_quartic_scan: Option<QuarticScanJson>,
     #[serde(skip_deserializing)]
     pub estimators: EstimatorsJson,
     #[serde(skip_deserializing)]
@@ -552,6 +558,43 @@ pub struct CountFitJson {
     pub reduced: Option<CountFitReducedJson>,
 }
 
+/// `boltzmann_quartic_scan` of `summary.json`: the quartic count and its Boltzmann fit for each
+/// count window fraction x_q, over one T_p range (`tp_max`, that of the default window's fit).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct QuarticScanJson {
+    /// What the scan is (written only).
+    #[serde(skip_deserializing)]
+    pub about: &'static str,
+    #[serde(deserialize_with = "number_or_none")]
+    pub tp_max: Option<f64>,
+    pub fits: Vec<QuarticScanFitJson>,
+}
+
+/// One window of [`QuarticScanJson`]: its fraction x_q, its fit (as `boltzmann_quartic`) and
+/// the count at every T_p.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct QuarticScanFitJson {
+    #[serde(default = "nan", deserialize_with = "number_or_nan")]
+    pub fraction: f64,
+    pub fit: CountFitJson,
+    /// Written only: the counts per T_p.
+    #[serde(skip_deserializing)]
+    pub counts: Vec<ScanCountJson>,
+}
+
+/// The quartic count of one T_p in one window of the scan.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct ScanCountJson {
+    pub tp: f64,
+    pub modes: usize,
+    pub soft_spots: f64,
+    pub soft_spots_error: f64,
+    pub slope: Option<f64>,
+    pub slope_error: Option<f64>,
+}
+
 /// How a count fit was made: its Fisher and bootstrap errors, the deviance, the range rule
 /// and the plateau it found.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
@@ -698,6 +741,7 @@ impl SummaryFile {
             boltzmann: boltzmann.map(|b| RankFitJson::new(b, units)),
             boltzmann_count: count.map(|c| CountFitJson::new(c, units)),
             boltzmann_quartic: quartic.map(|c| CountFitJson::new(c, units)),
+            boltzmann_quartic_scan: None,
             estimators: EstimatorsJson {
                 primary: "count (N and A_g from the modes below x omega_g; boltzmann_count)",
                 secondary: "a_g, soft_spots, xi_s (fixed-slope rank fit below 0.8 x 2 pi c_s / L; boltzmann)",

@@ -315,24 +315,20 @@ pub fn parse_summary(json: &str) -> Result<EnsembleSummary, String> {
         quartic_fit_note: file.boltzmann_quartic.and_then(|c| c.note),
         count_fraction: fraction("count_fraction"),
         quartic_count_fraction: fraction("quartic_count_fraction"),
-        quartic_scan: quartic_scan(&v),
+        quartic_scan: file
+            .boltzmann_quartic_scan
+            .iter()
+            .flat_map(|scan| &scan.fits)
+            .filter_map(|f| {
+                let x = finite(f.fraction)?;
+                let value = finite(f.fit.e_qlm?)?;
+                let error = finite(f.fit.error)?.abs();
+                Some((x, Est { value, error }))
+            })
+            .collect(),
         route,
         units,
     })
-}
-
-/// `(x_q, E ± error)` of every fit of `boltzmann_quartic_scan` with a finite E and error.
-fn quartic_scan(v: &Value) -> Vec<(f64, Est)> {
-    let fits = v["boltzmann_quartic_scan"]["fits"].as_array();
-    fits.into_iter()
-        .flatten()
-        .filter_map(|f| {
-            let x = f["fraction"].as_f64().and_then(finite)?;
-            let value = f["fit"]["e_qlm"].as_f64().and_then(finite)?;
-            let error = f["fit"]["error"].as_f64().and_then(finite)?.abs();
-            Some((x, Est { value, error }))
-        })
-        .collect()
 }
 
 /// One row as the figures read it.

@@ -94,7 +94,9 @@ pub(crate) fn summarize_dir_checked(
             let tps = &out_all.boltzmann_quartic.tps;
             tps.iter().cloned().reduce(f64::max)
         });
-        summary["boltzmann_quartic_scan"] = quartic_scan(records, units.as_ref(), range_max, opts)?;
+        let scan = quartic_scan(records, units.as_ref(), range_max, opts)?;
+        summary["boltzmann_quartic_scan"] =
+            serde_json::to_value(scan).map_err(|e| e.to_string())?;
     }
     let (summaries, fit, count_fit, quartic_fit) = (
         out_all.temperatures,
@@ -190,7 +192,10 @@ fn quartic_scan(
     units: Option<&pinchglass::ensemble::Units>,
     range_max: Option<f64>,
     opts: &SummarizeOptions,
-) -> Result<Value, String> {
+) -> Result<pinchglass::io::summary::QuarticScanJson, String> {
+    use pinchglass::io::summary::{
+        CountFitJson, QuarticScanFitJson, QuarticScanJson, ScanCountJson,
+    };
     use pinchglass::report::summarize_records_with;
     println!(
         "Quartic count window scan: Boltzmann fit of the quartic count for each x_q over T_p <= {}",
@@ -207,16 +212,19 @@ fn quartic_scan(
             ..opts.estimators
         };
         let out = summarize_records_with(records.clone(), units, range_max, &estimators)?;
-        let counts: Vec<Value> = out
+        let counts: Vec<ScanCountJson> = out
             .temperatures
             .iter()
             .filter_map(|s| {
                 let c = s.quartic_count.as_ref()?;
-                Some(
-                    json!({"tp": s.tp, "modes": c.modes, "soft_spots": c.soft_spots.value,
-                    "soft_spots_error": c.soft_spots.error,
-                    "slope": c.slope.map(|e| e.value), "slope_error": c.slope.map(|e| e.error)}),
-                )
+                Some(ScanCountJson {
+                    tp: s.tp,
+                    modes: c.modes,
+                    soft_spots: c.soft_spots.value,
+                    soft_spots_error: c.soft_spots.error,
+                    slope: c.slope.map(|e| e.value),
+                    slope_error: c.slope.map(|e| e.error),
+                })
             })
             .collect();
         let b = &out.boltzmann_quartic;
@@ -246,15 +254,17 @@ fn quartic_scan(
             ),
             None => println!("{x:>6} {:>28}", "no fit"),
         }
-        fits.push(
-            json!({"fraction": x, "fit": out.json["boltzmann_quartic"].clone(), "counts": counts}),
-        );
+        fits.push(QuarticScanFitJson {
+            fraction: x,
+            fit: CountFitJson::new(b, units),
+            counts,
+        });
     }
-    Ok(json!({
-        "about": "the quartic count's Poisson Boltzmann fit for each count window fraction x_q, over the T_p range of the default window's fit (tp_max): the count below x_q omega_g is proportional to N only where the cumulative count of quartic modes grows as omega^5 up to the window (free slope 5); where it grows more slowly, E_QLM depends on x_q",
-        "tp_max": range_max,
-        "fits": fits,
-    }))
+    Ok(QuarticScanJson {
+        about: "the quartic count's Poisson Boltzmann fit for each count window fraction x_q, over the T_p range of the default window's fit (tp_max): the count below x_q omega_g is proportional to N only where the cumulative count of quartic modes grows as omega^5 up to the window (free slope 5); where it grows more slowly, E_QLM depends on x_q",
+        tp_max: range_max,
+        fits,
+    })
 }
 
 /// The counting estimator's table (modes of `source`) and its Poisson Boltzmann fit, printed.
