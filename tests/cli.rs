@@ -1063,7 +1063,8 @@ fn tau_and_the_engine_benchmark_run() {
 }
 
 /// `--tp-unit onset`: T_p in T_onset of the shipped calibration runs exactly the model-unit T_p
-/// it denotes (0.45 × 0.7 = 0.315: same file, byte for byte, as for a typed 0.315); another
+/// it denotes (0.45 × 0.8 = 0.36, not 0.36000000000000004: the same file, byte for byte, as a
+/// typed 0.36, with the shipped T_onset read from its file); another
 /// density and a non-positive value are refused in words.
 #[test]
 fn tp_in_onset_units_runs_the_model_unit_value() {
@@ -1072,17 +1073,27 @@ fn tp_in_onset_units_runs_the_model_unit_value() {
     let common = [
         "generate", "--dim", "3", "--n", "200", "--seed", "2", "--sweeps", "30",
     ];
+    // the model-unit T_p of 0.45 T_onset, as its decimal (x·T_onset to 12 significant digits)
+    let cal: Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("calibration/poly-3d/calibration.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let t = cal["t_onset"].as_f64().unwrap();
+    let model = format!("{}", (0.45 * t * 1e12).round() / 1e12);
     let o = run(bin()
         .args(common)
         .args(["--tp", "0.45", "--tp-unit", "onset", "-o"])
         .arg(&a));
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(
-        stderr(&o).contains("T_p = 0.45 T_onset = 0.315"),
+        stderr(&o).contains(&format!("T_p = 0.45 T_onset = {model}")),
         "{}",
         stderr(&o)
     );
-    let o = run(bin().args(common).args(["--tp", "0.315", "-o"]).arg(&b));
+    let o = run(bin().args(common).args(["--tp", &model, "-o"]).arg(&b));
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap());
     refuses(
