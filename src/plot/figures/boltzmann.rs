@@ -116,8 +116,9 @@ pub fn fig5_boltzmann<DB: DrawingBackend>(
     let r = st.px(4.5) as i32;
     let excluded = RGBColor(150, 150, 150);
     let used_label = match estimator {
+        // short beside the window panel, so that the legend leaves the points in view
         SoftSpotEstimator::QuarticCount => {
-            "N_QLM: quartic modes counted below x ω_g (Poisson / bootstrap error)"
+            "N_QLM from the quartic count (Poisson / bootstrap error)"
         }
         SoftSpotEstimator::HarmonicCount => "N_QLM counted below x ω_g (Poisson / bootstrap error)",
         SoftSpotEstimator::RankFit => "ensemble mean N_QLM (bootstrap error)",
@@ -142,7 +143,7 @@ pub fn fig5_boltzmann<DB: DrawingBackend>(
             let unit = if u.is_calibrated() { " T_onset" } else { " ε" };
             let how = if counted { "Poisson fit" } else { "fit" };
             let label = format!(
-                "{how} N_QLM ∝ exp(−E_QLM/T_p):  E_QLM = {}{unit}",
+                "{how} ∝ exp(−E_QLM/T_p):  E_QLM = {}{unit}",
                 pm(&Est {
                     value: e,
                     error: b.error.map_or(f64::NAN, |x| x / u.t_onset())
@@ -213,7 +214,7 @@ pub fn fig5_boltzmann<DB: DrawingBackend>(
             c.draw_series(DashedLineSeries::new(line, st.px(9.0), st.px(5.0), style))
                 .map_err(de)?
                 .label(format!(
-                    "paper's slope (3D, N = 2000): E_QLM = {PAPER_E_QLM_OVER_T_ONSET} T_onset"
+                    "paper's slope (3D): E_QLM = {PAPER_E_QLM_OVER_T_ONSET} T_onset"
                 ))
                 .legend(move |(x, y)| PathElement::new(vec![(x - len, y), (x + len, y)], style));
         }

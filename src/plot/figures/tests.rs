@@ -110,7 +110,7 @@ fn svg_figures_carry_their_axis_labels() {
                 "T_onset / T_p",
                 "E_QLM = ",
                 "T_onset",
-                "slope (3D, N = 2000)",
+                "slope (3D): E_QLM = 3.3",
             ],
         ),
         ("fig6", &["ξ_g", "length  (a₀)", "ξ_s"]),
