@@ -2,7 +2,7 @@
 //! independence, and a clear one-line error (never a panic) for every kind of bad input.
 
 use serde_json::Value;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 fn bin() -> Command {
@@ -27,6 +27,13 @@ fn empty_dir(name: &str) -> PathBuf {
     let dir = fresh(name);
     std::fs::create_dir_all(&dir).unwrap();
     dir
+}
+
+/// `pinchglass summarize DIR ARGS`, which must succeed, and the summary.json it wrote.
+fn summarize_json(dir: &Path, args: &[&str]) -> Value {
+    let o = run(bin().arg("summarize").arg(dir).args(args));
+    assert!(o.status.success(), "{}", stderr(&o));
+    serde_json::from_str(&std::fs::read_to_string(dir.join("summary.json")).unwrap()).unwrap()
 }
 
 fn run(cmd: &mut Command) -> Output {
@@ -1082,7 +1089,7 @@ fn tp_in_onset_units_runs_the_model_unit_value() {
     )
     .unwrap();
     let t = cal["t_onset"].as_f64().unwrap();
-    let model = format!("{}", (0.45 * t * 1e12).round() / 1e12);
+    let model = format!("{}", pinchglass::validate::tp_from_onset(0.45, t));
     let o = run(bin()
         .args(common)
         .args(["--tp", "0.45", "--tp-unit", "onset", "-o"])
@@ -1196,13 +1203,7 @@ fn summarize_scans_the_quartic_count_window() {
         assert_refused(&o, "--quartic-scan");
     }
     assert!(!dir.join("summary.json").exists());
-    let o = run(bin()
-        .arg("summarize")
-        .arg(&dir)
-        .args(["--quartic-scan", "0.35,0.5"]));
-    assert!(o.status.success(), "{}", stderr(&o));
-    let v: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(dir.join("summary.json")).unwrap()).unwrap();
+    let v = summarize_json(&dir, &["--quartic-scan", "0.35,0.5"]);
     let fits = v["boltzmann_quartic_scan"]["fits"].as_array().unwrap();
     assert_eq!(fits.len(), 2);
     assert_eq!(fits[1]["fraction"], 0.5);
@@ -1238,13 +1239,7 @@ fn summarize_scans_the_quartic_count_window() {
         .iter()
         .zip(modes(&fits[1]))
         .all(|(a, b)| *a <= b));
-    let o = run(bin()
-        .arg("summarize")
-        .arg(&dir)
-        .args(["--quartic-scan", "none"]));
-    assert!(o.status.success(), "{}", stderr(&o));
-    let v: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(dir.join("summary.json")).unwrap()).unwrap();
+    let v = summarize_json(&dir, &["--quartic-scan", "none"]);
     assert!(v.get("boltzmann_quartic_scan").is_none());
 }
 
