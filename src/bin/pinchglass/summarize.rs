@@ -94,7 +94,14 @@ pub(crate) fn summarize_dir_checked(
             let tps = &out_all.boltzmann_quartic.tps;
             tps.iter().cloned().reduce(f64::max)
         });
-        let scan = quartic_scan(records, units.as_ref(), range_max, opts)?;
+        let records = pinchglass::ensemble::deduplicate(records)?;
+        let scan = quartic_scan(
+            &records,
+            &out_all.temperatures,
+            units.as_ref(),
+            range_max,
+            opts,
+        )?;
         summary["boltzmann_quartic_scan"] =
             serde_json::to_value(scan).map_err(|e| e.to_string())?;
     }
@@ -188,15 +195,16 @@ pub(crate) fn summarize_dir_checked(
 /// free slope below 5, as in hot glasses), E_QLM depends on x_q, and the scan shows by how much.
 /// Printed as a table too.
 fn quartic_scan(
-    records: Vec<pinchglass::ensemble::SampleRecord>,
+    records: &[pinchglass::ensemble::SampleRecord],
+    summaries: &[pinchglass::ensemble::TemperatureSummary],
     units: Option<&pinchglass::ensemble::Units>,
     range_max: Option<f64>,
     opts: &SummarizeOptions,
 ) -> Result<pinchglass::io::summary::QuarticScanJson, String> {
+    use pinchglass::ensemble::{boltzmann_count_fit_of, with_quartic_fraction, ModeSource};
     use pinchglass::io::summary::{
         CountFitJson, QuarticScanFitJson, QuarticScanJson, ScanCountJson,
     };
-    use pinchglass::report::summarize_records_with;
     println!(
         "Quartic count window scan: Boltzmann fit of the quartic count for each x_q over T_p <= {}",
         range_max.map_or("(the plateau rule per window)".into(), |t| t.to_string())
@@ -211,9 +219,16 @@ fn quartic_scan(
             quartic_count_fraction: x,
             ..opts.estimators
         };
-        let out = summarize_records_with(records.clone(), units, range_max, &estimators)?;
-        let counts: Vec<ScanCountJson> = out
-            .temperatures
+        // only the quartic counts and their fit change with the window
+        let windowed = with_quartic_fraction(records, summaries, x);
+        let b = &boltzmann_count_fit_of(
+            records,
+            &windowed,
+            range_max,
+            ModeSource::Quartic,
+            &estimators,
+        );
+        let counts: Vec<ScanCountJson> = windowed
             .iter()
             .filter_map(|s| {
                 let c = s.quartic_count.as_ref()?;
@@ -227,7 +242,6 @@ fn quartic_scan(
                 })
             })
             .collect();
-        let b = &out.boltzmann_quartic;
         let e_in = |e: f64| match units {
             Some(u) => format!("{:.3} ± {:.3}", e / u.t_onset, b.error / u.t_onset),
             None => "n/a".into(),
@@ -235,7 +249,7 @@ fn quartic_scan(
         let k: Vec<String> = b
             .tps
             .iter()
-            .filter_map(|t| out.temperatures.iter().find(|s| s.tp == *t))
+            .filter_map(|t| windowed.iter().find(|s| s.tp == *t))
             .map(|s| {
                 format!(
                     "{} ({})",

@@ -405,31 +405,16 @@ pub fn summarize_temperature_with(
             None
         }
     };
-    // records written before the quartic frequencies were kept have `modes > 0` and no `omegas`
-    let quartic_kept = |r: &SampleRecord| {
-        r.quartic
-            .as_ref()
-            .is_some_and(|q| q.omegas.len() == q.modes)
-    };
-    let quartic_count = if records.iter().all(|r| quartic_kept(r)) {
-        match count_estimate_of(
-            records,
-            ModeSource::Quartic,
-            options.quartic_count_fraction,
-            f64::INFINITY,
-            2.0 * std::f64::consts::PI * cs.value / first.box_side,
-        ) {
-            Ok(c) => {
-                warnings.extend(c.warnings(first.n));
-                Some(c)
-            }
-            Err(why) => {
-                warnings.push(format!("quartic count: {why}"));
-                None
-            }
+    let quartic_count = match quartic_count(records, options.quartic_count_fraction, cs.value) {
+        Some(Ok(c)) => {
+            warnings.extend(c.warnings(first.n));
+            Some(c)
         }
-    } else {
-        None
+        Some(Err(why)) => {
+            warnings.push(format!("quartic count: {why}"));
+            None
+        }
+        None => None,
     };
     // equilibration: the records' verdicts, their τ_α, and (chains) the stationarity of the
     // inherent-state energy between the first and the second half of the harvests
@@ -601,6 +586,54 @@ pub fn summarize_with(
         .map(|&tp| {
             let group: Vec<&SampleRecord> = records.iter().filter(|r| r.tp == tp).collect();
             summarize_temperature_with(&group, options)
+        })
+        .collect()
+}
+
+/// The count of quartic modes below `fraction` ω_g over the stable samples `records` of one T_p
+/// whose shear-wave speed is `cs` (the phonon band 2π c_s/L is only reported: quartic modes do
+/// not hybridise with phonons); `None` when a record predates the kept quartic frequencies
+/// (`modes > 0` and no `omegas`).
+fn quartic_count(
+    records: &[&SampleRecord],
+    fraction: f64,
+    cs: f64,
+) -> Option<Result<CountEstimate, String>> {
+    let kept = |r: &&SampleRecord| {
+        r.quartic
+            .as_ref()
+            .is_some_and(|q| q.omegas.len() == q.modes)
+    };
+    let first = records.first()?;
+    records.iter().all(kept).then(|| {
+        count_estimate_of(
+            records,
+            ModeSource::Quartic,
+            fraction,
+            f64::INFINITY,
+            2.0 * std::f64::consts::PI * cs / first.box_side,
+        )
+    })
+}
+
+/// `summaries` (of the deduplicated `records`, per T_p) with their quartic count redone for the
+/// window `fraction` ω_g, everything else as it was: what [`summarize_with`] gives with that
+/// `quartic_count_fraction`, without recomputing the rest (for a scan over windows). A T_p whose
+/// count fails has none.
+pub fn with_quartic_fraction(
+    records: &[SampleRecord],
+    summaries: &[TemperatureSummary],
+    fraction: f64,
+) -> Vec<TemperatureSummary> {
+    summaries
+        .iter()
+        .map(|s| {
+            let group: Vec<&SampleRecord> = records.iter().filter(|r| r.tp == s.tp).collect();
+            let stable = stable_samples(&group);
+            let mut out = s.clone();
+            out.quartic_count =
+                quartic_count(&stable, fraction, s.shear_wave_speed.value).and_then(Result::ok);
+            out
         })
         .collect()
 }
