@@ -26,7 +26,7 @@ const firefox = arg('firefox', '/usr/bin/firefox-esr');
 const www = path.resolve(arg('www', path.join(ROOT, 'www')));
 const extra = arg('url', '');
 
-const server = await serve(ROOT, www, route === 'headers');
+const server = await serve(www, route === 'headers');
 let passed = 0;
 let failed = 0;
 const seconds = [];

@@ -19,6 +19,7 @@
 import initDraw, * as wasm from './pkg-single/pinchglass.js';
 import { initSweep, showSweep } from './sweep.js';
 import { WATCHDOG, allowance } from './watchdog.js';
+import { spawnComputeWorker } from './compute-worker.js';
 import { DECIMAL, unitsOf, tpToModel } from './units.js';
 import { draw, pngDataUrl } from './png.js';
 import { download } from './download.js';
@@ -313,7 +314,7 @@ function checkWatchdog() {
 }
 
 function spawnWorker() {
-  const w = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+  const w = spawnComputeWorker();
   const entry = { w, ready: null, started: performance.now() };
   entry.ready = new Promise((resolve, reject) => {
     w.addEventListener('message', function first({ data }) {

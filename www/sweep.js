@@ -13,6 +13,7 @@
 
 import * as wasm from './pkg-single/pinchglass.js';
 import { WATCHDOG, allowance } from './watchdog.js';
+import { spawnComputeWorker } from './compute-worker.js';
 import { unitsOf, tpToModel } from './units.js';
 import { draw, pngDataUrl } from './png.js';
 import { download } from './download.js';
@@ -190,7 +191,7 @@ function cliCommand(p, tps) {
 // ---------------------------------------------------------------- the worker
 
 function startWorker() {
-  worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+  worker = spawnComputeWorker();
   const self = worker;
   workerReady = new Promise((resolve, reject) => {
     // a start that stalls (see www/watchdog.js) is replaced, twice at most

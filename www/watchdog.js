@@ -5,10 +5,9 @@
 // stopped with a message and a retry. The allowance is FLOOR + FACTOR × the stage's expected
 // duration between two progress reports (rough wasm timings on 2 busy cores, from N and the stage;
 // single faer calls report nothing until they end). startup: seconds for a new worker to post
-// 'ready' before it is replaced (twice at most). In Firefox 153 ESR about 1 start in 15 stalls
-// inside initThreadPool: wasm-bindgen-rayon's `new Worker()` for a thread, called in the compute
-// worker, never returns (scripts/firefox-starts.mjs with the step log); a fresh worker then starts
-// normally. A normal start takes 1–3 s.
+// 'ready' before it is replaced (twice at most); a normal start takes 1–3 s. (Firefox's first-run
+// stall, `new Worker()` never returning inside the compute worker, is avoided since the page starts
+// the rayon threads: www/compute-worker.js.)
 export const WATCHDOG = { floor: 30, factor: 10, startup: 12 };
 
 // Expected seconds between two progress reports of `stage` for parameters p = {dim, n, sweeps}.
