@@ -71,6 +71,10 @@ const api = {
   compareRuns: () => startCompare(),
   runConfiguration: (text, name) => startConfiguration(text, name),
   cancel: () => cancel(),
+  // Explore's live compute workers and the rayon thread workers each has started (tests count the
+  // page's workers against these: a cancelled or replaced worker must leave no thread behind)
+  computeWorkers: () => [...new Set([worker, shownWorker, spare].filter(Boolean))]
+    .map((e) => ({ threads: e.w.threadWorkers.length })),
   pinchPair: (k) => requestPinch(k),
   selectMode: (m) => selectMode(m),
   fullSpectrum: () => requestFullSpectrum(),

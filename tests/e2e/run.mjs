@@ -680,6 +680,18 @@ async function testCancel() {
     const r = await page.evaluate(() => window.pinchglass.results);
     check('cancel stops a long run, and a new run completes without reloading', afterCancel === 'idle' && state === 'done' && r.sweeps === 100,
       `after cancel ${afterCancel}, then ${state}`);
+    // The page starts the rayon threads (www/compute-worker.js): the cancelled worker's threads must
+    // be gone. The browser's worker count settles to the live compute workers plus their threads.
+    const expected = async () => page.evaluate(() => window.pinchglass.computeWorkers()
+      .reduce((s, w) => s + 1 + w.threads, 0));
+    let workers = 0;
+    let want = -1;
+    for (let k = 0; k < 80 && workers !== want; k++) {
+      await new Promise((res) => setTimeout(res, 250));
+      [workers, want] = [page.workers().length, await expected()];
+    }
+    check('cancel leaves no worker behind: the browser runs exactly the live compute workers and their rayon threads',
+      workers === want && want >= 1, `${workers} workers, ${want} expected (${JSON.stringify(await page.evaluate(() => window.pinchglass.computeWorkers()))})`);
   });
 }
 
