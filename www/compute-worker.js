@@ -23,6 +23,12 @@ export function spawnComputeWorker() {
     e.stopImmediatePropagation();
     const t = new Worker(data.script, { type: 'module' });
     threads.push(t);
+    // A trap in a thread (the module aborts on panic) is the compute worker's crash, as it was when
+    // the threads were its nested workers and their errors reached it: the page's handler restarts it.
+    t.addEventListener('error', (err) => {
+      err.preventDefault?.();
+      w.dispatchEvent(new ErrorEvent('error', { message: `a rayon thread failed: ${err.message || 'unknown error'}` }));
+    });
     t.addEventListener('message', function ready({ data: d }) {
       if (d?.type !== 'wasm_bindgen_worker_ready') return;
       t.removeEventListener('message', ready);
