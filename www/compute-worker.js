@@ -16,11 +16,13 @@
 export function spawnComputeWorker() {
   const w = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
   const threads = [];
+  let ended = false;
   w.threadWorkers = threads;
   w.addEventListener('message', (e) => {
     const data = e.data;
     if (data?.type !== 'wasm_bindgen_spawn') return;
     e.stopImmediatePropagation();
+    if (ended) return; // a request still queued when the page terminated this worker
     const t = new Worker(data.script, { type: 'module' });
     threads.push(t);
     // A trap in a thread (the module aborts on panic) is the compute worker's crash, as it was when
@@ -38,6 +40,7 @@ export function spawnComputeWorker() {
   });
   const terminate = w.terminate.bind(w);
   w.terminate = () => {
+    ended = true;
     for (const t of threads.splice(0)) t.terminate();
     terminate();
   };
