@@ -1444,8 +1444,9 @@ async function testPresenter() {
     for (const id of (await page.evaluate(() => [...document.getElementById('lecture-data').options].map((o) => o.value)))) {
       // the ensemble chooser is in the panel the presenter view hides: a link chooses it
       await page.goto(server.url + `?mode=lecture&step=1&data=${id}&present=1`);
-      await page.waitForFunction((d) => window.pinchglass.lecture.dataset === d && document.body.dataset.lecture === 'ready'
-        && document.body.dataset.presenter === '1', id, { timeout: 30_000 });
+      // (document.body is briefly null while the new document loads)
+      await page.waitForFunction((d) => window.pinchglass?.lecture?.dataset === d && document.body?.dataset.lecture === 'ready'
+        && document.body?.dataset.presenter === '1', id, { timeout: 30_000 });
       for (let k = 1; k <= 5; k++) {
         await page.evaluate((s) => window.pinchglass.lecture.go(s), k);
         await page.waitForFunction((s) => document.body.dataset.lectureStep === String(s) && document.body.dataset.lecture === 'ready', k, { timeout: 10_000 });
