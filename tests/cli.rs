@@ -936,7 +936,7 @@ fn chains_resume_through_the_command_line() {
     let first = std::fs::read_to_string(&records).unwrap();
     assert_eq!(first.lines().count(), 8);
     assert!(dir.join("state/chain-0.json").exists() && dir.join("state/chain-1.json").exists());
-    assert!(first.contains("\"engine\":\"swap-mc-3+") && first.contains("\"tau_alpha\""));
+    assert!(first.contains("\"engine\":\"swap-mc-4+") && first.contains("\"tau_alpha\""));
     let o = run(bin().args(args).arg(&dir));
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stderr(&o).contains("resuming"), "{}", stderr(&o));

@@ -34,12 +34,16 @@
 //!   A refresh rebuilds the rows of `i` through a cell grid of the references (cells of side
 //!   ≥ R/2, any number per side, the 5^D stencil without repeats) and changes only the rows of
 //!   the neighbours that enter or leave them.
+//! * The wide rows are kept sorted by reference distance (ties by index; a refresh of `i` moves
+//!   `i` to its new place in each neighbour's row), so they too are a function of the references.
 //! * A displacement sums over `T(i)`. The pair size `λ(a, b)` grows with each argument (for
-//!   `2 n_a λ_max < 1`, checked), so in a swap the particle receiving the smaller size is
-//!   covered by its own tight row and the one receiving the larger size by its wide row: the swap
-//!   is evaluated over the neighbours that can interact at either size. After an accepted swap
-//!   the grown particle keeps its tight row and gains the wide pairs now within reach; the
-//!   shrunk one loses those now out of reach.
+//!   `2 n_a λ_max < 1`, checked), so in a swap the particle receiving the smaller size `a` is
+//!   covered by its own tight row, and the one receiving the larger size `b` by the prefix of its
+//!   sorted wide row within `x_c λ(b, λ_max) + s` (a pair that interacts at size `b` is nearer
+//!   than `x_c λ(b, λ_k) ≤ x_c λ(b, λ_max)`): the swap is evaluated over the neighbours that can
+//!   interact at either size. After an accepted swap the grown particle keeps its tight row and
+//!   gains the wide pairs of that prefix now within reach; the shrunk one loses those now out of
+//!   reach.
 //! * Per-particle energies `e_i` are kept, so the old energy of a trial is read, not
 //!   recomputed. Pair energies are not cached: an accepted move recomputes its old pair energies
 //!   with the kernel to update its neighbours' `e_k` (cheaper than a cache kept in both rows,
@@ -70,9 +74,9 @@ use rand_xoshiro::Xoshiro256PlusPlus;
 
 /// Version tag of the Monte Carlo engine, written into every record, summary and XYZ header
 /// (with the crate version and git commit) so that chains of different engines never mix.
-pub const ENGINE: &str = "swap-mc-3";
+pub const ENGINE: &str = "swap-mc-4";
 
-/// The full engine version, one token: `swap-mc-3+pinchglass-<crate version>+<git commit>`.
+/// The full engine version, one token: `swap-mc-4+pinchglass-<crate version>+<git commit>`.
 pub fn engine_version() -> String {
     format!(
         "{ENGINE}+pinchglass-{}+{}",
@@ -98,7 +102,7 @@ mod settings;
 pub use kernel::mc_pair_energy;
 use kernel::{Atom, Kernel};
 use moves::Move;
-use rows::{Grid, Rows};
+use rows::{Grid, Rows, SortedRows};
 pub use settings::{
     default_swap_window, EnergyTrace, MoveCounts, SwapMcSettings, WorkCounts, ANY_PARTNER,
     BLOCK_SWEEPS, SKIN,
@@ -122,8 +126,11 @@ pub struct SwapMc<const D: usize> {
     skin: f64,
     reach: f64,
     grid: Grid<D>,
-    wide: Rows,
+    /// Wide rows sorted by reference distance, and tight rows.
+    wide: SortedRows,
     tight: Rows,
+    /// Largest particle size (fixed: swaps permute the sizes).
+    max_size: f64,
     /// Energy of each particle with its neighbours (sum of its pair energies).
     particle_energy: Vec<f64>,
     /// Particles by size rank and each particle's rank (for the swap window).
@@ -132,9 +139,12 @@ pub struct SwapMc<const D: usize> {
     scratch_a: Vec<f64>,
     scratch_b: Vec<f64>,
     scratch_c: Vec<f64>,
-    /// New rows during a refresh, and the marks of a refresh's old and new neighbours.
-    scratch_rows: (Vec<u32>, Vec<u32>),
+    /// New rows during a refresh (wide entries `key · 2³² + neighbour`), the marks of a
+    /// refresh's old and new neighbours, and the old keys of the marked ones.
+    scratch_entries: Vec<u64>,
+    scratch_row: Vec<u32>,
     mark: Vec<u8>,
+    old_key: Vec<u32>,
     /// The next move, drawn at the end of the previous one (or at the start of the block).
     next: Move,
     /// Current displacement cube side δ.
@@ -225,16 +235,19 @@ impl<const D: usize> SwapMc<D> {
             skin,
             reach,
             grid: Grid::new(&side, 0.5 * reach, n),
-            wide: Rows::new(n, cap),
+            wide: SortedRows::new(n, cap),
             tight: Rows::new(n, cap / 2 + 8),
+            max_size,
             particle_energy: vec![0.0; n],
             by_rank: vec![0; n],
             rank_of: vec![0; n],
             scratch_a: Vec::new(),
             scratch_b: Vec::new(),
             scratch_c: Vec::new(),
-            scratch_rows: (Vec::new(), Vec::new()),
+            scratch_entries: Vec::new(),
+            scratch_row: Vec::new(),
             mark: vec![0; n],
+            old_key: vec![0; n],
             next: Move::Swap {
                 i: 0,
                 j: None,

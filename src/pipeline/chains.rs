@@ -474,7 +474,7 @@ mod tests {
         assert_eq!((c.chain, c.harvest), (1, 1));
         assert_eq!(whole[3].index, 3);
         assert!(c.start.contains("ladder from T_p = 3"));
-        assert!(whole.iter().all(|r| r.engine.starts_with("swap-mc-3")));
+        assert!(whole.iter().all(|r| r.engine.starts_with("swap-mc-4")));
         whole
     }
 
@@ -503,13 +503,17 @@ mod tests {
         let err = crate::report::checkpoint_from_json::<2>(&s, &v).unwrap_err();
         assert!(err.contains("outside the model"), "{err}");
         // a checkpoint of an older engine (its chain differs) is refused, naming both tags
-        for old in ["swap-mc-2+pinchglass-0.1.0+143413e", ""] {
+        for old in [
+            "swap-mc-3+pinchglass-0.1.0+0743634",
+            "swap-mc-2+pinchglass-0.1.0+143413e",
+            "",
+        ] {
             let mut v = good.clone();
             v["engine"] = serde_json::json!(old);
             let err = crate::report::checkpoint_from_json::<2>(&s, &v).unwrap_err();
             let tag = crate::swap_mc::engine_tag(old);
             assert!(
-                err.contains("written by engine") && err.contains(tag) && err.contains("swap-mc-3"),
+                err.contains("written by engine") && err.contains(tag) && err.contains("swap-mc-4"),
                 "{err}"
             );
         }

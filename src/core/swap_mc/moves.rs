@@ -117,14 +117,10 @@ impl<const D: usize> SwapMc<D> {
         #[cfg(target_arch = "x86_64")]
         {
             use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
-            let row = |rows: &super::Rows, p: usize| {
-                let lo = p * rows.cap;
-                let len = rows.len[p] as usize;
+            let lines = |v: &[u32], lo: usize, len: usize| {
                 for m in (0..len).step_by(16) {
                     // SAFETY: prefetching a valid address has no architectural effect
-                    unsafe {
-                        _mm_prefetch::<_MM_HINT_T0>(rows.nb.as_ptr().add(lo + m) as *const i8)
-                    };
+                    unsafe { _mm_prefetch::<_MM_HINT_T0>(v.as_ptr().add(lo + m) as *const i8) };
                 }
             };
             let atom = |p: usize| {
@@ -134,14 +130,24 @@ impl<const D: usize> SwapMc<D> {
             match mv {
                 Move::Displace { i, .. } => {
                     atom(i);
-                    row(&self.tight, i);
+                    lines(
+                        &self.tight.nb,
+                        i * self.tight.cap,
+                        self.tight.len[i] as usize,
+                    );
                 }
                 Move::Swap { i, j: Some(j), .. } => {
                     atom(i);
                     atom(j);
                     let (g, h) = self.swap_roles(i, j);
-                    row(&self.wide, g);
-                    row(&self.tight, h);
+                    let (lo, len) = (g * self.wide.cap, self.wide.len[g] as usize);
+                    lines(&self.wide.key, lo, len);
+                    lines(&self.wide.nb, lo, len);
+                    lines(
+                        &self.tight.nb,
+                        h * self.tight.cap,
+                        self.tight.len[h] as usize,
+                    );
                 }
                 Move::Swap { .. } => {}
             }
@@ -207,8 +213,9 @@ impl<const D: usize> SwapMc<D> {
         self.atoms[j][3] = si;
         let mut out_g = std::mem::take(&mut self.scratch_a);
         let mut out_h = std::mem::take(&mut self.scratch_b);
+        let cut = self.growth_prefix(g, self.atoms[g][3]);
         let (lg, lh) = (g * self.wide.cap, h * self.tight.cap);
-        let row_g = &self.wide.nb[lg..lg + self.wide.len[g] as usize];
+        let row_g = &self.wide.nb[lg..lg + cut];
         let row_h = &self.tight.nb[lh..lh + self.tight.len[h] as usize];
         let xg = self.atoms[g];
         let xh = self.atoms[h];
@@ -223,7 +230,7 @@ impl<const D: usize> SwapMc<D> {
         self.work.pair_evaluations += (out_g.len() + out_h.len()) as u64;
         let accepted = match new {
             Some((eg, eh)) if self.metropolis(eg + eh - old, slack) => {
-                self.commit_swap(g, h, eg, eh, &out_g, &out_h);
+                self.commit_swap(g, h, cut, eg, eh, &out_g, &out_h);
                 self.energy += eg + eh - old;
                 self.glass.sizes[self.ext[i] as usize] = sj;
                 self.glass.sizes[self.ext[j] as usize] = si;
@@ -252,14 +259,32 @@ impl<const D: usize> SwapMc<D> {
         self.work.pair_evaluations += out.len() as u64;
     }
 
+    /// The length of the prefix of the (sorted) wide row of `g` that holds every particle `g`
+    /// can interact with at size `size`: the pair size grows with each size, so a pair that
+    /// interacts has `|x_g − x_k| < x_c λ(size, λ_k) ≤ x_c λ(size, λ_max)` and, each particle
+    /// being within half a skin of its reference, a reference distance below
+    /// `x_c λ(size, λ_max) + s` (widened by 1e-12 against round-off); the entries after the
+    /// prefix are beyond it ([`distance_key`](super::rows::distance_key) is non-decreasing).
+    /// Their pair energies are exactly zero, so the sum over the prefix equals the sum over the
+    /// whole row bit for bit (each entry keeps its place, hence its lane; tested).
+    #[inline(always)]
+    pub(super) fn growth_prefix(&self, g: usize, size: f64) -> usize {
+        let m = &self.glass.model;
+        let t = (m.cutoff(m.pair_size(size, self.max_size)) + self.skin) * (1.0 + 1e-12);
+        self.wide.prefix_len(g, super::rows::distance_key(t * t))
+    }
+
     /// Bookkeeping of an accepted swap (sizes already exchanged): the particle energies of the
     /// neighbours, and the tight rows of `g` (grown) and `h` (shrunk). `out_g` are the new pair
-    /// energies of `g` over its wide row, `out_h` of `h` over its (old) tight row; the old pair
-    /// energies are recomputed with the kernel.
+    /// energies of `g` over the first `cut` entries of its wide row ([`SwapMc::growth_prefix`]),
+    /// `out_h` of `h` over its (old) tight row; the old pair energies are recomputed with the
+    /// kernel.
+    #[allow(clippy::too_many_arguments)]
     pub(super) fn commit_swap(
         &mut self,
         g: usize,
         h: usize,
+        cut: usize,
         eg: f64,
         eh: f64,
         out_g: &[f64],
@@ -276,7 +301,7 @@ impl<const D: usize> SwapMc<D> {
                 self.particle_energy[k as usize] -= before[m];
             }
         }
-        for (m, &k) in self.wide.row(g).iter().enumerate() {
+        for (m, &k) in self.wide.row(g)[..cut].iter().enumerate() {
             if k as usize != h {
                 self.particle_energy[k as usize] += out_g[m];
             }
@@ -304,18 +329,23 @@ impl<const D: usize> SwapMc<D> {
         // g (larger size): its old tight pairs stay tight; add the wide pairs that became tight.
         // A wide pair outside the old tight row was beyond the old reach, so it enters exactly
         // when it is within the new one; the old tight row is marked (`mark`, zero outside
-        // refreshes and commits) so that only the other wide entries are measured.
+        // refreshes and commits) so that only the other wide entries are measured, and only
+        // those of the first `cut` (the tight reach is below the growth reach), and only where
+        // the key does not already exclude it (`d2 < t²` implies `key ≤ distance_key(t²)`).
         for &k in self.tight.row(g) {
             self.mark[k as usize] = 1;
         }
-        for m in 0..self.wide.len[g] as usize {
-            let k = self.wide.nb[g * self.wide.cap + m] as usize;
-            if self.mark[k] == 0
-                && k != h
-                && self.reference_distance2(g, k) < self.tight_reach2(size_g, self.atoms[k][3])
-            {
-                self.tight.push(g, k);
-                self.mark[k] = 1;
+        let lo = g * self.wide.cap;
+        for m in 0..cut {
+            let k = self.wide.nb[lo + m] as usize;
+            if self.mark[k] == 0 && k != h {
+                let reach2 = self.tight_reach2(size_g, self.atoms[k][3]);
+                if self.wide.key[lo + m] <= super::rows::distance_key(reach2)
+                    && self.reference_distance2(g, k) < reach2
+                {
+                    self.tight.push(g, k);
+                    self.mark[k] = 1;
+                }
             }
         }
         for m in 0..self.tight.len[g] as usize {
@@ -362,7 +392,8 @@ impl<const D: usize> SwapMc<D> {
         let (si, sj) = (self.atoms[i][3], self.atoms[j][3]);
         self.atoms[i][3] = sj;
         self.atoms[j][3] = si;
-        let rg = self.wide.row(g).to_vec();
+        let cut = self.growth_prefix(g, self.atoms[g][3]);
+        let rg = self.wide.row(g)[..cut].to_vec();
         let rh = self.tight.row(h).to_vec();
         let mut out = Vec::new();
         let eg = self

@@ -104,6 +104,207 @@ impl Rows {
     }
 }
 
+/// The sort key of a pair in the wide rows: its squared reference distance rounded to `f32`, as
+/// bits. Rounding to nearest is non-decreasing and the bits of non-negative `f32`s order as the
+/// numbers, so `d2 < c` implies `distance_key(d2) ≤ distance_key(c)`: every pair within a
+/// reach `√c` lies in the row prefix of keys `≤ distance_key(c)` ([`SortedRows::prefix_len`]).
+#[inline(always)]
+pub(super) fn distance_key(d2: f64) -> u32 {
+    (d2 as f32).to_bits()
+}
+
+/// Symmetric neighbour rows sorted by reference distance: as [`Rows`], plus the key
+/// ([`distance_key`]) of every entry, `key[i·cap + m]` beside `nb[i·cap + m]`, and every row in
+/// increasing order of `(key, neighbour)` (ties by internal index, so the order is a function of
+/// the references alone). The key of a pair is the same in both rows (the minimum-image
+/// distance is symmetric), so an entry is found in a neighbour's row by binary search.
+#[derive(Clone, Debug)]
+pub(super) struct SortedRows {
+    pub(super) cap: usize,
+    pub(super) len: Vec<u32>,
+    pub(super) nb: Vec<u32>,
+    pub(super) key: Vec<u32>,
+}
+
+impl SortedRows {
+    pub(super) fn new(n: usize, cap: usize) -> Self {
+        Self {
+            cap,
+            len: vec![0; n],
+            nb: vec![0; n * cap],
+            key: vec![0; n * cap],
+        }
+    }
+
+    #[inline(always)]
+    pub(super) fn row(&self, i: usize) -> &[u32] {
+        &self.nb[i * self.cap..i * self.cap + self.len[i] as usize]
+    }
+
+    #[inline(always)]
+    pub(super) fn keys(&self, i: usize) -> &[u32] {
+        &self.key[i * self.cap..i * self.cap + self.len[i] as usize]
+    }
+
+    fn grow(&mut self) {
+        let n = self.len.len();
+        let cap = self.cap * 2;
+        let mut next = SortedRows::new(n, cap);
+        for i in 0..n {
+            let l = self.len[i] as usize;
+            next.len[i] = l as u32;
+            next.nb[i * cap..i * cap + l].copy_from_slice(&self.nb[i * self.cap..i * self.cap + l]);
+            next.key[i * cap..i * cap + l]
+                .copy_from_slice(&self.key[i * self.cap..i * self.cap + l]);
+        }
+        *self = next;
+    }
+
+    #[inline(always)]
+    fn ensure_room(&mut self, i: usize) {
+        while self.len[i] as usize == self.cap {
+            self.grow();
+        }
+    }
+
+    /// The entry at `at` (absolute) as one ordered number `key · 2³² + neighbour`.
+    #[inline(always)]
+    fn entry(&self, at: usize) -> u64 {
+        ((self.key[at] as u64) << 32) | self.nb[at] as u64
+    }
+
+    /// The place of `(key, k)` in row `i` (the number of entries ordered before it), found by
+    /// walking from `guess`: a refresh guesses the place of `i` in the row of its neighbour `k`
+    /// by the place of `k` in the row of `i` (both count the particles nearer than the pair's
+    /// distance, around nearly the same point), usually within a few entries.
+    #[inline]
+    fn place_from(&self, i: usize, key: u32, k: usize, guess: usize) -> usize {
+        let base = i * self.cap;
+        let len = self.len[i] as usize;
+        let target = ((key as u64) << 32) | k as u64;
+        let mut p = guess.min(len);
+        while p < len && self.entry(base + p) < target {
+            p += 1;
+        }
+        while p > 0 && self.entry(base + p - 1) >= target {
+            p -= 1;
+        }
+        p
+    }
+
+    /// Brings the entries of row `i` around place `guess` towards the cache (x86-64; nothing
+    /// elsewhere): the next [`SortedRows::place_from`] there reads them.
+    #[inline(always)]
+    pub(super) fn prefetch_place(&self, i: usize, guess: usize) {
+        #[cfg(target_arch = "x86_64")]
+        {
+            use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+            let at = i * self.cap + guess.min(self.cap - 1);
+            // SAFETY: prefetching a valid address has no architectural effect
+            unsafe {
+                _mm_prefetch::<_MM_HINT_T0>(self.key.as_ptr().add(at) as *const i8);
+                _mm_prefetch::<_MM_HINT_T0>(self.nb.as_ptr().add(at) as *const i8);
+            }
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        let _ = (i, guess);
+    }
+
+    /// Number of leading entries of row `i` with key `≤ limit`: every pair of the row whose
+    /// squared reference distance is below `c` is among them when `limit = distance_key(c)`.
+    #[inline]
+    pub(super) fn prefix_len(&self, i: usize, limit: u32) -> usize {
+        // the row is sorted, so the prefix length is the count of keys ≤ limit: a branch-free,
+        // vectorised count whose loads do not wait on each other (a binary search's do)
+        self.keys(i).iter().map(|&q| usize::from(q <= limit)).sum()
+    }
+
+    /// Appends the pair `(i, k)` to both rows, unsorted (the rebuild sorts them after).
+    pub(super) fn push_unsorted(&mut self, i: usize, k: usize, key: u32) {
+        self.ensure_room(i);
+        self.ensure_room(k);
+        for (a, b) in [(i, k), (k, i)] {
+            let at = a * self.cap + self.len[a] as usize;
+            self.nb[at] = b as u32;
+            self.key[at] = key;
+            self.len[a] += 1;
+        }
+    }
+
+    /// Sorts row `i` by `(key, neighbour)` (`scratch` is working space).
+    pub(super) fn sort_row(&mut self, i: usize, scratch: &mut Vec<u64>) {
+        let base = i * self.cap;
+        scratch.clear();
+        scratch.extend((base..base + self.len[i] as usize).map(|at| self.entry(at)));
+        scratch.sort_unstable();
+        self.set_row(i, scratch);
+    }
+
+    /// Inserts `k` with `key` into the row of `i` only, in order (the caller keeps the rows
+    /// symmetric; `guess`: see [`SortedRows::place_from`]).
+    pub(super) fn insert_half(&mut self, i: usize, k: usize, key: u32, guess: usize) {
+        self.ensure_room(i);
+        let p = self.place_from(i, key, k, guess);
+        let base = i * self.cap;
+        let end = base + self.len[i] as usize;
+        self.nb.copy_within(base + p..end, base + p + 1);
+        self.key.copy_within(base + p..end, base + p + 1);
+        self.nb[base + p] = k as u32;
+        self.key[base + p] = key;
+        self.len[i] += 1;
+    }
+
+    /// Removes `k` (entered with `key`) from the row of `i` only.
+    pub(super) fn remove_half(&mut self, i: usize, k: usize, key: u32, guess: usize) {
+        let p = self.place_from(i, key, k, guess);
+        let base = i * self.cap;
+        debug_assert_eq!(self.nb[base + p] as usize, k, "symmetric rows");
+        let end = base + self.len[i] as usize;
+        self.nb.copy_within(base + p + 1..end, base + p);
+        self.key.copy_within(base + p + 1..end, base + p);
+        self.len[i] -= 1;
+    }
+
+    /// Moves `k` in the row of `i` from its place under key `old` to its place under `new`,
+    /// step by step past the entries between the two places (few: a refresh moves a reference
+    /// by at most half a skin).
+    pub(super) fn relocate_half(&mut self, i: usize, k: usize, old: u32, new: u32, guess: usize) {
+        let base = i * self.cap;
+        let len = self.len[i] as usize;
+        let mut p = self.place_from(i, old, k, guess);
+        debug_assert_eq!(self.nb[base + p] as usize, k, "symmetric rows");
+        let target = ((new as u64) << 32) | k as u64;
+        if new > old {
+            while p + 1 < len && self.entry(base + p + 1) < target {
+                self.nb[base + p] = self.nb[base + p + 1];
+                self.key[base + p] = self.key[base + p + 1];
+                p += 1;
+            }
+        } else {
+            while p > 0 && self.entry(base + p - 1) > target {
+                self.nb[base + p] = self.nb[base + p - 1];
+                self.key[base + p] = self.key[base + p - 1];
+                p -= 1;
+            }
+        }
+        self.nb[base + p] = k as u32;
+        self.key[base + p] = new;
+    }
+
+    /// Replaces the row of `i` by `entries` (`key · 2³² + neighbour`, sorted) only.
+    pub(super) fn set_row(&mut self, i: usize, entries: &[u64]) {
+        while entries.len() > self.cap {
+            self.grow();
+        }
+        let base = i * self.cap;
+        for (m, &e) in entries.iter().enumerate() {
+            self.nb[base + m] = e as u32;
+            self.key[base + m] = (e >> 32) as u32;
+        }
+        self.len[i] = entries.len() as u32;
+    }
+}
+
 /// Cell grid over the reference positions: cells of side ≥ half the wide reach, any number per
 /// side (≥ 1), each cell's 5^D stencil without repeats (a scan covers (5/2)³ ≈ 15.6 reach³ in 3D
 /// instead of 27 with cells of one reach).
@@ -238,11 +439,16 @@ impl<const D: usize> SwapMc<D> {
             self.grid.insert(i, cells[p as usize]);
         }
         let (wc, tc) = (self.wide.cap, self.tight.cap);
-        self.wide = Rows::new(n, wc);
+        self.wide = SortedRows::new(n, wc);
         self.tight = Rows::new(n, tc);
         for i in 0..n {
             self.link(i, |k| k > i);
         }
+        let mut scratch = std::mem::take(&mut self.scratch_entries);
+        for i in 0..n {
+            self.wide.sort_row(i, &mut scratch);
+        }
+        self.scratch_entries = scratch;
         self.energy = 0.0;
         let mut out = std::mem::take(&mut self.scratch_a);
         for i in 0..n {
@@ -284,7 +490,7 @@ impl<const D: usize> SwapMc<D> {
     }
 
     /// Adds to the rows every pair `(i, k)` with `accept(k)` found through the grid of
-    /// references.
+    /// references (the wide rows unsorted: the caller sorts them).
     pub(super) fn link(&mut self, i: usize, accept: impl Fn(usize) -> bool) {
         let cell = self.grid.cell_of[i] as usize;
         let reach2 = self.reach * self.reach;
@@ -297,7 +503,7 @@ impl<const D: usize> SwapMc<D> {
                 }
                 let d2 = self.reference_distance2(i, k);
                 if d2 < reach2 {
-                    self.wide.push(i, k);
+                    self.wide.push_unsorted(i, k, distance_key(d2));
                     if self.within_tight_reach(d2, i, k) {
                         self.tight.push(i, k);
                     }
@@ -309,16 +515,22 @@ impl<const D: usize> SwapMc<D> {
     /// Moves the reference of `i` to its current position and relinks its rows. The particle
     /// energy `e_i` stays: only pairs that cannot interact enter or leave the tight row.
     ///
-    /// Incremental: the new rows of `i` come from the grid, and only the neighbours that enter
-    /// or leave them (a shell of about the half skin, ~10 % of the wide row in 3D) have their
-    /// rows changed, found by marking the old neighbours (`mark`, all zero between refreshes).
+    /// Incremental: the new rows of `i` come from the grid (its wide row sorted by the new
+    /// reference distances), and in the rows of its neighbours only `i` moves: it is inserted,
+    /// removed, or moved to its place under the new distance (found by binary search). The
+    /// neighbours entering or leaving the rows of `i` (a shell of about the half skin) are
+    /// found by marking the old ones (`mark`, all zero between refreshes; `old_key` holds their
+    /// old keys).
     pub(super) fn refresh(&mut self, i: usize) {
         const OLD_WIDE: u8 = 1;
         const OLD_TIGHT: u8 = 2;
         const NEW_WIDE: u8 = 4;
         const NEW_TIGHT: u8 = 8;
-        for &k in self.wide.row(i) {
-            self.mark[k as usize] = OLD_WIDE;
+        let base = i * self.wide.cap;
+        for m in 0..self.wide.len[i] as usize {
+            let k = self.wide.nb[base + m] as usize;
+            self.mark[k] = OLD_WIDE;
+            self.old_key[k] = self.wide.key[base + m];
         }
         for &k in self.tight.row(i) {
             self.mark[k as usize] |= OLD_TIGHT;
@@ -327,8 +539,8 @@ impl<const D: usize> SwapMc<D> {
         self.reference[i] = self.atoms[i];
         let c = self.grid.cell_at(&self.reference[i], &self.side);
         self.grid.insert(i, c);
-        let mut new_wide = std::mem::take(&mut self.scratch_rows.0);
-        let mut new_tight = std::mem::take(&mut self.scratch_rows.1);
+        let mut new_wide = std::mem::take(&mut self.scratch_entries);
+        let mut new_tight = std::mem::take(&mut self.scratch_row);
         new_wide.clear();
         new_tight.clear();
         let reach2 = self.reach * self.reach;
@@ -340,7 +552,7 @@ impl<const D: usize> SwapMc<D> {
                 }
                 let d2 = self.reference_distance2(i, k);
                 if d2 < reach2 {
-                    new_wide.push(k as u32);
+                    new_wide.push(((distance_key(d2) as u64) << 32) | k as u64);
                     self.mark[k] |= NEW_WIDE;
                     if self.within_tight_reach(d2, i, k) {
                         new_tight.push(k as u32);
@@ -349,31 +561,41 @@ impl<const D: usize> SwapMc<D> {
                 }
             }
         }
-        for &k in &new_wide {
-            let k = k as usize;
+        new_wide.sort_unstable();
+        const AHEAD: usize = 4;
+        for (m, &e) in new_wide.iter().enumerate() {
+            if let Some(&f) = new_wide.get(m + AHEAD) {
+                self.wide.prefetch_place(f as u32 as usize, m + AHEAD);
+            }
+            let (k, key) = (e as u32 as usize, (e >> 32) as u32);
             if self.mark[k] & OLD_WIDE == 0 {
-                self.wide.push_half(k, i);
+                self.wide.insert_half(k, i, key, m);
+            } else {
+                self.wide.relocate_half(k, i, self.old_key[k], key, m);
             }
             if self.mark[k] & (NEW_TIGHT | OLD_TIGHT) == NEW_TIGHT {
                 self.tight.push_half(k, i);
             }
         }
+        // (the rows may have grown: recompute the start of the row)
+        let base = i * self.wide.cap;
         for m in 0..self.wide.len[i] as usize {
-            let k = self.wide.nb[i * self.wide.cap + m] as usize;
+            let k = self.wide.nb[base + m] as usize;
             if self.mark[k] & NEW_WIDE == 0 {
-                self.wide.remove_from(k, i);
+                self.wide.remove_half(k, i, self.old_key[k], m);
             }
             if self.mark[k] & (NEW_TIGHT | OLD_TIGHT) == OLD_TIGHT {
                 self.tight.remove_from(k, i);
             }
             self.mark[k] = 0;
         }
-        for &k in &new_wide {
-            self.mark[k as usize] = 0;
+        for &e in &new_wide {
+            self.mark[e as u32 as usize] = 0;
         }
         self.wide.set_row(i, &new_wide);
         self.tight.set_row(i, &new_tight);
-        self.scratch_rows = (new_wide, new_tight);
+        self.scratch_entries = new_wide;
+        self.scratch_row = new_tight;
         self.work.refreshes += 1;
     }
 
@@ -399,7 +621,35 @@ impl<const D: usize> SwapMc<D> {
     /// Wide neighbour pairs `i < k` (sorted), for tests against brute force.
     #[cfg(test)]
     pub fn wide_pairs(&self) -> Vec<(u32, u32)> {
-        self.external(rows_pairs(&self.wide, self.glass.n()))
+        let n = self.glass.n();
+        let mut out = Vec::new();
+        for i in 0..n {
+            for &k in self.wide.row(i) {
+                if (i as u32) < k {
+                    out.push((i as u32, k));
+                }
+            }
+        }
+        self.external(out)
+    }
+
+    /// Checks that every wide row is in strictly increasing order of `(key, neighbour)` and that
+    /// every key is the [`distance_key`] of the current references (panics otherwise).
+    #[cfg(test)]
+    pub fn check_wide_rows_sorted(&self) {
+        for i in 0..self.glass.n() {
+            let (row, keys) = (self.wide.row(i), self.wide.keys(i));
+            for (m, (&k, &q)) in row.iter().zip(keys).enumerate() {
+                let d2 = self.reference_distance2(i, k as usize);
+                assert_eq!(q, distance_key(d2), "row {i} entry {m}: stale key");
+                if m > 0 {
+                    assert!(
+                        (keys[m - 1], row[m - 1]) < (q, k),
+                        "row {i} not sorted at entry {m}"
+                    );
+                }
+            }
+        }
     }
 
     /// Brute-force tight and wide pairs of the current references and sizes.

@@ -87,6 +87,8 @@ fn rows_equal_brute_force<const D: usize>(n: usize, sweeps: usize) {
     let (t, w) = mc.brute_force_pairs();
     assert_eq!(mc.tight_pairs(), t);
     assert_eq!(mc.wide_pairs(), w);
+    // the wide rows are sorted by the current reference distances
+    mc.check_wide_rows_sorted();
     assert!(mc.max_reference_offset() <= 0.5 * SKIN + 1e-12);
     // every interacting pair is a tight pair
     for (i, j) in crate::neighbours::pairs_within_brute_force(
@@ -418,4 +420,61 @@ fn simd_kernel_gives_the_identical_rows_and_chain() {
     check::<2>(1.5, Some(10));
     check::<3>(0.4, None);
     check::<3>(1.0, Some(ANY_PARTNER));
+}
+
+/// The sum of a grown particle's pair energies over the prefix of its sorted wide row
+/// ([`SwapMc::growth_prefix`]) equals the sum over the whole row bit for bit, at every size it
+/// could receive, with and without a rejection bound, for both kernels; every entry after the
+/// prefix has a zero pair energy; and the prefix is much shorter than the row for small sizes.
+#[test]
+fn truncated_wide_row_sum_equals_the_full_sum() {
+    fn check<const D: usize>(n: usize, skin: f64) {
+        let mut mc = hot_chain::<D>(n, 60, |s| s.skin = skin);
+        assert!(mc.production.swap_accepts > 50 && mc.work.refreshes > 0);
+        mc.check_wide_rows_sorted();
+        let mut sizes = mc.glass.sizes.clone();
+        sizes.sort_by(f64::total_cmp);
+        sizes.dedup();
+        let picks: Vec<f64> = (0..12).map(|m| sizes[m * (sizes.len() - 1) / 11]).collect();
+        let (mut cut_total, mut row_total) = (0usize, 0usize);
+        let kernels: &[bool] = if super::simd_available() {
+            &[true, false]
+        } else {
+            &[false]
+        };
+        for g in 0..mc.glass.n() {
+            let row = mc.wide.row(g).to_vec();
+            for &size in &picks {
+                let cut = mc.growth_prefix(g, size);
+                cut_total += cut;
+                row_total += row.len();
+                let mut x = mc.atoms[g];
+                x[3] = size;
+                for &simd in kernels {
+                    mc.set_simd(simd);
+                    for bound in [f64::INFINITY, 1.0] {
+                        let (mut full, mut part) = (Vec::new(), Vec::new());
+                        let ef = mc.row_energy(&x, &row, bound, &mut full);
+                        let ep = mc.row_energy(&x, &row[..cut], bound, &mut part);
+                        if bound.is_infinite() {
+                            assert!(full[cut..].iter().all(|&e| e == 0.0), "row {g} size {size}");
+                            assert_eq!(ef.map(f64::to_bits), ep.map(f64::to_bits));
+                        } else if let (Some(a), Some(b)) = (ef, ep) {
+                            // a rejection stops both sums or neither when the tail is zero
+                            assert_eq!(a.to_bits(), b.to_bits());
+                        }
+                    }
+                }
+            }
+        }
+        mc.set_simd(true);
+        assert!(
+            (cut_total as f64) < 0.9 * row_total as f64,
+            "prefix {cut_total} of {row_total} entries"
+        );
+    }
+    check::<2>(60, 0.3);
+    check::<2>(800, 0.6);
+    check::<3>(170, 0.3);
+    check::<3>(1200, 0.6);
 }

@@ -28,7 +28,7 @@ fn harvest(base: &SampleRecord, chain: usize, h: usize, e: f64) -> SampleRecord 
 #[test]
 fn stationarity_counts_and_engines_in_the_summary() {
     let b = base();
-    assert!(b.engine.starts_with("swap-mc-3+"));
+    assert!(b.engine.starts_with("swap-mc-4+"));
     assert!(
         b.verdict.contains("τ_α") || b.verdict.contains("tau"),
         "{}",
@@ -54,7 +54,7 @@ fn stationarity_counts_and_engines_in_the_summary() {
         .iter()
         .any(|w| w.contains("2 of 8 samples are not equilibrated")));
     assert!(s[0].warnings.iter().any(|w| w.contains("not stationary")));
-    assert_eq!(s[0].engines, vec!["swap-mc-3".to_string()]);
+    assert_eq!(s[0].engines, vec!["swap-mc-4".to_string()]);
     // an older engine's record in the same set is refused, with both tags named
     let mut old = records[0].clone();
     old.index = 99;
@@ -62,7 +62,7 @@ fn stationarity_counts_and_engines_in_the_summary() {
     records.push(old);
     let err = summarize(&records).unwrap_err();
     assert!(
-        err.contains("swap-mc-1") && err.contains("swap-mc-3"),
+        err.contains("swap-mc-1") && err.contains("swap-mc-4"),
         "{err}"
     );
 }
