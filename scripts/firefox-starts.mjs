@@ -38,7 +38,7 @@ try {
       seconds.push(r.seconds);
     } else failed += 1;
     console.log(`start ${String(k).padStart(2)}: ${r.state === 'done' ? 'done ' : 'STALL'} ${r.seconds.toFixed(1)} s, ` +
-      `build ${r.build}, ${r.threads} threads, isolated ${r.isolated}, worker starts ${r.workerStarts}, restarts ${r.workerRestarts}${r.workerStalls?.length ? ` (stalled at: ${r.workerStalls.join(', ')})${process.env.STALL_LOG ? ` log: ${JSON.stringify(r.workerStallLogs)}` : ''}` : ''}` +
+      `build ${r.build}, ${r.threads} threads, isolated ${r.isolated}, worker starts ${r.workerStarts}, restarts ${r.workerRestarts}, page before reload ${JSON.stringify(r.unloadedPage)}${r.workerStalls?.length ? ` (stalled at: ${r.workerStalls.join(', ')})${process.env.STALL_LOG ? ` log: ${JSON.stringify(r.workerStallLogs)}` : ''}` : ''}` +
       (r.state === 'done' ? '' : `; state ${r.state}, stage "${r.stage}", note "${r.note}", error "${r.error}"`));
   }
 } finally {

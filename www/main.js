@@ -247,6 +247,21 @@ function pushUrl(raw, compare) {
 // the first, non-isolated visit. Where it cannot happen (no service workers, registration blocked
 // or refused, a reload that did not isolate) it resolves to the single-threaded build.
 const RELOAD_FLAG = 'pinchglass-coi-reload';
+// Set when this document starts to unload: on the header-less route coi-serviceworker reloads the
+// page once while it starts (its reload can begin while isolationPlan still awaits its own
+// register(), which then finds the page controlled but not isolated). From then on nothing is
+// started and no failure is shown: the document is being replaced. What the page had done by
+// then is kept in sessionStorage (UNLOAD_RECORD) for the tests: no compute worker and no error
+// before the reload.
+let unloading = false;
+let workersSpawned = 0;
+const UNLOAD_RECORD = 'pinchglass-unloaded-page';
+addEventListener('beforeunload', () => {
+  unloading = true;
+  sessionStorage.setItem(UNLOAD_RECORD, JSON.stringify({
+    isolated: window.crossOriginIsolated, state: document.body?.dataset.state ?? null, workers: workersSpawned,
+  }));
+});
 async function isolationPlan() {
   if (window.crossOriginIsolated) {
     sessionStorage.removeItem(RELOAD_FLAG);
@@ -265,6 +280,7 @@ async function isolationPlan() {
   } catch (e) {
     return { threads: false, note: `the isolation service worker was refused (${e.message || e})` };
   }
+  if (unloading) return new Promise(() => {}); // coi-serviceworker's reload has begun
   if (!registration) return { threads: false, note: 'service worker registration is blocked' };
   if (sw.controller) return { threads: false, note: 'a service worker controls the page but it is not isolated' };
   sessionStorage.setItem(RELOAD_FLAG, '1');
@@ -318,6 +334,7 @@ function checkWatchdog() {
 }
 
 function spawnWorker() {
+  workersSpawned += 1;
   const w = spawnComputeWorker();
   const entry = { w, ready: null, started: performance.now() };
   entry.ready = new Promise((resolve, reject) => {
@@ -1577,4 +1594,6 @@ async function main() {
   await showMode(first);
 }
 
-main().catch((e) => fail(`the page failed to start: ${e.message || e}`));
+main().catch((e) => {
+  if (!unloading) fail(`the page failed to start: ${e.message || e}`);
+});

@@ -78,17 +78,24 @@ export const pageState = () => ({
   workerRestarts: window.pinchglass?.workerRestarts ?? 0,
   workerStalls: window.pinchglass?.workerStalls ?? [],
   workerStallLogs: window.pinchglass?.workerStallLogs ?? [],
+  // what the page before coi-serviceworker's reload had done (header-less route; www/main.js)
+  unloadedPage: JSON.parse(sessionStorage.getItem('pinchglass-unloaded-page') ?? 'null'),
 });
 
-// One start of the page in a fresh profile: until data-state is done or error, or `timeout`.
+// One start of the page in a fresh profile: until the cross-origin isolated page's data-state is
+// done or error (on the header-less route the page before coi-serviceworker's reload is not
+// isolated, and its state is not the start's outcome), or `timeout`. The state is read in the
+// same evaluation that sees the end, so a reload in between cannot mix two documents.
 export async function firefoxStart({ firefox, url, timeout = 120_000 }) {
   const t0 = Date.now();
   const ff = await launchFirefox(firefox);
   try {
     const page = await ff.browser.newPage();
     await page.goto(url);
-    await poll(page, () => ['done', 'error'].includes(document.body?.dataset.state), timeout);
-    const s = (await poll(page, pageState, 5_000)) ?? {};
+    const ended = `(${pageState})()`;
+    let s = await poll(page, new Function(`const s = ${ended};
+      return ['done', 'error'].includes(s.state) && s.isolated ? s : null;`), timeout);
+    s ??= (await poll(page, pageState, 5_000)) ?? {};
     return { ...s, seconds: (Date.now() - t0) / 1000 };
   } finally {
     await ff.close();

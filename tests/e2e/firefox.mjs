@@ -142,10 +142,15 @@ async function headerless() {
     let restarts = 0;
     const lines = [];
     const stalls = [];
+    const early = [];
     for (let k = 1; k <= STARTS; k++) {
       const r = await firefoxStart({ firefox: FIREFOX, url: server.url, timeout: RUN });
       if (r.state === 'done' && r.isolated && r.build === 'threaded') done += 1;
       restarts += r.workerRestarts ?? 0;
+      // the page before the reload: it must neither start a compute worker (no wasm before the
+      // reload) nor show an error (it did in about 1 start in 20 before main.js waited on unload)
+      const before = r.unloadedPage;
+      if (before && !before.isolated && (before.state === 'error' || before.workers > 0)) early.push(JSON.stringify(before));
       stalls.push(...(r.workerStalls ?? []));
       lines.push(`${r.state === 'done' ? r.seconds.toFixed(1) : `${r.state}: ${r.stage} / ${r.note}`}${r.workerRestarts ? ' (worker restarted)' : ''}`);
     }
@@ -156,6 +161,8 @@ async function headerless() {
     // watchdog's worker restart is a regression, even when the restart rescued it.
     check('no headers: no start needed a compute-worker restart (the first-run stall of issue 15)',
       restarts === 0, `${restarts} restarts${stalls.length ? `, stalled at: ${stalls.join(', ')}` : ''}`);
+    check('no headers: the page before the service worker\'s reload started no compute worker and showed no error',
+      early.length === 0, early.length ? early.join('; ') : 'every start');
   } finally {
     server.stop();
   }
