@@ -22,8 +22,10 @@
 // snippet's own URL, so the blob is not the cause). Here the compute worker asks the page to
 // create each thread worker instead (message `wasm_bindgen_spawn`, served by
 // www/compute-worker.js) and waits for `wasm_bindgen_spawned`; the page owns the threads and
-// terminates them with the compute worker. The thread side (the init handler) is unchanged: the
-// thread instantiates the module on the shared memory and enters rayon's loop.
+// terminates them with the compute worker. The thread side (the init handler) is upstream's but
+// for the form of the init call (one object, which the generated module asks for instead of
+// warning on every thread start): the thread instantiates the module on the shared memory and
+// enters rayon's loop.
 
 function waitForMsgType(target, type, test = () => true) {
   return new Promise(resolve => {
@@ -40,7 +42,7 @@ function waitForMsgType(target, type, test = () => true) {
 // messages on the page.
 waitForMsgType(self, 'wasm_bindgen_worker_init').then(async data => {
   const pkg = await import(data.mainJS);
-  await pkg.default(data.module, data.memory);
+  await pkg.default({ module_or_path: data.module, memory: data.memory });
   postMessage({ type: 'wasm_bindgen_worker_ready' });
   pkg.wbg_rayon_start_worker(data.receiver);
 });
