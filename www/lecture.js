@@ -206,23 +206,27 @@ function context(d, claims) {
       let says = '';
       if (tOnset) {
         const [v, er] = [b.e_qlm / tOnset, b.error / tOnset];
+        // the paper's E_QLM is of its 3D glasses: a 2D ensemble is compared with it, and says so
+        const paper = JSON.parse(d.calibration).dim === 2
+          ? `the paper's ${PAPER_E_QLM} T<sub>onset</sub> (found in 3D; the paper gives no 2D value)`
+          : `the paper's ${PAPER_E_QLM} T<sub>onset</sub>`;
         const total = Math.hypot(er, b.systematic_over_t_onset ?? 0);
         const fromPaper = (PAPER_E_QLM - v) / total;
-        const vsPaper = ` It lies ${fmt(Math.abs(fromPaper), 2)} σ ${fromPaper > 0 ? 'below' : 'above'} the paper's ${PAPER_E_QLM} T<sub>onset</sub>.`;
+        const vsPaper = ` It lies ${fmt(Math.abs(fromPaper), 2)} σ ${fromPaper > 0 ? 'below' : 'above'} ${paper}.`;
         // the claim is E_QLM ≈ 3.3 T_onset: it holds within 2 σ of it (and above zero), fails
         // more than 2 σ from it, and is not resolved when the error spans both 0 and 3.3
         const nearPaper = Math.abs(fromPaper) <= 2;
         const nearZero = v - 2 * er <= 0;
         if (nearPaper && !nearZero) {
           verdict = 'holds';
-          says = ` That is a Boltzmann depletion consistent with the paper's ${PAPER_E_QLM} T<sub>onset</sub> (within 2 σ).`;
+          says = ` That is a Boltzmann depletion consistent with ${paper} (within 2 σ).`;
         } else if (nearPaper) {
-          says = ` Its error spans both no depletion and the paper's ${PAPER_E_QLM} T<sub>onset</sub>: more samples or deeper T<sub>p</sub> are needed.`;
+          says = ` Its error spans both no depletion and ${paper}: more samples or deeper T<sub>p</sub> are needed.`;
         } else {
           verdict = 'contradicts';
-          if (v + 2 * er < 0) says = ` That is the opposite of the paper's trend: here 𝒩 rises on cooling, where the paper finds E<sub>QLM</sub> ≈ ${PAPER_E_QLM} T<sub>onset</sub> (3D).${vsPaper}`;
-          else if (nearZero) says = ` That is no depletion measurable in this range (within 2 σ of zero), unlike the paper's ${PAPER_E_QLM} T<sub>onset</sub>.${vsPaper}`;
-          else says = ` That is a Boltzmann depletion, but ${fmt(v / PAPER_E_QLM, 2)} times the paper's ${PAPER_E_QLM} T<sub>onset</sub>.${vsPaper}`;
+          if (v + 2 * er < 0) says = ` That is the opposite of the paper's trend: here 𝒩 rises on cooling, where the paper finds E<sub>QLM</sub> ≈ ${PAPER_E_QLM} T<sub>onset</sub> in 3D.${vsPaper}`;
+          else if (nearZero) says = ` That is no depletion measurable in this range (within 2 σ of zero), unlike ${paper}.${vsPaper}`;
+          else says = ` That is a Boltzmann depletion, but ${fmt(v / PAPER_E_QLM, 2)} times ${paper}.${vsPaper}`;
         }
         claims.set(4, { key, expected: PAPER_E_QLM, value: v, error: er, sigma: fromPaper, verdict });
       } else {
