@@ -11,7 +11,7 @@
  * limitations under the License.
  */
 
-// pinchglass: wasm-bindgen-rayon 1.3.0's src/workerHelpers.no-bundler.js with one change, put in
+// pinchglass: wasm-bindgen-rayon 1.3.0's src/workerHelpers.no-bundler.js with two changes, put in
 // place of the generated snippet by build.sh (which checks that the generated file is still the
 // upstream one it was written against).
 //

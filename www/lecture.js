@@ -106,7 +106,8 @@ const PAPER_E_QLM = 3.3;
 // (step → {key, expected, ratio, error, sigma, verdict}) for the page's automation.
 function context(d, claims) {
   const rows = [...(d.parsed.temperatures ?? [])].sort((a, b) => a.tp - b.tp);
-  const tOnset = d.calibration ? JSON.parse(d.calibration).t_onset : null;
+  const calibration = d.calibration ? JSON.parse(d.calibration) : null;
+  const tOnset = calibration?.t_onset ?? null;
   const t = (tp) => (tOnset ? `${fmt(tp / tOnset, 3)} T<sub>onset</sub>` : `${fmt(tp, 3)}`);
   // a row's estimate under `key`, a dotted path for nested ones (quartic_count.soft_spots)
   const pick = (r, key) => key.split('.').reduce((o, k) => o?.[k], r);
@@ -207,7 +208,7 @@ function context(d, claims) {
       if (tOnset) {
         const [v, er] = [b.e_qlm / tOnset, b.error / tOnset];
         // the paper's E_QLM is of its 3D glasses: a 2D ensemble is compared with it, and says so
-        const paper = JSON.parse(d.calibration).dim === 2
+        const paper = calibration.dim === 2
           ? `the paper's ${PAPER_E_QLM} T<sub>onset</sub> (found in 3D; the paper gives no 2D value)`
           : `the paper's ${PAPER_E_QLM} T<sub>onset</sub>`;
         const total = Math.hypot(er, b.systematic_over_t_onset ?? 0);

@@ -269,9 +269,8 @@ impl<const D: usize> SwapMc<D> {
     /// whole row bit for bit (each entry keeps its place, hence its lane; tested).
     #[inline(always)]
     pub(super) fn growth_prefix(&self, g: usize, size: f64) -> usize {
-        let m = &self.glass.model;
-        let t = (m.cutoff(m.pair_size(size, self.max_size)) + self.skin) * (1.0 + 1e-12);
-        self.wide.prefix_len(g, super::rows::distance_key(t * t))
+        let reach2 = self.tight_reach2(size, self.max_size) * (1.0 + 2e-12);
+        self.wide.prefix_len(g, super::rows::distance_key(reach2))
     }
 
     /// Bookkeeping of an accepted swap (sizes already exchanged): the particle energies of the

@@ -117,7 +117,8 @@ pub(super) fn distance_key(d2: f64) -> u32 {
 /// ([`distance_key`]) of every entry, `key[i·cap + m]` beside `nb[i·cap + m]`, and every row in
 /// increasing order of `(key, neighbour)` (ties by internal index, so the order is a function of
 /// the references alone). The key of a pair is the same in both rows (the minimum-image
-/// distance is symmetric), so an entry is found in a neighbour's row by binary search.
+/// distance is symmetric), so an entry is found in a neighbour's row from its key
+/// ([`SortedRows::place_from`]).
 #[derive(Clone, Debug)]
 pub(super) struct SortedRows {
     pub(super) cap: usize,
@@ -517,7 +518,8 @@ impl<const D: usize> SwapMc<D> {
     ///
     /// Incremental: the new rows of `i` come from the grid (its wide row sorted by the new
     /// reference distances), and in the rows of its neighbours only `i` moves: it is inserted,
-    /// removed, or moved to its place under the new distance (found by binary search). The
+    /// removed, or moved to its place under the new distance (found by a walk from the place of
+    /// the neighbour in the new row of `i`, [`SortedRows::place_from`]). The
     /// neighbours entering or leaving the rows of `i` (a shell of about the half skin) are
     /// found by marking the old ones (`mark`, all zero between refreshes; `old_key` holds their
     /// old keys).
@@ -602,7 +604,7 @@ impl<const D: usize> SwapMc<D> {
     /// Tight neighbour pairs `i < k` (sorted), for tests against brute force.
     #[cfg(test)]
     pub fn tight_pairs(&self) -> Vec<(u32, u32)> {
-        self.external(rows_pairs(&self.tight, self.glass.n()))
+        self.external(row_pairs(self.glass.n(), |i| self.tight.row(i)))
     }
 
     #[cfg(test)]
@@ -621,16 +623,7 @@ impl<const D: usize> SwapMc<D> {
     /// Wide neighbour pairs `i < k` (sorted), for tests against brute force.
     #[cfg(test)]
     pub fn wide_pairs(&self) -> Vec<(u32, u32)> {
-        let n = self.glass.n();
-        let mut out = Vec::new();
-        for i in 0..n {
-            for &k in self.wide.row(i) {
-                if (i as u32) < k {
-                    out.push((i as u32, k));
-                }
-            }
-        }
-        self.external(out)
+        self.external(row_pairs(self.glass.n(), |i| self.wide.row(i)))
     }
 
     /// Checks that every wide row is in strictly increasing order of `(key, neighbour)` and that
@@ -694,11 +687,12 @@ impl<const D: usize> SwapMc<D> {
     }
 }
 
+/// The pairs `i < k` of symmetric rows given by `row(i)`, sorted.
 #[cfg(test)]
-pub(super) fn rows_pairs(rows: &Rows, n: usize) -> Vec<(u32, u32)> {
+fn row_pairs<'a>(n: usize, row: impl Fn(usize) -> &'a [u32]) -> Vec<(u32, u32)> {
     let mut out = Vec::new();
     for i in 0..n {
-        for &k in rows.row(i) {
+        for &k in row(i) {
             if (i as u32) < k {
                 out.push((i as u32, k));
             }
