@@ -162,8 +162,8 @@ pub struct SwapMc<const D: usize> {
     pub overlap: Option<SelfOverlap<D>>,
     /// The swap window in force (size ranks; ≥ N − 1: any partner).
     window: usize,
-    /// Whether rows are summed by the AVX kernel (`swap_mc/avx.rs`).
-    simd: bool,
+    /// The row kernel in use (the fastest this CPU has, unless set otherwise).
+    simd: RowKernel,
 }
 
 /// The state a chain resumes from (at a block boundary): configuration, frozen step and counters.
@@ -264,7 +264,7 @@ impl<const D: usize> SwapMc<D> {
             work: WorkCounts::default(),
             overlap: None,
             window: 0,
-            simd: simd_available(),
+            simd: RowKernel::best(),
         };
         mc.window = mc
             .settings
@@ -341,14 +341,30 @@ impl<const D: usize> SwapMc<D> {
         self.next = self.draw();
     }
 
-    /// Uses the AVX row kernel when `on` and the CPU has AVX (the default), the portable one
-    /// otherwise. Both give the same chain bit for bit; for tests and `pinchglass bench`.
+    /// Uses the fastest SIMD row kernel of this CPU when `on` (the default), the portable one
+    /// otherwise. Every kernel gives the same chain bit for bit; for tests and `pinchglass bench`.
     pub fn set_simd(&mut self, on: bool) {
-        self.simd = on && simd_available();
+        self.simd = if on {
+            RowKernel::best()
+        } else {
+            RowKernel::Portable
+        };
     }
 
-    /// Whether the AVX row kernel is in use.
+    /// Uses row kernel `k`, or the fastest available one below it on a CPU without `k`
+    /// (returned).
+    pub fn set_row_kernel(&mut self, k: RowKernel) -> RowKernel {
+        self.simd = k.min(RowKernel::best());
+        self.simd
+    }
+
+    /// Whether a SIMD row kernel is in use.
     pub fn simd(&self) -> bool {
+        self.simd != RowKernel::Portable
+    }
+
+    /// The row kernel in use.
+    pub fn row_kernel(&self) -> RowKernel {
         self.simd
     }
 
@@ -498,15 +514,48 @@ mod tests;
 
 #[cfg(target_arch = "x86_64")]
 mod avx;
+#[cfg(target_arch = "x86_64")]
+mod avx512;
 
-/// Whether the AVX row kernel can run here (x86-64 with AVX).
+/// The row kernels of the engine, slowest first; all give the same pair energies and sums bit
+/// for bit (tested), so the choice only changes the speed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum RowKernel {
+    /// Two lanes, written so that the compiler packs them (SSE2 natively, simd128 in
+    /// WebAssembly): `swap_mc/kernel.rs`.
+    Portable,
+    /// Four lanes, x86-64 with AVX: `swap_mc/avx.rs`.
+    Avx,
+    /// Eight lanes, x86-64 with AVX-512F: `swap_mc/avx512.rs`.
+    Avx512,
+}
+
+impl RowKernel {
+    /// The fastest kernel this CPU runs (detected at run time).
+    pub fn best() -> Self {
+        #[cfg(target_arch = "x86_64")]
+        {
+            if avx512::available() {
+                return Self::Avx512;
+            }
+            if avx::available() {
+                return Self::Avx;
+            }
+        }
+        Self::Portable
+    }
+
+    /// Its name in `pinchglass bench` output.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Portable => "portable (2 lanes)",
+            Self::Avx => "AVX (4 lanes)",
+            Self::Avx512 => "AVX-512 (8 lanes)",
+        }
+    }
+}
+
+/// Whether a SIMD row kernel can run here (x86-64 with AVX).
 pub fn simd_available() -> bool {
-    #[cfg(target_arch = "x86_64")]
-    {
-        avx::available()
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    {
-        false
-    }
+    RowKernel::best() > RowKernel::Portable
 }

@@ -169,6 +169,9 @@ enum Command {
         /// System sizes of the engine benchmark.
         #[arg(long, value_delimiter = ',', default_values_t = vec![500, 2000, 8000])]
         mc_n: Vec<usize>,
+        /// Dimensions of the engine benchmark (2, 3 or both).
+        #[arg(long, value_delimiter = ',', default_values_t = vec![3, 2], value_parser = clap::value_parser!(u8).range(2..=3))]
+        mc_dim: Vec<u8>,
         /// Attempted moves per timed engine segment.
         #[arg(long, default_value_t = 4e6)]
         mc_moves: f64,
@@ -181,9 +184,11 @@ enum Command {
         /// Skin of the neighbour rows in the engine benchmark.
         #[arg(long, default_value_t = pinchglass::swap_mc::SKIN)]
         skin: f64,
-        /// Row kernel of the engine benchmark: `simd` (AVX when the CPU has it, the default of
-        /// every run) or `portable` (the 2-lane code that WebAssembly runs); same chain either way.
-        #[arg(long, default_value = "simd", value_parser = ["simd", "portable"])]
+        /// Row kernel of the engine benchmark: `simd` (the fastest this CPU has, AVX-512 or AVX:
+        /// the default of every run), `avx512`, `avx`, or `portable` (the 2-lane code that
+        /// WebAssembly runs); the same chain with each. A kernel the CPU lacks falls back to the
+        /// next slower one (the output names the one used).
+        #[arg(long, default_value = "simd", value_parser = ["simd", "avx512", "avx", "portable"])]
         mc_kernel: String,
         /// Particles per sample.
         #[arg(long, default_value_t = 1000)]
@@ -310,6 +315,7 @@ fn main() -> ExitCode {
         Command::Bench {
             part,
             mc_n,
+            mc_dim,
             mc_moves,
             mc_relax,
             swap_window,
@@ -321,12 +327,17 @@ fn main() -> ExitCode {
         } => {
             let engine = mc::BenchMc {
                 sizes: mc_n,
+                dims: mc_dim,
                 repeats: repeats.max(1),
                 moves: mc_moves,
                 relax_sweeps: mc_relax,
                 swap_window,
                 skin,
-                simd: mc_kernel == "simd",
+                kernel: match mc_kernel.as_str() {
+                    "portable" => pinchglass::swap_mc::RowKernel::Portable,
+                    "avx" => pinchglass::swap_mc::RowKernel::Avx,
+                    _ => pinchglass::swap_mc::RowKernel::Avx512,
+                },
             };
             match part.as_str() {
                 "mc" => mc::bench_mc(&engine),

@@ -4,7 +4,7 @@ use pinchglass::clock::now_seconds;
 use pinchglass::potential::Poly;
 use pinchglass::quench::{quench, QuenchSettings};
 use pinchglass::relaxation::{SelfOverlap, TauAlpha};
-use pinchglass::swap_mc::{random_start, SwapMc, SwapMcSettings, WorkCounts};
+use pinchglass::swap_mc::{random_start, RowKernel, SwapMc, SwapMcSettings, WorkCounts};
 use pinchglass::xyz::read_xyz;
 
 use pinchglass::ensemble::median;
@@ -25,23 +25,21 @@ fn segment<const D: usize>(mc: &mut SwapMc<D>, sweeps: usize, early: bool) -> (f
 /// Settings of the engine benchmark.
 pub struct BenchMc {
     pub sizes: Vec<usize>,
+    /// Dimensions to time (2 and/or 3).
+    pub dims: Vec<u8>,
     pub repeats: usize,
     pub moves: f64,
     pub relax_sweeps: usize,
     pub swap_window: Option<usize>,
     pub skin: f64,
-    /// Use the AVX row kernel where the CPU has it (else the portable one).
-    pub simd: bool,
+    /// The row kernel (the fastest this CPU has below it).
+    pub kernel: RowKernel,
 }
 
 /// `pinchglass bench --part mc`: the swap Monte Carlo engine over production sweeps of an
 /// already relaxed state (3D at T_p = 0.5, 2D at T_p = 1.5), one core.
 pub fn bench_mc(b: &BenchMc) -> Result<(), String> {
-    let kernel = if b.simd && pinchglass::swap_mc::simd_available() {
-        "AVX row kernel"
-    } else {
-        "portable row kernel"
-    };
+    let kernel = format!("{} row kernel", b.kernel.min(RowKernel::best()).name());
     println!(
         "swap Monte Carlo engine: production sweeps after {} relaxation sweeps from a random start, one core, {} repeats of {:.0e} attempted moves; medians; {kernel}",
         b.relax_sweeps, b.repeats, b.moves
@@ -61,11 +59,16 @@ pub fn bench_mc(b: &BenchMc) -> Result<(), String> {
         "acc d/s",
         "refresh/mv"
     );
-    for &n in &b.sizes {
-        bench_one::<3>(n, 0.5, 0.58, b)?;
-    }
-    for &n in &b.sizes {
-        bench_one::<2>(n, 1.5, 0.86, b)?;
+    for d in [3, 2] {
+        if !b.dims.contains(&d) {
+            continue;
+        }
+        for &n in &b.sizes {
+            match d {
+                3 => bench_one::<3>(n, 0.5, 0.58, b)?,
+                _ => bench_one::<2>(n, 1.5, 0.86, b)?,
+            }
+        }
     }
     println!("moves/s, ns/move, pairs/mv: early rejection on (the default); ER0: off. ns/pair: the bare kernel over every tight row,");
     println!("timed in the same run. floor× = ns/mv(ER0) / (pairs(ER0) × ns/pair): the engine's cost over its pair evaluations alone.");
@@ -77,7 +80,7 @@ fn bench_one<const D: usize>(n: usize, tp: f64, density: f64, b: &BenchMc) -> Re
     settings.swap_window = b.swap_window;
     settings.skin = b.skin;
     let mut mc: SwapMc<D> = random_start(n, density, Poly::default(), settings)?;
-    mc.set_simd(b.simd);
+    mc.set_row_kernel(b.kernel);
     mc.run_to(b.relax_sweeps, &mut |_| true)?;
     let sweeps = ((b.moves / n as f64).ceil() as usize).max(1);
     let (mut on, mut off, mut kernel) = (Vec::new(), Vec::new(), Vec::new());

@@ -24,7 +24,7 @@ pub(super) fn available() -> bool {
 /// The CPU must support AVX; `row` holds four valid internal indices of `mc`.
 #[inline]
 #[target_feature(enable = "avx")]
-unsafe fn energy4<const D: usize>(mc: &SwapMc<D>, x: &Atom, row: &[u32]) -> __m256d {
+pub(super) unsafe fn energy4<const D: usize>(mc: &SwapMc<D>, x: &Atom, row: &[u32]) -> __m256d {
     let (kernel, atoms, side, inv) = (&mc.kernel, &mc.atoms, &mc.side, &mc.inv_side);
     // gather four packed atoms [x, y, z, σ] and transpose them into X, Y, Z, Σ
     let a0 = _mm256_loadu_pd(atoms.get_unchecked(row[0] as usize).as_ptr());

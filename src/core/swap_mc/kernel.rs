@@ -139,9 +139,9 @@ impl<const D: usize> SwapMc<D> {
     }
 
     /// Sum of the pair energies of a particle at `x` (size `x[3]`) with the particles of `row`,
-    /// into `out`; stops (returning `None`) once the running sum exceeds `bound`. With AVX (x86-64,
-    /// detected at run time, see [`SwapMc::set_simd`]) four pairs at a time, bit-identical to the
-    /// portable code (`swap_mc/avx.rs`).
+    /// into `out`; stops (returning `None`) once the running sum exceeds `bound`. With AVX-512 or
+    /// AVX (x86-64, detected at run time, see [`SwapMc::set_simd`]) eight or four pairs at a time,
+    /// bit-identical to the portable code (`swap_mc/avx512.rs`, `swap_mc/avx.rs`).
     #[inline(always)]
     pub(super) fn row_energy(
         &self,
@@ -151,9 +151,16 @@ impl<const D: usize> SwapMc<D> {
         out: &mut Vec<f64>,
     ) -> Option<f64> {
         #[cfg(target_arch = "x86_64")]
-        if self.simd {
-            // SAFETY: `simd` is only set when the CPU has AVX; rows hold valid internal indices
-            return unsafe { super::avx::row_energy::<D>(self, x, row, bound, out) };
+        match self.simd {
+            // SAFETY: a SIMD kernel is only set when the CPU has its instructions
+            // ([`RowKernel::best`](super::RowKernel::best)); rows hold valid internal indices
+            super::RowKernel::Avx512 => {
+                return unsafe { super::avx512::row_energy::<D>(self, x, row, bound, out) }
+            }
+            super::RowKernel::Avx => {
+                return unsafe { super::avx::row_energy::<D>(self, x, row, bound, out) }
+            }
+            super::RowKernel::Portable => {}
         }
         out.clear();
         out.resize(row.len(), 0.0);

@@ -356,54 +356,67 @@ fn swap_moves_sample_size_permutations_with_boltzmann_weights() {
     permutation_histogram(Some(1), [1.9, 1.0, 1.3]);
 }
 
-/// The AVX row kernel (`swap_mc/avx.rs`) against the portable one: the same pair energies bit
-/// for bit on every row (every length modulo 4, with and without a rejection bound), and the
-/// same chain move for move. On a CPU without AVX there is only the portable kernel.
+/// Each SIMD row kernel this CPU has (`swap_mc/avx512.rs`, `swap_mc/avx.rs`) against the
+/// portable one: the same pair energies bit for bit on every row (every length modulo 8, with
+/// and without a rejection bound), and the same chain move for move. On a CPU without AVX there
+/// is only the portable kernel.
 #[test]
-fn simd_kernel_gives_the_identical_rows_and_chain() {
-    if !super::simd_available() {
+fn simd_kernels_give_the_identical_rows_and_chain() {
+    let kernels: Vec<RowKernel> = [RowKernel::Avx512, RowKernel::Avx]
+        .into_iter()
+        .filter(|&k| k <= RowKernel::best())
+        .collect();
+    if kernels.is_empty() {
         eprintln!("no AVX on this CPU: only the portable kernel runs here");
         return;
     }
-    fn check<const D: usize>(tp: f64, window: Option<usize>) {
+    for &k in &kernels {
+        check::<2>(k, 0.5, Some(ANY_PARTNER));
+        check::<2>(k, 1.5, Some(10));
+        check::<3>(k, 0.4, None);
+        check::<3>(k, 1.0, Some(ANY_PARTNER));
+    }
+    fn check<const D: usize>(kernel: RowKernel, tp: f64, window: Option<usize>) {
         let g: Glass<D> = test_glass(if D == 2 { 150 } else { 250 }, 3);
         let mut s = SwapMcSettings::new(tp, 40, 9);
         s.swap_window = window;
         s.block_sweeps = 15;
-        let run = |simd: bool| {
+        let run = |k: RowKernel| {
             let mut mc = SwapMc::init(g.clone(), s.clone()).unwrap();
-            mc.set_simd(simd);
-            assert_eq!(mc.simd(), simd);
+            assert_eq!(mc.set_row_kernel(k), k);
             mc.run(&mut |_, _| true).unwrap();
             mc
         };
-        let (mut a, b) = (run(true), run(false));
+        let (mut a, b) = (run(kernel), run(RowKernel::Portable));
         assert_eq!(a.glass.positions, b.glass.positions);
         assert_eq!(a.glass.sizes, b.glass.sizes);
         assert_eq!(a.trace, b.trace);
         assert_eq!(a.production, b.production);
         assert_eq!(a.work.pair_evaluations, b.work.pair_evaluations);
         // row by row, over rows cut to every length, with bounds that stop some sums early
-        let mut lengths = [0usize; 4];
+        let mut lengths = [0usize; 8];
         for i in 0..a.glass.n() {
             let row: Vec<u32> = a.wide.row(i).to_vec();
             for cut in [
                 row.len(),
                 row.len().saturating_sub(1),
+                row.len().saturating_sub(5),
                 row.len() / 2,
+                7,
+                5,
                 3,
                 2,
                 1,
                 0,
             ] {
                 let part = &row[..cut.min(row.len())];
-                lengths[part.len() % 4] += 1;
+                lengths[part.len() % 8] += 1;
                 for bound in [f64::INFINITY, 0.5, 0.0] {
                     let x = a.atoms[i];
                     let (mut out_a, mut out_b) = (Vec::new(), Vec::new());
-                    a.set_simd(true);
+                    a.set_row_kernel(kernel);
                     let ea = a.row_energy(&x, part, bound, &mut out_a);
-                    a.set_simd(false);
+                    a.set_row_kernel(RowKernel::Portable);
                     let eb = a.row_energy(&x, part, bound, &mut out_b);
                     assert_eq!(ea.map(f64::to_bits), eb.map(f64::to_bits));
                     let bits = |v: &[f64]| v.iter().map(|e| e.to_bits()).collect::<Vec<_>>();
@@ -413,13 +426,9 @@ fn simd_kernel_gives_the_identical_rows_and_chain() {
         }
         assert!(
             lengths.iter().all(|&c| c > 0),
-            "row lengths mod 4: {lengths:?}"
+            "row lengths mod 8: {lengths:?}"
         );
     }
-    check::<2>(0.5, Some(ANY_PARTNER));
-    check::<2>(1.5, Some(10));
-    check::<3>(0.4, None);
-    check::<3>(1.0, Some(ANY_PARTNER));
 }
 
 /// The sum of a grown particle's pair energies over the prefix of its sorted wide row
@@ -437,11 +446,10 @@ fn truncated_wide_row_sum_equals_the_full_sum() {
         sizes.dedup();
         let picks: Vec<f64> = (0..12).map(|m| sizes[m * (sizes.len() - 1) / 11]).collect();
         let (mut cut_total, mut row_total) = (0usize, 0usize);
-        let kernels: &[bool] = if super::simd_available() {
-            &[true, false]
-        } else {
-            &[false]
-        };
+        let kernels: Vec<RowKernel> = [RowKernel::Avx512, RowKernel::Avx, RowKernel::Portable]
+            .into_iter()
+            .filter(|&k| k <= RowKernel::best())
+            .collect();
         for g in 0..mc.glass.n() {
             let row = mc.wide.row(g).to_vec();
             for &size in &picks {
@@ -450,8 +458,8 @@ fn truncated_wide_row_sum_equals_the_full_sum() {
                 row_total += row.len();
                 let mut x = mc.atoms[g];
                 x[3] = size;
-                for &simd in kernels {
-                    mc.set_simd(simd);
+                for &k in &kernels {
+                    mc.set_row_kernel(k);
                     for bound in [f64::INFINITY, 1.0] {
                         let (mut full, mut part) = (Vec::new(), Vec::new());
                         let ef = mc.row_energy(&x, &row, bound, &mut full);

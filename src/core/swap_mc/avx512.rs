@@ -1,0 +1,156 @@
+//! The engine's row sum with 8-wide AVX-512 arithmetic (x86-64 with AVX-512F, detected at run
+//! time).
+//!
+//! Bit-identical to the portable [`SwapMc::row_energy`](super::SwapMc) and to the AVX one
+//! (`swap_mc/avx.rs`): every pair energy is the same sequence of correctly rounded IEEE
+//! operations as [`Kernel::energy2`](super::Kernel) (eight pairs per instruction, no fused
+//! multiply-add), with one difference in form only: the nearest integer of the minimum image is
+//! `vrndscalepd` (round to nearest, ties to even), which equals the portable
+//! `(s + 1.5·2⁵²) − 1.5·2⁵²` for every `|s| < 2⁵¹` (here `|s| < 2`: coordinates lie within a box
+//! side plus a step of each other). The energies are accumulated in the portable order: entries
+//! `0, 2, 4, …` in lane 0 and `1, 3, 5, …` in lane 1, one after another (two lanes of a 128-bit
+//! register, one add per pair of entries), the rejection bound checked after every fourth
+//! entry. So a chain run with this kernel equals, move for move, the one run with the others
+//! and the one run in WebAssembly (tested in `swap_mc/tests.rs`).
+
+use super::{Atom, SwapMc};
+use std::arch::x86_64::*;
+
+/// Whether this CPU has AVX-512F (checked once per engine).
+pub(super) fn available() -> bool {
+    is_x86_feature_detected!("avx512f")
+}
+
+/// Eight pair energies of a particle at `x` with the engine's particles `row[0..8]`, lane by
+/// lane the operations of `Kernel::energy2`.
+///
+/// # Safety
+/// The CPU must support AVX-512F; `row` holds eight valid internal indices of `mc`.
+#[inline]
+#[target_feature(enable = "avx512f")]
+unsafe fn energy8<const D: usize>(mc: &SwapMc<D>, x: &Atom, row: &[u32]) -> __m512d {
+    let (kernel, atoms, side, inv) = (&mc.kernel, &mc.atoms, &mc.side, &mc.inv_side);
+    let atom = |m: usize| _mm256_loadu_pd(atoms.get_unchecked(row[m] as usize).as_ptr());
+    // pairs of packed atoms [x y z σ | x y z σ], then a transpose into X, Y, Z, Σ in entry order
+    let pair =
+        |lo: usize, hi: usize| _mm512_insertf64x4::<1>(_mm512_castpd256_pd512(atom(lo)), atom(hi));
+    let (za, zb, zc, zd) = (pair(0, 2), pair(1, 3), pair(4, 6), pair(5, 7));
+    let t0 = _mm512_unpacklo_pd(za, zb); // x0 x1 | z0 z1 | x2 x3 | z2 z3
+    let t1 = _mm512_unpackhi_pd(za, zb); // y0 y1 | σ0 σ1 | y2 y3 | σ2 σ3
+    let t2 = _mm512_unpacklo_pd(zc, zd);
+    let t3 = _mm512_unpackhi_pd(zc, zd);
+    let even = _mm512_setr_epi64(0, 1, 4, 5, 8, 9, 12, 13);
+    let odd = _mm512_setr_epi64(2, 3, 6, 7, 10, 11, 14, 15);
+    let coord = [
+        _mm512_permutex2var_pd(t0, even, t2),
+        _mm512_permutex2var_pd(t1, even, t3),
+        _mm512_permutex2var_pd(t0, odd, t2),
+    ];
+    let b = _mm512_permutex2var_pd(t1, odd, t3);
+    let mut r2 = _mm512_setzero_pd();
+    for k in 0..D {
+        let d = _mm512_sub_pd(coord[k], _mm512_set1_pd(x[k]));
+        let s = _mm512_mul_pd(d, _mm512_set1_pd(inv[k]));
+        let m = _mm512_roundscale_pd::<{ _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC }>(s);
+        let d = _mm512_sub_pd(d, _mm512_mul_pd(_mm512_set1_pd(side[k]), m));
+        r2 = _mm512_add_pd(r2, _mm512_mul_pd(d, d));
+    }
+    let a = _mm512_set1_pd(x[3]);
+    let diff = _mm512_abs_pd(_mm512_sub_pd(a, b));
+    let one = _mm512_set1_pd(1.0);
+    let lij = _mm512_mul_pd(
+        _mm512_mul_pd(_mm512_set1_pd(0.5), _mm512_add_pd(a, b)),
+        _mm512_sub_pd(one, _mm512_mul_pd(_mm512_set1_pd(kernel.na), diff)),
+    );
+    let l2 = _mm512_mul_pd(lij, lij);
+    let t = _mm512_div_pd(one, _mm512_mul_pd(r2, l2));
+    let x2 = _mm512_mul_pd(_mm512_mul_pd(r2, r2), t);
+    let ix2 = _mm512_mul_pd(_mm512_mul_pd(l2, l2), t);
+    let ix4 = _mm512_mul_pd(ix2, ix2);
+    let ix10 = _mm512_mul_pd(_mm512_mul_pd(ix4, ix4), ix2);
+    let [c0, c2, c4, c6] = kernel.c.map(|c| _mm512_set1_pd(c));
+    let poly = _mm512_mul_pd(
+        x2,
+        _mm512_add_pd(
+            c2,
+            _mm512_mul_pd(x2, _mm512_add_pd(c4, _mm512_mul_pd(x2, c6))),
+        ),
+    );
+    let phi = _mm512_mul_pd(
+        _mm512_set1_pd(kernel.eps),
+        _mm512_add_pd(_mm512_add_pd(ix10, c0), poly),
+    );
+    // `if x2 < x_c² { φ.max(0) } else { 0 }`, as in `avx.rs`
+    let inside = _mm512_cmp_pd_mask::<_CMP_LT_OQ>(x2, _mm512_set1_pd(kernel.xc2));
+    _mm512_maskz_max_pd(inside, phi, _mm512_setzero_pd())
+}
+
+/// Adds four pair energies to the two-lane sum in the portable order (`acc[0] += e[0]`,
+/// `acc[1] += e[1]`, then `e[2]`, `e[3]`).
+#[inline]
+#[target_feature(enable = "avx512f")]
+unsafe fn add4(acc: __m128d, e: __m256d) -> __m128d {
+    let acc = _mm_add_pd(acc, _mm256_castpd256_pd128(e));
+    _mm_add_pd(acc, _mm256_extractf128_pd::<1>(e))
+}
+
+/// `acc[0] + acc[1]`.
+#[inline]
+#[target_feature(enable = "avx512f")]
+unsafe fn total(acc: __m128d) -> f64 {
+    _mm_cvtsd_f64(_mm_add_sd(acc, _mm_unpackhi_pd(acc, acc)))
+}
+
+/// The row sum of `SwapMc::row_energy` (same contract: the pair energies of `row` into `out`,
+/// `None` once the running sum exceeds `bound`, checked after every fourth entry), eight pairs
+/// at a time, then four with the AVX kernel; the tail (fewer than four entries) through the
+/// portable `SwapMc::row_tail`.
+///
+/// # Safety
+/// The CPU must support AVX-512F ([`available`]); every index of `row` is a valid internal
+/// index.
+#[target_feature(enable = "avx512f")]
+pub(super) unsafe fn row_energy<const D: usize>(
+    mc: &SwapMc<D>,
+    x: &Atom,
+    row: &[u32],
+    bound: f64,
+    out: &mut Vec<f64>,
+) -> Option<f64> {
+    out.clear();
+    out.reserve(row.len());
+    // entries are written before `set_len` covers them; the tail is zero-filled by `resize`
+    let dst = out.as_mut_ptr();
+    let mut acc = _mm_setzero_pd();
+    let octets = row.len() / 8;
+    for q in 0..octets {
+        let e = energy8::<D>(mc, x, &row[8 * q..8 * q + 8]);
+        _mm512_storeu_pd(dst.add(8 * q), e);
+        acc = add4(acc, _mm512_castpd512_pd256(e));
+        if total(acc) > bound {
+            out.set_len(8 * q + 4);
+            return None;
+        }
+        acc = add4(acc, _mm512_extractf64x4_pd::<1>(e));
+        if total(acc) > bound {
+            out.set_len(8 * q + 8);
+            return None;
+        }
+    }
+    let mut done = 8 * octets;
+    if row.len() - done >= 4 {
+        let e = super::avx::energy4::<D>(mc, x, &row[done..done + 4]);
+        _mm256_storeu_pd(dst.add(done), e);
+        acc = add4(acc, e);
+        done += 4;
+        if total(acc) > bound {
+            out.set_len(done);
+            return None;
+        }
+    }
+    out.set_len(done);
+    out.resize(row.len(), 0.0);
+    let mut lanes = [0.0f64; 2];
+    _mm_storeu_pd(lanes.as_mut_ptr(), acc);
+    Some(mc.row_tail(x, &row[done..], lanes, &mut out[done..]))
+}
