@@ -143,6 +143,8 @@ pub struct SwapMc<const D: usize> {
     /// refresh's old and new neighbours, and the old keys of the marked ones.
     scratch_entries: Vec<u64>,
     scratch_row: Vec<u32>,
+    /// The particles a grid scan found within the wide reach, with their squared distances.
+    scratch_found: Vec<(u32, f64)>,
     mark: Vec<u8>,
     old_key: Vec<u32>,
     /// The next move, drawn at the end of the previous one (or at the start of the block).
@@ -246,6 +248,7 @@ impl<const D: usize> SwapMc<D> {
             scratch_c: Vec::new(),
             scratch_entries: Vec::new(),
             scratch_row: Vec::new(),
+            scratch_found: Vec::new(),
             mark: vec![0; n],
             old_key: vec![0; n],
             next: Move::Swap {

@@ -308,13 +308,22 @@ impl SortedRows {
 
 /// Cell grid over the reference positions: cells of side ≥ half the wide reach, any number per
 /// side (≥ 1), each cell's 5^D stencil without repeats (a scan covers (5/2)³ ≈ 15.6 reach³ in 3D
-/// instead of 27 with cells of one reach).
+/// instead of 27 with cells of one reach). Flat storage: the cells are fixed-capacity slots of
+/// one array (grown when a cell overflows), each member stored with a copy of its reference
+/// position, so that a scan ([`Grid::scan`]) reads the stencil's cells as contiguous runs and
+/// gathers nothing.
 #[derive(Clone, Debug)]
 pub(super) struct Grid<const D: usize> {
     pub(super) dims: [usize; 3],
-    pub(super) members: Vec<Vec<u32>>,
+    /// Capacity of a cell.
+    cap: usize,
+    /// Number of members of each cell.
+    count: Vec<u32>,
+    /// `members[c·cap + m]`: the `m`-th member of cell `c`; `refs[c·cap + m]` its reference.
+    members: Vec<u32>,
+    refs: Vec<Atom>,
     pub(super) cell_of: Vec<u32>,
-    pub(super) place: Vec<u32>,
+    place: Vec<u32>,
     pub(super) stencil: Vec<Vec<u32>>,
 }
 
@@ -343,9 +352,14 @@ impl<const D: usize> Grid<D> {
             cells.sort_unstable();
             stencil.push(cells);
         }
+        // twice the mean occupancy and some: a cell rarely overflows (then every cell grows)
+        let cap = 2 * n.div_ceil(n_cells) + 8;
         Self {
             dims,
-            members: vec![Vec::new(); n_cells],
+            cap,
+            count: vec![0; n_cells],
+            members: vec![0; n_cells * cap],
+            refs: vec![[0.0; 4]; n_cells * cap],
             cell_of: vec![0; n],
             place: vec![0; n],
             stencil,
@@ -375,25 +389,87 @@ impl<const D: usize> Grid<D> {
 
     /// Empties every cell (the geometry and stencils stay).
     pub(super) fn clear(&mut self) {
-        for m in &mut self.members {
-            m.clear();
+        self.count.fill(0);
+    }
+
+    fn grow(&mut self) {
+        let cap = 2 * self.cap;
+        let n_cells = self.count.len();
+        let mut members = vec![0; n_cells * cap];
+        let mut refs = vec![[0.0; 4]; n_cells * cap];
+        for c in 0..n_cells {
+            let l = self.count[c] as usize;
+            members[c * cap..c * cap + l]
+                .copy_from_slice(&self.members[c * self.cap..c * self.cap + l]);
+            refs[c * cap..c * cap + l].copy_from_slice(&self.refs[c * self.cap..c * self.cap + l]);
         }
+        self.members = members;
+        self.refs = refs;
+        self.cap = cap;
     }
 
-    pub(super) fn insert(&mut self, i: usize, cell: usize) {
+    /// Puts particle `i` with reference `r` into `cell` (as its last member).
+    pub(super) fn insert(&mut self, i: usize, cell: usize, r: &Atom) {
+        if self.count[cell] as usize == self.cap {
+            self.grow();
+        }
+        let m = self.count[cell] as usize;
+        self.members[cell * self.cap + m] = i as u32;
+        self.refs[cell * self.cap + m] = *r;
         self.cell_of[i] = cell as u32;
-        self.place[i] = self.members[cell].len() as u32;
-        self.members[cell].push(i as u32);
+        self.place[i] = m as u32;
+        self.count[cell] += 1;
     }
 
+    /// Takes particle `i` out of its cell (the cell's last member takes its place).
     pub(super) fn remove(&mut self, i: usize) {
         let cell = self.cell_of[i] as usize;
         let p = self.place[i] as usize;
-        let moved = *self.members[cell].last().expect("member");
-        self.members[cell].swap_remove(p);
+        let last = self.count[cell] as usize - 1;
+        let (at, end) = (cell * self.cap + p, cell * self.cap + last);
+        let moved = self.members[end];
+        self.members[at] = moved;
+        self.refs[at] = self.refs[end];
+        self.count[cell] -= 1;
         if moved as usize != i {
             self.place[moved as usize] = p as u32;
         }
+    }
+
+    /// Every particle `k ≠ skip` whose reference lies at squared minimum-image distance
+    /// `d2 < reach2` from `x`, over the stencil of `cell` (stencil cells in order, each cell's
+    /// members in order), appended to `found` as `(k, d2)`. Branch-free: each candidate is
+    /// written, and the count advances only for those within reach.
+    pub(super) fn scan(
+        &self,
+        x: &Atom,
+        cell: usize,
+        skip: usize,
+        reach2: f64,
+        side: &[f64; 3],
+        inv: &[f64; 3],
+        found: &mut Vec<(u32, f64)>,
+    ) {
+        found.clear();
+        let total: usize = self.stencil[cell]
+            .iter()
+            .map(|&c| self.count[c as usize] as usize)
+            .sum();
+        found.reserve(total);
+        let dst = found.as_mut_ptr();
+        let mut n = 0usize;
+        for &c in &self.stencil[cell] {
+            let lo = c as usize * self.cap;
+            let hi = lo + self.count[c as usize] as usize;
+            for (&k, r) in self.members[lo..hi].iter().zip(&self.refs[lo..hi]) {
+                let d2 = distance2::<D>(x, r, side, inv);
+                // SAFETY: n ≤ candidates so far < total ≤ capacity
+                unsafe { dst.add(n).write((k, d2)) };
+                n += usize::from((d2 < reach2) & (k as usize != skip));
+            }
+        }
+        // SAFETY: the first n entries were written
+        unsafe { found.set_len(n) };
     }
 }
 
@@ -437,7 +513,7 @@ impl<const D: usize> SwapMc<D> {
         }
         self.by_rank = by_rank;
         for (i, &p) in self.ext.iter().enumerate() {
-            self.grid.insert(i, cells[p as usize]);
+            self.grid.insert(i, cells[p as usize], &self.reference[i]);
         }
         let (wc, tc) = (self.wide.cap, self.tight.cap);
         self.wide = SortedRows::new(n, wc);
@@ -493,24 +569,26 @@ impl<const D: usize> SwapMc<D> {
     /// Adds to the rows every pair `(i, k)` with `accept(k)` found through the grid of
     /// references (the wide rows unsorted: the caller sorts them).
     pub(super) fn link(&mut self, i: usize, accept: impl Fn(usize) -> bool) {
-        let cell = self.grid.cell_of[i] as usize;
-        let reach2 = self.reach * self.reach;
-        for ci in 0..self.grid.stencil[cell].len() {
-            let c = self.grid.stencil[cell][ci] as usize;
-            for mi in 0..self.grid.members[c].len() {
-                let k = self.grid.members[c][mi] as usize;
-                if k == i || !accept(k) {
-                    continue;
-                }
-                let d2 = self.reference_distance2(i, k);
-                if d2 < reach2 {
-                    self.wide.push_unsorted(i, k, distance_key(d2));
-                    if self.within_tight_reach(d2, i, k) {
-                        self.tight.push(i, k);
-                    }
+        let mut found = std::mem::take(&mut self.scratch_found);
+        self.grid.scan(
+            &self.reference[i],
+            self.grid.cell_of[i] as usize,
+            i,
+            self.reach * self.reach,
+            &self.side,
+            &self.inv_side,
+            &mut found,
+        );
+        for &(k, d2) in &found {
+            let k = k as usize;
+            if accept(k) {
+                self.wide.push_unsorted(i, k, distance_key(d2));
+                if self.within_tight_reach(d2, i, k) {
+                    self.tight.push(i, k);
                 }
             }
         }
+        self.scratch_found = found;
     }
 
     /// Moves the reference of `i` to its current position and relinks its rows. The particle
@@ -540,29 +618,31 @@ impl<const D: usize> SwapMc<D> {
         self.grid.remove(i);
         self.reference[i] = self.atoms[i];
         let c = self.grid.cell_at(&self.reference[i], &self.side);
-        self.grid.insert(i, c);
+        self.grid.insert(i, c, &self.reference[i]);
         let mut new_wide = std::mem::take(&mut self.scratch_entries);
         let mut new_tight = std::mem::take(&mut self.scratch_row);
+        let mut found = std::mem::take(&mut self.scratch_found);
         new_wide.clear();
         new_tight.clear();
-        let reach2 = self.reach * self.reach;
-        for &c in &self.grid.stencil[c] {
-            for &k in &self.grid.members[c as usize] {
-                let k = k as usize;
-                if k == i {
-                    continue;
-                }
-                let d2 = self.reference_distance2(i, k);
-                if d2 < reach2 {
-                    new_wide.push(((distance_key(d2) as u64) << 32) | k as u64);
-                    self.mark[k] |= NEW_WIDE;
-                    if self.within_tight_reach(d2, i, k) {
-                        new_tight.push(k as u32);
-                        self.mark[k] |= NEW_TIGHT;
-                    }
-                }
+        self.grid.scan(
+            &self.reference[i],
+            c,
+            i,
+            self.reach * self.reach,
+            &self.side,
+            &self.inv_side,
+            &mut found,
+        );
+        for &(k, d2) in &found {
+            let k = k as usize;
+            new_wide.push(((distance_key(d2) as u64) << 32) | k as u64);
+            self.mark[k] |= NEW_WIDE;
+            if self.within_tight_reach(d2, i, k) {
+                new_tight.push(k as u32);
+                self.mark[k] |= NEW_TIGHT;
             }
         }
+        self.scratch_found = found;
         new_wide.sort_unstable();
         const AHEAD: usize = 4;
         for (m, &e) in new_wide.iter().enumerate() {
