@@ -8,6 +8,7 @@
 //! this kernel equals, move for move, the one run without it and the one run in WebAssembly
 //! (tested in `swap_mc/tests.rs`).
 
+use super::kernel::Neighbours;
 use super::{Atom, SwapMc};
 use crate::space::ROUNDING_MAGIC;
 use std::arch::x86_64::*;
@@ -17,20 +18,25 @@ pub(super) fn available() -> bool {
     is_x86_feature_detected!("avx")
 }
 
-/// Four pair energies of a particle at `x` with the engine's particles `row[0..4]`, lane by lane
-/// the operations of `Kernel::energy2`.
+/// Four pair energies of a particle at `x` with the engine's particles `row[at..at + 4]`, lane
+/// by lane the operations of `Kernel::energy2`.
 ///
 /// # Safety
-/// The CPU must support AVX; `row` holds four valid internal indices of `mc`.
+/// The CPU must support AVX; `row` holds four valid internal indices of `mc` from `at` on.
 #[inline]
 #[target_feature(enable = "avx")]
-pub(super) unsafe fn energy4<const D: usize>(mc: &SwapMc<D>, x: &Atom, row: &[u32]) -> __m256d {
+pub(super) unsafe fn energy4<const D: usize, R: Neighbours>(
+    mc: &SwapMc<D>,
+    x: &Atom,
+    row: R,
+    at: usize,
+) -> __m256d {
     let (kernel, atoms, side, inv) = (&mc.kernel, &mc.atoms, &mc.side, &mc.inv_side);
     // gather four packed atoms [x, y, z, σ] and transpose them into X, Y, Z, Σ
-    let a0 = _mm256_loadu_pd(atoms.get_unchecked(row[0] as usize).as_ptr());
-    let a1 = _mm256_loadu_pd(atoms.get_unchecked(row[1] as usize).as_ptr());
-    let a2 = _mm256_loadu_pd(atoms.get_unchecked(row[2] as usize).as_ptr());
-    let a3 = _mm256_loadu_pd(atoms.get_unchecked(row[3] as usize).as_ptr());
+    let a0 = _mm256_loadu_pd(atoms.get_unchecked(row.at_unchecked(at)).as_ptr());
+    let a1 = _mm256_loadu_pd(atoms.get_unchecked(row.at_unchecked(at + 1)).as_ptr());
+    let a2 = _mm256_loadu_pd(atoms.get_unchecked(row.at_unchecked(at + 2)).as_ptr());
+    let a3 = _mm256_loadu_pd(atoms.get_unchecked(row.at_unchecked(at + 3)).as_ptr());
     let t0 = _mm256_unpacklo_pd(a0, a1); // x0 x1 z0 z1
     let t1 = _mm256_unpackhi_pd(a0, a1); // y0 y1 σ0 σ1
     let t2 = _mm256_unpacklo_pd(a2, a3);
@@ -89,19 +95,19 @@ pub(super) unsafe fn energy4<const D: usize>(mc: &SwapMc<D>, x: &Atom, row: &[u3
 /// # Safety
 /// The CPU must support AVX ([`available`]); every index of `row` is a valid internal index.
 #[target_feature(enable = "avx")]
-pub(super) unsafe fn row_energy<const D: usize>(
+pub(super) unsafe fn row_energy<const D: usize, R: Neighbours>(
     mc: &SwapMc<D>,
     x: &Atom,
-    row: &[u32],
+    row: R,
     bound: f64,
     out: &mut Vec<f64>,
 ) -> Option<f64> {
     out.clear();
-    out.resize(row.len(), 0.0);
+    out.resize(row.count(), 0.0);
     let mut acc = [0.0f64; 2];
-    let quads = row.len() / 4;
+    let quads = row.count() / 4;
     for q in 0..quads {
-        let e = energy4::<D>(mc, x, &row[4 * q..4 * q + 4]);
+        let e = energy4::<D, R>(mc, x, row, 4 * q);
         let dst = out.as_mut_ptr().add(4 * q);
         _mm256_storeu_pd(dst, e);
         let e = std::slice::from_raw_parts(dst, 4);
@@ -115,5 +121,5 @@ pub(super) unsafe fn row_energy<const D: usize>(
         }
     }
     let done = 4 * quads;
-    Some(mc.row_tail(x, &row[done..], acc, &mut out[done..]))
+    Some(mc.row_tail(x, row.from(done), acc, &mut out[done..]))
 }

@@ -13,6 +13,7 @@
 //! entry. So a chain run with this kernel equals, move for move, the one run with the others
 //! and the one run in WebAssembly (tested in `swap_mc/tests.rs`).
 
+use super::kernel::Neighbours;
 use super::{Atom, SwapMc};
 use std::arch::x86_64::*;
 
@@ -21,16 +22,21 @@ pub(super) fn available() -> bool {
     is_x86_feature_detected!("avx512f")
 }
 
-/// Eight pair energies of a particle at `x` with the engine's particles `row[0..8]`, lane by
-/// lane the operations of `Kernel::energy2`.
+/// Eight pair energies of a particle at `x` with the engine's particles `row[at..at + 8]`,
+/// lane by lane the operations of `Kernel::energy2`.
 ///
 /// # Safety
-/// The CPU must support AVX-512F; `row` holds eight valid internal indices of `mc`.
+/// The CPU must support AVX-512F; `row` holds eight valid internal indices of `mc` from `at` on.
 #[inline]
 #[target_feature(enable = "avx512f")]
-unsafe fn energy8<const D: usize>(mc: &SwapMc<D>, x: &Atom, row: &[u32]) -> __m512d {
+unsafe fn energy8<const D: usize, R: Neighbours>(
+    mc: &SwapMc<D>,
+    x: &Atom,
+    row: R,
+    at: usize,
+) -> __m512d {
     let (kernel, atoms, side, inv) = (&mc.kernel, &mc.atoms, &mc.side, &mc.inv_side);
-    let atom = |m: usize| _mm256_loadu_pd(atoms.get_unchecked(row[m] as usize).as_ptr());
+    let atom = |m: usize| _mm256_loadu_pd(atoms.get_unchecked(row.at_unchecked(at + m)).as_ptr());
     // pairs of packed atoms [x y z σ | x y z σ], then a transpose into X, Y, Z, Σ in entry order
     let pair =
         |lo: usize, hi: usize| _mm512_insertf64x4::<1>(_mm512_castpd256_pd512(atom(lo)), atom(hi));
@@ -110,21 +116,21 @@ unsafe fn total(acc: __m128d) -> f64 {
 /// The CPU must support AVX-512F ([`available`]); every index of `row` is a valid internal
 /// index.
 #[target_feature(enable = "avx512f")]
-pub(super) unsafe fn row_energy<const D: usize>(
+pub(super) unsafe fn row_energy<const D: usize, R: Neighbours>(
     mc: &SwapMc<D>,
     x: &Atom,
-    row: &[u32],
+    row: R,
     bound: f64,
     out: &mut Vec<f64>,
 ) -> Option<f64> {
     out.clear();
-    out.reserve(row.len());
+    out.reserve(row.count());
     // entries are written before `set_len` covers them; the tail is zero-filled by `resize`
     let dst = out.as_mut_ptr();
     let mut acc = _mm_setzero_pd();
-    let octets = row.len() / 8;
+    let octets = row.count() / 8;
     for q in 0..octets {
-        let e = energy8::<D>(mc, x, &row[8 * q..8 * q + 8]);
+        let e = energy8::<D, R>(mc, x, row, 8 * q);
         _mm512_storeu_pd(dst.add(8 * q), e);
         acc = add4(acc, _mm512_castpd512_pd256(e));
         if total(acc) > bound {
@@ -138,8 +144,8 @@ pub(super) unsafe fn row_energy<const D: usize>(
         }
     }
     let mut done = 8 * octets;
-    if row.len() - done >= 4 {
-        let e = super::avx::energy4::<D>(mc, x, &row[done..done + 4]);
+    if row.count() - done >= 4 {
+        let e = super::avx::energy4::<D, R>(mc, x, row, done);
         _mm256_storeu_pd(dst.add(done), e);
         acc = add4(acc, e);
         done += 4;
@@ -149,8 +155,8 @@ pub(super) unsafe fn row_energy<const D: usize>(
         }
     }
     out.set_len(done);
-    out.resize(row.len(), 0.0);
+    out.resize(row.count(), 0.0);
     let mut lanes = [0.0f64; 2];
     _mm_storeu_pd(lanes.as_mut_ptr(), acc);
-    Some(mc.row_tail(x, &row[done..], lanes, &mut out[done..]))
+    Some(mc.row_tail(x, row.from(done), lanes, &mut out[done..]))
 }

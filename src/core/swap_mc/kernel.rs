@@ -108,6 +108,62 @@ impl Kernel {
     }
 }
 
+/// The neighbour indices a row sum reads: a tight row (`u32` indices) or entries of a sorted
+/// wide row (`u64`, the neighbour in the low half: [`entry_neighbour`](super::rows::entry_neighbour)).
+pub(super) trait Neighbours: Copy {
+    /// Number of neighbours.
+    fn count(self) -> usize;
+    /// The internal index of neighbour `m`.
+    fn at(self, m: usize) -> usize;
+    /// [`Neighbours::at`] without the bounds check.
+    ///
+    /// # Safety
+    /// `m < self.count()`.
+    unsafe fn at_unchecked(self, m: usize) -> usize;
+    /// The neighbours from `m` on.
+    fn from(self, m: usize) -> Self;
+}
+
+impl Neighbours for &[u32] {
+    #[inline(always)]
+    fn count(self) -> usize {
+        self.len()
+    }
+    #[inline(always)]
+    fn at(self, m: usize) -> usize {
+        self[m] as usize
+    }
+    #[inline(always)]
+    unsafe fn at_unchecked(self, m: usize) -> usize {
+        debug_assert!(m < self.len());
+        *self.get_unchecked(m) as usize
+    }
+    #[inline(always)]
+    fn from(self, m: usize) -> Self {
+        &self[m..]
+    }
+}
+
+impl Neighbours for &[u64] {
+    #[inline(always)]
+    fn count(self) -> usize {
+        self.len()
+    }
+    #[inline(always)]
+    fn at(self, m: usize) -> usize {
+        super::rows::entry_neighbour(self[m])
+    }
+    #[inline(always)]
+    unsafe fn at_unchecked(self, m: usize) -> usize {
+        debug_assert!(m < self.len());
+        super::rows::entry_neighbour(*self.get_unchecked(m))
+    }
+    #[inline(always)]
+    fn from(self, m: usize) -> Self {
+        &self[m..]
+    }
+}
+
 /// Packed particle record for the kernel: coordinates (padded to 3) and size, one cache line
 /// per gathered neighbour.
 pub(super) type Atom = [f64; 4];
@@ -143,10 +199,10 @@ impl<const D: usize> SwapMc<D> {
     /// AVX (x86-64, detected at run time, see [`SwapMc::set_simd`]) eight or four pairs at a time,
     /// bit-identical to the portable code (`swap_mc/avx512.rs`, `swap_mc/avx.rs`).
     #[inline(always)]
-    pub(super) fn row_energy(
+    pub(super) fn row_energy<R: Neighbours>(
         &self,
         x: &Atom,
-        row: &[u32],
+        row: R,
         bound: f64,
         out: &mut Vec<f64>,
     ) -> Option<f64> {
@@ -155,25 +211,25 @@ impl<const D: usize> SwapMc<D> {
             // SAFETY: a SIMD kernel is only set when the CPU has its instructions
             // ([`RowKernel::best`](super::RowKernel::best)); rows hold valid internal indices
             super::RowKernel::Avx512 => {
-                return unsafe { super::avx512::row_energy::<D>(self, x, row, bound, out) }
+                return unsafe { super::avx512::row_energy::<D, R>(self, x, row, bound, out) }
             }
             super::RowKernel::Avx => {
-                return unsafe { super::avx::row_energy::<D>(self, x, row, bound, out) }
+                return unsafe { super::avx::row_energy::<D, R>(self, x, row, bound, out) }
             }
             super::RowKernel::Portable => {}
         }
         out.clear();
-        out.resize(row.len(), 0.0);
+        out.resize(row.count(), 0.0);
         let kernel = self.kernel;
         let (side, inv) = (self.side, self.inv_side);
         let atoms = &self.atoms[..];
         // two lanes: even entries summed in lane 0, odd entries in lane 1 (the same order
         // natively and in WebAssembly); the bound is checked every 4 entries
         let mut acc = [0.0f64; 2];
-        let quads = row.len() / 4;
+        let quads = row.count() / 4;
         for q in 0..quads {
             for p in [2 * q, 2 * q + 1] {
-                let (k0, k1) = (row[2 * p] as usize, row[2 * p + 1] as usize);
+                let (k0, k1) = (row.at(2 * p), row.at(2 * p + 1));
                 let e = kernel.energy2::<D>(x, &atoms[k0], &atoms[k1], &side, &inv);
                 out[2 * p] = e[0];
                 out[2 * p + 1] = e[1];
@@ -185,22 +241,22 @@ impl<const D: usize> SwapMc<D> {
             }
         }
         let done = 4 * quads;
-        Some(self.row_tail(x, &row[done..], acc, &mut out[done..]))
+        Some(self.row_tail(x, row.from(done), acc, &mut out[done..]))
     }
 
     /// The last `rest.len() < 4` entries of a row sum (no bound check): one pair in both lanes,
     /// then a single entry in lane 0; returns the total `acc[0] + acc[1]`.
     #[inline(always)]
-    pub(super) fn row_tail(
+    pub(super) fn row_tail<R: Neighbours>(
         &self,
         x: &Atom,
-        rest: &[u32],
+        rest: R,
         mut acc: [f64; 2],
         out: &mut [f64],
     ) -> f64 {
-        debug_assert!(rest.len() < 4);
-        if rest.len() >= 2 {
-            let (k0, k1) = (rest[0] as usize, rest[1] as usize);
+        debug_assert!(rest.count() < 4);
+        if rest.count() >= 2 {
+            let (k0, k1) = (rest.at(0), rest.at(1));
             let e = self.kernel.energy2::<D>(
                 x,
                 &self.atoms[k0],
@@ -212,9 +268,9 @@ impl<const D: usize> SwapMc<D> {
             out[1] = e[1];
             acc = [acc[0] + e[0], acc[1] + e[1]];
         }
-        if rest.len() % 2 == 1 {
-            let e = self.pair_energy(x, rest[rest.len() - 1] as usize);
-            out[rest.len() - 1] = e;
+        if rest.count() % 2 == 1 {
+            let e = self.pair_energy(x, rest.at(rest.count() - 1));
+            out[rest.count() - 1] = e;
             acc[0] += e;
         }
         acc[0] + acc[1]

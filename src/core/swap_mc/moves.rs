@@ -2,6 +2,7 @@
 //! the commit of an accepted swap.
 
 use super::kernel::{distance2, Atom};
+use super::rows::{entry_key, entry_neighbour};
 use super::SwapMc;
 use crate::space::Vector;
 use rand::Rng;
@@ -123,6 +124,14 @@ impl<const D: usize> SwapMc<D> {
                     unsafe { _mm_prefetch::<_MM_HINT_T0>(v.as_ptr().add(lo + m) as *const i8) };
                 }
             };
+            let wide_lines = |lo: usize, len: usize| {
+                for m in (0..len).step_by(8) {
+                    // SAFETY: as above
+                    unsafe {
+                        _mm_prefetch::<_MM_HINT_T0>(self.wide.ent.as_ptr().add(lo + m) as *const i8)
+                    };
+                }
+            };
             let atom = |p: usize| {
                 // SAFETY: as above
                 unsafe { _mm_prefetch::<_MM_HINT_T0>(self.atoms.as_ptr().add(p) as *const i8) };
@@ -141,8 +150,7 @@ impl<const D: usize> SwapMc<D> {
                     atom(j);
                     let (g, h) = self.swap_roles(i, j);
                     let (lo, len) = (g * self.wide.cap, self.wide.len[g] as usize);
-                    lines(&self.wide.key, lo, len);
-                    lines(&self.wide.nb, lo, len);
+                    wide_lines(lo, len);
                     lines(
                         &self.tight.nb,
                         h * self.tight.cap,
@@ -215,7 +223,7 @@ impl<const D: usize> SwapMc<D> {
         let mut out_h = std::mem::take(&mut self.scratch_b);
         let cut = self.growth_prefix(g, self.atoms[g][3]);
         let (lg, lh) = (g * self.wide.cap, h * self.tight.cap);
-        let row_g = &self.wide.nb[lg..lg + cut];
+        let row_g = &self.wide.ent[lg..lg + cut];
         let row_h = &self.tight.nb[lh..lh + self.tight.len[h] as usize];
         let xg = self.atoms[g];
         let xh = self.atoms[h];
@@ -300,9 +308,10 @@ impl<const D: usize> SwapMc<D> {
                 self.particle_energy[k as usize] -= before[m];
             }
         }
-        for (m, &k) in self.wide.row(g)[..cut].iter().enumerate() {
-            if k as usize != h {
-                self.particle_energy[k as usize] += out_g[m];
+        for (m, &e) in self.wide.row(g)[..cut].iter().enumerate() {
+            let k = entry_neighbour(e);
+            if k != h {
+                self.particle_energy[k] += out_g[m];
             }
         }
         // h: new minus old pair energies over its old tight row
@@ -336,10 +345,11 @@ impl<const D: usize> SwapMc<D> {
         }
         let lo = g * self.wide.cap;
         for m in 0..cut {
-            let k = self.wide.nb[lo + m] as usize;
+            let e = self.wide.ent[lo + m];
+            let k = entry_neighbour(e);
             if self.mark[k] == 0 && k != h {
                 let reach2 = self.tight_reach2(size_g, self.atoms[k][3]);
-                if self.wide.key[lo + m] <= super::rows::distance_key(reach2)
+                if entry_key(e) <= super::rows::distance_key(reach2)
                     && self.reference_distance2(g, k) < reach2
                 {
                     self.tight.push(g, k);
@@ -376,7 +386,9 @@ impl<const D: usize> SwapMc<D> {
         let lo = i * self.tight.cap;
         let row = self.tight.nb[lo..lo + self.tight.len[i] as usize].to_vec();
         let mut out = Vec::new();
-        let new = self.row_energy(&a, &row, f64::INFINITY, &mut out).unwrap();
+        let new = self
+            .row_energy(&a, &row[..], f64::INFINITY, &mut out)
+            .unwrap();
         new - self.particle_energy[i]
     }
 
@@ -393,13 +405,14 @@ impl<const D: usize> SwapMc<D> {
         self.atoms[j][3] = si;
         let cut = self.growth_prefix(g, self.atoms[g][3]);
         let rg = self.wide.row(g)[..cut].to_vec();
+        let rg = &rg[..];
         let rh = self.tight.row(h).to_vec();
         let mut out = Vec::new();
         let eg = self
-            .row_energy(&self.atoms[g].clone(), &rg, f64::INFINITY, &mut out)
+            .row_energy(&self.atoms[g].clone(), rg, f64::INFINITY, &mut out)
             .unwrap();
         let eh = self
-            .row_energy(&self.atoms[h].clone(), &rh, f64::INFINITY, &mut out)
+            .row_energy(&self.atoms[h].clone(), &rh[..], f64::INFINITY, &mut out)
             .unwrap();
         self.atoms[i][3] = si;
         self.atoms[j][3] = sj;

@@ -113,18 +113,37 @@ pub(super) fn distance_key(d2: f64) -> u32 {
     (d2 as f32).to_bits()
 }
 
-/// Symmetric neighbour rows sorted by reference distance: as [`Rows`], plus the key
-/// ([`distance_key`]) of every entry, `key[i·cap + m]` beside `nb[i·cap + m]`, and every row in
-/// increasing order of `(key, neighbour)` (ties by internal index, so the order is a function of
-/// the references alone). The key of a pair is the same in both rows (the minimum-image
-/// distance is symmetric), so an entry is found in a neighbour's row from its key
-/// ([`SortedRows::place_from`]).
+/// An entry of a wide row as one ordered number: `key · 2³² + neighbour`.
+#[inline(always)]
+pub(super) fn wide_entry(key: u32, k: usize) -> u64 {
+    ((key as u64) << 32) | k as u64
+}
+
+/// The neighbour (internal index) of a wide-row entry.
+#[inline(always)]
+pub(super) fn entry_neighbour(e: u64) -> usize {
+    e as u32 as usize
+}
+
+/// The key ([`distance_key`]) of a wide-row entry.
+#[inline(always)]
+pub(super) fn entry_key(e: u64) -> u32 {
+    (e >> 32) as u32
+}
+
+/// Symmetric neighbour rows sorted by reference distance: as [`Rows`], but each entry is one
+/// `u64`, `ent[i·cap + m] = key · 2³² + neighbour` ([`wide_entry`], with the key of
+/// [`distance_key`]), and every row is in increasing order of its entries, i.e. of
+/// `(key, neighbour)` (ties by internal index, so the order is a function of the references
+/// alone). The key of a pair is the same in both rows (the minimum-image distance is
+/// symmetric), so an entry is found in a neighbour's row from its key
+/// ([`SortedRows::place_from`]); key and neighbour sharing one word, the walk that finds it and
+/// the shift that moves it touch one array.
 #[derive(Clone, Debug)]
 pub(super) struct SortedRows {
     pub(super) cap: usize,
     pub(super) len: Vec<u32>,
-    pub(super) nb: Vec<u32>,
-    pub(super) key: Vec<u32>,
+    pub(super) ent: Vec<u64>,
 }
 
 impl SortedRows {
@@ -132,19 +151,14 @@ impl SortedRows {
         Self {
             cap,
             len: vec![0; n],
-            nb: vec![0; n * cap],
-            key: vec![0; n * cap],
+            ent: vec![0; n * cap],
         }
     }
 
+    /// The entries of row `i`.
     #[inline(always)]
-    pub(super) fn row(&self, i: usize) -> &[u32] {
-        &self.nb[i * self.cap..i * self.cap + self.len[i] as usize]
-    }
-
-    #[inline(always)]
-    pub(super) fn keys(&self, i: usize) -> &[u32] {
-        &self.key[i * self.cap..i * self.cap + self.len[i] as usize]
+    pub(super) fn row(&self, i: usize) -> &[u64] {
+        &self.ent[i * self.cap..i * self.cap + self.len[i] as usize]
     }
 
     fn grow(&mut self) {
@@ -154,9 +168,8 @@ impl SortedRows {
         for i in 0..n {
             let l = self.len[i] as usize;
             next.len[i] = l as u32;
-            next.nb[i * cap..i * cap + l].copy_from_slice(&self.nb[i * self.cap..i * self.cap + l]);
-            next.key[i * cap..i * cap + l]
-                .copy_from_slice(&self.key[i * self.cap..i * self.cap + l]);
+            next.ent[i * cap..i * cap + l]
+                .copy_from_slice(&self.ent[i * self.cap..i * self.cap + l]);
         }
         *self = next;
     }
@@ -168,26 +181,19 @@ impl SortedRows {
         }
     }
 
-    /// The entry at `at` (absolute) as one ordered number `key · 2³² + neighbour`.
-    #[inline(always)]
-    fn entry(&self, at: usize) -> u64 {
-        ((self.key[at] as u64) << 32) | self.nb[at] as u64
-    }
-
     /// The place of `(key, k)` in row `i` (the number of entries ordered before it), found by
     /// walking from `guess`: a refresh guesses the place of `i` in the row of its neighbour `k`
     /// by the place of `k` in the row of `i` (both count the particles nearer than the pair's
     /// distance, around nearly the same point), usually within a few entries.
     #[inline]
     fn place_from(&self, i: usize, key: u32, k: usize, guess: usize) -> usize {
-        let base = i * self.cap;
-        let len = self.len[i] as usize;
-        let target = ((key as u64) << 32) | k as u64;
-        let mut p = guess.min(len);
-        while p < len && self.entry(base + p) < target {
+        let row = self.row(i);
+        let target = wide_entry(key, k);
+        let mut p = guess.min(row.len());
+        while p < row.len() && row[p] < target {
             p += 1;
         }
-        while p > 0 && self.entry(base + p - 1) >= target {
+        while p > 0 && row[p - 1] >= target {
             p -= 1;
         }
         p
@@ -202,10 +208,7 @@ impl SortedRows {
             use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
             let at = i * self.cap + guess.min(self.cap - 1);
             // SAFETY: prefetching a valid address has no architectural effect
-            unsafe {
-                _mm_prefetch::<_MM_HINT_T0>(self.key.as_ptr().add(at) as *const i8);
-                _mm_prefetch::<_MM_HINT_T0>(self.nb.as_ptr().add(at) as *const i8);
-            }
+            unsafe { _mm_prefetch::<_MM_HINT_T0>(self.ent.as_ptr().add(at) as *const i8) };
         }
         #[cfg(not(target_arch = "x86_64"))]
         let _ = (i, guess);
@@ -215,9 +218,11 @@ impl SortedRows {
     /// squared reference distance is below `c` is among them when `limit = distance_key(c)`.
     #[inline]
     pub(super) fn prefix_len(&self, i: usize, limit: u32) -> usize {
-        // the row is sorted, so the prefix length is the count of keys ≤ limit: a branch-free,
-        // vectorised count whose loads do not wait on each other (a binary search's do)
-        self.keys(i).iter().map(|&q| usize::from(q <= limit)).sum()
+        // the row is sorted, so the prefix length is the count of entries below the first entry
+        // of key `limit + 1`: a branch-free, vectorised count whose loads do not wait on each
+        // other (a binary search's do)
+        let end = wide_entry(limit, 0) + (1 << 32);
+        self.row(i).iter().map(|&e| usize::from(e < end)).sum()
     }
 
     /// Appends the pair `(i, k)` to both rows, unsorted (the rebuild sorts them after).
@@ -226,19 +231,15 @@ impl SortedRows {
         self.ensure_room(k);
         for (a, b) in [(i, k), (k, i)] {
             let at = a * self.cap + self.len[a] as usize;
-            self.nb[at] = b as u32;
-            self.key[at] = key;
+            self.ent[at] = wide_entry(key, b);
             self.len[a] += 1;
         }
     }
 
-    /// Sorts row `i` by `(key, neighbour)` (`scratch` is working space).
-    pub(super) fn sort_row(&mut self, i: usize, scratch: &mut Vec<u64>) {
-        let base = i * self.cap;
-        scratch.clear();
-        scratch.extend((base..base + self.len[i] as usize).map(|at| self.entry(at)));
-        scratch.sort_unstable();
-        self.set_row(i, scratch);
+    /// Sorts row `i`.
+    pub(super) fn sort_row(&mut self, i: usize) {
+        let lo = i * self.cap;
+        self.ent[lo..lo + self.len[i] as usize].sort_unstable();
     }
 
     /// Inserts `k` with `key` into the row of `i` only, in order (the caller keeps the rows
@@ -248,10 +249,8 @@ impl SortedRows {
         let p = self.place_from(i, key, k, guess);
         let base = i * self.cap;
         let end = base + self.len[i] as usize;
-        self.nb.copy_within(base + p..end, base + p + 1);
-        self.key.copy_within(base + p..end, base + p + 1);
-        self.nb[base + p] = k as u32;
-        self.key[base + p] = key;
+        self.ent.copy_within(base + p..end, base + p + 1);
+        self.ent[base + p] = wide_entry(key, k);
         self.len[i] += 1;
     }
 
@@ -259,10 +258,9 @@ impl SortedRows {
     pub(super) fn remove_half(&mut self, i: usize, k: usize, key: u32, guess: usize) {
         let p = self.place_from(i, key, k, guess);
         let base = i * self.cap;
-        debug_assert_eq!(self.nb[base + p] as usize, k, "symmetric rows");
+        debug_assert_eq!(entry_neighbour(self.ent[base + p]), k, "symmetric rows");
         let end = base + self.len[i] as usize;
-        self.nb.copy_within(base + p + 1..end, base + p);
-        self.key.copy_within(base + p + 1..end, base + p);
+        self.ent.copy_within(base + p + 1..end, base + p);
         self.len[i] -= 1;
     }
 
@@ -273,35 +271,30 @@ impl SortedRows {
         let base = i * self.cap;
         let len = self.len[i] as usize;
         let mut p = self.place_from(i, old, k, guess);
-        debug_assert_eq!(self.nb[base + p] as usize, k, "symmetric rows");
-        let target = ((new as u64) << 32) | k as u64;
+        debug_assert_eq!(entry_neighbour(self.ent[base + p]), k, "symmetric rows");
+        let target = wide_entry(new, k);
+        let row = &mut self.ent[base..base + len];
         if new > old {
-            while p + 1 < len && self.entry(base + p + 1) < target {
-                self.nb[base + p] = self.nb[base + p + 1];
-                self.key[base + p] = self.key[base + p + 1];
+            while p + 1 < len && row[p + 1] < target {
+                row[p] = row[p + 1];
                 p += 1;
             }
         } else {
-            while p > 0 && self.entry(base + p - 1) > target {
-                self.nb[base + p] = self.nb[base + p - 1];
-                self.key[base + p] = self.key[base + p - 1];
+            while p > 0 && row[p - 1] > target {
+                row[p] = row[p - 1];
                 p -= 1;
             }
         }
-        self.nb[base + p] = k as u32;
-        self.key[base + p] = new;
+        row[p] = target;
     }
 
-    /// Replaces the row of `i` by `entries` (`key · 2³² + neighbour`, sorted) only.
+    /// Replaces the row of `i` by `entries` (sorted) only.
     pub(super) fn set_row(&mut self, i: usize, entries: &[u64]) {
         while entries.len() > self.cap {
             self.grow();
         }
         let base = i * self.cap;
-        for (m, &e) in entries.iter().enumerate() {
-            self.nb[base + m] = e as u32;
-            self.key[base + m] = (e >> 32) as u32;
-        }
+        self.ent[base..base + entries.len()].copy_from_slice(entries);
         self.len[i] = entries.len() as u32;
     }
 }
@@ -521,11 +514,9 @@ impl<const D: usize> SwapMc<D> {
         for i in 0..n {
             self.link(i, |k| k > i);
         }
-        let mut scratch = std::mem::take(&mut self.scratch_entries);
         for i in 0..n {
-            self.wide.sort_row(i, &mut scratch);
+            self.wide.sort_row(i);
         }
-        self.scratch_entries = scratch;
         self.energy = 0.0;
         let mut out = std::mem::take(&mut self.scratch_a);
         for i in 0..n {
@@ -606,11 +597,10 @@ impl<const D: usize> SwapMc<D> {
         const OLD_TIGHT: u8 = 2;
         const NEW_WIDE: u8 = 4;
         const NEW_TIGHT: u8 = 8;
-        let base = i * self.wide.cap;
-        for m in 0..self.wide.len[i] as usize {
-            let k = self.wide.nb[base + m] as usize;
+        for &e in self.wide.row(i) {
+            let k = entry_neighbour(e);
             self.mark[k] = OLD_WIDE;
-            self.old_key[k] = self.wide.key[base + m];
+            self.old_key[k] = entry_key(e);
         }
         for &k in self.tight.row(i) {
             self.mark[k as usize] |= OLD_TIGHT;
@@ -635,7 +625,7 @@ impl<const D: usize> SwapMc<D> {
         );
         for &(k, d2) in &found {
             let k = k as usize;
-            new_wide.push(((distance_key(d2) as u64) << 32) | k as u64);
+            new_wide.push(wide_entry(distance_key(d2), k));
             self.mark[k] |= NEW_WIDE;
             if self.within_tight_reach(d2, i, k) {
                 new_tight.push(k as u32);
@@ -647,9 +637,9 @@ impl<const D: usize> SwapMc<D> {
         const AHEAD: usize = 4;
         for (m, &e) in new_wide.iter().enumerate() {
             if let Some(&f) = new_wide.get(m + AHEAD) {
-                self.wide.prefetch_place(f as u32 as usize, m + AHEAD);
+                self.wide.prefetch_place(entry_neighbour(f), m + AHEAD);
             }
-            let (k, key) = (e as u32 as usize, (e >> 32) as u32);
+            let (k, key) = (entry_neighbour(e), entry_key(e));
             if self.mark[k] & OLD_WIDE == 0 {
                 self.wide.insert_half(k, i, key, m);
             } else {
@@ -662,7 +652,7 @@ impl<const D: usize> SwapMc<D> {
         // (the rows may have grown: recompute the start of the row)
         let base = i * self.wide.cap;
         for m in 0..self.wide.len[i] as usize {
-            let k = self.wide.nb[base + m] as usize;
+            let k = entry_neighbour(self.wide.ent[base + m]);
             if self.mark[k] & NEW_WIDE == 0 {
                 self.wide.remove_half(k, i, self.old_key[k], m);
             }
@@ -672,7 +662,7 @@ impl<const D: usize> SwapMc<D> {
             self.mark[k] = 0;
         }
         for &e in &new_wide {
-            self.mark[e as u32 as usize] = 0;
+            self.mark[entry_neighbour(e)] = 0;
         }
         self.wide.set_row(i, &new_wide);
         self.tight.set_row(i, &new_tight);
@@ -703,7 +693,17 @@ impl<const D: usize> SwapMc<D> {
     /// Wide neighbour pairs `i < k` (sorted), for tests against brute force.
     #[cfg(test)]
     pub fn wide_pairs(&self) -> Vec<(u32, u32)> {
-        self.external(row_pairs(self.glass.n(), |i| self.wide.row(i)))
+        self.external(row_pairs(self.glass.n(), |i| self.wide_neighbours(i)))
+    }
+
+    /// The neighbours of row `i` of the wide rows, in order (for tests).
+    #[cfg(test)]
+    pub(super) fn wide_neighbours(&self, i: usize) -> Vec<u32> {
+        self.wide
+            .row(i)
+            .iter()
+            .map(|&e| entry_neighbour(e) as u32)
+            .collect()
     }
 
     /// Checks that every wide row is in strictly increasing order of `(key, neighbour)` and that
@@ -711,15 +711,16 @@ impl<const D: usize> SwapMc<D> {
     #[cfg(test)]
     pub fn check_wide_rows_sorted(&self) {
         for i in 0..self.glass.n() {
-            let (row, keys) = (self.wide.row(i), self.wide.keys(i));
-            for (m, (&k, &q)) in row.iter().zip(keys).enumerate() {
-                let d2 = self.reference_distance2(i, k as usize);
-                assert_eq!(q, distance_key(d2), "row {i} entry {m}: stale key");
+            let row = self.wide.row(i);
+            for (m, &e) in row.iter().enumerate() {
+                let d2 = self.reference_distance2(i, entry_neighbour(e));
+                assert_eq!(
+                    entry_key(e),
+                    distance_key(d2),
+                    "row {i} entry {m}: stale key"
+                );
                 if m > 0 {
-                    assert!(
-                        (keys[m - 1], row[m - 1]) < (q, k),
-                        "row {i} not sorted at entry {m}"
-                    );
+                    assert!(row[m - 1] < e, "row {i} not sorted at entry {m}");
                 }
             }
         }
@@ -769,10 +770,10 @@ impl<const D: usize> SwapMc<D> {
 
 /// The pairs `i < k` of symmetric rows given by `row(i)`, sorted.
 #[cfg(test)]
-fn row_pairs<'a>(n: usize, row: impl Fn(usize) -> &'a [u32]) -> Vec<(u32, u32)> {
+fn row_pairs<R: AsRef<[u32]>>(n: usize, row: impl Fn(usize) -> R) -> Vec<(u32, u32)> {
     let mut out = Vec::new();
     for i in 0..n {
-        for &k in row(i) {
+        for &k in row(i).as_ref() {
             if (i as u32) < k {
                 out.push((i as u32, k));
             }
