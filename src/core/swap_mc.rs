@@ -144,7 +144,7 @@ pub struct SwapMc<const D: usize> {
     scratch_entries: Vec<u64>,
     scratch_row: Vec<u32>,
     /// The particles a grid scan found within the wide reach, with their squared distances.
-    scratch_found: Vec<(u32, f64)>,
+    scratch_found: rows::Found,
     mark: Vec<u8>,
     old_key: Vec<u32>,
     /// The next move, drawn at the end of the previous one (or at the start of the block).
@@ -248,7 +248,7 @@ impl<const D: usize> SwapMc<D> {
             scratch_c: Vec::new(),
             scratch_entries: Vec::new(),
             scratch_row: Vec::new(),
-            scratch_found: Vec::new(),
+            scratch_found: rows::Found::default(),
             mark: vec![0; n],
             old_key: vec![0; n],
             next: Move::Swap {

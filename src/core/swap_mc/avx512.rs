@@ -17,9 +17,10 @@ use super::kernel::Neighbours;
 use super::{Atom, SwapMc};
 use std::arch::x86_64::*;
 
-/// Whether this CPU has AVX-512F (checked once per engine).
+/// Whether this CPU has AVX-512F and AVX-512VL (the grid scan's 256-bit compress; checked once
+/// per engine).
 pub(super) fn available() -> bool {
-    is_x86_feature_detected!("avx512f")
+    is_x86_feature_detected!("avx512f") && is_x86_feature_detected!("avx512vl")
 }
 
 /// Eight pair energies of a particle at `x` with the engine's particles `row[at..at + 8]`,

@@ -345,14 +345,15 @@ impl<const D: usize> Grid<D> {
             cells.sort_unstable();
             stencil.push(cells);
         }
-        // twice the mean occupancy and some: a cell rarely overflows (then every cell grows)
+        // twice the mean occupancy and some: a cell rarely overflows (then every cell grows);
+        // at least 8 slots a cell, plus 8 after the last, for the 8-wide scan
         let cap = 2 * n.div_ceil(n_cells) + 8;
         Self {
             dims,
             cap,
             count: vec![0; n_cells],
-            members: vec![0; n_cells * cap],
-            refs: vec![[0.0; 4]; n_cells * cap],
+            members: vec![0; n_cells * cap + 8],
+            refs: vec![[0.0; 4]; n_cells * cap + 8],
             cell_of: vec![0; n],
             place: vec![0; n],
             stencil,
@@ -388,8 +389,8 @@ impl<const D: usize> Grid<D> {
     fn grow(&mut self) {
         let cap = 2 * self.cap;
         let n_cells = self.count.len();
-        let mut members = vec![0; n_cells * cap];
-        let mut refs = vec![[0.0; 4]; n_cells * cap];
+        let mut members = vec![0; n_cells * cap + 8];
+        let mut refs = vec![[0.0; 4]; n_cells * cap + 8];
         for c in 0..n_cells {
             let l = self.count[c] as usize;
             members[c * cap..c * cap + l]
@@ -431,8 +432,11 @@ impl<const D: usize> Grid<D> {
 
     /// Every particle `k ≠ skip` whose reference lies at squared minimum-image distance
     /// `d2 < reach2` from `x`, over the stencil of `cell` (stencil cells in order, each cell's
-    /// members in order), appended to `found` as `(k, d2)`. Branch-free: each candidate is
-    /// written, and the count advances only for those within reach.
+    /// members in order), into `found` (cleared first). Branch-free: each candidate is written,
+    /// and the count advances only for those within reach. With `simd` (x86-64 with AVX-512F,
+    /// see [`RowKernel`](super::RowKernel)) eight candidates at a time, the same `d2` bit for bit
+    /// and the same list (tested).
+    #[allow(clippy::too_many_arguments)]
     pub(super) fn scan(
         &self,
         x: &Atom,
@@ -441,29 +445,125 @@ impl<const D: usize> Grid<D> {
         reach2: f64,
         side: &[f64; 3],
         inv: &[f64; 3],
-        found: &mut Vec<(u32, f64)>,
+        simd: bool,
+        found: &mut Found,
     ) {
-        found.clear();
         let total: usize = self.stencil[cell]
             .iter()
             .map(|&c| self.count[c as usize] as usize)
             .sum();
-        found.reserve(total);
-        let dst = found.as_mut_ptr();
+        // eight slots of room: the SIMD path stores whole vectors
+        found.k.clear();
+        found.d2.clear();
+        found.k.reserve(total + 8);
+        found.d2.reserve(total + 8);
         let mut n = 0usize;
         for &c in &self.stencil[cell] {
             let lo = c as usize * self.cap;
             let hi = lo + self.count[c as usize] as usize;
+            #[cfg(target_arch = "x86_64")]
+            if simd {
+                // SAFETY: simd is only set with AVX-512F; `cap ≥ 8` slots follow `lo`; `found`
+                // has room for `n` + the cell's members + 8
+                n = unsafe { self.scan_cell_avx512(x, lo, hi, skip, reach2, side, inv, found, n) };
+                continue;
+            }
+            let _ = simd;
+            let (dk, dd) = (found.k.as_mut_ptr(), found.d2.as_mut_ptr());
             for (&k, r) in self.members[lo..hi].iter().zip(&self.refs[lo..hi]) {
                 let d2 = distance2::<D>(x, r, side, inv);
                 // SAFETY: n ≤ candidates so far < total ≤ capacity
-                unsafe { dst.add(n).write((k, d2)) };
+                unsafe {
+                    dk.add(n).write(k);
+                    dd.add(n).write(d2);
+                }
                 n += usize::from((d2 < reach2) & (k as usize != skip));
             }
         }
-        // SAFETY: the first n entries were written
-        unsafe { found.set_len(n) };
+        // SAFETY: the first n entries of both were written
+        unsafe {
+            found.k.set_len(n);
+            found.d2.set_len(n);
+        }
     }
+
+    /// [`Grid::scan`] over the slots `lo..hi` of one cell, eight at a time; returns the new count.
+    ///
+    /// # Safety
+    /// AVX-512F; the slots `lo..lo + 8⌈(hi − lo)/8⌉` lie in the arrays (every cell has `cap ≥ 8`
+    /// slots, so only the last cell's last vector could pass its end: see [`Grid::new`]); `found`
+    /// has capacity for `n + (hi − lo) + 8` entries.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx512f,avx512vl")]
+    #[allow(clippy::too_many_arguments)]
+    unsafe fn scan_cell_avx512(
+        &self,
+        x: &Atom,
+        lo: usize,
+        hi: usize,
+        skip: usize,
+        reach2: f64,
+        side: &[f64; 3],
+        inv: &[f64; 3],
+        found: &mut Found,
+        mut n: usize,
+    ) -> usize {
+        use std::arch::x86_64::*;
+        let refs = self.refs.as_ptr();
+        let members = self.members.as_ptr();
+        let (dk, dd) = (found.k.as_mut_ptr(), found.d2.as_mut_ptr());
+        let even = _mm512_setr_epi64(0, 1, 4, 5, 8, 9, 12, 13);
+        let odd = _mm512_setr_epi64(2, 3, 6, 7, 10, 11, 14, 15);
+        let skip = _mm256_set1_epi32(skip as i32);
+        let reach2 = _mm512_set1_pd(reach2);
+        let mut at = lo;
+        while at < hi {
+            let live = ((1u32 << (hi - at).min(8)) - 1) as __mmask8;
+            let atom = |m: usize| _mm256_loadu_pd((*refs.add(at + m)).as_ptr());
+            let pair = |a: usize, b: usize| {
+                _mm512_insertf64x4::<1>(_mm512_castpd256_pd512(atom(a)), atom(b))
+            };
+            let (za, zb, zc, zd) = (pair(0, 2), pair(1, 3), pair(4, 6), pair(5, 7));
+            let t0 = _mm512_unpacklo_pd(za, zb);
+            let t1 = _mm512_unpackhi_pd(za, zb);
+            let t2 = _mm512_unpacklo_pd(zc, zd);
+            let coord = [
+                _mm512_permutex2var_pd(t0, even, t2),
+                _mm512_permutex2var_pd(t1, even, _mm512_unpackhi_pd(zc, zd)),
+                _mm512_permutex2var_pd(t0, odd, t2),
+            ];
+            // `distance2(x, r)`: the operations of the scalar code, lane by lane
+            let mut r2 = _mm512_setzero_pd();
+            for k in 0..D {
+                let d = _mm512_sub_pd(coord[k], _mm512_set1_pd(x[k]));
+                let s = _mm512_mul_pd(d, _mm512_set1_pd(inv[k]));
+                let m =
+                    _mm512_roundscale_pd::<{ _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC }>(s);
+                let d = _mm512_sub_pd(d, _mm512_mul_pd(_mm512_set1_pd(side[k]), m));
+                r2 = _mm512_add_pd(r2, _mm512_mul_pd(d, d));
+            }
+            let idx = _mm256_loadu_si256(members.add(at) as *const __m256i);
+            let keep = live
+                & _mm512_cmp_pd_mask::<_CMP_LT_OQ>(r2, reach2)
+                & _mm256_cmpneq_epi32_mask(idx, skip);
+            _mm512_storeu_pd(dd.add(n), _mm512_maskz_compress_pd(keep, r2));
+            _mm256_storeu_si256(
+                dk.add(n) as *mut __m256i,
+                _mm256_maskz_compress_epi32(keep, idx),
+            );
+            n += keep.count_ones() as usize;
+            at += 8;
+        }
+        n
+    }
+}
+
+/// The particles a grid scan found within reach ([`Grid::scan`]): internal indices and squared
+/// reference distances, in the order of the scan.
+#[derive(Clone, Debug, Default)]
+pub(super) struct Found {
+    pub(super) k: Vec<u32>,
+    pub(super) d2: Vec<f64>,
 }
 
 impl<const D: usize> SwapMc<D> {
@@ -568,9 +668,10 @@ impl<const D: usize> SwapMc<D> {
             self.reach * self.reach,
             &self.side,
             &self.inv_side,
+            self.simd == super::RowKernel::Avx512,
             &mut found,
         );
-        for &(k, d2) in &found {
+        for (&k, &d2) in found.k.iter().zip(&found.d2) {
             let k = k as usize;
             if accept(k) {
                 self.wide.push_unsorted(i, k, distance_key(d2));
@@ -621,9 +722,10 @@ impl<const D: usize> SwapMc<D> {
             self.reach * self.reach,
             &self.side,
             &self.inv_side,
+            self.simd == super::RowKernel::Avx512,
             &mut found,
         );
-        for &(k, d2) in &found {
+        for (&k, &d2) in found.k.iter().zip(&found.d2) {
             let k = k as usize;
             new_wide.push(wide_entry(distance_key(d2), k));
             self.mark[k] |= NEW_WIDE;

@@ -356,6 +356,45 @@ fn swap_moves_sample_size_permutations_with_boltzmann_weights() {
     permutation_histogram(Some(1), [1.9, 1.0, 1.3]);
 }
 
+/// The 8-wide grid scan (x86-64 with AVX-512) finds the same particles in the same order with
+/// the same squared distances, bit for bit, as the portable scan, for every particle, in 2D and
+/// 3D, in boxes of one cell a side and of many.
+#[test]
+fn simd_grid_scan_equals_the_portable_one() {
+    if RowKernel::best() < RowKernel::Avx512 {
+        eprintln!("no AVX-512 on this CPU: only the portable scan runs here");
+        return;
+    }
+    fn check<const D: usize>(n: usize) {
+        let mc = hot_chain::<D>(n, 20, |_| {});
+        let reach2 = mc.reach * mc.reach;
+        let (mut a, mut b) = (rows::Found::default(), rows::Found::default());
+        let mut total = 0;
+        for i in 0..n {
+            let cell = mc.grid.cell_of[i] as usize;
+            let x = &mc.reference[i];
+            mc.grid
+                .scan(x, cell, i, reach2, &mc.side, &mc.inv_side, true, &mut a);
+            mc.grid
+                .scan(x, cell, i, reach2, &mc.side, &mc.inv_side, false, &mut b);
+            assert_eq!(a.k, b.k, "particle {i}");
+            let bits = |v: &[f64]| v.iter().map(|d| d.to_bits()).collect::<Vec<_>>();
+            assert_eq!(bits(&a.d2), bits(&b.d2), "particle {i}");
+            assert_eq!(
+                a.k.len(),
+                mc.wide.row(i).len(),
+                "particle {i}: the wide row"
+            );
+            total += a.k.len();
+        }
+        assert!(total > 10 * n);
+    }
+    check::<2>(60);
+    check::<2>(900);
+    check::<3>(170);
+    check::<3>(1500);
+}
+
 /// Each SIMD row kernel this CPU has (`swap_mc/avx512.rs`, `swap_mc/avx.rs`) against the
 /// portable one: the same pair energies bit for bit on every row (every length modulo 8, with
 /// and without a rejection bound), and the same chain move for move. On a CPU without AVX there
