@@ -459,6 +459,19 @@ impl<const D: usize> SwapMc<D> {
         Ok(())
     }
 
+    /// Refreshes `count` particles (every `stride`-th internal index, cyclically) at their
+    /// current positions: the bookkeeping of a refresh ([`SwapMc::refresh`]) without a move, for
+    /// `pinchglass bench`, which times it. The rows stay equal to brute force and the energies
+    /// exact, but the references move, so the chain after it may differ at round-off from one
+    /// without it: call it after the timed segments.
+    pub fn refresh_pass(&mut self, count: usize) {
+        let n = self.glass.n();
+        let stride = (n / 7).max(1) | 1;
+        for m in 0..count {
+            self.refresh((m * stride) % n);
+        }
+    }
+
     /// The bare pair kernel over every tight row (the same gathers and kernel as a trial move,
     /// no bookkeeping, no early exit), `rounds` times: returns `(evaluations, checksum)`. For
     /// `pinchglass bench`, which times it to get the kernel's ns per pair evaluation.

@@ -45,7 +45,7 @@ pub fn bench_mc(b: &BenchMc) -> Result<(), String> {
         b.relax_sweeps, b.repeats, b.moves
     );
     println!(
-        "{:<3} {:>6} {:>5} {:>11} {:>9} {:>10} {:>11} {:>10} {:>11} {:>8} {:>7} {:>9}",
+        "{:<3} {:>6} {:>5} {:>11} {:>9} {:>10} {:>11} {:>10} {:>11} {:>8} {:>7} {:>9} {:>10}",
         "dim",
         "N",
         "T_p",
@@ -57,7 +57,8 @@ pub fn bench_mc(b: &BenchMc) -> Result<(), String> {
         "ns/pair",
         "floor×",
         "acc d/s",
-        "refresh/mv"
+        "refresh/mv",
+        "µs/refresh"
     );
     for d in [3, 2] {
         if !b.dims.contains(&d) {
@@ -72,6 +73,7 @@ pub fn bench_mc(b: &BenchMc) -> Result<(), String> {
     }
     println!("moves/s, ns/move, pairs/mv: early rejection on (the default); ER0: off. ns/pair: the bare kernel over every tight row,");
     println!("timed in the same run. floor× = ns/mv(ER0) / (pairs(ER0) × ns/pair): the engine's cost over its pair evaluations alone.");
+    println!("refresh/mv: neighbour-row refreshes per move; µs/refresh: one refresh timed alone (at the end, at the particles' positions).");
     Ok(())
 }
 
@@ -97,13 +99,21 @@ fn bench_one<const D: usize>(n: usize, tp: f64, density: f64, b: &BenchMc) -> Re
     }
     let refresh_per_move =
         (mc.work.refreshes - w0.refreshes) as f64 / (mc.work.moves - w0.moves) as f64;
+    // the cost of one refresh, timed last (it moves references: the chain after it differs)
+    let mut refresh_us = Vec::new();
+    for _ in 0..b.repeats {
+        let count = (b.moves / 400.0).ceil().max(1.0) as usize;
+        let t = now_seconds();
+        mc.refresh_pass(count);
+        refresh_us.push(1e6 * (now_seconds() - t) / count as f64);
+    }
     let pick = |v: &[(f64, f64, f64)], k: usize| {
         median(&v.iter().map(|t| [t.0, t.1, t.2][k]).collect::<Vec<_>>())
     };
     let ns_pair = median(&kernel);
     let floor = pick(&off, 1) / (pick(&off, 2) * ns_pair);
     println!(
-        "{:<3} {:>6} {:>5} {:>11.3e} {:>9.1} {:>10.1} {:>11.1} {:>10.1} {:>11.2} {:>8.2} {:>7} {:>9.2e}",
+        "{:<3} {:>6} {:>5} {:>11.3e} {:>9.1} {:>10.1} {:>11.1} {:>10.1} {:>11.2} {:>8.2} {:>7} {:>9.2e} {:>10.2}",
         format!("{D}D"),
         n,
         tp,
@@ -119,7 +129,8 @@ fn bench_one<const D: usize>(n: usize, tp: f64, density: f64, b: &BenchMc) -> Re
             mc.production.displacement_acceptance(),
             mc.production.swap_acceptance()
         ),
-        refresh_per_move
+        refresh_per_move,
+        median(&refresh_us)
     );
     Ok(())
 }

@@ -526,33 +526,3 @@ fn truncated_wide_row_sum_equals_the_full_sum() {
     check::<3>(1200, 0.6);
 }
 
-/// Timing probe of a refresh (not a test: `cargo test --release --lib refresh_timing -- --ignored --nocapture`).
-#[test]
-#[ignore]
-fn refresh_timing() {
-    let nn: usize = std::env::var("PROBE_N")
-        .map(|v| v.parse().unwrap())
-        .unwrap_or(2000);
-    let mut mc = crate::swap_mc::random_start::<3>(nn, 0.58, Poly::default(), {
-        let mut s = SwapMcSettings::new(0.5, 400, 3);
-        s.block_sweeps = 1_000_000;
-        s
-    })
-    .unwrap();
-    mc.run(&mut |_, _| true).unwrap();
-    let n = mc.glass.n();
-    let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(5);
-    for stage in [0, 0] {
-        let t = std::time::Instant::now();
-        let reps = 200_000;
-        for _ in 0..reps {
-            let i = rng.random_range(0..n);
-            mc.refresh(i);
-        }
-        let dt = t.elapsed().as_secs_f64();
-        eprintln!(
-            "stage {stage} refresh: {:.2} µs each",
-            1e6 * dt / reps as f64
-        );
-    }
-}
