@@ -36,8 +36,22 @@ unsafe fn energy8<const D: usize, R: Neighbours>(
     row: R,
     at: usize,
 ) -> __m512d {
+    energy8_of::<D>(mc, x, |m| row.at_unchecked(at + m))
+}
+
+/// Eight pair energies of a particle at `x` with the engine's particles `index(0..8)`.
+///
+/// # Safety
+/// The CPU must support AVX-512F; every `index(m)` is a valid internal index of `mc`.
+#[inline]
+#[target_feature(enable = "avx512f")]
+unsafe fn energy8_of<const D: usize>(
+    mc: &SwapMc<D>,
+    x: &Atom,
+    index: impl Fn(usize) -> usize,
+) -> __m512d {
     let (kernel, atoms, side, inv) = (&mc.kernel, &mc.atoms, &mc.side, &mc.inv_side);
-    let atom = |m: usize| _mm256_loadu_pd(atoms.get_unchecked(row.at_unchecked(at + m)).as_ptr());
+    let atom = |m: usize| _mm256_loadu_pd(atoms.get_unchecked(index(m)).as_ptr());
     // pairs of packed atoms [x y z σ | x y z σ], then a transpose into X, Y, Z, Σ in entry order
     let pair =
         |lo: usize, hi: usize| _mm512_insertf64x4::<1>(_mm512_castpd256_pd512(atom(lo)), atom(hi));
@@ -110,8 +124,7 @@ unsafe fn total(acc: __m128d) -> f64 {
 
 /// The row sum of `SwapMc::row_energy` (same contract: the pair energies of `row` into `out`,
 /// `None` once the running sum exceeds `bound`, checked after every fourth entry), eight pairs
-/// at a time, then four with the AVX kernel; the tail (fewer than four entries) through the
-/// portable `SwapMc::row_tail`.
+/// at a time, the last 1..7 in one masked step.
 ///
 /// # Safety
 /// The CPU must support AVX-512F ([`available`]); every index of `row` is a valid internal
@@ -126,7 +139,7 @@ pub(super) unsafe fn row_energy<const D: usize, R: Neighbours>(
 ) -> Option<f64> {
     out.clear();
     out.reserve(row.count());
-    // entries are written before `set_len` covers them; the tail is zero-filled by `resize`
+    // entries are written before `set_len` covers them
     let dst = out.as_mut_ptr();
     let mut acc = _mm_setzero_pd();
     let octets = row.count() / 8;
@@ -144,20 +157,31 @@ pub(super) unsafe fn row_energy<const D: usize, R: Neighbours>(
             return None;
         }
     }
-    let mut done = 8 * octets;
-    if row.count() - done >= 4 {
-        let e = super::avx::energy4::<D, R>(mc, x, row, done);
-        _mm256_storeu_pd(dst.add(done), e);
-        acc = add4(acc, e);
-        done += 4;
-        if total(acc) > bound {
-            out.set_len(done);
+    // the last 1..7 entries: one 8-wide step whose unused lanes repeat the last neighbour and
+    // are then zeroed; adding +0 to a lane leaves it unchanged (the sums are ≥ +0), so this is
+    // the portable order exactly: a quad with its bound check if four or more remain, then the
+    // unchecked tail (`SwapMc::row_tail`)
+    let done = 8 * octets;
+    let rest = row.count() - done;
+    if rest > 0 {
+        let last = row.at_unchecked(row.count() - 1);
+        let e = energy8_of::<D>(mc, x, |m| {
+            if m < rest {
+                row.at_unchecked(done + m)
+            } else {
+                last
+            }
+        });
+        let live = ((1u32 << rest) - 1) as __mmask8;
+        let e = _mm512_maskz_mov_pd(live, e);
+        _mm512_mask_storeu_pd(dst.add(done), live, e);
+        acc = add4(acc, _mm512_castpd512_pd256(e));
+        if rest >= 4 && total(acc) > bound {
+            out.set_len(done + 4);
             return None;
         }
+        acc = add4(acc, _mm512_extractf64x4_pd::<1>(e));
     }
-    out.set_len(done);
-    out.resize(row.count(), 0.0);
-    let mut lanes = [0.0f64; 2];
-    _mm_storeu_pd(lanes.as_mut_ptr(), acc);
-    Some(mc.row_tail(x, row.from(done), lanes, &mut out[done..]))
+    out.set_len(row.count());
+    Some(total(acc))
 }

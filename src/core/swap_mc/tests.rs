@@ -525,4 +525,3 @@ fn truncated_wide_row_sum_equals_the_full_sum() {
     check::<3>(170, 0.3);
     check::<3>(1200, 0.6);
 }
-
