@@ -47,7 +47,7 @@ const STEPS = [
   },
   {
     figure: 'fig5',
-    title: '𝒩 follows Boltzmann',
+    title: 'Does 𝒩 follow Boltzmann?',
     text: (c) => `On a log axis against 1/T<sub>p</sub>, the paper's 𝒩 = A<sub>g</sub> ω<sub>g</sub><sup>5</sup> falls on a
       straight line, 𝒩 ∝ exp(−E<sub>QLM</sub>/T<sub>p</sub>): soft spots behave like thermally excited defects frozen
       in at the parent temperature, with a formation energy E<sub>QLM</sub> ≈ 3.3 T<sub>onset</sub> in its 3D glasses.

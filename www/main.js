@@ -1515,7 +1515,7 @@ async function main() {
   else $('build-note').textContent = 'the compute worker starts when this mode is first shown';
   await initDraw();
   wasm.init();
-  $('hint-n').textContent = `2 … ${wasm.max_particles(2)} (2D), ${wasm.max_particles(3)} (3D)`;
+  $('hint-n').textContent = `${wasm.min_particles(2)} … ${wasm.max_particles(2)} (2D), ${wasm.min_particles(3)} … ${wasm.max_particles(3)} (3D) at the default density`;
   $('controls').addEventListener('submit', (e) => {
     e.preventDefault();
     if ($('preset').value === 'compare') startCompare();

@@ -129,8 +129,11 @@ function validate(raw) {
     dim: num(raw.dim), n: num(raw.n), samples: num(raw.samples), sweeps: num(raw.sweeps), seed: num(raw.seed),
     density, route: raw.route || 'auto', quartic: quartic > 0 ? quartic : undefined, units: raw.units, paper: units.paper,
   };
-  const errors = [...units.errors, ...out.errors.map((e) => (e.field === 'tps' && units.paper
-    ? { ...e, message: `${e.message} (in ε/k_B, converted from T_onset)` } : e))];
+  const twice = units.errors.some((e) => e.field === 'tps' && e.message.includes('appears twice'));
+  const errors = [...units.errors, ...out.errors
+    .filter((e) => !(twice && e.field === 'tps' && e.message.includes('appears twice')))
+    .map((e) => (e.field === 'tps' && units.paper
+      ? { ...e, message: `${e.message} (in ε/k_B, converted from T_onset)` } : e))];
   return { params, tps: out.tps, errors, route: out.route };
 }
 
@@ -141,6 +144,19 @@ function validate(raw) {
 function paperUnits(raw) {
   const tpsText = String(raw.tps ?? '');
   const { paper, errors } = unitsOf(raw);
+  if (paper) {
+    // a repeated entry is named as typed (in T_onset), not as the module sees it (in ε/k_B)
+    const seen = new Set();
+    for (const e of tpsText.split(',').map((x) => x.trim())) {
+      const x = Number(e);
+      if (e === '' || !Number.isFinite(x)) continue;
+      if (seen.has(x)) {
+        errors.push({ field: 'tps', message: `T_p = ${e} T_onset appears twice in the list` });
+        break;
+      }
+      seen.add(x);
+    }
+  }
   return { tpsText: paper ? tpsText.split(',').map((e) => tpToModel(e, paper)).join(',') : tpsText, paper, errors };
 }
 
@@ -497,7 +513,7 @@ export function initSweep(pageApi, plan) {
   };
   api.sweep = S;
   setState('idle');
-  $('hint-sweep-n').textContent = `2 … ${wasm.max_particles(2)} (2D), ${wasm.max_particles(3)} (3D)`;
+  $('hint-sweep-n').textContent = `${wasm.min_particles(2)} … ${wasm.max_particles(2)} (2D), ${wasm.min_particles(3)} … ${wasm.max_particles(3)} (3D) at the default density`;
   $('sweep-controls').addEventListener('submit', (e) => {
     e.preventDefault();
     run();

@@ -29,6 +29,18 @@ pub fn default_density(dim: usize) -> f64 {
     crate::validate::default_density(dim)
 }
 
+/// Smallest N accepted in dimension `dim` at the default density (the box must be at least
+/// twice the largest interaction range: [`crate::validate::smallest_particles`]).
+#[wasm_bindgen]
+pub fn min_particles(dim: usize) -> usize {
+    crate::validate::smallest_particles(
+        dim,
+        default_density(dim),
+        &crate::potential::Poly::default(),
+        max_particles(dim),
+    )
+}
+
 /// Largest N accepted in dimension `dim` ([`MAX_PARTICLES`]).
 #[wasm_bindgen]
 pub fn max_particles(dim: usize) -> usize {

@@ -115,10 +115,11 @@ pub(super) trait Neighbours: Copy {
     fn count(self) -> usize;
     /// The internal index of neighbour `m`.
     fn at(self, m: usize) -> usize;
-    /// [`Neighbours::at`] without the bounds check.
+    /// [`Neighbours::at`] without the bounds check (for the SIMD kernels).
     ///
     /// # Safety
     /// `m < self.count()`.
+    #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
     unsafe fn at_unchecked(self, m: usize) -> usize;
     /// The neighbours from `m` on.
     fn from(self, m: usize) -> Self;

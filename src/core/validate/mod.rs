@@ -273,11 +273,7 @@ pub fn check_particles(
         let need =
             |n: usize| 2.0 * model.max_cutoff(model.size_from_uniform((n as f64 - 0.5) / n as f64));
         if side(n) < need(n) {
-            // smallest N whose box is large enough (the need grows slowly with N)
-            let mut m = n;
-            while side(m) < need(m) && m < n_max {
-                m = (m + 1).max((density * need(m).powi(dim as i32)).floor() as usize);
-            }
+            let m = smallest_particles(dim, density, model, n_max).max(n);
             return Err(refuse(
                 "n",
                 format!(
@@ -289,6 +285,20 @@ pub fn check_particles(
         }
     }
     Ok(n)
+}
+
+/// The smallest N (at most `n_max`) whose box at number `density` is at least twice the largest
+/// interaction range of its sizes in `dim` dimensions, the rule [`check_particles`] applies (the
+/// largest size, hence the range, grows slowly with N).
+pub fn smallest_particles(dim: usize, density: f64, model: &Poly, n_max: usize) -> usize {
+    let side = |n: usize| dimensional_root(n as f64 / density, dim);
+    let need =
+        |n: usize| 2.0 * model.max_cutoff(model.size_from_uniform((n as f64 - 0.5) / n as f64));
+    let mut m = 2;
+    while side(m) < need(m) && m < n_max {
+        m = (m + 1).max((density * need(m).powi(dim as i32)).floor() as usize);
+    }
+    m
 }
 
 /// The parent temperature: positive and finite (see [`check_tp_at_most`] for the upper limit).

@@ -253,3 +253,23 @@ fn tp_has_an_upper_limit_and_k_is_bounded_by_n() {
     assert!(check_quartic(2.5, None, 2000).is_err());
     assert!(check_quartic(-1.0, None, 2000).is_err());
 }
+
+/// The smallest N the page's hint names is the boundary of the rule: accepted at the default
+/// density, and N − 1 refused (with that N in the message), in 2D and 3D.
+#[test]
+fn smallest_particles_is_the_boundary_of_the_box_rule() {
+    let model = Poly::default();
+    for dim in [2, 3] {
+        let density = default_density(dim);
+        let m = smallest_particles(dim, density, &model, 1_000_000);
+        assert!(m > 2, "{dim}D: {m}");
+        assert!(check_particles(dim, m as f64, Some(density), &model, &CLI_LIMITS).is_ok());
+        let r = check_particles(dim, (m - 1) as f64, Some(density), &model, &CLI_LIMITS)
+            .expect_err("one fewer is refused");
+        assert!(
+            r.message.contains(&format!("use N >= {m} in {dim}D")),
+            "{}",
+            r.message
+        );
+    }
+}
