@@ -657,9 +657,10 @@ impl<const D: usize> SwapMc<D> {
         t * t
     }
 
-    /// Adds to the rows every pair `(i, k)` with `accept(k)` found through the grid of
-    /// references (the wide rows unsorted: the caller sorts them).
-    pub(super) fn link(&mut self, i: usize, accept: impl Fn(usize) -> bool) {
+    /// The particles whose references lie within the wide reach of the reference of `i`, from
+    /// the grid ([`Grid::scan`]), in the scratch list (the caller puts it back in
+    /// `scratch_found`).
+    fn scan_wide(&mut self, i: usize) -> Found {
         let mut found = std::mem::take(&mut self.scratch_found);
         self.grid.scan(
             &self.reference[i],
@@ -671,6 +672,13 @@ impl<const D: usize> SwapMc<D> {
             self.simd == super::RowKernel::Avx512,
             &mut found,
         );
+        found
+    }
+
+    /// Adds to the rows every pair `(i, k)` with `accept(k)` found through the grid of
+    /// references (the wide rows unsorted: the caller sorts them).
+    pub(super) fn link(&mut self, i: usize, accept: impl Fn(usize) -> bool) {
+        let found = self.scan_wide(i);
         for (&k, &d2) in found.k.iter().zip(&found.d2) {
             let k = k as usize;
             if accept(k) {
@@ -712,19 +720,9 @@ impl<const D: usize> SwapMc<D> {
         self.grid.insert(i, c, &self.reference[i]);
         let mut new_wide = std::mem::take(&mut self.scratch_entries);
         let mut new_tight = std::mem::take(&mut self.scratch_row);
-        let mut found = std::mem::take(&mut self.scratch_found);
         new_wide.clear();
         new_tight.clear();
-        self.grid.scan(
-            &self.reference[i],
-            c,
-            i,
-            self.reach * self.reach,
-            &self.side,
-            &self.inv_side,
-            self.simd == super::RowKernel::Avx512,
-            &mut found,
-        );
+        let found = self.scan_wide(i);
         for (&k, &d2) in found.k.iter().zip(&found.d2) {
             let k = k as usize;
             new_wide.push(wide_entry(distance_key(d2), k));
