@@ -242,6 +242,13 @@ function startWorker() {
   });
 }
 
+// A parent temperature as the user gave it: in T_onset (the model value in ε/k_B beside it) when
+// the sweep runs in the paper's units, else as the model value.
+function tpLabel(tp) {
+  const u = S.params?.paper;
+  return u ? `${Number((tp / u.t_onset).toPrecision(6))} T_onset (${tp} ε/k_B)` : `${tp}`;
+}
+
 function onMessage({ data }) {
   if (data.id !== `sweep-${sweepId}`) return;
   if (data.type === 'sweep-progress') {
@@ -249,7 +256,7 @@ function onMessage({ data }) {
     const last = S.records.length ? S.records[S.records.length - 1] : null;
     const stages = last ? ` · last sample: ${Object.entries(last.seconds ?? {}).map(([k, v]) => `${k.replace('_', ' ')} ${v.toFixed(2)} s`).join(', ')}` : '';
     $('sweep-stage').textContent =
-      `sample ${data.k + 1} of ${data.total}: T_p = ${data.tp}, #${data.index} (swap Monte Carlo, quench, analysis)…${stages}`;
+      `sample ${data.k + 1} of ${data.total}: T_p = ${tpLabel(data.tp)}, #${data.index} (swap Monte Carlo, quench, analysis)…${stages}`;
     $('sweep-progress').value = data.k / data.total;
   } else if (data.type === 'sweep-sample') {
     S.records.push(JSON.parse(data.record));
@@ -268,7 +275,7 @@ function onMessage({ data }) {
       worker = null;
       startWorker();
       if (S.records.length > 0) summarise(false);
-      fail(`the compute worker crashed on sample T_p = ${data.tp} #${data.index} (${String(data.message).slice(0, 120)}); it was restarted and the ${S.records.length} samples done are kept`);
+      fail(`the compute worker crashed on sample T_p = ${tpLabel(data.tp)} #${data.index} (${String(data.message).slice(0, 120)}); it was restarted and the ${S.records.length} samples done are kept`);
       return;
     }
     fail(data.message);
@@ -295,7 +302,7 @@ function checkWatchdog() {
   S.watchdogFired = (S.watchdogFired ?? 0) + 1;
   if (S.records.length > 0) summarise(false);
   const secs = (x) => x.toFixed(x < 10 ? 1 : 0);
-  fail(`the computation stopped responding: sample ${w.k + 1} (T_p = ${w.tp}, #${w.index}) did not finish in ${secs(idle)} s `
+  fail(`the computation stopped responding: sample ${w.k + 1} (T_p = ${tpLabel(w.tp)}, #${w.index}) did not finish in ${secs(idle)} s `
     + `(allowed ${secs(w.allowance)} s for N = ${S.params.n}, ${S.params.sweeps} sweeps). The compute worker was restarted `
     + `and the ${S.records.length} samples done are kept; press Retry to run the sweep again.`, true);
 }
@@ -489,7 +496,7 @@ function fillTable(s) {
     ? ` ${unstable} sample${unstable === 1 ? '' : 's'} with G ≤ 0 (a glass next to a mechanical instability) left out of the means of ${unstable === 1 ? 'its' : 'their'} T_p.` : '';
   $('sweep-warnings').replaceChildren(...s.temperatures.flatMap((r) => r.warnings.map((w) => {
     const li = document.createElement('li');
-    li.textContent = `T_p = ${r.tp}: ${w}`;
+    li.textContent = `T_p = ${tpLabel(r.tp)}: ${w}`;
     return li;
   })));
 }

@@ -165,7 +165,7 @@ pub struct SwapMc<const D: usize> {
     /// The swap window in force (size ranks; ≥ N − 1: any partner).
     window: usize,
     /// The row kernel in use (the fastest this CPU has, unless set otherwise).
-    simd: RowKernel,
+    row_kernel: RowKernel,
 }
 
 /// The state a chain resumes from (at a block boundary): configuration, frozen step and counters.
@@ -267,7 +267,7 @@ impl<const D: usize> SwapMc<D> {
             work: WorkCounts::default(),
             overlap: None,
             window: 0,
-            simd: RowKernel::best(),
+            row_kernel: RowKernel::best(),
         };
         mc.window = mc
             .settings
@@ -347,7 +347,7 @@ impl<const D: usize> SwapMc<D> {
     /// Uses the fastest SIMD row kernel of this CPU when `on` (the default), the portable one
     /// otherwise. Every kernel gives the same chain bit for bit; for tests and `pinchglass bench`.
     pub fn set_simd(&mut self, on: bool) {
-        self.simd = if on {
+        self.row_kernel = if on {
             RowKernel::best()
         } else {
             RowKernel::Portable
@@ -357,18 +357,18 @@ impl<const D: usize> SwapMc<D> {
     /// Uses row kernel `k`, or the fastest available one below it on a CPU without `k`
     /// (returned).
     pub fn set_row_kernel(&mut self, k: RowKernel) -> RowKernel {
-        self.simd = k.min(RowKernel::best());
-        self.simd
+        self.row_kernel = k.min(RowKernel::best());
+        self.row_kernel
     }
 
     /// Whether a SIMD row kernel is in use.
     pub fn simd(&self) -> bool {
-        self.simd != RowKernel::Portable
+        self.row_kernel != RowKernel::Portable
     }
 
     /// The row kernel in use.
     pub fn row_kernel(&self) -> RowKernel {
-        self.simd
+        self.row_kernel
     }
 
     fn tuning(&self) -> bool {
@@ -542,7 +542,7 @@ pub enum RowKernel {
     Portable,
     /// Four lanes, x86-64 with AVX: `swap_mc/avx.rs`.
     Avx,
-    /// Eight lanes, x86-64 with AVX-512F: `swap_mc/avx512.rs`.
+    /// Eight lanes, x86-64 with AVX-512F and AVX-512VL: `swap_mc/avx512.rs`.
     Avx512,
 }
 

@@ -1,5 +1,5 @@
-//! The engine's row sum with 8-wide AVX-512 arithmetic (x86-64 with AVX-512F, detected at run
-//! time).
+//! The engine's row sum with 8-wide AVX-512 arithmetic (x86-64 with AVX-512F and AVX-512VL,
+//! detected at run time).
 //!
 //! Bit-identical to the portable [`SwapMc::row_energy`](super::SwapMc) and to the AVX one
 //! (`swap_mc/avx.rs`): every pair energy is the same sequence of correctly rounded IEEE

@@ -208,7 +208,7 @@ impl<const D: usize> SwapMc<D> {
         out: &mut Vec<f64>,
     ) -> Option<f64> {
         #[cfg(target_arch = "x86_64")]
-        match self.simd {
+        match self.row_kernel {
             // SAFETY: a SIMD kernel is only set when the CPU has its instructions
             // ([`RowKernel::best`](super::RowKernel::best)); rows hold valid internal indices
             super::RowKernel::Avx512 => {

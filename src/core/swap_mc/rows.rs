@@ -433,7 +433,7 @@ impl<const D: usize> Grid<D> {
     /// Every particle `k ≠ skip` whose reference lies at squared minimum-image distance
     /// `d2 < reach2` from `x`, over the stencil of `cell` (stencil cells in order, each cell's
     /// members in order), into `found` (cleared first). Branch-free: each candidate is written,
-    /// and the count advances only for those within reach. With `simd` (x86-64 with AVX-512F,
+    /// and the count advances only for those within reach. With `simd` (x86-64 with AVX-512F and VL,
     /// see [`RowKernel`](super::RowKernel)) eight candidates at a time, the same `d2` bit for bit
     /// and the same list (tested).
     #[allow(clippy::too_many_arguments)]
@@ -669,7 +669,7 @@ impl<const D: usize> SwapMc<D> {
             self.reach * self.reach,
             &self.side,
             &self.inv_side,
-            self.simd == super::RowKernel::Avx512,
+            self.row_kernel == super::RowKernel::Avx512,
             &mut found,
         );
         found
