@@ -1279,8 +1279,17 @@ async function testSweep() {
     // the paper's units: a T_p list in T_onset runs the model-unit T_p it denotes; table, fit and
     // command in the paper's units (the shipped calibration)
     await fillSweep(page, { ...TINY, units: 'paper', tps: '0.6, 0.2' });
+    await page.evaluate(() => {
+      const el = document.getElementById('sweep-stage');
+      window.__stages = [];
+      new MutationObserver(() => window.__stages.push(el.textContent)).observe(el, { childList: true, characterData: true, subtree: true });
+    });
     await page.click('#sweep-run');
     const paperState = await waitSweep(page);
+    const stages = await page.evaluate(() => window.__stages);
+    check('sweep in the paper\'s units: the progress line names T_p as typed, in T_onset (the ε/k_B value beside it)',
+      stages.some((t) => /T_p = 0\.6 T_onset \(1\.8 ε\/k_B\)/.test(t)) && !stages.some((t) => /T_p = 1\.8,/.test(t)),
+      `${stages.filter((t) => /T_p/.test(t)).slice(0, 2).join(' | ')}`);
     const P = await page.evaluate(() => ({ tps: [...new Set(window.pinchglass.sweep.records.map((r) => r.tp))],
       units: window.pinchglass.sweep.summary?.units, command: window.pinchglass.sweep.command,
       head: document.querySelector('#sweep-table thead').textContent, url: location.search }));
@@ -1289,6 +1298,14 @@ async function testSweep() {
         && /ω_g \(c∞\/a0\)/.test(P.head) && /--tp 1\.8,0\.6 .*--calibration calibration\/poly-2d\/calibration\.json/.test(P.command)
         && /units=paper/.test(P.url),
       `${paperState}: T_p ${P.tps.join(', ')}; ${P.command}; ${P.url}`);
+
+    // a repeated T_p typed in T_onset is named as typed, not as its ε/k_B value
+    await fillSweep(page, { ...TINY, units: 'paper', tps: '2, 2, 2' });
+    await page.click('#sweep-run');
+    const twice = await page.evaluate(() => document.getElementById('err-sweep-tps').textContent);
+    check('sweep in the paper\'s units: "2, 2, 2" is refused as "T_p = 2 T_onset appears twice", not as the converted value',
+      /T_p = 2 T_onset appears twice/.test(twice) && !/"6"|= 6 /.test(twice), `"${twice}"`);
+    await fillSweep(page, { units: 'model' });
 
     // cancel stops a long sweep at once; a new sweep completes in a fresh worker
     await fillSweep(page, { ...TINY, sweeps: 400000 });
