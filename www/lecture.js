@@ -47,7 +47,7 @@ const STEPS = [
   },
   {
     figure: 'fig5',
-    title: 'Does 𝒩 follow Boltzmann?',
+    title: 'The formation energy of soft spots',
     text: (c) => `On a log axis against 1/T<sub>p</sub>, the paper's 𝒩 = A<sub>g</sub> ω<sub>g</sub><sup>5</sup> falls on a
       straight line, 𝒩 ∝ exp(−E<sub>QLM</sub>/T<sub>p</sub>): soft spots behave like thermally excited defects frozen
       in at the parent temperature, with a formation energy E<sub>QLM</sub> ≈ 3.3 T<sub>onset</sub> in its 3D glasses.
@@ -213,7 +213,7 @@ function context(d, claims) {
           : `the paper's ${PAPER_E_QLM} T<sub>onset</sub>`;
         const total = Math.hypot(er, b.systematic_over_t_onset ?? 0);
         const fromPaper = (PAPER_E_QLM - v) / total;
-        const vsPaper = ` It lies ${fmt(Math.abs(fromPaper), 2)} σ ${fromPaper > 0 ? 'below' : 'above'} ${paper}.`;
+        const vsPaper = ` It lies ${fmt(Math.abs(fromPaper), 2)} σ ${fromPaper > 0 ? 'below' : 'above'} that value.`;
         // the claim is E_QLM ≈ 3.3 T_onset: it holds within 2 σ of it (and above zero), fails
         // more than 2 σ from it, and is not resolved when the error spans both 0 and 3.3
         const nearPaper = Math.abs(fromPaper) <= 2;
@@ -227,7 +227,7 @@ function context(d, claims) {
           verdict = 'contradicts';
           if (v + 2 * er < 0) says = ` That is the opposite of the paper's trend: here 𝒩 rises on cooling, where the paper finds E<sub>QLM</sub> ≈ ${PAPER_E_QLM} T<sub>onset</sub> in 3D.${vsPaper}`;
           else if (nearZero) says = ` That is no depletion measurable in this range (within 2 σ of zero), unlike ${paper}.${vsPaper}`;
-          else says = ` That is a Boltzmann depletion, but ${fmt(v / PAPER_E_QLM, 2)} times ${paper}.${vsPaper}`;
+          else says = ` 𝒩 does fall as a Boltzmann law here, but its E<sub>QLM</sub> is ${fmt(v / PAPER_E_QLM, 2)} times ${paper}.${vsPaper}`;
         }
         claims.set(4, { key, expected: PAPER_E_QLM, value: v, error: er, sigma: fromPaper, verdict });
       } else {

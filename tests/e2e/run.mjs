@@ -1428,6 +1428,17 @@ async function testPhone() {
       await page.waitForTimeout(500);
       const sweep = await covered();
       check(`phone ${w}×${h}: nothing covers the Temperature sweep figures`, sweep.length === 0, sweep.join(', ') || 'all canvases on top');
+      // after a sweep its results table (nine columns) scrolls inside the column: the page stays
+      // as wide as the window
+      await fillSweep(page, { ...TINY, samples: 1 });
+      await page.click('#sweep-run');
+      const swept = await waitSweep(page);
+      const table = await page.evaluate(() => ({ page: document.documentElement.scrollWidth, window: innerWidth,
+        shown: Math.round(document.getElementById('sweep-table').getBoundingClientRect().width),
+        content: document.getElementById('sweep-table').scrollWidth }));
+      check(`phone ${w}×${h}: after a sweep the results table scrolls in its column; the page is no wider than the window`,
+        swept === 'done' && table.page <= table.window + 1 && table.shown <= table.window,
+        `${swept}: page ${table.page} px in a ${table.window} px window; table ${table.shown} px shown of ${table.content}`);
       await page.goto(server.url);
       const state = await waitForEnd(page);
       const explore = await covered();
