@@ -344,30 +344,11 @@ impl<const D: usize> SwapMc<D> {
         self.next = self.draw();
     }
 
-    /// Uses the fastest SIMD row kernel of this CPU when `on` (the default), the portable one
-    /// otherwise. Every kernel gives the same chain bit for bit; for tests and `pinchglass bench`.
-    pub fn set_simd(&mut self, on: bool) {
-        self.row_kernel = if on {
-            RowKernel::best()
-        } else {
-            RowKernel::Portable
-        };
-    }
-
-    /// Uses row kernel `k`, or the fastest available one below it on a CPU without `k`
-    /// (returned).
+    /// Uses row kernel `k`, or the fastest slower one on a CPU without `k`
+    /// ([`RowKernel::or_slower`], returned). Every kernel gives the same chain bit for bit; for
+    /// tests and `pinchglass bench`.
     pub fn set_row_kernel(&mut self, k: RowKernel) -> RowKernel {
-        self.row_kernel = k.min(RowKernel::best());
-        self.row_kernel
-    }
-
-    /// Whether a SIMD row kernel is in use.
-    pub fn simd(&self) -> bool {
-        self.row_kernel != RowKernel::Portable
-    }
-
-    /// The row kernel in use.
-    pub fn row_kernel(&self) -> RowKernel {
+        self.row_kernel = k.or_slower();
         self.row_kernel
     }
 
@@ -561,6 +542,19 @@ impl RowKernel {
         Self::Portable
     }
 
+    /// This kernel, or the fastest slower one on a CPU without it.
+    pub fn or_slower(self) -> Self {
+        self.min(Self::best())
+    }
+
+    /// The kernels this CPU runs, fastest first.
+    pub fn available() -> Vec<Self> {
+        [Self::Avx512, Self::Avx, Self::Portable]
+            .into_iter()
+            .filter(|&k| k <= Self::best())
+            .collect()
+    }
+
     /// Its name in `pinchglass bench` output.
     pub fn name(self) -> &'static str {
         match self {
@@ -569,9 +563,4 @@ impl RowKernel {
             Self::Avx512 => "AVX-512 (8 lanes)",
         }
     }
-}
-
-/// Whether a SIMD row kernel can run here (x86-64 with AVX).
-pub fn simd_available() -> bool {
-    RowKernel::best() > RowKernel::Portable
 }

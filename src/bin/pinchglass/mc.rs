@@ -39,7 +39,7 @@ pub struct BenchMc {
 /// `pinchglass bench --part mc`: the swap Monte Carlo engine over production sweeps of an
 /// already relaxed state (3D at T_p = 0.5, 2D at T_p = 1.5), one core.
 pub fn bench_mc(b: &BenchMc) -> Result<(), String> {
-    let kernel = format!("{} row kernel", b.kernel.min(RowKernel::best()).name());
+    let kernel = format!("{} row kernel", b.kernel.or_slower().name());
     println!(
         "swap Monte Carlo engine: production sweeps after {} relaxation sweeps from a random start, one core, {} repeats of {:.0e} attempted moves; medians; {kernel}",
         b.relax_sweeps, b.repeats, b.moves
@@ -101,8 +101,8 @@ fn bench_one<const D: usize>(n: usize, tp: f64, density: f64, b: &BenchMc) -> Re
         (mc.work.refreshes - w0.refreshes) as f64 / (mc.work.moves - w0.moves) as f64;
     // the cost of one refresh, timed last (it moves references: the chain after it differs)
     let mut refresh_us = Vec::new();
+    let count = (b.moves / 400.0).ceil().max(1.0) as usize;
     for _ in 0..b.repeats {
-        let count = (b.moves / 400.0).ceil().max(1.0) as usize;
         let t = now_seconds();
         mc.refresh_pass(count);
         refresh_us.push(1e6 * (now_seconds() - t) / count as f64);

@@ -50,32 +50,9 @@ unsafe fn energy8_of<const D: usize>(
     x: &Atom,
     index: impl Fn(usize) -> usize,
 ) -> __m512d {
-    let (kernel, atoms, side, inv) = (&mc.kernel, &mc.atoms, &mc.side, &mc.inv_side);
-    let atom = |m: usize| _mm256_loadu_pd(atoms.get_unchecked(index(m)).as_ptr());
-    // pairs of packed atoms [x y z σ | x y z σ], then a transpose into X, Y, Z, Σ in entry order
-    let pair =
-        |lo: usize, hi: usize| _mm512_insertf64x4::<1>(_mm512_castpd256_pd512(atom(lo)), atom(hi));
-    let (za, zb, zc, zd) = (pair(0, 2), pair(1, 3), pair(4, 6), pair(5, 7));
-    let t0 = _mm512_unpacklo_pd(za, zb); // x0 x1 | z0 z1 | x2 x3 | z2 z3
-    let t1 = _mm512_unpackhi_pd(za, zb); // y0 y1 | σ0 σ1 | y2 y3 | σ2 σ3
-    let t2 = _mm512_unpacklo_pd(zc, zd);
-    let t3 = _mm512_unpackhi_pd(zc, zd);
-    let even = _mm512_setr_epi64(0, 1, 4, 5, 8, 9, 12, 13);
-    let odd = _mm512_setr_epi64(2, 3, 6, 7, 10, 11, 14, 15);
-    let coord = [
-        _mm512_permutex2var_pd(t0, even, t2),
-        _mm512_permutex2var_pd(t1, even, t3),
-        _mm512_permutex2var_pd(t0, odd, t2),
-    ];
-    let b = _mm512_permutex2var_pd(t1, odd, t3);
-    let mut r2 = _mm512_setzero_pd();
-    for k in 0..D {
-        let d = _mm512_sub_pd(coord[k], _mm512_set1_pd(x[k]));
-        let s = _mm512_mul_pd(d, _mm512_set1_pd(inv[k]));
-        let m = _mm512_roundscale_pd::<{ _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC }>(s);
-        let d = _mm512_sub_pd(d, _mm512_mul_pd(_mm512_set1_pd(side[k]), m));
-        r2 = _mm512_add_pd(r2, _mm512_mul_pd(d, d));
-    }
+    let (kernel, atoms) = (&mc.kernel, &mc.atoms);
+    let [cx, cy, cz, b] = transpose8(|m| atoms.get_unchecked(index(m)));
+    let r2 = distance2_8::<D>(x, [cx, cy, cz], &mc.side, &mc.inv_side);
     let a = _mm512_set1_pd(x[3]);
     let diff = _mm512_abs_pd(_mm512_sub_pd(a, b));
     let one = _mm512_set1_pd(1.0);
@@ -104,6 +81,58 @@ unsafe fn energy8_of<const D: usize>(
     // `if x2 < x_c² { φ.max(0) } else { 0 }`, as in `avx.rs`
     let inside = _mm512_cmp_pd_mask::<_CMP_LT_OQ>(x2, _mm512_set1_pd(kernel.xc2));
     _mm512_maskz_max_pd(inside, phi, _mm512_setzero_pd())
+}
+
+/// Eight packed atoms `[x y z σ]` (`atom(0..8)`) transposed into `[X, Y, Z, Σ]`, lane `m` of each
+/// from `atom(m)`.
+///
+/// # Safety
+/// AVX-512F; every `atom(m)` is a valid reference.
+#[inline]
+#[target_feature(enable = "avx512f")]
+pub(super) unsafe fn transpose8<'a>(atom: impl Fn(usize) -> &'a Atom) -> [__m512d; 4] {
+    let load = |m: usize| _mm256_loadu_pd(atom(m).as_ptr());
+    // pairs of packed atoms [x y z σ | x y z σ], then a transpose in entry order
+    let pair =
+        |lo: usize, hi: usize| _mm512_insertf64x4::<1>(_mm512_castpd256_pd512(load(lo)), load(hi));
+    let (za, zb, zc, zd) = (pair(0, 2), pair(1, 3), pair(4, 6), pair(5, 7));
+    let t0 = _mm512_unpacklo_pd(za, zb); // x0 x1 | z0 z1 | x2 x3 | z2 z3
+    let t1 = _mm512_unpackhi_pd(za, zb); // y0 y1 | σ0 σ1 | y2 y3 | σ2 σ3
+    let t2 = _mm512_unpacklo_pd(zc, zd);
+    let t3 = _mm512_unpackhi_pd(zc, zd);
+    let even = _mm512_setr_epi64(0, 1, 4, 5, 8, 9, 12, 13);
+    let odd = _mm512_setr_epi64(2, 3, 6, 7, 10, 11, 14, 15);
+    [
+        _mm512_permutex2var_pd(t0, even, t2),
+        _mm512_permutex2var_pd(t1, even, t3),
+        _mm512_permutex2var_pd(t0, odd, t2),
+        _mm512_permutex2var_pd(t1, odd, t3),
+    ]
+}
+
+/// The squared minimum-image distances from `x` of eight points with coordinates `coord`, lane
+/// by lane the operations of [`distance2`](super::kernel::distance2) (the nearest integer by
+/// `vrndscalepd`, equal to the portable rounding: see the module header).
+///
+/// # Safety
+/// AVX-512F.
+#[inline]
+#[target_feature(enable = "avx512f")]
+pub(super) unsafe fn distance2_8<const D: usize>(
+    x: &Atom,
+    coord: [__m512d; 3],
+    side: &[f64; 3],
+    inv: &[f64; 3],
+) -> __m512d {
+    let mut r2 = _mm512_setzero_pd();
+    for k in 0..D {
+        let d = _mm512_sub_pd(coord[k], _mm512_set1_pd(x[k]));
+        let s = _mm512_mul_pd(d, _mm512_set1_pd(inv[k]));
+        let m = _mm512_roundscale_pd::<{ _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC }>(s);
+        let d = _mm512_sub_pd(d, _mm512_mul_pd(_mm512_set1_pd(side[k]), m));
+        r2 = _mm512_add_pd(r2, _mm512_mul_pd(d, d));
+    }
+    r2
 }
 
 /// Adds four pair energies to the two-lane sum in the portable order (`acc[0] += e[0]`,

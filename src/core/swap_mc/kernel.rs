@@ -108,8 +108,28 @@ impl Kernel {
     }
 }
 
-/// The neighbour indices a row sum reads: a tight row (`u32` indices) or entries of a sorted
-/// wide row (`u64`, the neighbour in the low half: [`entry_neighbour`](super::rows::entry_neighbour)).
+/// An entry of a row: a tight row's `u32` index, or a sorted wide row's `u64` entry (the
+/// neighbour in the low half: [`entry_neighbour`](super::rows::entry_neighbour)).
+pub(super) trait RowEntry: Copy {
+    /// The internal index of the neighbour.
+    fn neighbour(self) -> usize;
+}
+
+impl RowEntry for u32 {
+    #[inline(always)]
+    fn neighbour(self) -> usize {
+        self as usize
+    }
+}
+
+impl RowEntry for u64 {
+    #[inline(always)]
+    fn neighbour(self) -> usize {
+        super::rows::entry_neighbour(self)
+    }
+}
+
+/// The neighbour indices a row sum reads: a slice of row entries ([`RowEntry`]).
 pub(super) trait Neighbours: Copy {
     /// Number of neighbours.
     fn count(self) -> usize;
@@ -125,39 +145,19 @@ pub(super) trait Neighbours: Copy {
     fn from(self, m: usize) -> Self;
 }
 
-impl Neighbours for &[u32] {
+impl<E: RowEntry> Neighbours for &[E] {
     #[inline(always)]
     fn count(self) -> usize {
         self.len()
     }
     #[inline(always)]
     fn at(self, m: usize) -> usize {
-        self[m] as usize
+        self[m].neighbour()
     }
     #[inline(always)]
     unsafe fn at_unchecked(self, m: usize) -> usize {
         debug_assert!(m < self.len());
-        *self.get_unchecked(m) as usize
-    }
-    #[inline(always)]
-    fn from(self, m: usize) -> Self {
-        &self[m..]
-    }
-}
-
-impl Neighbours for &[u64] {
-    #[inline(always)]
-    fn count(self) -> usize {
-        self.len()
-    }
-    #[inline(always)]
-    fn at(self, m: usize) -> usize {
-        super::rows::entry_neighbour(self[m])
-    }
-    #[inline(always)]
-    unsafe fn at_unchecked(self, m: usize) -> usize {
-        debug_assert!(m < self.len());
-        super::rows::entry_neighbour(*self.get_unchecked(m))
+        self.get_unchecked(m).neighbour()
     }
     #[inline(always)]
     fn from(self, m: usize) -> Self {
@@ -197,7 +197,7 @@ impl<const D: usize> SwapMc<D> {
 
     /// Sum of the pair energies of a particle at `x` (size `x[3]`) with the particles of `row`,
     /// into `out`; stops (returning `None`) once the running sum exceeds `bound`. With AVX-512 or
-    /// AVX (x86-64, detected at run time, see [`SwapMc::set_simd`]) eight or four pairs at a time,
+    /// AVX (x86-64, detected at run time, see [`SwapMc::set_row_kernel`]) eight or four pairs at a time,
     /// bit-identical to the portable code (`swap_mc/avx512.rs`, `swap_mc/avx.rs`).
     #[inline(always)]
     pub(super) fn row_energy<R: Neighbours>(

@@ -118,20 +118,13 @@ impl<const D: usize> SwapMc<D> {
         #[cfg(target_arch = "x86_64")]
         {
             use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
-            let lines = |v: &[u32], lo: usize, len: usize| {
-                for m in (0..len).step_by(16) {
+            // the cache lines of `v[lo..lo + len]`
+            fn lines<T>(v: &[T], lo: usize, len: usize) {
+                for m in (0..len).step_by(64 / std::mem::size_of::<T>()) {
                     // SAFETY: prefetching a valid address has no architectural effect
                     unsafe { _mm_prefetch::<_MM_HINT_T0>(v.as_ptr().add(lo + m) as *const i8) };
                 }
-            };
-            let wide_lines = |lo: usize, len: usize| {
-                for m in (0..len).step_by(8) {
-                    // SAFETY: as above
-                    unsafe {
-                        _mm_prefetch::<_MM_HINT_T0>(self.wide.ent.as_ptr().add(lo + m) as *const i8)
-                    };
-                }
-            };
+            }
             let atom = |p: usize| {
                 // SAFETY: as above
                 unsafe { _mm_prefetch::<_MM_HINT_T0>(self.atoms.as_ptr().add(p) as *const i8) };
@@ -150,7 +143,7 @@ impl<const D: usize> SwapMc<D> {
                     atom(j);
                     let (g, h) = self.swap_roles(i, j);
                     let (lo, len) = (g * self.wide.cap, self.wide.len[g] as usize);
-                    wide_lines(lo, len);
+                    lines(&self.wide.ent, lo, len);
                     lines(
                         &self.tight.nb,
                         h * self.tight.cap,

@@ -508,40 +508,18 @@ impl<const D: usize> Grid<D> {
         found: &mut Found,
         mut n: usize,
     ) -> usize {
+        use super::avx512::{distance2_8, transpose8};
         use std::arch::x86_64::*;
         let refs = self.refs.as_ptr();
         let members = self.members.as_ptr();
         let (dk, dd) = (found.k.as_mut_ptr(), found.d2.as_mut_ptr());
-        let even = _mm512_setr_epi64(0, 1, 4, 5, 8, 9, 12, 13);
-        let odd = _mm512_setr_epi64(2, 3, 6, 7, 10, 11, 14, 15);
         let skip = _mm256_set1_epi32(skip as i32);
         let reach2 = _mm512_set1_pd(reach2);
         let mut at = lo;
         while at < hi {
             let live = ((1u32 << (hi - at).min(8)) - 1) as __mmask8;
-            let atom = |m: usize| _mm256_loadu_pd((*refs.add(at + m)).as_ptr());
-            let pair = |a: usize, b: usize| {
-                _mm512_insertf64x4::<1>(_mm512_castpd256_pd512(atom(a)), atom(b))
-            };
-            let (za, zb, zc, zd) = (pair(0, 2), pair(1, 3), pair(4, 6), pair(5, 7));
-            let t0 = _mm512_unpacklo_pd(za, zb);
-            let t1 = _mm512_unpackhi_pd(za, zb);
-            let t2 = _mm512_unpacklo_pd(zc, zd);
-            let coord = [
-                _mm512_permutex2var_pd(t0, even, t2),
-                _mm512_permutex2var_pd(t1, even, _mm512_unpackhi_pd(zc, zd)),
-                _mm512_permutex2var_pd(t0, odd, t2),
-            ];
-            // `distance2(x, r)`: the operations of the scalar code, lane by lane
-            let mut r2 = _mm512_setzero_pd();
-            for k in 0..D {
-                let d = _mm512_sub_pd(coord[k], _mm512_set1_pd(x[k]));
-                let s = _mm512_mul_pd(d, _mm512_set1_pd(inv[k]));
-                let m =
-                    _mm512_roundscale_pd::<{ _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC }>(s);
-                let d = _mm512_sub_pd(d, _mm512_mul_pd(_mm512_set1_pd(side[k]), m));
-                r2 = _mm512_add_pd(r2, _mm512_mul_pd(d, d));
-            }
+            let [cx, cy, cz, _] = transpose8(|m| &*refs.add(at + m));
+            let r2 = distance2_8::<D>(x, [cx, cy, cz], side, inv);
             let idx = _mm256_loadu_si256(members.add(at) as *const __m256i);
             let keep = live
                 & _mm512_cmp_pd_mask::<_CMP_LT_OQ>(r2, reach2)

@@ -401,9 +401,9 @@ fn simd_grid_scan_equals_the_portable_one() {
 /// is only the portable kernel.
 #[test]
 fn simd_kernels_give_the_identical_rows_and_chain() {
-    let kernels: Vec<RowKernel> = [RowKernel::Avx512, RowKernel::Avx]
+    let kernels: Vec<RowKernel> = RowKernel::available()
         .into_iter()
-        .filter(|&k| k <= RowKernel::best())
+        .filter(|&k| k != RowKernel::Portable)
         .collect();
     if kernels.is_empty() {
         eprintln!("no AVX on this CPU: only the portable kernel runs here");
@@ -485,10 +485,7 @@ fn truncated_wide_row_sum_equals_the_full_sum() {
         sizes.dedup();
         let picks: Vec<f64> = (0..12).map(|m| sizes[m * (sizes.len() - 1) / 11]).collect();
         let (mut cut_total, mut row_total) = (0usize, 0usize);
-        let kernels: Vec<RowKernel> = [RowKernel::Avx512, RowKernel::Avx, RowKernel::Portable]
-            .into_iter()
-            .filter(|&k| k <= RowKernel::best())
-            .collect();
+        let kernels = RowKernel::available();
         for g in 0..mc.glass.n() {
             let row = mc.wide.row(g).to_vec();
             for &size in &picks {
@@ -514,7 +511,7 @@ fn truncated_wide_row_sum_equals_the_full_sum() {
                 }
             }
         }
-        mc.set_simd(true);
+        mc.set_row_kernel(RowKernel::best());
         assert!(
             (cut_total as f64) < 0.9 * row_total as f64,
             "prefix {cut_total} of {row_total} entries"

@@ -269,9 +269,7 @@ pub fn check_particles(
     }
     let n = n as usize;
     if let Some(density) = density {
-        let side = |n: usize| dimensional_root(n as f64 / density, dim);
-        let need =
-            |n: usize| 2.0 * model.max_cutoff(model.size_from_uniform((n as f64 - 0.5) / n as f64));
+        let (side, need) = box_rule(dim, density, model);
         if side(n) < need(n) {
             let m = smallest_particles(dim, density, model, n_max).max(n);
             return Err(refuse(
@@ -287,13 +285,25 @@ pub fn check_particles(
     Ok(n)
 }
 
+/// The two sides of the box rule as functions of N: the box side at number `density`, and twice
+/// the largest interaction range of N sizes (the largest size of N drawn by quantile).
+fn box_rule<'a>(
+    dim: usize,
+    density: f64,
+    model: &'a Poly,
+) -> (impl Fn(usize) -> f64, impl Fn(usize) -> f64 + 'a) {
+    let side = move |n: usize| dimensional_root(n as f64 / density, dim);
+    let need = move |n: usize| {
+        2.0 * model.max_cutoff(model.size_from_uniform((n as f64 - 0.5) / n as f64))
+    };
+    (side, need)
+}
+
 /// The smallest N (at most `n_max`) whose box at number `density` is at least twice the largest
 /// interaction range of its sizes in `dim` dimensions, the rule [`check_particles`] applies (the
 /// largest size, hence the range, grows slowly with N).
 pub fn smallest_particles(dim: usize, density: f64, model: &Poly, n_max: usize) -> usize {
-    let side = |n: usize| dimensional_root(n as f64 / density, dim);
-    let need =
-        |n: usize| 2.0 * model.max_cutoff(model.size_from_uniform((n as f64 - 0.5) / n as f64));
+    let (side, need) = box_rule(dim, density, model);
     let mut m = 2;
     while side(m) < need(m) && m < n_max {
         m = (m + 1).max((density * need(m).powi(dim as i32)).floor() as usize);
