@@ -23,6 +23,32 @@ pub(super) fn available() -> bool {
     is_x86_feature_detected!("avx512f") && is_x86_feature_detected!("avx512vl")
 }
 
+/// The number of entries of `row` below `end`, eight at a time (one unsigned compare and a
+/// population count per eight; the last 1..7 under a mask): [`SortedRows::prefix_len`]'s count.
+///
+/// # Safety
+/// The CPU must support AVX-512F.
+///
+/// [`SortedRows::prefix_len`]: super::rows::SortedRows::prefix_len
+#[target_feature(enable = "avx512f")]
+pub(super) unsafe fn count_below(row: &[u64], end: u64) -> usize {
+    let end8 = _mm512_set1_epi64(end as i64);
+    let p = row.as_ptr() as *const i64;
+    let mut n = 0;
+    let mut at = 0;
+    while at + 8 <= row.len() {
+        let v = _mm512_loadu_epi64(p.add(at));
+        n += _mm512_cmplt_epu64_mask(v, end8).count_ones() as usize;
+        at += 8;
+    }
+    if at < row.len() {
+        let live = ((1u32 << (row.len() - at)) - 1) as __mmask8;
+        let v = _mm512_maskz_loadu_epi64(live, p.add(at));
+        n += (_mm512_cmplt_epu64_mask(v, end8) & live).count_ones() as usize;
+    }
+    n
+}
+
 /// Eight pair energies of a particle at `x` with the engine's particles `row[at..at + 8]`,
 /// lane by lane the operations of `Kernel::energy2`.
 ///

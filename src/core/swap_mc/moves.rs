@@ -271,7 +271,11 @@ impl<const D: usize> SwapMc<D> {
     #[inline(always)]
     pub(super) fn growth_prefix(&self, g: usize, size: f64) -> usize {
         let reach2 = self.tight_reach2(size, self.max_size) * (1.0 + 2e-12);
-        self.wide.prefix_len(g, super::rows::distance_key(reach2))
+        self.wide.prefix_len(
+            g,
+            super::rows::distance_key(reach2),
+            self.row_kernel == super::RowKernel::Avx512,
+        )
     }
 
     /// Bookkeeping of an accepted swap (sizes already exchanged): the particle energies of the

@@ -216,12 +216,21 @@ impl SortedRows {
 
     /// Number of leading entries of row `i` with key `≤ limit`: every pair of the row whose
     /// squared reference distance is below `c` is among them when `limit = distance_key(c)`.
+    /// With `wide` (the CPU has AVX-512F: [`RowKernel::Avx512`](super::RowKernel)) eight
+    /// entries per compare.
     #[inline]
-    pub(super) fn prefix_len(&self, i: usize, limit: u32) -> usize {
+    pub(super) fn prefix_len(&self, i: usize, limit: u32, wide: bool) -> usize {
         // the row is sorted, so the prefix length is the count of entries below the first entry
         // of key `limit + 1`: a branch-free, vectorised count whose loads do not wait on each
         // other (a binary search's do)
         let end = wide_entry(limit, 0) + (1 << 32);
+        #[cfg(target_arch = "x86_64")]
+        if wide {
+            // SAFETY: `wide` only with AVX-512F
+            return unsafe { super::avx512::count_below(self.row(i), end) };
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        let _ = wide;
         self.row(i).iter().map(|&e| usize::from(e < end)).sum()
     }
 

@@ -490,6 +490,10 @@ fn truncated_wide_row_sum_equals_the_full_sum() {
             let row = mc.wide.row(g).to_vec();
             for &size in &picks {
                 let cut = mc.growth_prefix(g, size);
+                for &k in &kernels {
+                    mc.set_row_kernel(k);
+                    assert_eq!(mc.growth_prefix(g, size), cut, "{k:?}");
+                }
                 cut_total += cut;
                 row_total += row.len();
                 let mut x = mc.atoms[g];
@@ -521,4 +525,42 @@ fn truncated_wide_row_sum_equals_the_full_sum() {
     check::<2>(800, 0.6);
     check::<3>(170, 0.3);
     check::<3>(1200, 0.6);
+}
+
+/// The AVX-512 count of a sorted row's entries below a limit (the growth prefix) equals the
+/// portable count, for every row length modulo 8 and limits at, between and beyond the entries,
+/// including entries with the top bit set (the compare is unsigned).
+#[cfg(target_arch = "x86_64")]
+#[test]
+fn avx512_prefix_count_equals_the_portable_count() {
+    if !RowKernel::available().contains(&RowKernel::Avx512) {
+        eprintln!("no AVX-512 on this CPU: only the portable count runs here");
+        return;
+    }
+    let mut rng = Xoshiro256PlusPlus::seed_from_u64(5);
+    let mut checked = 0;
+    for len in 0..40 {
+        let mut row: Vec<u64> = (0..len)
+            .map(|m| {
+                if m % 5 == 0 {
+                    u64::MAX - rng.random_range(0..1000)
+                } else {
+                    rng.random::<u64>() >> rng.random_range(0..40)
+                }
+            })
+            .collect();
+        row.sort_unstable();
+        let mut ends = vec![0, 1, u64::MAX, 1 << 63];
+        for &e in &row {
+            ends.extend([e, e.wrapping_add(1), e.wrapping_sub(1)]);
+        }
+        for end in ends {
+            let portable = row.iter().filter(|&&e| e < end).count();
+            // SAFETY: AVX-512F checked above
+            let wide = unsafe { super::avx512::count_below(&row, end) };
+            assert_eq!(wide, portable, "length {len}, end {end}");
+            checked += 1;
+        }
+    }
+    assert!(checked > 2000);
 }
