@@ -147,6 +147,8 @@ pub struct SwapMc<const D: usize> {
     scratch_found: rows::Found,
     mark: Vec<u8>,
     old_key: Vec<u32>,
+    /// A swap's decisions which tight pairs of the shrunk particle stay (a bit per entry).
+    scratch_keep: Vec<u8>,
     /// The next move, drawn at the end of the previous one (or at the start of the block).
     next: Move,
     /// Current displacement cube side δ.
@@ -251,6 +253,7 @@ impl<const D: usize> SwapMc<D> {
             scratch_found: rows::Found::default(),
             mark: vec![0; n],
             old_key: vec![0; n],
+            scratch_keep: Vec::new(),
             next: Move::Swap {
                 i: 0,
                 j: None,

@@ -49,6 +49,54 @@ pub(super) unsafe fn count_below(row: &[u64], end: u64) -> usize {
     n
 }
 
+/// Which entries of the row `row` of particle `h` are within the tight reach at the current
+/// sizes (`d2 < (x_c λ_hk + s)²` between the references), as a bit per entry, lane by lane the
+/// operations of [`SwapMc::within_tight_reach`] after [`SwapMc::reference_distance2`]; into
+/// `keep` (one `u8` mask per eight entries).
+///
+/// # Safety
+/// The CPU must support AVX-512F; every entry of `row` is a valid internal index.
+#[target_feature(enable = "avx512f")]
+pub(super) unsafe fn within_tight_reach8<const D: usize>(
+    mc: &SwapMc<D>,
+    h: usize,
+    row: &[u32],
+    keep: &mut Vec<u8>,
+) {
+    keep.clear();
+    let (refs, atoms) = (&mc.reference, &mc.atoms);
+    let m = &mc.glass.model;
+    let a = _mm512_set1_pd(atoms[h][3]);
+    let (half, one) = (_mm512_set1_pd(0.5), _mm512_set1_pd(1.0));
+    let (na, xc, skin) = (
+        _mm512_set1_pd(m.nonadditivity),
+        _mm512_set1_pd(m.x_cut),
+        _mm512_set1_pd(mc.skin),
+    );
+    let mut at = 0;
+    while at < row.len() {
+        let rest = row.len() - at;
+        let last = *row.get_unchecked(row.len() - 1) as usize;
+        let index = |q: usize| {
+            if q < rest {
+                *row.get_unchecked(at + q) as usize
+            } else {
+                last
+            }
+        };
+        let [cx, cy, cz, _] = transpose8(|q| refs.get_unchecked(index(q)));
+        let [_, _, _, b] = transpose8(|q| atoms.get_unchecked(index(q)));
+        let d2 = distance2_8::<D>(&refs[h], [cx, cy, cz], &mc.side, &mc.inv_side);
+        let lij = _mm512_mul_pd(
+            _mm512_mul_pd(half, _mm512_add_pd(a, b)),
+            _mm512_sub_pd(one, _mm512_mul_pd(na, _mm512_abs_pd(_mm512_sub_pd(a, b)))),
+        );
+        let t = _mm512_add_pd(_mm512_mul_pd(xc, lij), skin);
+        keep.push(_mm512_cmp_pd_mask::<_CMP_LT_OQ>(d2, _mm512_mul_pd(t, t)));
+        at += 8;
+    }
+}
+
 /// Eight pair energies of a particle at `x` with the engine's particles `row[at..at + 8]`,
 /// lane by lane the operations of `Kernel::energy2`.
 ///

@@ -325,12 +325,24 @@ impl<const D: usize> SwapMc<D> {
         self.particle_energy[h] = eh;
         // The pair size grows with each size, and the pair g–h keeps its size (λ is symmetric).
         // h (smaller size): its new tight row is a subset of the old one
-        for m in (0..self.tight.len[h] as usize).rev() {
-            let k = self.tight.nb[h * self.tight.cap + m] as usize;
-            if !self.within_tight_reach(self.reference_distance2(h, k), h, k) {
-                self.tight.remove(h, m);
+        #[cfg(target_arch = "x86_64")]
+        if self.row_kernel == super::RowKernel::Avx512 {
+            // the same decisions, eight at a time, taken before the removals (a removal moves
+            // the row's last entry, already decided, to the removed place)
+            let mut keep = std::mem::take(&mut self.scratch_keep);
+            // SAFETY: AVX-512F with this kernel; the row holds valid internal indices
+            unsafe { super::avx512::within_tight_reach8(self, h, self.tight.row(h), &mut keep) };
+            for m in (0..self.tight.len[h] as usize).rev() {
+                if keep[m / 8] & (1 << (m % 8)) == 0 {
+                    self.tight.remove(h, m);
+                }
             }
+            self.scratch_keep = keep;
+        } else {
+            self.shrink_tight_row(h);
         }
+        #[cfg(not(target_arch = "x86_64"))]
+        self.shrink_tight_row(h);
         // g (larger size): its old tight pairs stay tight; add the wide pairs that became tight.
         // A wide pair outside the old tight row was beyond the old reach, so it enters exactly
         // when it is within the new one; the old tight row is marked (`mark`, zero outside
@@ -356,6 +368,16 @@ impl<const D: usize> SwapMc<D> {
         }
         for m in 0..self.tight.len[g] as usize {
             self.mark[self.tight.nb[g * self.tight.cap + m] as usize] = 0;
+        }
+    }
+
+    /// Removes from the tight row of `h` the pairs beyond the tight reach at the current sizes.
+    fn shrink_tight_row(&mut self, h: usize) {
+        for m in (0..self.tight.len[h] as usize).rev() {
+            let k = self.tight.nb[h * self.tight.cap + m] as usize;
+            if !self.within_tight_reach(self.reference_distance2(h, k), h, k) {
+                self.tight.remove(h, m);
+            }
         }
     }
 

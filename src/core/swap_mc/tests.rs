@@ -564,3 +564,47 @@ fn avx512_prefix_count_equals_the_portable_count() {
     }
     assert!(checked > 2000);
 }
+
+/// The AVX-512 decisions which tight pairs of a shrunk particle stay equal the portable ones,
+/// entry by entry, over every particle's tight and wide rows (all lengths modulo 8), at sizes
+/// across the size range (many pairs on both sides of the reach).
+#[cfg(target_arch = "x86_64")]
+#[test]
+fn avx512_tight_reach_decisions_equal_the_portable_ones() {
+    if !RowKernel::available().contains(&RowKernel::Avx512) {
+        eprintln!("no AVX-512 on this CPU: only the portable decisions run here");
+        return;
+    }
+    fn check<const D: usize>(n: usize) {
+        let mut mc = hot_chain::<D>(n, 30, |_| {});
+        let mut sizes = mc.glass.sizes.clone();
+        sizes.sort_by(f64::total_cmp);
+        let picks: Vec<f64> = (0..6).map(|m| sizes[m * (sizes.len() - 1) / 5]).collect();
+        let (mut kept, mut dropped) = (0, 0);
+        let mut keep = Vec::new();
+        for h in 0..mc.glass.n() {
+            let own = mc.atoms[h][3];
+            for row in [mc.tight.row(h).to_vec(), mc.wide_neighbours(h)] {
+                for &size in &picks {
+                    mc.atoms[h][3] = size;
+                    // SAFETY: AVX-512F checked above; valid internal indices
+                    unsafe { super::avx512::within_tight_reach8(&mc, h, &row, &mut keep) };
+                    for (m, &k) in row.iter().enumerate() {
+                        let k = k as usize;
+                        let portable = mc.within_tight_reach(mc.reference_distance2(h, k), h, k);
+                        assert_eq!(keep[m / 8] & (1 << (m % 8)) != 0, portable, "{h} {k}");
+                        if portable {
+                            kept += 1
+                        } else {
+                            dropped += 1
+                        }
+                    }
+                }
+            }
+            mc.atoms[h][3] = own;
+        }
+        assert!(kept > 1000 && dropped > 1000, "{kept} {dropped}");
+    }
+    check::<2>(150);
+    check::<3>(250);
+}
