@@ -450,7 +450,14 @@ fn bad_particle_counts_are_refused() {
         let (field, msg) = single_refusal((2.0, n, 1.0, 1.0, 20.0, None));
         assert_eq!(field, "n", "N = {n}: {msg}");
         if n.is_finite() {
-            assert!(msg.contains("from 2 to"), "{msg}");
+            // from the smallest N of the box rule at the default density, in 2D
+            let lo = pinchglass::validate::smallest_particles(
+                2,
+                pinchglass::validate::default_density(2),
+                &pinchglass::potential::Poly::default(),
+                usize::MAX,
+            );
+            assert!(lo > 2 && msg.contains(&format!("from {lo} to")), "{msg}");
         } else {
             assert_eq!(msg, "N must be a finite number");
         }

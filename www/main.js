@@ -23,6 +23,7 @@ import { spawnComputeWorker } from './compute-worker.js';
 import { DECIMAL, unitsOf, tpToModel } from './units.js';
 import { draw, pngDataUrl } from './png.js';
 import { download } from './download.js';
+import { clearFieldError } from './form.js';
 import { initLecture, showLecture, lectureFromUrl } from './lecture.js';
 import { loadFig1, drawFig1 } from './compare.js';
 
@@ -1522,6 +1523,7 @@ async function main() {
     else startRun();
   });
   $('controls').addEventListener('input', (e) => {
+    clearFieldError(e.target.id);
     if (FIELDS.includes(e.target.id)) $('preset').value = matchingPreset(readForm());
     if (['units', 'dim', 'density'].includes(e.target.id)) showUnits();
   });

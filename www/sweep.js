@@ -14,9 +14,10 @@
 import * as wasm from './pkg-single/pinchglass.js';
 import { WATCHDOG, allowance } from './watchdog.js';
 import { spawnComputeWorker } from './compute-worker.js';
-import { unitsOf, tpToModel } from './units.js';
+import { unitsOf } from './units.js';
 import { draw, pngDataUrl } from './png.js';
 import { download } from './download.js';
+import { clearFieldError } from './form.js';
 
 // The default (live2d) fills every figure in about a minute on 2 busy cores, each sample
 // equilibrated by the engine's verdict (≥ 10 τ_α of swap Monte Carlo): in 2D at N = 100 the
@@ -122,48 +123,22 @@ function validate(raw) {
   const quartic = raw.quartic === '' ? 0 : num(raw.quartic);
   const text = (v) => (v === undefined || v === null ? '' : String(v));
   // the fields as typed: a missing or non-numeric one is refused in words, before anything runs
-  const units = paperUnits(raw);
-  const out = JSON.parse(wasm.check_sweep_form(text(raw.dim), text(raw.n), units.tpsText, text(raw.samples),
-    text(raw.sweeps), text(raw.seed), text(raw.density), text(raw.route || 'auto'), text(raw.quartic)));
+  const units = unitsOf(raw);
+  // in the paper's units the module converts the list itself and names a refused entry as typed
+  const out = JSON.parse(wasm.check_sweep_form(text(raw.dim), text(raw.n), String(raw.tps ?? ''), text(raw.samples),
+    text(raw.sweeps), text(raw.seed), text(raw.density), text(raw.route || 'auto'), text(raw.quartic),
+    units.paper ? units.paper.t_onset : undefined));
   const params = {
     dim: num(raw.dim), n: num(raw.n), samples: num(raw.samples), sweeps: num(raw.sweeps), seed: num(raw.seed),
     density, route: raw.route || 'auto', quartic: quartic > 0 ? quartic : undefined, units: raw.units, paper: units.paper,
   };
-  const twice = units.errors.some((e) => e.field === 'tps' && e.message.includes('appears twice'));
-  const errors = [...units.errors, ...out.errors
-    .filter((e) => !(twice && e.field === 'tps' && e.message.includes('appears twice')))
-    .map((e) => (e.field === 'tps' && units.paper
-      ? { ...e, message: `${e.message} (in ε/k_B, converted from T_onset)` } : e))];
-  return { params, tps: out.tps, errors, route: out.route };
-}
-
-// The T_p list in model units and the paper units that apply (units = 'paper'): each entry x
-// becomes the module's tp_from_onset(x, T_onset) of the shipped calibration (refused next to the
-// units control at a density it does not hold for); an entry that is not a number is passed on
-// as typed, so that the module refuses it in words.
-function paperUnits(raw) {
-  const tpsText = String(raw.tps ?? '');
-  const { paper, errors } = unitsOf(raw);
-  if (paper) {
-    // a repeated entry is named as typed (in T_onset), not as the module sees it (in ε/k_B)
-    const seen = new Set();
-    for (const e of tpsText.split(',').map((x) => x.trim())) {
-      const x = Number(e);
-      if (e === '' || !Number.isFinite(x)) continue;
-      if (seen.has(x)) {
-        errors.push({ field: 'tps', message: `T_p = ${e} T_onset appears twice in the list` });
-        break;
-      }
-      seen.add(x);
-    }
-  }
-  return { tpsText: paper ? tpsText.split(',').map((e) => tpToModel(e, paper)).join(',') : tpsText, paper, errors };
+  return { params, tps: out.tps, errors: [...units.errors, ...out.errors], route: out.route };
 }
 
 function showUnits() {
   const paper = $('sweep-units').value === 'paper';
   $('sweep-tp-unit').textContent = paper ? 'T_onset' : 'ε/k_B';
-  const u = paper ? paperUnits(read()).paper : null;
+  const u = paper ? unitsOf(read()).paper : null;
   $('sweep-units-note').textContent = u
     ? `T_onset = ${u.t_onset} ε/k_B; figures and table in T_onset, c∞/a0 and a0 (${u.source})` : '';
 }
@@ -254,7 +229,7 @@ function onMessage({ data }) {
   if (data.type === 'sweep-progress') {
     watch = { k: data.k, tp: data.tp, index: data.index, since: performance.now(), allowance: allowance('sample', S.params) };
     const last = S.records.length ? S.records[S.records.length - 1] : null;
-    const stages = last ? ` · last sample: ${Object.entries(last.seconds ?? {}).map(([k, v]) => `${k.replace('_', ' ')} ${v.toFixed(2)} s`).join(', ')}` : '';
+    const stages = last ? ` · last sample: ${stageTimes(last.seconds ?? {}, (v) => v)}` : '';
     $('sweep-stage').textContent =
       `sample ${data.k + 1} of ${data.total}: T_p = ${tpLabel(data.tp)}, #${data.index} (swap Monte Carlo, quench, analysis)…${stages}`;
     $('sweep-progress').value = data.k / data.total;
@@ -392,15 +367,30 @@ function fail(message, retry = false) {
   setState('error');
 }
 
+// The stage names of a record's `seconds` as the page writes them.
+const STAGE_NAMES = { swap_mc: 'swap MC', quench: 'quench', analysis: 'analysis', quartic: 'quartic modes' };
+
+// "swap MC 1.20 s, quench 0.10 s, …" for the stages of `seconds` in the pipeline's order (a
+// record's keys come sorted by name), each with the time `time(seconds[k], k)`.
+function stageTimes(seconds, time) {
+  const order = Object.keys(STAGE_NAMES);
+  const rank = (k) => (order.includes(k) ? order.indexOf(k) : order.length);
+  return Object.entries(seconds)
+    .sort(([a], [b]) => rank(a) - rank(b))
+    .map(([k, v]) => `${STAGE_NAMES[k] ?? k.replace('_', ' ')} ${time(v, k).toFixed(2)} s`)
+    .join(', ');
+}
+
 function finish() {
   clearInterval(ticker);
   tick();
   S.wallSeconds = (performance.now() - started) / 1000;
   if (!summarise(true)) return;
   const n = S.records.length;
+  const stages = Object.fromEntries(S.records.flatMap((r) => Object.keys(r.seconds ?? {})).map((k) => [k, 0]));
   const mean = (k) => S.records.reduce((s, r) => s + (r.seconds?.[k] ?? 0), 0) / n;
-  $('sweep-stage').textContent = `${n} samples done in ${S.seconds.toFixed(1)} s (${(S.seconds / n).toFixed(2)} s per sample:`
-    + ` swap MC ${mean('swap_mc').toFixed(2)} s, quench ${mean('quench').toFixed(2)} s, analysis ${mean('analysis').toFixed(2)} s)`;
+  $('sweep-stage').textContent = `${n} samples done in ${S.seconds.toFixed(1)} s (${(S.seconds / n).toFixed(2)} s per sample: `
+    + `${stageTimes(stages, (_, k) => mean(k))})`;
   $('sweep-progress').value = 1;
   setState('done');
 }
@@ -526,6 +516,7 @@ export function initSweep(pageApi, plan) {
     run();
   });
   $('sweep-controls').addEventListener('input', (e) => {
+    clearFieldError(e.target.id);
     if (e.target.id !== 'sweep-preset') $('sweep-preset').value = matchingPreset(read());
     if (['sweep-units', 'sweep-dim', 'sweep-density'].includes(e.target.id)) showUnits();
   });

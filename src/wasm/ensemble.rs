@@ -37,8 +37,10 @@ pub const MAX_QUARTIC: usize = 200;
 
 /// Parses a T_p list as the CLI's `--tp` does (comma-separated; spaces around the numbers are
 /// allowed here): every entry a positive finite number, no repeats, at most
-/// [`MAX_TEMPERATURES`]. The error sentence names the offending entry.
-fn parse_tps(text: &str) -> Result<Vec<f64>, String> {
+/// [`MAX_TEMPERATURES`]. With `t_onset` the entries are in units of T_onset (the paper's) and
+/// come back in model units ([`tp_from_onset`](crate::validate::tp_from_onset), as the CLI's
+/// `--tp-onset`). The error sentence names the offending entry as typed, with its unit.
+fn parse_tps(text: &str, t_onset: Option<f64>) -> Result<Vec<f64>, String> {
     use crate::validate::echo;
     if text.trim().is_empty() {
         return Err(
@@ -53,6 +55,15 @@ fn parse_tps(text: &str) -> Result<Vec<f64>, String> {
         ));
     }
     let mut tps: Vec<f64> = Vec::with_capacity(entries.len());
+    let mut typed: Vec<f64> = Vec::with_capacity(entries.len());
+    // a number as typed (at most a few dozen characters), with its unit in the paper's units
+    let named = |e: &str| {
+        let x = echo(e).trim_matches('"').to_string();
+        match t_onset {
+            Some(_) => format!("{x} T_onset"),
+            None => x,
+        }
+    };
     for (k, e) in entries.iter().enumerate() {
         if e.is_empty() {
             return Err(format!(
@@ -60,8 +71,8 @@ fn parse_tps(text: &str) -> Result<Vec<f64>, String> {
                 k + 1
             ));
         }
-        let t: f64 = match e.parse::<f64>() {
-            Ok(t) if t.is_finite() => t,
+        let x: f64 = match e.parse::<f64>() {
+            Ok(x) if x.is_finite() => x,
             _ => {
                 return Err(format!(
                     "every T_p must be a finite number, got {}: T_p must be a comma-separated list of positive numbers",
@@ -69,12 +80,30 @@ fn parse_tps(text: &str) -> Result<Vec<f64>, String> {
                 ))
             }
         };
+        if typed.contains(&x) {
+            return Err(format!("T_p = {} appears twice in the list", named(e)));
+        }
+        let t = match t_onset {
+            Some(onset) if x > 0.0 => crate::validate::tp_from_onset(x, onset),
+            _ => x,
+        };
         if let Err(r) = crate::validate::check_tp_at_most(t, super::MAX_TP) {
-            return Err(format!("in the T_p list: {}", r.message));
+            return Err(match t_onset {
+                // the rule's sentence names the model-unit value: say which entry it came from
+                Some(_) if x > 0.0 => format!(
+                    "in the T_p list: T_p = {} is {} ε/k_B: {}",
+                    named(e),
+                    crate::validate::show(t),
+                    r.message
+                ),
+                Some(_) => format!(
+                    "in the T_p list: T_p must be a positive number, got {}",
+                    named(e)
+                ),
+                None => format!("in the T_p list: {}", r.message),
+            });
         }
-        if tps.contains(&t) {
-            return Err(format!("T_p = {} appears twice in the list", echo(e)));
-        }
+        typed.push(x);
         tps.push(t);
     }
     Ok(tps)
@@ -103,7 +132,9 @@ fn parse_quartic(k: Option<f64>) -> Result<Option<usize>, String> {
 /// `{"errors": [{"field", "message"}], "tps": [parsed T_p, in the given order], "route":
 /// "dense"|"sparse", "samples_total": count}`; `errors` is empty when all is well. Fields: `dim`,
 /// `n`, `tps`, `samples`, `sweeps`, `seed`, `density`, `route`, `quartic` (the N, seed, sweeps and
-/// density rules are those of a single run, `check_parameters`).
+/// density rules are those of a single run, `check_parameters`). With `t_onset` the T_p list is
+/// in units of T_onset (the paper's): `tps` comes back in model units, and a refused entry is
+/// named as typed.
 #[wasm_bindgen]
 #[allow(clippy::too_many_arguments)]
 pub fn check_sweep_parameters(
@@ -116,9 +147,10 @@ pub fn check_sweep_parameters(
     density: Option<f64>,
     route: Option<String>,
     quartic: Option<f64>,
+    t_onset: Option<f64>,
 ) -> String {
     let mut bad: Vec<Refusal> = Vec::new();
-    let parsed = parse_tps(tps);
+    let parsed = parse_tps(tps, t_onset);
     // the single-run rules with a valid T_p (the list is checked on its own)
     let tp = parsed.as_ref().ok().and_then(|v| v.first().copied());
     let base = check(
@@ -197,6 +229,7 @@ pub fn check_sweep_form(
     density: &str,
     route: &str,
     quartic: &str,
+    t_onset: Option<f64>,
 ) -> String {
     let mut form = crate::validate::FormReader::default();
     let dim_v = form.dim(dim);
@@ -210,7 +243,7 @@ pub fn check_sweep_form(
     let bad = form.refusals;
     let route = (!route.trim().is_empty()).then(|| route.trim().to_string());
     let mut out: Value = serde_json::from_str(&check_sweep_parameters(
-        dim_v, n_v, tps, samples_v, sweeps_v, seed_v, density_v, route, quartic_v,
+        dim_v, n_v, tps, samples_v, sweeps_v, seed_v, density_v, route, quartic_v, t_onset,
     ))
     .unwrap_or_else(|_| json!({"errors": []}));
     let rest: Vec<Value> = out["errors"]

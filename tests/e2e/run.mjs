@@ -457,8 +457,24 @@ async function testBadInput() {
         `state ${s.state}, message "${s.message}"`);
       await page.close();
     }
-    // a size above the browser's limit names the limit
+    // a count that is not a whole number names the smallest N the hint names (the box rule at the
+    // default density), not 2; editing the field clears its message
     let page = await ctx.newPage();
+    await page.goto(server.url + query({ ...DEFAULT, n: 40.5 }));
+    await page.waitForFunction(() => document.body.dataset.state !== 'idle', null, { timeout: 30_000 });
+    const half = await page.evaluate(() => ({ message: document.getElementById('err-n').textContent,
+      hint: document.getElementById('hint-n').textContent }));
+    const lo = /from (\d+) to \d+ in 2D/.exec(half.message)?.[1];
+    check('bad input n=40.5: "a whole number from m to …" with the hint\'s smallest N (m > 2)',
+      lo !== undefined && Number(lo) > 2 && half.hint.startsWith(`${lo} …`), `"${half.message}" / hint "${half.hint}"`);
+    await page.fill('#n', '300');
+    const cleared = await page.evaluate(() => ({ message: document.getElementById('err-n').textContent,
+      invalid: document.getElementById('n').getAttribute('aria-invalid') }));
+    check('bad input: editing N clears its message and its invalid mark', cleared.message === '' && cleared.invalid === null,
+      `"${cleared.message}", aria-invalid ${cleared.invalid}`);
+    await page.close();
+    // a size above the browser's limit names the limit
+    page = await ctx.newPage();
     await page.goto(server.url + query({ ...DEFAULT, n: 100000 }));
     await page.waitForFunction(() => document.body.dataset.state !== 'idle', null, { timeout: 30_000 });
     const msg = await page.evaluate(() => document.getElementById('err-n').textContent);
@@ -1290,6 +1306,11 @@ async function testSweep() {
     check('sweep in the paper\'s units: the progress line names T_p as typed, in T_onset (the ε/k_B value beside it)',
       stages.some((t) => /T_p = 0\.6 T_onset \(1\.8 ε\/k_B\)/.test(t)) && !stages.some((t) => /T_p = 1\.8,/.test(t)),
       `${stages.filter((t) => /T_p/.test(t)).slice(0, 2).join(' | ')}`);
+    // the stage times: the same names in the progress and the final line, in the pipeline's order
+    const times = stages.filter((t) => /last sample:|samples done/.test(t));
+    check('sweep: the progress and final lines name the stages alike ("swap MC, quench, analysis")',
+      times.length >= 2 && times.every((t) => /swap MC [\d.]+ s, quench [\d.]+ s, analysis [\d.]+ s/.test(t) && !/swap mc/.test(t)),
+      times.slice(-2).join(' | '));
     const P = await page.evaluate(() => ({ tps: [...new Set(window.pinchglass.sweep.records.map((r) => r.tp))],
       units: window.pinchglass.sweep.summary?.units, command: window.pinchglass.sweep.command,
       head: document.querySelector('#sweep-table thead').textContent, url: location.search }));
@@ -1305,6 +1326,11 @@ async function testSweep() {
     const twice = await page.evaluate(() => document.getElementById('err-sweep-tps').textContent);
     check('sweep in the paper\'s units: "2, 2, 2" is refused as "T_p = 2 T_onset appears twice", not as the converted value',
       /T_p = 2 T_onset appears twice/.test(twice) && !/"6"|= 6 /.test(twice), `"${twice}"`);
+    await fillSweep(page, { ...TINY, units: 'paper', tps: '0.6, -1' });
+    await page.click('#sweep-run');
+    const negative = await page.evaluate(() => document.getElementById('err-sweep-tps').textContent);
+    check('sweep in the paper\'s units: a negative entry is named as typed, "got -1 T_onset"',
+      /positive number, got -1 T_onset/.test(negative) && !/-3/.test(negative), `"${negative}"`);
     await fillSweep(page, { units: 'model' });
 
     // cancel stops a long sweep at once; a new sweep completes in a fresh worker

@@ -234,7 +234,8 @@ fn whole(x: f64) -> bool {
     x.is_finite() && x.fract() == 0.0
 }
 
-/// The N rule: a whole number from 2 to the limit, and a box of at least twice the largest
+/// The N rule: a whole number from 2 (from the smallest N of the box rule at `density`:
+/// [`smallest_particles`]) to the limit, and a box of at least twice the largest
 /// interaction range at this density (the largest size is the top quantile of `p(λ)` that
 /// `Glass::random` deals). Checked without allocating.
 pub fn check_particles(
@@ -249,10 +250,12 @@ pub fn check_particles(
         return Err(not_finite("n", "N"));
     }
     if !whole(n) || n < 2.0 {
+        // the smallest N the box rule allows at this density (2 without one)
+        let lo = density.map_or(2, |rho| smallest_particles(dim, rho, model, n_max));
         return Err(refuse(
             "n",
             format!(
-                "N must be a whole number from 2 to {n_max}, got {}",
+                "N must be a whole number from {lo} to {n_max} in {dim}D, got {}",
                 show(n)
             ),
         ));
@@ -275,7 +278,7 @@ pub fn check_particles(
             return Err(refuse(
                 "n",
                 format!(
-                    "N = {n} is too small for density {density}: the box side {} is below twice the largest interaction range ({}); use N >= {m} in {dim}D",
+                    "N = {n} is too small for density {density}: the box side {} is below twice the largest interaction range ({}); use N ≥ {m} in {dim}D",
                     sig3(side(n)),
                     sig3(need(n))
                 ),

@@ -114,13 +114,13 @@ fn counts_are_checked_before_allocating() {
     assert!(r[0].message.contains("too large") && r[0].message.contains("1000000"));
     let r = check_run(3.0, 20.0, 1.0, None, 10.0, f64::NAN, l).unwrap_err();
     assert!(
-        r[0].message.contains("too small") && r[0].message.contains("N >="),
+        r[0].message.contains("too small") && r[0].message.contains("N ≥"),
         "{r:?}"
     );
     // the N suggested is accepted, one less is not
     let m: f64 = r[0]
         .message
-        .rsplit("N >= ")
+        .rsplit("N ≥ ")
         .next()
         .unwrap()
         .split(' ')
@@ -267,9 +267,13 @@ fn smallest_particles_is_the_boundary_of_the_box_rule() {
         let r = check_particles(dim, (m - 1) as f64, Some(density), &model, &CLI_LIMITS)
             .expect_err("one fewer is refused");
         assert!(
-            r.message.contains(&format!("use N >= {m} in {dim}D")),
+            r.message.contains(&format!("use N ≥ {m} in {dim}D")),
             "{}",
             r.message
         );
+        // a count that is not a whole number is refused naming the same smallest N
+        let r = check_particles(dim, 40.5, Some(density), &model, &CLI_LIMITS).unwrap_err();
+        let expect = format!("N must be a whole number from {m} to 1000000 in {dim}D, got 40.5");
+        assert_eq!(r.message, expect);
     }
 }
