@@ -443,7 +443,7 @@ fn typos_are_refused_at_once_with_the_allowed_range() {
             &["--dim", "3", "--n", "300", "--density", "5.8"],
             "0.269 to 1.15",
         ),
-        (&["--dim", "2", "--n", "0"], "from 2"),
+        (&["--dim", "2", "--n", "0"], "whole number from 36 to"),
         (&["--dim", "2", "--n", "1000000000000"], "too large"),
     ];
     for (args, needle) in cases {
@@ -508,7 +508,7 @@ fn bad_generate_arguments_are_refused_with_a_reason() {
         ),
         (
             &["--dim", "2", "--n", "1", "--tp", "1", "--seed", "1"],
-            "from 2",
+            "whole number from 36 to",
         ),
         (
             &["--dim", "2", "--n", "100", "--tp", "0", "--seed", "1"],
