@@ -443,14 +443,25 @@ impl<const D: usize> SwapMc<D> {
         Ok(())
     }
 
-    /// Refreshes `count` particles (every `stride`-th internal index, cyclically) at their
-    /// current positions: the bookkeeping of a refresh ([`SwapMc::refresh`]) without a move, for
+    /// Refreshes `count` particles (every `stride`-th internal index, cyclically, with a stride
+    /// near N/7 coprime with N, so that N refreshes visit every particle once) at their current
+    /// positions: the bookkeeping of a refresh ([`SwapMc::refresh`]) without a move, for
     /// `pinchglass bench`, which times it. The rows stay equal to brute force and the energies
     /// exact, but the references move, so the chain after it may differ at round-off from one
     /// without it: call it after the timed segments.
     pub fn refresh_pass(&mut self, count: usize) {
         let n = self.glass.n();
-        let stride = (n / 7).max(1) | 1;
+        fn gcd(a: usize, b: usize) -> usize {
+            if b == 0 {
+                a
+            } else {
+                gcd(b, a % b)
+            }
+        }
+        let mut stride = (n / 7).max(1);
+        while gcd(stride, n) != 1 {
+            stride += 1;
+        }
         for m in 0..count {
             self.refresh((m * stride) % n);
         }

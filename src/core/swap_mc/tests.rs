@@ -608,3 +608,21 @@ fn avx512_tight_reach_decisions_equal_the_portable_ones() {
     check::<2>(150);
     check::<3>(250);
 }
+
+/// `refresh_pass(N)` (the bench's refresh timing) refreshes every particle once, whatever N (a
+/// stride sharing a factor with N would visit a fraction of them): afterwards every reference is
+/// its particle's position, and the rows still equal brute force.
+#[test]
+fn a_refresh_pass_of_n_refreshes_every_particle() {
+    // 2000 = 2⁴·5³ and 2000/7 = 285 = 3·5·19: the old stride 285 visited 400 of them
+    for n in [200, 350, 2000] {
+        let mut mc = hot_chain::<2>(n, 20, |_| {});
+        let before = mc.work.refreshes;
+        mc.refresh_pass(n);
+        assert_eq!(mc.work.refreshes - before, n as u64);
+        assert_eq!(mc.atoms, mc.reference, "N = {n}");
+        let (t, w) = mc.brute_force_pairs();
+        assert_eq!(mc.tight_pairs(), t);
+        assert_eq!(mc.wide_pairs(), w);
+    }
+}

@@ -452,8 +452,10 @@ pub fn check_run(
         Some(s) => Err(refuse(
             "seed",
             format!(
-                "seed must be a whole number from 0 to {}, got {s}",
-                limits.max_seed
+                "seed must be a whole number from 0 to {}, got {}",
+                limits.max_seed,
+                // a seed beyond 2⁵³ is not held exactly: in exponent form, not as a wrong integer
+                show(s)
             ),
         )),
     };

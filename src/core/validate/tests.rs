@@ -277,3 +277,25 @@ fn smallest_particles_is_the_boundary_of_the_box_rule() {
         assert_eq!(r.message, expect);
     }
 }
+
+/// A seed beyond what an `f64` holds exactly is echoed in exponent form, not as an integer that
+/// differs from the one typed (2⁶⁵ typed as 36893488147419103232 would read 36893488147419103000).
+#[test]
+fn a_huge_seed_is_echoed_in_exponent_form() {
+    let r = check_run(
+        2.0,
+        300.0,
+        1.0,
+        Some(2f64.powi(65)),
+        10.0,
+        f64::NAN,
+        &CLI_LIMITS,
+    )
+    .unwrap_err();
+    assert_eq!(r.len(), 1, "{r:?}");
+    assert!(
+        r[0].message.ends_with("got 3.6893488147419103e19"),
+        "{}",
+        r[0].message
+    );
+}
