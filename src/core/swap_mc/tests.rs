@@ -527,14 +527,23 @@ fn truncated_wide_row_sum_equals_the_full_sum() {
     check::<3>(1200, 0.6);
 }
 
+/// Whether this CPU has AVX-512 (else the test says that only the portable `what` here).
+#[cfg(target_arch = "x86_64")]
+fn avx512_here(what: &str) -> bool {
+    let here = RowKernel::available().contains(&RowKernel::Avx512);
+    if !here {
+        eprintln!("no AVX-512 on this CPU: only the portable {what} here");
+    }
+    here
+}
+
 /// The AVX-512 count of a sorted row's entries below a limit (the growth prefix) equals the
 /// portable count, for every row length modulo 8 and limits at, between and beyond the entries,
 /// including entries with the top bit set (the compare is unsigned).
 #[cfg(target_arch = "x86_64")]
 #[test]
 fn avx512_prefix_count_equals_the_portable_count() {
-    if !RowKernel::available().contains(&RowKernel::Avx512) {
-        eprintln!("no AVX-512 on this CPU: only the portable count runs here");
+    if !avx512_here("count runs") {
         return;
     }
     let mut rng = Xoshiro256PlusPlus::seed_from_u64(5);
@@ -571,8 +580,7 @@ fn avx512_prefix_count_equals_the_portable_count() {
 #[cfg(target_arch = "x86_64")]
 #[test]
 fn avx512_tight_reach_decisions_equal_the_portable_ones() {
-    if !RowKernel::available().contains(&RowKernel::Avx512) {
-        eprintln!("no AVX-512 on this CPU: only the portable decisions run here");
+    if !avx512_here("decisions run") {
         return;
     }
     fn check<const D: usize>(n: usize) {
