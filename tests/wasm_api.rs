@@ -13,8 +13,8 @@
 
 use js_sys::Function;
 use pinchglass::wasm::{
-    check_form, check_parameters, force_filter, init, inspect_configuration, max_particles,
-    nearest_pair, run_configuration, run_glass, threaded_build, GlassRun, MAX_SEED,
+    check_form, check_parameters, check_sweep_form, force_filter, init, inspect_configuration,
+    max_particles, nearest_pair, run_configuration, run_glass, threaded_build, GlassRun, MAX_SEED,
 };
 use serde_json::Value;
 use std::cell::RefCell;
@@ -553,7 +553,10 @@ fn bad_temperature_seed_sweeps_and_density_are_refused() {
 #[wasm_bindgen_test]
 fn the_form_as_typed_is_checked_in_words() {
     let form = |dim: &str, n: &str, tp: &str, density: &str, quartic: &str| -> serde_json::Value {
-        serde_json::from_str(&check_form(dim, n, tp, "1", "300", density, quartic, 30.0)).unwrap()
+        serde_json::from_str(&check_form(
+            dim, n, tp, "1", "300", density, quartic, 30.0, None,
+        ))
+        .unwrap()
     };
     let ok = form("2", "300", "1", "", "");
     assert_eq!(ok["errors"], serde_json::json!([]), "{ok}");
@@ -834,4 +837,71 @@ fn a_configuration_file_through_the_api() {
     }
     assert!(refused(&big, None).contains("N = 6000"));
     assert!(run_configuration("", None, &quiet()).is_err());
+}
+
+/// In the paper's units the module converts T_p itself (x · T_onset, `tp_from_onset`) and names a
+/// refused T_p as typed: a single run's T_p and every entry of a sweep's list, including two
+/// entries typed differently that denote the same model-unit T_p (their seeds would repeat).
+#[wasm_bindgen_test]
+fn a_tp_in_onset_units_is_converted_and_named_as_typed() {
+    let run = |tp: &str| -> Value {
+        serde_json::from_str(&check_form(
+            "2",
+            "300",
+            tp,
+            "1",
+            "300",
+            "",
+            "",
+            0.0,
+            Some(3.0),
+        ))
+        .unwrap()
+    };
+    assert_eq!(run("0.5")["params"]["tp"], 1.5);
+    let msg = |v: &Value| v["errors"][0]["message"].as_str().unwrap_or("").to_string();
+    assert_eq!(
+        msg(&run("-1")),
+        "T_p must be a positive number, got -1 T_onset"
+    );
+    let high = msg(&run("1e9"));
+    assert!(
+        high.starts_with("T_p = 1e9 T_onset is 3e9 ε/k_B: "),
+        "{high}"
+    );
+    let sweep = |tps: &str| -> Value {
+        serde_json::from_str(&check_sweep_form(
+            "2",
+            "64",
+            tps,
+            "2",
+            "50",
+            "1",
+            "",
+            "auto",
+            "",
+            Some(3.0),
+        ))
+        .unwrap()
+    };
+    assert_eq!(sweep("0.5, 0.2")["tps"], serde_json::json!([1.5, 0.6]));
+    assert_eq!(
+        msg(&sweep("2, 2")),
+        "T_p = 2 T_onset appears twice in the list"
+    );
+    assert_eq!(
+        msg(&sweep("0.6, -1")),
+        "in the T_p list: T_p must be a positive number, got -1 T_onset"
+    );
+    let same = msg(&sweep("2, 2.0000000000001"));
+    assert_eq!(
+        same,
+        "T_p = 2.0000000000001 T_onset is 6 ε/k_B, the same T_p as an earlier entry of the list"
+    );
+    // model units: as typed
+    let model: Value = serde_json::from_str(&check_sweep_form(
+        "2", "64", "2, 2", "2", "50", "1", "", "auto", "", None,
+    ))
+    .unwrap();
+    assert_eq!(msg(&model), "T_p = 2 appears twice in the list");
 }

@@ -20,7 +20,7 @@ import initDraw, * as wasm from './pkg-single/pinchglass.js';
 import { initSweep, showSweep } from './sweep.js';
 import { WATCHDOG, allowance } from './watchdog.js';
 import { spawnComputeWorker } from './compute-worker.js';
-import { DECIMAL, unitsOf, tpToModel } from './units.js';
+import { unitsOf } from './units.js';
 import { draw, pngDataUrl } from './png.js';
 import { download } from './download.js';
 import { clearFieldError } from './form.js';
@@ -158,32 +158,23 @@ function matchingPreset(raw) {
 // errors, fullSpectrumMaxN}; params is null when anything is refused.
 function validate(raw) {
   const text = (v) => (v === undefined || v === null ? '' : String(v));
-  const units = paperUnits(raw);
-  const out = JSON.parse(wasm.check_form(text(raw.dim), text(raw.n), units.tpText, text(raw.seed), text(raw.sweeps),
-    text(raw.density), text(raw.quartic), QUARTIC_DEFAULT));
-  const errors = [...units.errors, ...out.errors.map((e) => (e.field === 'tp' && units.paper && Number.isFinite(units.x)
-    ? { ...e, message: `${e.message} (${units.x} T_onset = ${units.tpText} ε/k_B)` } : e))];
+  const units = unitsOf(raw);
+  // in the paper's units the module converts T_p itself and names a refused T_p as typed
+  const out = JSON.parse(wasm.check_form(text(raw.dim), text(raw.n), text(raw.tp), text(raw.seed), text(raw.sweeps),
+    text(raw.density), text(raw.quartic), QUARTIC_DEFAULT, units.paper ? units.paper.t_onset : undefined));
+  const errors = [...units.errors, ...out.errors];
   const p = errors.length === 0 ? out.params : null;
-  const params = p ? { ...p, density: p.density ?? undefined, units: raw.units, paper: units.paper, tpOnset: units.paper ? units.x : undefined } : null;
+  // (accepted, so the text is a number both parsers read alike)
+  const tpOnset = units.paper ? Number(text(raw.tp).trim()) : undefined;
+  const params = p ? { ...p, density: p.density ?? undefined, units: raw.units, paper: units.paper, tpOnset } : null;
   return { params, errors, fullSpectrumMaxN: out.full_spectrum_max_n };
 }
 
-// The form's T_p in model units and the paper units that apply (units = 'paper'): the shipped
-// calibration of the dimension (the module's `shipped_units`; at its density only, otherwise refused
-// next to the units control) or the T_onset of the link, and the module's `tp_from_onset` (x·T_onset
-// to 12 significant digits, so that a link in T_onset gives the run of the decimal it denotes).
-// Returns {tpText (model units, or the text as typed when it is not a number), x, paper, errors}.
-function paperUnits(raw) {
-  const tpText = String(raw.tp ?? '');
-  const { paper, errors } = unitsOf(raw);
-  const x = paper && DECIMAL.test(tpText.trim()) ? Number(tpText) : NaN;
-  return { tpText: tpToModel(tpText, paper), x, paper, errors };
-}
 
 // Whether the form's T_onset is the shipped one (a link's own T_onset may differ).
 function shippedOnset(raw) {
   if (!raw.tonset) return true;
-  const u = paperUnits(raw).paper;
+  const u = unitsOf(raw).paper;
   return !!u && u.t_onset === u.shipped_t_onset;
 }
 
@@ -194,7 +185,7 @@ function showUnits() {
   let note = '';
   if (paper) {
     const raw = readForm();
-    const u = paperUnits(raw).paper;
+    const u = unitsOf(raw).paper;
     if (u) {
       note = `Paper units: T_p in T_onset = ${u.t_onset} ε/k_B, frequencies in c∞/a0 = ${fmt(u.frequency_unit, 4)}, lengths in a0 = ${fmt(u.a0, 4)} (${u.source}`
         + `${u.t_onset !== u.shipped_t_onset ? `; this link's T_onset, the shipped calibration now says ${u.shipped_t_onset}` : ''}).`;
@@ -223,7 +214,7 @@ function exploreUrl(raw, compare) {
   for (const f of FIELDS) if (raw[f] !== '' && raw[f] !== undefined) q.set(f, raw[f]);
   if (raw.quartic !== '' && raw.quartic !== undefined && Number(raw.quartic) !== QUARTIC_DEFAULT) q.set('quartic', raw.quartic);
   if (raw.units === 'paper') {
-    const u = paperUnits(raw).paper;
+    const u = unitsOf(raw).paper;
     if (u) q.set('tonset', String(u.t_onset));
   }
   return `${location.pathname}?${q}`;
@@ -536,6 +527,8 @@ function accept(list) {
   $('retry').hidden = true;
   api.errors = errors;
   if (errors.length > 0) {
+    // a run under way goes on (and can still be cancelled): only the new parameters are refused
+    if (api.state === 'running') return false;
     $('stage').textContent = 'not run: fix the highlighted parameters';
     setState('error');
     return false;

@@ -294,6 +294,8 @@ async function run(raw) {
   $('sweep-retry').hidden = true;
   S.errors = v.errors;
   if (v.errors.length > 0) {
+    // a sweep under way goes on (and can still be cancelled): only the new parameters are refused
+    if (S.state === 'running') return;
     $('sweep-stage').textContent = 'not run: fix the highlighted parameters';
     setState('error');
     return;
@@ -516,7 +518,7 @@ export function initSweep(pageApi, plan) {
     run();
   });
   $('sweep-controls').addEventListener('input', (e) => {
-    clearFieldError(e.target.id);
+    clearFieldError(e.target.id, 'sweep-', 'sweep-stage');
     if (e.target.id !== 'sweep-preset') $('sweep-preset').value = matchingPreset(read());
     if (['sweep-units', 'sweep-dim', 'sweep-density'].includes(e.target.id)) showUnits();
   });

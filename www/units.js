@@ -6,7 +6,7 @@
 import * as wasm from './pkg-single/pinchglass.js';
 
 // A decimal number as Rust's f64 parser reads it (no hex, no "Infinity").
-export const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
 // The paper units that apply to raw = {units, dim, density, tonset?}: {paper: null (model units) |
 // {...shipped_units, t_onset (the link's or the shipped), shipped_t_onset}, errors: refusals for the
@@ -23,11 +23,4 @@ export function unitsOf(raw) {
     if (!(tOnset > 0 && Number.isFinite(tOnset))) return refuse(`the link's T_onset must be a positive number, got "${raw.tonset.slice(0, 32)}"`);
   }
   return { paper: { ...u, t_onset: tOnset, shipped_t_onset: u.t_onset }, errors: [] };
-}
-
-// One T_p entry (text) in model units (text) under `paper` (null: as typed). An entry that is not a
-// positive number is passed on as typed, so that the module refuses it in words.
-export function tpToModel(text, paper) {
-  const t = String(text).trim();
-  return paper && DECIMAL.test(t) && Number(t) > 0 ? String(wasm.tp_from_onset(Number(t), paper.t_onset)) : text;
 }

@@ -103,6 +103,15 @@ fn parse_tps(text: &str, t_onset: Option<f64>) -> Result<Vec<f64>, String> {
                 None => format!("in the T_p list: {}", r.message),
             });
         }
+        if tps.contains(&t) {
+            // two entries typed differently in T_onset can denote the same T_p in model units
+            // (rounded to 12 digits): the seeds would repeat
+            return Err(format!(
+                "T_p = {} is {} ε/k_B, the same T_p as an earlier entry of the list",
+                named(e),
+                crate::validate::show(t)
+            ));
+        }
         typed.push(x);
         tps.push(t);
     }

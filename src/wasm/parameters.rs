@@ -151,7 +151,10 @@ pub fn check_parameters(
 /// [`check_parameters`], then K (`quartic`: empty = `quartic_default`) from 0 to min(N,
 /// [`MAX_QUARTIC_STARTS`]). `density` empty = the CLI's default. Returns JSON `{"errors":
 /// [{"field", "message"}], "params": {dim, n, tp, seed, sweeps, density|null, quartic} | null,
-/// "full_spectrum_max_n": largest N of the full vDOS in this dimension}`.
+/// "full_spectrum_max_n": largest N of the full vDOS in this dimension}`. With `t_onset`, T_p is
+/// in units of T_onset (the paper's): it is converted here
+/// ([`tp_from_onset`](crate::validate::tp_from_onset)), `params.tp` is in model units, and a
+/// refused T_p is named as typed, in T_onset.
 #[wasm_bindgen]
 #[allow(clippy::too_many_arguments)]
 pub fn check_form(
@@ -163,6 +166,7 @@ pub fn check_form(
     density: &str,
     quartic: &str,
     quartic_default: f64,
+    t_onset: Option<f64>,
 ) -> String {
     use crate::validate::{check_quartic, FormReader};
     // a field that cannot be read is refused once; the others are checked with a harmless stand-in
@@ -178,14 +182,37 @@ pub fn check_form(
         .unwrap_or(quartic_default);
     let unread = form.unread();
     let mut bad = form.refusals;
-    let checked = check(dim_v, n_v, tp_v, seed_v, sweeps_v, density_v);
+    // T_p in model units: converted from T_onset when it is a positive number (anything else is
+    // refused below, named as typed)
+    let tp_m = match t_onset {
+        Some(onset) if tp_v > 0.0 => crate::validate::tp_from_onset(tp_v, onset),
+        _ => tp_v,
+    };
+    let checked = check(dim_v, n_v, tp_m, seed_v, sweeps_v, density_v);
     let mut params = Value::Null;
     match &checked {
         Ok(p) => {
             params = json!({"dim": p.dim, "n": p.n, "tp": p.tp, "seed": p.seed, "sweeps": p.sweeps,
                 "density": if density_v.is_nan() { Value::Null } else { json!(p.density) }});
         }
-        Err(v) => bad.extend(v.iter().filter(|r| !unread.contains(&r.field)).cloned()),
+        Err(v) => bad.extend(v.iter().filter(|r| !unread.contains(&r.field)).map(|r| {
+            let mut r = r.clone();
+            if r.field == "tp" && t_onset.is_some() {
+                // the rule's sentence names the model-unit value: name the T_p typed
+                use crate::validate::show;
+                r.message = if tp_v > 0.0 {
+                    format!(
+                        "T_p = {} T_onset is {} ε/k_B: {}",
+                        show(tp_v),
+                        show(tp_m),
+                        r.message
+                    )
+                } else {
+                    format!("T_p must be a positive number, got {} T_onset", show(tp_v))
+                };
+            }
+            r
+        })),
     }
     let n_known = match &checked {
         Ok(p) => Some(p.n),

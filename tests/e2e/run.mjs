@@ -687,6 +687,15 @@ async function testCancel() {
   return session(async ({ server, page }) => {
     await page.goto(server.url + query({ ...DEFAULT, sweeps: 200000 }));
     await page.waitForFunction(() => /swap Monte Carlo/.test(document.getElementById('stage').textContent), null, { timeout: 30_000 });
+    // Run with a refused parameter while the run goes on: the run continues and can be cancelled
+    await page.fill('#seed', '-1');
+    await page.click('#run');
+    await page.waitForTimeout(300);
+    const during = await page.evaluate(() => ({ state: document.body.dataset.state, cancel: document.getElementById('cancel').disabled,
+      message: document.getElementById('err-seed').textContent }));
+    check('a refused Run during a run: the message next to the seed, the run goes on, Cancel stays enabled',
+      during.state === 'running' && !during.cancel && /seed/.test(during.message), JSON.stringify(during));
+    await page.fill('#seed', '1');
     await page.click('#cancel');
     const afterCancel = await page.evaluate(() => document.body.dataset.state);
     // a new run with other parameters starts at once and completes

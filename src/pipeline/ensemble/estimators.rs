@@ -604,13 +604,17 @@ pub fn boltzmann_count_fit_of(
             .collect::<Vec<_>>(),
     );
     let (in_range, range): (Box<dyn Fn(f64) -> bool>, String) = match (fit_tp_max, &plateau) {
-        (Some(t), _) => (Box::new(move |tp| tp <= t), format!("T_p <= {t} (given)")),
+        (Some(t), _) => (
+            Box::new(move |tp| tp <= t),
+            format!("T_p <= {} (given)", crate::validate::show(t)),
+        ),
         (None, Some(p)) => {
             let low = p.lowest_tp;
             (
                 Box::new(move |tp| tp < low),
                 format!(
-                    "T_p below the high-T_p plateau of the counted N (plateau from T_p = {low} up, {} T_p within {PLATEAU_SIGMAS} sigma)",
+                    "T_p below the high-T_p plateau of the counted N (plateau from T_p = {} up, {} T_p within {PLATEAU_SIGMAS} sigma)",
+                    crate::validate::show(low),
                     p.tps.len()
                 ),
             )
