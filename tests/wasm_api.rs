@@ -904,4 +904,23 @@ fn a_tp_in_onset_units_is_converted_and_named_as_typed() {
     ))
     .unwrap();
     assert_eq!(msg(&model), "T_p = 2 appears twice in the list");
+    // a sweep's K follows a single run's rule (at most N), and its numbers echo in exponent form
+    let bad: Value = serde_json::from_str(&check_sweep_form(
+        "2", "64", "2, 1", "1e-9", "50", "1", "", "auto", "100", None,
+    ))
+    .unwrap();
+    let errors = field_messages(&bad["errors"]);
+    assert!(
+        errors.contains(&(
+            "quartic".into(),
+            "K must be a whole number from 0 (no quartic modes) to 64 (at most N = 64, the number of particles), got 100".into()
+        )),
+        "{errors:?}"
+    );
+    assert!(
+        errors
+            .iter()
+            .any(|(f, m)| f == "samples" && m.ends_with("got 1e-9")),
+        "{errors:?}"
+    );
 }

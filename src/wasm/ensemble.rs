@@ -126,14 +126,15 @@ fn parse_route(route: Option<&str>, dim: usize, n: usize) -> Result<Route, Strin
     }
 }
 
-/// Quartic K: undefined or 0 = none (the CLI without `--quartic`), else 1 to [`MAX_QUARTIC`].
-fn parse_quartic(k: Option<f64>) -> Result<Option<usize>, String> {
+/// Quartic K: undefined or 0 = none (the CLI without `--quartic`), else 1 to [`MAX_QUARTIC`] and
+/// at most N when it is known (the rule of a single run,
+/// [`check_quartic`](crate::validate::check_quartic)).
+fn parse_quartic(k: Option<f64>, n: Option<usize>) -> Result<Option<usize>, String> {
     match k {
-        None | Some(0.0) => Ok(None),
-        Some(k) if whole(k) && k >= 1.0 && k <= MAX_QUARTIC as f64 => Ok(Some(k as usize)),
-        Some(k) => Err(format!(
-            "quartic K must be a whole number from 0 (no quartic modes) to {MAX_QUARTIC}, got {k}"
-        )),
+        None => Ok(None),
+        Some(k) => crate::validate::check_quartic(k, n, MAX_QUARTIC)
+            .map(|k| (k > 0).then_some(k))
+            .map_err(|r| r.message),
     }
 }
 
@@ -185,7 +186,7 @@ pub fn check_sweep_parameters(
             message: format!(
                 "samples per T_p must be a whole number from 1 to {MAX_SAMPLES} in the browser{}",
                 if samples.is_finite() {
-                    format!(", got {samples}")
+                    format!(", got {}", crate::validate::show(samples))
                 } else {
                     String::new()
                 }
@@ -202,7 +203,7 @@ pub fn check_sweep_parameters(
             }),
         }
     }
-    if let Err(e) = parse_quartic(quartic) {
+    if let Err(e) = parse_quartic(quartic, base.as_ref().ok().map(|p| p.n)) {
         bad.push(Refusal {
             field: "quartic",
             message: e,
@@ -297,7 +298,7 @@ pub fn run_ensemble_sample(
         )));
     }
     let route = parse_route(route.as_deref(), p.dim, p.n).map_err(|e| JsError::new(&e))?;
-    let quartic = parse_quartic(quartic).map_err(|e| JsError::new(&e))?;
+    let quartic = parse_quartic(quartic, Some(p.n)).map_err(|e| JsError::new(&e))?;
     let spec = SampleSpec {
         dim: p.dim,
         n: p.n,

@@ -166,8 +166,8 @@ pub fn check_quartic(k: f64, n: Option<usize>, max: usize) -> Result<usize, Refu
     }
     let top = n.map_or(max, |n| n.min(max));
     let why = match n {
-        Some(n) if n < max => format!("at most N = {n}, the number of particles"),
-        _ => format!("at most {max}"),
+        Some(n) if n < max => format!(" (at most N = {n}, the number of particles)"),
+        _ => String::new(),
     };
     if whole(k) && k >= 0.0 && k <= top as f64 {
         Ok(k as usize)
@@ -175,7 +175,7 @@ pub fn check_quartic(k: f64, n: Option<usize>, max: usize) -> Result<usize, Refu
         Err(refuse(
             "quartic",
             format!(
-                "K must be a whole number from 0 (no quartic modes) to {top} ({why}), got {}",
+                "K must be a whole number from 0 (no quartic modes) to {top}{why}, got {}",
                 show(k)
             ),
         ))
