@@ -477,10 +477,18 @@ function fillTable(s) {
   const c = s.boltzmann_count;
   const b = c ?? s.boltzmann;
   const fitted = b && b.e_qlm !== null && b.e_qlm !== undefined;
+  // T_p in the units of the table
+  const paper = S.params?.paper;
+  const tps = (list) => `${list.map((t) => (paper ? Number((t / paper.t_onset).toPrecision(6)) : t)).join(', ')} ${paper ? 'T_onset' : 'ε/k_B'}`;
+  // no fit: the page's own words for too few T_p below the plateau (the module's note names the
+  // command line's --fit-tp-max and model units)
+  const few = c && !fitted && c.plateau && (c.tp_used?.length ?? 0) < 2
+    ? `${c.tp_used?.length ?? 0} T_p below the high-T_p plateau of 𝒩 (the plateau from T_p = ${tps([c.plateau.lowest_tp])} up): the fit needs two or more.`
+    : null;
   $('sweep-fit').textContent = fitted
-    ? `Boltzmann fit 𝒩 ∝ exp(−E/T_p) over T_p = ${b.tp_used.join(', ')} ε/k_B: E = ${fmt(b.e_qlm)} ± ${fmt(b.error, 2)} ε`
+    ? `Boltzmann fit 𝒩 ∝ exp(−E/T_p) over T_p = ${tps(b.tp_used)}: E = ${fmt(b.e_qlm)} ± ${fmt(b.error, 2)} ε`
       + (b.e_qlm_over_t_onset !== undefined && b.e_qlm_over_t_onset !== null ? ` = ${fmt(b.e_qlm_over_t_onset, 3)} ± ${fmt(b.error_over_t_onset, 2)} T_onset (paper: ≈ 3.3 T_onset in 3D)` : '')
-    : c ? `Boltzmann fit: none. ${c.note ?? ''}${c.plateau ? ' Every T_p whose 𝒩 lies on the high-T_p plateau is left out: the law holds below it (in the paper below ≈ 0.6 T_onset), where equilibrated parents take far more than a minute to make.' : ''}`
+    : c ? `Boltzmann fit: none. ${few ?? c.note ?? ''}${c.plateau ? ' Every T_p whose 𝒩 lies on the high-T_p plateau is left out: the law holds below it (in the paper below ≈ 0.6 T_onset), where equilibrated parents take far more than a minute to make.' : ''}`
       : 'Boltzmann fit: needs 𝒩 (an A_g fit) at two or more T_p';
   const unstable = s.temperatures.reduce((a, r) => a + (r.unstable ?? 0), 0);
   S.unstable = s.temperatures.map((r) => ({ tp: r.tp, unstable: r.unstable ?? 0 }));

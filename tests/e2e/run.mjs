@@ -1329,6 +1329,10 @@ async function testSweep() {
         && /units=paper/.test(P.url),
       `${paperState}: T_p ${P.tps.join(', ')}; ${P.command}; ${P.url}`);
 
+    // the fit line in the table's units, in the page's words (no command-line option)
+    const fitLine = await page.evaluate(() => document.getElementById('sweep-fit').textContent);
+    check('sweep in the paper\'s units: the Boltzmann fit line names T_p in T_onset and no command-line option',
+      paperState === 'done' && /T_p = [^:]*T_onset/.test(fitLine) && !/--fit-tp-max|counted N|T_p = [\d., ]+ ε\/k_B/.test(fitLine), `"${fitLine}"`);
     // a repeated T_p typed in T_onset is named as typed, not as its ε/k_B value
     await fillSweep(page, { ...TINY, units: 'paper', tps: '2, 2, 2' });
     await page.click('#sweep-run');
