@@ -869,21 +869,14 @@ fn a_tp_in_onset_units_is_converted_and_named_as_typed() {
         high.starts_with("T_p = 1e9 T_onset is 3e9 ε/k_B: "),
         "{high}"
     );
-    let sweep = |tps: &str| -> Value {
+    // a 2D N = 64 sweep of 50 sweeps, seed 1: the T_p list, samples, K and T_onset vary
+    let form = |tps: &str, samples: &str, quartic: &str, onset: Option<f64>| -> Value {
         serde_json::from_str(&check_sweep_form(
-            "2",
-            "64",
-            tps,
-            "2",
-            "50",
-            "1",
-            "",
-            "auto",
-            "",
-            Some(3.0),
+            "2", "64", tps, samples, "50", "1", "", "auto", quartic, onset,
         ))
         .unwrap()
     };
+    let sweep = |tps: &str| form(tps, "2", "", Some(3.0));
     assert_eq!(sweep("0.5, 0.2")["tps"], serde_json::json!([1.5, 0.6]));
     assert_eq!(
         msg(&sweep("2, 2")),
@@ -899,16 +892,12 @@ fn a_tp_in_onset_units_is_converted_and_named_as_typed() {
         "T_p = 2.0000000000001 T_onset is 6 ε/k_B, the same T_p as an earlier entry of the list"
     );
     // model units: as typed
-    let model: Value = serde_json::from_str(&check_sweep_form(
-        "2", "64", "2, 2", "2", "50", "1", "", "auto", "", None,
-    ))
-    .unwrap();
-    assert_eq!(msg(&model), "T_p = 2 appears twice in the list");
+    assert_eq!(
+        msg(&form("2, 2", "2", "", None)),
+        "T_p = 2 appears twice in the list"
+    );
     // a sweep's K follows a single run's rule (at most N), and its numbers echo in exponent form
-    let bad: Value = serde_json::from_str(&check_sweep_form(
-        "2", "64", "2, 1", "1e-9", "50", "1", "", "auto", "100", None,
-    ))
-    .unwrap();
+    let bad = form("2, 1", "1e-9", "100", None);
     let errors = field_messages(&bad["errors"]);
     assert!(
         errors.contains(&(

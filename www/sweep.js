@@ -220,8 +220,12 @@ function startWorker() {
 // A parent temperature as the user gave it: in T_onset (the model value in ε/k_B beside it) when
 // the sweep runs in the paper's units, else as the model value.
 function tpLabel(tp) {
-  const u = S.params?.paper;
-  return u ? `${Number((tp / u.t_onset).toPrecision(6))} T_onset (${tp} ε/k_B)` : `${tp}`;
+  return S.params?.paper ? `${inOnset(tp)} T_onset (${tp} ε/k_B)` : `${tp}`;
+}
+
+// A model-unit T_p in units of the sweep's T_onset (6 significant digits).
+function inOnset(tp) {
+  return Number((tp / S.params.paper.t_onset).toPrecision(6));
 }
 
 function onMessage({ data }) {
@@ -229,7 +233,7 @@ function onMessage({ data }) {
   if (data.type === 'sweep-progress') {
     watch = { k: data.k, tp: data.tp, index: data.index, since: performance.now(), allowance: allowance('sample', S.params) };
     const last = S.records.length ? S.records[S.records.length - 1] : null;
-    const stages = last ? ` · last sample: ${stageTimes(last.seconds ?? {}, (v) => v)}` : '';
+    const stages = last ? ` · last sample: ${stageTimes(Object.keys(last.seconds ?? {}), (k) => last.seconds[k])}` : '';
     $('sweep-stage').textContent =
       `sample ${data.k + 1} of ${data.total}: T_p = ${tpLabel(data.tp)}, #${data.index} (swap Monte Carlo, quench, analysis)…${stages}`;
     $('sweep-progress').value = data.k / data.total;
@@ -372,14 +376,14 @@ function fail(message, retry = false) {
 // The stage names of a record's `seconds` as the page writes them.
 const STAGE_NAMES = { swap_mc: 'swap MC', quench: 'quench', analysis: 'analysis', quartic: 'quartic modes' };
 
-// "swap MC 1.20 s, quench 0.10 s, …" for the stages of `seconds` in the pipeline's order (a
-// record's keys come sorted by name), each with the time `time(seconds[k], k)`.
-function stageTimes(seconds, time) {
+// "swap MC 1.20 s, quench 0.10 s, …" for the stages `keys` (of a record's `seconds`) in the
+// pipeline's order (a record's keys come sorted by name), each with the time `time(k)`.
+function stageTimes(keys, time) {
   const order = Object.keys(STAGE_NAMES);
   const rank = (k) => (order.includes(k) ? order.indexOf(k) : order.length);
-  return Object.entries(seconds)
-    .sort(([a], [b]) => rank(a) - rank(b))
-    .map(([k, v]) => `${STAGE_NAMES[k] ?? k.replace('_', ' ')} ${time(v, k).toFixed(2)} s`)
+  return [...keys]
+    .sort((a, b) => rank(a) - rank(b))
+    .map((k) => `${STAGE_NAMES[k] ?? k.replace('_', ' ')} ${time(k).toFixed(2)} s`)
     .join(', ');
 }
 
@@ -389,10 +393,10 @@ function finish() {
   S.wallSeconds = (performance.now() - started) / 1000;
   if (!summarise(true)) return;
   const n = S.records.length;
-  const stages = Object.fromEntries(S.records.flatMap((r) => Object.keys(r.seconds ?? {})).map((k) => [k, 0]));
+  const stages = new Set(S.records.flatMap((r) => Object.keys(r.seconds ?? {})));
   const mean = (k) => S.records.reduce((s, r) => s + (r.seconds?.[k] ?? 0), 0) / n;
   $('sweep-stage').textContent = `${n} samples done in ${S.seconds.toFixed(1)} s (${(S.seconds / n).toFixed(2)} s per sample: `
-    + `${stageTimes(stages, (_, k) => mean(k))})`;
+    + `${stageTimes(stages, mean)})`;
   $('sweep-progress').value = 1;
   setState('done');
 }
@@ -479,7 +483,7 @@ function fillTable(s) {
   const fitted = b && b.e_qlm !== null && b.e_qlm !== undefined;
   // T_p in the units of the table
   const paper = S.params?.paper;
-  const tps = (list) => `${list.map((t) => (paper ? Number((t / paper.t_onset).toPrecision(6)) : t)).join(', ')} ${paper ? 'T_onset' : 'ε/k_B'}`;
+  const tps = (list) => `${list.map((t) => (paper ? inOnset(t) : t)).join(', ')} ${paper ? 'T_onset' : 'ε/k_B'}`;
   // no fit: the page's own words for too few T_p below the plateau (the module's note names the
   // command line's --fit-tp-max and model units)
   const few = c && !fitted && c.plateau && (c.tp_used?.length ?? 0) < 2

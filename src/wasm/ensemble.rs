@@ -56,13 +56,11 @@ fn parse_tps(text: &str, t_onset: Option<f64>) -> Result<Vec<f64>, String> {
     }
     let mut tps: Vec<f64> = Vec::with_capacity(entries.len());
     let mut typed: Vec<f64> = Vec::with_capacity(entries.len());
-    // a number as typed (at most a few dozen characters), with its unit in the paper's units
-    let named = |e: &str| {
-        let x = echo(e).trim_matches('"').to_string();
-        match t_onset {
-            Some(_) => format!("{x} T_onset"),
-            None => x,
-        }
+    // a number as typed (at most a few dozen characters), and with its unit in the paper's units
+    let bare = |e: &str| echo(e).trim_matches('"').to_string();
+    let named = |e: &str| match t_onset {
+        Some(_) => format!("{} T_onset", bare(e)),
+        None => bare(e),
     };
     for (k, e) in entries.iter().enumerate() {
         if e.is_empty() {
@@ -84,25 +82,10 @@ fn parse_tps(text: &str, t_onset: Option<f64>) -> Result<Vec<f64>, String> {
             return Err(format!("T_p = {} appears twice in the list", named(e)));
         }
         let t = match t_onset {
-            Some(onset) if x > 0.0 => crate::validate::tp_from_onset(x, onset),
-            _ => x,
-        };
-        if let Err(r) = crate::validate::check_tp_at_most(t, super::MAX_TP) {
-            return Err(match t_onset {
-                // the rule's sentence names the model-unit value: say which entry it came from
-                Some(_) if x > 0.0 => format!(
-                    "in the T_p list: T_p = {} is {} ε/k_B: {}",
-                    named(e),
-                    crate::validate::show(t),
-                    r.message
-                ),
-                Some(_) => format!(
-                    "in the T_p list: T_p must be a positive number, got {}",
-                    named(e)
-                ),
-                None => format!("in the T_p list: {}", r.message),
-            });
+            Some(onset) => crate::validate::check_tp_onset(x, &bare(e), onset, super::MAX_TP),
+            None => crate::validate::check_tp_at_most(x, super::MAX_TP),
         }
+        .map_err(|r| format!("in the T_p list: {}", r.message))?;
         if tps.contains(&t) {
             // two entries typed differently in T_onset can denote the same T_p in model units
             // (rounded to 12 digits): the seeds would repeat

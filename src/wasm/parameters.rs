@@ -182,10 +182,19 @@ pub fn check_form(
         .unwrap_or(quartic_default);
     let unread = form.unread();
     let mut bad = form.refusals;
-    // T_p in model units: converted from T_onset when it is a positive number (anything else is
-    // refused below, named as typed)
+    // T_p in T_onset: converted and checked here (a refusal names it as typed), the run's rules
+    // then see a valid stand-in
     let tp_m = match t_onset {
-        Some(onset) if tp_v > 0.0 => crate::validate::tp_from_onset(tp_v, onset),
+        Some(onset) if !unread.contains(&"tp") => {
+            let typed = crate::validate::show(tp_v);
+            match crate::validate::check_tp_onset(tp_v, &typed, onset, MAX_TP) {
+                Ok(t) => t,
+                Err(r) => {
+                    bad.push(r);
+                    1.0
+                }
+            }
+        }
         _ => tp_v,
     };
     let checked = check(dim_v, n_v, tp_m, seed_v, sweeps_v, density_v);
@@ -195,24 +204,7 @@ pub fn check_form(
             params = json!({"dim": p.dim, "n": p.n, "tp": p.tp, "seed": p.seed, "sweeps": p.sweeps,
                 "density": if density_v.is_nan() { Value::Null } else { json!(p.density) }});
         }
-        Err(v) => bad.extend(v.iter().filter(|r| !unread.contains(&r.field)).map(|r| {
-            let mut r = r.clone();
-            if r.field == "tp" && t_onset.is_some() {
-                // the rule's sentence names the model-unit value: name the T_p typed
-                use crate::validate::show;
-                r.message = if tp_v > 0.0 {
-                    format!(
-                        "T_p = {} T_onset is {} ε/k_B: {}",
-                        show(tp_v),
-                        show(tp_m),
-                        r.message
-                    )
-                } else {
-                    format!("T_p must be a positive number, got {} T_onset", show(tp_v))
-                };
-            }
-            r
-        })),
+        Err(v) => bad.extend(v.iter().filter(|r| !unread.contains(&r.field)).cloned()),
     }
     let n_known = match &checked {
         Ok(p) => Some(p.n),

@@ -67,12 +67,7 @@ pub(super) unsafe fn within_tight_reach8<const D: usize>(
     let (refs, atoms) = (&mc.reference, &mc.atoms);
     let m = &mc.glass.model;
     let a = _mm512_set1_pd(atoms[h][3]);
-    let (half, one) = (_mm512_set1_pd(0.5), _mm512_set1_pd(1.0));
-    let (na, xc, skin) = (
-        _mm512_set1_pd(m.nonadditivity),
-        _mm512_set1_pd(m.x_cut),
-        _mm512_set1_pd(mc.skin),
-    );
+    let (xc, skin) = (_mm512_set1_pd(m.x_cut), _mm512_set1_pd(mc.skin));
     let mut at = 0;
     while at < row.len() {
         let rest = row.len() - at;
@@ -87,11 +82,7 @@ pub(super) unsafe fn within_tight_reach8<const D: usize>(
         let [cx, cy, cz, _] = transpose8(|q| refs.get_unchecked(index(q)));
         let [_, _, _, b] = transpose8(|q| atoms.get_unchecked(index(q)));
         let d2 = distance2_8::<D>(&refs[h], [cx, cy, cz], &mc.side, &mc.inv_side);
-        let lij = _mm512_mul_pd(
-            _mm512_mul_pd(half, _mm512_add_pd(a, b)),
-            _mm512_sub_pd(one, _mm512_mul_pd(na, _mm512_abs_pd(_mm512_sub_pd(a, b)))),
-        );
-        let t = _mm512_add_pd(_mm512_mul_pd(xc, lij), skin);
+        let t = _mm512_add_pd(_mm512_mul_pd(xc, pair_size8(a, b, m.nonadditivity)), skin);
         keep.push(_mm512_cmp_pd_mask::<_CMP_LT_OQ>(d2, _mm512_mul_pd(t, t)));
         at += 8;
     }
@@ -127,13 +118,8 @@ unsafe fn energy8_of<const D: usize>(
     let (kernel, atoms) = (&mc.kernel, &mc.atoms);
     let [cx, cy, cz, b] = transpose8(|m| atoms.get_unchecked(index(m)));
     let r2 = distance2_8::<D>(x, [cx, cy, cz], &mc.side, &mc.inv_side);
-    let a = _mm512_set1_pd(x[3]);
-    let diff = _mm512_abs_pd(_mm512_sub_pd(a, b));
+    let lij = pair_size8(_mm512_set1_pd(x[3]), b, kernel.na);
     let one = _mm512_set1_pd(1.0);
-    let lij = _mm512_mul_pd(
-        _mm512_mul_pd(_mm512_set1_pd(0.5), _mm512_add_pd(a, b)),
-        _mm512_sub_pd(one, _mm512_mul_pd(_mm512_set1_pd(kernel.na), diff)),
-    );
     let l2 = _mm512_mul_pd(lij, lij);
     let t = _mm512_div_pd(one, _mm512_mul_pd(r2, l2));
     let x2 = _mm512_mul_pd(_mm512_mul_pd(r2, r2), t);
@@ -155,6 +141,23 @@ unsafe fn energy8_of<const D: usize>(
     // `if x2 < x_c² { φ.max(0) } else { 0 }`, as in `avx.rs`
     let inside = _mm512_cmp_pd_mask::<_CMP_LT_OQ>(x2, _mm512_set1_pd(kernel.xc2));
     _mm512_maskz_max_pd(inside, phi, _mm512_setzero_pd())
+}
+
+/// The pair sizes `λ(a, b) = (a + b)/2 · (1 − n_a |a − b|)` of eight pairs, lane by lane the
+/// operations of [`Poly::pair_size`](crate::potential::Poly::pair_size) (and of the kernels).
+///
+/// # Safety
+/// AVX-512F.
+#[inline]
+#[target_feature(enable = "avx512f")]
+unsafe fn pair_size8(a: __m512d, b: __m512d, na: f64) -> __m512d {
+    _mm512_mul_pd(
+        _mm512_mul_pd(_mm512_set1_pd(0.5), _mm512_add_pd(a, b)),
+        _mm512_sub_pd(
+            _mm512_set1_pd(1.0),
+            _mm512_mul_pd(_mm512_set1_pd(na), _mm512_abs_pd(_mm512_sub_pd(a, b))),
+        ),
+    )
 }
 
 /// Eight packed atoms `[x y z σ]` (`atom(0..8)`) transposed into `[X, Y, Z, Σ]`, lane `m` of each

@@ -325,23 +325,6 @@ impl<const D: usize> SwapMc<D> {
         self.particle_energy[h] = eh;
         // The pair size grows with each size, and the pair g–h keeps its size (λ is symmetric).
         // h (smaller size): its new tight row is a subset of the old one
-        #[cfg(target_arch = "x86_64")]
-        if self.row_kernel == super::RowKernel::Avx512 {
-            // the same decisions, eight at a time, taken before the removals (a removal moves
-            // the row's last entry, already decided, to the removed place)
-            let mut keep = std::mem::take(&mut self.scratch_keep);
-            // SAFETY: AVX-512F with this kernel; the row holds valid internal indices
-            unsafe { super::avx512::within_tight_reach8(self, h, self.tight.row(h), &mut keep) };
-            for m in (0..self.tight.len[h] as usize).rev() {
-                if keep[m / 8] & (1 << (m % 8)) == 0 {
-                    self.tight.remove(h, m);
-                }
-            }
-            self.scratch_keep = keep;
-        } else {
-            self.shrink_tight_row(h);
-        }
-        #[cfg(not(target_arch = "x86_64"))]
         self.shrink_tight_row(h);
         // g (larger size): its old tight pairs stay tight; add the wide pairs that became tight.
         // A wide pair outside the old tight row was beyond the old reach, so it enters exactly
@@ -371,8 +354,23 @@ impl<const D: usize> SwapMc<D> {
         }
     }
 
-    /// Removes from the tight row of `h` the pairs beyond the tight reach at the current sizes.
+    /// Removes from the tight row of `h` the pairs beyond the tight reach at the current sizes
+    /// (with AVX-512 the same decisions eight at a time, taken before the removals: a removal
+    /// moves the row's last entry, already decided, to the removed place).
     fn shrink_tight_row(&mut self, h: usize) {
+        #[cfg(target_arch = "x86_64")]
+        if self.row_kernel == super::RowKernel::Avx512 {
+            let mut keep = std::mem::take(&mut self.scratch_keep);
+            // SAFETY: AVX-512F with this kernel; the row holds valid internal indices
+            unsafe { super::avx512::within_tight_reach8(self, h, self.tight.row(h), &mut keep) };
+            for m in (0..self.tight.len[h] as usize).rev() {
+                if keep[m / 8] & (1 << (m % 8)) == 0 {
+                    self.tight.remove(h, m);
+                }
+            }
+            self.scratch_keep = keep;
+            return;
+        }
         for m in (0..self.tight.len[h] as usize).rev() {
             let k = self.tight.nb[h * self.tight.cap + m] as usize;
             if !self.within_tight_reach(self.reference_distance2(h, k), h, k) {

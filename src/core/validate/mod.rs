@@ -345,6 +345,27 @@ pub fn check_tp_at_most(tp: f64, max_tp: f64) -> Result<f64, Refusal> {
     Ok(tp)
 }
 
+/// A parent temperature typed in units of T_onset (the paper's), `x` read from the text `typed`:
+/// converted to model units ([`tp_from_onset`]) and checked as [`check_tp_at_most`] does. A
+/// refusal names it as typed, in T_onset ("T_p must be a positive number, got -1 T_onset"; "T_p =
+/// 1e9 T_onset is 3e9 ε/k_B: …" with the rule's sentence on the model-unit value). Used by the
+/// page's single run and its sweep list, so both say the same.
+pub fn check_tp_onset(x: f64, typed: &str, t_onset: f64, max_tp: f64) -> Result<f64, Refusal> {
+    if !(x > 0.0) {
+        return Err(refuse(
+            "tp",
+            format!("T_p must be a positive number, got {typed} T_onset"),
+        ));
+    }
+    let t = tp_from_onset(x, t_onset);
+    check_tp_at_most(t, max_tp).map_err(|r| {
+        refuse(
+            "tp",
+            format!("T_p = {typed} T_onset is {} ε/k_B: {}", show(t), r.message),
+        )
+    })
+}
+
 /// Significant digits of a parent temperature converted from units of T_onset (see
 /// [`tp_from_onset`]).
 pub const TP_ONSET_DIGITS: usize = 12;

@@ -299,3 +299,19 @@ fn a_huge_seed_is_echoed_in_exponent_form() {
         r[0].message
     );
 }
+
+/// A T_p typed in T_onset is converted (x · T_onset to 12 digits) and, when refused, named as
+/// typed with its unit (the page's single run and sweep list share this rule).
+#[test]
+fn a_tp_in_onset_units_is_converted_or_refused_as_typed() {
+    assert_eq!(check_tp_onset(0.45, "0.45", 0.8, 100.0).unwrap(), 0.36);
+    assert_eq!(
+        check_tp_onset(-1.0, "-1", 3.0, 100.0).unwrap_err().message,
+        "T_p must be a positive number, got -1 T_onset"
+    );
+    let m = check_tp_onset(1e9, "1e9", 3.0, 100.0).unwrap_err().message;
+    assert!(
+        m.starts_with("T_p = 1e9 T_onset is 3e9 ε/k_B: T_p = 3e9 is too high"),
+        "{m}"
+    );
+}
