@@ -8,6 +8,7 @@
 #   ./build.sh serve   build if needed, serve www/ on http://127.0.0.1:8000 with COOP/COEP headers
 #   ./build.sh bench   run the CLI's benchmark (cargo run --release -- bench)
 #   ./build.sh bench-web   the page's stages threaded vs single-threaded vs native (tests/e2e/bench.mjs)
+#   ./build.sh bench-engine-wasm   the page's swap Monte Carlo engine (wasm in Node.js), as `bench --part mc`
 #   ./build.sh fuzz    fuzz the extended-XYZ reader with 10^6 generated and mutated files
 #                      (tests/fuzz_xyz.rs; PINCHGLASS_FUZZ_INPUTS, PINCHGLASS_FUZZ_SEED)
 #
@@ -496,6 +497,16 @@ cmd_bench_web() {
     node tests/e2e/bench.mjs "$@"
 }
 
+# The page's swap Monte Carlo engine (the single-threaded wasm package in Node.js's V8), the same
+# measurement as `pinchglass bench --part mc` (extra arguments go to tests/e2e/bench-engine.mjs,
+# e.g. --dim 3 --n 2000 --repeats 3).
+cmd_bench_engine_wasm() {
+    ensure_rust
+    build_wasm
+    log "timing the wasm engine in Node.js (node tests/e2e/bench-engine.mjs $*)"
+    node tests/e2e/bench-engine.mjs "$@"
+}
+
 # The extended-XYZ reader against generated and mutated files (tests/fuzz_xyz.rs, stable Rust, no
 # cargo-fuzz): PINCHGLASS_FUZZ_INPUTS inputs (default 10^6) from PINCHGLASS_FUZZ_SEED (default 1);
 # fails on any panic, hang (> 0.5 s per input) or allocation above 64 MB. The normal test suite runs
@@ -517,6 +528,7 @@ usage: ./build.sh COMMAND
           (HOST, PORT override)
   bench   run the CLI benchmark (extra arguments are passed to 'pinchglass bench')
   bench-web  time the page's stages: threaded vs single-threaded wasm vs native (tests/e2e/bench.mjs)
+  bench-engine-wasm  time the page's swap Monte Carlo engine (wasm in Node.js; tests/e2e/bench-engine.mjs)
   fuzz    feed 10^6 generated and mutated extended-XYZ files to the reader (tests/fuzz_xyz.rs;
           PINCHGLASS_FUZZ_INPUTS, PINCHGLASS_FUZZ_SEED override): no panic, hang or huge allocation
 EOF
@@ -531,6 +543,7 @@ main() {
         wasm) cmd_wasm "$@" ;;
         bench) cmd_bench "$@" ;;
         bench-web) cmd_bench_web "$@" ;;
+        bench-engine-wasm) cmd_bench_engine_wasm "$@" ;;
         fuzz) cmd_fuzz "$@" ;;
         -h | --help | help) usage ;;
         *) usage >&2; exit 2 ;;

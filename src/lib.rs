@@ -26,7 +26,7 @@ pub use self::core::{
     quench, relaxation, space, spatial_decay, swap_mc, validate,
 };
 pub use io::{report, shipped, xyz};
-pub use pipeline::{analysis, chains, clock, ensemble, sparse};
+pub use pipeline::{analysis, chains, clock, engine_bench, ensemble, sparse};
 pub use plot::figures;
 
 pub use error::Error;

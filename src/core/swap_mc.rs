@@ -95,6 +95,7 @@ pub fn engine_tag(version: &str) -> &str {
 }
 
 mod kernel;
+mod lanes;
 mod moves;
 mod rows;
 mod settings;
@@ -147,7 +148,9 @@ pub struct SwapMc<const D: usize> {
     scratch_found: rows::Found,
     mark: Vec<u8>,
     old_key: Vec<u32>,
-    /// A swap's decisions which tight pairs of the shrunk particle stay (a bit per entry).
+    /// A swap's decisions which tight pairs of the shrunk particle stay (a bit per entry;
+    /// AVX-512 only).
+    #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
     scratch_keep: Vec<u8>,
     /// The next move, drawn at the end of the previous one (or at the start of the block).
     next: Move,
@@ -532,8 +535,8 @@ mod avx512;
 /// for bit (tested), so the choice only changes the speed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum RowKernel {
-    /// Two lanes, written so that the compiler packs them (SSE2 natively, simd128 in
-    /// WebAssembly): `swap_mc/kernel.rs`.
+    /// Two lanes (`swap_mc/lanes.rs`: SSE2 natively, simd128 in WebAssembly, two scalars
+    /// elsewhere): `swap_mc/kernel.rs`.
     Portable,
     /// Four lanes, x86-64 with AVX: `swap_mc/avx.rs`.
     Avx,

@@ -4,5 +4,6 @@
 pub mod analysis;
 pub mod chains;
 pub mod clock;
+pub mod engine_bench;
 pub mod ensemble;
 pub mod sparse;

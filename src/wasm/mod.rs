@@ -42,6 +42,8 @@ mod ensemble;
 pub use ensemble::*;
 mod configuration;
 pub use configuration::*;
+mod bench;
+pub use bench::*;
 
 /// Sets up the module once per JavaScript context: readable panics in the console, and faer's
 /// own parallelism off (the threaded build parallelises the pair loops with rayon; faer's rayon

@@ -1,26 +1,12 @@
 //! The Monte Carlo commands of the CLI: `bench` (engine part) and `tau`.
 
 use pinchglass::clock::now_seconds;
+use pinchglass::engine_bench::{bench_engine, EngineBenchSettings};
 use pinchglass::potential::Poly;
 use pinchglass::quench::{quench, QuenchSettings};
 use pinchglass::relaxation::{SelfOverlap, TauAlpha};
-use pinchglass::swap_mc::{random_start, RowKernel, SwapMc, SwapMcSettings, WorkCounts};
+use pinchglass::swap_mc::{random_start, RowKernel, SwapMc, SwapMcSettings};
 use pinchglass::xyz::read_xyz;
-
-use pinchglass::ensemble::median;
-
-/// One timed production segment: `(moves/s, ns per move, pair evaluations per move)`.
-fn segment<const D: usize>(mc: &mut SwapMc<D>, sweeps: usize, early: bool) -> (f64, f64, f64) {
-    mc.settings.early_rejection = early;
-    let w0: WorkCounts = mc.work;
-    let t = now_seconds();
-    let target = mc.sweeps_done + sweeps;
-    mc.run_to(target, &mut |_| true).expect("no cancel");
-    let secs = now_seconds() - t;
-    let moves = (mc.work.moves - w0.moves) as f64;
-    let evals = (mc.work.pair_evaluations - w0.pair_evaluations) as f64;
-    (moves / secs, 1e9 * secs / moves, evals / moves)
-}
 
 /// Settings of the engine benchmark.
 pub struct BenchMc {
@@ -66,8 +52,8 @@ pub fn bench_mc(b: &BenchMc) -> Result<(), String> {
         }
         for &n in &b.sizes {
             match d {
-                3 => bench_one::<3>(n, 0.5, 0.58, b)?,
-                _ => bench_one::<2>(n, 1.5, 0.86, b)?,
+                3 => bench_one::<3>(n, b)?,
+                _ => bench_one::<2>(n, b)?,
             }
         }
     }
@@ -77,60 +63,33 @@ pub fn bench_mc(b: &BenchMc) -> Result<(), String> {
     Ok(())
 }
 
-fn bench_one<const D: usize>(n: usize, tp: f64, density: f64, b: &BenchMc) -> Result<(), String> {
-    let mut settings = SwapMcSettings::new(tp, usize::MAX / 2, 2026);
-    settings.swap_window = b.swap_window;
-    settings.skin = b.skin;
-    let mut mc: SwapMc<D> = random_start(n, density, Poly::default(), settings)?;
-    mc.set_row_kernel(b.kernel);
-    mc.run_to(b.relax_sweeps, &mut |_| true)?;
-    let sweeps = ((b.moves / n as f64).ceil() as usize).max(1);
-    let (mut on, mut off, mut kernel) = (Vec::new(), Vec::new(), Vec::new());
-    let w0 = mc.work;
-    for _ in 0..b.repeats {
-        on.push(segment(&mut mc, sweeps, true));
-        off.push(segment(&mut mc, sweeps, false));
-        let rounds = ((b.moves * 10.0) / (n as f64 * 40.0)).ceil().max(1.0) as usize;
-        let t = now_seconds();
-        let (count, sum) = mc.kernel_pass(rounds);
-        let secs = now_seconds() - t;
-        std::hint::black_box(sum);
-        kernel.push(1e9 * secs / count as f64);
-    }
-    let refresh_per_move =
-        (mc.work.refreshes - w0.refreshes) as f64 / (mc.work.moves - w0.moves) as f64;
-    // the cost of one refresh, timed last (it moves references: the chain after it differs)
-    let mut refresh_us = Vec::new();
-    let count = (b.moves / 400.0).ceil().max(1.0) as usize;
-    for _ in 0..b.repeats {
-        let t = now_seconds();
-        mc.refresh_pass(count);
-        refresh_us.push(1e6 * (now_seconds() - t) / count as f64);
-    }
-    let pick = |v: &[(f64, f64, f64)], k: usize| {
-        median(&v.iter().map(|t| [t.0, t.1, t.2][k]).collect::<Vec<_>>())
-    };
-    let ns_pair = median(&kernel);
-    let floor = pick(&off, 1) / (pick(&off, 2) * ns_pair);
+fn bench_one<const D: usize>(n: usize, b: &BenchMc) -> Result<(), String> {
+    let r = bench_engine::<D>(
+        n,
+        &EngineBenchSettings {
+            moves: b.moves,
+            relax_sweeps: b.relax_sweeps,
+            repeats: b.repeats,
+            swap_window: b.swap_window,
+            skin: b.skin,
+            kernel: b.kernel,
+        },
+    )?;
     println!(
         "{:<3} {:>6} {:>5} {:>11.3e} {:>9.1} {:>10.1} {:>11.1} {:>10.1} {:>11.2} {:>8.2} {:>7} {:>9.2e} {:>10.2}",
         format!("{D}D"),
         n,
-        tp,
-        pick(&on, 0),
-        pick(&on, 1),
-        pick(&on, 2),
-        pick(&off, 1),
-        pick(&off, 2),
-        ns_pair,
-        floor,
-        format!(
-            "{:.2}/{:.2}",
-            mc.production.displacement_acceptance(),
-            mc.production.swap_acceptance()
-        ),
-        refresh_per_move,
-        median(&refresh_us)
+        r.tp,
+        r.moves_per_second,
+        r.ns_per_move,
+        r.pairs_per_move,
+        r.ns_per_move_no_early_rejection,
+        r.pairs_per_move_no_early_rejection,
+        r.kernel_ns_per_pair,
+        r.cost_over_kernel,
+        format!("{:.2}/{:.2}", r.displacement_acceptance, r.swap_acceptance),
+        r.refreshes_per_move,
+        r.refresh_us
     );
     Ok(())
 }

@@ -1,8 +1,9 @@
 //! The pair kernel of the engine and its row sum (portable; AVX in `avx.rs`).
 
+use super::lanes::F2;
 use super::SwapMc;
 use crate::potential::Poly;
-use crate::space::nearest_integer;
+use crate::space::{nearest_integer, ROUNDING_MAGIC};
 /// Pair energy for the Monte Carlo kernel: `φ(r)` of a pair of size `lij` at squared distance
 /// `r2`, with one division, no `powf`, a branch-free cutoff, clamped at zero (so partial sums
 /// of pair energies never decrease; the clamp changes φ by at most ~3e-16 just inside the
@@ -32,9 +33,8 @@ impl Kernel {
     }
 
     /// Two pair energies at once, of a particle at `x` with `p` and with `q` (each lane the
-    /// same operations as [`Kernel::energy`] after [`distance2`], so the values are identical;
-    /// written lane by lane so that the compiler packs them into 2-wide SIMD, SSE2 natively
-    /// and simd128 in WebAssembly).
+    /// same operations as [`Kernel::energy`] after [`distance2`], so the values are identical),
+    /// in two SIMD lanes ([`F2`]: SSE2 natively, simd128 in WebAssembly).
     #[inline(always)]
     pub(super) fn energy2<const D: usize>(
         &self,
@@ -43,44 +43,33 @@ impl Kernel {
         q: &Atom,
         side: &[f64; 3],
         inv: &[f64; 3],
-    ) -> [f64; 2] {
-        let mut r2 = [0.0f64; 2];
-        for k in 0..D {
-            let d = [p[k] - x[k], q[k] - x[k]];
-            let s = [d[0] * inv[k], d[1] * inv[k]];
-            let m = [nearest_integer(s[0]), nearest_integer(s[1])];
-            let d = [d[0] - side[k] * m[0], d[1] - side[k] * m[1]];
-            r2 = [r2[0] + d[0] * d[0], r2[1] + d[1] * d[1]];
+    ) -> F2 {
+        let (cx, cy) = F2::gather_pair(p, q, 0);
+        let (cz, b) = F2::gather_pair(p, q, 2);
+        let magic = F2::splat(ROUNDING_MAGIC);
+        let mut r2 = F2::splat(0.0);
+        for (k, c) in [cx, cy, cz].into_iter().enumerate().take(D) {
+            let d = c.sub(F2::splat(x[k]));
+            let s = d.mul(F2::splat(inv[k]));
+            let m = s.add(magic).sub(magic);
+            let d = d.sub(F2::splat(side[k]).mul(m));
+            r2 = r2.add(d.mul(d));
         }
-        let a = x[3];
-        let b = [p[3], q[3]];
-        let lij = [
-            0.5 * (a + b[0]) * (1.0 - self.na * (a - b[0]).abs()),
-            0.5 * (a + b[1]) * (1.0 - self.na * (a - b[1]).abs()),
-        ];
-        let l2 = [lij[0] * lij[0], lij[1] * lij[1]];
-        let t = [1.0 / (r2[0] * l2[0]), 1.0 / (r2[1] * l2[1])];
-        let x2 = [r2[0] * r2[0] * t[0], r2[1] * r2[1] * t[1]];
-        let ix2 = [l2[0] * l2[0] * t[0], l2[1] * l2[1] * t[1]];
-        let ix4 = [ix2[0] * ix2[0], ix2[1] * ix2[1]];
-        let ix10 = [ix4[0] * ix4[0] * ix2[0], ix4[1] * ix4[1] * ix2[1]];
-        let [c0, c2, c4, c6] = self.c;
-        let phi = [
-            self.eps * (ix10[0] + c0 + x2[0] * (c2 + x2[0] * (c4 + x2[0] * c6))),
-            self.eps * (ix10[1] + c0 + x2[1] * (c2 + x2[1] * (c4 + x2[1] * c6))),
-        ];
-        [
-            if x2[0] < self.xc2 {
-                phi[0].max(0.0)
-            } else {
-                0.0
-            },
-            if x2[1] < self.xc2 {
-                phi[1].max(0.0)
-            } else {
-                0.0
-            },
-        ]
+        let a = F2::splat(x[3]);
+        let one = F2::splat(1.0);
+        let lij = F2::splat(0.5)
+            .mul(a.add(b))
+            .mul(one.sub(F2::splat(self.na).mul(a.sub(b).abs())));
+        let l2 = lij.mul(lij);
+        let t = one.div(r2.mul(l2));
+        let x2 = r2.mul(r2).mul(t);
+        let ix2 = l2.mul(l2).mul(t);
+        let ix4 = ix2.mul(ix2);
+        let ix10 = ix4.mul(ix4).mul(ix2);
+        let [c0, c2, c4, c6] = self.c.map(F2::splat);
+        let poly = x2.mul(c2.add(x2.mul(c4.add(x2.mul(c6)))));
+        let phi = F2::splat(self.eps).mul(ix10.add(c0).add(poly));
+        F2::clamp_inside(phi, x2, F2::splat(self.xc2))
     }
 
     /// [`mc_pair_energy`] for particles of sizes `a` and `b` (pair size of [`Poly::pair_size`]).
@@ -226,23 +215,23 @@ impl<const D: usize> SwapMc<D> {
         let atoms = &self.atoms[..];
         // two lanes: even entries summed in lane 0, odd entries in lane 1 (the same order
         // natively and in WebAssembly); the bound is checked every 4 entries
-        let mut acc = [0.0f64; 2];
+        let mut acc = F2::splat(0.0);
         let quads = row.count() / 4;
         for q in 0..quads {
             for p in [2 * q, 2 * q + 1] {
                 let (k0, k1) = (row.at(2 * p), row.at(2 * p + 1));
                 let e = kernel.energy2::<D>(x, &atoms[k0], &atoms[k1], &side, &inv);
-                out[2 * p] = e[0];
-                out[2 * p + 1] = e[1];
-                acc = [acc[0] + e[0], acc[1] + e[1]];
+                e.store(&mut out[2 * p..2 * p + 2]);
+                acc = acc.add(e);
             }
-            if acc[0] + acc[1] > bound {
+            let [a0, a1] = acc.to_array();
+            if a0 + a1 > bound {
                 out.truncate(4 * q + 4);
                 return None;
             }
         }
         let done = 4 * quads;
-        Some(self.row_tail(x, row.from(done), acc, &mut out[done..]))
+        Some(self.row_tail(x, row.from(done), acc.to_array(), &mut out[done..]))
     }
 
     /// The last `rest.len() < 4` entries of a row sum (no bound check): one pair in both lanes,
@@ -265,6 +254,7 @@ impl<const D: usize> SwapMc<D> {
                 &self.side,
                 &self.inv_side,
             );
+            let e = e.to_array();
             out[0] = e[0];
             out[1] = e[1];
             acc = [acc[0] + e[0], acc[1] + e[1]];
