@@ -13,8 +13,9 @@
 
 use js_sys::Function;
 use pinchglass::wasm::{
-    check_form, check_parameters, check_sweep_form, force_filter, init, inspect_configuration,
-    max_particles, nearest_pair, run_configuration, run_glass, threaded_build, GlassRun, MAX_SEED,
+    bench_engine, check_form, check_parameters, check_sweep_form, force_filter, init,
+    inspect_configuration, max_particles, min_particles, nearest_pair, run_configuration,
+    run_glass, threaded_build, GlassRun, MAX_SEED,
 };
 use serde_json::Value;
 use std::cell::RefCell;
@@ -911,5 +912,51 @@ fn a_tp_in_onset_units_is_converted_and_named_as_typed() {
             .iter()
             .any(|(f, m)| f == "samples" && m.ends_with("got 1e-9")),
         "{errors:?}"
+    );
+}
+
+/// The engine benchmark export (`bench_engine`, timed by `tests/e2e/bench-engine.mjs`) gives one
+/// complete line of finite figures for the portable 2-lane kernel, and refuses bad input with the
+/// reason; no timing is asserted.
+#[wasm_bindgen_test]
+fn the_engine_benchmark_runs_and_refuses_bad_input() {
+    init();
+    let n = min_particles(2);
+    let text = bench_engine(2.0, n as f64, 1e4, 1.0).unwrap_or_else(|e| panic!("{}", message(e)));
+    let v: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{text}: {e}"));
+    assert_eq!(v["dim"], 2, "{text}");
+    assert_eq!(v["n"].as_u64(), Some(n as u64), "{text}");
+    assert_eq!(v["kernel"], "portable (2 lanes)", "{text}");
+    for key in [
+        "moves_per_second",
+        "ns_per_move",
+        "pairs_per_move",
+        "kernel_ns_per_pair",
+        "cost_over_kernel",
+        "refresh_us",
+    ] {
+        let x = v[key].as_f64().unwrap_or(f64::NAN);
+        assert!(x.is_finite() && x > 0.0, "{key} in {text}");
+    }
+    for key in ["displacement_acceptance", "swap_acceptance"] {
+        let x = v[key].as_f64().unwrap_or(f64::NAN);
+        assert!((0.0..=1.0).contains(&x), "{key} in {text}");
+    }
+    let refused = |d: f64, n: f64, moves: f64, repeats: f64| {
+        message(bench_engine(d, n, moves, repeats).expect_err("refused"))
+    };
+    let m = refused(4.0, 500.0, 1e5, 1.0);
+    assert!(m.contains("dimension must be 2 or 3, got 4"), "{m}");
+    let m = refused(3.0, 10.0, 1e5, 1.0);
+    assert!(m.contains("N must be a whole number from"), "{m}");
+    let m = refused(2.0, n as f64, f64::NAN, 1.0);
+    assert!(
+        m.contains("moves per segment must be from 1e4 to 1e9, got NaN"),
+        "{m}"
+    );
+    let m = refused(2.0, n as f64, 1e5, 0.5);
+    assert!(
+        m.contains("repeats must be a whole number from 1 to 9, got 0.5"),
+        "{m}"
     );
 }
