@@ -65,10 +65,10 @@ impl Poly {
                 "non-additivity {nonadditivity} must satisfy 0 <= n_a (lambda_max - lambda_min) < 1"
             ));
         }
-        if !(x_cut > 1.0) {
+        if x_cut.is_nan() || x_cut <= 1.0 {
             return Err(format!("cutoff x_c must exceed 1, got {x_cut}"));
         }
-        if !(epsilon > 0.0) {
+        if epsilon.is_nan() || epsilon <= 0.0 {
             return Err(format!("epsilon must be positive, got {epsilon}"));
         }
         let xc2 = x_cut * x_cut;

@@ -139,7 +139,8 @@ impl LineModel {
     /// scan and refined by bisection on the slope, which is accurate to round-off (a search on
     /// 𝒢 values alone stalls at √ε). Returns 0 when there is no descent.
     fn minimise(&self, scale: f64) -> f64 {
-        if !(self.slope(0.0) < 0.0) {
+        let s0 = self.slope(0.0);
+        if s0.is_nan() || s0 >= 0.0 {
             return 0.0;
         }
         let mut lo = 0.0;

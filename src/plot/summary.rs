@@ -156,8 +156,7 @@ impl EnsembleSummary {
 
     /// The y-axis label of the shown 𝒩, with its count window.
     pub fn soft_spot_label(&self) -> String {
-        let x =
-            |f: Option<f64>, name: &str| f.map_or(name.to_string(), |f| format!("{}", short(f)));
+        let x = |f: Option<f64>, name: &str| f.map_or(name.to_string(), |f| short(f).to_string());
         match self.soft_spot_estimator() {
             SoftSpotEstimator::QuarticCount => format!(
                 "N_QLM = 5 K / (M N x⁵)  (quartic modes below {} ω_g)",

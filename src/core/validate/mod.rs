@@ -351,7 +351,7 @@ pub fn check_tp_at_most(tp: f64, max_tp: f64) -> Result<f64, Refusal> {
 /// 1e9 T_onset is 3e9 ε/k_B: …" with the rule's sentence on the model-unit value). Used by the
 /// page's single run and its sweep list, so both say the same.
 pub fn check_tp_onset(x: f64, typed: &str, t_onset: f64, max_tp: f64) -> Result<f64, Refusal> {
-    if !(x > 0.0) {
+    if x.is_nan() || x <= 0.0 {
         return Err(refuse(
             "tp",
             format!("T_p must be a positive number, got {typed} T_onset"),
