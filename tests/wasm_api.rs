@@ -949,6 +949,8 @@ fn the_engine_benchmark_runs_and_refuses_bad_input() {
     assert!(m.contains("dimension must be 2 or 3, got 4"), "{m}");
     let m = refused(3.0, 10.0, 1e5, 1.0);
     assert!(m.contains("N must be a whole number from"), "{m}");
+    let m = refused(2.0, 16001.0, 1e5, 1.0);
+    assert!(m.contains("to 16000 in 2D, got 16001"), "{m}");
     let m = refused(2.0, n as f64, f64::NAN, 1.0);
     assert!(
         m.contains("moves per segment must be from 1e4 to 1e9, got NaN"),

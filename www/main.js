@@ -28,6 +28,10 @@ import { initLecture, showLecture, lectureFromUrl } from './lecture.js';
 import { loadFig1, drawFig1 } from './compare.js';
 
 const FIELDS = ['dim', 'n', 'tp', 'seed', 'sweeps', 'density', 'units'];
+// the stages of a run in the order they run (swap_mc → quench → pipeline::sparse::SPARSE_STAGES →
+// the soft-spot stages → the optional dense spectrum), for the results table's timings
+const STAGE_ORDER = ['swap Monte Carlo', 'quench', 'forces', 'hessian', 'factorisation', 'pinches', 'shear modulus',
+  'lowest modes', 'quartic modes', 'spatial decay', 'full spectrum'];
 const QUARTIC_DEFAULT = 30; // pinch starts of the quartic modes (plus one shear start per plane)
 // the full vDOS (dense, the slowest stage in wasm) runs by itself up to this many coordinates d·N;
 // above, on request (button)
@@ -1244,7 +1248,10 @@ function fillResults(r, seconds, p) {
     rows.push(['lowest ω_π, its participation e', r.quartic_modes.length ? `${fmt(r.quartic_modes[0].omega)}, ${fmt(r.quartic_modes[0].participation, 3)}` : '—']);
     rows.push(['ξ_g = 2π c_s/ω_g / ξ_co / ξ_QLM (length)', `${fmt(r.lengths.xi_g, 4)} / ${fmt(r.lengths.xi_co, 4)} / ${fmt(r.lengths.xi_qlm, 4)}`]);
   }
-  for (const [stage, secs] of Object.entries(api.stageSeconds ?? t)) rows.push([`time: ${stage}`, `${secs.toFixed(3)} s`]);
+  // in pipeline order (the module's JSON objects come with sorted keys); unknown stages last
+  const at = (stage) => (STAGE_ORDER.includes(stage) ? STAGE_ORDER.indexOf(stage) : STAGE_ORDER.length);
+  const stages = Object.entries(api.stageSeconds ?? t).sort(([a], [b]) => at(a) - at(b));
+  for (const [stage, secs] of stages) rows.push([`time: ${stage}`, `${secs.toFixed(3)} s`]);
   rows.push([`time: whole ${shown?.compare ? 'comparison' : 'run'} (worker)`, `${seconds.toFixed(3)} s`]);
   rows.push(['build', `${api.build}, ${api.threads} thread${api.threads === 1 ? '' : 's'}`]);
   $('results').tBodies[0].replaceChildren(...rows.map(row));

@@ -1,7 +1,7 @@
 //! The swap Monte Carlo engine's benchmark: attempted moves per second over production sweeps
 //! of an already relaxed state, with the work per move and the bare kernel's cost per pair
 //! evaluation measured in the same run (issue 10's figures). Shared by `pinchglass bench --part
-//! mc` and the WebAssembly build (`bench_engine`, timed by `scripts/bench-wasm.mjs`), so that
+//! mc` and the WebAssembly build (`bench_engine`, timed by `tests/e2e/bench-engine.mjs`), so that
 //! the native and the browser figures are the same measurement.
 
 use super::clock::now_seconds;
@@ -80,8 +80,9 @@ fn segment<const D: usize>(mc: &mut SwapMc<D>, sweeps: usize, early: bool) -> (f
 
 /// Times the engine for `n` particles in `D` dimensions at [`bench_state`]: a random start
 /// relaxed for `relax_sweeps` sweeps, then `repeats` × (a segment of `moves` attempted moves
-/// with early rejection, one without, the bare kernel over every tight row), then refreshes
-/// timed alone (last: they move the references, so the chain after them differs).
+/// with early rejection, one without, the bare kernel over every tight row, after one untimed
+/// pass), then refreshes timed alone (last, after an untimed batch: they move the references,
+/// so the chain after them differs).
 pub fn bench_engine<const D: usize>(
     n: usize,
     s: &EngineBenchSettings,
@@ -97,6 +98,9 @@ pub fn bench_engine<const D: usize>(
     let sweeps = ((s.moves / n as f64).ceil() as usize).max(1);
     let (mut on, mut off, mut pair_ns) = (Vec::new(), Vec::new(), Vec::new());
     let w0 = mc.work;
+    // one untimed pass first: a JIT (WebAssembly in V8) compiles a long loop's optimised code
+    // only for its later calls
+    std::hint::black_box(mc.kernel_pass(1));
     for _ in 0..s.repeats.max(1) {
         on.push(segment(&mut mc, sweeps, true));
         off.push(segment(&mut mc, sweeps, false));
@@ -111,6 +115,7 @@ pub fn bench_engine<const D: usize>(
         (mc.work.refreshes - w0.refreshes) as f64 / (mc.work.moves - w0.moves) as f64;
     let mut refresh_us = Vec::new();
     let count = (s.moves / 400.0).ceil().max(1.0) as usize;
+    mc.refresh_pass(count); // untimed, as the kernel's first pass
     for _ in 0..s.repeats.max(1) {
         let t = now_seconds();
         mc.refresh_pass(count);

@@ -131,6 +131,9 @@ pub struct Depth {
     /// `L_z`, 0 in 2D.
     pub lz: f64,
     pub slab: Option<f64>,
+    /// The mean interparticle distance `a0 = (V/N)^(1/3)` (3D), the unit of the page's slab
+    /// control, in which the title states the slab.
+    pub a0: f64,
 }
 
 impl Depth {
@@ -138,7 +141,8 @@ impl Depth {
     pub fn new(g: &Glass, slab: f64) -> Self {
         let lz = if g.dim == 3 { g.l[2] } else { 0.0 };
         let slab = (lz > 0.0 && slab > 0.0 && slab < lz).then_some(slab);
-        Self { lz, slab }
+        let a0 = (g.l[0] * g.l[1] * g.l[2] / g.n.max(1) as f64).cbrt();
+        Self { lz, slab, a0 }
     }
 
     /// `None` if `z` is outside the slab, otherwise 0 (deepest, palest) … 1 (nearest).
@@ -170,7 +174,10 @@ impl Depth {
         match self.slab {
             None => title.to_string(),
             Some(s) => {
-                let note = format!("slab {s:.2} thick");
+                // in a0, as the page's control: "slab 3 a0 thick"
+                let t = format!("{:.2}", s / self.a0);
+                let t = t.trim_end_matches('0').trim_end_matches('.');
+                let note = format!("slab {t} a0 thick");
                 if title.is_empty() {
                     note
                 } else {
