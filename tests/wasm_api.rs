@@ -595,6 +595,33 @@ fn the_form_as_typed_is_checked_in_words() {
         assert_eq!(r["errors"].as_array().unwrap().len(), 1, "{r}");
         assert_eq!(r["errors"][0]["field"], "density", "{r}");
     }
+    // a count whose fraction f64 rounds away is refused as typed, not read as 300 or 1
+    let r: Value = serde_json::from_str(&check_form(
+        "2",
+        "300.00000000000001",
+        "1",
+        "1.0000000000000001",
+        "3e2",
+        "",
+        "",
+        30.0,
+        None,
+    ))
+    .unwrap();
+    assert_eq!(
+        field_messages(&r["errors"]),
+        vec![
+            (
+                "n".to_string(),
+                "N must be a whole number, got \"300.00000000000001\"".to_string()
+            ),
+            (
+                "seed".to_string(),
+                "seed must be a whole number, got \"1.0000000000000001\"".to_string()
+            ),
+        ],
+        "{r}"
+    );
     // an absurd T_p and a pasted novel
     let r = form("2", "300", "1e300", "", "");
     assert!(first_message(&r).contains("too high"), "{r}");
@@ -870,6 +897,37 @@ fn a_tp_in_onset_units_is_converted_and_named_as_typed() {
         high.starts_with("T_p = 1e9 T_onset is 3e9 ε/k_B: "),
         "{high}"
     );
+    // in T_onset, but none applies (the page refuses its units control and says why): T_p is
+    // not judged in model units, where "-1" or "1e9" would be named without their unit
+    for tp in ["-1", "1e9", "0.5"] {
+        let v: Value = serde_json::from_str(&check_form(
+            "2",
+            "300",
+            tp,
+            "1",
+            "300",
+            "",
+            "",
+            0.0,
+            Some(f64::NAN),
+        ))
+        .unwrap();
+        assert_eq!(v["errors"], serde_json::json!([]), "{tp}: {v}");
+    }
+    // …but an unreadable T_p is still refused
+    let v: Value = serde_json::from_str(&check_form(
+        "2",
+        "300",
+        "x",
+        "1",
+        "300",
+        "",
+        "",
+        0.0,
+        Some(f64::NAN),
+    ))
+    .unwrap();
+    assert_eq!(v["errors"][0]["field"], "tp", "{v}");
     // a 2D N = 64 sweep of 50 sweeps, seed 1: the T_p list, samples, K and T_onset vary
     let form = |tps: &str, samples: &str, quartic: &str, onset: Option<f64>| -> Value {
         serde_json::from_str(&check_sweep_form(
@@ -885,12 +943,26 @@ fn a_tp_in_onset_units_is_converted_and_named_as_typed() {
     );
     assert_eq!(
         msg(&sweep("0.6, -1")),
-        "in the T_p list: T_p must be a positive number, got -1 T_onset"
+        "in the T_p list, entry 2 (\"-1\"): T_p must be a positive number, got -1 T_onset"
+    );
+    // a thousands separator is a list separator: the entry is named as typed
+    assert_eq!(
+        msg(&form("1,000", "2", "", None)),
+        "in the T_p list, entry 2 (\"000\"): T_p must be a positive number, got 0"
     );
     let same = msg(&sweep("2, 2.0000000000001"));
     assert_eq!(
         same,
         "T_p = 2.0000000000001 T_onset is 6 ε/k_B, the same T_p as an earlier entry of the list"
+    );
+    // in T_onset with none applying: read and checked for repeats, not judged
+    assert_eq!(
+        form("-1, 1e9", "2", "", Some(f64::NAN))["errors"],
+        serde_json::json!([])
+    );
+    assert_eq!(
+        msg(&form("2, 2", "2", "", Some(f64::NAN))),
+        "T_p = 2 T_onset appears twice in the list"
     );
     // model units: as typed
     assert_eq!(

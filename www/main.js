@@ -20,7 +20,7 @@ import initDraw, * as wasm from './pkg-single/pinchglass.js';
 import { initSweep, showSweep } from './sweep.js';
 import { WATCHDOG, allowance } from './watchdog.js';
 import { spawnComputeWorker } from './compute-worker.js';
-import { unitsOf } from './units.js';
+import { unitsOf, onsetArgument } from './units.js';
 import { draw, pngDataUrl } from './png.js';
 import { download } from './download.js';
 import { clearFieldError } from './form.js';
@@ -165,7 +165,7 @@ function validate(raw) {
   const units = unitsOf(raw);
   // in the paper's units the module converts T_p itself and names a refused T_p as typed
   const out = JSON.parse(wasm.check_form(text(raw.dim), text(raw.n), text(raw.tp), text(raw.seed), text(raw.sweeps),
-    text(raw.density), text(raw.quartic), QUARTIC_DEFAULT, units.paper ? units.paper.t_onset : undefined));
+    text(raw.density), text(raw.quartic), QUARTIC_DEFAULT, onsetArgument(raw, units)));
   const errors = [...units.errors, ...out.errors];
   const p = errors.length === 0 ? out.params : null;
   // (accepted, so the text is a number both parsers read alike)

@@ -14,7 +14,7 @@
 import * as wasm from './pkg-single/pinchglass.js';
 import { WATCHDOG, allowance } from './watchdog.js';
 import { spawnComputeWorker } from './compute-worker.js';
-import { unitsOf } from './units.js';
+import { unitsOf, onsetArgument } from './units.js';
 import { draw, pngDataUrl } from './png.js';
 import { download } from './download.js';
 import { clearFieldError } from './form.js';
@@ -127,7 +127,7 @@ function validate(raw) {
   // in the paper's units the module converts the list itself and names a refused entry as typed
   const out = JSON.parse(wasm.check_sweep_form(text(raw.dim), text(raw.n), String(raw.tps ?? ''), text(raw.samples),
     text(raw.sweeps), text(raw.seed), text(raw.density), text(raw.route || 'auto'), text(raw.quartic),
-    units.paper ? units.paper.t_onset : undefined));
+    onsetArgument(raw, units)));
   const params = {
     dim: num(raw.dim), n: num(raw.n), samples: num(raw.samples), sweeps: num(raw.sweeps), seed: num(raw.seed),
     density, route: raw.route || 'auto', quartic: quartic > 0 ? quartic : undefined, units: raw.units, paper: units.paper,

@@ -24,3 +24,11 @@ export function unitsOf(raw) {
   }
   return { paper: { ...u, t_onset: tOnset, shipped_t_onset: u.t_onset }, errors: [] };
 }
+
+// The module's t_onset argument: the paper's T_onset, undefined in model units, and NaN when the
+// paper's units were asked for but refused (the module then reads T_p without judging it in the
+// wrong unit: the units control's message says what to fix).
+export function onsetArgument(raw, units) {
+  if (units.paper) return units.paper.t_onset;
+  return raw.units === 'model' ? undefined : NaN;
+}

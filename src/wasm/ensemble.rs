@@ -39,7 +39,10 @@ pub const MAX_QUARTIC: usize = 200;
 /// allowed here): every entry a positive finite number, no repeats, at most
 /// [`MAX_TEMPERATURES`]. With `t_onset` the entries are in units of T_onset (the paper's) and
 /// come back in model units ([`tp_from_onset`](crate::validate::tp_from_onset), as the CLI's
-/// `--tp-onset`). The error sentence names the offending entry as typed, with its unit.
+/// `--tp-onset`). The error sentence names the offending entry as typed, with its unit. A
+/// `t_onset` that is not a positive number means "in T_onset, but none applies" (the page's
+/// units control is refused for the density): the entries are read and checked for repeats
+/// only, and come back as stand-ins 1, 2, … that any check accepts.
 fn parse_tps(text: &str, t_onset: Option<f64>) -> Result<Vec<f64>, String> {
     use crate::validate::echo;
     if text.trim().is_empty() {
@@ -82,10 +85,25 @@ fn parse_tps(text: &str, t_onset: Option<f64>) -> Result<Vec<f64>, String> {
             return Err(format!("T_p = {} appears twice in the list", named(e)));
         }
         let t = match t_onset {
+            // in T_onset, but no T_onset applies here (the page refuses its units control):
+            // read and checked for repeats, not judged, stood in for by a valid T_p
+            Some(onset) if !(onset > 0.0 && onset.is_finite()) => {
+                typed.push(x);
+                tps.push(1.0 + k as f64);
+                continue;
+            }
             Some(onset) => crate::validate::check_tp_onset(x, &bare(e), onset, super::MAX_TP),
             None => crate::validate::check_tp_at_most(x, super::MAX_TP),
         }
-        .map_err(|r| format!("in the T_p list: {}", r.message))?;
+        // the entry is named as typed, so that "1,000" shows as the two entries it is
+        .map_err(|r| {
+            format!(
+                "in the T_p list, entry {} ({}): {}",
+                k + 1,
+                echo(e),
+                r.message
+            )
+        })?;
         if tps.contains(&t) {
             // two entries typed differently in T_onset can denote the same T_p in model units
             // (rounded to 12 digits): the seeds would repeat
@@ -227,11 +245,11 @@ pub fn check_sweep_form(
     let mut form = crate::validate::FormReader::default();
     let dim_v = form.dim(dim);
     let n_v = form.particles(n);
-    let samples_v = form.number("samples", "samples per T_p", samples, 1.0);
+    let samples_v = form.whole("samples", "samples per T_p", samples, 1.0);
     let sweeps_v = form.sweeps(sweeps);
-    let seed_v = form.number("seed", "base seed", seed, 0.0);
+    let seed_v = form.whole("seed", "base seed", seed, 0.0);
     let density_v = form.density(density).filter(|d| !d.is_nan());
-    let quartic_v = form.optional("quartic", "K", quartic, 0.0);
+    let quartic_v = form.optional_whole("quartic", "K", quartic, 0.0);
     let unread = form.unread();
     let bad = form.refusals;
     let route = (!route.trim().is_empty()).then(|| route.trim().to_string());

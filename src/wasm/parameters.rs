@@ -124,9 +124,7 @@ pub(crate) fn refusals_json(v: Vec<Refusal>) -> Value {
     serde_json::to_value(v).expect("refusals serialise")
 }
 
-pub(crate) fn whole(x: f64) -> bool {
-    x.is_finite() && x.fract() == 0.0
-}
+pub(crate) use crate::validate::whole;
 
 /// Validates the parameters of a run without running it. Returns a JSON array of
 /// `{"field": control name, "message": sentence with the allowed range}` (empty when all is
@@ -154,7 +152,9 @@ pub fn check_parameters(
 /// "full_spectrum_max_n": largest N of the full vDOS in this dimension}`. With `t_onset`, T_p is
 /// in units of T_onset (the paper's): it is converted here
 /// ([`tp_from_onset`](crate::validate::tp_from_onset)), `params.tp` is in model units, and a
-/// refused T_p is named as typed, in T_onset.
+/// refused T_p is named as typed, in T_onset. A `t_onset` that is not a positive number means
+/// "in T_onset, but none applies" (the page refuses its units control): T_p is then read but
+/// not judged.
 #[wasm_bindgen]
 #[allow(clippy::too_many_arguments)]
 pub fn check_form(
@@ -174,17 +174,20 @@ pub fn check_form(
     let dim_v = form.dim(dim);
     let n_v = form.particles(n);
     let tp_v = form.number("tp", "T_p", tp, 1.0);
-    let seed_v = form.number("seed", "seed", seed, 0.0);
+    let seed_v = form.whole("seed", "seed", seed, 0.0);
     let sweeps_v = form.sweeps(sweeps);
     let density_v = form.density(density).unwrap_or(f64::NAN);
     let quartic_v = form
-        .optional("quartic", "K", quartic, 0.0)
+        .optional_whole("quartic", "K", quartic, 0.0)
         .unwrap_or(quartic_default);
     let unread = form.unread();
     let mut bad = form.refusals;
     // T_p in T_onset: converted and checked here (a refusal names it as typed), the run's rules
     // then see a valid stand-in
     let tp_m = match t_onset {
+        // in T_onset, but no T_onset applies (the page refuses its units control): T_p is not
+        // judged in the wrong unit
+        Some(onset) if !(onset > 0.0 && onset.is_finite()) => 1.0,
         Some(onset) if !unread.contains(&"tp") => {
             let typed = crate::validate::show(tp_v);
             match crate::validate::check_tp_onset(tp_v, &typed, onset, MAX_TP) {

@@ -791,6 +791,8 @@ async function testValidation(url, ctx, label = '') {
     [{ tp: '1e300' }, 'tp', /too high: at most 100/],
     [{ sweeps: 'abc' }, 'sweeps', /^sweeps must be a finite number, got "abc"$/],
     [{ quartic: 2000 }, 'quartic', /0 \(no quartic modes\) to 300/],
+    // a fraction that f64 rounds away is refused as typed, not read as the whole number
+    [{ seed: '1.0000000000000001' }, 'seed', /^seed must be a whole number, got "1\.0000000000000001"$/],
   ];
   for (const [p, field, want] of cases) {
     await page.goto(url + query({ ...DEFAULT, ...p }));
@@ -810,7 +812,7 @@ async function testValidation(url, ctx, label = '') {
   r = await refusal(page, 'seed');
   check(`${label}an emptied seed field: "seed is required"`, r.message === 'seed is required', `"${r.message}"`);
   // the sweep's T_p list: "1,,2" refused, a 60 000-character list echoed short, the page keeps its width
-  for (const [tps, want] of [['1,,2', /entry 2 of the T_p list is empty/], ['x'.repeat(60_000), /finite number, got "x{32}…"/]]) {
+  for (const [tps, want] of [['1,,2', /entry 2 of the T_p list is empty/], ['1,000', /entry 2 \("000"\)/], ['x'.repeat(60_000), /finite number, got "x{32}…"/]]) {
     await page.goto(`${url}?mode=sweep`);
     await page.waitForFunction(() => document.getElementById('sweep-tps').value !== '', null, { timeout: 30_000 });
     await page.fill('#sweep-tps', tps);
@@ -1427,6 +1429,12 @@ async function testUnits() {
       visible: !!document.getElementById('err-units').offsetParent || !!document.getElementById('units').offsetParent }));
     check('units: paper units at a density the calibration does not hold for are refused next to the switch',
       /holds at density 0\.86 only/.test(bad.message) && /model units/.test(bad.message) && bad.visible && errors.length === 0, `"${bad.message}"`);
+    // …and a T_p typed in T_onset is then not judged in model units (a message without its unit)
+    await page.goto(`${server.url}?${base}&tp=-1&units=paper&density=0.9`);
+    await page.waitForFunction(() => document.body.dataset.state === 'error', null, { timeout: 30_000 });
+    const tpMsg = await page.evaluate(() => [document.getElementById('err-units').textContent, document.getElementById('err-tp').textContent]);
+    check('units: with paper units refused for the density, T_p = -1 (typed in T_onset) gets no message in model units; the units switch says what to fix',
+      /model units/.test(tpMsg[0]) && tpMsg[1] === '', `units: "${tpMsg[0].slice(0, 60)}…", T_p: "${tpMsg[1]}"`);
     await page.close();
   });
 }

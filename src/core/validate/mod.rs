@@ -85,6 +85,38 @@ pub fn parse_field(field: &'static str, label: &str, text: &str) -> Result<f64, 
     }
 }
 
+/// Whether a decimal numeral denotes a whole number exactly, before any rounding to `f64`:
+/// "300", "3e2", "3000e-1", "300.000", "-0" yes; "300.5", "1.0000000000000001" no (the latter
+/// parses to exactly 1.0, so the parsed value alone cannot tell). Text that is not a plain
+/// decimal numeral ("inf", "0x10", "") gives `true`: the number parser judges it.
+pub fn numeral_is_whole(text: &str) -> bool {
+    let t = text.trim();
+    let t = t.strip_prefix(['+', '-']).unwrap_or(t);
+    let (mantissa, exponent) = match t.find(['e', 'E']) {
+        Some(k) => match t[k + 1..].parse::<i64>() {
+            Ok(e) => (&t[..k], e),
+            Err(_) => return true,
+        },
+        None => (t, 0),
+    };
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let digit = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if !digit(int) || !digit(frac) || int.len() + frac.len() == 0 {
+        return true;
+    }
+    // the digits of the numeral, and where its decimal point falls after the exponent: whole
+    // when every digit after that point is 0
+    let point = (int.len() as i64).saturating_add(exponent);
+    if point >= (int.len() + frac.len()) as i64 {
+        return true;
+    }
+    let after = point.max(0) as usize;
+    int.bytes()
+        .chain(frac.bytes())
+        .skip(after)
+        .all(|b| b == b'0')
+}
+
 /// Reads the controls of a form as typed, one number at a time, collecting every refusal: a
 /// field that cannot be read ([`parse_field`]) is refused once and stands in as `fallback`, so
 /// the other fields are still checked (the page's `check_form` and `check_sweep_form`).
@@ -106,6 +138,34 @@ impl FormReader {
         }
     }
 
+    /// [`FormReader::number`] for a count (N, seed, sweeps, K, …): a numeral with a fraction
+    /// that `f64` rounds away ("1.0000000000000001") is refused as "{label} must be a whole
+    /// number, got "…"" ([`numeral_is_whole`]) instead of being read as the whole number it
+    /// rounds to; a value that stays fractional (300.5) is left to the field's range check,
+    /// which names the range.
+    pub fn whole(&mut self, field: &'static str, label: &str, text: &str, fallback: f64) -> f64 {
+        let x = self.number(field, label, text, fallback);
+        if self.unread().contains(&field) || x.fract() != 0.0 || numeral_is_whole(text) {
+            return x;
+        }
+        self.refusals.push(refuse(
+            field,
+            format!("{label} must be a whole number, got {}", echo(text)),
+        ));
+        fallback
+    }
+
+    /// [`FormReader::whole`] for an optional count: `None` when `text` is empty.
+    pub fn optional_whole(
+        &mut self,
+        field: &'static str,
+        label: &str,
+        text: &str,
+        fallback: f64,
+    ) -> Option<f64> {
+        (!text.trim().is_empty()).then(|| self.whole(field, label, text, fallback))
+    }
+
     /// [`FormReader::number`] for an optional field: `None` when `text` is empty.
     pub fn optional(
         &mut self,
@@ -119,17 +179,17 @@ impl FormReader {
 
     /// The dimension (control `dim`); 2 after a refusal.
     pub fn dim(&mut self, text: &str) -> f64 {
-        self.number("dim", "dimension", text, 2.0)
+        self.whole("dim", "dimension", text, 2.0)
     }
 
     /// The number of particles (control `n`); 300 after a refusal.
     pub fn particles(&mut self, text: &str) -> f64 {
-        self.number("n", "N", text, 300.0)
+        self.whole("n", "N", text, 300.0)
     }
 
     /// The sweeps per run (control `sweeps`); 1 after a refusal.
     pub fn sweeps(&mut self, text: &str) -> f64 {
-        self.number("sweeps", "sweeps", text, 1.0)
+        self.whole("sweeps", "sweeps", text, 1.0)
     }
 
     /// The number density (control `density`): `None` when empty (the CLI's default), NaN after
@@ -230,7 +290,8 @@ pub struct RunParameters {
     pub density: f64,
 }
 
-fn whole(x: f64) -> bool {
+/// Whether `x` is a finite whole number.
+pub fn whole(x: f64) -> bool {
     x.is_finite() && x.fract() == 0.0
 }
 

@@ -315,3 +315,54 @@ fn a_tp_in_onset_units_is_converted_or_refused_as_typed() {
         "{m}"
     );
 }
+
+/// A count typed with a fraction that `f64` rounds away is refused as typed, not read as the
+/// whole number it rounds to; whole numerals in any spelling are read.
+#[test]
+fn a_count_whose_fraction_rounds_away_is_refused_as_typed() {
+    for t in [
+        "300", "+300", "3e2", "3E+2", "3000e-1", "300.000", "300.", "0300", "-0", "0.0",
+    ] {
+        assert!(numeral_is_whole(t), "{t}");
+    }
+    for t in [
+        "1.0000000000000001",
+        "300.5",
+        "3.0001e2",
+        "3001e-1",
+        ".5",
+        "1e-400",
+        "9007199254740993.5",
+    ] {
+        assert!(!numeral_is_whole(t), "{t}");
+    }
+    // not plain numerals: the number parser decides
+    for t in [
+        "inf",
+        "NaN",
+        "0x10",
+        "",
+        "e5",
+        "1e",
+        "1e99999999999999999999",
+    ] {
+        assert!(numeral_is_whole(t), "{t}");
+    }
+    let mut form = FormReader::default();
+    assert_eq!(form.particles("1e3"), 1000.0);
+    assert!(form.refusals.is_empty());
+    assert_eq!(form.particles("300.00000000000001"), 300.0, "the fallback");
+    assert_eq!(
+        form.refusals[0].message,
+        "N must be a whole number, got \"300.00000000000001\""
+    );
+    // a fraction f64 keeps is left to the range check, which names the range
+    let mut form = FormReader::default();
+    assert_eq!(form.particles("300.5"), 300.5);
+    assert!(form.refusals.is_empty());
+    // an unreadable count is refused once
+    let mut form = FormReader::default();
+    form.whole("seed", "seed", "abc", 0.0);
+    assert_eq!(form.refusals.len(), 1, "{:?}", form.refusals);
+    assert_eq!(form.optional_whole("quartic", "K", " ", 0.0), None);
+}
