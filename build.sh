@@ -254,6 +254,12 @@ build_wasm_variant() {
         cargo_args+=(--config "$ROOT/wasm/single.toml")
     fi
     log "wasm ($name): cargo +$toolchain ${cargo_args[*]}"
+    if [ ! -d "$target_dir/$WASM_TARGET" ]; then
+        log "wasm ($name): the first build compiles about 200 crates (minutes; later builds only this one)"
+    fi
+    if [ "$name" = threads ]; then
+        log "wasm (threads): the nightly warns 'unstable feature specified for -Ctarget-feature: atomics': expected, shared-memory threads need it"
+    fi
     # RUSTFLAGS would override the rustflags of the --config file
     env -u RUSTFLAGS -u CARGO_ENCODED_RUSTFLAGS cargo "+$toolchain" "${cargo_args[@]}"
     rm -rf "$out"
@@ -300,6 +306,14 @@ build_wasm() {
     build_wasm_variant threads "$hash"
     cp "$ROOT/node_modules/coi-serviceworker/coi-serviceworker.js" "$ROOT/www/coi-serviceworker.js"
     build_lecture_data
+}
+
+# The single-threaded module alone (what the engine benchmark in Node.js needs).
+build_wasm_single() {
+    ensure_wasm_toolchains
+    ensure_wasm_bindgen_cli
+    ensure_npm_packages
+    build_wasm_variant single "$(wasm_inputs_hash)"
 }
 
 # The Lecture mode's data, www/data/{2d,3d}/: summary.json, calibration.json and provenance.json,
@@ -475,8 +489,7 @@ cmd_serve() {
     ensure_rust
     build_wasm
     find_python || die "need Python >= $MIN_PYTHON (python3) to serve www/"
-    log "serving www/ with COOP/COEP headers (Ctrl-C to stop); open this URL:"
-    echo "    http://$HOST:$PORT/"
+    log "serving www/ with COOP/COEP headers (Ctrl-C to stop); open the URL below"
     exec "$PYTHON" "$ROOT/scripts/serve.py" --dir "$ROOT/www" --host "$HOST" --port "$PORT"
 }
 
@@ -502,7 +515,7 @@ cmd_bench_web() {
 # e.g. --dim 3 --n 2000 --repeats 3).
 cmd_bench_engine_wasm() {
     ensure_rust
-    build_wasm
+    build_wasm_single
     log "timing the wasm engine in Node.js (node tests/e2e/bench-engine.mjs $*)"
     node tests/e2e/bench-engine.mjs "$@"
 }
