@@ -255,7 +255,7 @@ build_wasm_variant() {
     fi
     log "wasm ($name): cargo +$toolchain ${cargo_args[*]}"
     if [ ! -d "$target_dir/$WASM_TARGET" ]; then
-        log "wasm ($name): the first build compiles about 200 crates (minutes; later builds only this one)"
+        log "wasm ($name): the first build compiles its dependencies too (minutes; later builds only pinchglass)"
     fi
     if [ "$name" = threads ]; then
         log "wasm (threads): the nightly warns 'unstable feature specified for -Ctarget-feature: atomics': expected, shared-memory threads need it"

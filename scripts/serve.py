@@ -33,18 +33,37 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         self.send_header("Cache-Control", "no-store")
         super().end_headers()
 
+    def log_request(self, code="-", size="-"):
+        # only failed requests are worth a line (a page load is dozens of files)
+        if not str(code).isdigit() or int(code) >= 400:
+            super().log_request(code, size)
+
+
+def port(text):
+    """A TCP port, 1-65535 (argparse names the option when this raises)."""
+    p = int(text)
+    if not 1 <= p <= 65535:
+        raise ValueError(text)
+    return p
+
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--dir", default="www")
     ap.add_argument("--host", default="127.0.0.1")
-    ap.add_argument("--port", type=int, default=8000)
+    ap.add_argument("--port", type=port, default=8000)
     ap.add_argument("--no-isolation", action="store_true", help="do not send COOP/COEP headers")
     args = ap.parse_args()
     Handler.isolation = not args.no_isolation
     handler = functools.partial(Handler, directory=args.dir)
     http.server.ThreadingHTTPServer.allow_reuse_address = True
-    with http.server.ThreadingHTTPServer((args.host, args.port), handler) as httpd:
+    try:
+        httpd = http.server.ThreadingHTTPServer((args.host, args.port), handler)
+    except OSError as e:
+        why = "already in use (another server? stop it, or choose another with PORT=...)" \
+            if e.errno in (48, 98, 10048) else f"not available: {e.strerror or e}"
+        sys.exit(f"serve.py: cannot serve on {args.host}:{args.port}: the port is {why}")
+    with httpd:
         print(f"Serving {args.dir} at http://{args.host}:{args.port}/", flush=True)
         try:
             httpd.serve_forever()

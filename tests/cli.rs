@@ -466,13 +466,14 @@ fn typos_are_refused_at_once_with_the_allowed_range() {
     let o = run(bin().arg("analyze").arg(fixture("huge-count.xyz")));
     assert_refused(&o, "truncated");
     assert_eq!(o.status.code(), Some(1));
-    // memory before the quench
+    // a memory limit of 0 MB is refused as such (not "needs about 0 MB, above the limit of
+    // 0 MB"), before the quench
     let o = run(bin().arg("analyze").arg(fixture("parent-2d.xyz")).args([
         "--quench",
         "--max-memory-mb",
         "0",
     ]));
-    assert_refused(&o, "--sparse");
+    assert_refused(&o, "must be at least 1");
     assert!(!stderr(&o).contains("quench:"), "{}", stderr(&o));
     // sweeps obey the same density rule
     refuses(

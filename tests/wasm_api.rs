@@ -939,7 +939,7 @@ fn a_tp_in_onset_units_is_converted_and_named_as_typed() {
     assert_eq!(sweep("0.5, 0.2")["tps"], serde_json::json!([1.5, 0.6]));
     assert_eq!(
         msg(&sweep("2, 2")),
-        "T_p = 2 T_onset appears twice in the list"
+        "T_p = 2 T_onset appears twice in the list (entries 1 and 2)"
     );
     assert_eq!(
         msg(&sweep("0.6, -1")),
@@ -962,12 +962,22 @@ fn a_tp_in_onset_units_is_converted_and_named_as_typed() {
     );
     assert_eq!(
         msg(&form("2, 2", "2", "", Some(f64::NAN))),
-        "T_p = 2 T_onset appears twice in the list"
+        "T_p = 2 T_onset appears twice in the list (entries 1 and 2)"
     );
     // model units: as typed
     assert_eq!(
         msg(&form("2, 2", "2", "", None)),
-        "T_p = 2 appears twice in the list"
+        "T_p = 2 appears twice in the list (entries 1 and 2)"
+    );
+    // spelled differently: named as first typed, with both positions
+    assert_eq!(
+        msg(&form("1, 0.5, 1.0", "2", "", None)),
+        "T_p = 1 appears twice in the list (entries 1 and 3)"
+    );
+    // not a number: named with its position
+    assert_eq!(
+        msg(&form("1, abc", "2", "", None)),
+        "in the T_p list, entry 2 (\"abc\"): T_p must be a number (the list is comma-separated, e.g. \"2, 1, 0.5\")"
     );
     // a sweep's K follows a single run's rule (at most N), and its numbers echo in exponent form
     let bad = form("2, 1", "1e-9", "100", None);

@@ -74,15 +74,28 @@ fn parse_tps(text: &str, t_onset: Option<f64>) -> Result<Vec<f64>, String> {
         }
         let x: f64 = match e.parse::<f64>() {
             Ok(x) if x.is_finite() => x,
-            _ => {
+            Ok(_) => {
                 return Err(format!(
-                    "every T_p must be a finite number, got {}: T_p must be a comma-separated list of positive numbers",
+                    "in the T_p list, entry {} ({}): T_p must be a finite number",
+                    k + 1,
+                    echo(e)
+                ))
+            }
+            Err(_) => {
+                return Err(format!(
+                    "in the T_p list, entry {} ({}): T_p must be a number (the list is comma-separated, e.g. \"2, 1, 0.5\")",
+                    k + 1,
                     echo(e)
                 ))
             }
         };
-        if typed.contains(&x) {
-            return Err(format!("T_p = {} appears twice in the list", named(e)));
+        if let Some(first) = typed.iter().position(|&y| y == x) {
+            return Err(format!(
+                "T_p = {} appears twice in the list (entries {} and {})",
+                named(entries[first]),
+                first + 1,
+                k + 1
+            ));
         }
         let t = match t_onset {
             // in T_onset, but no T_onset applies here (the page refuses its units control):
@@ -187,7 +200,7 @@ pub fn check_sweep_parameters(
             message: format!(
                 "samples per T_p must be a whole number from 1 to {MAX_SAMPLES} in the browser{}",
                 if samples.is_finite() {
-                    format!(", got {}", crate::validate::show(samples))
+                    format!(", got {}", crate::validate::show_count(samples))
                 } else {
                     String::new()
                 }

@@ -789,7 +789,7 @@ async function testValidation(url, ctx, label = '') {
     [{ tp: 'NaN' }, 'tp', /^T_p must be a finite number/],
     [{ dim: 4 }, 'dim', /^dimension must be 2 or 3, got 4$/],
     [{ tp: '1e300' }, 'tp', /too high: at most 100/],
-    [{ sweeps: 'abc' }, 'sweeps', /^sweeps must be a finite number, got "abc"$/],
+    [{ sweeps: 'abc' }, 'sweeps', /^sweeps must be a number, got "abc"$/],
     [{ quartic: 2000 }, 'quartic', /0 \(no quartic modes\) to 300/],
     // a fraction that f64 rounds away is refused as typed, not read as the whole number
     [{ seed: '1.0000000000000001' }, 'seed', /^seed must be a whole number, got "1\.0000000000000001"$/],
@@ -812,7 +812,7 @@ async function testValidation(url, ctx, label = '') {
   r = await refusal(page, 'seed');
   check(`${label}an emptied seed field: "seed is required"`, r.message === 'seed is required', `"${r.message}"`);
   // the sweep's T_p list: "1,,2" refused, a 60 000-character list echoed short, the page keeps its width
-  for (const [tps, want] of [['1,,2', /entry 2 of the T_p list is empty/], ['1,000', /entry 2 \("000"\)/], ['x'.repeat(60_000), /finite number, got "x{32}…"/]]) {
+  for (const [tps, want] of [['1,,2', /entry 2 of the T_p list is empty/], ['1,000', /entry 2 \("000"\)/], ['x'.repeat(60_000), /entry 1 \("x{32}…"\): T_p must be a number/]]) {
     await page.goto(`${url}?mode=sweep`);
     await page.waitForFunction(() => document.getElementById('sweep-tps').value !== '', null, { timeout: 30_000 });
     await page.fill('#sweep-tps', tps);
@@ -1222,7 +1222,7 @@ async function testSweep() {
     await fillSweep(page, { tps: '0.5, abc' });
     await page.click('#sweep-run');
     const bad2 = await page.evaluate(() => document.getElementById('err-sweep-tps').textContent);
-    check('sweep: a T_p that is not a number is named in the message', /finite number, got "abc"/.test(bad2), `"${bad2}"`);
+    check('sweep: a T_p that is not a number is named in the message', /entry \d+ \("abc"\): T_p must be a number/.test(bad2), `"${bad2}"`);
 
     // the tiny ensemble runs, draws every figure, and equals the CLI
     await fillSweep(page, TINY);

@@ -15,7 +15,7 @@ pub(crate) struct AnalyzeOptions {
     #[arg(long)]
     pub(crate) json: Option<String>,
     /// Refuse a dense analysis that would need more memory than this (MB).
-    #[arg(long, default_value_t = NATIVE_MEMORY_LIMIT / 1_000_000)]
+    #[arg(long, default_value_t = NATIVE_MEMORY_LIMIT / 1_000_000, value_parser = crate::values::positive_count)]
     pub(crate) max_memory_mb: usize,
     /// Sparse route for large samples: pinches, G and the lowest modes from a sparse Cholesky
     /// factorisation, no full spectrum (JSON `lowest_eigenvalues` instead of `eigenvalues`).

@@ -10,7 +10,7 @@ pub(crate) struct GenerateArgs {
     #[arg(long)]
     pub(crate) dim: usize,
     /// Number of particles.
-    #[arg(long)]
+    #[arg(long, value_parser = crate::values::count, allow_hyphen_values = true)]
     pub(crate) n: usize,
     /// Parent temperature T_p (units of ε/k_B, or T_onset with --tp-unit onset).
     #[arg(long)]
@@ -18,10 +18,10 @@ pub(crate) struct GenerateArgs {
     #[command(flatten)]
     pub(crate) tp_unit: crate::units::TpUnitArg,
     /// Seed of every random stream of the run.
-    #[arg(long)]
+    #[arg(long, value_parser = crate::values::seed, allow_hyphen_values = true)]
     pub(crate) seed: u64,
     /// Swap Monte Carlo sweeps (N attempted moves each), burn-in included.
-    #[arg(long, default_value_t = 2000)]
+    #[arg(long, default_value_t = 2000, value_parser = crate::values::count, allow_hyphen_values = true)]
     pub(crate) sweeps: usize,
     /// Number density N/V (default 0.86 in 2D, 0.58 in 3D).
     #[arg(long)]
@@ -111,17 +111,39 @@ pub(crate) fn generate<const D: usize>(a: &GenerateArgs) -> Result<(), String> {
     eprintln!("tau_alpha = {} sweeps: {verdict}", tau.describe());
     let moves = (a.sweeps * a.n) as f64;
     eprintln!(
-        "wrote {} ({state} state, N = {}, d = {D}, T_p = {}, seed = {}): U/N = {:.6}, acceptance displacement {:.3} swap {:.3}, {:.2e} moves/s",
+        "wrote {} ({state} state, N = {}, d = {D}, T_p = {}, seed = {}): U/N = {:.6}, acceptance {}, {:.2e} moves/s",
         a.output,
         a.n,
-        a.tp,
+        pinchglass::validate::show(a.tp),
         a.seed,
         energy / a.n as f64,
-        mc.production.displacement_acceptance(),
-        mc.production.swap_acceptance(),
+        acceptance_words(
+            mc.production.displacement_acceptance(),
+            mc.production.swap_acceptance(),
+            mc.settings.tune_sweeps
+        ),
         moves / mc_seconds
     );
     Ok(())
+}
+
+/// The production acceptances as the summary line states them: "displacement 0.412 swap 0.105",
+/// or, when every sweep tuned the step (no production moves counted), that it did.
+fn acceptance_words(displacement: f64, swap: f64, tune_sweeps: usize) -> String {
+    let one = |x: f64| {
+        if x.is_finite() {
+            format!("{x:.3}")
+        } else {
+            "—".to_string()
+        }
+    };
+    if displacement.is_finite() || swap.is_finite() {
+        format!("displacement {} swap {}", one(displacement), one(swap))
+    } else {
+        format!(
+            "not counted (all {tune_sweeps} sweeps of this short run tuned the displacement step)"
+        )
+    }
 }
 
 /// The CLI's quench settings: the library's, with the FIRE budget overridden by the environment

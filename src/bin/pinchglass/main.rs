@@ -23,6 +23,7 @@ use std::process::ExitCode;
 mod mc;
 mod progress;
 mod units;
+mod values;
 
 mod analyze;
 mod bench;
@@ -96,14 +97,14 @@ enum Command {
     Calibrate {
         #[arg(long)]
         dim: usize,
-        #[arg(long, default_value_t = 300)]
+        #[arg(long, default_value_t = 300, value_parser = values::count, allow_hyphen_values = true)]
         n: usize,
         /// Parent temperatures (default: a grid reaching well above the onset for this d).
-        #[arg(long, value_delimiter = ',', num_args = 1..)]
+        #[arg(long, value_delimiter = ',', num_args = 1.., value_parser = values::tp_entry)]
         tp: Vec<f64>,
-        #[arg(long, default_value_t = 16)]
+        #[arg(long, default_value_t = 16, value_parser = values::count, allow_hyphen_values = true)]
         samples: usize,
-        #[arg(long, default_value_t = 600)]
+        #[arg(long, default_value_t = 600, value_parser = values::count, allow_hyphen_values = true)]
         sweeps: usize,
         #[arg(long)]
         density: Option<f64>,

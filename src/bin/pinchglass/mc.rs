@@ -99,13 +99,13 @@ fn bench_one<const D: usize>(n: usize, b: &BenchMc) -> Result<(), String> {
 pub struct TauArgs {
     #[arg(long)]
     pub dim: usize,
-    #[arg(long)]
+    #[arg(long, value_parser = crate::values::count, allow_hyphen_values = true)]
     pub n: usize,
     #[arg(long)]
     pub tp: f64,
     #[command(flatten)]
     pub tp_unit: crate::units::TpUnitArg,
-    #[arg(long, default_value_t = 1)]
+    #[arg(long, default_value_t = 1, value_parser = crate::values::seed, allow_hyphen_values = true)]
     pub seed: u64,
     #[arg(long)]
     pub density: Option<f64>,
@@ -281,10 +281,10 @@ pub fn tau<const D: usize>(a: &TauArgs) -> Result<(), String> {
 pub struct ChainsCli {
     #[arg(long)]
     pub dim: usize,
-    #[arg(long)]
+    #[arg(long, value_parser = crate::values::count, allow_hyphen_values = true)]
     pub n: usize,
     /// The ladder: parent temperatures, comma separated, hottest first.
-    #[arg(long, value_delimiter = ',', num_args = 1..)]
+    #[arg(long, value_delimiter = ',', num_args = 1.., value_parser = crate::values::tp_entry)]
     pub tp: Vec<f64>,
     #[command(flatten)]
     pub tp_unit: crate::units::TpUnitArg,
@@ -321,7 +321,7 @@ pub struct ChainsCli {
     pub swap_window: Option<usize>,
     #[arg(long)]
     pub density: Option<f64>,
-    #[arg(long, default_value_t = 1)]
+    #[arg(long, default_value_t = 1, value_parser = crate::values::seed, allow_hyphen_values = true)]
     pub seed: u64,
     #[arg(long, default_value = "auto")]
     pub route: String,

@@ -118,10 +118,22 @@ pub(crate) fn summarize_dir_checked(
         serde_json::to_string_pretty(&summary).map_err(|e| e.to_string())?,
     )
     .map_err(|e| format!("cannot write {out}: {e}"))?;
-    let pm = |e: &pinchglass::ensemble::Estimate| format!("{:.4} ± {:.4}", e.value, e.error);
+    let pm = |e: &pinchglass::ensemble::Estimate| {
+        format!(
+            "{:.4} ± {}",
+            e.value,
+            error_text(e.error, |x| format!("{x:.4}"))
+        )
+    };
     let opt = |e: &Option<pinchglass::ensemble::Estimate>| {
-        e.map(|e| format!("{:.3e} ± {:.1e}", e.value, e.error))
-            .unwrap_or_else(|| "n/a".into())
+        e.map(|e| {
+            format!(
+                "{:.3e} ± {}",
+                e.value,
+                error_text(e.error, |x| format!("{x:.1e}"))
+            )
+        })
+        .unwrap_or_else(|| "n/a".into())
     };
     println!(
         "{:>6} {:>4} {:>8} {:>20} {:>20} {:>20} {:>20} {:>20} {:>20}",
@@ -290,8 +302,14 @@ pub(crate) fn print_counts(
     estimators: &pinchglass::ensemble::EstimatorOptions,
 ) {
     let opt = |e: &Option<pinchglass::ensemble::Estimate>| {
-        e.map(|e| format!("{:.3e} ± {:.1e}", e.value, e.error))
-            .unwrap_or_else(|| "n/a".into())
+        e.map(|e| {
+            format!(
+                "{:.3e} ± {}",
+                e.value,
+                error_text(e.error, |x| format!("{x:.1e}"))
+            )
+        })
+        .unwrap_or_else(|| "n/a".into())
     };
     let name = source.name();
     println!(
@@ -312,7 +330,11 @@ pub(crate) fn print_counts(
                 opt(&Some(c.soft_spots)),
                 opt(&Some(c.a_g)),
                 c.slope
-                    .map(|e| format!("{:.2} ± {:.2}", e.value, e.error))
+                    .map(|e| format!(
+                        "{:.2} ± {}",
+                        e.value,
+                        error_text(e.error, |x| format!("{x:.2}"))
+                    ))
                     .unwrap_or_else(|| "n/a (K < 3)".into())
             ),
             None => println!("{:>6} {:>6}", s.tp, "n/a"),
@@ -363,4 +385,14 @@ fn print_in_t_onset(e: f64, error: f64, extra: &str, u: &pinchglass::ensemble::U
         u.t_onset,
         u.source
     );
+}
+
+/// An error bar as the terminal table prints it: `fmt(error)`, or "—" when there is none (one
+/// sample, no spread: the summary's JSON holds null there).
+fn error_text(error: f64, fmt: impl Fn(f64) -> String) -> String {
+    if error.is_finite() {
+        fmt(error)
+    } else {
+        "—".to_string()
+    }
 }

@@ -7,25 +7,25 @@ use super::*;
 pub(crate) struct SweepArgs {
     #[arg(long)]
     pub(crate) dim: usize,
-    #[arg(long)]
+    #[arg(long, value_parser = crate::values::count, allow_hyphen_values = true)]
     pub(crate) n: usize,
     /// Parent temperatures, comma separated (e.g. 0.4,0.5,0.7,1.0).
-    #[arg(long = "tp", value_name = "TP", value_delimiter = ',', num_args = 1..)]
+    #[arg(long = "tp", value_name = "TP", value_delimiter = ',', num_args = 1.., value_parser = crate::values::tp_entry)]
     pub(crate) tps: Vec<f64>,
     #[command(flatten)]
     pub(crate) tp_unit: crate::units::TpUnitArg,
     /// Samples per parent temperature.
-    #[arg(long)]
+    #[arg(long, value_parser = crate::values::count, allow_hyphen_values = true)]
     pub(crate) samples: usize,
     /// Only the sample indices A..B (end exclusive) of each T_p, for array jobs.
     #[arg(long, value_name = "A..B")]
     pub(crate) shard: Option<String>,
-    #[arg(long, default_value_t = 2000)]
+    #[arg(long, default_value_t = 2000, value_parser = crate::values::count, allow_hyphen_values = true)]
     pub(crate) sweeps: usize,
     #[arg(long)]
     pub(crate) density: Option<f64>,
     /// Base seed; each sample's seed derives from it, T_p and the sample index.
-    #[arg(long, default_value_t = 1)]
+    #[arg(long, default_value_t = 1, value_parser = crate::values::seed, allow_hyphen_values = true)]
     pub(crate) seed: u64,
     /// Harmonic analysis: dense (every mode), sparse (sparse Cholesky + lowest modes), or
     /// auto (sparse above d·N = 2000 coordinates).
@@ -150,8 +150,12 @@ pub(crate) fn sweep(a: &SweepArgs) -> Result<(), String> {
     if a.tps.is_empty() || a.tps.iter().any(|t| !(t.is_finite() && *t > 0.0)) {
         return Err(format!("every T_p must be positive, got {:?}", a.tps));
     }
-    if a.samples == 0 || a.sweeps == 0 {
-        return Err("--samples and --sweeps must be at least 1".into());
+    crate::values::no_repeats("--tp", &a.tps)?;
+    if a.samples == 0 {
+        return Err("--samples must be at least 1".into());
+    }
+    if a.sweeps == 0 {
+        return Err("--sweeps must be at least 1".into());
     }
     // N, sweeps and density by the one rule set (pinchglass::validate)
     check_run(

@@ -62,13 +62,26 @@ pub fn show(x: f64) -> String {
     }
 }
 
+/// A count (N, seed, sweeps, samples, K) as a message repeats it: whole numbers up to 2⁵³, which
+/// an `f64` holds exactly, as digits ("got 1000001"); anything else as [`show`] does, so that a
+/// whole number beyond 2⁵³, rounded on reading, does not pass for the one typed.
+pub fn show_count(x: f64) -> String {
+    if x.fract() == 0.0 && x.abs() <= 9_007_199_254_740_992.0 {
+        format!("{x}")
+    } else {
+        show(x)
+    }
+}
+
 fn not_finite(field: &'static str, label: &str) -> Refusal {
     refuse(field, format!("{label} must be a finite number"))
 }
 
 /// A number typed into a form field or a URL: empty → "{label} is required"; anything Rust's
-/// `f64` parser does not read as a finite number (text, "NaN", "Infinity", 1e999) → "{label}
-/// must be a finite number", echoing at most [`ECHO_CHARS`] characters of the input.
+/// `f64` parser does not read ("abc", "1,000") → "{label} must be a number, got "…""; a number
+/// beyond `f64` ("1e999") → "{label} must be a finite number, got "…""; "NaN", "inf",
+/// "Infinity" → "{label} must be a finite number" (not echoed); at most [`ECHO_CHARS`] characters
+/// of the input are echoed.
 pub fn parse_field(field: &'static str, label: &str, text: &str) -> Result<f64, Refusal> {
     let t = text.trim();
     if t.is_empty() {
@@ -76,11 +89,16 @@ pub fn parse_field(field: &'static str, label: &str, text: &str) -> Result<f64, 
     }
     match t.parse::<f64>() {
         Ok(x) if x.is_finite() => Ok(x),
-        // "NaN", "inf", "Infinity", 1e999: not echoed (a message never says NaN)
+        // a numeral beyond f64 (1e400, a thousand digits) is echoed; "NaN", "inf" and
+        // "Infinity" are not (a message never says NaN)
+        Ok(_) if t.bytes().any(|b| b.is_ascii_digit()) => Err(refuse(
+            field,
+            format!("{label} must be a finite number, got {}", echo(t)),
+        )),
         Ok(_) => Err(refuse(field, format!("{label} must be a finite number"))),
         Err(_) => Err(refuse(
             field,
-            format!("{label} must be a finite number, got {}", echo(t)),
+            format!("{label} must be a number, got {}", echo(t)),
         )),
     }
 }
@@ -236,7 +254,7 @@ pub fn check_quartic(k: f64, n: Option<usize>, max: usize) -> Result<usize, Refu
             "quartic",
             format!(
                 "K must be a whole number from 0 (no quartic modes) to {top}{why}, got {}",
-                show(k)
+                show_count(k)
             ),
         ))
     }
@@ -317,7 +335,7 @@ pub fn check_particles(
             "n",
             format!(
                 "N must be a whole number from {lo} to {n_max} in {dim}D, got {}",
-                show(n)
+                show_count(n)
             ),
         ));
     }
@@ -326,7 +344,7 @@ pub fn check_particles(
             "n",
             format!(
                 "N = {} is too large: at most {n_max} particles in {dim}D, {}",
-                show(n),
+                show_count(n),
                 limits.particles_reason
             ),
         ));
@@ -466,7 +484,7 @@ pub fn check_sweeps(sweeps: f64, limits: &Limits) -> Result<usize, Refusal> {
             format!(
                 "sweeps must be a whole number from 1 to {}, got {}",
                 limits.max_sweeps,
-                show(sweeps)
+                show_count(sweeps)
             ),
         ))
     }
@@ -537,7 +555,7 @@ pub fn check_run(
                 "seed must be a whole number from 0 to {}, got {}",
                 limits.max_seed,
                 // a seed beyond 2⁵³ is not held exactly: in exponent form, not as a wrong integer
-                show(s)
+                show_count(s)
             ),
         )),
     };
