@@ -223,7 +223,9 @@ build_cli() {
 
 # Hash of everything a wasm build depends on (sources, manifests, cargo configs, pinned versions).
 wasm_inputs_hash() {
+    # the sources and what they include_str!/include_bytes! (shipped calibrations, the font)
     { find "$ROOT/src" -type f -name '*.rs' -print0 | sort -z | xargs -0 sha256sum
+      find "$ROOT/calibration" "$ROOT/assets" -type f -print0 | sort -z | xargs -0 sha256sum
       sha256sum "$ROOT/Cargo.toml" "$ROOT/Cargo.lock" "$ROOT/build.rs" "$ROOT"/wasm/*.toml "$ROOT/wasm/rayon-worker-helpers.js" "$ROOT/package-lock.json"
       # the engine version written into files and records names the commit (build.rs)
       git -C "$ROOT" rev-parse HEAD 2>/dev/null || echo "no git"

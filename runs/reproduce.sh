@@ -35,7 +35,7 @@ runs/repro/chains.sh "$(command -v pinchglass)" 3d 6..8
 # least number of samples every T_p must have), copied to calibration/poly-{2d,3d}/ as the shipped
 # units; then the summaries
 pinchglass calibrate --dim 2 --n 500 --tp 7,5,4,3.5,3,2.5,2,1.7,1.5,1.3,1.15,1.0 --samples 64 --reuse -o runs/repro/2d-n500
-pinchglass calibrate --dim 3 --n 1000 --tp 2,1.4,1.1,0.9,0.8,0.7,0.6,0.5,0.45,0.4,0.35 --samples 18 --reuse -o runs/repro/3d-n1000
+pinchglass calibrate --dim 3 --n 1000 --tp 2,1.4,1.1,0.9,0.8,0.7,0.6,0.5,0.45,0.4,0.35 --samples 48 --reuse -o runs/repro/3d-n1000
 cp runs/repro/2d-n500/calibration.json calibration/poly-2d/calibration.json
 cp runs/repro/3d-n1000/calibration.json calibration/poly-3d/calibration.json
 pinchglass summarize runs/repro/2d-n500 --calibration runs/repro/2d-n500/calibration.json
