@@ -136,7 +136,7 @@ pub fn generation_metadata<const D: usize>(
     };
     let mut meta = vec![
         ("state".to_string(), state.to_string()),
-        ("tp".to_string(), format!("{}", s.temperature)),
+        ("tp".to_string(), crate::validate::show(s.temperature)),
         ("seed".to_string(), s.seed.to_string()),
         ("sweeps".to_string(), s.sweeps.to_string()),
         (
