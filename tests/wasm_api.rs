@@ -872,7 +872,8 @@ fn a_configuration_file_through_the_api() {
 /// entries typed differently that denote the same model-unit T_p (their seeds would repeat).
 #[wasm_bindgen_test]
 fn a_tp_in_onset_units_is_converted_and_named_as_typed() {
-    let run = |tp: &str| -> Value {
+    // a 2D N = 300 run, seed 1, 300 sweeps, with T_p typed in T_onset = `onset`
+    let run_in = |tp: &str, onset: f64| -> Value {
         serde_json::from_str(&check_form(
             "2",
             "300",
@@ -882,10 +883,11 @@ fn a_tp_in_onset_units_is_converted_and_named_as_typed() {
             "",
             "",
             0.0,
-            Some(3.0),
+            Some(onset),
         ))
         .unwrap()
     };
+    let run = |tp: &str| run_in(tp, 3.0);
     assert_eq!(run("0.5")["params"]["tp"], 1.5);
     let msg = |v: &Value| v["errors"][0]["message"].as_str().unwrap_or("").to_string();
     assert_eq!(
@@ -900,33 +902,11 @@ fn a_tp_in_onset_units_is_converted_and_named_as_typed() {
     // in T_onset, but none applies (the page refuses its units control and says why): T_p is
     // not judged in model units, where "-1" or "1e9" would be named without their unit
     for tp in ["-1", "1e9", "0.5"] {
-        let v: Value = serde_json::from_str(&check_form(
-            "2",
-            "300",
-            tp,
-            "1",
-            "300",
-            "",
-            "",
-            0.0,
-            Some(f64::NAN),
-        ))
-        .unwrap();
+        let v = run_in(tp, f64::NAN);
         assert_eq!(v["errors"], serde_json::json!([]), "{tp}: {v}");
     }
     // …but an unreadable T_p is still refused
-    let v: Value = serde_json::from_str(&check_form(
-        "2",
-        "300",
-        "x",
-        "1",
-        "300",
-        "",
-        "",
-        0.0,
-        Some(f64::NAN),
-    ))
-    .unwrap();
+    let v = run_in("x", f64::NAN);
     assert_eq!(v["errors"][0]["field"], "tp", "{v}");
     // a 2D N = 64 sweep of 50 sweeps, seed 1: the T_p list, samples, K and T_onset vary
     let form = |tps: &str, samples: &str, quartic: &str, onset: Option<f64>| -> Value {

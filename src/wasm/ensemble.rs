@@ -258,11 +258,11 @@ pub fn check_sweep_form(
     let mut form = crate::validate::FormReader::default();
     let dim_v = form.dim(dim);
     let n_v = form.particles(n);
-    let samples_v = form.whole("samples", "samples per T_p", samples, 1.0);
+    let samples_v = form.number("samples", "samples per T_p", samples, 1.0);
     let sweeps_v = form.sweeps(sweeps);
-    let seed_v = form.whole("seed", "base seed", seed, 0.0);
+    let seed_v = form.number("seed", "base seed", seed, 0.0);
     let density_v = form.density(density).filter(|d| !d.is_nan());
-    let quartic_v = form.optional_whole("quartic", "K", quartic, 0.0);
+    let quartic_v = form.optional("quartic", "K", quartic, 0.0);
     let unread = form.unread();
     let bad = form.refusals;
     let route = (!route.trim().is_empty()).then(|| route.trim().to_string());

@@ -174,11 +174,11 @@ pub fn check_form(
     let dim_v = form.dim(dim);
     let n_v = form.particles(n);
     let tp_v = form.number("tp", "T_p", tp, 1.0);
-    let seed_v = form.whole("seed", "seed", seed, 0.0);
+    let seed_v = form.number("seed", "seed", seed, 0.0);
     let sweeps_v = form.sweeps(sweeps);
     let density_v = form.density(density).unwrap_or(f64::NAN);
     let quartic_v = form
-        .optional_whole("quartic", "K", quartic, 0.0)
+        .optional("quartic", "K", quartic, 0.0)
         .unwrap_or(quartic_default);
     let unread = form.unread();
     let mut bad = form.refusals;

@@ -125,16 +125,7 @@ pub(crate) fn summarize_dir_checked(
             error_text(e.error, |x| format!("{x:.4}"))
         )
     };
-    let opt = |e: &Option<pinchglass::ensemble::Estimate>| {
-        e.map(|e| {
-            format!(
-                "{:.3e} ± {}",
-                e.value,
-                error_text(e.error, |x| format!("{x:.1e}"))
-            )
-        })
-        .unwrap_or_else(|| "n/a".into())
-    };
+    let opt = estimate_text;
     println!(
         "{:>6} {:>4} {:>8} {:>20} {:>20} {:>20} {:>20} {:>20} {:>20}",
         "T_p", "M", "unstable", "e_IS", "G", "omega_g", "xi_g", "A_g", "N = A_g omega_g^5"
@@ -301,16 +292,7 @@ pub(crate) fn print_counts(
     units: Option<&pinchglass::ensemble::Units>,
     estimators: &pinchglass::ensemble::EstimatorOptions,
 ) {
-    let opt = |e: &Option<pinchglass::ensemble::Estimate>| {
-        e.map(|e| {
-            format!(
-                "{:.3e} ± {}",
-                e.value,
-                error_text(e.error, |x| format!("{x:.1e}"))
-            )
-        })
-        .unwrap_or_else(|| "n/a".into())
-    };
+    let opt = estimate_text;
     let name = source.name();
     println!(
         "Counting {name} modes: N = 5 K / (M N x^5) from the K pooled {name} modes below x omega_g, x = {}",
@@ -395,4 +377,17 @@ fn error_text(error: f64, fmt: impl Fn(f64) -> String) -> String {
     } else {
         "—".to_string()
     }
+}
+
+/// An optional estimate as the terminal tables print it: "1.234e-1 ± 5.6e-3", "± —" without an
+/// error bar, "n/a" without an estimate.
+fn estimate_text(e: &Option<pinchglass::ensemble::Estimate>) -> String {
+    e.map(|e| {
+        format!(
+            "{:.3e} ± {}",
+            e.value,
+            error_text(e.error, |x| format!("{x:.1e}"))
+        )
+    })
+    .unwrap_or_else(|| "n/a".into())
 }

@@ -135,6 +135,9 @@ pub fn numeral_is_whole(text: &str) -> bool {
         .all(|b| b == b'0')
 }
 
+/// The form fields that hold counts (whole numbers): read by [`FormReader::number`] as counts.
+pub const COUNT_FIELDS: [&str; 6] = ["dim", "n", "seed", "sweeps", "samples", "quartic"];
+
 /// Reads the controls of a form as typed, one number at a time, collecting every refusal: a
 /// field that cannot be read ([`parse_field`]) is refused once and stands in as `fallback`, so
 /// the other fields are still checked (the page's `check_form` and `check_sweep_form`).
@@ -145,43 +148,28 @@ pub struct FormReader {
 }
 
 impl FormReader {
-    /// The number in `text` (`label` names it in messages), or `fallback` after a refusal.
+    /// The number in `text` (`label` names it in messages), or `fallback` after a refusal. A
+    /// count field ([`COUNT_FIELDS`]: N, seed, sweeps, …) whose numeral has a fraction that
+    /// `f64` rounds away ("1.0000000000000001") is refused as "{label} must be a whole number,
+    /// got "…"" ([`numeral_is_whole`]) instead of being read as the whole number it rounds to;
+    /// a value that stays fractional (300.5) is left to the field's range check, which names the
+    /// range.
     pub fn number(&mut self, field: &'static str, label: &str, text: &str, fallback: f64) -> f64 {
-        match parse_field(field, label, text) {
+        let x = match parse_field(field, label, text) {
             Ok(x) => x,
             Err(e) => {
                 self.refusals.push(e);
-                fallback
+                return fallback;
             }
+        };
+        if COUNT_FIELDS.contains(&field) && x.fract() == 0.0 && !numeral_is_whole(text) {
+            self.refusals.push(refuse(
+                field,
+                format!("{label} must be a whole number, got {}", echo(text)),
+            ));
+            return fallback;
         }
-    }
-
-    /// [`FormReader::number`] for a count (N, seed, sweeps, K, …): a numeral with a fraction
-    /// that `f64` rounds away ("1.0000000000000001") is refused as "{label} must be a whole
-    /// number, got "…"" ([`numeral_is_whole`]) instead of being read as the whole number it
-    /// rounds to; a value that stays fractional (300.5) is left to the field's range check,
-    /// which names the range.
-    pub fn whole(&mut self, field: &'static str, label: &str, text: &str, fallback: f64) -> f64 {
-        let x = self.number(field, label, text, fallback);
-        if self.unread().contains(&field) || x.fract() != 0.0 || numeral_is_whole(text) {
-            return x;
-        }
-        self.refusals.push(refuse(
-            field,
-            format!("{label} must be a whole number, got {}", echo(text)),
-        ));
-        fallback
-    }
-
-    /// [`FormReader::whole`] for an optional count: `None` when `text` is empty.
-    pub fn optional_whole(
-        &mut self,
-        field: &'static str,
-        label: &str,
-        text: &str,
-        fallback: f64,
-    ) -> Option<f64> {
-        (!text.trim().is_empty()).then(|| self.whole(field, label, text, fallback))
+        x
     }
 
     /// [`FormReader::number`] for an optional field: `None` when `text` is empty.
@@ -197,17 +185,17 @@ impl FormReader {
 
     /// The dimension (control `dim`); 2 after a refusal.
     pub fn dim(&mut self, text: &str) -> f64 {
-        self.whole("dim", "dimension", text, 2.0)
+        self.number("dim", "dimension", text, 2.0)
     }
 
     /// The number of particles (control `n`); 300 after a refusal.
     pub fn particles(&mut self, text: &str) -> f64 {
-        self.whole("n", "N", text, 300.0)
+        self.number("n", "N", text, 300.0)
     }
 
     /// The sweeps per run (control `sweeps`); 1 after a refusal.
     pub fn sweeps(&mut self, text: &str) -> f64 {
-        self.whole("sweeps", "sweeps", text, 1.0)
+        self.number("sweeps", "sweeps", text, 1.0)
     }
 
     /// The number density (control `density`): `None` when empty (the CLI's default), NaN after

@@ -373,7 +373,12 @@ fn a_count_whose_fraction_rounds_away_is_refused_as_typed() {
     assert!(form.refusals.is_empty());
     // an unreadable count is refused once
     let mut form = FormReader::default();
-    form.whole("seed", "seed", "abc", 0.0);
+    form.number("seed", "seed", "abc", 0.0);
     assert_eq!(form.refusals.len(), 1, "{:?}", form.refusals);
-    assert_eq!(form.optional_whole("quartic", "K", " ", 0.0), None);
+    assert_eq!(form.optional("quartic", "K", " ", 0.0), None);
+    // a count field is read as a count, any other field as a number
+    form.optional("quartic", "K", "2.0000000000000001", 0.0);
+    assert_eq!(form.refusals.len(), 2, "{:?}", form.refusals);
+    assert_eq!(form.number("tp", "T_p", "2.0000000000000001", 0.0), 2.0);
+    assert_eq!(form.refusals.len(), 2, "{:?}", form.refusals);
 }
