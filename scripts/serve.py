@@ -41,9 +41,12 @@ class Handler(http.server.SimpleHTTPRequestHandler):
 
 def port(text):
     """A TCP port, 1-65535 (argparse names the option when this raises)."""
-    p = int(text)
+    try:
+        p = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number from 1 to 65535, got {text!r}")
     if not 1 <= p <= 65535:
-        raise ValueError(text)
+        raise argparse.ArgumentTypeError(f"must be from 1 to 65535, got {p}")
     return p
 
 
@@ -60,7 +63,7 @@ def main():
     try:
         httpd = http.server.ThreadingHTTPServer((args.host, args.port), handler)
     except OSError as e:
-        why = "already in use (another server? stop it, or choose another with PORT=...)" \
+        why = "already in use (another server? stop it, or choose another port: --port here, PORT=... for ./build.sh serve)" \
             if e.errno in (48, 98, 10048) else f"not available: {e.strerror or e}"
         sys.exit(f"serve.py: cannot serve on {args.host}:{args.port}: the port is {why}")
     with httpd:

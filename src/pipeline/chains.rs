@@ -74,12 +74,15 @@ impl ChainSpec {
             return Err("the ladder needs at least one T_p".into());
         }
         if self.ladder.iter().any(|t| !(t.is_finite() && *t > 0.0)) {
-            return Err(format!("every T_p must be positive, got {:?}", self.ladder));
+            return Err(format!(
+                "every T_p must be positive, got {}",
+                crate::validate::show_list(&self.ladder)
+            ));
         }
         if self.ladder.windows(2).any(|w| w[1] >= w[0]) {
             return Err(format!(
-                "the ladder must go from hot to cold without repeats, got {:?}",
-                self.ladder
+                "the ladder must go from hot to cold without repeats, got {}",
+                crate::validate::show_list(&self.ladder)
             ));
         }
         if self.harvests == 0 {
@@ -94,14 +97,15 @@ impl ChainSpec {
         if let Some(k) = self.every_taus {
             if !(k.is_finite() && k >= 1.0) {
                 return Err(format!(
-                    "the harvest interval (--every-taus) must be a finite number of at least 1 τ_α, got {k}"
+                    "the harvest interval (--every-taus) must be a finite number of at least 1 (τ_α){}",
+                    crate::validate::got(k)
                 ));
             }
         }
         if !(self.equilibrate_taus.is_finite() && self.equilibrate_taus >= 1.0) {
             return Err(format!(
-                "equilibrate (--equilibrate-taus) a finite number of at least 1 τ_α, got {}",
-                self.equilibrate_taus
+                "the equilibration (--equilibrate-taus) must be a finite number of at least 1 (τ_α){}",
+                crate::validate::got(self.equilibrate_taus)
             ));
         }
         if self.max_equilibrate < self.min_equilibrate || self.max_equilibrate == 0 {
@@ -440,7 +444,10 @@ mod tests {
         }
         let mut bad = spec(0);
         bad.every_taus = Some(0.5);
-        assert!(bad.validate().unwrap_err().contains("at least 1 τ_α"));
+        assert!(bad
+            .validate()
+            .unwrap_err()
+            .contains("at least 1 (τ_α), got 0.5"));
     }
 
     /// Stops the chain after 1, 2 and 3 checkpoints, resumes each through the checkpoint's JSON

@@ -7,7 +7,7 @@ use super::*;
 #[derive(clap::Args)]
 pub(crate) struct GenerateArgs {
     /// Spatial dimension (2 or 3).
-    #[arg(long)]
+    #[arg(long, value_parser = crate::values::count)]
     pub(crate) dim: usize,
     /// Number of particles.
     #[arg(long, value_parser = crate::values::count, allow_hyphen_values = true)]

@@ -56,11 +56,13 @@ struct Cli {
 enum Command {
     /// Equilibrate a POLY glass at parent temperature T_p with swap Monte Carlo and write it as
     /// extended XYZ.
+    #[command(allow_negative_numbers = true)]
     Generate(GenerateArgs),
     /// Analyse a configuration: energy, forces, Hessian spectrum, every pinch, shear modulus.
     Analyze(AnalyzeOptions),
     /// Run an ensemble: independent samples (swap MC at each T_p, quench, harmonic analysis),
     /// one JSON line per sample in DIR/samples-A-B.jsonl (A..B = the shard of sample indices).
+    #[command(allow_negative_numbers = true)]
     Sweep(SweepArgs),
     /// Merge every samples-*.jsonl in DIR into per-T_p statistics (DIR/summary.json).
     Summarize {
@@ -155,10 +157,12 @@ enum Command {
     /// harvests samples every M sweeps, each quenched and analysed like a sweep's sample.
     /// Records go to DIR/samples-chains[-TAG]-A-B.jsonl; checkpoints to DIR/state/ (a chain
     /// with a checkpoint resumes from it, exactly).
+    #[command(allow_negative_numbers = true)]
     Chains(mc::ChainsCli),
     /// Measure τ_α of a swap Monte Carlo chain: the self-overlap Q(t) (a = 0.3) after an
     /// equilibration part, in sweeps and CPU seconds, and the inherent-state energies at the end
     /// of successive blocks (stationarity).
+    #[command(allow_negative_numbers = true)]
     Tau(mc::TauArgs),
     /// Time the swap Monte Carlo engine (attempted moves/s, ns per move, pair evaluations per
     /// move, the bare kernel's ns per pair) and every stage of the pipeline for 2D and 3D

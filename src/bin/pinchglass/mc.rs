@@ -97,7 +97,7 @@ fn bench_one<const D: usize>(n: usize, b: &BenchMc) -> Result<(), String> {
 /// `pinchglass tau` (its flags).
 #[derive(clap::Args)]
 pub struct TauArgs {
-    #[arg(long)]
+    #[arg(long, value_parser = crate::values::count)]
     pub dim: usize,
     #[arg(long, value_parser = crate::values::count, allow_hyphen_values = true)]
     pub n: usize,
@@ -279,7 +279,7 @@ pub fn tau<const D: usize>(a: &TauArgs) -> Result<(), String> {
 /// `pinchglass chains` (its flags).
 #[derive(clap::Args)]
 pub struct ChainsCli {
-    #[arg(long)]
+    #[arg(long, value_parser = crate::values::count)]
     pub dim: usize,
     #[arg(long, value_parser = crate::values::count, allow_hyphen_values = true)]
     pub n: usize,

@@ -5,7 +5,7 @@ use super::*;
 /// `pinchglass sweep`'s flags (also built by `calibrate`).
 #[derive(clap::Args)]
 pub(crate) struct SweepArgs {
-    #[arg(long)]
+    #[arg(long, value_parser = crate::values::count)]
     pub(crate) dim: usize,
     #[arg(long, value_parser = crate::values::count, allow_hyphen_values = true)]
     pub(crate) n: usize,
@@ -147,8 +147,16 @@ pub(crate) fn sweep(a: &SweepArgs) -> Result<(), String> {
     if a.dim != 2 && a.dim != 3 {
         return Err(format!("--dim must be 2 or 3, got {}", a.dim));
     }
-    if a.tps.is_empty() || a.tps.iter().any(|t| !(t.is_finite() && *t > 0.0)) {
-        return Err(format!("every T_p must be positive, got {:?}", a.tps));
+    if a.tps.is_empty() {
+        return Err(
+            "--tp is required: give at least one parent temperature (e.g. --tp 2,1,0.5)".into(),
+        );
+    }
+    if a.tps.iter().any(|t| !(t.is_finite() && *t > 0.0)) {
+        return Err(format!(
+            "every T_p must be positive, got {}",
+            pinchglass::validate::show_list(&a.tps)
+        ));
     }
     crate::values::no_repeats("--tp", &a.tps)?;
     if a.samples == 0 {

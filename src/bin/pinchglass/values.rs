@@ -30,6 +30,10 @@ fn whole(text: &str) -> Result<u64, String> {
     if let Ok(x) = t.parse::<u64>() {
         return Ok(x);
     }
+    let digits = t.strip_prefix('+').unwrap_or(t);
+    if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(format!("too large: at most {}", u64::MAX));
+    }
     let x: f64 = t
         .parse()
         .map_err(|_| "must be a whole number (digits, or e.g. 1e3)".to_string())?;
@@ -41,6 +45,9 @@ fn whole(text: &str) -> Result<u64, String> {
     }
     if x.fract() != 0.0 || !numeral_is_whole(t) {
         return Err("must be a whole number".into());
+    }
+    if x >= 18_446_744_073_709_551_616.0 {
+        return Err(format!("too large: at most {}", u64::MAX));
     }
     // beyond 2^53 an f64 no longer holds every whole number: such values must be typed as digits
     if x > 9_007_199_254_740_992.0 {
@@ -100,6 +107,10 @@ mod tests {
         assert_eq!(positive_count("0"), Err("must be at least 1".into()));
         assert_eq!(seed("18446744073709551615"), Ok(u64::MAX));
         assert!(seed("1e19").unwrap_err().contains("digits"));
+        assert!(seed("18446744073709551616")
+            .unwrap_err()
+            .contains("too large"));
+        assert!(count("1e30").unwrap_err().contains("too large"));
         assert_eq!(tp_entry(" 2 "), Ok(2.0));
         assert!(tp_entry("").unwrap_err().contains("empty"));
         assert!(tp_entry("0").is_err());

@@ -62,6 +62,21 @@ pub fn show(x: f64) -> String {
     }
 }
 
+/// A list of numbers as a message repeats it: "2, 1.4, 0.35" (each as [`show`] gives it).
+pub fn show_list(xs: &[f64]) -> String {
+    xs.iter().map(|&x| show(x)).collect::<Vec<_>>().join(", ")
+}
+
+/// ", got X" for a refused number ([`show`]), or nothing when it is not finite (a message never
+/// says NaN or inf).
+pub fn got(x: f64) -> String {
+    if x.is_finite() {
+        format!(", got {}", show(x))
+    } else {
+        String::new()
+    }
+}
+
 /// A count (N, seed, sweeps, samples, K) as a message repeats it: whole numbers up to 2⁵³, which
 /// an `f64` holds exactly, as digits ("got 1000001"); anything else as [`show`] does, so that a
 /// whole number beyond 2⁵³, rounded on reading, does not pass for the one typed.
