@@ -141,8 +141,11 @@ impl Depth {
     pub fn new(g: &Glass, slab: f64) -> Self {
         let lz = if g.dim == 3 { g.l[2] } else { 0.0 };
         let slab = (lz > 0.0 && slab > 0.0 && slab < lz).then_some(slab);
-        let a0 = (g.l[0] * g.l[1] * g.l[2] / g.n.max(1) as f64).cbrt();
-        Self { lz, slab, a0 }
+        Self {
+            lz,
+            slab,
+            a0: g.a0(),
+        }
     }
 
     /// `None` if `z` is outside the slab, otherwise 0 (deepest, palest) … 1 (nearest).

@@ -4,6 +4,7 @@
 
 use crate::engine_bench::{bench_engine as bench, bench_state, EngineBenchSettings};
 use crate::swap_mc::{RowKernel, SKIN};
+use crate::validate::whole;
 use wasm_bindgen::prelude::*;
 
 /// The largest N the engine benchmark takes (the engine alone: its rows are a few kB per
@@ -15,7 +16,6 @@ pub const BENCH_MAX_PARTICLES: usize = 16_000;
 /// 10⁹; `repeats` a whole number from 1 to 9. Each refusal names the parameter and its range.
 #[wasm_bindgen]
 pub fn check_bench_engine(dim: f64, n: f64, moves: f64, repeats: f64) -> Result<(), JsError> {
-    let whole = |x: f64| x.is_finite() && x.fract() == 0.0;
     if dim != 2.0 && dim != 3.0 {
         return Err(JsError::new(&format!(
             "dimension must be 2 or 3, got {dim}"

@@ -100,7 +100,7 @@ fn parse_tps(text: &str, t_onset: Option<f64>) -> Result<Vec<f64>, String> {
         let t = match t_onset {
             // in T_onset, but no T_onset applies here (the page refuses its units control):
             // read and checked for repeats, not judged, stood in for by a valid T_p
-            Some(onset) if !(onset > 0.0 && onset.is_finite()) => {
+            Some(onset) if !super::parameters::onset_applies(onset) => {
                 typed.push(x);
                 tps.push(1.0 + k as f64);
                 continue;

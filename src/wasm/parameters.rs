@@ -126,6 +126,12 @@ pub(crate) fn refusals_json(v: Vec<Refusal>) -> Value {
 
 pub(crate) use crate::validate::whole;
 
+/// Whether a `t_onset` argument is a T_onset: a positive number. Anything else (the page sends
+/// NaN) means "T_p in T_onset, but no T_onset applies" (the page refuses its units control).
+pub(crate) fn onset_applies(t_onset: f64) -> bool {
+    t_onset > 0.0 && t_onset.is_finite()
+}
+
 /// Validates the parameters of a run without running it. Returns a JSON array of
 /// `{"field": control name, "message": sentence with the allowed range}` (empty when all is
 /// well). Field names are the CLI's flags: `dim`, `n`, `tp`, `seed`, `sweeps`, `density`.
@@ -187,7 +193,7 @@ pub fn check_form(
     let tp_m = match t_onset {
         // in T_onset, but no T_onset applies (the page refuses its units control): T_p is not
         // judged in the wrong unit
-        Some(onset) if !(onset > 0.0 && onset.is_finite()) => 1.0,
+        Some(onset) if !onset_applies(onset) => 1.0,
         Some(onset) if !unread.contains(&"tp") => {
             let typed = crate::validate::show(tp_v);
             match crate::validate::check_tp_onset(tp_v, &typed, onset, MAX_TP) {

@@ -10,7 +10,7 @@ pub(crate) struct GenerateArgs {
     #[arg(long, value_parser = crate::values::count)]
     pub(crate) dim: usize,
     /// Number of particles.
-    #[arg(long, value_parser = crate::values::count, allow_hyphen_values = true)]
+    #[arg(long, value_parser = crate::values::count)]
     pub(crate) n: usize,
     /// Parent temperature T_p (units of ε/k_B, or T_onset with --tp-unit onset).
     #[arg(long)]
@@ -18,10 +18,10 @@ pub(crate) struct GenerateArgs {
     #[command(flatten)]
     pub(crate) tp_unit: crate::units::TpUnitArg,
     /// Seed of every random stream of the run.
-    #[arg(long, value_parser = crate::values::seed, allow_hyphen_values = true)]
+    #[arg(long, value_parser = crate::values::seed)]
     pub(crate) seed: u64,
     /// Swap Monte Carlo sweeps (N attempted moves each), burn-in included.
-    #[arg(long, default_value_t = 2000, value_parser = crate::values::count, allow_hyphen_values = true)]
+    #[arg(long, default_value_t = 2000, value_parser = crate::values::count)]
     pub(crate) sweeps: usize,
     /// Number density N/V (default 0.86 in 2D, 0.58 in 3D).
     #[arg(long)]
@@ -130,13 +130,7 @@ pub(crate) fn generate<const D: usize>(a: &GenerateArgs) -> Result<(), String> {
 /// The production acceptances as the summary line states them: "displacement 0.412 swap 0.105",
 /// or, when every sweep tuned the step (no production moves counted), that it did.
 fn acceptance_words(displacement: f64, swap: f64, tune_sweeps: usize) -> String {
-    let one = |x: f64| {
-        if x.is_finite() {
-            format!("{x:.3}")
-        } else {
-            "—".to_string()
-        }
-    };
+    let one = |x: f64| crate::or_dash(x, |x| format!("{x:.3}"));
     if displacement.is_finite() || swap.is_finite() {
         format!("displacement {} swap {}", one(displacement), one(swap))
     } else {

@@ -25,6 +25,16 @@ mod progress;
 mod units;
 mod values;
 
+/// A figure as the CLI prints it: `fmt(x)`, or "—" when there is none (not finite: an error bar
+/// of one sample, an acceptance with no moves counted), so no output line says NaN.
+pub(crate) fn or_dash(x: f64, fmt: impl Fn(f64) -> String) -> String {
+    if x.is_finite() {
+        fmt(x)
+    } else {
+        "—".to_string()
+    }
+}
+
 mod analyze;
 mod bench;
 mod calibrate;
@@ -96,17 +106,18 @@ enum Command {
     },
     /// Measure the units: run a sweep over high parent temperatures, find the plateau of the
     /// sample-mean shear modulus, and write G_inf, c_inf and T_onset to DIR/calibration.json.
+    #[command(allow_negative_numbers = true)]
     Calibrate {
         #[arg(long)]
         dim: usize,
-        #[arg(long, default_value_t = 300, value_parser = values::count, allow_hyphen_values = true)]
+        #[arg(long, default_value_t = 300, value_parser = values::count)]
         n: usize,
         /// Parent temperatures (default: a grid reaching well above the onset for this d).
         #[arg(long, value_delimiter = ',', num_args = 1.., value_parser = values::tp_entry)]
         tp: Vec<f64>,
-        #[arg(long, default_value_t = 16, value_parser = values::count, allow_hyphen_values = true)]
+        #[arg(long, default_value_t = 16, value_parser = values::count)]
         samples: usize,
-        #[arg(long, default_value_t = 600, value_parser = values::count, allow_hyphen_values = true)]
+        #[arg(long, default_value_t = 600, value_parser = values::count)]
         sweeps: usize,
         #[arg(long)]
         density: Option<f64>,
@@ -333,15 +344,17 @@ fn main() -> ExitCode {
             let engine = mc::BenchMc {
                 sizes: mc_n,
                 dims: mc_dim,
-                repeats: repeats.max(1),
-                moves: mc_moves,
-                relax_sweeps: mc_relax,
-                swap_window,
-                skin,
-                kernel: match mc_kernel.as_str() {
-                    "portable" => pinchglass::swap_mc::RowKernel::Portable,
-                    "avx" => pinchglass::swap_mc::RowKernel::Avx,
-                    _ => pinchglass::swap_mc::RowKernel::Avx512,
+                engine: pinchglass::engine_bench::EngineBenchSettings {
+                    repeats: repeats.max(1),
+                    moves: mc_moves,
+                    relax_sweeps: mc_relax,
+                    swap_window,
+                    skin,
+                    kernel: match mc_kernel.as_str() {
+                        "portable" => pinchglass::swap_mc::RowKernel::Portable,
+                        "avx" => pinchglass::swap_mc::RowKernel::Avx,
+                        _ => pinchglass::swap_mc::RowKernel::Avx512,
+                    },
                 },
             };
             match part.as_str() {

@@ -5,30 +5,25 @@ use pinchglass::engine_bench::{bench_engine, EngineBenchSettings};
 use pinchglass::potential::Poly;
 use pinchglass::quench::{quench, QuenchSettings};
 use pinchglass::relaxation::{SelfOverlap, TauAlpha};
-use pinchglass::swap_mc::{random_start, RowKernel, SwapMc, SwapMcSettings};
+use pinchglass::swap_mc::{random_start, SwapMc, SwapMcSettings};
 use pinchglass::xyz::read_xyz;
 
-/// Settings of the engine benchmark.
+/// Settings of the engine benchmark: which systems, and what to time in each (the library's).
 pub struct BenchMc {
     pub sizes: Vec<usize>,
     /// Dimensions to time (2 and/or 3).
     pub dims: Vec<u8>,
-    pub repeats: usize,
-    pub moves: f64,
-    pub relax_sweeps: usize,
-    pub swap_window: Option<usize>,
-    pub skin: f64,
-    /// The row kernel (the fastest this CPU has below it).
-    pub kernel: RowKernel,
+    pub engine: EngineBenchSettings,
 }
 
 /// `pinchglass bench --part mc`: the swap Monte Carlo engine over production sweeps of an
 /// already relaxed state (3D at T_p = 0.5, 2D at T_p = 1.5), one core.
 pub fn bench_mc(b: &BenchMc) -> Result<(), String> {
-    let kernel = format!("{} row kernel", b.kernel.or_slower().name());
+    let e = &b.engine;
+    let kernel = format!("{} row kernel", e.kernel.or_slower().name());
     println!(
         "swap Monte Carlo engine: production sweeps after {} relaxation sweeps from a random start, one core, {} repeats of {:.0e} attempted moves; medians; {kernel}",
-        b.relax_sweeps, b.repeats, b.moves
+        e.relax_sweeps, e.repeats, e.moves
     );
     println!(
         "{:<3} {:>6} {:>5} {:>11} {:>9} {:>10} {:>11} {:>10} {:>11} {:>8} {:>7} {:>9} {:>10}",
@@ -64,17 +59,7 @@ pub fn bench_mc(b: &BenchMc) -> Result<(), String> {
 }
 
 fn bench_one<const D: usize>(n: usize, b: &BenchMc) -> Result<(), String> {
-    let r = bench_engine::<D>(
-        n,
-        &EngineBenchSettings {
-            moves: b.moves,
-            relax_sweeps: b.relax_sweeps,
-            repeats: b.repeats,
-            swap_window: b.swap_window,
-            skin: b.skin,
-            kernel: b.kernel,
-        },
-    )?;
+    let r = bench_engine::<D>(n, &b.engine)?;
     println!(
         "{:<3} {:>6} {:>5} {:>11.3e} {:>9.1} {:>10.1} {:>11.1} {:>10.1} {:>11.2} {:>8.2} {:>7} {:>9.2e} {:>10.2}",
         format!("{D}D"),
@@ -99,13 +84,13 @@ fn bench_one<const D: usize>(n: usize, b: &BenchMc) -> Result<(), String> {
 pub struct TauArgs {
     #[arg(long, value_parser = crate::values::count)]
     pub dim: usize,
-    #[arg(long, value_parser = crate::values::count, allow_hyphen_values = true)]
+    #[arg(long, value_parser = crate::values::count)]
     pub n: usize,
     #[arg(long)]
     pub tp: f64,
     #[command(flatten)]
     pub tp_unit: crate::units::TpUnitArg,
-    #[arg(long, default_value_t = 1, value_parser = crate::values::seed, allow_hyphen_values = true)]
+    #[arg(long, default_value_t = 1, value_parser = crate::values::seed)]
     pub seed: u64,
     #[arg(long)]
     pub density: Option<f64>,
@@ -281,7 +266,7 @@ pub fn tau<const D: usize>(a: &TauArgs) -> Result<(), String> {
 pub struct ChainsCli {
     #[arg(long, value_parser = crate::values::count)]
     pub dim: usize,
-    #[arg(long, value_parser = crate::values::count, allow_hyphen_values = true)]
+    #[arg(long, value_parser = crate::values::count)]
     pub n: usize,
     /// The ladder: parent temperatures, comma separated, hottest first.
     #[arg(long, value_delimiter = ',', num_args = 1.., value_parser = crate::values::tp_entry)]
@@ -321,7 +306,7 @@ pub struct ChainsCli {
     pub swap_window: Option<usize>,
     #[arg(long)]
     pub density: Option<f64>,
-    #[arg(long, default_value_t = 1, value_parser = crate::values::seed, allow_hyphen_values = true)]
+    #[arg(long, default_value_t = 1, value_parser = crate::values::seed)]
     pub seed: u64,
     #[arg(long, default_value = "auto")]
     pub route: String,

@@ -1,6 +1,7 @@
 //! `pinchglass summarize`: every record of DIR merged into per-T_p statistics (`summary.json`).
 
 use super::*;
+use crate::or_dash as error_text;
 
 pub(crate) struct SummarizeOptions {
     pub(crate) calibration: Option<String>,
@@ -367,16 +368,6 @@ fn print_in_t_onset(e: f64, error: f64, extra: &str, u: &pinchglass::ensemble::U
         u.t_onset,
         u.source
     );
-}
-
-/// An error bar as the terminal table prints it: `fmt(error)`, or "—" when there is none (one
-/// sample, no spread: the summary's JSON holds null there).
-fn error_text(error: f64, fmt: impl Fn(f64) -> String) -> String {
-    if error.is_finite() {
-        fmt(error)
-    } else {
-        "—".to_string()
-    }
 }
 
 /// An optional estimate as the terminal tables print it: "1.234e-1 ± 5.6e-3", "± —" without an

@@ -7,7 +7,7 @@ use super::*;
 pub(crate) struct SweepArgs {
     #[arg(long, value_parser = crate::values::count)]
     pub(crate) dim: usize,
-    #[arg(long, value_parser = crate::values::count, allow_hyphen_values = true)]
+    #[arg(long, value_parser = crate::values::count)]
     pub(crate) n: usize,
     /// Parent temperatures, comma separated (e.g. 0.4,0.5,0.7,1.0).
     #[arg(long = "tp", value_name = "TP", value_delimiter = ',', num_args = 1.., value_parser = crate::values::tp_entry)]
@@ -15,17 +15,17 @@ pub(crate) struct SweepArgs {
     #[command(flatten)]
     pub(crate) tp_unit: crate::units::TpUnitArg,
     /// Samples per parent temperature.
-    #[arg(long, value_parser = crate::values::count, allow_hyphen_values = true)]
+    #[arg(long, value_parser = crate::values::count)]
     pub(crate) samples: usize,
     /// Only the sample indices A..B (end exclusive) of each T_p, for array jobs.
     #[arg(long, value_name = "A..B")]
     pub(crate) shard: Option<String>,
-    #[arg(long, default_value_t = 2000, value_parser = crate::values::count, allow_hyphen_values = true)]
+    #[arg(long, default_value_t = 2000, value_parser = crate::values::count)]
     pub(crate) sweeps: usize,
     #[arg(long)]
     pub(crate) density: Option<f64>,
     /// Base seed; each sample's seed derives from it, T_p and the sample index.
-    #[arg(long, default_value_t = 1, value_parser = crate::values::seed, allow_hyphen_values = true)]
+    #[arg(long, default_value_t = 1, value_parser = crate::values::seed)]
     pub(crate) seed: u64,
     /// Harmonic analysis: dense (every mode), sparse (sparse Cholesky + lowest modes), or
     /// auto (sparse above d·N = 2000 coordinates).

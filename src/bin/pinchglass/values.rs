@@ -8,7 +8,7 @@ use pinchglass::validate::numeral_is_whole;
 /// A count (N, sweeps, samples, …): a whole number ≥ 0 in any decimal spelling that denotes one
 /// exactly ("2000", "2e3", "2000.0"). clap prints the typed value beside the reason.
 pub(crate) fn count(text: &str) -> Result<usize, String> {
-    let x = whole(text)?;
+    let x = whole_number(text)?;
     usize::try_from(x).map_err(|_| format!("must be at most {}", usize::MAX))
 }
 
@@ -22,10 +22,10 @@ pub(crate) fn positive_count(text: &str) -> Result<usize, String> {
 
 /// A seed: a whole number from 0 to 2⁶⁴ − 1, exact when written as digits.
 pub(crate) fn seed(text: &str) -> Result<u64, String> {
-    whole(text)
+    whole_number(text)
 }
 
-fn whole(text: &str) -> Result<u64, String> {
+fn whole_number(text: &str) -> Result<u64, String> {
     let t = text.trim();
     if let Ok(x) = t.parse::<u64>() {
         return Ok(x);
