@@ -657,8 +657,10 @@ fn bad_sweep_arguments_are_refused() {
         "--sweeps",
         "5",
     ];
-    let cases: [(&[&str], &str); 3] = [
+    // a negative first entry is read as a T_p list, not taken for an option
+    let cases: [(&[&str], &str); 4] = [
         (&["--tp", "0.5,-1"], "T_p"),
+        (&["--tp", "-1,0.5"], "every T_p must be a positive"),
         (&["--tp", "0.5", "--shard", "3..2"], "shard"),
         (&["--tp", "0.5", "--shard", "0..9"], "shard"),
     ];

@@ -341,6 +341,7 @@ function setPresenter(on) {
 async function go(k, how = 'push') {
   k = Math.min(STEPS.length, Math.max(1, Math.round(Number(k)) || 1));
   L.step = k;
+  if (how === 'push') $('lecture-url-note').textContent = ''; // the user has moved on from the link
   document.body.dataset.lectureStep = String(k);
   const s = STEPS[k - 1];
   $('lecture-position').textContent = `step ${k} of ${STEPS.length}`;
@@ -440,6 +441,27 @@ export function initLecture(pageApi) {
   });
 }
 
+// The step (into L.step) and the dataset id (returned) a link asks for. A step or dataset the
+// Lecture does not have is replaced by the nearest step or the first dataset, and the note under
+// the dataset control says so (a mistyped link is not shown silently as another one).
+function fromUrl(q) {
+  const notes = [];
+  const step = q.get('step');
+  const k = step === null ? 1 : Number(step);
+  L.step = Math.min(STEPS.length, Math.max(1, Math.round(k) || 1));
+  if (step !== null && k !== L.step) {
+    notes.push(`The link asks for step "${step}"; the Lecture has steps 1 to ${STEPS.length}: showing step ${L.step}`);
+  }
+  const want = q.get('data');
+  const known = index.datasets.find((d) => d.id === want);
+  const id = known ? want : index.datasets[0].id;
+  if (want !== null && !known) {
+    notes.push(`The link asks for the ensemble "${want}", which the Lecture data do not have (${index.datasets.map((d) => d.id).join(', ')}): showing ${index.datasets[0].label}`);
+  }
+  $('lecture-url-note').textContent = notes.map((n) => `${n}.`).join(' ');
+  return id;
+}
+
 // The mode is shown: data index, dataset and step from the URL the first time.
 export async function showLecture() {
   if (!index) {
@@ -460,15 +482,14 @@ export async function showLecture() {
       return o;
     }));
     const q = new URLSearchParams(location.search);
-    L.step = Math.min(STEPS.length, Math.max(1, Number(q.get('step')) || 1));
+    const want = fromUrl(q);
     if (q.get('present') === '1') {
       L.presenter = true;
       document.body.dataset.presenter = '1';
       $('lecture-present').setAttribute('aria-pressed', 'true');
       $('lecture-present').textContent = 'leave presenter view';
     }
-    const want = q.get('data');
-    await chooseDataset(index.datasets.some((d) => d.id === want) ? want : index.datasets[0].id);
+    await chooseDataset(want);
     return;
   }
   await go(L.step, 'replace');
@@ -480,10 +501,7 @@ export async function lectureFromUrl() {
     await showLecture();
     return;
   }
-  const q = new URLSearchParams(location.search);
-  L.step = Math.min(STEPS.length, Math.max(1, Number(q.get('step')) || 1));
-  const want = q.get('data');
-  const id = index.datasets.some((d) => d.id === want) ? want : index.datasets[0].id;
+  const id = fromUrl(new URLSearchParams(location.search));
   if (id !== L.dataset) await chooseDataset(id, 'replace');
   else await go(L.step, 'replace');
 }

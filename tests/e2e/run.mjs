@@ -1149,7 +1149,20 @@ async function testLecture() {
     await direct.waitForFunction(() => document.body.dataset.lecture === 'ready', null, { timeout: 30_000 });
     const d = await direct.evaluate(() => ({ step: window.pinchglass.lecture.step, figure: window.pinchglass.lecture.figure }));
     check('lecture: ?mode=lecture&step=3 opens step 3 (Fig. 4a, the same drawing)',
-      d.step === 3 && d.figure === 'fig4a' && (await canvasHash(direct, 'lecture-canvas')) === hashes[2], JSON.stringify(d));
+      d.step === 3 && d.figure === 'fig4a' && (await canvasHash(direct, 'lecture-canvas')) === hashes[2]
+        && (await direct.$eval('#lecture-url-note', (e) => e.textContent)) === '', JSON.stringify(d));
+    // a link to a step or an ensemble the Lecture does not have says what it shows instead
+    const wrong = await ctx.newPage();
+    await wrong.goto(server.url + '?mode=lecture&step=99&data=4d');
+    await wrong.waitForFunction(() => document.body.dataset.lecture === 'ready', null, { timeout: 30_000 });
+    const w = await wrong.evaluate(() => ({ step: window.pinchglass.lecture.step, note: document.getElementById('lecture-url-note').textContent }));
+    check('lecture: ?step=99&data=4d shows the last step of the first ensemble and says so next to the ensemble control',
+      w.step === 5 && /step "99"/.test(w.note) && /showing step 5/.test(w.note) && /"4d"/.test(w.note), JSON.stringify(w));
+    await wrong.click('#lecture-prev');
+    await wrong.waitForFunction(() => document.body.dataset.lectureStep === '4');
+    check('lecture: the link note goes once the user moves on',
+      (await wrong.$eval('#lecture-url-note', (e) => e.textContent)) === '');
+    await wrong.close();
     // Explore still works from the tab (its worker starts on demand)
     await direct.click('#tab-explore');
     const state = await waitForEnd(direct);

@@ -113,7 +113,7 @@ enum Command {
         #[arg(long, default_value_t = 300, value_parser = values::count)]
         n: usize,
         /// Parent temperatures (default: a grid reaching well above the onset for this d).
-        #[arg(long, value_delimiter = ',', num_args = 1.., value_parser = values::tp_entry)]
+        #[arg(long, value_delimiter = ',', num_args = 1, allow_hyphen_values = true, value_parser = values::tp_entry)]
         tp: Vec<f64>,
         #[arg(long, default_value_t = 16, value_parser = values::count)]
         samples: usize,

@@ -269,7 +269,7 @@ pub struct ChainsCli {
     #[arg(long, value_parser = crate::values::count)]
     pub n: usize,
     /// The ladder: parent temperatures, comma separated, hottest first.
-    #[arg(long, value_delimiter = ',', num_args = 1.., value_parser = crate::values::tp_entry)]
+    #[arg(long, value_delimiter = ',', num_args = 1, allow_hyphen_values = true, value_parser = crate::values::tp_entry)]
     pub tp: Vec<f64>,
     #[command(flatten)]
     pub tp_unit: crate::units::TpUnitArg,

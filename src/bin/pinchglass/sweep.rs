@@ -10,7 +10,7 @@ pub(crate) struct SweepArgs {
     #[arg(long, value_parser = crate::values::count)]
     pub(crate) n: usize,
     /// Parent temperatures, comma separated (e.g. 0.4,0.5,0.7,1.0).
-    #[arg(long = "tp", value_name = "TP", value_delimiter = ',', num_args = 1.., value_parser = crate::values::tp_entry)]
+    #[arg(long = "tp", value_name = "TP", value_delimiter = ',', num_args = 1, allow_hyphen_values = true, value_parser = crate::values::tp_entry)]
     pub(crate) tps: Vec<f64>,
     #[command(flatten)]
     pub(crate) tp_unit: crate::units::TpUnitArg,
