@@ -1,12 +1,13 @@
 #!/bin/bash
 # The runs behind docs/reproduction.md, exactly as they were made (from the repository root, with
-# `pinchglass` = target/release/pinchglass on the PATH). Each sweep appends its records to
+# `pinchglass` on the PATH: a build of the commit named in each part below, since each part's
+# records carry the engine tag of the binary that made them). Each sweep appends its records to
 # runs/<dir>/samples-<tag>-0-<M>.jsonl and its parameters, command and wall time to
 # runs/<dir>/sweep-<tag>-0-<M>.json; `summarize` merges them into runs/<dir>/summary.json.
 set -euo pipefail
 # These records were made by the first Monte Carlo engine (swap-mc-1, commit 6ca431a, 2026-11-26).
-# The current engine (swap-mc-2, docs/engine.md) samples the same distribution with a different
-# random stream: to get these exact records, build that commit (git checkout 6ca431a); with the
+# Later engines (swap-mc-2 … swap-mc-4, docs/engine.md) sample the same distribution with other
+# random streams: to get these exact records, build that commit (git checkout 6ca431a); with the
 # current engine the commands give statistically equivalent, not identical, records, and
 # `summarize` refuses to pool the two engines' records in one directory.
 
@@ -23,7 +24,7 @@ pinchglass summarize runs/3d-n500 --calibration calibration/poly-3d/calibration.
 # ---------------------------------------------------------------------------------------------
 # The reproduction ensembles of issue 11 (engine swap-mc-2, chains down an annealing ladder; see
 # runs/repro/README.md). They need a binary of engine swap-mc-2 (build commit 56090c5; the current
-# engine, swap-mc-3, refuses their checkpoints). Each command resumes its chains from runs/repro/<dir>/state/ when rerun;
+# engine, swap-mc-4, refuses their checkpoints; calibrate, summarize and figures take any binary). Each command resumes its chains from runs/repro/<dir>/state/ when rerun;
 # the shards may run on different machines (records do not depend on sharding or threads).
 runs/repro/chains.sh "$(command -v pinchglass)" 2d 0..4
 runs/repro/chains.sh "$(command -v pinchglass)" 2d 4..8

@@ -866,7 +866,8 @@ fn summarize_reports_the_counting_estimators() {
 }
 
 /// The count fractions of `summarize` are finite with 0 < x <= 1 and refused by their flag (a
-/// negative value too, not taken for a flag); a refused `calibrate --reuse` writes nothing.
+/// negative value too, not taken for a flag); a refused `calibrate --reuse` writes nothing; an
+/// accepted one writes the calibration and the summary in its units.
 #[test]
 fn bad_fractions_and_a_refused_reuse_write_nothing() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
@@ -899,6 +900,15 @@ fn bad_fractions_and_a_refused_reuse_write_nothing() {
     let o = calibrate("3,4,6,10", "20");
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(dir.join("summary.json").exists() && dir.join("calibration.json").exists());
+    // the summary it writes is in the units it measured, as `summarize --calibration` writes it
+    // (an uncalibrated one would replace a calibrated summary)
+    let written = std::fs::read(dir.join("summary.json")).unwrap();
+    let cal = dir.join("calibration.json");
+    let o = run(bin().arg("summarize").arg(&dir).arg("--calibration").arg(&cal));
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(written, std::fs::read(dir.join("summary.json")).unwrap());
+    let v: Value = serde_json::from_slice(&written).unwrap();
+    assert!(v["units"]["t_onset"].as_f64().is_some(), "{}", v["units"]);
 }
 
 /// `chains` through the command line: records and checkpoints are written; running the same

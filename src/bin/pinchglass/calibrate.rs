@@ -22,30 +22,21 @@ pub(crate) fn calibrate_units(a: &SweepArgs, statistic: &str, reuse: bool) -> Re
     if !reuse {
         sweep(a)?;
     }
-    // everything is checked before DIR/summary.json is written: a refused --reuse writes nothing
-    let measured = std::cell::RefCell::new(None);
-    summarize_dir_checked(
-        &a.output,
-        &SummarizeOptions {
-            calibration: None,
-            fit_tp_max: None,
-            estimators: Default::default(),
-            quartic_scan: Vec::new(),
-        },
-        &|all| {
-            let mut summaries = all.to_vec();
-            if reuse {
-                // only the grid's T_p (DIR may hold more, e.g. an unfinished part of a sweep)
-                summaries.retain(|s| a.tps.contains(&s.tp));
-                check_reuse_grid(a, &summaries)?;
-            }
-            let c = pinchglass::ensemble::calibrate(&summaries, statistic)?;
-            *measured.borrow_mut() = Some((summaries, c));
-            Ok(())
-        },
-    )?;
-    let (summaries, c) = measured.into_inner().expect("the check ran");
+    // everything is checked before anything is written: a refused --reuse writes nothing
     let (records, _) = read_records(&a.output)?;
+    let mut summaries = pinchglass::report::summarize_records_with(
+        records.clone(),
+        None,
+        None,
+        &Default::default(),
+    )?
+    .temperatures;
+    if reuse {
+        // only the grid's T_p (DIR may hold more, e.g. an unfinished part of a sweep)
+        summaries.retain(|s| a.tps.contains(&s.tp));
+        check_reuse_grid(a, &summaries)?;
+    }
+    let c = pinchglass::ensemble::calibrate(&summaries, statistic)?;
     let records = pinchglass::ensemble::deduplicate(records)?;
     let onset = pinchglass::ensemble::onset_uncertainty(&records, &summaries, &c)?;
     // the sweeps per sample: the sweep's, or the records' when they all share one
@@ -74,6 +65,17 @@ pub(crate) fn calibrate_units(a: &SweepArgs, statistic: &str, reuse: bool) -> Re
         serde_json::to_string_pretty(&out).map_err(|e| e.to_string())?,
     )
     .map_err(|e| format!("cannot write {path}: {e}"))?;
+    // DIR's summary in the units just measured: what `summarize DIR --calibration
+    // DIR/calibration.json` writes (a summary without units would replace a calibrated one)
+    summarize_dir(
+        &a.output,
+        &SummarizeOptions {
+            calibration: Some(path.clone()),
+            fit_tp_max: None,
+            estimators: Default::default(),
+            quartic_scan: parse_quartic_scan(DEFAULT_QUARTIC_SCAN)?,
+        },
+    )?;
     println!(
         "d = {}, rho = {}: G_inf = {:.4} ± {:.4} (sample {}s), c_inf = {:.4}, T_onset = {} ± {:.3}, c_inf/a0 = {:.4} (wrote {path})",
         a.dim, a.number_density(), c.g_inf.value, c.g_inf.error, c.statistic.name(), c.c_inf, c.t_onset, onset.error, c.c_inf / a0

@@ -100,12 +100,13 @@ enum Command {
             long,
             value_name = "X,...",
             allow_hyphen_values = true,
-            default_value = "0.25,0.3,0.35,0.4,0.45,0.5"
+            default_value = summarize::DEFAULT_QUARTIC_SCAN
         )]
         quartic_scan: String,
     },
     /// Measure the units: run a sweep over high parent temperatures, find the plateau of the
-    /// sample-mean shear modulus, and write G_inf, c_inf and T_onset to DIR/calibration.json.
+    /// per-T_p sample median (--statistic) of the shear modulus, and write G_inf, c_inf and
+    /// T_onset to DIR/calibration.json and DIR's summary in these units to DIR/summary.json.
     #[command(allow_negative_numbers = true)]
     Calibrate {
         #[arg(long)]
@@ -267,18 +268,7 @@ fn main() -> ExitCode {
                         quartic_count_fraction,
                     )?,
                 };
-                let quartic_scan = match quartic_scan.trim() {
-                "none" => Vec::new(),
-                list => list
-                    .split(',')
-                    .map(|x| {
-                        let v: f64 = x.trim().parse().map_err(|_| {
-                            format!("--quartic-scan: {} is not a number (a list like 0.3,0.4 or none)", pinchglass::validate::echo(x))
-                        })?;
-                        check_count_fraction("--quartic-scan", v)
-                    })
-                    .collect::<Result<Vec<f64>, String>>()?,
-            };
+                let quartic_scan = summarize::parse_quartic_scan(&quartic_scan)?;
                 summarize_dir(
                     &dir,
                     &SummarizeOptions {
