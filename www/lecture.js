@@ -24,7 +24,7 @@ const STEPS = [
       density follows the universal law D(ω) = A<sub>g</sub> ω<sup>4</sup>: each cumulative curve (left) rises as
       ω<sup>5</sup> at small ω, whatever the parent temperature T<sub>p</sub> the glass was made at. What T<sub>p</sub>
       changes is the prefactor A<sub>g</sub> (right): glasses made from colder liquids have fewer soft modes (in the paper A<sub>g</sub> falls by nearly 3 orders of
-      magnitude from T<sub>p</sub> ≈ 1.4 to 0.33 T<sub>onset</sub>). ${c.claim(1, 'a_g', 'A<sub>g</sub>', 'falls')}`,
+      magnitude from T<sub>p</sub> ≈ 1.4 to 0.33 T<sub>onset</sub>). ${c.claim(1, c.aShown(), 'A<sub>g</sub>', 'falls')}${c.slopes()}`,
   },
   {
     figure: 'fig4b',
@@ -127,12 +127,27 @@ function context(d, claims) {
       : '';
     return ` Other windows x<sub>q</sub> ω<sub>g</sub> give (x<sub>q</sub>: E<sub>QLM</sub>) ${list}${slope}.`;
   };
-  const strong = (verdict) => ({
-    holds: '<strong class="claim holds">In this ensemble it holds:</strong>',
-    contradicts: '<strong class="claim contradicts">In this ensemble it does not hold:</strong>',
+  // the verdict's lead-in; `subject`: the claim, when "it" would be ambiguous
+  const strong = (verdict, subject = 'it') => ({
+    holds: `<strong class="claim holds">In this ensemble ${subject} holds:</strong>`,
+    contradicts: `<strong class="claim contradicts">In this ensemble ${subject} does not hold:</strong>`,
     unresolved: '<strong class="claim unresolved">This ensemble does not resolve it:</strong>',
   })[verdict];
   return {
+    // The A_g that Fig. 2's right panel shows (plot::summary::EnsembleSummary::a_g): the count's
+    // when the summary has counts, else the rank fit's; its summary key.
+    aShown() {
+      return rows.some((r) => Number.isFinite(val(r, 'count.a_g'))) ? 'count.a_g' : 'a_g';
+    },
+    // What this ensemble says of the ω⁴ law itself: the free log-slopes of the cumulative counts
+    // below x ω_g (Fig. 2's legend; 5 under the law), their range and how many agree with 5.
+    slopes() {
+      const s = rows.map((r) => pick(r, 'count.slope')).filter((e) => Number.isFinite(e?.value) && Number.isFinite(e?.error));
+      if (!s.length) return '';
+      const v = s.map((e) => e.value);
+      const agree = s.filter((e) => Math.abs(e.value - 5) <= 2 * e.error).length;
+      return ` The ω<sup>5</sup> rise is the paper's; here the counts below ${fmt(d.parsed.estimators?.count_fraction, 2)} ω<sub>g</sub> grow as ω<sup>${fmt(Math.min(...v), 2)}</sup> to ω<sup>${fmt(Math.max(...v), 2)}</sup> (the legend's slopes), within 2 σ of 5 at ${agree} of ${s.length} T<sub>p</sub>.`;
+    },
     // The 𝒩 that Figs. 4b and 5 show (plot::summary::soft_spot_estimator): the quartic count, else
     // the harmonic count, else the rank fit's A_g ω_g⁵; its summary key and what it is.
     nShown() {
@@ -164,7 +179,7 @@ function context(d, claims) {
         : `changes by a factor ${fmt(f, 3)} ± ${fmt(f * rel, 2)}`;
       const z = Number.isFinite(sigma) ? `${fmt(Math.abs(sigma), 2)} σ` : 'no errors in the summary';
       const tail = {
-        holds: ` (it ${went}, ${z}), as in the paper.`,
+        holds: ` (it ${went}, ${z}): the paper's trend.`,
         contradicts: ` (it ${went}, ${z}): the opposite of the paper's trend, where ${name} ${expected} on annealing.`,
         unresolved: ` (${z}): within 2 σ of no change, so it neither confirms nor contradicts the paper's trend.`,
       }[verdict];
@@ -173,9 +188,9 @@ function context(d, claims) {
         // the paper's law, 𝒩 ∝ exp(−E_QLM/T_p) below T_onset and flat above, over this range
         const top = Math.min(hi.tp, tOnset);
         const expect = Math.exp(-PAPER_E_QLM * (tOnset / lo.tp - tOnset / top));
-        extra = ` With the paper's E<sub>QLM</sub> = ${PAPER_E_QLM} T<sub>onset</sub> (𝒩 flat above T<sub>onset</sub>) this range would give a factor ≈ ${fmt(expect, 2)}`;
+        extra = ` How much is another matter: the paper's E<sub>QLM</sub> = ${PAPER_E_QLM} T<sub>onset</sub> (𝒩 flat above T<sub>onset</sub>) would give a factor ≈ ${fmt(expect, 2)} over this range`;
         const off = Math.log(f / expect) / rel; // σ of the log ratio
-        if (verdict === 'holds' && Math.abs(off) > 2) extra += `: the depletion here is ${off > 0 ? 'weaker' : 'stronger'} than that (${fmt(Math.abs(off), 2)} σ).`;
+        if (verdict === 'holds' && Math.abs(off) > 2) extra += `, and the fall here is ${off > 0 ? 'weaker' : 'stronger'} than that (${fmt(Math.abs(off), 2)} σ; step 4 measures E<sub>QLM</sub>).`;
         else extra += '.';
       }
       if (verdict === 'contradicts') {
@@ -234,7 +249,7 @@ function context(d, claims) {
         claims.set(4, { key, expected: PAPER_E_QLM, value: b.e_qlm, error: b.error, verdict: 'unresolved' });
         says = ' Without a calibration it cannot be compared with the paper.';
       }
-      return `${strong(verdict)} ${what}${over} gives E<sub>QLM</sub> = ${e}.${says}${key === 'boltzmann_quartic' ? scanText() : ''}`;
+      return `${strong(verdict, `E<sub>QLM</sub> ≈ ${PAPER_E_QLM} T<sub>onset</sub>`)} ${what}${over} gives E<sub>QLM</sub> = ${e}.${says}${key === 'boltzmann_quartic' ? scanText() : ''}`;
     },
   };
 }
