@@ -896,7 +896,7 @@ fn a_tp_in_onset_units_is_converted_and_named_as_typed() {
     );
     let high = msg(&run("1e9"));
     assert!(
-        high.starts_with("T_p = 1e9 T_onset is 3e9 ε/k_B: "),
+        high.starts_with("T_p = 1e9 T_onset is 3e9 ε/k_B, above the highest parent temperature, "),
         "{high}"
     );
     // in T_onset, but none applies (the page refuses its units control and says why): T_p is

@@ -175,6 +175,14 @@ function validate(raw) {
 }
 
 
+// Where a run's T_onset comes from: the shipped calibration, or a link that carries its own value
+// (then the calibration's frequency and length units still apply, and the shipped T_onset is named).
+function onsetSource(u) {
+  return u.t_onset === u.shipped_t_onset
+    ? u.source
+    : `T_onset from the link, not from ${u.source}, which says ${u.shipped_t_onset} ε/k_B`;
+}
+
 // Whether the form's T_onset is the shipped one (a link's own T_onset may differ).
 function shippedOnset(raw) {
   if (!raw.tonset) return true;
@@ -191,8 +199,7 @@ function showUnits() {
     const raw = readForm();
     const u = unitsOf(raw).paper;
     if (u) {
-      note = `Paper units: T_p in T_onset = ${u.t_onset} ε/k_B, frequencies in c∞/a0 = ${fmt(u.frequency_unit, 4)}, lengths in a0 = ${fmt(u.a0, 4)} (${u.source}`
-        + `${u.t_onset !== u.shipped_t_onset ? `; this link's T_onset, the shipped calibration now says ${u.shipped_t_onset}` : ''}).`;
+      note = `Paper units: T_p in T_onset = ${u.t_onset} ε/k_B, frequencies in c∞/a0 = ${fmt(u.frequency_unit, 4)}, lengths in a0 = ${fmt(u.a0, 4)} (${onsetSource(u)}).`;
     }
   }
   $('units-note').textContent = note;
@@ -543,9 +550,9 @@ function accept(list) {
 // The parameters of a job in words (labels of the views and the results).
 function describe(p) {
   if (!p) return '';
-  if (p.xyz) return `${p.source}: ${p.dim}D, N = ${p.n}${Number.isFinite(p.tp) ? `, T_p = ${p.tp}` : ''}, quenched from the file, K = ${p.quartic}`;
+  if (p.xyz) return `${p.source}: ${p.dim}D, N = ${p.n}${Number.isFinite(p.tp) ? `, T_p = ${p.tp} ε/k_B` : ''}, quenched from the file, K = ${p.quartic}`;
   const density = p.density ?? (p.dim === 2 ? 0.86 : 0.58); // the CLI's defaults (validate::default_density)
-  const tp = p.paper ? `${p.tpOnset} T_onset (${p.tp} ε/k_B)` : `${p.tp}`;
+  const tp = p.paper ? `${p.tpOnset} T_onset (${p.tp} ε/k_B)` : `${p.tp} ε/k_B`;
   return `${p.dim}D, N = ${p.n}, T_p = ${tp}, seed ${p.seed}, ${p.sweeps} sweeps, density ${density}, K = ${p.quartic}`;
 }
 
@@ -665,6 +672,13 @@ async function startConfiguration(text, name) {
     $('config-file').setAttribute('aria-invalid', 'true');
     api.errors = [{ field: 'config-file', message }];
   };
+  // a binary file (NUL bytes, or bytes that are not UTF-8 text) is refused as such, without
+  // echoing its bytes
+  const unreadable = (text.match(/[\u0000\uFFFD]/g) ?? []).length;
+  if (unreadable > 0) {
+    refuse(`not a text file (${unreadable} byte${unreadable === 1 ? ' is' : 's are'} not text): an extended XYZ configuration is expected`);
+    return false;
+  }
   let info;
   try {
     info = JSON.parse(wasm.inspect_configuration(text, Number(raw.dim)));
@@ -679,7 +693,7 @@ async function startConfiguration(text, name) {
   }
   const tp = Number(info.info.tp);
   $('config-note').textContent = `${name}: ${info.dim}D, N = ${info.n}, density ${info.density.toPrecision(4)}` +
-    `${info.info.state ? `, ${info.info.state} state` : ''}${Number.isFinite(tp) ? `, T_p = ${tp}` : ''}` +
+    `${info.info.state ? `, ${info.info.state} state` : ''}${Number.isFinite(tp) ? `, T_p = ${tp} ε/k_B (from the file's header)` : ''}` +
     `${info.notes.length ? ` (${info.notes.join(' ')})` : ''}`;
   const list = [{
     label: name,
@@ -952,7 +966,7 @@ function drawAnalysis(job) {
   const relax = results.swap_mc?.relaxation;
   const traceNote = document.getElementById('trace-note');
   if (traceNote) {
-    traceNote.textContent = relax ? `τα ${relax.verdict}` : '';
+    traceNote.textContent = relax ? `Parent state ${relax.verdict}` : '';
     traceNote.dataset.equilibrated = relax?.equilibrated ? 'yes' : 'no';
   }
   drawVdos('canvas-vdos', job, undefined, '');
@@ -964,7 +978,7 @@ function drawAnalysis(job) {
   const label = describe(p);
   if (d.softest < 0) describeCanvas('canvas-glass', `The quenched glass (${label}): ${d.sizes.length} discs coloured by size; no weakly loaded pair to pinch.`);
   const tr = d.trace;
-  if (tr.length > 0) describeCanvas('canvas-trace', `Swap Monte Carlo energy per particle U/N against sweeps (${label}): from ${fmt(tr[0], 5)} to ${fmt(tr[tr.length - 1], 5)} ε over ${p.sweeps} sweeps; ${relax ? `τα ${relax.verdict}` : 'τα not measured'}.`);
+  if (tr.length > 0) describeCanvas('canvas-trace', `Swap Monte Carlo energy per particle U/N against sweeps (${label}): from ${fmt(tr[0], 5)} to ${fmt(tr[tr.length - 1], 5)} ε over ${p.sweeps} sweeps; ${relax ? `parent state ${relax.verdict}` : 'τα not measured'}.`);
   describeCanvas('canvas-pinches', `Pinch frequency ω_g^(ij) of each of the ${d.pairOmega.length} interacting pairs against the force it carries, f/(p a0^(d−1)) (${label}): ω_g = ${fmt(results.omega_g, 4)} over the ${results.n_pairs_filtered} pairs below the 10^−2 filter, ${fmt(results.omega_g_all, 4)} over all pairs.`);
   for (const id of ['canvas-glass', 'canvas-field', 'canvas-trace', 'canvas-vdos', 'canvas-pinches']) fresh(id);
   labelViews(p);
@@ -976,6 +990,8 @@ function drawAnalysis(job) {
 function plotUnits(job) {
   const u = job?.job?.params?.paper;
   api.plotUnits = u ? [u.frequency_unit, u.a0] : null;
+  // the captions of the views drawn in these units say which (index.html: .units[data-when])
+  document.body.dataset.plotUnits = u ? 'paper' : 'model';
   return u ? Float64Array.of(u.frequency_unit, u.a0) : undefined;
 }
 
@@ -1010,9 +1026,13 @@ function vdosAxes(job) {
 function fitNote(job) {
   const f = job.results?.a_g_fit;
   if (!f) return '';
+  // in the units of the plot beside it: A_g (a frequency⁻⁵) and ω in c∞/a0 with the paper's units
+  const u = plotUnits(job);
+  const [w, unit] = u ? [u[0], ' c∞/a0'] : [1, ''];
+  const window = `ω = ${fmt(f.window / w, 3)}${unit}`;
   return f.a_g
-    ? `A_g = ${fmt(f.a_g, 3)} from ${f.modes_below_window} modes below the window ω = ${fmt(f.window, 3)}`
-    : `${f.modes_below_window} mode${f.modes_below_window === 1 ? '' : 's'} below the A_g window ω = ${fmt(f.window, 3)}: too few to fit A_g in one glass (an ensemble does it: pinchglass sweep / summarize)`;
+    ? `A_g = ${fmt(f.a_g * w ** 5, 3)}${u ? ' (c∞/a0)⁻⁵' : ''} from ${f.modes_below_window} modes below the window ${window}`
+    : `${f.modes_below_window} mode${f.modes_below_window === 1 ? '' : 's'} below the A_g window ${window}: too few to fit A_g in one glass (an ensemble does it: pinchglass sweep / summarize)`;
 }
 
 function onSpectrum(job, data) {
@@ -1098,9 +1118,13 @@ function drawSoftSpots(job) {
   const onMap = [...q.omega].filter((w) => w < limit).length;
   describeCanvas('canvas-map', `Soft-spot map (the paper's Fig. 1): ${onMap} of ${q.modes.length} quartic modes with ω_π below ${Number.isFinite(limit) ? fmt(limit, 3) : 'any limit'} drawn as blobs at their core pairs; lowest ω_π = ${fmt(q.modes[0]?.omega, 4)}. Arrow keys choose a blob.`);
   describeCanvas('canvas-decay', `Spatial decay r^(2d) c(r) of pinch responses and quartic modes: ξ_co = ${fmt(num(L.xi_co), 3)}, ξ_QLM = ${fmt(num(L.xi_qlm), 3)}, ξ_g = ${fmt(num(L.xi_g), 3)} (lengths in the particle-size unit).`);
+  // an empty map says why and what to do, instead of showing a bare glass
+  const none = q.modes.length > 0 && onMap === 0
+    ? ` None lies below this cut (the softest: ω_π = ${fmt(q.modes[0]?.omega, 3)}${plotUnits(job) ? ` = ${fmt(q.modes[0]?.omega / plotUnits(job)[0], 3)} c∞/a0` : ''}): choose a higher cut above to see them.`
+    : '';
   $('map-note').textContent =
     `${q.modes.length} distinct quartic modes from ${job.spots.quartic_starts} starts in ${job.spotsSeconds.toFixed(2)} s; ` +
-    `lengths: ξ_g = ${fmt(num(L.xi_g), 3)}, ξ_co = ${fmt(num(L.xi_co), 3)}, ξ_QLM = ${fmt(num(L.xi_qlm), 3)}. Click a blob to see and animate its mode.`;
+    `lengths: ξ_g = ${fmt(num(L.xi_g), 3)}, ξ_co = ${fmt(num(L.xi_co), 3)}, ξ_QLM = ${fmt(num(L.xi_qlm), 3)}.${none} Click a blob to see and animate its mode.`;
   if (q.modes.length > 0) selectMode(0, false, job);
   else clearView('canvas-mode', 'no quartic mode to show');
 }
@@ -1110,7 +1134,8 @@ function drawMap(canvasId, job, q, wmin, wmax, title) {
   const slab = canvasId === 'canvas-map' ? slabOf(d) : null;
   const mapping = draw.draw_soft_spot_map(canvasId, slab ? slab.positions : d.positions, d.sizes, d.boxLengths, d.dim,
     q.coreI, q.coreJ, q.omega, q.participation, mapThreshold(job), wmin, wmax,
-    canvasId === 'canvas-map' && api.mode ? api.mode.index : -1, title, slab ? slab.thickness : NaN);
+    canvasId === 'canvas-map' && api.mode ? api.mode.index : -1, title, slab ? slab.thickness : NaN,
+    ...(plotUnits(job) ? [plotUnits(job)[0], 'ω_π  (c∞/a0)'] : []));
   if (canvasId === 'canvas-map') api.mapMapping = Array.from(mapping);
 }
 
@@ -1224,7 +1249,7 @@ function fillResults(r, seconds, p) {
   const u = p?.paper;
   if (u) {
     const f = u.frequency_unit;
-    rows.push(['in the paper\'s units', `T_p = ${p.tpOnset} T_onset (T_onset = ${u.t_onset} ε/k_B, ${u.source})`]);
+    rows.push(['in the paper\'s units', `T_p = ${p.tpOnset} T_onset (T_onset = ${u.t_onset} ε/k_B, ${onsetSource(u)})`]);
     rows.push(['ω_g (c∞/a0)', fmt(r.omega_g / f)]);
     rows.push(['G / G∞', fmt(r.shear_modulus / u.g_inf, 4)]);
     if (r.quartic_modes?.length) rows.push(['lowest ω_π (c∞/a0)', fmt(r.quartic_modes[0].omega / f)]);
@@ -1413,6 +1438,19 @@ const MODES = ['explore', 'sweep', 'lecture'];
 let mode = null;
 let exploreStarted = false;
 
+// A link naming a mode or a preset the page does not have: the page says what it shows instead
+// (under the tabs), rather than silently showing something else.
+function linkNote() {
+  const q = new URLSearchParams(location.search);
+  const notes = [];
+  const m = q.get('mode');
+  const show = (v) => String(v).slice(0, 32);
+  if (m !== null && !MODES.includes(m)) notes.push(`The link asks for the mode "${show(m)}", which the page does not have (${MODES.join(', ')}): showing Explore.`);
+  const p = q.get('preset');
+  if (p !== null && p !== 'compare') notes.push(`The link asks for the preset "${show(p)}"; a link can name only preset=compare: showing the glass of the link's other parameters.`);
+  $('url-note').textContent = notes.join(' ');
+}
+
 function modeFromUrl() {
   const m = new URLSearchParams(location.search).get('mode');
   return MODES.includes(m) ? m : 'explore';
@@ -1422,7 +1460,10 @@ function modeFromUrl() {
 // 'push' (a tab chosen: a new history entry), 'replace' (first load, Back/Forward).
 async function showMode(m, how = 'replace') {
   if (m === mode) return;
-  if (how === 'push') history.pushState(null, '', `${location.pathname}?mode=${m}`);
+  if (how === 'push') {
+    history.pushState(null, '', `${location.pathname}?mode=${m}`);
+    $('url-note').textContent = ''; // the user has moved on from the link
+  }
   mode = m;
   document.body.dataset.mode = m;
   for (const x of MODES) {
@@ -1510,6 +1551,7 @@ async function main() {
   const plan = await isolationPlan();
   api.isolation = plan.note;
   const first = modeFromUrl();
+  linkNote();
   // the Explore worker loads its wasm while the drawing module initialises (other modes: later)
   api.watchdog = WATCHDOG;
   if (first === 'explore') startWorker();

@@ -413,7 +413,15 @@ function summarise(final) {
     const cal = u ? wasm.shipped_calibration(S.params.dim) : undefined;
     S.summaryText = wasm.summarize_records(S.lines.join('\n'), cal, u ? u.source : undefined, undefined);
     S.summary = JSON.parse(S.summaryText);
-    for (const f of FIGURES) draw.draw_ensemble_figure(`sweep-${f}`, f, S.summaryText, undefined);
+    const tps = (S.summary.temperatures ?? []).map((r) => r.tp);
+    for (const f of FIGURES) {
+      draw.draw_ensemble_figure(`sweep-${f}`, f, S.summaryText, undefined);
+      // the text alternative: the figure's caption and what it holds now
+      const c = $(`sweep-${f}`);
+      const caption = c.closest('figure')?.querySelector('figcaption')?.textContent.replace(/\s+/g, ' ').trim() ?? f;
+      c.setAttribute('role', 'img');
+      c.setAttribute('aria-label', `${caption} Drawn from ${S.lines.length} sample${S.lines.length === 1 ? '' : 's'} at T_p = ${tps.join(', ')} ε/k_B.`);
+    }
   } catch (e) {
     if (final) fail(`summary failed: ${e.message || e}`);
     else $('sweep-error').textContent = `summary so far failed: ${e.message || e}`;

@@ -658,10 +658,12 @@ async function testFig1() {
     const big = ['6000', 'Lattice="90 0 0 0 90 0 0 0 1" Properties=species:S:1:pos:R:3:size:R:1 pbc="T T F" dim=2',
       ...Array.from({ length: 6000 }, (_, k) => `X ${(k % 80) * 1.1 + 0.5} ${Math.floor(k / 80) * 1.1 + 0.5} 0 1.2`)].join('\n') + '\n';
     const tooMany = await refusedNext('big.xyz', big);
-    check('fig1: bad configuration files are refused next to the picker, nothing runs (not XYZ; a 3D file in 2D mode; N above the limit)',
+    const binary = await refusedNext('image.png', Buffer.from(Array.from({ length: 600 }, (_, k) => (k * 37) % 256)));
+    check('fig1: bad configuration files are refused next to the picker, nothing runs (not XYZ; a 3D file in 2D mode; N above the limit; a binary file, without echoing its bytes)',
       /not a configuration/.test(notXyz.err) && /3D configuration but the page is set to 2D/.test(in2d.err) && /N = 6000.*limit/.test(tooMany.err)
-        && [notXyz, in2d, tooMany].every((x) => x.state === 'done'),
-      [notXyz, in2d, tooMany].map((x) => x.err.slice(0, 90)).join(' | '));
+        && /^image\.png: not a text file \(\d+ bytes are not text\)/.test(binary.err) && binary.err.length < 120
+        && [notXyz, in2d, tooMany, binary].every((x) => x.state === 'done'),
+      [notXyz, in2d, tooMany, binary].map((x) => x.err.slice(0, 90)).join(' | '));
     await page.setInputFiles('#config-file', file);
     await page.waitForFunction(() => document.body.dataset.state === 'running', null, { timeout: 10_000 });
     await waitForEnd(page);
@@ -1151,6 +1153,14 @@ async function testLecture() {
     check('lecture: ?mode=lecture&step=3 opens step 3 (Fig. 4a, the same drawing)',
       d.step === 3 && d.figure === 'fig4a' && (await canvasHash(direct, 'lecture-canvas')) === hashes[2]
         && (await direct.$eval('#lecture-url-note', (e) => e.textContent)) === '', JSON.stringify(d));
+    // a link to a mode or a preset the page does not have says so under the tabs
+    const odd = await ctx.newPage();
+    await odd.goto(server.url + '?mode=xyz&preset=zzz');
+    await odd.waitForFunction(() => document.getElementById('url-note').textContent !== '', null, { timeout: 30_000 });
+    const oddNote = await odd.$eval('#url-note', (e) => e.textContent);
+    check('a link with an unknown mode or preset says what the page shows instead',
+      /mode "xyz".*showing Explore/.test(oddNote) && /preset "zzz"/.test(oddNote), oddNote);
+    await odd.close();
     // a link to a step or an ensemble the Lecture does not have says what it shows instead
     const wrong = await ctx.newPage();
     await wrong.goto(server.url + '?mode=lecture&step=99&data=4d');
@@ -1255,6 +1265,10 @@ async function testSweep() {
         && ink.length === SWEEP_FIGURES.length && ink.every((c) => c.ink > 0.01) && errors.length === 0,
       `state ${state} ${S.error}, ${wall.toFixed(1)} s (worker ${S.seconds?.toFixed(2)} s, ${S.build} ${S.threads} threads); `
         + ink.map((c) => `${c.id} ${(100 * c.ink).toFixed(1)} %`).join(', '));
+    const labels = await page.$$eval('#sweep-figures canvas', (cs) => cs.map((c) => [c.getAttribute('role'), c.getAttribute('aria-label') ?? '']));
+    check('sweep: every figure has a text alternative (role img, its caption and the samples drawn)',
+      labels.length === SWEEP_FIGURES.length && labels.every(([r, l]) => r === 'img' && /Drawn from 4 samples at T_p = /.test(l)),
+      labels.map(([, l]) => l.slice(0, 60)).join(' | '));
     if (SCREENSHOTS) await page.screenshot({ path: path.join(SCREENSHOTS, 'sweep.png'), fullPage: true });
     if (state === 'done') {
       const cliDir = path.join(tmp, 'sweep-cli');
@@ -1413,11 +1427,22 @@ async function testUnits() {
     const paper = await page.evaluate((f) => ({ xyz: window.pinchglass.xyz, tp: window.pinchglass.results?.tp, url: location.search,
       field: document.getElementById('tp').value, units: document.getElementById('units').value,
       label: document.querySelector('#results tbody').textContent, plotUnits: window.pinchglass.plotUnits,
+      captions: [...document.querySelectorAll('#views .units')].filter((e) => e.offsetParent !== null).map((e) => e.textContent),
       plots: eval(f)() }), `(${plots})`);
     await page.goto(`${server.url}?${base}&tp=0.36&units=model`);
     const state2 = await waitForEnd(page);
     const model = await page.evaluate((f) => ({ xyz: window.pinchglass.xyz, tp: window.pinchglass.results?.tp,
-      plotUnits: window.pinchglass.plotUnits, plots: eval(f)() }), `(${plots})`);
+      plotUnits: window.pinchglass.plotUnits, plots: eval(f)(),
+      captions: [...document.querySelectorAll('#views .units')].filter((e) => e.offsetParent !== null).map((e) => e.textContent) }), `(${plots})`);
+    // a link's own T_onset (0.8, the shipped 2D one is 3) is attributed to the link, not to the file
+    check('units: a run with the link\'s own T_onset says so (not the shipped calibration\'s file, whose value it names)',
+      /T_onset from the link, not from calibration\/poly-2d\/calibration\.json, which says 3 ε\/k_B/.test(paper.label), paper.label);
+    // each view's caption names the units it is drawn in: four data plots in c∞/a0 or a0 with the
+    // paper's units, every caption in model units otherwise
+    check('units: the captions follow the units of their views (4 in the paper\'s, 5 in the model\'s with paper units; 9 model-unit captions otherwise)',
+      paper.captions.length === 9 && paper.captions.filter((c) => /^The paper's units|c∞\/a0|c∞\/a₀/.test(c.replace(/<[^>]*>/g, ''))).length >= 4
+        && model.captions.length === 9 && model.captions.every((c) => /^Model units/.test(c)),
+      `${paper.captions.map((c) => c.slice(0, 24)).join(' | ')} // ${model.captions.map((c) => c.slice(0, 12)).join(' | ')}`);
     await page.goto(`${server.url}?${base}&tp=0.36`);
     const state3 = await waitForEnd(page);
     const legacy = await page.evaluate(() => ({ xyz: window.pinchglass.xyz, units: document.getElementById('units').value }));

@@ -430,7 +430,7 @@ pub fn check_tp_at_most(tp: f64, max_tp: f64) -> Result<f64, Refusal> {
 /// A parent temperature typed in units of T_onset (the paper's), `x` read from the text `typed`:
 /// converted to model units ([`tp_from_onset`]) and checked as [`check_tp_at_most`] does. A
 /// refusal names it as typed, in T_onset ("T_p must be a positive number, got -1 T_onset"; "T_p =
-/// 1e9 T_onset is 3e9 ε/k_B: …" with the rule's sentence on the model-unit value). Used by the
+/// 1e9 T_onset is 3e9 ε/k_B, above the highest parent temperature, 100 ε/k_B = 33.33 T_onset …"). Used by the
 /// page's single run and its sweep list, so both say the same.
 pub fn check_tp_onset(x: f64, typed: &str, t_onset: f64, max_tp: f64) -> Result<f64, Refusal> {
     if x.is_nan() || x <= 0.0 {
@@ -440,6 +440,19 @@ pub fn check_tp_onset(x: f64, typed: &str, t_onset: f64, max_tp: f64) -> Result<
         ));
     }
     let t = tp_from_onset(x, t_onset);
+    if t > max_tp {
+        // both limits in both units: "at most 100" alone, after "100 T_onset", reads as a
+        // refusal of 100 for being above 100
+        return Err(refuse(
+            "tp",
+            format!(
+                "T_p = {typed} T_onset is {} ε/k_B, above the highest parent temperature, {} ε/k_B = {} T_onset (above about 10 ε/k_B every parent temperature gives the same random glass)",
+                show(t),
+                show(max_tp),
+                show((max_tp / t_onset * 1e3).floor() / 1e3) // rounded down: still allowed
+            ),
+        ));
+    }
     check_tp_at_most(t, max_tp).map_err(|r| {
         refuse(
             "tp",

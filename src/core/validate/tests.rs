@@ -322,7 +322,7 @@ fn a_tp_in_onset_units_is_converted_or_refused_as_typed() {
     );
     let m = check_tp_onset(1e9, "1e9", 3.0, 100.0).unwrap_err().message;
     assert!(
-        m.starts_with("T_p = 1e9 T_onset is 3e9 ε/k_B: T_p = 3e9 is too high"),
+        m.starts_with("T_p = 1e9 T_onset is 3e9 ε/k_B, above the highest parent temperature, 100 ε/k_B = 33.333 T_onset ("),
         "{m}"
     );
 }
