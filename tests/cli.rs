@@ -904,7 +904,11 @@ fn bad_fractions_and_a_refused_reuse_write_nothing() {
     // (an uncalibrated one would replace a calibrated summary)
     let written = std::fs::read(dir.join("summary.json")).unwrap();
     let cal = dir.join("calibration.json");
-    let o = run(bin().arg("summarize").arg(&dir).arg("--calibration").arg(&cal));
+    let o = run(bin()
+        .arg("summarize")
+        .arg(&dir)
+        .arg("--calibration")
+        .arg(&cal));
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(written, std::fs::read(dir.join("summary.json")).unwrap());
     let v: Value = serde_json::from_slice(&written).unwrap();

@@ -258,29 +258,27 @@ fn main() -> ExitCode {
             count_fraction,
             quartic_count_fraction,
             quartic_scan,
-        } => {
-            (|| {
-                use pinchglass::validate::check_count_fraction;
-                let estimators = pinchglass::ensemble::EstimatorOptions {
-                    count_fraction: check_count_fraction("--count-fraction", count_fraction)?,
-                    quartic_count_fraction: check_count_fraction(
-                        "--quartic-count-fraction",
-                        quartic_count_fraction,
-                    )?,
-                };
-                let quartic_scan = summarize::parse_quartic_scan(&quartic_scan)?;
-                summarize_dir(
-                    &dir,
-                    &SummarizeOptions {
-                        calibration,
-                        fit_tp_max,
-                        estimators,
-                        quartic_scan,
-                    },
-                )
-                .map(|_| ())
-            })()
-        }
+        } => (|| {
+            use pinchglass::validate::check_count_fraction;
+            let estimators = pinchglass::ensemble::EstimatorOptions {
+                count_fraction: check_count_fraction("--count-fraction", count_fraction)?,
+                quartic_count_fraction: check_count_fraction(
+                    "--quartic-count-fraction",
+                    quartic_count_fraction,
+                )?,
+            };
+            let quartic_scan = summarize::parse_quartic_scan(&quartic_scan)?;
+            summarize_dir(
+                &dir,
+                &SummarizeOptions {
+                    calibration,
+                    fit_tp_max,
+                    estimators,
+                    quartic_scan,
+                },
+            )
+            .map(|_| ())
+        })(),
         Command::Calibrate {
             dim,
             n,
