@@ -425,6 +425,8 @@ export function initLecture(pageApi) {
     li.append(a);
     return li;
   }));
+  // on a phone the provenance (commands, parts) starts folded, so that the step comes first
+  if (window.innerWidth < 700) $('lecture-provenance-box').open = false;
   $('lecture-present').addEventListener('click', () => setPresenter(!L.presenter));
   document.addEventListener('fullscreenchange', () => {
     if (!document.fullscreenElement && L.presenter) setPresenter(false);
@@ -445,6 +447,9 @@ export function initLecture(pageApi) {
     if (document.body.dataset.mode !== 'lecture' || e.target.closest?.('input, select, textarea, [role="tab"], canvas')) return;
     if (e.key === 'ArrowRight') go(L.step + 1);
     if (e.key === 'ArrowLeft') go(L.step - 1);
+    // Esc leaves the presenter view also when it is not fullscreen (opened by a link, which
+    // cannot start fullscreen; in fullscreen the browser's Esc ends it and fullscreenchange follows)
+    if (e.key === 'Escape' && L.presenter && !document.fullscreenElement) setPresenter(false);
   });
   $('mode-lecture').querySelector('button.png').addEventListener('click', () => {
     const a = document.createElement('a');

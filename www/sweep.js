@@ -457,8 +457,12 @@ function fillTable(s) {
   // in the paper's units when the summary carries them (T_p/T_onset, G/G∞, ω_g in c∞/a0, ξ_g in a0)
   const u = s.units;
   const red = (r, k, plain, digits) => (u && r.reduced?.[k] ? pm(r.reduced[k], digits) : pm(plain, digits));
-  // 𝒩 and A_g by counting the modes below x ω_g (the summary's primary estimator), else the rank fit
+  // 𝒩 and A_g by counting the modes below x ω_g (the summary's primary estimator), else the rank
+  // fit; with quartic modes also their count, the 𝒩 the figures draw (plot::summary)
   const counted = s.temperatures.some((r) => r.count);
+  const quartic = s.temperatures.some((r) => r.quartic_count);
+  const est = s.estimators ?? {};
+  const countCell = (c) => (c ? `${pm(c.soft_spots, 3)} (${c.modes})` : '—');
   const cols = [
     [u ? 'T_p (T_onset)' : 'T_p', (r) => (u ? fmt(r.tp / u.t_onset) : String(r.tp))],
     ['M', (r) => String(r.samples)],
@@ -468,9 +472,9 @@ function fillTable(s) {
     [u ? 'G/G∞' : 'G', (r) => red(r, 'shear_modulus', r.shear_modulus)],
     [u ? 'ω_g (c∞/a0)' : 'ω_g', (r) => red(r, 'omega_g', r.omega_g)],
     [u ? 'ξ_g (a0)' : 'ξ_g', (r) => red(r, 'xi_g', r.xi_g)],
-    [u ? 'A_g ((a0/c∞)⁵)' : 'A_g', (r) => (counted ? red(r, 'count_a_g', r.count?.a_g, 3) : red(r, 'a_g', r.a_g, 3))],
-    [counted ? '𝒩 (K modes below x ω_g)' : '𝒩', (r) => (counted
-      ? (r.count ? `${pm(r.count.soft_spots, 3)} (${r.count.modes})` : '—') : pm(r.soft_spots, 3))],
+    [`${u ? 'A_g ((a0/c∞)⁵)' : 'A_g'}${counted ? ', counted' : ''}`, (r) => (counted ? red(r, 'count_a_g', r.count?.a_g, 3) : red(r, 'a_g', r.a_g, 3))],
+    [counted ? `𝒩, harmonic modes (K below ${fmt(est.count_fraction, 2)} ω_g)` : '𝒩', (r) => (counted ? countCell(r.count) : pm(r.soft_spots, 3))],
+    ...(quartic ? [[`𝒩, quartic modes (K below ${fmt(est.quartic_count_fraction, 2)} ω_g): the figures'`, (r) => countCell(r.quartic_count)]] : []),
   ];
   const cell = (tag, text) => {
     const c = document.createElement(tag);
@@ -485,9 +489,11 @@ function fillTable(s) {
     tr.append(...cols.map(([, f]) => cell('td', f(r))));
     return tr;
   }));
-  // the Poisson fit of the counted 𝒩 when the summary has it (else the rank fit's least squares)
-  const c = s.boltzmann_count;
+  // the Poisson fit of the 𝒩 the figures draw: the quartic count, else the harmonic count (else the
+  // rank fit's least squares)
+  const c = (quartic ? s.boltzmann_quartic : null) ?? s.boltzmann_count;
   const b = c ?? s.boltzmann;
+  const which = c ? (c === s.boltzmann_quartic ? ' (of the quartic-mode count, as in Figs. 4b–6)' : ' (of the harmonic-mode count)') : '';
   const fitted = b && b.e_qlm !== null && b.e_qlm !== undefined;
   // T_p in the units of the table
   const paper = S.params?.paper;
@@ -498,9 +504,9 @@ function fillTable(s) {
     ? `${c.tp_used?.length ?? 0} T_p below the high-T_p plateau of 𝒩 (the plateau from T_p = ${tps([c.plateau.lowest_tp])} up): the fit needs two or more.`
     : null;
   $('sweep-fit').textContent = fitted
-    ? `Boltzmann fit 𝒩 ∝ exp(−E/T_p) over T_p = ${tps(b.tp_used)}: E = ${fmt(b.e_qlm)} ± ${fmt(b.error, 2)} ε`
+    ? `Boltzmann fit 𝒩 ∝ exp(−E/T_p)${which} over T_p = ${tps(b.tp_used)}: E = ${fmt(b.e_qlm)} ± ${fmt(b.error, 2)} ε`
       + (b.e_qlm_over_t_onset !== undefined && b.e_qlm_over_t_onset !== null ? ` = ${fmt(b.e_qlm_over_t_onset, 3)} ± ${fmt(b.error_over_t_onset, 2)} T_onset (paper: ≈ 3.3 T_onset in 3D)` : '')
-    : c ? `Boltzmann fit: none. ${few ?? c.note ?? ''}${c.plateau ? ' Every T_p whose 𝒩 lies on the high-T_p plateau is left out: the law holds below it (in the paper below ≈ 0.6 T_onset), where equilibrated parents take far more than a minute to make.' : ''}`
+    : c ? `Boltzmann fit${which}: none. ${few ?? c.note ?? ''}${c.plateau ? ' Every T_p whose 𝒩 lies on the high-T_p plateau is left out: the law holds below it (in the paper below ≈ 0.6 T_onset), where equilibrated parents take far more than a minute to make.' : ''}`
       : 'Boltzmann fit: needs 𝒩 (an A_g fit) at two or more T_p';
   const unstable = s.temperatures.reduce((a, r) => a + (r.unstable ?? 0), 0);
   S.unstable = s.temperatures.map((r) => ({ tp: r.tp, unstable: r.unstable ?? 0 }));

@@ -1309,6 +1309,22 @@ async function testSweep() {
       check('sweep: the URL carries the sweep', /mode=sweep/.test(S.url) && /tps=2%2C\+?0\.5/.test(S.url) && /samples=2/.test(S.url), S.url);
     }
 
+    // with quartic modes the table shows their count, the 𝒩 the figures draw, beside the harmonic
+    // one, and the fit line says which 𝒩 it fits
+    await fillSweep(page, { ...TINY, quartic: 4 });
+    await page.click('#sweep-run');
+    const quarticState = await waitSweep(page);
+    const Q = await page.evaluate(() => ({
+      head: [...document.querySelectorAll('#sweep-table thead th')].map((t) => t.textContent),
+      row: [...document.querySelector('#sweep-table tbody tr').children].map((c) => c.textContent),
+      first: window.pinchglass.sweep.summary?.temperatures?.[0]?.quartic_count,
+      fit: document.getElementById('sweep-fit').textContent,
+    }));
+    const qCol = Q.head.findIndex((h) => /quartic modes/.test(h));
+    check('sweep with quartic modes: the table shows the quartic count (the figures\' 𝒩) beside the harmonic one, and the fit line names it',
+      quarticState === 'done' && qCol >= 0 && Q.head.some((h) => /harmonic modes/.test(h)) && Q.first
+        && Q.row[qCol].endsWith(`(${Q.first.modes})`) && /quartic-mode count/.test(Q.fit),
+      `${Q.head.join(' | ')} // ${Q.row.join(' | ')} // ${Q.fit.slice(0, 120)}`);
     // a glass next to a mechanical instability (2D, N = 48, T_p = 5, seed 1: sample #2 has G < 0) is
     // counted in the table's "unstable" column and left out of the mean G
     await fillSweep(page, { dim: 2, n: 48, tps: '5', units: 'model', samples: 3, sweeps: 50, seed: 1, quartic: 0 });
@@ -1509,6 +1525,11 @@ async function testPhone() {
       check(`phone ${w}×${h}: nothing covers the Lecture figure, drawn at the width it is shown`,
         lecture.length === 0 && (Math.abs(fig.width - fig.shown) <= 2 || (fig.width === 360 && fig.shown < 360) || (fig.width === 900 && fig.shown >= 880)),
         `${lecture.join(', ') || 'all canvases on top'}; canvas ${fig.width} px drawn, ${fig.shown} px shown`);
+      // the step's text comes before the long provenance, which starts folded on a phone
+      const order = await page.evaluate(() => ({ folded: !document.getElementById('lecture-provenance-box').open,
+        textTop: Math.round(document.getElementById('lecture-text').getBoundingClientRect().top + scrollY) }));
+      check(`phone ${w}×${h}: the Lecture's step text within the first two screens (the provenance folded below 700 px)`,
+        (w >= 700 || order.folded) && order.textTop < 2 * h, JSON.stringify(order));
       await page.goto(server.url + '?mode=sweep');
       await page.waitForTimeout(500);
       const sweep = await covered();
@@ -1583,6 +1604,13 @@ async function testPresenter() {
     await page.click('#lecture-present');
     const off = await page.evaluate(() => ({ p: document.body.dataset.presenter, header: document.querySelector('header').getBoundingClientRect().height, url: location.search }));
     check('presenter: the button leaves the presenter view (page chrome back, present=1 gone)', off.p === '' && off.header > 20 && !/present=1/.test(off.url), JSON.stringify(off));
+    // opened by a link (no fullscreen), Esc leaves it too
+    await page.goto(server.url + '?mode=lecture&step=2&present=1');
+    await page.waitForFunction(() => document.body?.dataset.lecture === 'ready' && document.body?.dataset.presenter === '1', null, { timeout: 30_000 });
+    await page.keyboard.press('Escape');
+    await page.waitForFunction(() => document.body.dataset.presenter === '', null, { timeout: 5_000 }).catch(() => {});
+    const esc = await page.evaluate(() => ({ p: document.body.dataset.presenter, url: location.search }));
+    check('presenter: opened by a link, Esc leaves it', esc.p === '' && !/present=1/.test(esc.url), JSON.stringify(esc));
     await page.close();
   });
 }
