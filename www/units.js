@@ -15,6 +15,12 @@ export function unitsOf(raw) {
   if (raw.units === 'model') return { paper: null, errors: [] };
   const refuse = (message) => ({ paper: null, errors: [{ field: 'units', message }] });
   if (raw.units !== 'paper') return refuse(`units must be "paper" or "model", got "${String(raw.units ?? '').slice(0, 32)}"`);
+  // a density that is not a positive number has its own message next to the density control; the
+  // units control adds none (no calibration could apply, and T_p is then not judged either)
+  const density = String(raw.density ?? '').trim();
+  if (density !== '' && !(DECIMAL.test(density) && Number(density) > 0 && Number.isFinite(Number(density)))) {
+    return { paper: null, errors: [] };
+  }
   const u = JSON.parse(wasm.shipped_units(Number(raw.dim), String(raw.density ?? '')));
   if (!u.applies) return refuse(`${u.reason}. Choose model units for this density.`);
   let tOnset = u.t_onset;

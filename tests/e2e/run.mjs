@@ -776,6 +776,17 @@ async function testValidation(url, ctx, label = '') {
         && r.results === null && r.crashes === 0 && r.runError === '',
       `state ${r.state}, "${r.message.slice(0, 90)}…"${r.others.length ? `, also ${r.others}` : ''}`);
   }
+  // a density that is no positive number: one message, next to the density control (the paper's
+  // units control adds none)
+  for (const density of ['-1', 'inf', 'abc']) {
+    await page.goto(url + query({ ...DEFAULT, density }));
+    await page.waitForFunction(() => ['error', 'done'].includes(document.body.dataset.state), null, { timeout: 30_000 });
+    await page.waitForTimeout(200);
+    const r = await refusal(page, 'density');
+    check(`${label}density "${density}": refused next to density only (no second message on the units control)`,
+      r.state === 'error' && r.visible && /density/.test(r.message) && r.others.length === 0 && r.results === null,
+      `"${r.message.slice(0, 90)}"${r.others.length ? `, also ${r.others}` : ''}`);
+  }
   // the sweep form: the same density rule, next to its own control
   await page.goto(`${url}?mode=sweep&dim=2&n=64&tps=1&samples=1&sweeps=10&seed=1&density=1e-9`);
   await page.waitForFunction(() => document.getElementById('sweep-run') && window.pinchglass?.sweep, null, { timeout: 30_000 });
