@@ -113,8 +113,24 @@ pub fn parse_field(field: &'static str, label: &str, text: &str) -> Result<f64, 
         Ok(_) => Err(refuse(field, format!("{label} must be a finite number"))),
         Err(_) => Err(refuse(
             field,
-            format!("{label} must be a number, got {}", echo(t)),
+            format!(
+                "{label} must be a number, got {}{}",
+                echo(t),
+                typing_hint(t)
+            ),
         )),
+    }
+}
+
+/// What a number typed as in prose needs: the minus sign is the hyphen-minus ("−1", "–1" from a
+/// word processor), the decimal separator a point ("1,5"); empty otherwise.
+fn typing_hint(t: &str) -> &'static str {
+    if t.contains(['\u{2212}', '\u{2013}', '\u{2012}', '\u{2014}']) {
+        " (type the minus sign as \"-\")"
+    } else if t.contains(',') {
+        " (the decimal separator is \".\", and numbers have no thousands separator)"
+    } else {
+        ""
     }
 }
 

@@ -209,10 +209,21 @@ fn typed_text_is_required_finite_and_echoed_short() {
         parse_field("tp", "T_p", "1e999").unwrap_err().message,
         "T_p must be a finite number, got \"1e999\""
     );
-    for bad in ["abc", "1,5", "0x10"] {
+    for bad in ["abc", "0x10"] {
         let m = parse_field("tp", "T_p", bad).unwrap_err().message;
         assert_eq!(m, format!("T_p must be a number, got \"{bad}\""));
     }
+    // numbers typed as in prose say what to change
+    assert_eq!(
+        parse_field("tp", "T_p", "1,5").unwrap_err().message,
+        "T_p must be a number, got \"1,5\" (the decimal separator is \".\", and numbers have no thousands separator)"
+    );
+    assert_eq!(
+        parse_field("seed", "seed", "\u{2212}1")
+            .unwrap_err()
+            .message,
+        "seed must be a number, got \"\u{2212}1\" (type the minus sign as \"-\")"
+    );
     // whole numbers an f64 holds exactly are shown as digits, not in exponent form
     assert_eq!(show_count(1000001.0), "1000001");
     assert_eq!(show_count(9007199254740992.0), "9007199254740992");
