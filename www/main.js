@@ -1012,7 +1012,7 @@ function drawVdos(canvasId, job, axes, title) {
     job.results?.n, plotUnits(job));
   const w = Array.from(ev.subarray(nz), (l) => Math.sqrt(Math.max(l, 0))).filter((x) => x > 0);
   describeCanvas(canvasId, `${title ? `${title}: ` : ''}cumulative count N(ω) of vibrational modes on log–log axes, ` +
-    `${job.spectrum ? 'all' : 'the lowest'} ${w.length} modes of ${job.analysis.modeCount}, ω from ${fmt(w[0], 3)} to ${fmt(w[w.length - 1], 3)}; ` +
+    `${job.spectrum ? 'all' : 'the lowest'} ${w.length} mode${w.length === 1 ? '' : 's'} of ${job.analysis.modeCount}, ω from ${fmt(w[0], 3)} to ${fmt(w[w.length - 1], 3)}; ` +
     (fit?.a_g ? `A_g = ${fmt(fit.a_g, 3)} below ω = ${fmt(fit.window, 3)}.` : `${fit?.modes_below_window ?? 0} modes below the A_g window ω = ${fmt(fit?.window, 3)}.`));
   return out;
 }
