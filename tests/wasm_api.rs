@@ -954,6 +954,15 @@ fn a_tp_in_onset_units_is_converted_and_named_as_typed() {
         msg(&form("1, 0.5, 1.0", "2", "", None)),
         "T_p = 1 appears twice in the list (entries 1 and 3)"
     );
+    // K above the sweep's own limit (not N's): the message says why it is lower than a run's
+    let many: Value = serde_json::from_str(&check_sweep_form(
+        "2", "300", "1", "2", "50", "1", "", "auto", "250", None,
+    ))
+    .unwrap();
+    assert!(
+        msg(&many).starts_with("K must be a whole number from 0 (no quartic modes) to 200, got 250 (a sweep runs every sample in the browser: at most 200 starts each; `pinchglass sweep --quartic K` takes more)"),
+        "{many}"
+    );
     // not a number: named with its position
     assert_eq!(
         msg(&form("1, abc", "2", "", None)),

@@ -930,7 +930,7 @@ function noteSlab(d, k) {
   const hi = wrap(slab.zc + slab.thickness / 2);
   let shownCount = 0;
   for (let m = 2; m < d.positions.length; m += 3) if (slab.inSlab(d.positions[m])) shownCount += 1;
-  const pair = k >= 0 && !slab.inSlab(midZ(d, d.pairI[k], d.pairJ[k])) ? '; the pinched pair lies outside this slab' : '';
+  const pair = k >= 0 && !slab.inSlab(midZ(d, d.pairI[k], d.pairJ[k])) ? '; the pinched pair lies outside this slab (its red outline marks where it projects)' : '';
   $('slab-note').textContent = `z from ${lo.toFixed(2)} to ${hi.toFixed(2)} of L_z = ${slab.lz.toFixed(2)} ` +
     `(periodic): ${shownCount} of ${d.sizes.length} particles; clicks pinch only pairs in the slab${pair}`;
   api.slab = { thickness: slab.thickness, centre: slab.zc, shown: shownCount };
