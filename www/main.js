@@ -979,7 +979,7 @@ function drawAnalysis(job) {
   if (d.softest < 0) describeCanvas('canvas-glass', `The quenched glass (${label}): ${d.sizes.length} discs coloured by size; no weakly loaded pair to pinch.`);
   const tr = d.trace;
   if (tr.length > 0) describeCanvas('canvas-trace', `Swap Monte Carlo energy per particle U/N against sweeps (${label}): from ${fmt(tr[0], 5)} to ${fmt(tr[tr.length - 1], 5)} ε over ${p.sweeps} sweeps; ${relax ? `parent state ${relax.verdict}` : 'τα not measured'}.`);
-  describeCanvas('canvas-pinches', `Pinch frequency ω_g^(ij) of each of the ${d.pairOmega.length} interacting pairs against the force it carries, f/(p a0^(d−1)) (${label}): ω_g = ${fmt(results.omega_g, 4)} over the ${results.n_pairs_filtered} pairs below the 10^−2 filter, ${fmt(results.omega_g_all, 4)} over all pairs.`);
+  describeCanvas('canvas-pinches', `Pinch frequency ω_g^(ij) of each of the ${d.pairOmega.length} interacting pairs against the force it carries, f/(p a0^(d−1)) (${label}): ω_g = ${fmt(results.omega_g, 4)} over the ${results.n_pairs_filtered} pairs below the 10^−2 filter, ${fmt(results.omega_g_all, 4)} over all pairs (frequencies in model units, √(ε/m) per length unit).`);
   for (const id of ['canvas-glass', 'canvas-field', 'canvas-trace', 'canvas-vdos', 'canvas-pinches']) fresh(id);
   labelViews(p);
   if (api.firstPlotSeconds === null) api.firstPlotSeconds = performance.now() / 1000;
@@ -1013,7 +1013,8 @@ function drawVdos(canvasId, job, axes, title) {
   const w = Array.from(ev.subarray(nz), (l) => Math.sqrt(Math.max(l, 0))).filter((x) => x > 0);
   describeCanvas(canvasId, `${title ? `${title}: ` : ''}cumulative count N(ω) of vibrational modes on log–log axes, ` +
     `${job.spectrum ? 'all' : 'the lowest'} ${w.length} mode${w.length === 1 ? '' : 's'} of ${job.analysis.modeCount}, ω from ${fmt(w[0], 3)} to ${fmt(w[w.length - 1], 3)}; ` +
-    (fit?.a_g ? `A_g = ${fmt(fit.a_g, 3)} below ω = ${fmt(fit.window, 3)}.` : `${fit?.modes_below_window ?? 0} modes below the A_g window ω = ${fmt(fit?.window, 3)}.`));
+    (fit?.a_g ? `A_g = ${fmt(fit.a_g, 3)} below ω = ${fmt(fit.window, 3)}` : `${fit?.modes_below_window ?? 0} modes below the A_g window ω = ${fmt(fit?.window, 3)}`)
+    + ' (model units, ω in √(ε/m) per length unit).');
   return out;
 }
 
@@ -1116,15 +1117,18 @@ function drawSoftSpots(job) {
   for (const id of SOFT_VIEWS) fresh(id);
   const limit = mapThreshold(job);
   const onMap = [...q.omega].filter((w) => w < limit).length;
-  describeCanvas('canvas-map', `Soft-spot map (the paper's Fig. 1): ${onMap} of ${q.modes.length} quartic modes with ω_π below ${Number.isFinite(limit) ? fmt(limit, 3) : 'any limit'} drawn as blobs at their core pairs; lowest ω_π = ${fmt(q.modes[0]?.omega, 4)}. Arrow keys choose a blob.`);
+  describeCanvas('canvas-map', `Soft-spot map (the paper's Fig. 1): ${onMap} of ${q.modes.length} quartic modes with ω_π below ${Number.isFinite(limit) ? fmt(limit, 3) : 'any limit'} drawn as blobs at their core pairs; lowest ω_π = ${fmt(q.modes[0]?.omega, 4)} (frequencies in model units). Arrow keys choose a blob.`);
   describeCanvas('canvas-decay', `Spatial decay r^(2d) c(r) of pinch responses and quartic modes: ξ_co = ${fmt(num(L.xi_co), 3)}, ξ_QLM = ${fmt(num(L.xi_qlm), 3)}, ξ_g = ${fmt(num(L.xi_g), 3)} (lengths in the particle-size unit).`);
   // an empty map says why and what to do, instead of showing a bare glass
   const none = q.modes.length > 0 && onMap === 0
     ? ` None lies below this cut (the softest: ω_π = ${fmt(q.modes[0]?.omega, 3)}${plotUnits(job) ? ` = ${fmt(q.modes[0]?.omega / plotUnits(job)[0], 3)} c∞/a0` : ''}): choose a higher cut above to see them.`
     : '';
+  // lengths in a0 with the paper's units (as the decay plot beside), else in the particle-size unit
+  const u = plotUnits(job);
+  const len = (x) => (u ? `${fmt(x / u[1], 3)} a0` : fmt(x, 3));
   $('map-note').textContent =
     `${q.modes.length} distinct quartic modes from ${job.spots.quartic_starts} starts in ${job.spotsSeconds.toFixed(2)} s; ` +
-    `lengths: ξ_g = ${fmt(num(L.xi_g), 3)}, ξ_co = ${fmt(num(L.xi_co), 3)}, ξ_QLM = ${fmt(num(L.xi_qlm), 3)}.${none} Click a blob to see and animate its mode.`;
+    `lengths: ξ_g = ${len(num(L.xi_g))}, ξ_co = ${len(num(L.xi_co))}, ξ_QLM = ${len(num(L.xi_qlm))}${u ? '' : ' (particle-size unit)'}.${none} Click a blob to see and animate its mode.`;
   if (q.modes.length > 0) selectMode(0, false, job);
   else clearView('canvas-mode', 'no quartic mode to show');
 }

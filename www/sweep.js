@@ -420,7 +420,7 @@ function summarise(final) {
       const c = $(`sweep-${f}`);
       const caption = c.closest('figure')?.querySelector('figcaption')?.textContent.replace(/\s+/g, ' ').trim() ?? f;
       c.setAttribute('role', 'img');
-      c.setAttribute('aria-label', `${caption} Drawn from ${S.lines.length} sample${S.lines.length === 1 ? '' : 's'} at T_p = ${tps.join(', ')} ε/k_B.`);
+      c.setAttribute('aria-label', `${caption} Drawn from ${S.lines.length} sample${S.lines.length === 1 ? '' : 's'} at T_p = ${tps.map(tpLabel).join(', ')}${S.params?.paper ? '' : ' ε/k_B'}.`);
     }
   } catch (e) {
     if (final) fail(`summary failed: ${e.message || e}`);
@@ -472,9 +472,9 @@ function fillTable(s) {
     [u ? 'G/G∞' : 'G', (r) => red(r, 'shear_modulus', r.shear_modulus)],
     [u ? 'ω_g (c∞/a0)' : 'ω_g', (r) => red(r, 'omega_g', r.omega_g)],
     [u ? 'ξ_g (a0)' : 'ξ_g', (r) => red(r, 'xi_g', r.xi_g)],
-    [`${u ? 'A_g ((a0/c∞)⁵)' : 'A_g'}${counted ? ', counted' : ''}`, (r) => (counted ? red(r, 'count_a_g', r.count?.a_g, 3) : red(r, 'a_g', r.a_g, 3))],
-    [counted ? `𝒩, harmonic modes (K below ${fmt(est.count_fraction, 2)} ω_g)` : '𝒩', (r) => (counted ? countCell(r.count) : pm(r.soft_spots, 3))],
-    ...(quartic ? [[`𝒩, quartic modes (K below ${fmt(est.quartic_count_fraction, 2)} ω_g): the figures'`, (r) => countCell(r.quartic_count)]] : []),
+    [u ? 'A_g ((a0/c∞)⁵)' : 'A_g', (r) => (counted ? red(r, 'count_a_g', r.count?.a_g, 3) : red(r, 'a_g', r.a_g, 3))],
+    [counted ? `𝒩 harmonic (x = ${fmt(est.count_fraction, 2)})` : '𝒩', (r) => (counted ? countCell(r.count) : pm(r.soft_spots, 3))],
+    ...(quartic ? [[`𝒩 quartic (x_q = ${fmt(est.quartic_count_fraction, 2)})`, (r) => countCell(r.quartic_count)]] : []),
   ];
   const cell = (tag, text) => {
     const c = document.createElement(tag);
@@ -495,6 +495,10 @@ function fillTable(s) {
   const b = c ?? s.boltzmann;
   const which = c ? (c === s.boltzmann_quartic ? ' (of the quartic-mode count, as in Figs. 4b–6)' : ' (of the harmonic-mode count)') : '';
   const fitted = b && b.e_qlm !== null && b.e_qlm !== undefined;
+  // the footnote's units: the table's
+  $('sweep-table-units').textContent = u
+    ? `The paper's units: T_p in T_onset = ${u.t_onset} ε/k_B, G in G∞, ω in c∞/a0, lengths in a0, A_g in (a0/c∞)⁵ (${u.source}); E_IS/N in ε.`
+    : 'Model units: ε = m = k_B = 1; lengths in the particle-size unit; ω in √(ε/m) per length unit.';
   // T_p in the units of the table
   const paper = S.params?.paper;
   const tps = (list) => `${list.map((t) => (paper ? inOnset(t) : t)).join(', ')} ${paper ? 'T_onset' : 'ε/k_B'}`;

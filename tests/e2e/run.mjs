@@ -1331,9 +1331,9 @@ async function testSweep() {
       first: window.pinchglass.sweep.summary?.temperatures?.[0]?.quartic_count,
       fit: document.getElementById('sweep-fit').textContent,
     }));
-    const qCol = Q.head.findIndex((h) => /quartic modes/.test(h));
+    const qCol = Q.head.findIndex((h) => /𝒩 quartic/.test(h));
     check('sweep with quartic modes: the table shows the quartic count (the figures\' 𝒩) beside the harmonic one, and the fit line names it',
-      quarticState === 'done' && qCol >= 0 && Q.head.some((h) => /harmonic modes/.test(h)) && Q.first
+      quarticState === 'done' && qCol >= 0 && Q.head.some((h) => /𝒩 harmonic/.test(h)) && Q.first
         && Q.row[qCol].endsWith(`(${Q.first.modes})`) && /quartic-mode count/.test(Q.fit),
       `${Q.head.join(' | ')} // ${Q.row.join(' | ')} // ${Q.fit.slice(0, 120)}`);
     // a glass next to a mechanical instability (2D, N = 48, T_p = 5, seed 1: sample #2 has G < 0) is
