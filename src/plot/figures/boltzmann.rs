@@ -138,6 +138,8 @@ pub fn fig5_boltzmann<DB: DrawingBackend>(
         draw_points(&mut c, &st, set, &|_| col, Marker::Circle)?;
     }
     let mut fit_points: Vec<(f64, f64)> = Vec::new();
+    // why there is no fit: written after the legend is placed, on the other side of the panel
+    let mut no_fit: Option<&str> = None;
     match fit {
         Some((b, e, f)) => {
             let unit = if u.is_calibrated() { " T_onset" } else { " ε" };
@@ -188,19 +190,14 @@ pub fn fig5_boltzmann<DB: DrawingBackend>(
                 }
             }
         }
-        None => note(
-            &c,
-            &st,
-            0.03,
-            0.04,
-            match (s.soft_spot_fit_note(), counted) {
+        None => {
+            no_fit = Some(match (s.soft_spot_fit_note(), counted) {
                 (Some(n), true) if n.contains("two or more") => {
                     "no Boltzmann fit: fewer than two T_p below the plateau of N_QLM"
                 }
                 _ => "no Boltzmann fit in the summary",
-            },
-            GUIDE,
-        )?,
+            })
+        }
     }
     // the paper's slope, ln 𝒩 = c − 3.3 T_onset/T_p, through the centre (mean x, mean ln 𝒩) of the
     // points the fit used (all points without a fit): only its slope is the paper's
@@ -222,7 +219,14 @@ pub fn fig5_boltzmann<DB: DrawingBackend>(
     let mut taken = occupied(&pts);
     taken.extend(fit_points);
     let pos = free_corner(&c, &taken, 5);
+    let legend_on_top = matches!(
+        pos,
+        SeriesLabelPosition::UpperLeft | SeriesLabelPosition::UpperRight
+    );
     legend(&mut c, &st, pos)?;
+    if let Some(text) = no_fit {
+        note(&c, &st, 0.03, if legend_on_top { 0.92 } else { 0.04 }, text, GUIDE)?;
+    }
     Ok(())
 }
 

@@ -195,7 +195,7 @@ pub fn fig6_lengths<DB: DrawingBackend>(
     panel_vs_t(
         &right,
         &st,
-        "soft-spot spacing ξ_s ∝ N_QLM^(−1/d), up to a constant",
+        "soft-spot spacing ξ_s ∝ N_QLM^(−1/d)",
         u.t_label(),
         "ξ_s / ξ_s(hottest T_p)",
         &xs_pts,
