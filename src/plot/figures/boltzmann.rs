@@ -225,7 +225,14 @@ pub fn fig5_boltzmann<DB: DrawingBackend>(
     );
     legend(&mut c, &st, pos)?;
     if let Some(text) = no_fit {
-        note(&c, &st, 0.03, if legend_on_top { 0.92 } else { 0.04 }, text, GUIDE)?;
+        note(
+            &c,
+            &st,
+            0.03,
+            if legend_on_top { 0.92 } else { 0.04 },
+            text,
+            GUIDE,
+        )?;
     }
     Ok(())
 }
