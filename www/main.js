@@ -285,7 +285,15 @@ async function isolationPlan() {
   }
   if (unloading) return new Promise(() => {}); // coi-serviceworker's reload has begun
   if (!registration) return { threads: false, note: 'service worker registration is blocked' };
-  if (sw.controller) return { threads: false, note: 'a service worker controls the page but it is not isolated' };
+  if (sw.controller) {
+    // coi-serviceworker claims the page as it activates and reloads it (on "updatefound"); our
+    // register() can resolve after the claim but before the reload has unloaded this document, so
+    // a controller here may mean the reload is on its way: wait for it a moment before giving up
+    // (a worker started now would run in the page about to go; seen in 1 of ~40 Firefox starts)
+    return new Promise((resolve) => {
+      setTimeout(() => resolve({ threads: false, note: 'a service worker controls the page but it is not isolated' }), 3_000);
+    });
+  }
   sessionStorage.setItem(RELOAD_FLAG, '1');
   $('build-note').textContent = 'installing the isolation service worker; the page reloads once…';
   // coi-serviceworker reloads the page as soon as its worker is active; a safety net if it does not
