@@ -1,4 +1,11 @@
-// Form helpers shared by the Explore and Temperature-sweep forms.
+// Form helpers shared by the Explore and Temperature-sweep forms, and the sentence every mode uses
+// for a link that asks for something the page does not have.
+
+// What a link asked for, that `where` cannot show (`have`: what it can), and what is shown
+// instead: one sentence, the asked value cut to 32 characters.
+export function linkAsks(what, asked, where, have, showing) {
+  return `The link asks for ${what} "${String(asked).slice(0, 32)}", which ${where} (${have}): showing ${showing}.`;
+}
 
 // The controls whose checks read another control: changing the dimension, the density or the
 // units can make the messages of N, T_p, the density and the units wrong.

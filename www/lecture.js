@@ -13,6 +13,7 @@
 // present=1 the presenter view (window.pinchglass.lecture.setPresenter(on) switches it).
 
 import { draw, pngDataUrl } from './png.js';
+import { linkAsks } from './form.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -470,15 +471,15 @@ function fromUrl(q) {
   const k = step === null ? 1 : Number(step);
   L.step = Math.min(STEPS.length, Math.max(1, Math.round(k) || 1));
   if (step !== null && k !== L.step) {
-    notes.push(`The link asks for step "${step}"; the Lecture has steps 1 to ${STEPS.length}: showing step ${L.step}`);
+    notes.push(linkAsks('step', step, 'the Lecture does not have', `steps 1 to ${STEPS.length}`, `step ${L.step}`));
   }
   const want = q.get('data');
   const known = index.datasets.find((d) => d.id === want);
   const id = known ? want : index.datasets[0].id;
   if (want !== null && !known) {
-    notes.push(`The link asks for the ensemble "${want}", which the Lecture data do not have (${index.datasets.map((d) => d.id).join(', ')}): showing ${index.datasets[0].label}`);
+    notes.push(linkAsks('the ensemble', want, 'the Lecture data do not have', index.datasets.map((d) => d.id).join(', '), index.datasets[0].label));
   }
-  $('lecture-url-note').textContent = notes.map((n) => `${n}.`).join(' ');
+  $('lecture-url-note').textContent = notes.join(' ');
   return id;
 }
 

@@ -23,7 +23,7 @@ import { spawnComputeWorker } from './compute-worker.js';
 import { unitsOf, onsetArgument } from './units.js';
 import { draw, pngDataUrl } from './png.js';
 import { download } from './download.js';
-import { clearFieldError } from './form.js';
+import { clearFieldError, linkAsks } from './form.js';
 import { initLecture, showLecture, lectureFromUrl } from './lecture.js';
 import { loadFig1, drawFig1 } from './compare.js';
 
@@ -1127,12 +1127,12 @@ function drawSoftSpots(job) {
   const onMap = [...q.omega].filter((w) => w < limit).length;
   describeCanvas('canvas-map', `Soft-spot map (the paper's Fig. 1): ${onMap} of ${q.modes.length} quartic modes with ω_π below ${Number.isFinite(limit) ? fmt(limit, 3) : 'any limit'} drawn as blobs at their core pairs; lowest ω_π = ${fmt(q.modes[0]?.omega, 4)} (frequencies in model units). Arrow keys choose a blob.`);
   describeCanvas('canvas-decay', `Spatial decay r^(2d) c(r) of pinch responses and quartic modes: ξ_co = ${fmt(num(L.xi_co), 3)}, ξ_QLM = ${fmt(num(L.xi_qlm), 3)}, ξ_g = ${fmt(num(L.xi_g), 3)} (lengths in the particle-size unit).`);
+  const u = plotUnits(job);
   // an empty map says why and what to do, instead of showing a bare glass
   const none = q.modes.length > 0 && onMap === 0
-    ? ` None lies below this cut (the softest: ω_π = ${fmt(q.modes[0]?.omega, 3)}${plotUnits(job) ? ` = ${fmt(q.modes[0]?.omega / plotUnits(job)[0], 3)} c∞/a0` : ''}): choose a higher cut above to see them.`
+    ? ` None lies below this cut (the softest: ω_π = ${fmt(q.modes[0]?.omega, 3)}${u ? ` = ${fmt(q.modes[0]?.omega / u[0], 3)} c∞/a0` : ''}): choose a higher cut above to see them.`
     : '';
   // lengths in a0 with the paper's units (as the decay plot beside), else in the particle-size unit
-  const u = plotUnits(job);
   const len = (x) => (u ? `${fmt(x / u[1], 3)} a0` : fmt(x, 3));
   $('map-note').textContent =
     `${q.modes.length} distinct quartic modes from ${job.spots.quartic_starts} starts in ${job.spotsSeconds.toFixed(2)} s; ` +
@@ -1144,10 +1144,11 @@ function drawSoftSpots(job) {
 function drawMap(canvasId, job, q, wmin, wmax, title) {
   const d = job.analysis;
   const slab = canvasId === 'canvas-map' ? slabOf(d) : null;
+  const u = plotUnits(job);
   const mapping = draw.draw_soft_spot_map(canvasId, slab ? slab.positions : d.positions, d.sizes, d.boxLengths, d.dim,
     q.coreI, q.coreJ, q.omega, q.participation, mapThreshold(job), wmin, wmax,
     canvasId === 'canvas-map' && api.mode ? api.mode.index : -1, title, slab ? slab.thickness : NaN,
-    ...(plotUnits(job) ? [plotUnits(job)[0], 'ω_π  (c∞/a0)'] : []));
+    ...(u ? [u[0], 'ω_π  (c∞/a0)'] : []));
   if (canvasId === 'canvas-map') api.mapMapping = Array.from(mapping);
 }
 
@@ -1456,10 +1457,9 @@ function linkNote() {
   const q = new URLSearchParams(location.search);
   const notes = [];
   const m = q.get('mode');
-  const show = (v) => String(v).slice(0, 32);
-  if (m !== null && !MODES.includes(m)) notes.push(`The link asks for the mode "${show(m)}", which the page does not have (${MODES.join(', ')}): showing Explore.`);
+  if (m !== null && !MODES.includes(m)) notes.push(linkAsks('the mode', m, 'the page does not have', MODES.join(', '), 'Explore'));
   const p = q.get('preset');
-  if (p !== null && p !== 'compare') notes.push(`The link asks for the preset "${show(p)}"; a link can name only preset=compare: showing the glass of the link's other parameters.`);
+  if (p !== null && p !== 'compare') notes.push(linkAsks('the preset', p, 'a link cannot name', 'only preset=compare', 'the glass of the link\'s other parameters'));
   $('url-note').textContent = notes.join(' ');
 }
 

@@ -146,16 +146,15 @@ fn parse_route(route: Option<&str>, dim: usize, n: usize) -> Result<Route, Strin
 fn parse_quartic(k: Option<f64>, n: Option<usize>) -> Result<Option<usize>, String> {
     match k {
         None => Ok(None),
-        Some(k) => crate::validate::check_quartic(k, n, MAX_QUARTIC)
-            .map(|k| (k > 0).then_some(k))
-            .map_err(|r| {
-                // the sweep's own limit (not N's) says why it is lower than a single run's
-                if k > MAX_QUARTIC as f64 && n.is_none_or(|n| n > MAX_QUARTIC) {
-                    format!("{} (a sweep runs every sample in the browser: at most {MAX_QUARTIC} starts each; `pinchglass sweep --quartic K` takes more)", r.message)
-                } else {
-                    r.message
-                }
-            }),
+        // the sweep's own limit says why it is lower than a single run's
+        Some(k) => crate::validate::check_quartic(
+            k,
+            n,
+            MAX_QUARTIC,
+            Some(&format!("a sweep runs every sample in the browser: at most {MAX_QUARTIC} starts each; `pinchglass sweep --quartic K` takes more")),
+        )
+        .map(|k| (k > 0).then_some(k))
+        .map_err(|r| r.message),
     }
 }
 

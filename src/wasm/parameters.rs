@@ -221,7 +221,7 @@ pub fn check_form(
         _ => None,
     };
     if !unread.contains(&"quartic") {
-        match check_quartic(quartic_v, n_known, MAX_QUARTIC_STARTS) {
+        match check_quartic(quartic_v, n_known, MAX_QUARTIC_STARTS, None) {
             Ok(k) => {
                 if let Some(obj) = params.as_object_mut() {
                     obj.insert("quartic".into(), json!(k));

@@ -23,7 +23,7 @@ pub(crate) fn calibrate_units(a: &SweepArgs, statistic: &str, reuse: bool) -> Re
         sweep(a)?;
     }
     // everything is checked before anything is written: a refused --reuse writes nothing
-    let (records, _) = read_records(&a.output)?;
+    let (records, files) = read_records(&a.output)?;
     let mut summaries = pinchglass::report::summarize_records_with(
         records.clone(),
         None,
@@ -37,12 +37,12 @@ pub(crate) fn calibrate_units(a: &SweepArgs, statistic: &str, reuse: bool) -> Re
         check_reuse_grid(a, &summaries)?;
     }
     let c = pinchglass::ensemble::calibrate(&summaries, statistic)?;
-    let records = pinchglass::ensemble::deduplicate(records)?;
-    let onset = pinchglass::ensemble::onset_uncertainty(&records, &summaries, &c)?;
+    let deduplicated = pinchglass::ensemble::deduplicate(records.clone())?;
+    let onset = pinchglass::ensemble::onset_uncertainty(&deduplicated, &summaries, &c)?;
     // the sweeps per sample: the sweep's, or the records' when they all share one
     let sweeps = if reuse {
-        let first = records.first().map(|r| r.sweeps);
-        first.filter(|s| records.iter().all(|r| r.sweeps == *s))
+        let first = deduplicated.first().map(|r| r.sweeps);
+        first.filter(|s| deduplicated.iter().all(|r| r.sweeps == *s))
     } else {
         Some(a.sweeps)
     };
@@ -67,8 +67,10 @@ pub(crate) fn calibrate_units(a: &SweepArgs, statistic: &str, reuse: bool) -> Re
     .map_err(|e| format!("cannot write {path}: {e}"))?;
     // DIR's summary in the units just measured: what `summarize DIR --calibration
     // DIR/calibration.json` writes (a summary without units would replace a calibrated one)
-    summarize_dir(
+    summarize_records_into(
         &a.output,
+        records,
+        files.len(),
         &SummarizeOptions {
             calibration: Some(path.clone()),
             fit_tp_max: None,

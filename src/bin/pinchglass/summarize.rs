@@ -79,6 +79,17 @@ pub(crate) fn summarize_dir(
     dir: &str,
     opts: &SummarizeOptions,
 ) -> Result<Vec<pinchglass::ensemble::TemperatureSummary>, String> {
+    let (records, files) = read_records(dir)?;
+    summarize_records_into(dir, records, files.len(), opts)
+}
+
+/// [`summarize_dir`] of records already read from `dir`'s `files` sample files.
+pub(crate) fn summarize_records_into(
+    dir: &str,
+    records: Vec<pinchglass::ensemble::SampleRecord>,
+    files: usize,
+    opts: &SummarizeOptions,
+) -> Result<Vec<pinchglass::ensemble::TemperatureSummary>, String> {
     use pinchglass::report::{summarize_records_with, units_from_calibration_json};
     if let Some(t) = opts.fit_tp_max {
         if !(t.is_finite() && t > 0.0) {
@@ -95,7 +106,6 @@ pub(crate) fn summarize_dir(
         }
         None => None,
     };
-    let (records, files) = read_records(dir)?;
     let scan_records = (!opts.quartic_scan.is_empty()).then(|| records.clone());
     let out_all =
         summarize_records_with(records, units.as_ref(), opts.fit_tp_max, &opts.estimators)?;
@@ -202,7 +212,7 @@ pub(crate) fn summarize_dir(
     eprintln!(
         "{} samples from {} files; wrote {out}",
         summaries.iter().map(|s| s.samples).sum::<usize>(),
-        files.len()
+        files
     );
     Ok(summaries)
 }

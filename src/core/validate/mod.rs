@@ -256,8 +256,14 @@ pub fn check_count_fraction(flag: &str, x: f64) -> Result<f64, String> {
 /// The number K of pinch starts of the quartic modes: a whole number from 0 (none) to
 /// `min(N, max)`. A rigid glass has at least d·N/2 ≥ N interacting pairs (an isostatic packing
 /// has d·N), so K ≤ N is checked before the run; the exact bound (the glass's pairs) is checked
-/// again once the glass exists.
-pub fn check_quartic(k: f64, n: Option<usize>, max: usize) -> Result<usize, Refusal> {
+/// again once the glass exists. `max_why` (if any) says why the caller's `max` is what it is; it
+/// follows the refusal of a K above it when that cap, not N, is the bound.
+pub fn check_quartic(
+    k: f64,
+    n: Option<usize>,
+    max: usize,
+    max_why: Option<&str>,
+) -> Result<usize, Refusal> {
     if !k.is_finite() {
         return Err(not_finite("quartic", "K"));
     }
@@ -269,10 +275,14 @@ pub fn check_quartic(k: f64, n: Option<usize>, max: usize) -> Result<usize, Refu
     if whole(k) && k >= 0.0 && k <= top as f64 {
         Ok(k as usize)
     } else {
+        let cap_why = match max_why {
+            Some(w) if k > max as f64 && n.is_none_or(|n| n > max) => format!(" ({w})"),
+            _ => String::new(),
+        };
         Err(refuse(
             "quartic",
             format!(
-                "K must be a whole number from 0 (no quartic modes) to {top}{why}, got {}",
+                "K must be a whole number from 0 (no quartic modes) to {top}{why}, got {}{cap_why}",
                 show_count(k)
             ),
         ))
@@ -435,13 +445,16 @@ pub fn check_tp_at_most(tp: f64, max_tp: f64) -> Result<f64, Refusal> {
         return Err(refuse(
             "tp",
             format!(
-                "T_p = {} is too high: at most {max_tp} (above about 10 every parent temperature gives the same random glass)",
+                "T_p = {} is too high: at most {max_tp} (above about 10 {TP_CEILING_WHY})",
                 show(tp)
             ),
         ));
     }
     Ok(tp)
 }
+
+/// Why parent temperatures have a ceiling (the refusals of a T_p above it end with this).
+const TP_CEILING_WHY: &str = "every parent temperature gives the same random glass";
 
 /// A parent temperature typed in units of T_onset (the paper's), `x` read from the text `typed`:
 /// converted to model units ([`tp_from_onset`]) and checked as [`check_tp_at_most`] does. A
@@ -462,7 +475,7 @@ pub fn check_tp_onset(x: f64, typed: &str, t_onset: f64, max_tp: f64) -> Result<
         return Err(refuse(
             "tp",
             format!(
-                "T_p = {typed} T_onset is {} ε/k_B, above the highest parent temperature, {} ε/k_B = {} T_onset (above about 10 ε/k_B every parent temperature gives the same random glass)",
+                "T_p = {typed} T_onset is {} ε/k_B, above the highest parent temperature, {} ε/k_B = {} T_onset (above about 10 ε/k_B {TP_CEILING_WHY})",
                 show(t),
                 show(max_tp),
                 show((max_tp / t_onset * 1e3).floor() / 1e3) // rounded down: still allowed

@@ -254,7 +254,7 @@ fn no_message_says_nan_or_inf() {
                 "{r:?}"
             );
         }
-        let m = check_quartic(x, Some(300), 2000).unwrap_err().message;
+        let m = check_quartic(x, Some(300), 2000, None).unwrap_err().message;
         assert!(m.contains("finite") && !m.contains("NaN"), "{m}");
     }
 }
@@ -267,13 +267,15 @@ fn tp_has_an_upper_limit_and_k_is_bounded_by_n() {
     let r = check_run(2.0, 300.0, 1e300, None, 10.0, f64::NAN, &l).unwrap_err();
     assert_eq!(r[0].field, "tp");
     assert!(r[0].message.contains("at most 100"), "{r:?}");
-    assert_eq!(check_quartic(0.0, Some(300), 2000), Ok(0));
-    assert_eq!(check_quartic(300.0, Some(300), 2000), Ok(300));
-    let m = check_quartic(301.0, Some(300), 2000).unwrap_err().message;
+    assert_eq!(check_quartic(0.0, Some(300), 2000, None), Ok(0));
+    assert_eq!(check_quartic(300.0, Some(300), 2000, None), Ok(300));
+    let m = check_quartic(301.0, Some(300), 2000, None)
+        .unwrap_err()
+        .message;
     assert!(m.contains("0 (no quartic modes) to 300"), "{m}");
-    assert!(check_quartic(2001.0, Some(5000), 2000).is_err());
-    assert!(check_quartic(2.5, None, 2000).is_err());
-    assert!(check_quartic(-1.0, None, 2000).is_err());
+    assert!(check_quartic(2001.0, Some(5000), 2000, None).is_err());
+    assert!(check_quartic(2.5, None, 2000, None).is_err());
+    assert!(check_quartic(-1.0, None, 2000, None).is_err());
 }
 
 /// The smallest N the page's hint names is the boundary of the rule: accepted at the default
