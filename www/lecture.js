@@ -330,7 +330,9 @@ function fitCanvas() {
     const box = c.parentElement.clientWidth || window.innerWidth - 24;
     w = Math.max(360, Math.min(900, Math.floor(box)));
   }
-  const h = Math.round((w * 620) / 900);
+  // below 600 px (a phone) the figure is portrait: the figures' code then stacks their two
+  // panels one above the other instead of squeezing them side by side
+  const h = w < 600 ? Math.round(w * 1.45) : Math.round((w * 620) / 900);
   if (c.width !== w || c.height !== h) {
     c.width = w;
     c.height = h;

@@ -39,6 +39,13 @@ pub(crate) fn nice_step(span: f64, target: f64) -> f64 {
     m * mag
 }
 
+/// Decimals a linear tick label needs at tick spacing `step`.
+fn decimals_of(step: f64) -> usize {
+    let mag = (step.log10() + 1e-9).floor();
+    (-mag).max(0.0) as usize
+        + usize::from(step < 10.0 && (step / 10f64.powf(mag) - 2.5).abs() < 1e-6)
+}
+
 pub(crate) fn linear_ticks(lo: f64, hi: f64, target: f64) -> (Vec<f64>, f64) {
     let step = nice_step(hi - lo, target);
     let mut out = Vec::new();
@@ -76,16 +83,67 @@ impl Axis {
 
     pub(crate) fn linear_exact(lo: f64, hi: f64) -> Axis {
         let (ticks, step) = linear_ticks(lo, hi, 6.0);
-        let mag = (step.log10() + 1e-9).floor();
-        let decimals = (-mag).max(0.0) as usize
-            + usize::from(step < 10.0 && (step / 10f64.powf(mag) - 2.5).abs() < 1e-6);
         Axis {
             lo,
             hi,
             log: false,
             ticks,
-            decimals,
+            decimals: decimals_of(step),
         }
+    }
+
+    /// The same axis with at most `max` ticks (at least two kept): linear ticks at a coarser
+    /// nice step, logarithmic ones every k-th, keeping the powers of ten (or else the
+    /// mantissas 1, 2 and 5) where it can. For a panel too narrow for all tick labels.
+    pub(crate) fn thinned(mut self, max: usize) -> Axis {
+        let max = max.max(2);
+        if self.ticks.len() <= max {
+            return self;
+        }
+        if !self.log {
+            // the densest nice spacing that fits, else the sparsest with two ticks
+            let candidates: Vec<(Vec<f64>, f64)> = [5.0, 4.0, 3.0, 2.0, 1.5, 1.0]
+                .iter()
+                .map(|&target| linear_ticks(self.lo, self.hi, target))
+                .filter(|(ticks, _)| ticks.len() >= 2)
+                .collect();
+            let chosen = candidates
+                .iter()
+                .find(|(ticks, _)| ticks.len() <= max)
+                .or(candidates.last());
+            if let Some((ticks, step)) = chosen {
+                self.ticks = ticks.clone();
+                self.decimals = decimals_of(*step);
+            }
+            return self;
+        }
+        let every = self.ticks.len().div_ceil(max);
+        let mantissa = |v: f64| v / 10f64.powf(v.log10().floor());
+        let rank = |v: f64| {
+            let m = mantissa(v);
+            if (m - 1.0).abs() < 1e-6 {
+                0
+            } else if (m - 2.0).abs() < 1e-6 || (m - 5.0).abs() < 1e-6 {
+                1
+            } else {
+                2
+            }
+        };
+        // the offset whose kept ticks are the roundest
+        let best = (0..every)
+            .min_by_key(|&o| {
+                let kept: Vec<usize> = self
+                    .ticks
+                    .iter()
+                    .skip(o)
+                    .step_by(every)
+                    .map(|&v| rank(v))
+                    .collect();
+                1000 * kept.iter().sum::<usize>() / kept.len().max(1)
+            })
+            .unwrap_or(0);
+        self.ticks = self.ticks.into_iter().skip(best).step_by(every).collect();
+        self
     }
 
     /// Logarithmic axis over `[lo, hi]` (positive), padded by 4 % of its decades each side.
@@ -238,6 +296,34 @@ pub(crate) fn chart<'a, DB: DrawingBackend + 'a>(
     y_desc: &str,
 ) -> Result<Chart<'a, DB>, String> {
     let tick_font = st.tick();
+    // as many tick labels as the panel has room for: a label and a gap of one em each along x,
+    // twice the label height along y (the plot's size before the chart is built, from the
+    // label areas and margins below)
+    let (aw, ah) = area.dim_in_pixel();
+    let em = tick_font.font.get_size();
+    let widest = x
+        .ticks
+        .iter()
+        .filter_map(|t| area.estimate_text_size(&x.format_ext(t), &tick_font).ok())
+        .map(|(w, _)| w as f64)
+        .fold(0f64, f64::max);
+    let widest_y = y
+        .ticks
+        .iter()
+        .filter_map(|t| area.estimate_text_size(&y.format_ext(t), &tick_font).ok())
+        .map(|(w, _)| w as f64)
+        .fold(0f64, f64::max);
+    // label areas: room for the tick labels and the description beside them (their type has a
+    // floor of 9 px, so on a small canvas they need more than their scaled share)
+    let desc_h = st.label().font.get_size();
+    let x_area = st.px(50.0).max((em + 1.12 * desc_h + 9.0).ceil() as u32);
+    let y_area = st
+        .px(72.0)
+        .max((st.px(10.0) as f64 + 1.4 * desc_h + widest_y + 0.6 * em + 6.0).ceil() as u32);
+    let plot_w = aw as f64 - (y_area + st.px(20.0 + 18.0)) as f64;
+    let x = x.thinned((plot_w / (widest + em)).floor().max(0.0) as usize);
+    let plot_h = ah as f64 - (x_area + st.px(20.0 + 24.0)) as f64;
+    let y = y.thinned((plot_h / (2.0 * em)).floor().max(0.0) as usize);
     let last = x
         .ticks
         .iter()
@@ -249,13 +335,16 @@ pub(crate) fn chart<'a, DB: DrawingBackend + 'a>(
         .map_or(0, |(w, _)| w / 2 + st.px(4.0));
     let mut b = ChartBuilder::on(area);
     if !title.is_empty() {
-        b.caption(super::rich::plain(title), st.label());
+        let room = aw.saturating_sub(st.px(20.0));
+        let font = fitted(area, &super::rich::plain(title), st.label(), room);
+        let title = cut_to(area, &super::rich::plain(title), &font, room);
+        b.caption(&title, font);
     }
     let mut c = b
         .margin(st.px(10.0))
         .margin_right(st.px(18.0).max(half_last))
-        .x_label_area_size(st.px(50.0))
-        .y_label_area_size(st.px(72.0))
+        .x_label_area_size(x_area)
+        .y_label_area_size(y_area)
         .build_cartesian_2d(x, y)
         .map_err(de)?;
     c.configure_mesh()
@@ -275,7 +364,7 @@ pub(crate) fn chart<'a, DB: DrawingBackend + 'a>(
     let (_, ah) = area.dim_in_pixel();
     let x_at = (
         (px.start + px.end) / 2 - bx,
-        (py.end - by + st.px(50.0) as i32 - (0.62 * h) as i32).min(ah as i32 - (0.62 * h) as i32),
+        (py.end - by + x_area as i32 - (0.62 * h) as i32).min(ah as i32 - (0.62 * h) as i32),
     );
     super::rich::draw(area, x_desc, x_at, &font, &INK, false)?;
     let y_at = (
@@ -284,6 +373,50 @@ pub(crate) fn chart<'a, DB: DrawingBackend + 'a>(
     );
     super::rich::draw(area, y_desc, y_at, &font, &INK, true)?;
     Ok(c)
+}
+
+/// `font` at the largest size (down to 9 px) at which `text` fits in `width` pixels of `area`.
+pub(crate) fn fitted<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    text: &str,
+    font: TextStyle<'static>,
+    width: u32,
+) -> TextStyle<'static> {
+    let size = font.font.get_size();
+    let w = area.estimate_text_size(text, &font).map_or(0, |(w, _)| w);
+    if w <= width || w == 0 {
+        return font;
+    }
+    let scaled = (size * width as f64 / w as f64).max(9.0);
+    TextStyle {
+        font: (super::toolkit::FONT, scaled).into_font(),
+        ..font
+    }
+}
+
+/// `text` cut at a word, with "…", so that it fits in `width` pixels of `area` in `font`
+/// (whole if it fits; the first word at least).
+pub(crate) fn cut_to<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    text: &str,
+    font: &TextStyle<'static>,
+    width: u32,
+) -> String {
+    let fits = |t: &str| {
+        area.estimate_text_size(t, font)
+            .map_or(true, |(w, _)| w <= width)
+    };
+    if fits(text) {
+        return text.to_string();
+    }
+    let words: Vec<&str> = text.split(' ').collect();
+    for k in (1..words.len()).rev() {
+        let cut = format!("{}…", words[..k].join(" ").trim_end());
+        if fits(&cut) || k == 1 {
+            return cut;
+        }
+    }
+    text.to_string()
 }
 
 /// A dashed vertical line at `x` over the whole y range, in the legend as `label` (if any).

@@ -235,14 +235,19 @@ pub(crate) fn frame<DB: DrawingBackend>(
     let (_, h) = area.dim_in_pixel();
     let top = st.px(30.0);
     let lines: Vec<&str> = footer.lines().collect();
-    let line_height = st.px(15.0);
+    let foot_font = st.font(11.0).color(&RGBColor(90, 90, 90));
+    // (the type has a floor of 9 px, so on a small canvas the lines need more than their share)
+    let line_height = st
+        .px(15.0)
+        .max((1.2 * foot_font.font.get_size()).ceil() as u32);
     let bottom = st.px(6.0) + line_height * lines.len() as u32;
     let (head, rest) = area.split_vertically(top);
     let (body, foot) = rest.split_vertically(h.saturating_sub(top + bottom));
+    let (w, _) = head.dim_in_pixel();
     head.draw(&Text::new(
         title.to_string(),
         (st.px(12.0) as i32, st.px(7.0) as i32),
-        st.title(),
+        super::axes::fitted(&head, title, st.title(), w.saturating_sub(st.px(24.0))),
     ))
     .map_err(de)?;
     for (k, line) in lines.iter().enumerate() {
@@ -252,7 +257,7 @@ pub(crate) fn frame<DB: DrawingBackend>(
                 st.px(12.0) as i32,
                 st.px(2.0) as i32 + (k as u32 * line_height) as i32,
             ),
-            st.font(11.0).color(&RGBColor(90, 90, 90)),
+            foot_font.clone(),
         ))
         .map_err(de)?;
     }
@@ -553,12 +558,157 @@ pub(crate) fn series_vs_t(
         .collect()
 }
 
+/// The two panels of a figure: side by side, the first `first_fraction` of the width; in a
+/// portrait body (taller than 1.15 × its width, a phone's canvas) one above the other, the first
+/// taking 50–60 % of the height.
 pub(crate) fn two_panels<DB: DrawingBackend>(
     body: &DrawingArea<DB, Shift>,
-    left_fraction: f64,
+    first_fraction: f64,
 ) -> (DrawingArea<DB, Shift>, DrawingArea<DB, Shift>) {
-    let (w, _) = body.dim_in_pixel();
-    body.split_horizontally((w as f64 * left_fraction).round() as u32)
+    let (w, h) = body.dim_in_pixel();
+    if h as f64 > 1.15 * w as f64 {
+        body.split_vertically((h as f64 * first_fraction.clamp(0.5, 0.6)).round() as u32)
+    } else {
+        body.split_horizontally((w as f64 * first_fraction).round() as u32)
+    }
+}
+
+/// How a [`KeyEntry`] is drawn before its text.
+#[derive(Clone, Copy)]
+pub(crate) enum KeySymbol {
+    /// No symbol: a heading.
+    Heading,
+    Line(ShapeStyle),
+    /// Dashes of `(on, off)` pixels.
+    Dashed(ShapeStyle, u32, u32),
+}
+
+/// One row of a key drawn beside a panel ([`with_key`]).
+pub(crate) struct KeyEntry {
+    pub(crate) text: String,
+    pub(crate) symbol: KeySymbol,
+    /// Whether the row stays when the key is too long for its column (rows that are not are
+    /// thinned evenly, the first and last kept, and a note says so).
+    pub(crate) essential: bool,
+}
+
+/// Which rows of a key with these `essential` flags to show in `fits` rows, and the thinning
+/// `k` (one non-essential row in k shown) if any: all of them if they fit; else every essential
+/// row, the first and last other row and every k-th between, and a row for the note.
+pub(crate) fn key_rows(essential: &[bool], fits: usize) -> (Vec<usize>, Option<usize>) {
+    let all: Vec<usize> = (0..essential.len()).collect();
+    let optional: Vec<usize> = all.iter().copied().filter(|&k| !essential[k]).collect();
+    if essential.len() <= fits || optional.len() <= 2 {
+        return (all, None);
+    }
+    let keep = fits
+        .saturating_sub(essential.len() - optional.len() + 1)
+        .max(2);
+    let every = (optional.len() - 1).div_ceil(keep - 1).max(1);
+    let mut kept: Vec<usize> = optional.iter().step_by(every).copied().collect();
+    if kept.last() != optional.last() {
+        kept.extend(optional.last());
+    }
+    let shown = all
+        .into_iter()
+        .filter(|k| essential[*k] || kept.contains(k))
+        .collect();
+    (shown, Some(every))
+}
+
+/// Splits `area` into a panel (left) and a key column (right) as wide as the key's widest row
+/// but at most `max_fraction` of the area (the type shrinks, down to 9 px, to fit), draws the
+/// key there from the height of the panel's top, and returns the panel. A key with more rows
+/// than the column holds keeps its essential rows and every k-th other one, and says so. A
+/// legend here never covers the data, however many rows it has.
+pub(crate) fn with_key<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    st: &Style,
+    entries: &[KeyEntry],
+    max_fraction: f64,
+) -> Result<DrawingArea<DB, Shift>, String> {
+    let (w, h) = area.dim_in_pixel();
+    let mut font = st.legend();
+    let symbol = st.px(26.0);
+    let pad = st.px(8.0);
+    let widest = entries
+        .iter()
+        .filter_map(|e| area.estimate_text_size(&e.text, &font).ok())
+        .map(|(tw, _)| tw)
+        .max()
+        .unwrap_or(0);
+    let room = ((w as f64 * max_fraction) as u32).saturating_sub(symbol + 2 * pad);
+    if widest > room && widest > 0 {
+        let size = (font.font.get_size() * room as f64 / widest as f64).max(9.0);
+        font = TextStyle {
+            font: (FONT, size).into_font(),
+            ..font
+        };
+    }
+    let text_w = entries
+        .iter()
+        .filter_map(|e| area.estimate_text_size(&e.text, &font).ok())
+        .map(|(tw, _)| tw)
+        .max()
+        .unwrap_or(0)
+        .min(room);
+    let column = (text_w + symbol + 2 * pad).min(w / 2);
+    let (panel, key) = area.split_horizontally(w.saturating_sub(column));
+    // rows from the panel's top (below its title) to its x axis
+    let line = (1.45 * font.font.get_size()).ceil() as i32;
+    let top = st.px(36.0) as i32;
+    let fits = ((h as i32 - top - st.px(50.0) as i32) / line.max(1)).max(2) as usize;
+    let essential: Vec<bool> = entries.iter().map(|e| e.essential).collect();
+    let (shown, thinned) = key_rows(&essential, fits);
+    let x0 = pad as i32;
+    let xs = x0 + symbol as i32;
+    let mut y = top + line / 2;
+    let mid = |style: TextStyle<'static>| {
+        style.pos(plotters::style::text_anchor::Pos::new(
+            plotters::style::text_anchor::HPos::Left,
+            plotters::style::text_anchor::VPos::Center,
+        ))
+    };
+    for k in shown {
+        let e = &entries[k];
+        match e.symbol {
+            KeySymbol::Heading => {}
+            KeySymbol::Line(style) => {
+                key.draw(&PathElement::new(
+                    vec![(x0, y), (xs - pad as i32 / 2, y)],
+                    style,
+                ))
+                .map_err(de)?;
+            }
+            KeySymbol::Dashed(style, on, off) => {
+                let (on, off) = (on.max(1) as i32, off.max(1) as i32);
+                let mut a = x0;
+                while a < xs - pad as i32 / 2 {
+                    let b = (a + on).min(xs - pad as i32 / 2);
+                    key.draw(&PathElement::new(vec![(a, y), (b, y)], style))
+                        .map_err(de)?;
+                    a = b + off;
+                }
+            }
+        }
+        let at = if matches!(e.symbol, KeySymbol::Heading) {
+            x0
+        } else {
+            xs
+        };
+        key.draw(&Text::new(e.text.clone(), (at, y), mid(font.clone())))
+            .map_err(de)?;
+        y += line;
+    }
+    if let Some(every) = thinned {
+        key.draw(&Text::new(
+            format!("(1 in {every} listed)"),
+            (x0, y),
+            mid(font.clone().color(&RGBColor(90, 90, 90))),
+        ))
+        .map_err(de)?;
+    }
+    Ok(panel)
 }
 
 /// A simple "y vs T_p" panel (linear or log y); "no data" without points.

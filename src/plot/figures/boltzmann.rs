@@ -19,8 +19,7 @@ pub fn fig5_boltzmann<DB: DrawingBackend>(
     // the quartic count's fits for other windows, beside the main panel
     let scan = estimator == SoftSpotEstimator::QuarticCount && s.quartic_scan.len() >= 2;
     let (body, side) = if scan {
-        let w = frame.dim_in_pixel().0;
-        let (main, side) = frame.split_horizontally(w * 68 / 100);
+        let (main, side) = two_panels(&frame, 0.68);
         (main, Some(side))
     } else {
         (frame, None)

@@ -100,7 +100,7 @@ fn svg_figures_carry_their_axis_labels() {
     let expect: [(&str, &[&str]); 6] = [
         (
             "fig2",
-            &["CDF (modes per particle)", "c∞/a₀", "A_g", "T_p = "],
+            &["CDF (modes per particle)", "c∞/a₀", "A_g", "T_p (T_onset)"],
         ),
         ("fig4a", &["ω_g", "G / G∞", "T_p / T_onset"]),
         ("fig4b", &["N_QLM = A_g ω_g⁵", "T_p / T_onset"]),
@@ -444,4 +444,180 @@ fn the_quartic_count_is_the_figures_soft_spot_estimator_when_present() {
     assert_eq!(s.soft_spot_fit().unwrap().e, 0.25);
     let svg = render_svg("fig5", &v.to_string(), None).unwrap();
     assert!(drawn(&svg, "modes below 0.35 ω_g") && drawn(&svg, "E_QLM = 0.25"));
+}
+
+/// The x tick labels of a panel as pixel spans `(left, right)`, in order, after the chart has
+/// chosen how many it has room for.
+fn x_label_spans(width: u32, height: u32, x: Axis) -> Vec<(f64, f64)> {
+    register_fonts().unwrap();
+    let mut buf = vec![0u8; (width * height * 3) as usize];
+    let area = BitMapBackend::with_buffer(&mut buf, (width, height)).into_drawing_area();
+    let st = Style::of(&area);
+    let c = crate::plot::axes::chart(&area, &st, "a title", x, Axis::linear(0.0, 1.0), "x", "y")
+        .unwrap();
+    let axis = c.as_coord_spec().x_spec().clone();
+    let (px, _) = c.plotting_area().get_pixel_range();
+    axis.ticks
+        .iter()
+        .filter(|t| axis.contains(**t))
+        .map(|t| {
+            let at = px.start as f64 + axis.frac(*t) * (px.end - px.start) as f64;
+            let (w, _) = area
+                .estimate_text_size(&axis.format_ext(t), &st.tick())
+                .unwrap();
+            (at - w as f64 / 2.0, at + w as f64 / 2.0)
+        })
+        .collect()
+}
+
+#[test]
+fn tick_labels_never_run_together_at_any_canvas_size() {
+    // the axes that ran together on a phone: Fig. 5's x_q axis, Fig. 2's ω axis, a T_p axis
+    let axes = [
+        Axis::linear(0.23, 0.52),
+        Axis::log(0.07, 1.1),
+        Axis::linear(0.3, 2.6),
+        Axis::log(3e-5, 0.1),
+    ];
+    for width in [110, 160, 240, 366, 520, 900, 1600] {
+        for x in &axes {
+            let spans = x_label_spans(width, 250, x.clone());
+            assert!(spans.len() >= 2, "{width} px: {spans:?}");
+            for pair in spans.windows(2) {
+                assert!(
+                    pair[0].1 < pair[1].0,
+                    "{width} px, {:?}: labels overlap: {spans:?}",
+                    x.ticks
+                );
+            }
+        }
+    }
+    // a wide panel keeps the ticks it had
+    let wide = Axis::linear(0.23, 0.52);
+    assert_eq!(
+        x_label_spans(1600, 600, wide.clone()).len(),
+        wide.ticks.iter().filter(|t| wide.contains(**t)).count()
+    );
+}
+
+#[test]
+fn thinned_axes_keep_round_ticks() {
+    let lin = Axis::linear_exact(0.0, 100.0).thinned(3);
+    assert!(
+        lin.ticks.len() <= 3 && lin.ticks.len() >= 2,
+        "{:?}",
+        lin.ticks
+    );
+    assert!(
+        lin.ticks.iter().all(|t| (t / 50.0).fract() == 0.0),
+        "{:?}",
+        lin.ticks
+    );
+    let log = Axis::log_exact(1e-6, 1.0).thinned(4);
+    assert!(log.ticks.len() <= 4, "{:?}", log.ticks);
+    assert!(
+        log.ticks
+            .iter()
+            .all(|t| (t.log10() - t.log10().round()).abs() < 1e-9),
+        "{:?}",
+        log.ticks
+    );
+    // mantissa ticks: the kept ones are the round ones (1, 2, 5) where the spacing allows
+    let m = Axis::log_exact(0.09, 1.2);
+    let kept = m.clone().thinned(m.ticks.len() / 2);
+    assert!(
+        kept.ticks
+            .iter()
+            .any(|t| (t.log10() - t.log10().round()).abs() < 1e-9),
+        "{:?} → {:?}",
+        m.ticks,
+        kept.ticks
+    );
+    assert_eq!(
+        Axis::linear(0.0, 1.0).thinned(100).ticks,
+        Axis::linear(0.0, 1.0).ticks
+    );
+}
+
+#[test]
+fn a_key_longer_than_its_column_keeps_its_essential_rows_and_says_so() {
+    for optional in 0..40usize {
+        for fits in 2..30usize {
+            // a heading, the rows, three essential rows at the end (as Fig. 2's key)
+            let mut essential = vec![true];
+            essential.extend(std::iter::repeat_n(false, optional));
+            essential.extend([true, true, true]);
+            let (shown, thinned) = key_rows(&essential, fits);
+            assert!(shown.windows(2).all(|p| p[0] < p[1]));
+            assert!(essential
+                .iter()
+                .enumerate()
+                .all(|(k, e)| !e || shown.contains(&k)));
+            if essential.len() <= fits || optional <= 2 {
+                assert_eq!((shown.len(), thinned), (essential.len(), None));
+            } else {
+                let every = thinned.expect("thinned");
+                assert!(
+                    shown.contains(&1) && shown.contains(&optional),
+                    "{optional} in {fits}: {shown:?}"
+                );
+                if fits > 4 + 2 {
+                    assert!(
+                        shown.len() < fits,
+                        "{optional} in {fits}: {} rows and the note",
+                        shown.len()
+                    );
+                }
+                let rows: Vec<usize> = shown.iter().copied().filter(|k| !essential[*k]).collect();
+                assert!(
+                    rows.windows(2).all(|p| p[1] - p[0] <= every),
+                    "{rows:?} every {every}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn a_portrait_canvas_stacks_the_panels_and_a_long_title_is_cut_to_fit() {
+    register_fonts().unwrap();
+    let mut buf = vec![0u8; 400 * 600 * 3];
+    let area = BitMapBackend::with_buffer(&mut buf, (400, 600)).into_drawing_area();
+    let (a, b) = two_panels(&area, 0.7);
+    assert_eq!((a.dim_in_pixel().0, b.dim_in_pixel().0), (400, 400));
+    assert_eq!(a.dim_in_pixel().1, 360);
+    let (left, _) = area.split_vertically(300);
+    let (c, d) = two_panels(&left, 0.7);
+    assert_eq!(
+        (c.dim_in_pixel(), d.dim_in_pixel()),
+        ((280, 300), (120, 300))
+    );
+    let st = Style::of(&area);
+    let title = "soft-spot spacing ξs ∝ N_QLM^(−1/d), up to a constant, against the hottest T_p";
+    let font = crate::plot::axes::fitted(&area, title, st.label(), 150);
+    let cut = crate::plot::axes::cut_to(&area, title, &font, 150);
+    assert!(
+        cut.ends_with('…') && area.estimate_text_size(&cut, &font).unwrap().0 <= 150,
+        "{cut}"
+    );
+    assert_eq!(
+        crate::plot::axes::cut_to(&area, "short", &font, 150),
+        "short"
+    );
+}
+
+#[test]
+fn figure_two_lists_every_temperature_beside_its_panel_not_over_it() {
+    // the committed 2D ensemble: twelve T_p, each with its free slope, in a key column
+    let svg = render_svg("fig2", SUMMARY_2D, Some(CALIBRATION_2D)).unwrap();
+    let s = parse_summary(SUMMARY_2D).unwrap();
+    let u = units_for(&s, Some(CALIBRATION_2D)).unwrap();
+    for r in s.temperatures.iter().filter(|r| r.cdf.is_some()) {
+        let label = match r.count_slope {
+            Some(sl) => format!("{}: {}", short(u.t(r.tp)), pm(&sl)),
+            None => short(u.t(r.tp)),
+        };
+        assert!(svg.contains(&label), "fig2 lacks {label:?}");
+    }
+    assert!(svg.contains("T_p (T_onset)") && svg.contains("fit A_g ω⁵/5"));
 }

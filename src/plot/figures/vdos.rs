@@ -22,7 +22,7 @@ pub fn fig2_cdf<DB: DrawingBackend>(
         u,
         "Fig. 2: cumulative vDOS and the ω⁴ prefactor A_g",
     )?;
-    let (left, right) = two_panels(&body, 0.6);
+    let (left, right) = two_panels(&body, 0.66);
     let n = s.temperatures.len();
     // left: CDF
     let curves: Vec<Curve> = s
@@ -69,8 +69,10 @@ pub fn fig2_cdf<DB: DrawingBackend>(
             y0 = y0.min(*y);
             y1 = y1.max(*y);
         }
+        let key = fig2_key(s, u, &st, &curves);
+        let plot = with_key(&left, &st, &key, 0.42)?;
         let mut c = chart(
-            &left,
+            &plot,
             &st,
             "cumulative vDOS  CDF(ω) = ∫₀^ω D(ω′) dω′",
             Axis::log(x0, x1),
@@ -99,23 +101,12 @@ pub fn fig2_cdf<DB: DrawingBackend>(
             .filter(|(_, y)| *y >= y0 && *y <= y1 * 1.0001)
             .collect();
         let gstyle = ShapeStyle::from(&GUIDE).stroke_width(st.px(2.0));
-        let glen = st.px(10.0) as i32;
-        c.draw_series(LineSeries::new(guide, gstyle))
-            .map_err(de)?
-            .label("∝ ω⁵  (D(ω) ∝ ω⁴)")
-            .legend(move |(x, y)| PathElement::new(vec![(x - glen, y), (x + glen, y)], gstyle));
+        c.draw_series(LineSeries::new(guide, gstyle)).map_err(de)?;
         for (k, r, pts) in &curves {
             let col = tp_colour(*k, n);
             let style = ShapeStyle::from(&col).stroke_width(st.px(1.8));
-            let len = st.px(10.0) as i32;
-            let label = match r.count_slope {
-                Some(sl) => format!("T_p = {}: slope {}", short(u.t(r.tp)), pm(&sl)),
-                None => format!("T_p = {}", short(u.t(r.tp))),
-            };
             c.draw_series(LineSeries::new(pts.clone(), style))
-                .map_err(de)?
-                .label(label)
-                .legend(move |(x, y)| PathElement::new(vec![(x - len, y), (x + len, y)], style));
+                .map_err(de)?;
             // the free log-slope in the count window: a dotted segment through CDF(x ω_g)
             if let (Some(sl), Some(win), Some(y_w)) =
                 (r.count_slope, r.count_window, r.count_per_particle)
@@ -155,33 +146,6 @@ pub fn fig2_cdf<DB: DrawingBackend>(
                 }
             }
         }
-        if curves.iter().any(|(_, r, _)| r.a_g.is_some()) {
-            let fstyle = ShapeStyle::from(&BLACK.mix(0.75)).stroke_width(st.px(1.2));
-            let flen = st.px(10.0) as i32;
-            c.draw_series(std::iter::empty::<PathElement<(f64, f64)>>())
-                .map_err(de)?
-                .label("fits A_g ω⁵/5 (dashed)")
-                .legend(move |(x, y)| {
-                    EmptyElement::at((x, y))
-                        + PathElement::new(vec![(-flen, 0), (-2, 0)], fstyle)
-                        + PathElement::new(vec![(2, 0), (flen, 0)], fstyle)
-                });
-        }
-        if curves.iter().any(|(_, r, _)| r.count_slope.is_some()) {
-            let sstyle = ShapeStyle::from(&BLACK.mix(0.75)).stroke_width(st.px(2.6));
-            c.draw_series(std::iter::empty::<PathElement<(f64, f64)>>())
-                .map_err(de)?
-                .label("free slope of the count below x ω_g (dotted)")
-                .legend(move |(x, y)| {
-                    EmptyElement::at((x, y))
-                        + PathElement::new(vec![(-10, 0), (-6, 0)], sstyle)
-                        + PathElement::new(vec![(-2, 0), (2, 0)], sstyle)
-                        + PathElement::new(vec![(6, 0), (10, 0)], sstyle)
-                });
-        }
-        let sampled: Vec<(f64, f64)> = curves.iter().flat_map(|c| c.2.iter().cloned()).collect();
-        let pos = free_corner(&c, &sampled, curves.len() + 3);
-        legend(&mut c, &st, pos)?;
     }
     // right: A_g(T_p)
     let pts = series_vs_t(s, u, &|r| s.a_g(r), &|a| u.a_g(a));
@@ -211,4 +175,57 @@ pub fn fig2_cdf<DB: DrawingBackend>(
         s.why_no_n_qlm(),
     )?;
     Ok(())
+}
+
+/// Fig. 2's key, drawn beside the CDF panel ([`with_key`]): one row per T_p (its colour, T_p
+/// and the free slope of its count), then the ω⁵ guide, the A_g fits and the free slopes.
+fn fig2_key(s: &EnsembleSummary, u: &Axes, st: &Style, curves: &[Curve]) -> Vec<KeyEntry> {
+    let n = s.temperatures.len();
+    let t_unit = if u.is_calibrated() {
+        "T_onset"
+    } else {
+        "ε/k_B"
+    };
+    let slopes = curves.iter().any(|(_, r, _)| r.count_slope.is_some());
+    let mut key = vec![KeyEntry {
+        text: if slopes {
+            format!("T_p ({t_unit}): free slope")
+        } else {
+            format!("T_p ({t_unit})")
+        },
+        symbol: KeySymbol::Heading,
+        essential: true,
+    }];
+    for (k, r, _) in curves {
+        let style = ShapeStyle::from(&tp_colour(*k, n)).stroke_width(st.px(2.4));
+        key.push(KeyEntry {
+            text: match r.count_slope {
+                Some(sl) => format!("{}: {}", short(u.t(r.tp)), pm(&sl)),
+                None => short(u.t(r.tp)),
+            },
+            symbol: KeySymbol::Line(style),
+            essential: false,
+        });
+    }
+    let ink = ShapeStyle::from(&BLACK.mix(0.75));
+    key.push(KeyEntry {
+        text: "∝ ω⁵ (D ∝ ω⁴)".into(),
+        symbol: KeySymbol::Line(ShapeStyle::from(&GUIDE).stroke_width(st.px(2.0))),
+        essential: true,
+    });
+    if curves.iter().any(|(_, r, _)| r.a_g.is_some()) {
+        key.push(KeyEntry {
+            text: "fit A_g ω⁵/5".into(),
+            symbol: KeySymbol::Dashed(ink.stroke_width(st.px(1.2)), st.px(5.0), st.px(4.0)),
+            essential: true,
+        });
+    }
+    if slopes {
+        key.push(KeyEntry {
+            text: "free slope below x ω_g".into(),
+            symbol: KeySymbol::Dashed(ink.stroke_width(st.px(2.6)), st.px(2.0), st.px(3.0)),
+            essential: true,
+        });
+    }
+    key
 }
