@@ -15,7 +15,7 @@ use js_sys::Function;
 use pinchglass::wasm::{
     bench_engine, check_form, check_parameters, check_sweep_form, force_filter, init,
     inspect_configuration, max_particles, min_particles, nearest_pair, run_configuration,
-    run_glass, threaded_build, GlassRun, MAX_SEED,
+    run_glass, shown_soft_spots, threaded_build, GlassRun, MAX_SEED,
 };
 use serde_json::Value;
 use std::cell::RefCell;
@@ -1032,4 +1032,47 @@ fn the_engine_benchmark_runs_and_refuses_bad_input() {
         m.contains("repeats must be a whole number from 1 to 9, got 0.5"),
         "{m}"
     );
+}
+
+#[wasm_bindgen_test]
+fn the_page_learns_which_soft_spot_count_the_figures_draw() {
+    let row = |extra: &str| format!(r#"{{"tp": 0.5, "samples": 4{extra}}}"#);
+    let summary = |extra: &str| {
+        format!(
+            r#"{{"temperatures": [{}], "estimators": {{"count_fraction": 0.4, "quartic_count_fraction": 0.5}}}}"#,
+            row(extra)
+        )
+    };
+    let parse = |s: &str| -> Value {
+        serde_json::from_str(&shown_soft_spots(s).expect("a summary")).unwrap()
+    };
+    let v = parse(&summary(r#", "soft_spots": {"value": 1, "error": 0.1}"#));
+    assert_eq!(
+        (
+            v["estimator"].as_str(),
+            v["fit_key"].as_str(),
+            v["fraction"].as_f64()
+        ),
+        (Some("rank_fit"), Some("boltzmann"), None)
+    );
+    let v = parse(&summary(
+        r#", "count": {"soft_spots": {"value": 1, "error": 0.1}, "modes": 2}"#,
+    ));
+    assert_eq!(
+        (v["row_key"].as_str(), v["fraction"].as_f64()),
+        (Some("count.soft_spots"), Some(0.4))
+    );
+    let v = parse(&summary(
+        r#", "count": {"soft_spots": {"value": 1, "error": 0.1}, "modes": 2}, "quartic_count": {"soft_spots": {"value": 2, "error": 0.1}, "modes": 3}"#,
+    ));
+    assert_eq!(
+        (
+            v["estimator"].as_str(),
+            v["fit_key"].as_str(),
+            v["fraction"].as_f64()
+        ),
+        (Some("quartic_count"), Some("boltzmann_quartic"), Some(0.5))
+    );
+    let m = message(shown_soft_spots("not json").expect_err("refused"));
+    assert!(!m.is_empty(), "{m}");
 }

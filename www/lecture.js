@@ -114,6 +114,7 @@ function context(d, claims) {
   const pick = (r, key) => key.split('.').reduce((o, k) => o?.[k], r);
   const val = (r, key) => pick(r, key)?.value ?? null;
   const err = (r, key) => pick(r, key)?.error ?? null;
+  const shown = JSON.parse(draw.shown_soft_spots(d.summary));
   // How the quartic count's fit depends on its window x_q (summary key boltzmann_quartic_scan),
   // with the free log-slope of the count below the default window at the hottest T_p (5 for ω⁴).
   const scanText = () => {
@@ -149,15 +150,16 @@ function context(d, claims) {
       const agree = s.filter((e) => Math.abs(e.value - 5) <= 2 * e.error).length;
       return ` The ω<sup>5</sup> rise is the paper's; here the counts below ${fmt(d.parsed.estimators?.count_fraction, 2)} ω<sub>g</sub> grow as ω<sup>${fmt(Math.min(...v), 2)}</sup> to ω<sup>${fmt(Math.max(...v), 2)}</sup> (the legend's slopes), within 2 σ of 5 at ${agree} of ${s.length} T<sub>p</sub>.`;
     },
-    // The 𝒩 that Figs. 4b and 5 show (plot::summary::soft_spot_estimator): the quartic count, else
-    // the harmonic count, else the rank fit's A_g ω_g⁵; its summary key and what it is.
+    // The 𝒩 that Figs. 4b and 5 draw, as the figures' code chooses it (the wasm export
+    // shown_soft_spots): the quartic count, else the harmonic count, else the rank fit's
+    // A_g ω_g⁵; its summary key and what it is.
     nShown() {
-      const has = (key) => rows.some((r) => Number.isFinite(val(r, key)));
-      if (has('quartic_count.soft_spots')) {
-        return { key: 'quartic_count.soft_spots', what: `plotted here from the quartic modes counted below ${fmt(d.parsed.estimators?.quartic_count_fraction, 2)} ω<sub>g</sub>` };
-      }
-      if (has('count.soft_spots')) return { key: 'count.soft_spots', what: `plotted here from the modes counted below ${fmt(d.parsed.estimators?.count_fraction, 2)} ω<sub>g</sub>` };
-      return { key: 'soft_spots', what: 'plotted here' };
+      const what = {
+        quartic_count: `plotted here from the quartic modes counted below ${fmt(shown.fraction, 2)} ω<sub>g</sub>`,
+        count: `plotted here from the modes counted below ${fmt(shown.fraction, 2)} ω<sub>g</sub>`,
+        rank_fit: 'plotted here',
+      }[shown.estimator];
+      return { key: shown.row_key, what };
     },
     // Step `step`'s claim "`name` `expected` (falls|rises) on annealing", tested on the summary.
     claim(step, key, name, expected, asPercent = false) {
@@ -203,13 +205,13 @@ function context(d, claims) {
     // secondary rank fit), its range, statistical and calibration errors, against the paper.
     boltzmann() {
       const p = d.parsed;
-      const ok = (b) => b && Number.isFinite(b.e_qlm);
-      const [key, b] = [['boltzmann_quartic', p.boltzmann_quartic], ['boltzmann_count', p.boltzmann_count], ['boltzmann', p.boltzmann]]
-        .find(([, b]) => ok(b)) ?? [null, null];
+      // the fit of the 𝒩 the figure draws, and no other: Fig. 5 says "no Boltzmann fit" without it
+      const key = shown.fit_key;
+      const b = Number.isFinite(p[key]?.e_qlm) ? p[key] : null;
       if (!b) {
-        const note = p.boltzmann_quartic?.note ?? p.boltzmann_count?.note;
+        const note = p[key]?.note;
         claims.set(4, { key: null, verdict: 'no data' });
-        return `This ensemble gives no fit${note ? ` (${note})` : ''}, so the claim cannot be tested here.`;
+        return `This ensemble gives no fit of the 𝒩 the figure draws${note ? ` (${note})` : ''}, so the claim cannot be tested here.`;
       }
       const what = {
         boltzmann_quartic: 'the Poisson fit of the number of quartic modes below ½ ω<sub>g</sub>',

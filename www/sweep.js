@@ -489,11 +489,17 @@ function fillTable(s) {
     tr.append(...cols.map(([, f]) => cell('td', f(r))));
     return tr;
   }));
-  // the Poisson fit of the 𝒩 the figures draw: the quartic count, else the harmonic count (else the
-  // rank fit's least squares)
-  const c = (quartic ? s.boltzmann_quartic : null) ?? s.boltzmann_count;
-  const b = c ?? s.boltzmann;
-  const which = c ? (c === s.boltzmann_quartic ? ' (of the quartic-mode count, as in Figs. 4b–6)' : ' (of the harmonic-mode count)') : '';
+  // the fit of the 𝒩 the figures draw, as the figures' code chooses it (shown_soft_spots): the
+  // Poisson fit of the quartic count, else of the harmonic count, else the rank fit's least squares
+  const shown = JSON.parse(wasm.shown_soft_spots(JSON.stringify(s)));
+  const counts = shown.estimator !== 'rank_fit';
+  const c = counts ? (s[shown.fit_key] ?? { note: 'the summary has no fit of it.' }) : null;
+  const b = counts ? c : s.boltzmann;
+  const which = {
+    quartic_count: ' (of the quartic-mode count, as in Figs. 4b–6)',
+    count: ' (of the harmonic-mode count, as in Figs. 4b–6)',
+    rank_fit: '',
+  }[shown.estimator];
   const fitted = b && b.e_qlm !== null && b.e_qlm !== undefined;
   // the footnote's units: the table's
   $('sweep-table-units').textContent = u

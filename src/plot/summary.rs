@@ -119,7 +119,44 @@ pub enum SoftSpotEstimator {
     RankFit,
 }
 
+impl SoftSpotEstimator {
+    /// Its name in the summary's `estimators` and the page: `quartic_count`, `count`, `rank_fit`.
+    pub fn name(self) -> &'static str {
+        match self {
+            SoftSpotEstimator::QuarticCount => "quartic_count",
+            SoftSpotEstimator::HarmonicCount => "count",
+            SoftSpotEstimator::RankFit => "rank_fit",
+        }
+    }
+    /// The key of its 𝒩 in a summary row (a dotted path into nested objects).
+    pub fn row_key(self) -> &'static str {
+        match self {
+            SoftSpotEstimator::QuarticCount => "quartic_count.soft_spots",
+            SoftSpotEstimator::HarmonicCount => "count.soft_spots",
+            SoftSpotEstimator::RankFit => "soft_spots",
+        }
+    }
+    /// The key of its Boltzmann fit in the summary.
+    pub fn fit_key(self) -> &'static str {
+        match self {
+            SoftSpotEstimator::QuarticCount => "boltzmann_quartic",
+            SoftSpotEstimator::HarmonicCount => "boltzmann_count",
+            SoftSpotEstimator::RankFit => "boltzmann",
+        }
+    }
+}
+
 impl EnsembleSummary {
+    /// The count window `x` (of `x ω_g`) of the shown 𝒩 ([`Self::soft_spot_estimator`]); `None`
+    /// for the rank fit or when the summary does not state it.
+    pub fn soft_spot_fraction(&self) -> Option<f64> {
+        match self.soft_spot_estimator() {
+            SoftSpotEstimator::QuarticCount => self.quartic_count_fraction,
+            SoftSpotEstimator::HarmonicCount => self.count_fraction,
+            SoftSpotEstimator::RankFit => None,
+        }
+    }
+
     /// The estimator of 𝒩 the figures show: the quartic count when any row has it, else the
     /// harmonic count when any row has it, else the rank fit.
     pub fn soft_spot_estimator(&self) -> SoftSpotEstimator {

@@ -399,6 +399,24 @@ pub fn ensemble_figures() -> String {
     .to_string()
 }
 
+/// Which 𝒩 the figures of `summary_json` show (`plot::summary::SoftSpotEstimator`: the quartic
+/// count, else the harmonic count, else the rank fit), as JSON `{"estimator", "row_key",
+/// "fit_key", "fraction"}`, so that the page's texts and tables quote the 𝒩 and the fit the
+/// figures draw (`row_key` a dotted path into a summary row; `fraction` the count window x of
+/// x ω_g, or null). Errors: text that is not a JSON object.
+#[wasm_bindgen]
+pub fn shown_soft_spots(summary_json: &str) -> Result<String, JsError> {
+    let s = crate::figures::parse_summary(summary_json).map_err(|e| JsError::new(&e))?;
+    let e = s.soft_spot_estimator();
+    Ok(json!({
+        "estimator": e.name(),
+        "row_key": e.row_key(),
+        "fit_key": e.fit_key(),
+        "fraction": s.soft_spot_fraction(),
+    })
+    .to_string())
+}
+
 /// Draws ensemble figure `which` (`fig2`, `fig4a`, `fig4b`, `fig5`, `fig6` or `figS1`) from
 /// `summary_json` (`summary.json` of `pinchglass summarize`, or [`summarize_records`]' output)
 /// on `<canvas id=canvas_id>`, in the units of `calibration_json` if given (else the summary's

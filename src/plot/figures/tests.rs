@@ -621,3 +621,55 @@ fn figure_two_lists_every_temperature_beside_its_panel_not_over_it() {
     }
     assert!(svg.contains("T_p (T_onset)") && svg.contains("fit A_g ω⁵/5"));
 }
+
+#[test]
+fn the_shown_estimators_keys_lead_to_the_numbers_the_figures_draw() {
+    // what the page reads through shown_soft_spots (row_key, fit_key) is what Figs. 4b–6 draw
+    let base: Value = serde_json::from_str(&synthetic()).unwrap();
+    let with = |count: bool, quartic: bool| {
+        let mut v = base.clone();
+        for (k, r) in v["temperatures"]
+            .as_array_mut()
+            .unwrap()
+            .iter_mut()
+            .enumerate()
+        {
+            let e = |x: f64| serde_json::json!({"value": x, "error": 0.1 * x});
+            if count {
+                r["count"] = serde_json::json!({"soft_spots": e(1.0 + k as f64), "modes": 3});
+            }
+            if quartic {
+                r["quartic_count"] =
+                    serde_json::json!({"soft_spots": e(10.0 + k as f64), "modes": 4});
+            }
+        }
+        v["boltzmann_count"] = serde_json::json!({"e_qlm": 1.5, "error": 0.1, "ln_n0": 1.0});
+        v["boltzmann_quartic"] = serde_json::json!({"e_qlm": 2.5, "error": 0.2, "ln_n0": 2.0});
+        v
+    };
+    for (count, quartic, name) in [
+        (false, false, "rank_fit"),
+        (true, false, "count"),
+        (true, true, "quartic_count"),
+        (false, true, "quartic_count"),
+    ] {
+        let v = with(count, quartic);
+        let s = parse_summary(&v.to_string()).unwrap();
+        let e = s.soft_spot_estimator();
+        assert_eq!(e.name(), name);
+        for (r, json) in s
+            .temperatures
+            .iter()
+            .zip(v["temperatures"].as_array().unwrap())
+        {
+            let at = e.row_key().split('.').fold(json, |o, k| &o[k]);
+            assert_eq!(at["value"].as_f64(), s.n_qlm(r).map(|x| x.value), "{name}");
+        }
+        let fit = &v[e.fit_key()];
+        assert_eq!(
+            fit["e_qlm"].as_f64(),
+            s.soft_spot_fit().map(|b| b.e),
+            "{name}"
+        );
+    }
+}
