@@ -1076,3 +1076,28 @@ fn the_page_learns_which_soft_spot_count_the_figures_draw() {
     let m = message(shown_soft_spots("not json").expect_err("refused"));
     assert!(!m.is_empty(), "{m}");
 }
+
+#[wasm_bindgen_test]
+fn plot_labels_measure_their_spaces_with_the_browsers_fonts() {
+    // plotters measures text in a DOM element, which drops a piece's leading and trailing
+    // spaces: a label's sub- and superscript pieces ("T_p / T_onset") then overlapped
+    use plotters::prelude::*;
+    let doc = web_sys::window().unwrap().document().unwrap();
+    let canvas = doc.create_element("canvas").unwrap();
+    canvas.set_id("rich-text-test");
+    doc.body().unwrap().append_child(&canvas).unwrap();
+    let area = plotters_canvas::CanvasBackend::new("rich-text-test")
+        .expect("the canvas")
+        .into_drawing_area();
+    let font = FontDesc::from(("sans-serif", 15.0));
+    let (bare, _) = pinchglass::plot::rich::size(&area, "/ T", &font);
+    let (spaced, _) = pinchglass::plot::rich::size(&area, " / T", &font);
+    let (space, _) = pinchglass::plot::rich::size(&area, "a b", &font);
+    let (no_space, _) = pinchglass::plot::rich::size(&area, "ab", &font);
+    assert!(space > no_space, "{space} {no_space}");
+    assert!(
+        spaced + 1 >= bare + (space - no_space),
+        "{bare} {spaced}: the leading space is lost"
+    );
+    canvas.remove();
+}

@@ -176,6 +176,14 @@ pub fn plain(markup: &str) -> String {
     s
 }
 
+/// Width in pixels of one piece of text. Its spaces are measured as no-break spaces (the same
+/// advance): in the browser plotters measures text in a DOM element, which drops a piece's
+/// leading and trailing spaces and merges runs of them, so the pieces after one overlapped it.
+fn width<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, text: &str, font: FontDesc<'_>) -> u32 {
+    area.estimate_text_size(&text.replace(' ', "\u{a0}"), &TextStyle::from(font))
+        .map_or(0, |(w, _)| w)
+}
+
 /// Width and height in pixels of `markup` drawn with `font` (sub- and superscripts at 70 %).
 pub fn size<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
@@ -192,8 +200,7 @@ pub fn size<DB: DrawingBackend>(
             } else {
                 small.clone()
             };
-            area.estimate_text_size(&p.text, &TextStyle::from(f))
-                .map_or(0, |(w, _)| w)
+            width(area, &p.text, f)
         })
         .sum();
     (w, (1.35 * h).round() as u32)
@@ -230,9 +237,7 @@ pub fn draw<DB: DrawingBackend>(
         } else {
             small.clone()
         };
-        let pw = area
-            .estimate_text_size(&p.text, &TextStyle::from(f.clone()))
-            .map_or(0, |(w, _)| w) as f64;
+        let pw = width(area, &p.text, f.clone()) as f64;
         let shift = match p.level {
             -1 => 0.28 * h,
             1 => -0.38 * h,
@@ -291,5 +296,23 @@ mod tests {
         assert_eq!(plain("N ∝ ω^5, a_0"), "N ∝ ω⁵, a₀");
         assert_eq!(plain("ω_g^{(ij)}"), "ω_g⁽ⁱʲ⁾");
         assert_eq!(plain("ξ_QLM and ξ_{QLM}"), "ξ_QLM and ξ_QLM");
+    }
+
+    #[test]
+    fn spaces_at_the_ends_of_a_piece_count_in_its_width() {
+        crate::plot::toolkit::register_fonts().unwrap();
+        let mut buf = vec![0u8; 300 * 100 * 3];
+        let area = BitMapBackend::with_buffer(&mut buf, (300, 100)).into_drawing_area();
+        let font = FontDesc::from((crate::plot::toolkit::FONT, 20.0));
+        let bare = width(&area, "/ T", font.clone());
+        let spaced = width(&area, " / T", font.clone());
+        let space = width(&area, " ", font.clone());
+        assert!(
+            space > 0 && spaced >= bare + space - 1,
+            "{bare} {spaced} {space}"
+        );
+        // so a label's pieces add up to the label drawn as one string
+        let (w, _) = size(&area, "T_p / T_onset", &font);
+        assert!(w > width(&area, "Tp / Tonset", font.resize(14.0)), "{w}");
     }
 }
