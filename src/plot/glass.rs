@@ -177,10 +177,12 @@ impl Depth {
         match self.slab {
             None => title.to_string(),
             Some(s) => {
-                // in a0, as the page's control: "slab 3 a0 thick"
-                let t = format!("{:.2}", s / self.a0);
-                let t = t.trim_end_matches('0').trim_end_matches('.');
-                let note = format!("slab {t} a0 thick");
+                // in a0, as the page's control, and in λ, as the axes: "slab 3 a0 = 3.58 λ thick"
+                let trim = |v: f64| {
+                    let t = format!("{v:.2}");
+                    t.trim_end_matches('0').trim_end_matches('.').to_string()
+                };
+                let note = format!("slab {} a0 = {} λ thick", trim(s / self.a0), trim(s));
                 if title.is_empty() {
                     note
                 } else {
@@ -289,7 +291,10 @@ mod tests {
         let all = Depth::new(&g, f64::NAN);
         let order: Vec<usize> = visible(&g, &all).into_iter().map(|(k, _)| k).collect();
         assert_eq!(order, [1, 0, 2], "deepest first");
-        assert!(slab.titled("").contains("slab"));
+        // the thickness in a0 (the page's control) and in λ (the axes'): a0 = (V/N)^(1/3) = 10/3^(1/3)
+        let a0 = 10.0 / 3f64.powf(1.0 / 3.0);
+        let t = format!("{:.2}", 2.0 / a0);
+        assert_eq!(slab.titled(""), format!("slab {} a0 = 2 λ thick", t.trim_end_matches('0')));
     }
 
     #[test]
