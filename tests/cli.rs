@@ -1318,3 +1318,40 @@ fn sharded_chains_summarize_like_the_unsharded_run() {
     };
     assert_eq!(summary(&whole), summary(&parts));
 }
+
+#[test]
+fn every_flag_of_every_command_says_what_it_is() {
+    // `--help` of each command: every option line is followed by its description
+    let commands = [
+        "generate",
+        "analyze",
+        "sweep",
+        "summarize",
+        "calibrate",
+        "figures",
+        "chains",
+        "tau",
+        "bench",
+    ];
+    for c in commands {
+        let o = run(bin().args([c, "--help"]));
+        assert!(o.status.success(), "{c} --help");
+        let text = String::from_utf8_lossy(&o.stdout).to_string();
+        let lines: Vec<&str> = text.lines().collect();
+        let bare: Vec<&str> = lines
+            .windows(2)
+            .filter(|w| {
+                let opt = w[0].trim_start();
+                (opt.starts_with("--") || opt.starts_with("-o") || opt.starts_with("-h"))
+                    && w[0].starts_with("  ")
+                    && w[1].trim().is_empty()
+                    && !opt.starts_with("-h, --help")
+            })
+            .map(|w| w[0])
+            .collect();
+        assert!(
+            bare.is_empty(),
+            "{c} --help: options without a description: {bare:?}"
+        );
+    }
+}

@@ -294,7 +294,10 @@ mod tests {
         // the thickness in a0 (the page's control) and in λ (the axes'): a0 = (V/N)^(1/3) = 10/3^(1/3)
         let a0 = 10.0 / 3f64.powf(1.0 / 3.0);
         let t = format!("{:.2}", 2.0 / a0);
-        assert_eq!(slab.titled(""), format!("slab {} a0 = 2 λ thick", t.trim_end_matches('0')));
+        assert_eq!(
+            slab.titled(""),
+            format!("slab {} a0 = 2 λ thick", t.trim_end_matches('0'))
+        );
     }
 
     #[test]

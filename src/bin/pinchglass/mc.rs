@@ -82,16 +82,21 @@ fn bench_one<const D: usize>(n: usize, b: &BenchMc) -> Result<(), String> {
 /// `pinchglass tau` (its flags).
 #[derive(clap::Args)]
 pub struct TauArgs {
+    /// Spatial dimension (2 or 3).
     #[arg(long, value_parser = crate::values::count)]
     pub dim: usize,
+    /// Number of particles.
     #[arg(long, value_parser = crate::values::count)]
     pub n: usize,
+    /// Parent temperature T_p (units of ε/k_B, or T_onset with --tp-unit onset).
     #[arg(long)]
     pub tp: f64,
     #[command(flatten)]
     pub tp_unit: crate::units::TpUnitArg,
+    /// Seed of the chain's random stream.
     #[arg(long, default_value_t = 1, value_parser = crate::values::seed)]
     pub seed: u64,
+    /// Number density N/V (default 0.86 in 2D, 0.58 in 3D).
     #[arg(long)]
     pub density: Option<f64>,
     /// Sweeps before the overlap is recorded (not analysed).
@@ -264,8 +269,10 @@ pub fn tau<const D: usize>(a: &TauArgs) -> Result<(), String> {
 /// `pinchglass chains` (its flags).
 #[derive(clap::Args)]
 pub struct ChainsCli {
+    /// Spatial dimension (2 or 3).
     #[arg(long, value_parser = crate::values::count)]
     pub dim: usize,
+    /// Number of particles.
     #[arg(long, value_parser = crate::values::count)]
     pub n: usize,
     /// The ladder: parent temperatures, comma separated, hottest first.
@@ -293,6 +300,7 @@ pub struct ChainsCli {
     /// Equilibrate each T_p for at least this many τ_α.
     #[arg(long, default_value_t = 5.0)]
     pub equilibrate_taus: f64,
+    /// Equilibrate each T_p for at least this many sweeps, however short τ_α.
     #[arg(long, default_value_t = 2000)]
     pub min_equilibrate: usize,
     /// Give up equilibrating after this many sweeps (records then say so).
@@ -304,22 +312,32 @@ pub struct ChainsCli {
     /// Swap partners within ± K size ranks, or `all` (default: N/8).
     #[arg(long, value_name = "K|all", value_parser = crate::parse_window)]
     pub swap_window: Option<usize>,
+    /// Number density N/V (default 0.86 in 2D, 0.58 in 3D).
     #[arg(long)]
     pub density: Option<f64>,
+    /// Base seed; each chain's stream derives from it and the chain index.
     #[arg(long, default_value_t = 1, value_parser = crate::values::seed)]
     pub seed: u64,
+    /// Harmonic analysis: dense (every mode), sparse (sparse Cholesky + lowest modes), or
+    /// auto (sparse above d·N = 2000 coordinates).
     #[arg(long, default_value = "auto")]
     pub route: String,
+    /// Lowest modes per sample: auto (50, doubled until they reach 2π c_s/L, at most 400),
+    /// a number K, or all (dense route only).
     #[arg(long, default_value = "auto")]
     pub modes: String,
+    /// Also find quartic modes from the K softest pinches of each harvested sample (plus the
+    /// shear responses): c(r) profiles and the lengths xi_co, xi_QLM.
     #[arg(long, value_name = "K")]
     pub quartic: Option<usize>,
+    /// Name part of the output files (samples-chains-TAG-A-B.jsonl, state/…).
     #[arg(long)]
     pub tag: Option<String>,
     /// Also write every harvested parent state (at T_p, before its quench) as extended XYZ to
     /// DIR/parents/chain-C-tp-T-hH.xyz, with its chain, harvest, τ_α and equilibration verdict
     #[arg(long)]
     pub parents: bool,
+    /// Output directory DIR (created if missing; checkpoints in DIR/state/ are resumed).
     #[arg(short = 'o', long = "output")]
     pub output: String,
 }

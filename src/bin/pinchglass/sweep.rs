@@ -5,8 +5,10 @@ use super::*;
 /// `pinchglass sweep`'s flags (also built by `calibrate`).
 #[derive(clap::Args)]
 pub(crate) struct SweepArgs {
+    /// Spatial dimension (2 or 3).
     #[arg(long, value_parser = crate::values::count)]
     pub(crate) dim: usize,
+    /// Number of particles.
     #[arg(long, value_parser = crate::values::count)]
     pub(crate) n: usize,
     /// Parent temperatures, comma separated (e.g. 0.4,0.5,0.7,1.0).
@@ -20,8 +22,10 @@ pub(crate) struct SweepArgs {
     /// Only the sample indices A..B (end exclusive) of each T_p, for array jobs.
     #[arg(long, value_name = "A..B")]
     pub(crate) shard: Option<String>,
+    /// Swap Monte Carlo sweeps per sample (N attempted moves each) from a random start.
     #[arg(long, default_value_t = 2000, value_parser = crate::values::count)]
     pub(crate) sweeps: usize,
+    /// Number density N/V (default 0.86 in 2D, 0.58 in 3D).
     #[arg(long)]
     pub(crate) density: Option<f64>,
     /// Base seed; each sample's seed derives from it, T_p and the sample index.
@@ -43,6 +47,8 @@ pub(crate) struct SweepArgs {
     /// T_p lists or sweep counts can share DIR without overwriting each other.
     #[arg(long)]
     pub(crate) tag: Option<String>,
+    /// Output directory DIR (created if missing): the records go to DIR/samples-[TAG-]A-B.jsonl,
+    /// replacing a file of that name; other files in DIR are left alone.
     #[arg(short = 'o', long = "output")]
     pub(crate) output: String,
 }
