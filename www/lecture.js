@@ -22,9 +22,9 @@ const STEPS = [
     figure: 'fig2',
     title: 'The ω⁴ law and its prefactor',
     text: (c) => `Below the lowest sound wave of the box a glass still vibrates, in soft quasi-localised modes whose
-      density follows the universal law D(ω) = A<sub>g</sub> ω<sup>4</sup>: each cumulative curve (left) rises as
+      density follows the universal law D(ω) = A<sub>g</sub> ω<sup>4</sup>: each cumulative curve (the log–log panel, one colour per T<sub>p</sub>) rises as
       ω<sup>5</sup> at small ω, whatever the parent temperature T<sub>p</sub> the glass was made at. What T<sub>p</sub>
-      changes is the prefactor A<sub>g</sub> (right): glasses made from colder liquids have fewer soft modes (in the paper A<sub>g</sub> falls by nearly 3 orders of
+      changes is the prefactor A<sub>g</sub> (the other panel): glasses made from colder liquids have fewer soft modes (in the paper A<sub>g</sub> falls by nearly 3 orders of
       magnitude from T<sub>p</sub> ≈ 1.4 to 0.33 T<sub>onset</sub>). ${c.claim(1, c.aShown(), 'A<sub>g</sub>', 'falls')}${c.slopes()}`,
   },
   {
@@ -44,7 +44,7 @@ const STEPS = [
       u = H<sup>+</sup>d gives a frequency ω<sub>g</sub><sup>(ij)</sup> = √(d·H<sup>+</sup>d / d·H<sup>+2</sup>d) that probes
       the soft spot nearest to the pair; its mean over the weakly loaded pairs is ω<sub>g</sub> (try it on one glass in
       Explore: click a pair). Better annealed glasses have stiffer soft spots: ω<sub>g</sub> rises as T<sub>p</sub>
-      falls, like the shear modulus G (inset): by nearly a factor 2 in the paper. ${c.claim(3, 'omega_g', 'ω<sub>g</sub>', 'rises')}`,
+      falls, like the shear modulus G (the second panel): by nearly a factor 2 in the paper. ${c.claim(3, 'omega_g', 'ω<sub>g</sub>', 'rises')}`,
   },
   {
     figure: 'fig5',
@@ -115,6 +115,23 @@ function context(d, claims) {
   const val = (r, key) => pick(r, key)?.value ?? null;
   const err = (r, key) => pick(r, key)?.error ?? null;
   const shown = JSON.parse(draw.shown_soft_spots(d.summary));
+  // The ends of a range tell a trend only if nothing between them goes the other way by more than
+  // 2 σ: for a claim that `name` `expected` (falls|rises) on annealing, the interior extreme
+  // against the hot end (rows sorted coldest first, values positive), in words, or ''.
+  const bump = (have, key, name, expected) => {
+    if (have.length < 3) return '';
+    const hot = have[have.length - 1];
+    const inner = have.slice(1, -1);
+    const pickBy = expected === 'falls' ? (a, b) => (val(b, key) > val(a, key) ? b : a) : (a, b) => (val(b, key) < val(a, key) ? b : a);
+    const m = inner.reduce(pickBy);
+    const g = val(m, key) / val(hot, key);
+    const rel = Math.hypot(err(m, key) / val(m, key), err(hot, key) / val(hot, key));
+    const z = Math.log(g) / rel;
+    const against = expected === 'falls' ? z > 2 : z < -2;
+    if (!Number.isFinite(z) || !against) return '';
+    const other = expected === 'falls' ? 'rises' : 'falls';
+    return ` Not all the way: on cooling from T<sub>p</sub> = ${t(hot.tp)} ${name} first ${other}, by a factor ${fmt(g, 3)} ± ${fmt(g * rel, 2)} (${fmt(Math.abs(z), 2)} σ) to T<sub>p</sub> = ${t(m.tp)}, and ${expected} below it.`;
+  };
   // How the quartic count's fit depends on its window x_q (summary key boltzmann_quartic_scan),
   // with the free log-slope of the count below the default window at the hottest T_p (5 for ω⁴).
   const scanText = () => {
@@ -142,13 +159,13 @@ function context(d, claims) {
       return rows.some((r) => Number.isFinite(val(r, 'count.a_g'))) ? 'count.a_g' : 'a_g';
     },
     // What this ensemble says of the ω⁴ law itself: the free log-slopes of the cumulative counts
-    // below x ω_g (Fig. 2's legend; 5 under the law), their range and how many agree with 5.
+    // below x ω_g (Fig. 2's key; 5 under the law), their range and how many agree with 5.
     slopes() {
       const s = rows.map((r) => pick(r, 'count.slope')).filter((e) => Number.isFinite(e?.value) && Number.isFinite(e?.error));
       if (!s.length) return '';
       const v = s.map((e) => e.value);
       const agree = s.filter((e) => Math.abs(e.value - 5) <= 2 * e.error).length;
-      return ` The ω<sup>5</sup> rise is the paper's; here the counts below ${fmt(d.parsed.estimators?.count_fraction, 2)} ω<sub>g</sub> grow as ω<sup>${fmt(Math.min(...v), 2)}</sup> to ω<sup>${fmt(Math.max(...v), 2)}</sup> (the legend's slopes), within 2 σ of 5 at ${agree} of ${s.length} T<sub>p</sub>.`;
+      return ` The ω<sup>5</sup> rise is the paper's; here the counts below ${fmt(d.parsed.estimators?.count_fraction, 2)} ω<sub>g</sub> grow as ω<sup>${fmt(Math.min(...v), 3)}</sup> to ω<sup>${fmt(Math.max(...v), 3)}</sup> (the slopes in the figure's key), within 2 σ of 5 at ${agree} of ${s.length} T<sub>p</sub>.`;
     },
     // The 𝒩 that Figs. 4b and 5 draw, as the figures' code chooses it (the wasm export
     // shown_soft_spots): the quartic count, else the harmonic count, else the rank fit's
@@ -186,7 +203,7 @@ function context(d, claims) {
         contradicts: ` (it ${went}, ${z}): the opposite of the paper's trend, where ${name} ${expected} on annealing.`,
         unresolved: ` (${z}): within 2 σ of no change, so it neither confirms nor contradicts the paper's trend.`,
       }[verdict];
-      let extra = '';
+      let extra = bump(have, key, name, expected);
       if (key.endsWith('soft_spots') && tOnset && lo.tp < tOnset) {
         // the paper's law, 𝒩 ∝ exp(−E_QLM/T_p) below T_onset and flat above, over this range
         const top = Math.min(hi.tp, tOnset);
@@ -223,6 +240,14 @@ function context(d, claims) {
       const over = b.tp_used?.length ? ` over T<sub>p</sub> = ${b.tp_used.map(t).join(', ')}` : '';
       let verdict = 'unresolved';
       let says = '';
+      // goodness of fit: the Poisson deviance against its χ² law (mean dof, spread √(2 dof));
+      // more than 3 spreads above the mean is a poor fit, which the text must say
+      const [dev, dof] = [b.deviance, b.dof];
+      const poor = Number.isFinite(dev) && dof >= 1 && dev > dof + 3 * Math.sqrt(2 * dof);
+      const fitQuality = !Number.isFinite(dev) || !(dof >= 1) ? ''
+        : poor
+          ? ` The law fits these points poorly: the Poisson deviance is ${fmt(dev, 3)} for ${dof} degrees of freedom, where counts that follow it give ${dof} ± ${fmt(Math.sqrt(2 * dof), 2)}; the figure's points scatter about the line, or bend.`
+          : ` The law fits these points (Poisson deviance ${fmt(dev, 3)} for ${dof} degrees of freedom).`;
       if (tOnset) {
         const [v, er] = [b.e_qlm / tOnset, b.error / tOnset];
         // the paper's E_QLM is of its 3D glasses: a 2D ensemble is compared with it, and says so
@@ -245,14 +270,15 @@ function context(d, claims) {
           verdict = 'contradicts';
           if (v + 2 * er < 0) says = ` That is the opposite of the paper's trend: here 𝒩 rises on cooling, where the paper finds E<sub>QLM</sub> ≈ ${PAPER_E_QLM} T<sub>onset</sub> in 3D.${vsPaper}`;
           else if (nearZero) says = ` That is no depletion measurable in this range (within 2 σ of zero), unlike ${paper}.${vsPaper}`;
+          else if (poor) says = ` 𝒩 falls over the fit range, but not cleanly as a Boltzmann law (below), and its E<sub>QLM</sub> is ${fmt(v / PAPER_E_QLM, 2)} times ${paper}.${vsPaper}`;
           else says = ` 𝒩 does fall as a Boltzmann law here, but its E<sub>QLM</sub> is ${fmt(v / PAPER_E_QLM, 2)} times ${paper}.${vsPaper}`;
         }
-        claims.set(4, { key, expected: PAPER_E_QLM, value: v, error: er, sigma: fromPaper, verdict });
+        claims.set(4, { key, expected: PAPER_E_QLM, value: v, error: er, sigma: fromPaper, verdict, fit: poor ? 'poor' : 'good' });
       } else {
         claims.set(4, { key, expected: PAPER_E_QLM, value: b.e_qlm, error: b.error, verdict: 'unresolved' });
         says = ' Without a calibration it cannot be compared with the paper.';
       }
-      return `${strong(verdict, `E<sub>QLM</sub> ≈ ${PAPER_E_QLM} T<sub>onset</sub>`)} ${what}${over} gives E<sub>QLM</sub> = ${e}.${says}${key === 'boltzmann_quartic' ? scanText() : ''}`;
+      return `${strong(verdict, `E<sub>QLM</sub> ≈ ${PAPER_E_QLM} T<sub>onset</sub>`)} ${what}${over} gives E<sub>QLM</sub> = ${e}.${says}${fitQuality}${key === 'boltzmann_quartic' ? scanText() : ''}`;
     },
   };
 }

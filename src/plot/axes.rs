@@ -334,15 +334,28 @@ pub(crate) fn chart<'a, DB: DrawingBackend + 'a>(
         .and_then(|l| area.estimate_text_size(&l, &tick_font).ok())
         .map_or(0, |(w, _)| w / 2 + st.px(4.0));
     let mut b = ChartBuilder::on(area);
-    if !title.is_empty() {
-        let room = aw.saturating_sub(st.px(20.0));
-        let font = fitted(area, &super::rich::plain(title), st.label(), room);
-        let title = cut_to(area, &super::rich::plain(title), &font, room);
-        b.caption(&title, font);
+    // the title in rich text (ω_g, N_QLM, ξ_s ∝ N_QLM^(−1/d)): plotters' caption, drawn
+    // transparent, keeps its room, and the title is drawn over it piece by piece
+    let (margin, margin_right) = (st.px(10.0), st.px(18.0).max(half_last));
+    let caption = (!title.is_empty()).then(|| {
+        let room = aw.saturating_sub(margin + margin_right);
+        let plain = super::rich::plain(title);
+        let font = fitted(area, &plain, st.label(), room);
+        let cut = cut_to(area, &plain, &font, room);
+        // a title cut at a word is drawn from its plain form (the markup may be cut through)
+        let markup = if cut == plain {
+            title.to_string()
+        } else {
+            cut.clone()
+        };
+        (cut, markup, font)
+    });
+    if let Some((plain, _, font)) = &caption {
+        b.caption(plain, font.clone().color(&TRANSPARENT));
     }
     let mut c = b
-        .margin(st.px(10.0))
-        .margin_right(st.px(18.0).max(half_last))
+        .margin(margin)
+        .margin_right(margin_right)
         .x_label_area_size(x_area)
         .y_label_area_size(y_area)
         .build_cartesian_2d(x, y)
@@ -356,6 +369,16 @@ pub(crate) fn chart<'a, DB: DrawingBackend + 'a>(
         .y_labels(20)
         .draw()
         .map_err(de)?;
+    if let Some((plain, markup, font)) = &caption {
+        // where plotters put its caption: centred between the margins, its top min(h/2, 5)
+        // below the top margin
+        let (_, th) = area.estimate_text_size(plain, font).map_err(de)?;
+        let centre = (
+            margin as i32 + (aw.saturating_sub(margin + margin_right) / 2) as i32,
+            margin as i32 + (th / 2).min(5) as i32 + th as i32 / 2,
+        );
+        super::rich::draw(area, markup, centre, &font.font, &INK, false)?;
+    }
     // the descriptions: x centred under the tick labels, y centred left of them, turned
     let (px, py) = c.plotting_area().get_pixel_range();
     let (bx, by) = area.get_base_pixel();
@@ -366,12 +389,20 @@ pub(crate) fn chart<'a, DB: DrawingBackend + 'a>(
         (px.start + px.end) / 2 - bx,
         (py.end - by + x_area as i32 - (0.62 * h) as i32).min(ah as i32 - (0.62 * h) as i32),
     );
-    super::rich::draw(area, x_desc, x_at, &font, &INK, false)?;
+    // each no longer than its side of the panel (plus the label areas): smaller type if need be
+    let (aw, _) = area.dim_in_pixel();
+    let x_font = fitted(area, &super::rich::plain(x_desc), st.label(), aw).font;
+    super::rich::draw(area, x_desc, x_at, &x_font, &INK, false)?;
     let y_at = (
         st.px(10.0) as i32 + (0.7 * h) as i32,
         (py.start + py.end) / 2 - by,
     );
-    super::rich::draw(area, y_desc, y_at, &font, &INK, true)?;
+    let y_room = ((py.end - py.start) as u32 + x_area).min(ah);
+    let y_plain = super::rich::plain(y_desc);
+    let y_style = fitted(area, &y_plain, st.label(), y_room);
+    // (turned text is drawn in plain Unicode anyway, so it can be cut at a word)
+    let y_desc = cut_to(area, &y_plain, &y_style, y_room);
+    super::rich::draw(area, &y_desc, y_at, &y_style.font, &INK, true)?;
     Ok(c)
 }
 
@@ -439,9 +470,13 @@ pub(crate) fn dashed_vline<'a, DB: DrawingBackend + 'a>(
         ))
         .map_err(de)?;
     if let Some(label) = label {
+        // dashed in the legend too
         let len = st.px(9.0) as i32;
-        anno.label(label)
-            .legend(move |(x, y)| PathElement::new([(x - len, y), (x + len, y)], style));
+        anno.label(label).legend(move |(x, y)| {
+            EmptyElement::at((x, y))
+                + PathElement::new([(-len, 0), (-len / 3, 0)], style)
+                + PathElement::new([(len / 3, 0), (len, 0)], style)
+        });
     }
     Ok(())
 }

@@ -581,6 +581,121 @@ pub(crate) enum KeySymbol {
     Line(ShapeStyle),
     /// Dashes of `(on, off)` pixels.
     Dashed(ShapeStyle, u32, u32),
+    /// A filled circle of radius `r` pixels (a data point).
+    Marker(RGBColor, u32),
+    /// A filled box (a shaded range).
+    Swatch(RGBColor),
+}
+
+/// Draws one key row: its symbol in `symbol` pixels from `x0`, then its text, centred on `y`.
+fn draw_key_row<DB: DrawingBackend>(
+    key: &DrawingArea<DB, Shift>,
+    e: &KeyEntry,
+    (x0, y): (i32, i32),
+    symbol: i32,
+    font: &TextStyle<'static>,
+) -> Result<(), String> {
+    let end = x0 + symbol * 3 / 4;
+    match e.symbol {
+        KeySymbol::Heading => {}
+        KeySymbol::Line(style) => {
+            key.draw(&PathElement::new(vec![(x0, y), (end, y)], style))
+                .map_err(de)?;
+        }
+        KeySymbol::Dashed(style, on, off) => {
+            let (on, off) = (on.max(1) as i32, off.max(1) as i32);
+            let mut a = x0;
+            while a < end {
+                let b = (a + on).min(end);
+                key.draw(&PathElement::new(vec![(a, y), (b, y)], style))
+                    .map_err(de)?;
+                a = b + off;
+            }
+        }
+        KeySymbol::Marker(col, r) => {
+            key.draw(&Circle::new(
+                ((x0 + end) / 2, y),
+                r,
+                ShapeStyle::from(&col).filled(),
+            ))
+            .map_err(de)?;
+        }
+        KeySymbol::Swatch(col) => {
+            let h = (font.font.get_size() * 0.35).round() as i32;
+            key.draw(&Rectangle::new(
+                [(x0, y - h), (end, y + h)],
+                ShapeStyle::from(&col).filled(),
+            ))
+            .map_err(de)?;
+        }
+    }
+    let at = if matches!(e.symbol, KeySymbol::Heading) {
+        x0
+    } else {
+        x0 + symbol
+    };
+    let style = font.clone().pos(plotters::style::text_anchor::Pos::new(
+        plotters::style::text_anchor::HPos::Left,
+        plotters::style::text_anchor::VPos::Center,
+    ));
+    key.draw(&Text::new(e.text.clone(), (at, y), style))
+        .map_err(de)
+}
+
+/// Splits `area` into a panel (top) and a key band (bottom) holding `entries` in as many
+/// columns as fit side by side, draws the key, and returns the panel: for a legend of long rows
+/// that would cover the data anywhere inside the panel (Fig. 5).
+pub(crate) fn key_below<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    st: &Style,
+    entries: &[KeyEntry],
+) -> Result<DrawingArea<DB, Shift>, String> {
+    if entries.is_empty() {
+        return Ok(area.clone());
+    }
+    let (w, h) = area.dim_in_pixel();
+    let pad = st.px(8.0);
+    let symbol = st.px(26.0);
+    let room = w.saturating_sub(st.px(72.0) + 2 * pad);
+    let widest = entries
+        .iter()
+        .filter_map(|e| area.estimate_text_size(&e.text, &st.legend()).ok())
+        .map(|(tw, _)| tw)
+        .max()
+        .unwrap_or(0);
+    // the type shrinks (to 9 px at least) so that the widest row fits one column
+    let mut font = st.legend();
+    if widest + symbol > room && widest > 0 {
+        let size =
+            (font.font.get_size() * room.saturating_sub(symbol) as f64 / widest as f64).max(9.0);
+        font = TextStyle {
+            font: (FONT, size).into_font(),
+            ..font
+        };
+    }
+    let widest = entries
+        .iter()
+        .filter_map(|e| area.estimate_text_size(&e.text, &font).ok())
+        .map(|(tw, _)| tw)
+        .max()
+        .unwrap_or(0);
+    let column = widest + symbol + 2 * pad;
+    let columns = (room / column.max(1)).clamp(1, entries.len() as u32) as usize;
+    let rows = entries.len().div_ceil(columns);
+    let line = (1.45 * font.font.get_size()).ceil() as u32;
+    let band = (rows as u32 * line + pad).min(h / 2);
+    let (panel, key) = area.split_vertically(h - band);
+    // the band starts under the panel's y-axis labels, as the plot does
+    let x0 = st.px(72.0) as i32;
+    for (k, e) in entries.iter().enumerate() {
+        let (col, row) = (k / rows, k % rows);
+        let at = (
+            x0 + (col as u32 * column) as i32,
+            (row as u32 * line + line / 2) as i32,
+        );
+        draw_key_row(&key, e, at, symbol as i32, &font)?;
+    }
+    Ok(panel)
 }
 
 /// One row of a key drawn beside a panel ([`with_key`]).
@@ -661,50 +776,21 @@ pub(crate) fn with_key<DB: DrawingBackend>(
     let essential: Vec<bool> = entries.iter().map(|e| e.essential).collect();
     let (shown, thinned) = key_rows(&essential, fits);
     let x0 = pad as i32;
-    let xs = x0 + symbol as i32;
     let mut y = top + line / 2;
-    let mid = |style: TextStyle<'static>| {
-        style.pos(plotters::style::text_anchor::Pos::new(
-            plotters::style::text_anchor::HPos::Left,
-            plotters::style::text_anchor::VPos::Center,
-        ))
-    };
     for k in shown {
-        let e = &entries[k];
-        match e.symbol {
-            KeySymbol::Heading => {}
-            KeySymbol::Line(style) => {
-                key.draw(&PathElement::new(
-                    vec![(x0, y), (xs - pad as i32 / 2, y)],
-                    style,
-                ))
-                .map_err(de)?;
-            }
-            KeySymbol::Dashed(style, on, off) => {
-                let (on, off) = (on.max(1) as i32, off.max(1) as i32);
-                let mut a = x0;
-                while a < xs - pad as i32 / 2 {
-                    let b = (a + on).min(xs - pad as i32 / 2);
-                    key.draw(&PathElement::new(vec![(a, y), (b, y)], style))
-                        .map_err(de)?;
-                    a = b + off;
-                }
-            }
-        }
-        let at = if matches!(e.symbol, KeySymbol::Heading) {
-            x0
-        } else {
-            xs
-        };
-        key.draw(&Text::new(e.text.clone(), (at, y), mid(font.clone())))
-            .map_err(de)?;
+        draw_key_row(&key, &entries[k], (x0, y), symbol as i32, &font)?;
         y += line;
     }
     if let Some(every) = thinned {
         key.draw(&Text::new(
             format!("(1 in {every} listed)"),
             (x0, y),
-            mid(font.clone().color(&RGBColor(90, 90, 90))),
+            font.clone()
+                .color(&RGBColor(90, 90, 90))
+                .pos(plotters::style::text_anchor::Pos::new(
+                    plotters::style::text_anchor::HPos::Left,
+                    plotters::style::text_anchor::VPos::Center,
+                )),
         ))
         .map_err(de)?;
     }

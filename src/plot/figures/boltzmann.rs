@@ -73,6 +73,75 @@ pub fn fig5_boltzmann<DB: DrawingBackend>(
             }
         }
     }
+    // the key, in a band under the panel: its rows are long, and inside the panel they covered
+    // points or lines wherever they went
+    let r = st.px(4.5) as i32;
+    let excluded = RGBColor(150, 150, 150);
+    let shade = RGBColor(255, 236, 180);
+    let used_label = match estimator {
+        SoftSpotEstimator::QuarticCount => {
+            "N_QLM from the quartic count (Poisson / bootstrap error)"
+        }
+        SoftSpotEstimator::HarmonicCount => "N_QLM counted below x ω_g (Poisson / bootstrap error)",
+        SoftSpotEstimator::RankFit => "ensemble mean N_QLM (bootstrap error)",
+    };
+    let row = |text: String, symbol: KeySymbol| KeyEntry {
+        text,
+        symbol,
+        essential: true,
+    };
+    let mut key = Vec::new();
+    let fit_range = used_tps
+        .as_ref()
+        .filter(|_| fit.is_some())
+        .and_then(|list| {
+            let (t_lo, t_hi) = list
+                .iter()
+                .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), t| {
+                    (a.min(u.t(*t)), b.max(u.t(*t)))
+                });
+            (t_lo < t_hi).then_some((t_lo, t_hi))
+        });
+    if let Some((t_lo, t_hi)) = fit_range {
+        key.push(row(
+            format!("fit range {} ≤ T_p ≤ {}", short(t_lo), short(t_hi)),
+            KeySymbol::Swatch(shade),
+        ));
+    }
+    if !used.is_empty() {
+        key.push(row(used_label.into(), KeySymbol::Marker(GREEN, r as u32)));
+    }
+    if !other.is_empty() {
+        key.push(row(
+            "not used by the fit".into(),
+            KeySymbol::Marker(excluded, r as u32),
+        ));
+    }
+    if let Some((b, e, _)) = &fit {
+        let unit = if u.is_calibrated() { " T_onset" } else { " ε" };
+        let how = if counted { "Poisson fit" } else { "fit" };
+        key.push(row(
+            format!(
+                "{how} ∝ exp(−E_QLM/T_p):  E_QLM = {}{unit}",
+                pm(&Est {
+                    value: *e,
+                    error: b.error.map_or(f64::NAN, |x| x / u.t_onset())
+                })
+            ),
+            KeySymbol::Line(ShapeStyle::from(&BLACK).stroke_width(st.px(1.6))),
+        ));
+    }
+    if u.is_calibrated() {
+        key.push(row(
+            format!("paper's slope (3D): E_QLM = {PAPER_E_QLM_OVER_T_ONSET} T_onset"),
+            KeySymbol::Dashed(
+                ShapeStyle::from(&RED).stroke_width(st.px(1.6)),
+                st.px(9.0),
+                st.px(5.0),
+            ),
+        ));
+    }
+    let body = key_below(&body, &st, &key)?;
     let mut c = chart(
         &body,
         &st,
@@ -96,60 +165,21 @@ pub fn fig5_boltzmann<DB: DrawingBackend>(
             });
         if r0 < r1 {
             let (r0, r1) = (xa.clamp(r0), xa.clamp(r1));
-            let shade = RGBColor(255, 236, 180);
-            let (t_lo, t_hi) = (1.0 / r1, 1.0 / r0);
             c.draw_series(std::iter::once(Rectangle::new(
                 [(r0, ya.lo), (r1, ya.hi)],
                 ShapeStyle::from(&shade).filled(),
             )))
-            .map_err(de)?
-            .label(format!("fit range {} ≤ T_p ≤ {}", short(t_lo), short(t_hi)))
-            .legend(move |(x, y)| {
-                Rectangle::new(
-                    [(x - 8, y - 5), (x + 8, y + 5)],
-                    ShapeStyle::from(&shade).filled(),
-                )
-            });
+            .map_err(de)?;
         }
     }
-    let r = st.px(4.5) as i32;
-    let excluded = RGBColor(150, 150, 150);
-    let used_label = match estimator {
-        // short beside the window panel, so that the legend leaves the points in view
-        SoftSpotEstimator::QuarticCount => {
-            "N_QLM from the quartic count (Poisson / bootstrap error)"
-        }
-        SoftSpotEstimator::HarmonicCount => "N_QLM counted below x ω_g (Poisson / bootstrap error)",
-        SoftSpotEstimator::RankFit => "ensemble mean N_QLM (bootstrap error)",
-    };
-    for (set, col, label) in [
-        (&used, GREEN, used_label),
-        (&other, excluded, "not used by the fit"),
-    ] {
-        if set.is_empty() {
-            continue;
-        }
-        let pstyle = ShapeStyle::from(&col).filled();
-        c.draw_series(std::iter::empty::<Circle<(f64, f64), i32>>())
-            .map_err(de)?
-            .label(label)
-            .legend(move |(x, y)| Circle::new((x, y), r, pstyle));
+    for (set, col) in [(&used, GREEN), (&other, excluded)] {
         draw_points(&mut c, &st, set, &|_| col, Marker::Circle)?;
     }
     let mut fit_points: Vec<(f64, f64)> = Vec::new();
     // why there is no fit: written after the legend is placed, on the other side of the panel
     let mut no_fit: Option<&str> = None;
     match fit {
-        Some((b, e, f)) => {
-            let unit = if u.is_calibrated() { " T_onset" } else { " ε" };
-            let how = if counted { "Poisson fit" } else { "fit" };
-            let label = format!(
-                "{how} ∝ exp(−E_QLM/T_p):  E_QLM = {}{unit}",
-                pm(&Est {
-                    value: e,
-                    error: b.error.map_or(f64::NAN, |x| x / u.t_onset())
-                })
-            );
+        Some((_, _, f)) => {
             // solid over the fitted points' range, dashed elsewhere
             let (u0, u1) = used
                 .iter()
@@ -164,17 +194,13 @@ pub fn fig5_boltzmann<DB: DrawingBackend>(
                     .collect()
             };
             let style = ShapeStyle::from(&BLACK).stroke_width(st.px(1.6));
-            let len = st.px(10.0) as i32;
             let solid = if u0 < u1 {
                 sample(u0, u1)
             } else {
                 sample(xa.lo, xa.hi)
             };
             fit_points.extend(solid.iter().cloned());
-            c.draw_series(LineSeries::new(solid, style))
-                .map_err(de)?
-                .label(label)
-                .legend(move |(x, y)| PathElement::new(vec![(x - len, y), (x + len, y)], style));
+            c.draw_series(LineSeries::new(solid, style)).map_err(de)?;
             if u0 < u1 {
                 for (a, b) in [(xa.lo, u0), (u1, xa.hi)] {
                     let part = sample(a, b);
@@ -206,32 +232,29 @@ pub fn fig5_boltzmann<DB: DrawingBackend>(
             let line: Vec<(f64, f64)> = line.into_iter().filter(|(_, y)| ya.contains(*y)).collect();
             fit_points.extend(line.iter().cloned());
             let style = ShapeStyle::from(&RED).stroke_width(st.px(1.6));
-            let len = st.px(10.0) as i32;
             c.draw_series(DashedLineSeries::new(line, st.px(9.0), st.px(5.0), style))
-                .map_err(de)?
-                .label(format!(
-                    "paper's slope (3D): E_QLM = {PAPER_E_QLM_OVER_T_ONSET} T_onset"
-                ))
-                .legend(move |(x, y)| PathElement::new(vec![(x - len, y), (x + len, y)], style));
+                .map_err(de)?;
         }
     }
-    let mut taken = occupied(&pts);
-    taken.extend(fit_points);
-    let pos = free_corner(&c, &taken, 5);
-    let legend_on_top = matches!(
-        pos,
-        SeriesLabelPosition::UpperLeft | SeriesLabelPosition::UpperRight
-    );
-    legend(&mut c, &st, pos)?;
     if let Some(text) = no_fit {
-        note(
-            &c,
-            &st,
-            0.03,
-            if legend_on_top { 0.92 } else { 0.04 },
-            text,
-            GUIDE,
-        )?;
+        // in the emptier of the top and bottom strips of the panel
+        let mut taken = occupied(&pts);
+        taken.extend(fit_points);
+        let in_strip = |top: bool| {
+            taken
+                .iter()
+                .filter(|(x, y)| {
+                    let (fx, fy) = (xa.frac(*x), ya.frac(*y));
+                    fx <= 0.75 && if top { fy >= 0.8 } else { fy <= 0.2 }
+                })
+                .count()
+        };
+        let at = if in_strip(true) <= in_strip(false) {
+            0.04
+        } else {
+            0.92
+        };
+        note(&c, &st, 0.03, at, text, GUIDE)?;
     }
     Ok(())
 }

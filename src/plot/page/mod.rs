@@ -657,10 +657,13 @@ pub fn spatial_decay<DB: DrawingBackend>(
         // close lines stay readable
         let y = y1 * (y0 / y1).powf(0.015 + 0.06 * k as f64);
         let near_right = (xi / x0).ln() > 0.8 * (x1 / x0).ln();
+        // 6 pixels off the line (its dashes are st.px(2) wide)
+        let (px, _) = c.plotting_area().get_pixel_range();
+        let gap = ((x1 / x0).ln() * st.px(6.0) as f64 / (px.end - px.start).max(1) as f64).exp();
         let (x, anchor) = if near_right {
-            (xi / 1.03, HPos::Right)
+            (xi / gap, HPos::Right)
         } else {
-            (xi * 1.03, HPos::Left)
+            (xi * gap, HPos::Left)
         };
         let style = st.tick().color(&colour).pos(Pos::new(anchor, VPos::Top));
         c.draw_series([Text::new(plain(name), (x, y), style)])

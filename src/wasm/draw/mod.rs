@@ -101,10 +101,18 @@ impl GlassView<'_> {
     /// `right`: pixels of `area` kept free right of the box (the soft-spot map's colour bar).
     fn new(area: &Area, lx: f64, ly: f64, title: &str, right: u32) -> Result<Self, JsError> {
         const MARGIN: i32 = 12;
-        const X_LABELS: i32 = 40;
-        const Y_LABELS: i32 = 50;
-        // the title's font: the label size, smaller (down to 10 px) if the title would not fit
+        // the tick labels and the axis description side by side: room for the widest tick
+        // label ("18.0") and the description's type, at least 50 (y) and 40 (x) pixels
         let st = style(area);
+        let tick_w = area
+            .estimate_text_size(&format!("{:.1}", lx.max(ly)), &st.tick())
+            .map_err(err)?
+            .0 as i32;
+        let desc_h = st.label().font.get_size().ceil() as i32;
+        let tick_h = st.tick().font.get_size().ceil() as i32;
+        let y_labels = (tick_w + desc_h * 3 / 2 + 16).max(50);
+        let x_labels = (tick_h + desc_h * 3 / 2 + 12).max(40);
+        // the title's font: the label size, smaller (down to 10 px) if the title would not fit
         let mut font = st.label().font.get_size();
         let mut title_h = 0;
         if !title.is_empty() {
@@ -121,8 +129,8 @@ impl GlassView<'_> {
         }
         let body = area.margin(title_h, 0, 0, right as i32);
         let (w, h) = body.dim_in_pixel();
-        let pw = w as i32 - 2 * MARGIN - Y_LABELS;
-        let ph = h as i32 - 2 * MARGIN - X_LABELS;
+        let pw = w as i32 - 2 * MARGIN - y_labels;
+        let ph = h as i32 - 2 * MARGIN - x_labels;
         let (mut extra_w, mut extra_h) = (0, 0);
         if pw > 0 && ph > 0 {
             let want_w = (ph as f64 * lx / ly).round() as i32;
@@ -137,8 +145,8 @@ impl GlassView<'_> {
             .margin_bottom(MARGIN + extra_h - extra_h / 2)
             .margin_left(MARGIN + extra_w / 2)
             .margin_right(MARGIN + extra_w - extra_w / 2)
-            .x_label_area_size(X_LABELS)
-            .y_label_area_size(Y_LABELS)
+            .x_label_area_size(x_labels)
+            .y_label_area_size(y_labels)
             .build_cartesian_2d(0.0..lx, 0.0..ly)
             .map_err(err)?;
         let (px, _) = chart.plotting_area().get_pixel_range();
