@@ -208,7 +208,7 @@ function context(d, claims) {
         // the paper's law, 𝒩 ∝ exp(−E_QLM/T_p) below T_onset and flat above, over this range
         const top = Math.min(hi.tp, tOnset);
         const expect = Math.exp(-PAPER_E_QLM * (tOnset / lo.tp - tOnset / top));
-        extra = ` How much is another matter: the paper's E<sub>QLM</sub> = ${PAPER_E_QLM} T<sub>onset</sub> (𝒩 flat above T<sub>onset</sub>) would give a factor ≈ ${fmt(expect, 2)} over this range`;
+        extra += ` How much is another matter: the paper's E<sub>QLM</sub> = ${PAPER_E_QLM} T<sub>onset</sub> (𝒩 flat above T<sub>onset</sub>) would give a factor ≈ ${fmt(expect, 2)} over this range`;
         const off = Math.log(f / expect) / rel; // σ of the log ratio
         if (verdict === 'holds' && Math.abs(off) > 2) extra += `, and the fall here is ${off > 0 ? 'weaker' : 'stronger'} than that (${fmt(Math.abs(off), 2)} σ; step 4 measures E<sub>QLM</sub>).`;
         else extra += '.';

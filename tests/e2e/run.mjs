@@ -1079,11 +1079,54 @@ async function testLecture() {
       const id = await page.evaluate(() => window.pinchglass.lecture.dataset);
       const shipped = JSON.parse(readFileSync(path.join(WWW, 'data', id, 'summary.json'), 'utf8'));
       const cal = JSON.parse(readFileSync(path.join(WWW, 'data', id, 'calibration.json'), 'utf8'));
-      const fit = [shipped.boltzmann_quartic, shipped.boltzmann_count, shipped.boltzmann].find((b) => b && Number.isFinite(b.e_qlm));
+      // the fit of the 𝒩 the figures draw: the quartic count's if any row has it, else the harmonic count's, else the rank fit's
+      const has = (k) => shipped.temperatures.some((r) => r[k]);
+      const fit0 = has('quartic_count') ? shipped.boltzmann_quartic : has('count') ? shipped.boltzmann_count : shipped.boltzmann;
+      const fit = fit0 && Number.isFinite(fit0.e_qlm) ? fit0 : null;
       const num = (x, digits) => String(Number(x.toPrecision(digits)));
       const want = fit ? `E_QLM = ${num(fit.e_qlm / cal.t_onset, 3)} ± ${num(fit.error / cal.t_onset, 2)}` : 'no fit';
       const got = texts[3].text.replace(/E\s*QLM/g, 'E_QLM').replace(/\s+/g, ' ');
       check('lecture: step 4 states the fitted E_QLM ± error of the shipped summary', got.includes(want), `${want} in "${got.slice(-260)}"`);
+      // and how well the law fits: a Poisson deviance more than 3 spreads (√(2 dof)) above dof is "poorly"
+      if (fit && Number.isFinite(fit.deviance) && fit.dof >= 1) {
+        const poor = fit.deviance > fit.dof + 3 * Math.sqrt(2 * fit.dof);
+        check(`lecture: step 4 says how well the law fits (deviance ${num(fit.deviance, 3)} for ${fit.dof} dof: ${poor ? 'poorly' : 'well'})`,
+          poor ? /fits these points poorly/.test(got) && !/does fall as a Boltzmann law/.test(got) : /The law fits these points \(/.test(got), got.slice(-400));
+      }
+    }
+    // a trend whose ends agree with the paper while its middle goes the other way says so: fed the
+    // shipped summary with the 𝒩 the figures draw made to rise 3× before it falls, step 2 says
+    // "Not all the way"; made monotonic, it does not
+    {
+      const id = await page.evaluate(() => window.pinchglass.lecture.dataset);
+      const shipped = JSON.parse(readFileSync(path.join(WWW, 'data', id, 'summary.json'), 'utf8'));
+      const key = shipped.temperatures.some((r) => r.quartic_count) ? 'quartic_count' : shipped.temperatures.some((r) => r.count) ? 'count' : null;
+      const shaped = (bump) => {
+        const s = structuredClone(shipped);
+        const rows = [...s.temperatures].sort((a, b) => a.tp - b.tp); // coldest first
+        rows.forEach((r, m) => {
+          const f = m / (rows.length - 1); // 0 coldest … 1 hottest
+          let v = 0.2 + 0.8 * f; // falls on cooling
+          if (bump && m === Math.floor(rows.length / 2)) v = 3;
+          const est = { value: v, error: 0.01 * v };
+          if (key) r[key] = { ...r[key], soft_spots: est };
+          else r.soft_spots = est;
+        });
+        return s;
+      };
+      const step2 = async (summary) => {
+        const p = await ctx.newPage();
+        await p.route(`**/data/${id}/summary.json`, (route) => route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(summary) }));
+        await p.goto(server.url + `?mode=lecture&step=2&data=${id}`);
+        await p.waitForFunction(() => document.body.dataset.lecture === 'ready', null, { timeout: 30_000 });
+        const text = await p.evaluate(() => document.getElementById('lecture-text').textContent.replace(/\s+/g, ' '));
+        await p.close();
+        return text;
+      };
+      const [bumped, smooth] = [await step2(shaped(true)), await step2(shaped(false))];
+      check('lecture: a trend that goes the other way in its middle says so ("Not all the way"), a monotonic one does not',
+        /Not all the way: on cooling from .* 𝒩 first rises, by a factor 3 ±/.test(bumped) && !/Not all the way/.test(smooth),
+        `${bumped.slice(-330)} | ${smooth.slice(-120)}`);
     }
     // each step says whether its claim holds in the shipped summary; fed the same summary with every
     // trend reversed (each key's values in reverse T_p order, E_QLM negated), the statements change
