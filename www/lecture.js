@@ -51,7 +51,7 @@ const STEPS = [
     title: 'The formation energy of soft spots',
     text: (c) => `On a log axis against 1/T<sub>p</sub>, the paper's 𝒩 = A<sub>g</sub> ω<sub>g</sub><sup>5</sup> falls on a
       straight line, 𝒩 ∝ exp(−E<sub>QLM</sub>/T<sub>p</sub>): soft spots behave like thermally excited defects frozen
-      in at the parent temperature, with a formation energy E<sub>QLM</sub> ≈ 3.3 T<sub>onset</sub> in its 3D glasses.
+      in at T<sub>p</sub>, with a formation energy E<sub>QLM</sub> ≈ 3.3 T<sub>onset</sub> in its 3D glasses.
       ${c.boltzmann()}`,
   },
   {
@@ -142,7 +142,7 @@ function context(d, claims) {
     const list = fits.map((f) => `${fmt(f.fraction, 2)}: ${fmt(f.fit.e_qlm / unit, 2)} ± ${fmt(f.fit.error / unit, 1)}`).join(', ');
     const hot = rows[rows.length - 1]?.quartic_count?.slope;
     const slope = Number.isFinite(hot?.value)
-      ? `: the count follows 𝒩 only where the modes obey the ω<sup>4</sup> law up to the window (a count ∝ ω<sup>5</sup>), yet at the hottest T<sub>p</sub> it grows as ω<sup>${fmt(hot.value, 2)} ± ${fmt(hot.error, 1)}</sup> below ${fmt(d.parsed.estimators?.quartic_count_fraction, 2)} ω<sub>g</sub>`
+      ? `: a count follows 𝒩 only where it grows as ω<sup>5</sup> up to its window, yet at the hottest T<sub>p</sub> it grows as ω<sup>${fmt(hot.value, 2)} ± ${fmt(hot.error, 1)}</sup> below ${fmt(d.parsed.estimators?.quartic_count_fraction, 2)} ω<sub>g</sub>`
       : '';
     return ` Other windows x<sub>q</sub> ω<sub>g</sub> give (x<sub>q</sub>: E<sub>QLM</sub>) ${list}${slope}.`;
   };
@@ -237,7 +237,11 @@ function context(d, claims) {
       }[key];
       const sys = tOnset && b.systematic_over_t_onset ? ` ± ${fmt(b.systematic_over_t_onset, 2)} (T<sub>onset</sub> calibration)` : '';
       const e = tOnset ? `${fmt(b.e_qlm / tOnset, 3)} ± ${fmt(b.error / tOnset, 2)}${sys} T<sub>onset</sub>` : `${fmt(b.e_qlm, 3)} ± ${fmt(b.error, 2)} (model units)`;
-      const over = b.tp_used?.length ? ` over T<sub>p</sub> = ${b.tp_used.map(t).join(', ')}` : '';
+      // the fitted T_p as a range when there are more than two (the figure shades them)
+      const used = [...(b.tp_used ?? [])].sort((x, y) => x - y);
+      const over = used.length > 2
+        ? ` over the ${used.length} T<sub>p</sub> from ${t(used[0])} to ${t(used[used.length - 1])}`
+        : used.length ? ` over T<sub>p</sub> = ${used.map(t).join(', ')}` : '';
       let verdict = 'unresolved';
       let says = '';
       // goodness of fit: the Poisson deviance against its χ² law (mean dof, spread √(2 dof));
@@ -246,7 +250,7 @@ function context(d, claims) {
       const poor = Number.isFinite(dev) && dof >= 1 && dev > dof + 3 * Math.sqrt(2 * dof);
       const fitQuality = !Number.isFinite(dev) || !(dof >= 1) ? ''
         : poor
-          ? ` The law fits these points poorly: the Poisson deviance is ${fmt(dev, 3)} for ${dof} degrees of freedom, where counts that follow it give ${dof} ± ${fmt(Math.sqrt(2 * dof), 2)}; the figure's points scatter about the line, or bend.`
+          ? ` The law fits these points poorly: Poisson deviance ${fmt(dev, 3)} for ${dof} degrees of freedom, where counts that follow it give ${dof} ± ${fmt(Math.sqrt(2 * dof), 2)}.`
           : ` The law fits these points (Poisson deviance ${fmt(dev, 3)} for ${dof} degrees of freedom).`;
       if (tOnset) {
         const [v, er] = [b.e_qlm / tOnset, b.error / tOnset];
@@ -270,7 +274,7 @@ function context(d, claims) {
           verdict = 'contradicts';
           if (v + 2 * er < 0) says = ` That is the opposite of the paper's trend: here 𝒩 rises on cooling, where the paper finds E<sub>QLM</sub> ≈ ${PAPER_E_QLM} T<sub>onset</sub> in 3D.${vsPaper}`;
           else if (nearZero) says = ` That is no depletion measurable in this range (within 2 σ of zero), unlike ${paper}.${vsPaper}`;
-          else if (poor) says = ` 𝒩 falls over the fit range, but not cleanly as a Boltzmann law (below), and its E<sub>QLM</sub> is ${fmt(v / PAPER_E_QLM, 2)} times ${paper}.${vsPaper}`;
+          else if (poor) says = ` 𝒩 falls over the fit range, not cleanly (below), and its E<sub>QLM</sub> is ${fmt(v / PAPER_E_QLM, 2)} times ${paper}.${vsPaper}`;
           else says = ` 𝒩 does fall as a Boltzmann law here, but its E<sub>QLM</sub> is ${fmt(v / PAPER_E_QLM, 2)} times ${paper}.${vsPaper}`;
         }
         claims.set(4, { key, expected: PAPER_E_QLM, value: v, error: er, sigma: fromPaper, verdict, fit: poor ? 'poor' : 'good' });
