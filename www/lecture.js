@@ -12,7 +12,7 @@
 // URL parameters (mode=lecture): step = 1…5, data = a dataset id of index.json (default: the first),
 // present=1 the presenter view (window.pinchglass.lecture.setPresenter(on) switches it).
 
-import { draw, pngDataUrl } from './png.js';
+import { draw, pngDataUrl, fitFigure } from './png.js';
 import { linkAsks } from './form.js';
 
 const $ = (id) => document.getElementById(id);
@@ -356,19 +356,8 @@ function updateUrl(how = 'replace') {
 // drawn at the width it is shown (at least 360 px), so its text keeps a readable size (the
 // figures scale their type with the canvas, down to 9 px).
 function fitCanvas() {
-  const c = $('lecture-canvas');
-  let w = 900;
-  if (!L.presenter && window.innerWidth < 900) {
-    const box = c.parentElement.clientWidth || window.innerWidth - 24;
-    w = Math.max(360, Math.min(900, Math.floor(box)));
-  }
-  // below 600 px (a phone) the figure is portrait: the figures' code then stacks their two
-  // panels one above the other instead of squeezing them side by side
-  const h = w < 600 ? Math.round(w * 1.45) : Math.round((w * 620) / 900);
-  if (c.width !== w || c.height !== h) {
-    c.width = w;
-    c.height = h;
-  }
+  // the presenter view keeps the full 900 × 620 figure; elsewhere it follows the screen
+  fitFigure($('lecture-canvas'), [900, 620], !L.presenter);
 }
 
 // Presenter view: each step's text and figure on one screen (1280 × 720 and up), larger type,

@@ -40,3 +40,20 @@ export function pngDataUrl(id, scale = 2) {
     c.remove();
   }
 }
+
+// Sizes a figure canvas for the screen: `w` × `h` where the window is wider than `w`; else (with
+// `fit`) as wide as its box (at least 360 px) and of the same shape, and below 600 px wide 1.45
+// times as tall as wide: the figures' code (two_panels in src/plot/toolkit.rs) then stacks its
+// two panels one above the other instead of shrinking them side by side.
+export function fitFigure(c, [w, h], fit = true) {
+  let cw = w;
+  if (fit && window.innerWidth < w) {
+    const box = c.parentElement?.clientWidth || window.innerWidth - 24;
+    cw = Math.max(360, Math.min(w, Math.floor(box)));
+  }
+  const ch = cw < 600 ? Math.round(cw * 1.45) : Math.round((cw * h) / w);
+  if (c.width !== cw || c.height !== ch) {
+    c.width = cw;
+    c.height = ch;
+  }
+}

@@ -15,7 +15,7 @@ import * as wasm from './pkg-single/pinchglass.js';
 import { WATCHDOG, allowance } from './watchdog.js';
 import { spawnComputeWorker } from './compute-worker.js';
 import { unitsOf, onsetArgument } from './units.js';
-import { draw, pngDataUrl } from './png.js';
+import { draw, pngDataUrl, fitFigure } from './png.js';
 import { download } from './download.js';
 import { clearFieldError } from './form.js';
 
@@ -415,6 +415,7 @@ function summarise(final) {
     S.summary = JSON.parse(S.summaryText);
     const tps = (S.summary.temperatures ?? []).map((r) => r.tp);
     for (const f of FIGURES) {
+      fitFigure($(`sweep-${f}`), [800, 600]);
       draw.draw_ensemble_figure(`sweep-${f}`, f, S.summaryText, undefined);
       // the text alternative: the figure's caption and what it holds now
       const c = $(`sweep-${f}`);

@@ -1599,6 +1599,13 @@ async function testPhone() {
       check(`phone ${w}×${h}: after a sweep the results table scrolls in its column; the page is no wider than the window`,
         swept === 'done' && table.page <= table.window + 1 && table.shown <= table.window,
         `${swept}: page ${table.page} px in a ${table.window} px window; table ${table.shown} px shown of ${table.content}`);
+      // the sweep's figures are drawn at the width they are shown, portrait below 600 px (their
+      // panels stacked), not an 800 × 600 figure shrunk to the screen
+      const figs = await page.$$eval('#sweep-figures canvas', (cs) => cs.map((c) => [c.width, c.height, Math.round(c.getBoundingClientRect().width)]));
+      check(`phone ${w}×${h}: the sweep's figures are drawn at the width they are shown${w < 600 ? ', portrait' : ''}`,
+        figs.length === 6 && figs.every(([cw, ch, shown]) => (Math.abs(cw - shown) <= 2 || (cw === 360 && shown < 360) || (cw === 800 && shown >= 780))
+          && (cw >= 600 || ch === Math.round(cw * 1.45))),
+        figs.map((f) => f.join('×')).join(', '));
       await page.goto(server.url);
       const state = await waitForEnd(page);
       const explore = await covered();
