@@ -14,6 +14,7 @@ use super::{
 use crate::plot::glass::{blob_radius, circle_points, clip_to_box, periodic_images, Depth, Glass};
 use crate::plot::page;
 use crate::plot::rich::plain;
+use crate::plot::toolkit::Style;
 
 /// The paper's Fig. 1: the glass as pale discs and one blob per quartic mode at the midpoint
 /// of its core pair, blob area ∝ N e, colour ω_π, softest dark.
@@ -234,7 +235,8 @@ fn soft_spot_map(
         let (_, py) = view.chart.plotting_area().get_pixel_range();
         let (w, h) = area.dim_in_pixel();
         let strip = area.clone().shrink((w.saturating_sub(BAR), 0), (BAR, h));
-        colour_bar(&strip, py, w0, w1, limit, unit_label)
+        // its text in the type of the whole view (the strip's own scale would be far smaller)
+        colour_bar(&strip, &style(area), py, w0, w1, limit, unit_label)
     };
     glass_canvas_then(canvas_id, g, &depth, &caption, BAR, content, bar)
 }
@@ -274,9 +276,10 @@ fn outline_circle(
 }
 
 /// A vertical colour bar for ω in `[w0, w1]` on `strip`, aligned with the pixel rows `py` of the
-/// map beside it; `cut` (if inside) marked by a black line.
+/// map beside it, its text in `st`; `cut` (if inside) marked by a black line.
 fn colour_bar(
     strip: &Area,
+    st: &Style,
     py: Range<i32>,
     w0: f64,
     w1: f64,
@@ -298,8 +301,8 @@ fn colour_bar(
         .disable_x_axis()
         .y_labels(6)
         .y_desc(plain(label))
-        .axis_desc_style(style(strip).tick())
-        .label_style(style(strip).tick())
+        .axis_desc_style(st.tick())
+        .label_style(st.tick())
         .draw()
         .map_err(err)?;
     const STEPS: usize = 96;
