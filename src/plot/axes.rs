@@ -301,18 +301,14 @@ pub(crate) fn chart<'a, DB: DrawingBackend + 'a>(
     // label areas and margins below)
     let (aw, ah) = area.dim_in_pixel();
     let em = tick_font.font.get_size();
-    let widest = x
-        .ticks
-        .iter()
-        .filter_map(|t| area.estimate_text_size(&x.format_ext(t), &tick_font).ok())
-        .map(|(w, _)| w as f64)
-        .fold(0f64, f64::max);
-    let widest_y = y
-        .ticks
-        .iter()
-        .filter_map(|t| area.estimate_text_size(&y.format_ext(t), &tick_font).ok())
-        .map(|(w, _)| w as f64)
-        .fold(0f64, f64::max);
+    let widest_label = |a: &Axis| {
+        a.ticks
+            .iter()
+            .filter_map(|t| area.estimate_text_size(&a.format_ext(t), &tick_font).ok())
+            .map(|(w, _)| w as f64)
+            .fold(0f64, f64::max)
+    };
+    let (widest, widest_y) = (widest_label(&x), widest_label(&y));
     // label areas: room for the tick labels and the description beside them (their type has a
     // floor of 9 px, so on a small canvas they need more than their scaled share)
     let desc_h = st.label().font.get_size();

@@ -642,6 +642,35 @@ fn draw_key_row<DB: DrawingBackend>(
         .map_err(de)
 }
 
+/// The legend type, shrunk (down to 9 px) so that the widest of `entries` fits `room` pixels,
+/// and that width.
+fn key_font<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    st: &Style,
+    entries: &[KeyEntry],
+    room: u32,
+) -> (TextStyle<'static>, u32) {
+    let widest = |font: &TextStyle| {
+        entries
+            .iter()
+            .filter_map(|e| area.estimate_text_size(&e.text, font).ok())
+            .map(|(tw, _)| tw)
+            .max()
+            .unwrap_or(0)
+    };
+    let mut font = st.legend();
+    let w = widest(&font);
+    if w > room && w > 0 {
+        let size = (font.font.get_size() * room as f64 / w as f64).max(9.0);
+        font = TextStyle {
+            font: (FONT, size).into_font(),
+            ..font
+        };
+    }
+    let w = widest(&font);
+    (font, w)
+}
+
 /// Splits `area` into a panel (top) and a key band (bottom) holding `entries` in as many
 /// columns as fit side by side, draws the key, and returns the panel: for a legend of long rows
 /// that would cover the data anywhere inside the panel (Fig. 5).
@@ -657,28 +686,8 @@ pub(crate) fn key_below<DB: DrawingBackend>(
     let pad = st.px(8.0);
     let symbol = st.px(26.0);
     let room = w.saturating_sub(st.px(72.0) + 2 * pad);
-    let widest = entries
-        .iter()
-        .filter_map(|e| area.estimate_text_size(&e.text, &st.legend()).ok())
-        .map(|(tw, _)| tw)
-        .max()
-        .unwrap_or(0);
     // the type shrinks (to 9 px at least) so that the widest row fits one column
-    let mut font = st.legend();
-    if widest + symbol > room && widest > 0 {
-        let size =
-            (font.font.get_size() * room.saturating_sub(symbol) as f64 / widest as f64).max(9.0);
-        font = TextStyle {
-            font: (FONT, size).into_font(),
-            ..font
-        };
-    }
-    let widest = entries
-        .iter()
-        .filter_map(|e| area.estimate_text_size(&e.text, &font).ok())
-        .map(|(tw, _)| tw)
-        .max()
-        .unwrap_or(0);
+    let (font, widest) = key_font(area, st, entries, room.saturating_sub(symbol));
     let column = widest + symbol + 2 * pad;
     let columns = (room / column.max(1)).clamp(1, entries.len() as u32) as usize;
     let rows = entries.len().div_ceil(columns);
@@ -743,30 +752,11 @@ pub(crate) fn with_key<DB: DrawingBackend>(
     max_fraction: f64,
 ) -> Result<DrawingArea<DB, Shift>, String> {
     let (w, h) = area.dim_in_pixel();
-    let mut font = st.legend();
     let symbol = st.px(26.0);
     let pad = st.px(8.0);
-    let widest = entries
-        .iter()
-        .filter_map(|e| area.estimate_text_size(&e.text, &font).ok())
-        .map(|(tw, _)| tw)
-        .max()
-        .unwrap_or(0);
     let room = ((w as f64 * max_fraction) as u32).saturating_sub(symbol + 2 * pad);
-    if widest > room && widest > 0 {
-        let size = (font.font.get_size() * room as f64 / widest as f64).max(9.0);
-        font = TextStyle {
-            font: (FONT, size).into_font(),
-            ..font
-        };
-    }
-    let text_w = entries
-        .iter()
-        .filter_map(|e| area.estimate_text_size(&e.text, &font).ok())
-        .map(|(tw, _)| tw)
-        .max()
-        .unwrap_or(0)
-        .min(room);
+    let (font, text_w) = key_font(area, st, entries, room);
+    let text_w = text_w.min(room);
     let column = (text_w + symbol + 2 * pad).min(w / 2);
     let (panel, key) = area.split_horizontally(w.saturating_sub(column));
     // rows from the panel's top (below its title) to its x axis
