@@ -312,7 +312,7 @@ pub(crate) fn chart<'a, DB: DrawingBackend + 'a>(
     // label areas: room for the tick labels and the description beside them (their type has a
     // floor of 9 px, so on a small canvas they need more than their scaled share)
     let desc_h = st.label().font.get_size();
-    let x_area = st.px(50.0).max((em + 1.12 * desc_h + 9.0).ceil() as u32);
+    let x_area = st.px(50.0).max((em + 1.12 * desc_h + 16.0).ceil() as u32);
     let y_area = st
         .px(72.0)
         .max((st.px(10.0) as f64 + 1.4 * desc_h + widest_y + 0.6 * em + 6.0).ceil() as u32);

@@ -585,6 +585,9 @@ pub(crate) enum KeySymbol {
     Marker(RGBColor, u32),
     /// A filled box (a shaded range).
     Swatch(RGBColor),
+    /// A thin line through a marker of radius `r` pixels (a series of [`draw_line`] and
+    /// [`draw_points`]).
+    Series(RGBColor, Marker, u32),
 }
 
 /// Draws one key row: its symbol in `symbol` pixels from `x0`, then its text, centred on `y`.
@@ -619,6 +622,21 @@ fn draw_key_row<DB: DrawingBackend>(
                 ShapeStyle::from(&col).filled(),
             ))
             .map_err(de)?;
+        }
+        KeySymbol::Series(col, marker, r) => {
+            let mid = (x0 + end) / 2;
+            key.draw(&PathElement::new(
+                vec![(x0, y), (end, y)],
+                ShapeStyle::from(&col.mix(0.55)).stroke_width(2),
+            ))
+            .map_err(de)?;
+            let outline: Vec<(i32, i32)> = marker
+                .shape(r as i32)
+                .into_iter()
+                .map(|(dx, dy)| (mid + dx, y + dy))
+                .collect();
+            key.draw(&Polygon::new(outline, ShapeStyle::from(&col).filled()))
+                .map_err(de)?;
         }
         KeySymbol::Swatch(col) => {
             let h = (font.font.get_size() * 0.35).round() as i32;

@@ -52,6 +52,31 @@ pub fn fig4a_omega_g<DB: DrawingBackend>(
             } else {
                 (lo, hi)
             };
+            let dash = ShapeStyle::from(&GUIDE).stroke_width(st.px(1.2));
+            let sets = [
+                ("sample mean (the paper's)", &g, RED, Marker::Circle),
+                ("sample median", &g_median, ORANGE, Marker::Square),
+            ];
+            // the key in a band under the panel, where it cannot cover a point
+            let r = st.px(4.5);
+            let mut key = Vec::new();
+            if u.is_calibrated() {
+                key.push(KeyEntry {
+                    text: "G∞ and T_onset (calibration)".into(),
+                    symbol: KeySymbol::Dashed(dash, st.px(6.0), st.px(4.0)),
+                    essential: true,
+                });
+            }
+            for (name, pts, col, m) in &sets {
+                if !pts.is_empty() {
+                    key.push(KeyEntry {
+                        text: name.to_string(),
+                        symbol: KeySymbol::Series(*col, *m, r),
+                        essential: true,
+                    });
+                }
+            }
+            let right = key_below(&right, &st, &key)?;
             let mut c = chart(
                 &right,
                 &st,
@@ -65,8 +90,6 @@ pub fn fig4a_omega_g<DB: DrawingBackend>(
                 let cs = c.as_coord_spec();
                 (cs.x_spec().clone(), cs.y_spec().clone())
             };
-            let dash = ShapeStyle::from(&GUIDE).stroke_width(st.px(1.2));
-            let dlen = st.px(10.0) as i32;
             if u.is_calibrated() && ya.contains(1.0) {
                 c.draw_series(DashedLineSeries::new(
                     vec![(xa.lo, 1.0), (xa.hi, 1.0)],
@@ -74,13 +97,7 @@ pub fn fig4a_omega_g<DB: DrawingBackend>(
                     st.px(4.0),
                     dash,
                 ))
-                .map_err(de)?
-                .label("G∞ and T_onset (calibration)")
-                .legend(move |(x, y)| {
-                    EmptyElement::at((x, y))
-                        + PathElement::new(vec![(-dlen, 0), (-2, 0)], dash)
-                        + PathElement::new(vec![(2, 0), (dlen, 0)], dash)
-                });
+                .map_err(de)?;
             }
             if u.is_calibrated() && xa.contains(1.0) {
                 c.draw_series(DashedLineSeries::new(
@@ -91,18 +108,12 @@ pub fn fig4a_omega_g<DB: DrawingBackend>(
                 ))
                 .map_err(de)?;
             }
-            let sets = [
-                ("sample mean (the paper's)", &g, RED, Marker::Circle),
-                ("sample median", &g_median, ORANGE, Marker::Square),
-            ];
-            for (name, pts, col, m) in sets {
+            for (_, pts, col, m) in sets {
                 if !pts.is_empty() {
-                    draw_line(&mut c, &st, pts, col, Some((name, m)))?;
+                    draw_line(&mut c, &st, pts, col, None)?;
                     draw_points(&mut c, &st, pts, &|_| col, m)?;
                 }
             }
-            let pos = free_corner(&c, &occupied(&both), 3);
-            legend(&mut c, &st, pos)?;
         }
     }
     Ok(())
@@ -338,8 +349,32 @@ fn series_panel<DB: DrawingBackend>(
         return no_data(area, st, title, why);
     };
     let xs: Vec<f64> = all.iter().map(|p| p.x).collect();
+    // the key in a band under the panel, where it cannot cover a point
+    let r = st.px(4.5);
+    let mut key: Vec<KeyEntry> = sets
+        .iter()
+        .filter(|s| !s.1.is_empty())
+        .map(|&(name, _, col, marker)| KeyEntry {
+            text: name.to_string(),
+            symbol: KeySymbol::Series(col, marker, r),
+            essential: true,
+        })
+        .collect();
+    let missing: Vec<String> = sets
+        .iter()
+        .filter(|s| s.1.is_empty())
+        .map(|s| s.0.split(' ').next().unwrap_or(s.0).to_string())
+        .collect();
+    if name_missing && !missing.is_empty() {
+        key.push(KeyEntry {
+            text: format!("not in this summary: {}", missing.join(", ")),
+            symbol: KeySymbol::Heading,
+            essential: true,
+        });
+    }
+    let panel = key_below(area, st, &key)?;
     let mut c = chart(
-        area,
+        &panel,
         st,
         title,
         x_axis(&xs).expect("points"),
@@ -347,20 +382,9 @@ fn series_panel<DB: DrawingBackend>(
         u.t_label(),
         y_desc,
     )?;
-    let mut missing = Vec::new();
-    for &(name, pts, col, marker) in sets {
-        if pts.is_empty() {
-            missing.push(name.split(' ').next().unwrap_or(name).to_string());
-            continue;
-        }
-        draw_line(&mut c, st, pts, col, Some((name, marker)))?;
+    for &(_, pts, col, marker) in sets.iter().filter(|s| !s.1.is_empty()) {
+        draw_line(&mut c, st, pts, col, None)?;
         draw_points(&mut c, st, pts, &|_| col, marker)?;
     }
-    if name_missing && !missing.is_empty() {
-        c.draw_series(std::iter::empty::<Circle<(f64, f64), i32>>())
-            .map_err(de)?
-            .label(format!("not in this summary: {}", missing.join(", ")));
-    }
-    let pos = free_corner(&c, &occupied(&all), sets.len());
-    legend(&mut c, st, pos)
+    Ok(())
 }

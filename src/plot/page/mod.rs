@@ -312,7 +312,16 @@ pub fn vdos<DB: DrawingBackend>(
     ))
     .map_err(de)?
     .label(plain(&format!("Debye phonons, N ∝ ω^{dim}")))
-    .legend(line_key(&st, GUIDE, 2.0));
+    .legend({
+        // dashed, as the guide
+        let len = st.px(9.0) as i32;
+        let style = GUIDE.stroke_width(st.px(2.0));
+        move |(x, y)| {
+            EmptyElement::at((x, y))
+                + PathElement::new([(-len, 0), (-len / 3, 0)], style)
+                + PathElement::new([(len / 3, 0), (len, 0)], style)
+        }
+    });
     c.draw_series(LineSeries::new(guide(5.0), MARK.stroke_width(st.px(2.0))))
         .map_err(de)?
         .label("D(ω) ∝ ω⁴, N ∝ ω⁵")
