@@ -274,7 +274,7 @@ function context(d, claims) {
           verdict = 'contradicts';
           if (v + 2 * er < 0) says = ` That is the opposite of the paper's trend: here 𝒩 rises on cooling, where the paper finds E<sub>QLM</sub> ≈ ${PAPER_E_QLM} T<sub>onset</sub> in 3D.${vsPaper}`;
           else if (nearZero) says = ` That is no depletion measurable in this range (within 2 σ of zero), unlike ${paper}.${vsPaper}`;
-          else if (poor) says = ` 𝒩 falls over the fit range, not cleanly (its deviance follows), and its E<sub>QLM</sub> is ${fmt(v / PAPER_E_QLM, 2)} times ${paper}.${vsPaper}`;
+          else if (poor) says = ` 𝒩 falls over the fit range, not cleanly, and its E<sub>QLM</sub> is ${fmt(v / PAPER_E_QLM, 2)} times ${paper}.${vsPaper}`;
           else says = ` 𝒩 does fall as a Boltzmann law here, but its E<sub>QLM</sub> is ${fmt(v / PAPER_E_QLM, 2)} times ${paper}.${vsPaper}`;
         }
         claims.set(4, { key, expected: PAPER_E_QLM, value: v, error: er, sigma: fromPaper, verdict, fit: poor ? 'poor' : 'good' });
