@@ -415,10 +415,10 @@ function summarise(final) {
     S.summary = JSON.parse(S.summaryText);
     const tps = (S.summary.temperatures ?? []).map((r) => r.tp);
     for (const f of FIGURES) {
-      fitFigure($(`sweep-${f}`), [800, 600]);
-      draw.draw_ensemble_figure(`sweep-${f}`, f, S.summaryText, undefined);
-      // the text alternative: the figure's caption and what it holds now
       const c = $(`sweep-${f}`);
+      fitFigure(c, [800, 600]);
+      draw.draw_ensemble_figure(c.id, f, S.summaryText, undefined);
+      // the text alternative: the figure's caption and what it holds now
       const caption = c.closest('figure')?.querySelector('figcaption')?.textContent.replace(/\s+/g, ' ').trim() ?? f;
       c.setAttribute('role', 'img');
       c.setAttribute('aria-label', `${caption} Drawn from ${S.lines.length} sample${S.lines.length === 1 ? '' : 's'} at T_p = ${tps.map(tpLabel).join(', ')}${S.params?.paper ? '' : ' ε/k_B'}.`);
@@ -428,7 +428,7 @@ function summarise(final) {
     else $('sweep-error').textContent = `summary so far failed: ${e.message || e}`;
     return false;
   }
-  fillTable(S.summary);
+  fillTable(S.summary, S.summaryText);
   return true;
 }
 
@@ -454,7 +454,8 @@ function pm(e, digits = 4) {
   return e.error === null || e.error === undefined ? fmt(e.value, digits) : `${fmt(e.value, digits)} ± ${fmt(e.error, 2)}`;
 }
 
-function fillTable(s) {
+// `s`: the summary, `text`: its JSON as the module wrote it.
+function fillTable(s, text) {
   // in the paper's units when the summary carries them (T_p/T_onset, G/G∞, ω_g in c∞/a0, ξ_g in a0)
   const u = s.units;
   const red = (r, k, plain, digits) => (u && r.reduced?.[k] ? pm(r.reduced[k], digits) : pm(plain, digits));
@@ -492,7 +493,7 @@ function fillTable(s) {
   }));
   // the fit of the 𝒩 the figures draw, as the figures' code chooses it (shown_soft_spots): the
   // Poisson fit of the quartic count, else of the harmonic count, else the rank fit's least squares
-  const shown = JSON.parse(wasm.shown_soft_spots(JSON.stringify(s)));
+  const shown = JSON.parse(wasm.shown_soft_spots(text));
   const counts = shown.estimator !== 'rank_fit';
   const c = counts ? (s[shown.fit_key] ?? { note: 'the summary has no fit of it.' }) : null;
   const b = counts ? c : s.boltzmann;

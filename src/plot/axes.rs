@@ -380,13 +380,11 @@ pub(crate) fn chart<'a, DB: DrawingBackend + 'a>(
     let (bx, by) = area.get_base_pixel();
     let font = st.label().font;
     let h = font.get_size();
-    let (_, ah) = area.dim_in_pixel();
     let x_at = (
         (px.start + px.end) / 2 - bx,
         (py.end - by + x_area as i32 - (0.62 * h) as i32).min(ah as i32 - (0.62 * h) as i32),
     );
     // each no longer than its side of the panel (plus the label areas): smaller type if need be
-    let (aw, _) = area.dim_in_pixel();
     let x_font = fitted(area, &super::rich::plain(x_desc), st.label(), aw).font;
     super::rich::draw(area, x_desc, x_at, &x_font, &INK, false)?;
     let y_at = (

@@ -430,7 +430,6 @@ pub(crate) fn draw_line<'a, DB: DrawingBackend + 'a>(
     st: &Style,
     pts: &[Pt],
     col: RGBColor,
-    label: Option<(&str, Marker)>,
 ) -> Result<(), String> {
     let (xa, ya) = {
         let cs = c.as_coord_spec();
@@ -442,17 +441,7 @@ pub(crate) fn draw_line<'a, DB: DrawingBackend + 'a>(
         .map(|p| (p.x, p.y))
         .collect();
     let style = ShapeStyle::from(&col.mix(0.55)).stroke_width(st.px(1.3));
-    let series = c.draw_series(LineSeries::new(inside, style)).map_err(de)?;
-    if let Some((text, marker)) = label {
-        let r = st.px(4.5) as i32;
-        let full = ShapeStyle::from(&col).filled();
-        let w = st.px(9.0) as i32;
-        series.label(text).legend(move |(x, y)| {
-            EmptyElement::at((x, y))
-                + PathElement::new(vec![(-w, 0), (w, 0)], style)
-                + Polygon::new(marker.shape(r), full)
-        });
-    }
+    c.draw_series(LineSeries::new(inside, style)).map_err(de)?;
     Ok(())
 }
 
@@ -652,12 +641,20 @@ fn draw_key_row<DB: DrawingBackend>(
     } else {
         x0 + symbol
     };
-    let style = font.clone().pos(plotters::style::text_anchor::Pos::new(
+    key.draw(&Text::new(
+        e.text.clone(),
+        (at, y),
+        left_centre(font.clone()),
+    ))
+    .map_err(de)
+}
+
+/// `font` anchored at the left end of its text, vertically centred (a key row).
+fn left_centre(font: TextStyle<'static>) -> TextStyle<'static> {
+    font.pos(plotters::style::text_anchor::Pos::new(
         plotters::style::text_anchor::HPos::Left,
         plotters::style::text_anchor::VPos::Center,
-    ));
-    key.draw(&Text::new(e.text.clone(), (at, y), style))
-        .map_err(de)
+    ))
 }
 
 /// The legend type, shrunk (down to 9 px) so that the widest of `entries` fits `room` pixels,
@@ -668,24 +665,18 @@ fn key_font<DB: DrawingBackend>(
     entries: &[KeyEntry],
     room: u32,
 ) -> (TextStyle<'static>, u32) {
-    let widest = |font: &TextStyle| {
-        entries
-            .iter()
-            .filter_map(|e| area.estimate_text_size(&e.text, font).ok())
-            .map(|(tw, _)| tw)
-            .max()
-            .unwrap_or(0)
+    let width =
+        |text: &str, font: &TextStyle| area.estimate_text_size(text, font).map_or(0, |(w, _)| w);
+    let legend = st.legend();
+    let Some(widest) = entries.iter().max_by_key(|e| width(&e.text, &legend)) else {
+        return (legend, 0);
     };
-    let mut font = st.legend();
-    let w = widest(&font);
-    if w > room && w > 0 {
-        let size = (font.font.get_size() * room as f64 / w as f64).max(9.0);
-        font = TextStyle {
-            font: (FONT, size).into_font(),
-            ..font
-        };
-    }
-    let w = widest(&font);
+    let font = super::axes::fitted(area, &widest.text, legend, room);
+    let w = entries
+        .iter()
+        .map(|e| width(&e.text, &font))
+        .max()
+        .unwrap_or(0);
     (font, w)
 }
 
@@ -793,12 +784,7 @@ pub(crate) fn with_key<DB: DrawingBackend>(
         key.draw(&Text::new(
             format!("(1 in {every} listed)"),
             (x0, y),
-            font.clone()
-                .color(&RGBColor(90, 90, 90))
-                .pos(plotters::style::text_anchor::Pos::new(
-                    plotters::style::text_anchor::HPos::Left,
-                    plotters::style::text_anchor::VPos::Center,
-                )),
+            left_centre(font.clone().color(&RGBColor(90, 90, 90))),
         ))
         .map_err(de)?;
     }
@@ -835,7 +821,7 @@ pub(crate) fn panel_vs_t<'a, DB: DrawingBackend + 'a>(
         Axis::linear(lo, hi)
     };
     let mut c = chart(area, st, title, x, y, x_desc, y_desc)?;
-    draw_line(&mut c, st, &usable, GUIDE, None)?;
+    draw_line(&mut c, st, &usable, GUIDE)?;
     draw_points(&mut c, st, &usable, colour, Marker::Circle)?;
     Ok(Some(c))
 }

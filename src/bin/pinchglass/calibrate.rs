@@ -24,6 +24,8 @@ pub(crate) fn calibrate_units(a: &SweepArgs, statistic: &str, reuse: bool) -> Re
     }
     // everything is checked before anything is written: a refused --reuse writes nothing
     let (records, files) = read_records(&a.output)?;
+    // once here for every use below (summarizing deduplicates again: a no-op on these)
+    let records = pinchglass::ensemble::deduplicate(records)?;
     let mut summaries = pinchglass::report::summarize_records_with(
         records.clone(),
         None,
@@ -37,12 +39,11 @@ pub(crate) fn calibrate_units(a: &SweepArgs, statistic: &str, reuse: bool) -> Re
         check_reuse_grid(a, &summaries)?;
     }
     let c = pinchglass::ensemble::calibrate(&summaries, statistic)?;
-    let deduplicated = pinchglass::ensemble::deduplicate(records.clone())?;
-    let onset = pinchglass::ensemble::onset_uncertainty(&deduplicated, &summaries, &c)?;
+    let onset = pinchglass::ensemble::onset_uncertainty(&records, &summaries, &c)?;
     // the sweeps per sample: the sweep's, or the records' when they all share one
     let sweeps = if reuse {
-        let first = deduplicated.first().map(|r| r.sweeps);
-        first.filter(|s| deduplicated.iter().all(|r| r.sweeps == *s))
+        let first = records.first().map(|r| r.sweeps);
+        first.filter(|s| records.iter().all(|r| r.sweeps == *s))
     } else {
         Some(a.sweeps)
     };

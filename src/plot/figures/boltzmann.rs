@@ -85,6 +85,9 @@ pub fn fig5_boltzmann<DB: DrawingBackend>(
         SoftSpotEstimator::HarmonicCount => "N_QLM counted below x ω_g (Poisson / bootstrap error)",
         SoftSpotEstimator::RankFit => "ensemble mean N_QLM (bootstrap error)",
     };
+    // the styles of the fit and of the paper's slope, in the key and in the panel
+    let fit_style = ShapeStyle::from(&BLACK).stroke_width(st.px(1.6));
+    let paper = paper_dashes(&st);
     let row = |text: String, symbol: KeySymbol| KeyEntry {
         text,
         symbol,
@@ -128,17 +131,13 @@ pub fn fig5_boltzmann<DB: DrawingBackend>(
                     error: b.error.map_or(f64::NAN, |x| x / u.t_onset())
                 })
             ),
-            KeySymbol::Line(ShapeStyle::from(&BLACK).stroke_width(st.px(1.6))),
+            KeySymbol::Line(fit_style),
         ));
     }
     if u.is_calibrated() {
         key.push(row(
             format!("paper's slope (3D): E_QLM = {PAPER_E_QLM_OVER_T_ONSET} T_onset"),
-            KeySymbol::Dashed(
-                ShapeStyle::from(&RED).stroke_width(st.px(1.6)),
-                st.px(9.0),
-                st.px(5.0),
-            ),
+            KeySymbol::Dashed(paper.0, paper.1, paper.2),
         ));
     }
     let body = key_below(&body, &st, &key)?;
@@ -156,27 +155,19 @@ pub fn fig5_boltzmann<DB: DrawingBackend>(
         (cs.x_spec().clone(), cs.y_spec().clone())
     };
     // the fit range, shaded: from the lowest to the highest 1/T_p the fit used
-    if let (Some(_), Some(list)) = (&fit, &used_tps) {
-        let inv: Vec<f64> = list.iter().map(|t| 1.0 / u.t(*t)).collect();
-        let (r0, r1) = inv
-            .iter()
-            .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), x| {
-                (a.min(*x), b.max(*x))
-            });
-        if r0 < r1 {
-            let (r0, r1) = (xa.clamp(r0), xa.clamp(r1));
-            c.draw_series(std::iter::once(Rectangle::new(
-                [(r0, ya.lo), (r1, ya.hi)],
-                ShapeStyle::from(&shade).filled(),
-            )))
-            .map_err(de)?;
-        }
+    if let Some((t_lo, t_hi)) = fit_range {
+        let (r0, r1) = (xa.clamp(1.0 / t_hi), xa.clamp(1.0 / t_lo));
+        c.draw_series(std::iter::once(Rectangle::new(
+            [(r0, ya.lo), (r1, ya.hi)],
+            ShapeStyle::from(&shade).filled(),
+        )))
+        .map_err(de)?;
     }
     for (set, col) in [(&used, GREEN), (&other, excluded)] {
         draw_points(&mut c, &st, set, &|_| col, Marker::Circle)?;
     }
     let mut fit_points: Vec<(f64, f64)> = Vec::new();
-    // why there is no fit: written after the legend is placed, on the other side of the panel
+    // why there is no fit: written last, once every line is drawn, in the emptier strip
     let mut no_fit: Option<&str> = None;
     match fit {
         Some((_, _, f)) => {
@@ -193,14 +184,14 @@ pub fn fig5_boltzmann<DB: DrawingBackend>(
                     .filter(|(_, y)| ya.contains(*y))
                     .collect()
             };
-            let style = ShapeStyle::from(&BLACK).stroke_width(st.px(1.6));
             let solid = if u0 < u1 {
                 sample(u0, u1)
             } else {
                 sample(xa.lo, xa.hi)
             };
             fit_points.extend(solid.iter().cloned());
-            c.draw_series(LineSeries::new(solid, style)).map_err(de)?;
+            c.draw_series(LineSeries::new(solid, fit_style))
+                .map_err(de)?;
             if u0 < u1 {
                 for (a, b) in [(xa.lo, u0), (u1, xa.hi)] {
                     let part = sample(a, b);
@@ -231,8 +222,7 @@ pub fn fig5_boltzmann<DB: DrawingBackend>(
         if let Some(line) = paper_slope_line(through, PAPER_E_QLM_OVER_T_ONSET, xa.lo, xa.hi) {
             let line: Vec<(f64, f64)> = line.into_iter().filter(|(_, y)| ya.contains(*y)).collect();
             fit_points.extend(line.iter().cloned());
-            let style = ShapeStyle::from(&RED).stroke_width(st.px(1.6));
-            c.draw_series(DashedLineSeries::new(line, st.px(9.0), st.px(5.0), style))
+            c.draw_series(DashedLineSeries::new(line, paper.1, paper.2, paper.0))
                 .map_err(de)?;
         }
     }
@@ -257,6 +247,15 @@ pub fn fig5_boltzmann<DB: DrawingBackend>(
         note(&c, &st, 0.03, at, text, GUIDE)?;
     }
     Ok(())
+}
+
+/// The paper's slope and value, dashed red: style and dash lengths `(on, off)` in pixels.
+fn paper_dashes(st: &Style) -> (ShapeStyle, u32, u32) {
+    (
+        ShapeStyle::from(&RED).stroke_width(st.px(1.6)),
+        st.px(9.0),
+        st.px(5.0),
+    )
 }
 
 /// The side panel of Fig. 5: E_QLM of the quartic count against its window fraction x_q (the
@@ -311,11 +310,11 @@ fn window_scan<DB: DrawingBackend>(
             let cs = c.as_coord_spec();
             (cs.x_spec().clone(), cs.y_spec().clone())
         };
-        let style = ShapeStyle::from(&RED).stroke_width(st.px(1.6));
+        let (style, on, off) = paper_dashes(st);
         c.draw_series(DashedLineSeries::new(
             vec![(xa.lo, e), (xa.hi, e)],
-            st.px(9.0),
-            st.px(5.0),
+            on,
+            off,
             style,
         ))
         .map_err(de)?;

@@ -53,12 +53,11 @@ pub fn fig4a_omega_g<DB: DrawingBackend>(
                 (lo, hi)
             };
             let dash = ShapeStyle::from(&GUIDE).stroke_width(st.px(1.2));
-            let sets = [
+            let sets: [Series; 2] = [
                 ("sample mean (the paper's)", &g, RED, Marker::Circle),
                 ("sample median", &g_median, ORANGE, Marker::Square),
             ];
             // the key in a band under the panel, where it cannot cover a point
-            let r = st.px(4.5);
             let mut key = Vec::new();
             if u.is_calibrated() {
                 key.push(KeyEntry {
@@ -67,15 +66,7 @@ pub fn fig4a_omega_g<DB: DrawingBackend>(
                     essential: true,
                 });
             }
-            for (name, pts, col, m) in &sets {
-                if !pts.is_empty() {
-                    key.push(KeyEntry {
-                        text: name.to_string(),
-                        symbol: KeySymbol::Series(*col, *m, r),
-                        essential: true,
-                    });
-                }
-            }
+            key.extend(series_key(&st, &sets));
             let right = key_below(&right, &st, &key)?;
             let mut c = chart(
                 &right,
@@ -108,11 +99,9 @@ pub fn fig4a_omega_g<DB: DrawingBackend>(
                 ))
                 .map_err(de)?;
             }
-            for (_, pts, col, m) in sets {
-                if !pts.is_empty() {
-                    draw_line(&mut c, &st, pts, col, None)?;
-                    draw_points(&mut c, &st, pts, &|_| col, m)?;
-                }
+            for &(_, pts, col, m) in sets.iter().filter(|s| !s.1.is_empty()) {
+                draw_line(&mut c, &st, pts, col)?;
+                draw_points(&mut c, &st, pts, &|_| col, m)?;
             }
         }
     }
@@ -302,7 +291,7 @@ pub fn fig_s1_filter<DB: DrawingBackend>(
                 u.t_label(),
                 "ω_g^all / ω_g",
             )?;
-            draw_line(&mut c, &st, &ratio, GUIDE, None)?;
+            draw_line(&mut c, &st, &ratio, GUIDE)?;
             draw_points(&mut c, &st, &ratio, &|_| INK, Marker::Circle)?;
             note(
                 &c,
@@ -331,6 +320,18 @@ pub fn fig_s1_filter<DB: DrawingBackend>(
 /// One named series of a panel: name, points, colour, marker.
 type Series<'p> = (&'p str, &'p [Pt], RGBColor, Marker);
 
+/// The key rows of the series that have points: name, line and marker.
+fn series_key(st: &Style, sets: &[Series<'_>]) -> Vec<KeyEntry> {
+    sets.iter()
+        .filter(|s| !s.1.is_empty())
+        .map(|&(name, _, col, marker)| KeyEntry {
+            text: name.to_string(),
+            symbol: KeySymbol::Series(col, marker, st.px(4.5)),
+            essential: true,
+        })
+        .collect()
+}
+
 /// Named series against T_p on one panel (`title`, y axis `y_desc`, linear from zero): a line and
 /// markers each, the legend in the freest corner. Series without points are left out; with
 /// `name_missing` the legend says which ("not in this summary: …", the first word of each name).
@@ -350,16 +351,7 @@ fn series_panel<DB: DrawingBackend>(
     };
     let xs: Vec<f64> = all.iter().map(|p| p.x).collect();
     // the key in a band under the panel, where it cannot cover a point
-    let r = st.px(4.5);
-    let mut key: Vec<KeyEntry> = sets
-        .iter()
-        .filter(|s| !s.1.is_empty())
-        .map(|&(name, _, col, marker)| KeyEntry {
-            text: name.to_string(),
-            symbol: KeySymbol::Series(col, marker, r),
-            essential: true,
-        })
-        .collect();
+    let mut key = series_key(st, sets);
     let missing: Vec<String> = sets
         .iter()
         .filter(|s| s.1.is_empty())
@@ -383,7 +375,7 @@ fn series_panel<DB: DrawingBackend>(
         y_desc,
     )?;
     for &(_, pts, col, marker) in sets.iter().filter(|s| !s.1.is_empty()) {
-        draw_line(&mut c, st, pts, col, None)?;
+        draw_line(&mut c, st, pts, col)?;
         draw_points(&mut c, st, pts, &|_| col, marker)?;
     }
     Ok(())
