@@ -335,16 +335,9 @@ pub(crate) fn chart<'a, DB: DrawingBackend + 'a>(
     let (margin, margin_right) = (st.px(10.0), st.px(18.0).max(half_last));
     let caption = (!title.is_empty()).then(|| {
         let room = aw.saturating_sub(margin + margin_right);
-        let plain = super::rich::plain(title);
-        let font = fitted(area, &plain, st.label(), room);
-        let cut = cut_to(area, &plain, &font, room);
-        // a title cut at a word is drawn from its plain form (the markup may be cut through)
-        let markup = if cut == plain {
-            title.to_string()
-        } else {
-            cut.clone()
-        };
-        (cut, markup, font)
+        let font = fitted(area, title, st.label(), room);
+        let markup = cut_to(area, title, &font, room);
+        (super::rich::plain(&markup), markup, font)
     });
     if let Some((plain, _, font)) = &caption {
         b.caption(plain, font.clone().color(&TRANSPARENT));
@@ -385,22 +378,21 @@ pub(crate) fn chart<'a, DB: DrawingBackend + 'a>(
         (py.end - by + x_area as i32 - (0.62 * h) as i32).min(ah as i32 - (0.62 * h) as i32),
     );
     // each no longer than its side of the panel (plus the label areas): smaller type if need be
-    let x_font = fitted(area, &super::rich::plain(x_desc), st.label(), aw).font;
+    let x_font = fitted(area, x_desc, st.label(), aw).font;
     super::rich::draw(area, x_desc, x_at, &x_font, &INK, false)?;
     let y_at = (
         st.px(10.0) as i32 + (0.7 * h) as i32,
         (py.start + py.end) / 2 - by,
     );
     let y_room = ((py.end - py.start) as u32 + x_area).min(ah);
-    let y_plain = super::rich::plain(y_desc);
-    let y_style = fitted(area, &y_plain, st.label(), y_room);
-    // (turned text is drawn in plain Unicode anyway, so it can be cut at a word)
-    let y_desc = cut_to(area, &y_plain, &y_style, y_room);
+    let y_style = fitted(area, y_desc, st.label(), y_room);
+    let y_desc = cut_to(area, y_desc, &y_style, y_room);
     super::rich::draw(area, &y_desc, y_at, &y_style.font, &INK, true)?;
     Ok(c)
 }
 
-/// `font` at the largest size (down to 9 px) at which `text` fits in `width` pixels of `area`.
+/// `font` at the largest size (down to 9 px) at which `text` (rich markup, [`super::rich`])
+/// fits in `width` pixels of `area`.
 pub(crate) fn fitted<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     text: &str,
@@ -408,7 +400,7 @@ pub(crate) fn fitted<DB: DrawingBackend>(
     width: u32,
 ) -> TextStyle<'static> {
     let size = font.font.get_size();
-    let w = area.estimate_text_size(text, &font).map_or(0, |(w, _)| w);
+    let (w, _) = super::rich::size(area, text, &font.font);
     if w <= width || w == 0 {
         return font;
     }
@@ -419,18 +411,15 @@ pub(crate) fn fitted<DB: DrawingBackend>(
     }
 }
 
-/// `text` cut at a word, with "…", so that it fits in `width` pixels of `area` in `font`
-/// (whole if it fits; the first word at least).
+/// `text` (rich markup) cut at a word, with "…", so that it fits in `width` pixels of `area` in
+/// `font` (whole if it fits; the first word at least).
 pub(crate) fn cut_to<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     text: &str,
     font: &TextStyle<'static>,
     width: u32,
 ) -> String {
-    let fits = |t: &str| {
-        area.estimate_text_size(t, font)
-            .map_or(true, |(w, _)| w <= width)
-    };
+    let fits = |t: &str| super::rich::size(area, t, &font.font).0 <= width;
     if fits(text) {
         return text.to_string();
     }

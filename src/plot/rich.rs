@@ -206,8 +206,17 @@ pub fn size<DB: DrawingBackend>(
     (w, (1.35 * h).round() as u32)
 }
 
+/// `text` with the markup characters escaped, so that it is drawn as written (a file name).
+pub fn escape(text: &str) -> String {
+    text.replace('_', r"\_").replace('^', r"\^")
+}
+
 /// Draws `markup` centred on `at` (pixels of `area`) in `font` and `colour`; `vertical` turns it
-/// by 90° to read upwards (a y-axis description, drawn as its [`plain`] form).
+/// by 90° to read upwards (a y-axis description).
+///
+/// Each piece is drawn centred on its own point (so a turned piece lands the same way on every
+/// backend: the bitmap's and the browser canvas's rotations differ for other anchors), the
+/// points walking along the reading direction, sub- and superscripts shifted across it.
 pub fn draw<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     markup: &str,
@@ -216,16 +225,6 @@ pub fn draw<DB: DrawingBackend>(
     colour: &RGBColor,
     vertical: bool,
 ) -> Result<(), String> {
-    if vertical {
-        // turned text piece by piece lands differently on different backends (the canvas's
-        // rotation anchors each piece on its own): one string in plain Unicode instead
-        let style = TextStyle::from(font.clone().transform(FontTransform::Rotate270))
-            .color(colour)
-            .pos(Pos::new(HPos::Center, VPos::Center));
-        return area
-            .draw(&Text::new(plain(markup), at, style))
-            .map_err(|e| format!("drawing failed: {e:?}"));
-    }
     let h = font.get_size();
     let small = font.resize(0.7 * h);
     let (w, _) = size(area, markup, font);
@@ -238,15 +237,25 @@ pub fn draw<DB: DrawingBackend>(
             small.clone()
         };
         let pw = width(area, &p.text, f.clone()) as f64;
-        let shift = match p.level {
+        let across = match p.level {
             -1 => 0.28 * h,
             1 => -0.38 * h,
             _ => 0.0,
         };
-        let (x, y) = (at.0 as f64 + along, at.1 as f64 + shift);
+        let mid = along + pw / 2.0;
+        // reading upwards (turned 270°), "along" is −y and "down" (across) is +x
+        let (x, y, f) = if vertical {
+            (
+                at.0 as f64 + across,
+                at.1 as f64 - mid,
+                f.transform(FontTransform::Rotate270),
+            )
+        } else {
+            (at.0 as f64 + mid, at.1 as f64 + across, f)
+        };
         let style = TextStyle::from(f)
             .color(colour)
-            .pos(Pos::new(HPos::Left, VPos::Center));
+            .pos(Pos::new(HPos::Center, VPos::Center));
         area.draw(&Text::new(
             p.text.clone(),
             (x.round() as i32, y.round() as i32),
@@ -256,6 +265,25 @@ pub fn draw<DB: DrawingBackend>(
         along += pw;
     }
     Ok(())
+}
+
+/// Draws `markup` from `at.0` to the right, centred vertically on `at.1` (a key row, a note).
+pub fn draw_left<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    markup: &str,
+    at: (i32, i32),
+    font: &FontDesc<'_>,
+    colour: &RGBColor,
+) -> Result<(), String> {
+    let (w, _) = size(area, markup, font);
+    draw(
+        area,
+        markup,
+        (at.0 + (w / 2) as i32, at.1),
+        font,
+        colour,
+        false,
+    )
 }
 
 #[cfg(test)]

@@ -518,7 +518,7 @@ impl Axes {
         match &self.calibration {
             Some(u) => format!(
                 "units from {}: T_onset = {}, c∞/a₀ = {}, a₀ = {}, G∞ = {} (model units)",
-                u.source,
+                crate::plot::rich::escape(&u.source),
                 short(u.t_onset),
                 short(u.c_inf / u.a0),
                 short(u.a0),

@@ -77,6 +77,8 @@ impl Style {
 pub(crate) const GRID: RGBColor = RGBColor(228, 228, 228);
 pub(crate) const GUIDE: RGBColor = RGBColor(110, 110, 110);
 pub(crate) const INK: RGBColor = RGBColor(30, 30, 30);
+/// The footer's and the key notes' grey.
+const FOOTER: RGBColor = RGBColor(90, 90, 90);
 pub(crate) const BLUE: RGBColor = RGBColor(31, 95, 180);
 pub(crate) const RED: RGBColor = RGBColor(200, 40, 40);
 pub(crate) const GREEN: RGBColor = RGBColor(30, 140, 70);
@@ -196,31 +198,36 @@ pub(crate) fn no_data<DB: DrawingBackend>(
         ShapeStyle::from(&RGBColor(170, 170, 170)).stroke_width(1),
     ))
     .map_err(de)?;
-    let centre = |style: TextStyle<'static>| {
-        style.pos(plotters::style::text_anchor::Pos::new(
-            plotters::style::text_anchor::HPos::Center,
-            plotters::style::text_anchor::VPos::Center,
-        ))
-    };
-    area.draw(&Text::new(
-        title.to_string(),
-        (w as i32 / 2, m + st.px(18.0) as i32),
-        centre(st.label()),
-    ))
-    .map_err(de)?;
-    area.draw(&Text::new(
-        "no data".to_string(),
-        (w as i32 / 2, h as i32 / 2 - st.px(12.0) as i32),
-        centre(st.font(17.0).color(&RGBColor(120, 120, 120))),
-    ))
-    .map_err(de)?;
-    area.draw(&Text::new(
-        why.to_string(),
-        (w as i32 / 2, h as i32 / 2 + st.px(14.0) as i32),
-        centre(st.tick().color(&RGBColor(120, 120, 120))),
-    ))
-    .map_err(de)?;
-    Ok(())
+    let grey = RGBColor(120, 120, 120);
+    let x = w as i32 / 2;
+    let rich = super::rich::draw;
+    rich(
+        area,
+        title,
+        (x, m + st.px(18.0) as i32),
+        &st.label().font,
+        &INK,
+        false,
+    )?;
+    let y = h as i32 / 2;
+    rich(
+        area,
+        "no data",
+        (x, y - st.px(12.0) as i32),
+        &st.font(17.0).font,
+        &grey,
+        false,
+    )?;
+    // (the reasons name summary fields, `shear_modulus`: drawn as written)
+    let why = super::rich::escape(why);
+    rich(
+        area,
+        &why,
+        (x, y + st.px(14.0) as i32),
+        &st.tick().font,
+        &grey,
+        false,
+    )
 }
 
 /// Splits a figure into title strip, body and footer; draws title and footer.
@@ -235,7 +242,7 @@ pub(crate) fn frame<DB: DrawingBackend>(
     let (_, h) = area.dim_in_pixel();
     let top = st.px(30.0);
     let lines: Vec<&str> = footer.lines().collect();
-    let foot_font = st.font(11.0).color(&RGBColor(90, 90, 90));
+    let foot_font = st.font(11.0);
     // (the type has a floor of 9 px, so on a small canvas the lines need more than their share)
     let line_height = st
         .px(15.0)
@@ -244,22 +251,26 @@ pub(crate) fn frame<DB: DrawingBackend>(
     let (head, rest) = area.split_vertically(top);
     let (body, foot) = rest.split_vertically(h.saturating_sub(top + bottom));
     let (w, _) = head.dim_in_pixel();
-    head.draw(&Text::new(
-        title.to_string(),
-        (st.px(12.0) as i32, st.px(7.0) as i32),
-        super::axes::fitted(&head, title, st.title(), w.saturating_sub(st.px(24.0))),
-    ))
-    .map_err(de)?;
+    let title_font =
+        super::axes::fitted(&head, title, st.title(), w.saturating_sub(st.px(24.0))).font;
+    // (rich text is placed by its vertical centre: 0.6 of the type below the top of its line)
+    let centre = |top: u32, font: &FontDesc| top as i32 + (0.6 * font.get_size()).round() as i32;
+    super::rich::draw_left(
+        &head,
+        title,
+        (st.px(12.0) as i32, centre(st.px(7.0), &title_font)),
+        &title_font,
+        &BLACK,
+    )?;
     for (k, line) in lines.iter().enumerate() {
-        foot.draw(&Text::new(
-            line.to_string(),
-            (
-                st.px(12.0) as i32,
-                st.px(2.0) as i32 + (k as u32 * line_height) as i32,
-            ),
-            foot_font.clone(),
-        ))
-        .map_err(de)?;
+        let top = st.px(2.0) + k as u32 * line_height;
+        super::rich::draw_left(
+            &foot,
+            line,
+            (st.px(12.0) as i32, centre(top, &foot_font.font)),
+            &foot_font.font,
+            &FOOTER,
+        )?;
     }
     Ok(body)
 }
@@ -516,12 +527,10 @@ pub(crate) fn note<'a, DB: DrawingBackend + 'a>(
 ) -> Result<(), String> {
     let root = c.plotting_area().strip_coord_spec();
     let (w, h) = root.dim_in_pixel();
-    root.draw(&Text::new(
-        text.to_string(),
-        ((w as f64 * fx) as i32, (h as f64 * fy) as i32),
-        st.legend().color(&col),
-    ))
-    .map_err(de)
+    let font = st.legend().font;
+    // the top of the line at `fy`, as plotters' text anchor was
+    let y = (h as f64 * fy + 0.6 * font.get_size()).round() as i32;
+    super::rich::draw_left(&root, text, ((w as f64 * fx) as i32, y), &font, &col)
 }
 
 /// Points `(T_p, f(row))` in the display units, rows lacking `f` skipped.
@@ -641,20 +650,7 @@ fn draw_key_row<DB: DrawingBackend>(
     } else {
         x0 + symbol
     };
-    key.draw(&Text::new(
-        e.text.clone(),
-        (at, y),
-        left_centre(font.clone()),
-    ))
-    .map_err(de)
-}
-
-/// `font` anchored at the left end of its text, vertically centred (a key row).
-fn left_centre(font: TextStyle<'static>) -> TextStyle<'static> {
-    font.pos(plotters::style::text_anchor::Pos::new(
-        plotters::style::text_anchor::HPos::Left,
-        plotters::style::text_anchor::VPos::Center,
-    ))
+    super::rich::draw_left(key, &e.text, (at, y), &font.font, &INK)
 }
 
 /// The legend type, shrunk (down to 9 px) so that the widest of `entries` fits `room` pixels,
@@ -665,8 +661,7 @@ fn key_font<DB: DrawingBackend>(
     entries: &[KeyEntry],
     room: u32,
 ) -> (TextStyle<'static>, u32) {
-    let width =
-        |text: &str, font: &TextStyle| area.estimate_text_size(text, font).map_or(0, |(w, _)| w);
+    let width = |text: &str, font: &TextStyle| super::rich::size(area, text, &font.font).0;
     let legend = st.legend();
     let Some(widest) = entries.iter().max_by_key(|e| width(&e.text, &legend)) else {
         return (legend, 0);
@@ -781,12 +776,13 @@ pub(crate) fn with_key<DB: DrawingBackend>(
         y += line;
     }
     if let Some(every) = thinned {
-        key.draw(&Text::new(
-            format!("(1 in {every} listed)"),
+        super::rich::draw_left(
+            &key,
+            &format!("(1 in {every} listed)"),
             (x0, y),
-            left_centre(font.clone().color(&RGBColor(90, 90, 90))),
-        ))
-        .map_err(de)?;
+            &font.font,
+            &FOOTER,
+        )?;
     }
     Ok(panel)
 }

@@ -56,7 +56,8 @@ fn render_png(which: &str, summary: &str, calibration: Option<&str>) -> Result<u
     Ok(buf.chunks(3).filter(|p| p.iter().any(|c| *c < 245)).count())
 }
 
-/// `label` is in the SVG: as one text, or (an axis description in rich text) piece by piece.
+/// `label` is in the SVG: as one text, or (rich text: titles, descriptions, keys, notes) piece by
+/// piece.
 fn drawn(svg: &str, label: &str) -> bool {
     svg.contains(label)
         || crate::plot::rich::pieces(label)
@@ -183,7 +184,7 @@ fn missing_keys_give_no_data_panels_not_errors() {
     // ξ_co / ξ_QLM appear when present, and are named as missing otherwise
     let svg = render_svg("fig6", &syn, None).unwrap();
     assert!(
-        svg.contains("not in this summary: ξ_co, ξ_QLM"),
+        drawn(&svg, "not in this summary: ξ_co, ξ_QLM"),
         "fig6 names what is missing"
     );
     let mut v: Value = serde_json::from_str(&syn).unwrap();
@@ -192,7 +193,7 @@ fn missing_keys_give_no_data_panels_not_errors() {
         row["xi_qlm"] = serde_json::json!(2.5);
     }
     let svg = render_svg("fig6", &v.to_string(), None).unwrap();
-    assert!(svg.contains("ξ_co (crossover") && svg.contains("ξ_QLM (quartic"));
+    assert!(drawn(&svg, "ξ_co (crossover") && drawn(&svg, "ξ_QLM (quartic"));
     assert!(!svg.contains("not in this summary"));
 }
 
@@ -246,11 +247,11 @@ fn newer_summary_keys_are_drawn() {
     );
     // the summary's own units are used without --calibration
     let svg = render_svg("fig6", &text, None).unwrap();
-    assert!(svg.contains("ξ_co (crossover") && svg.contains("ξ_QLM (quartic"));
+    assert!(drawn(&svg, "ξ_co (crossover") && drawn(&svg, "ξ_QLM (quartic"));
     assert!(drawn(&svg, "length  (a₀)") && drawn(&svg, "T_p / T_onset"));
     assert!(!svg.contains("not in this summary"));
     let svg = render_svg("fig5", &text, None).unwrap();
-    assert!(svg.contains("not used by the fit") && svg.contains("E_QLM = "));
+    assert!(svg.contains("not used by the fit") && drawn(&svg, "E_QLM = "));
     let svg = render_svg("fig4a", &text, None).unwrap();
     assert!(svg.contains("sample median") && svg.contains("dense route"));
     let svg = render_svg("figS1", &text, None).unwrap();
@@ -597,7 +598,7 @@ fn a_portrait_canvas_stacks_the_panels_and_a_long_title_is_cut_to_fit() {
     let font = crate::plot::axes::fitted(&area, title, st.label(), 150);
     let cut = crate::plot::axes::cut_to(&area, title, &font, 150);
     assert!(
-        cut.ends_with('…') && area.estimate_text_size(&cut, &font).unwrap().0 <= 150,
+        cut.ends_with('…') && crate::plot::rich::size(&area, &cut, &font.font).0 <= 150,
         "{cut}"
     );
     assert_eq!(
@@ -619,7 +620,7 @@ fn figure_two_lists_every_temperature_beside_its_panel_not_over_it() {
         };
         assert!(svg.contains(&label), "fig2 lacks {label:?}");
     }
-    assert!(svg.contains("T_p (T_onset)") && svg.contains("fit A_g ω⁵/5"));
+    assert!(drawn(&svg, "T_p (T_onset)") && drawn(&svg, "fit A_g ω⁵/5"));
 }
 
 #[test]
@@ -672,4 +673,59 @@ fn the_shown_estimators_keys_lead_to_the_numbers_the_figures_draw() {
             "{name}"
         );
     }
+}
+
+/// The texts of an SVG's `<text>` elements, each with whether it is turned.
+fn svg_texts(svg: &str) -> Vec<(String, bool)> {
+    svg.split("<text")
+        .skip(1)
+        .filter_map(|t| {
+            let (head, rest) = t.split_once('>')?;
+            let body = rest.split("</text>").next()?.trim();
+            Some((body.to_string(), head.contains("rotate")))
+        })
+        .collect()
+}
+
+#[test]
+fn every_label_is_rich_text_and_a_file_name_is_drawn_as_written() {
+    // no markup is left in any text of any figure: T_p, ξ_g, E_QLM, A_g, x_q are drawn with
+    // sub- and superscripts (titles, descriptions, keys, notes, footers)
+    for (name, _) in FIGURES {
+        for cal in [None, Some(CALIBRATION_2D)] {
+            let svg = render_svg(name, SUMMARY_2D, cal).unwrap();
+            for (t, _) in svg_texts(&svg) {
+                assert!(!t.contains('_') && !t.contains('^'), "{name}: {t:?}");
+            }
+        }
+    }
+    // a turned description too: Fig. 5's N_QLM = A_g ω_g⁵, its subscripts turned pieces
+    let svg = render_svg("fig5", SUMMARY_2D, Some(CALIBRATION_2D)).unwrap();
+    let turned: Vec<String> = svg_texts(&svg)
+        .into_iter()
+        .filter(|t| t.1)
+        .map(|t| t.0)
+        .collect();
+    assert!(
+        turned.iter().any(|t| t == "QLM") && turned.iter().any(|t| t == "g"),
+        "{turned:?}"
+    );
+    // the footer names a calibration file as it is spelled, underscores and all
+    let mut cal: Value = serde_json::from_str(CALIBRATION_2D).unwrap();
+    cal["source"] = "runs/my_glass/units_v2.json".into();
+    let svg = render_svg("fig6", SUMMARY_2D, Some(&cal.to_string())).unwrap();
+    assert!(
+        svg_texts(&svg)
+            .iter()
+            .any(|t| t.0.starts_with("units from runs/my_glass/units_v2.json: T")),
+        "footer"
+    );
+    // and a missing field by its name (a no-data panel)
+    let svg = render_svg("fig4a", "{}", None).unwrap();
+    assert!(
+        svg_texts(&svg)
+            .iter()
+            .any(|t| t.0.contains("shear_modulus")),
+        "no-data reason"
+    );
 }

@@ -85,9 +85,9 @@ fn every_page_view_draws_natively_with_readable_labels() {
         ps.contains("weak pairs (&lt; 0.01)") || ps.contains("weak pairs (< 0.01)"),
         "pinch"
     );
-    // x: the subscript of f_ij is a piece of its own; y (turned): ω_g^(ij) in plain Unicode
+    // the subscript of f_ij and the superscript of ω_g^(ij) (turned) are pieces of their own
     assert!(
-        ps.contains("\nij\n") && ps.contains("ω_g⁽ⁱʲ⁾"),
+        ps.contains("\nij\n") && ps.contains("\n(ij)\n"),
         "pinch axis descriptions"
     );
     let pr: Vec<f64> = (0..ev.len())
