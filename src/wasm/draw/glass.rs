@@ -6,7 +6,6 @@ use wasm_bindgen::prelude::*;
 
 use super::{bounds, draw_arrows, draw_discs, fail, glass_canvas, highlight_pair, ramp, PALE};
 use crate::plot::glass::{Depth, Glass};
-use crate::plot::rich::plain;
 use crate::space::PeriodicBox;
 
 /// The glass as discs of diameter λ coloured by size (small = dark violet, large = yellow). In
@@ -112,10 +111,10 @@ fn pinch_field_view(
         ));
     }
     let depth = Depth::new(g, slab);
-    let title = plain(&format!(
+    let title = format!(
         "pinch of pair ({i}, {j}):  ω_g^{{(ij)}} = {omega:.4},  f_{{ij}}/(p a_0^{{d−1}}) = {}",
         crate::plot::toolkit::short(scaled_force)
-    ));
+    );
     glass_canvas(canvas_id, g, &depth, &title, |view, order| {
         draw_discs(view, g, &depth, order, |_| PALE, |_| (0.0, 0.0))?;
         draw_arrows(view, g, &depth, order, field)?;

@@ -17,7 +17,6 @@
 use js_sys::Float64Array;
 use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
-use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters_canvas::CanvasBackend;
 use wasm_bindgen::prelude::*;
 
@@ -112,21 +111,18 @@ impl GlassView<'_> {
         let tick_h = st.tick().font.get_size().ceil() as i32;
         let y_labels = (tick_w + desc_h * 3 / 2 + 16).max(50);
         let x_labels = (tick_h + desc_h * 3 / 2 + 12).max(40);
-        // the title's font: the label size, smaller (down to 10 px) if the title would not fit
-        let mut font = st.label().font.get_size();
-        let mut title_h = 0;
-        if !title.is_empty() {
-            let width = area.dim_in_pixel().0 as i32 - 8;
-            loop {
-                let style: TextStyle = (FONT, font).into();
-                let (tw, th) = area.estimate_text_size(title, &style).map_err(err)?;
-                title_h = th as i32 + 14;
-                if tw as i32 <= width || font <= 10.0 {
-                    break;
-                }
-                font -= 1.0;
-            }
-        }
+        // the title (rich text: ω_π, ω_g^(ij)) in the label size, smaller (down to 9 px) if it
+        // would not fit
+        let width = area.dim_in_pixel().0.saturating_sub(8);
+        let font = crate::plot::axes::fitted(area, title, st.label(), width)
+            .font
+            .get_size();
+        let title_h = if title.is_empty() {
+            0
+        } else {
+            let (_, th) = crate::plot::rich::size(area, title, &(FONT, font).into_font());
+            th as i32 + 12
+        };
         let body = area.margin(title_h, 0, 0, right as i32);
         let (w, h) = body.dim_in_pixel();
         let pw = w as i32 - 2 * MARGIN - y_labels;
@@ -192,14 +188,11 @@ impl GlassView<'_> {
             .draw()
             .map_err(err)?;
         if !self.title.is_empty() {
-            let style: TextStyle = (FONT, self.font).into();
-            self.area
-                .draw_text(
-                    &self.title,
-                    &style.pos(Pos::new(HPos::Center, VPos::Top)),
-                    (w / 2, 8),
-                )
-                .map_err(err)?;
+            let font = (FONT, self.font).into_font();
+            let (_, th) = crate::plot::rich::size(&self.area, &self.title, &font);
+            let centre = (w / 2, 8 + th as i32 / 2);
+            crate::plot::rich::draw(&self.area, &self.title, centre, &font, &BLACK, false)
+                .map_err(|e| JsError::new(&e))?;
         }
         Ok(Float64Array::from(
             &[
