@@ -759,7 +759,11 @@ fn figures_are_drawn_from_a_summary() {
         .arg(dir.join("calibration.json")));
     assert!(o.status.success(), "{}", stderr(&o));
     let svg = std::fs::read_to_string(out.join("fig5.svg")).unwrap();
-    assert!(svg.contains("N_QLM") && svg.contains("T_onset = "));
+    // (rich text: N_QLM and T_onset are drawn with their subscripts as pieces of their own)
+    assert!(
+        svg.contains("\nQLM\n") && svg.contains("\nonset\n") && svg.contains("units from"),
+        "fig5.svg"
+    );
     // refusals: no summary, wrong format, a calibration of the other dimension
     assert_refused(
         &run(bin().arg("figures").arg(tmp("no-such-dir"))),
