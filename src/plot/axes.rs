@@ -8,7 +8,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use std::ops::Range;
 
-use super::toolkit::{de, pow10, short, Style, GRID, INK};
+use super::toolkit::{de, pow10, short, KeySymbol, Style, GRID, INK};
 
 /// One axis: linear or logarithmic, with its own ticks and tick labels.
 #[derive(Clone, Debug)]
@@ -433,33 +433,24 @@ pub(crate) fn cut_to<DB: DrawingBackend>(
     text.to_string()
 }
 
-/// A dashed vertical line at `x` over the whole y range, in the legend as `label` (if any).
+/// A dashed vertical line at `x` over the whole y range; returns its key symbol (the same
+/// dashes).
 pub(crate) fn dashed_vline<'a, DB: DrawingBackend + 'a>(
     c: &mut Chart<'a, DB>,
     st: &Style,
     x: f64,
     colour: RGBColor,
     width: f64,
-    label: Option<String>,
-) -> Result<(), String> {
+) -> Result<KeySymbol, String> {
     let ya = c.as_coord_spec().y_spec().clone();
     let style = ShapeStyle::from(&colour).stroke_width(st.px(width));
-    let anno = c
-        .draw_series(DashedLineSeries::new(
-            [(x, ya.lo), (x, ya.hi)],
-            st.px(6.0),
-            st.px(4.0),
-            style,
-        ))
-        .map_err(de)?;
-    if let Some(label) = label {
-        // dashed in the legend too
-        let len = st.px(9.0) as i32;
-        anno.label(label).legend(move |(x, y)| {
-            EmptyElement::at((x, y))
-                + PathElement::new([(-len, 0), (-len / 3, 0)], style)
-                + PathElement::new([(len / 3, 0), (len, 0)], style)
-        });
-    }
-    Ok(())
+    let (on, off) = (st.px(6.0), st.px(4.0));
+    c.draw_series(DashedLineSeries::new(
+        [(x, ya.lo), (x, ya.hi)],
+        on,
+        off,
+        style,
+    ))
+    .map_err(de)?;
+    Ok(KeySymbol::Dashed(style, on, off))
 }

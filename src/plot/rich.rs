@@ -286,6 +286,30 @@ pub fn draw_left<DB: DrawingBackend>(
     )
 }
 
+/// Whether `label` (markup) is in an SVG drawing: as one text, or piece by piece (for tests).
+#[cfg(test)]
+pub(crate) fn drawn_in_svg(svg: &str, label: &str) -> bool {
+    svg.contains(label)
+        || pieces(label)
+            .iter()
+            .map(|p| p.text.trim())
+            .filter(|t| !t.is_empty())
+            .all(|t| svg.contains(t))
+}
+
+/// The texts of an SVG's `<text>` elements, each with whether it is turned (for tests).
+#[cfg(test)]
+pub(crate) fn svg_texts(svg: &str) -> Vec<(String, bool)> {
+    svg.split("<text")
+        .skip(1)
+        .filter_map(|t| {
+            let (head, rest) = t.split_once('>')?;
+            let body = rest.split("</text>").next()?.trim();
+            Some((body.to_string(), head.contains("rotate")))
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -456,22 +456,6 @@ pub(crate) fn draw_line<'a, DB: DrawingBackend + 'a>(
     Ok(())
 }
 
-pub(crate) fn legend<'a, DB: DrawingBackend + 'a>(
-    c: &mut Chart<'a, DB>,
-    st: &Style,
-    pos: SeriesLabelPosition,
-) -> Result<(), String> {
-    c.configure_series_labels()
-        .position(pos)
-        .margin(st.px(8.0))
-        .legend_area_size(st.px(26.0))
-        .background_style(WHITE.mix(0.9))
-        .border_style(RGBColor(180, 180, 180))
-        .label_font(st.legend())
-        .draw()
-        .map_err(de)
-}
-
 /// Points and error-bar ends, for [`free_corner`].
 pub(crate) fn occupied(pts: &[Pt]) -> Vec<(f64, f64)> {
     pts.iter()
@@ -709,6 +693,64 @@ pub(crate) fn key_below<DB: DrawingBackend>(
         draw_key_row(&key, e, at, symbol as i32, &font)?;
     }
     Ok(panel)
+}
+
+/// Draws `entries` as a key inside the plotting area of `c`, in its corner `pos` (one of the
+/// four corners; [`free_corner`] picks the emptiest), over a white box: the page's views, whose
+/// canvases have no room for a key band. Rows in rich text, as every key.
+pub(crate) fn panel_key<'a, DB: DrawingBackend + 'a>(
+    c: &Chart<'a, DB>,
+    st: &Style,
+    pos: SeriesLabelPosition,
+    entries: &[KeyEntry],
+) -> Result<(), String> {
+    if entries.is_empty() {
+        return Ok(());
+    }
+    let area = c.plotting_area().strip_coord_spec();
+    let (w, h) = area.dim_in_pixel();
+    let (pad, symbol, margin) = (st.px(6.0), st.px(26.0), st.px(8.0));
+    let room = w.saturating_sub(2 * margin + 2 * pad + symbol);
+    let (font, text_w) = key_font(&area, st, entries, room);
+    let line = (1.45 * font.font.get_size()).ceil() as u32;
+    let (bw, bh) = (
+        (symbol + text_w.min(room) + 2 * pad).min(w),
+        (entries.len() as u32 * line + pad).min(h),
+    );
+    let (left, top) = match pos {
+        SeriesLabelPosition::UpperRight => (w.saturating_sub(bw + margin), margin),
+        SeriesLabelPosition::LowerLeft => (margin, h.saturating_sub(bh + margin)),
+        SeriesLabelPosition::LowerRight => {
+            (w.saturating_sub(bw + margin), h.saturating_sub(bh + margin))
+        }
+        _ => (margin, margin),
+    };
+    let (left, top) = (left as i32, top as i32);
+    let corner = (left + bw as i32, top + bh as i32);
+    area.draw(&Rectangle::new(
+        [(left, top), corner],
+        WHITE.mix(0.9).filled(),
+    ))
+    .map_err(de)?;
+    area.draw(&Rectangle::new(
+        [(left, top), corner],
+        ShapeStyle::from(&RGBColor(180, 180, 180)),
+    ))
+    .map_err(de)?;
+    for (k, e) in entries.iter().enumerate() {
+        let y = top + (pad / 2 + k as u32 * line + line / 2) as i32;
+        draw_key_row(&area, e, (left + pad as i32, y), symbol as i32, &font)?;
+    }
+    Ok(())
+}
+
+/// A key row that is always shown (the page's keys are never thinned).
+pub(crate) fn key_row(text: impl Into<String>, symbol: KeySymbol) -> KeyEntry {
+    KeyEntry {
+        text: text.into(),
+        symbol,
+        essential: true,
+    }
 }
 
 /// One row of a key drawn beside a panel ([`with_key`]).

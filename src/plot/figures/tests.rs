@@ -56,16 +56,7 @@ fn render_png(which: &str, summary: &str, calibration: Option<&str>) -> Result<u
     Ok(buf.chunks(3).filter(|p| p.iter().any(|c| *c < 245)).count())
 }
 
-/// `label` is in the SVG: as one text, or (rich text: titles, descriptions, keys, notes) piece by
-/// piece.
-fn drawn(svg: &str, label: &str) -> bool {
-    svg.contains(label)
-        || crate::plot::rich::pieces(label)
-            .iter()
-            .map(|p| p.text.trim())
-            .filter(|t| !t.is_empty())
-            .all(|t| svg.contains(t))
-}
+use crate::plot::rich::{drawn_in_svg as drawn, svg_texts};
 
 fn render_svg(which: &str, summary: &str, calibration: Option<&str>) -> Result<String, String> {
     let mut out = String::new();
@@ -673,18 +664,6 @@ fn the_shown_estimators_keys_lead_to_the_numbers_the_figures_draw() {
             "{name}"
         );
     }
-}
-
-/// The texts of an SVG's `<text>` elements, each with whether it is turned.
-fn svg_texts(svg: &str) -> Vec<(String, bool)> {
-    svg.split("<text")
-        .skip(1)
-        .filter_map(|t| {
-            let (head, rest) = t.split_once('>')?;
-            let body = rest.split("</text>").next()?.trim();
-            Some((body.to_string(), head.contains("rotate")))
-        })
-        .collect()
 }
 
 #[test]

@@ -11,9 +11,7 @@
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
-use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::rich::plain;
 use super::summary::Units;
 use super::toolkit::*;
 use super::toolkit::{BLUE, GREEN, RED};
@@ -116,19 +114,14 @@ fn fail(who: &str, what: impl std::fmt::Display) -> String {
 }
 
 /// A legend entry's sample line of `colour`.
-fn line_key(
-    st: &Style,
-    colour: RGBColor,
-    width: f64,
-) -> impl Fn((i32, i32)) -> PathElement<(i32, i32)> {
-    let len = st.px(9.0) as i32;
-    let style = ShapeStyle::from(&colour).stroke_width(st.px(width));
-    move |(x, y)| PathElement::new([(x - len, y), (x + len, y)], style)
+/// The key symbol of a line of `width` (in the style's pixels).
+fn line_key(st: &Style, colour: RGBColor, width: f64) -> KeySymbol {
+    KeySymbol::Line(ShapeStyle::from(&colour).stroke_width(st.px(width)))
 }
 
-fn dot_key(st: &Style, colour: RGBColor) -> impl Fn((i32, i32)) -> Circle<(i32, i32), i32> {
-    let r = st.px(3.5) as i32;
-    move |(x, y)| Circle::new((x, y), r, colour.filled())
+/// The key symbol of a point.
+fn dot_key(st: &Style, colour: RGBColor) -> KeySymbol {
+    KeySymbol::Marker(colour, st.px(3.5))
 }
 
 /// The swap-MC energy per particle against sweeps; the end of the step tuning (`tune_sweeps`)
@@ -168,20 +161,11 @@ pub fn energy_trace<DB: DrawingBackend>(
         pts.iter().copied(),
         DATA.stroke_width(st.px(2.0)),
     ))
-    .map_err(de)?
-    .label(plain("U/N at T_p"))
-    .legend(line_key(&st, DATA, 2.0));
-    let mut rows = 1;
+    .map_err(de)?;
+    let mut key = vec![key_row("U/N at T_p", line_key(&st, DATA, 2.0))];
     if tune_sweeps.is_finite() && tune_sweeps > x0 && tune_sweeps < x1 {
-        dashed_vline(
-            &mut c,
-            &st,
-            tune_sweeps,
-            GUIDE,
-            1.0,
-            Some("end of step tuning".into()),
-        )?;
-        rows += 1;
+        let dashes = dashed_vline(&mut c, &st, tune_sweeps, GUIDE, 1.0)?;
+        key.push(key_row("end of step tuning", dashes));
     }
     // τ_α after the end of the tuning (where the overlap is recorded from)
     if let Some(tau) = tau_alpha.filter(|t| t.is_finite() && *t > 0.0) {
@@ -197,12 +181,12 @@ pub fn energy_trace<DB: DrawingBackend>(
             format!("τ_α > {tau:.0} sweeps")
         };
         if at < x1 {
-            dashed_vline(&mut c, &st, at, MARK, 1.0, Some(plain(&label)))?;
-            rows += 1;
+            let dashes = dashed_vline(&mut c, &st, at, MARK, 1.0)?;
+            key.push(key_row(label, dashes));
         }
     }
-    let pos = free_corner(&c, &pts, rows);
-    legend(&mut c, &st, pos)
+    let pos = free_corner(&c, &pts, key.len());
+    panel_key(&c, &st, pos, &key)
 }
 
 /// `ω = √λ` of the non-zero modes, ascending (at least two).
@@ -288,9 +272,8 @@ pub fn vdos<DB: DrawingBackend>(
     )?;
     let r = st.px(2.0) as i32;
     c.draw_series(pts.iter().map(|&p| Circle::new(p, r, DATA.filled())))
-        .map_err(de)?
-        .label("N(ω)")
-        .legend(dot_key(&st, DATA));
+        .map_err(de)?;
+    let mut key = vec![key_row("N(ω)", dot_key(&st, DATA))];
     // guides anchored at the k-th lowest mode
     let anchor = pts[(pts.len() / 50).clamp(1, pts.len() - 1)];
     let guide = |power: f64| -> Vec<(f64, f64)> {
@@ -304,28 +287,16 @@ pub fn vdos<DB: DrawingBackend>(
             })
             .collect()
     };
-    c.draw_series(DashedLineSeries::new(
-        guide(dim as f64),
-        st.px(6.0),
-        st.px(4.0),
-        GUIDE.stroke_width(st.px(2.0)),
-    ))
-    .map_err(de)?
-    .label(plain(&format!("Debye phonons, N ∝ ω^{dim}")))
-    .legend({
-        // dashed, as the guide
-        let len = st.px(9.0) as i32;
-        let style = GUIDE.stroke_width(st.px(2.0));
-        move |(x, y)| {
-            EmptyElement::at((x, y))
-                + PathElement::new([(-len, 0), (-len / 3, 0)], style)
-                + PathElement::new([(len / 3, 0), (len, 0)], style)
-        }
-    });
+    let (on, off, debye) = (st.px(6.0), st.px(4.0), GUIDE.stroke_width(st.px(2.0)));
+    c.draw_series(DashedLineSeries::new(guide(dim as f64), on, off, debye))
+        .map_err(de)?;
+    key.push(key_row(
+        format!("Debye phonons, N ∝ ω^{dim}"),
+        KeySymbol::Dashed(debye, on, off),
+    ));
     c.draw_series(LineSeries::new(guide(5.0), MARK.stroke_width(st.px(2.0))))
-        .map_err(de)?
-        .label("D(ω) ∝ ω⁴, N ∝ ω⁵")
-        .legend(line_key(&st, MARK, 2.0));
+        .map_err(de)?;
+    key.push(key_row("D(ω) ∝ ω⁴, N ∝ ω⁵", line_key(&st, MARK, 2.0)));
     // A_g ω⁵ is a count: A_g in units of the frequency unit⁻⁵
     let window = fit.window.map(|w| units.w(w));
     let a_g = fit.a_g.map(|a| a * units.frequency.powi(5));
@@ -339,20 +310,16 @@ pub fn vdos<DB: DrawingBackend>(
                 .filter(|&(_, c)| c >= c0 && c <= c1)
                 .collect();
             c.draw_series(LineSeries::new(line, GREEN.stroke_width(st.px(3.0))))
-                .map_err(de)?
-                .label(plain(&format!("fit: A_g = {}", short(a))))
-                .legend(line_key(&st, GREEN, 3.0));
+                .map_err(de)?;
+            key.push(key_row(
+                format!("fit: A_g = {}", short(a)),
+                line_key(&st, GREEN, 3.0),
+            ));
         }
-        dashed_vline(
-            &mut c,
-            &st,
-            wmax,
-            GREEN,
-            1.0,
-            Some(plain("fit window 0.8 · 2π c_s/L")),
-        )?;
+        let dashes = dashed_vline(&mut c, &st, wmax, GREEN, 1.0)?;
+        key.push(key_row("fit window 0.8 · 2π c_s/L", dashes));
     }
-    legend(&mut c, &st, SeriesLabelPosition::UpperLeft)?;
+    panel_key(&c, &st, SeriesLabelPosition::UpperLeft, &key)?;
     Ok(used)
 }
 
@@ -404,30 +371,33 @@ pub fn pinch_scatter<DB: DrawingBackend>(
             .filter(|p| p.0 >= threshold)
             .map(|&p| Circle::new(p, r, light.filled())),
     )
-    .map_err(de)?
-    .label("strongly loaded pairs")
-    .legend(dot_key(&st, light));
+    .map_err(de)?;
+    let mut key = vec![key_row("strongly loaded pairs", dot_key(&st, light))];
     c.draw_series(
         pts.iter()
             .filter(|p| p.0 < threshold)
             .map(|&p| Circle::new(p, r, DATA.filled())),
     )
-    .map_err(de)?
-    .label(format!("weak pairs (< {})", short(threshold)))
-    .legend(dot_key(&st, DATA));
+    .map_err(de)?;
+    key.push(key_row(
+        format!("weak pairs (< {})", short(threshold)),
+        dot_key(&st, DATA),
+    ));
     if threshold > 0.0 && threshold.is_finite() {
-        dashed_vline(&mut c, &st, threshold, GUIDE, 2.0, None)?;
+        dashed_vline(&mut c, &st, threshold, GUIDE, 2.0)?;
     }
     if omega_g.is_finite() {
         c.draw_series(LineSeries::new(
             [(f0, omega_g), (f1, omega_g)],
             MARK.stroke_width(st.px(2.0)),
         ))
-        .map_err(de)?
-        .label(plain(&format!("ω_g = {omega_g:.4}")))
-        .legend(line_key(&st, MARK, 2.0));
+        .map_err(de)?;
+        key.push(key_row(
+            format!("ω_g = {omega_g:.4}"),
+            line_key(&st, MARK, 2.0),
+        ));
     }
-    legend(&mut c, &st, SeriesLabelPosition::UpperLeft)
+    panel_key(&c, &st, SeriesLabelPosition::UpperLeft, &key)
 }
 
 /// The SI's Fig. S3: participation ratio e against ω (log–log) for harmonic modes (grey dots)
@@ -514,9 +484,11 @@ pub fn participation_scatter<DB: DrawingBackend>(
             .iter()
             .map(|&p| Circle::new(p, dot, grey.mix(0.6).filled())),
     )
-    .map_err(de)?
-    .label(format!("harmonic modes ({})", harmonic.len()))
-    .legend(dot_key(&st, grey));
+    .map_err(de)?;
+    let mut key = vec![key_row(
+        format!("harmonic modes ({})", harmonic.len()),
+        dot_key(&st, grey),
+    )];
     let r = st.px(4.0) as i32;
     let rim = st.px(1.0);
     c.draw_series(quartic.iter().map(|&p| {
@@ -524,26 +496,22 @@ pub fn participation_scatter<DB: DrawingBackend>(
             + Circle::new((0, 0), r, MARK.mix(0.85).filled())
             + Circle::new((0, 0), r, RGBColor(120, 0, 0).stroke_width(rim))
     }))
-    .map_err(de)?
-    .label(format!("quartic modes ({})", quartic.len()))
-    .legend(dot_key(&st, MARK));
+    .map_err(de)?;
+    key.push(key_row(
+        format!("quartic modes ({})", quartic.len()),
+        dot_key(&st, MARK),
+    ));
     if let Some(w) = omega_g {
-        dashed_vline(
-            &mut c,
-            &st,
-            w,
-            BLACK,
-            2.0,
-            Some(plain(&format!("ω_g = {w:.4}"))),
-        )?;
+        let dashes = dashed_vline(&mut c, &st, w, BLACK, 2.0)?;
+        key.push(key_row(format!("ω_g = {w:.4}"), dashes));
     }
     // quartic modes weigh more than harmonic ones when placing the legend
     let mut taken: Vec<(f64, f64)> = harmonic.clone();
     for _ in 0..5 {
         taken.extend(quartic.iter().copied());
     }
-    let pos = free_corner(&c, &taken, 2 + omega_g.is_some() as usize);
-    legend(&mut c, &st, pos)
+    let pos = free_corner(&c, &taken, key.len());
+    panel_key(&c, &st, pos, &key)
 }
 
 /// What [`spatial_decay`] draws, in model units: per family (pinch responses, quartic modes)
@@ -630,7 +598,7 @@ pub fn spatial_decay<DB: DrawingBackend>(
         &format!("r^{{{power}}} c(r)  ({}^{{{power}}})", units.length_unit()),
     )?;
     let r = st.px(3.0) as i32;
-    let sup = plain(&format!("r^{{{power}}}"));
+    let mut key = Vec::new();
     for (pts, colour, name) in [
         (&pinch, DATA, "pinch responses"),
         (&qlm, MARK, "quartic modes"),
@@ -638,30 +606,21 @@ pub fn spatial_decay<DB: DrawingBackend>(
         if pts.is_empty() {
             continue;
         }
-        let (len, width) = (st.px(9.0) as i32, st.px(2.0));
         c.draw_series(LineSeries::new(
             pts.iter().copied(),
-            colour.stroke_width(width),
+            colour.stroke_width(st.px(2.0)),
         ))
-        .map_err(de)?
-        .label(format!("{name}, {sup} c(r)"))
-        .legend(move |(x, y)| {
-            EmptyElement::at((x, y))
-                + PathElement::new([(-len, 0), (len, 0)], colour.stroke_width(width))
-                + Circle::new((0, 0), r, colour.filled())
-        });
+        .map_err(de)?;
+        key.push(key_row(
+            format!("{name}, r^{{{power}}} c(r)"),
+            KeySymbol::Series(colour, Marker::Circle, r as u32),
+        ));
         c.draw_series(pts.iter().map(|&p| Circle::new(p, r, colour.filled())))
             .map_err(de)?;
     }
     for (k, &(name, xi, colour)) in lengths.iter().enumerate() {
-        dashed_vline(
-            &mut c,
-            &st,
-            xi,
-            colour,
-            2.0,
-            Some(format!("{} = {xi:.2}", plain(name))),
-        )?;
+        let dashes = dashed_vline(&mut c, &st, xi, colour, 2.0)?;
+        key.push(key_row(format!("{name} = {xi:.2}"), dashes));
         // the name next to the line's top (left of it near the right edge), staggered so that
         // close lines stay readable
         let y = y1 * (y0 / y1).powf(0.015 + 0.06 * k as f64);
@@ -669,14 +628,16 @@ pub fn spatial_decay<DB: DrawingBackend>(
         // 6 pixels off the line (its dashes are st.px(2) wide)
         let (px, _) = c.plotting_area().get_pixel_range();
         let gap = ((x1 / x0).ln() * st.px(6.0) as f64 / (px.end - px.start).max(1) as f64).exp();
-        let (x, anchor) = if near_right {
-            (xi / gap, HPos::Right)
-        } else {
-            (xi * gap, HPos::Left)
-        };
-        let style = st.tick().color(&colour).pos(Pos::new(anchor, VPos::Top));
-        c.draw_series([Text::new(plain(name), (x, y), style)])
-            .map_err(de)?;
+        let x = if near_right { xi / gap } else { xi * gap };
+        // in rich text, its top at y, ending (near the right edge) or starting at x
+        let root = c.plotting_area().strip_coord_spec();
+        let (bx, by) = root.get_base_pixel();
+        let (px, py) = c.plotting_area().map_coordinate(&(x, y));
+        let font = st.tick().font;
+        let (w, _) = super::rich::size(&root, name, &font);
+        let left = if near_right { px - w as i32 } else { px };
+        let centre = py + (0.6 * font.get_size()).round() as i32;
+        super::rich::draw_left(&root, name, (left - bx, centre - by), &font, &colour)?;
     }
     let mut taken: Vec<(f64, f64)> = Vec::new();
     for _ in 0..5 {
@@ -685,9 +646,8 @@ pub fn spatial_decay<DB: DrawingBackend>(
     for &(_, xi, _) in &lengths {
         taken.extend((0..=20).map(|s| (xi, y0 * (y1 / y0).powf(s as f64 / 20.0))));
     }
-    let rows = (!pinch.is_empty()) as usize + (!qlm.is_empty()) as usize + lengths.len();
-    let pos = free_corner(&c, &taken, rows);
-    legend(&mut c, &st, pos)
+    let pos = free_corner(&c, &taken, key.len());
+    panel_key(&c, &st, pos, &key)
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! Tests of the page's data views: each draws, refuses bad input in words, and draws in the paper's units.
 
 use super::*;
+use crate::plot::rich::{drawn_in_svg as drawn, svg_texts};
 
 const SIZE: (u32, u32) = (520, 360);
 
@@ -53,7 +54,7 @@ fn every_page_view_draws_natively_with_readable_labels() {
         trace.contains("\n300\n")
             && !trace.contains("300.")
             && trace.contains("U/N")
-            && trace.contains("τ_α = 80"),
+            && drawn(&trace, "τ_α = 80"),
         "{trace}"
     );
     let ev = spectrum();
@@ -75,7 +76,7 @@ fn every_page_view_draws_natively_with_readable_labels() {
         .map(|_| ())
     });
     assert!(
-        vd.contains("N ∝ ω²") && vd.contains("fit: A_g = 0.001") && vd.contains("ε/m"),
+        drawn(&vd, "N ∝ ω^2") && drawn(&vd, "fit: A_g = 0.001") && vd.contains("ε/m"),
         "vdos"
     );
     let forces: Vec<f64> = (1..200).map(|k| 1e-4 * 1.05f64.powi(k)).collect();
@@ -111,9 +112,20 @@ fn every_page_view_draws_natively_with_readable_labels() {
         .collect();
     let dec = svg(|a| spatial_decay(a, &decay(&r, &cr), ViewUnits::MODEL));
     assert!(
-        dec.contains("ξ_QLM = 1.50") && dec.contains("r⁴ c(r)"),
+        drawn(&dec, "ξ_{QLM} = 1.50") && drawn(&dec, "r^4 c(r)"),
         "decay"
     );
+    // every text in rich form: keys, line names, descriptions (no markup left: ξ_g, A_g, τ_α)
+    for (name, view) in [
+        ("trace", &trace),
+        ("vdos", &vd),
+        ("pinches", &ps),
+        ("decay", &dec),
+    ] {
+        for (t, _) in svg_texts(view) {
+            assert!(!t.contains('_') && !t.contains('^'), "{name}: {t:?}");
+        }
+    }
 }
 
 /// In the paper's units (a calibration with c∞/a₀ = 2 and a₀ = 0.5) the axes say c∞/a₀ and
@@ -156,25 +168,25 @@ fn views_in_the_paper_units_label_and_scale_their_axes() {
     });
     // A_g in (c∞/a₀)⁻⁵ = 1e-3 × 2⁵; the ranges returned stay in model units
     assert!(
-        vd.contains("c∞/a") && !vd.contains("ε/m") && vd.contains("fit: A_g = 0.032"),
+        vd.contains("c∞/a") && !vd.contains("ε/m") && drawn(&vd, "fit: A_g = 0.032"),
         "vdos in paper units"
     );
     assert_eq!(model_axes.get(), paper_axes.get());
     let forces: Vec<f64> = (1..200).map(|k| 1e-4 * 1.05f64.powi(k)).collect();
     let omegas: Vec<f64> = (1..200).map(|k| 1.0 + (k % 7) as f64).collect();
     let ps = svg(|a| pinch_scatter(a, &forces, &omegas, 3.0, 1e-2, paper));
-    assert!(ps.contains("ω_g = 1.5000") && ps.contains("c∞/a"), "pinch");
+    assert!(drawn(&ps, "ω_g = 1.5000") && ps.contains("c∞/a"), "pinch");
     let pr: Vec<f64> = (0..ev.len()).map(|k| 0.1 + 0.01 * (k % 5) as f64).collect();
     let part = svg(|a| participation_scatter(a, &ev, &pr, &[0.3], &[0.05], 2.0, paper));
     assert!(
-        part.contains("ω_g = 1.0000") && part.contains("c∞/a"),
+        drawn(&part, "ω_g = 1.0000") && part.contains("c∞/a"),
         "participation"
     );
     let r: Vec<f64> = (1..20).map(|k| k as f64 * 0.5).collect();
     let cr: Vec<f64> = r.iter().map(|r: &f64| r.powi(-4)).collect();
     let dec = svg(|a| spatial_decay(a, &decay(&r, &cr), paper));
     assert!(
-        dec.contains("ξ_QLM = 3.00") && dec.contains("ξ_g = 8.00") && !dec.contains("λ"),
+        drawn(&dec, "ξ_{QLM} = 3.00") && drawn(&dec, "ξ_g = 8.00") && !dec.contains("λ"),
         "decay in a0"
     );
 }
