@@ -1069,6 +1069,30 @@ fn tau_and_the_engine_benchmark_run() {
         ]),
         "--sweeps must be at least 10",
     );
+    // a window as wide as the glass runs as "any partner", and says so
+    let o = run(bin().args([
+        "tau",
+        "--dim",
+        "2",
+        "--n",
+        "60",
+        "--tp",
+        "2",
+        "--equilibrate",
+        "10",
+        "--sweeps",
+        "40",
+        "--blocks",
+        "1",
+        "--swap-window",
+        "1000",
+    ]));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = String::from_utf8_lossy(&o.stdout).to_string();
+    assert!(
+        out.contains("swap window K = all (the 1000 asked for ≥ N − 1 = 59: any partner)"),
+        "{out}"
+    );
     let o = run(bin().args([
         "bench",
         "--part",

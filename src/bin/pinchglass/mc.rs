@@ -210,9 +210,17 @@ pub fn tau<const D: usize>(a: &TauArgs) -> Result<(), String> {
     let secs = now_seconds() - t1 - quench_secs;
     let per_sweep = secs / a.sweeps as f64;
     let tau = overlap.tau_alpha();
-    let window = mc
-        .swap_window()
-        .map_or("all".to_string(), |k| k.to_string());
+    let window = match (mc.swap_window(), a.swap_window) {
+        (Some(k), _) => k.to_string(),
+        // a window as wide as the glass is any partner: say so, rather than print it silently
+        (None, Some(asked)) if asked != pinchglass::swap_mc::ANY_PARTNER => {
+            format!(
+                "all (the {asked} asked for ≥ N − 1 = {}: any partner)",
+                n - 1
+            )
+        }
+        (None, _) => "all".to_string(),
+    };
     println!(
         "d = {D}, N = {n}, T_p = {}, seed = {}, swap window K = {window}: after {} sweeps ({:.1} s), {} production sweeps ({:.1} s, {:.3e} moves/s)",
         a.tp,
