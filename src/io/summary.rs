@@ -693,7 +693,8 @@ impl From<&Units> for UnitsJson {
     }
 }
 
-/// `estimators` of `summary.json`: which estimator is primary, and the count fractions.
+/// `estimators` of `summary.json`: which estimator is primary, which the figures draw, and the
+/// count fractions.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct EstimatorsJson {
     pub primary: &'static str,
@@ -701,6 +702,8 @@ pub struct EstimatorsJson {
     pub count_fraction: f64,
     pub quartic_count_fraction: f64,
     pub quartic: &'static str,
+    /// Which 𝒩 the figures and the page draw (`plot::summary::SoftSpotEstimator`).
+    pub figures: &'static str,
 }
 
 /// `rules` of `summary.json`: every estimator's rule in words.
@@ -748,6 +751,7 @@ impl SummaryFile {
                 count_fraction: options.count_fraction,
                 quartic_count_fraction: options.quartic_count_fraction,
                 quartic: "quartic_count and boltzmann_quartic: the same count of the distinct quartic modes (records analysed with --quartic K) below x_q omega_g; quartic modes do not hybridise with phonons (SI S-4), so the window may lie above the lowest phonon band; it assumes the K spread soft-pinch starts and the shear starts reach every quartic mode below the window",
+                figures: "the figures (Figs. 4b, 5, 6) and the page draw the first soft-spot count this summary has, in this order: boltzmann_quartic (quartic_count, records analysed with --quartic K); boltzmann_count (count); boltzmann (soft_spots, the rank fit)",
             },
             rules: RulesJson {
                 unstable: "a sample whose athermal shear modulus G <= 0 sits next to a mechanical (plastic) instability (the non-affine term of G diverges as the lowest Hessian eigenvalue vanishes; Maloney & Lemaitre, PRL 93, 016001 (2004)): counted in `unstable` and left out of every mean, count and fit of its T_p (all kept, with a warning, when every sample is unstable); shear_modulus_median is over every sample",

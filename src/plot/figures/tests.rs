@@ -708,3 +708,45 @@ fn every_label_is_rich_text_and_a_file_name_is_drawn_as_written() {
         "no-data reason"
     );
 }
+
+#[test]
+fn the_summary_states_which_count_the_figures_draw() {
+    // summary.json's `estimators.figures` lists the fits in the order the figures prefer them
+    let file =
+        crate::io::summary::SummaryFile::new(&[], None, None, None, &Default::default(), None);
+    let said = file.estimators.figures;
+    let (_, order) = said.split_once(": ").expect("a list after the colon");
+    let listed: Vec<&str> = order
+        .split("; ")
+        .map(|part| part.split(' ').next().unwrap())
+        .collect();
+    let preferred: Vec<&str> = [
+        SoftSpotEstimator::QuarticCount,
+        SoftSpotEstimator::HarmonicCount,
+        SoftSpotEstimator::RankFit,
+    ]
+    .iter()
+    .map(|e| e.fit_key())
+    .collect();
+    assert_eq!(listed, preferred, "{said}");
+    // and that is the order soft_spot_estimator follows: quartic over harmonic over rank fit
+    let mut v: Value = serde_json::from_str(&synthetic()).unwrap();
+    assert_eq!(
+        parse_summary(&v.to_string()).unwrap().soft_spot_estimator(),
+        SoftSpotEstimator::RankFit
+    );
+    for row in v["temperatures"].as_array_mut().unwrap() {
+        row["count"] = serde_json::json!({"soft_spots": {"value": 1.0, "error": 0.1}});
+    }
+    assert_eq!(
+        parse_summary(&v.to_string()).unwrap().soft_spot_estimator(),
+        SoftSpotEstimator::HarmonicCount
+    );
+    for row in v["temperatures"].as_array_mut().unwrap() {
+        row["quartic_count"] = serde_json::json!({"soft_spots": {"value": 1.0, "error": 0.1}});
+    }
+    assert_eq!(
+        parse_summary(&v.to_string()).unwrap().soft_spot_estimator(),
+        SoftSpotEstimator::QuarticCount
+    );
+}
