@@ -219,11 +219,19 @@ function showErrors(errors) {
   }
 }
 
-function exploreUrl(raw, compare) {
+// The URL of a run: its parameters; for Fig. 1 (compare) only the preset and the units, since the
+// two shipped parent states do not depend on the form; for a configuration file only the file's
+// name, since a link cannot carry the file (a link naming one says so when opened, `linkNote`).
+function exploreUrl(raw, compare, file = null) {
   const q = new URLSearchParams();
+  if (file !== null) {
+    q.set('file', file);
+    return `${location.pathname}?${q}`;
+  }
   if (compare) q.set('preset', 'compare');
-  for (const f of FIELDS) if (raw[f] !== '' && raw[f] !== undefined) q.set(f, raw[f]);
-  if (raw.quartic !== '' && raw.quartic !== undefined && Number(raw.quartic) !== QUARTIC_DEFAULT) q.set('quartic', raw.quartic);
+  const fields = compare ? ['units'] : FIELDS;
+  for (const f of fields) if (raw[f] !== '' && raw[f] !== undefined) q.set(f, raw[f]);
+  if (!compare && raw.quartic !== '' && raw.quartic !== undefined && Number(raw.quartic) !== QUARTIC_DEFAULT) q.set('quartic', raw.quartic);
   if (raw.units === 'paper') {
     const u = unitsOf(raw).paper;
     if (u) q.set('tonset', String(u.t_onset));
@@ -233,8 +241,12 @@ function exploreUrl(raw, compare) {
 
 // The URL describes the run on screen (replaced when a run finishes or is cancelled); choosing a
 // preset adds a history entry (Back returns to the previous glass). Only while Explore is shown.
-function updateUrl(raw, compare) {
-  if (mode === 'explore') history.replaceState(null, '', exploreUrl(raw, compare));
+function updateUrl(raw, compare, file = null) {
+  if (mode === 'explore') history.replaceState(null, '', exploreUrl(raw, compare, file));
+}
+// The configuration file a shown run came from (null for a run from parameters or Fig. 1).
+function fileOf(s) {
+  return !s || s.compare || !s.job?.job?.params?.xyz ? null : String(s.job.job.params.source);
 }
 function pushUrl(raw, compare) {
   if (mode !== 'explore') return;
@@ -761,7 +773,7 @@ function restoreShown() {
   }
   markStale(false);
   labelViews(job.job.params);
-  updateUrl(shown.raw, shown.compare);
+  updateUrl(shown.raw, shown.compare, fileOf(shown));
 }
 
 function cancel(quiet) {
@@ -843,7 +855,7 @@ function finish() {
   markStale(false);
   labelViews(job.job.params);
   fillResults(results, api.runSeconds, job.job.params);
-  if (compare || !job.job.params.xyz) updateUrl(shown.raw, compare);
+  updateUrl(shown.raw, compare, compare ? null : fileOf(shown));
   $('stage').textContent = `${jobs.length > 1 ? 'both runs' : 'run'} done in ${api.runSeconds.toFixed(2)} s`;
   $('progress').value = 1;
   const maxN = job.job.fullSpectrumMaxN ?? Infinity;
@@ -1433,6 +1445,14 @@ function baseName() {
 }
 
 async function copyLink() {
+  const file = fileOf(shown);
+  if (file !== null) {
+    // a link cannot carry the file: say so rather than copy a link to another glass
+    $('share-link').hidden = true;
+    $('share-note').textContent = `this glass comes from the file ${file}, which a link cannot carry: ` +
+      'share the file, or the quenched configuration (download below), and load it with the picker';
+    return;
+  }
   const link = location.href;
   $('share-link').hidden = false;
   $('share-link').value = link;
@@ -1460,6 +1480,11 @@ function linkNote() {
   if (m !== null && !MODES.includes(m)) notes.push(linkAsks('the mode', m, 'the page does not have', MODES.join(', '), 'Explore'));
   const p = q.get('preset');
   if (p !== null && p !== 'compare') notes.push(linkAsks('the preset', p, 'a link cannot name', 'only preset=compare', 'the glass of the link\'s other parameters'));
+  const file = q.get('file');
+  if (file !== null) {
+    notes.push(`This link names the configuration file ${file.slice(0, 60)}, which a link cannot carry: load it with the picker ` +
+      '(“configuration file” in Explore). Showing the default glass meanwhile.');
+  }
   $('url-note').textContent = notes.join(' ');
 }
 
@@ -1513,7 +1538,10 @@ async function onPopState() {
     const { params, compare } = paramsFromUrl();
     const want = exploreUrl({ ...params, density: params.density ?? '', quartic: String(params.quartic) }, compare);
     const have = shown ? exploreUrl(shown.raw, shown.compare) : null;
-    if (want !== have && new URLSearchParams(location.search).toString() !== '') {
+    const file = new URLSearchParams(location.search).get('file');
+    if (file !== null && file === fileOf(shown)) {
+      // the file's glass is the one shown: nothing to run
+    } else if (want !== have && new URLSearchParams(location.search).toString() !== '') {
       fillForm(params);
       if (compare) await startCompare();
       else await startRun();

@@ -578,7 +578,7 @@ async function test3D() {
 // configuration file by picker and by drop (the page's own export, run again: same ω_g and G), and
 // bad files (not XYZ, 3D in 2D mode, N above the limit) refused next to the picker.
 async function testFig1() {
-  return session(async ({ server, page }) => {
+  return session(async ({ server, ctx, page }) => {
     const errors = [];
     page.on('pageerror', (e) => errors.push(String(e)));
     const t0 = Date.now();
@@ -591,9 +591,13 @@ async function testFig1() {
       words: document.getElementById('fig1-numbers').textContent, provenance: document.getElementById('fig1-provenance').textContent,
       caption: document.querySelector('#compare .caption').textContent, compare: window.pinchglass.compare,
       table: [...document.querySelectorAll('#compare-table tbody tr')].map((tr) => [...tr.cells].map((c) => c.textContent)),
-      runSeconds: window.pinchglass.runSeconds, threads: window.pinchglass.threads,
+      runSeconds: window.pinchglass.runSeconds, threads: window.pinchglass.threads, url: location.search,
     }));
     const g = f.fig1?.glasses ?? [];
+    // its URL names the preset and the units only: the form's N, T_p, seed do not describe it
+    const keys = [...new URLSearchParams(f.url).keys()];
+    check('fig1: the compare run\'s URL names the preset and the units only',
+      keys.includes('preset') && keys.every((k) => ['preset', 'units', 'tonset'].includes(k)), f.url);
     check('fig1: the compare view runs the two shipped parent states (quench, pinches, quartic modes) to the end',
       f.state === 'done' && g.length === 2 && g.every((x) => x.n === 2000 && x.modes > 0), `state ${f.state} ${f.error} ${errors.join(' | ')}`);
     if (g.length !== 2) return;
@@ -681,6 +685,21 @@ async function testFig1() {
     const dropped = await page.evaluate(() => ({ r: window.pinchglass.results, note: document.getElementById('config-note').textContent }));
     check('fig1: a configuration file dropped on the glass runs too', dropped.r.source === 'configuration' && /dropped\.xyz/.test(dropped.note)
       && rel(dropped.r.omega_g, own.r.omega_g) < 1e-6, dropped.note);
+    // the URL names the file (not the previous run's parameters), and "copy link" says that a
+    // link cannot carry the file instead of copying a link to another glass; a link naming a file
+    // says so when opened
+    await page.click('#copy-link');
+    const shared = await page.evaluate(() => ({ url: location.search, note: document.getElementById('share-note').textContent,
+      link: document.getElementById('share-link').hidden }));
+    const linked = await ctx.newPage();
+    await linked.goto(server.url + '?file=dropped.xyz');
+    await linked.waitForFunction(() => document.getElementById('url-note').textContent !== '', null, { timeout: 30_000 });
+    const named = await linked.$eval('#url-note', (e) => e.textContent);
+    await linked.close();
+    check('fig1: after a file run the URL names the file only, and copy link says a link cannot carry it; a link naming a file says so',
+      shared.url === '?file=dropped.xyz' && /a link cannot carry/.test(shared.note) && shared.link
+        && /names the configuration file dropped\.xyz, which a link cannot carry/.test(named),
+      `${shared.url} | ${shared.note.slice(0, 80)} | ${named.slice(0, 80)}`);
     await page.close();
   });
 }
