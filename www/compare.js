@@ -107,7 +107,7 @@ export function drawFig1(jobData, fig, h) {
     if (job.spots) {
       const q = qs[m];
       wasm.draw_soft_spot_map(`canvas-compare-map-${side}`, d.positions, d.sizes, d.boxLengths, d.dim,
-        q.coreI, q.coreJ, q.omega, q.participation, limits[m], wmin, wmax, -1, title, NaN, unit, 'ω_π  (c∞/a0)');
+        q.coreI, q.coreJ, q.omega, q.participation, limits[m], wmin, wmax, -1, title, NaN, unit, 'ω_π  (c∞/a_0)');
       const shown = [...q.omega].filter((w) => w < limits[m]).length;
       h.describeCanvas(`canvas-compare-map-${side}`, `${title}: ${shown} of ${q.modes.length} quartic modes drawn as blobs (area ∝ N e), ` +
         `colour ω_π on the common scale ${fmt(wmin)}–${fmt(wmax)} c∞/a0; softest ω_π = ${fmt(g.softest)} c∞/a0.`);

@@ -1160,7 +1160,7 @@ function drawMap(canvasId, job, q, wmin, wmax, title) {
   const mapping = draw.draw_soft_spot_map(canvasId, slab ? slab.positions : d.positions, d.sizes, d.boxLengths, d.dim,
     q.coreI, q.coreJ, q.omega, q.participation, mapThreshold(job), wmin, wmax,
     canvasId === 'canvas-map' && api.mode ? api.mode.index : -1, title, slab ? slab.thickness : NaN,
-    ...(u ? [u[0], 'ω_π  (c∞/a0)'] : []));
+    ...(u ? [u[0], 'ω_π  (c∞/a_0)'] : []));
   if (canvasId === 'canvas-map') api.mapMapping = Array.from(mapping);
 }
 

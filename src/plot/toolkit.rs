@@ -264,11 +264,15 @@ pub(crate) fn frame<DB: DrawingBackend>(
     )?;
     for (k, line) in lines.iter().enumerate() {
         let top = st.px(2.0) + k as u32 * line_height;
+        // smaller (to 9 px), then cut at a word, when longer than the canvas (a phone's)
+        let room = w.saturating_sub(st.px(24.0));
+        let font = super::axes::fitted(&foot, line, foot_font.clone(), room);
+        let line = super::axes::cut_to(&foot, line, &font, room);
         super::rich::draw_left(
             &foot,
-            line,
-            (st.px(12.0) as i32, centre(top, &foot_font.font)),
-            &foot_font.font,
+            &line,
+            (st.px(12.0) as i32, centre(top, &font.font)),
+            &font.font,
             &FOOTER,
         )?;
     }

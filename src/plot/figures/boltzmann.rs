@@ -318,9 +318,25 @@ fn window_scan<DB: DrawingBackend>(
             style,
         ))
         .map_err(de)?;
-        // the label just above the line, right of the narrowest window's point
-        let above = ((ya.hi - e) / (ya.hi - ya.lo) - 0.08).clamp(0.02, 0.9);
-        note(&c, st, 0.3, above, &format!("paper: {e} T_onset"), RED)?;
+        // the label just above the line (its type's height and a few pixels clear of the dashes,
+        // however short the panel), right of the narrowest window's point; below it when the line
+        // is at the top
+        let h = c.plotting_area().dim_in_pixel().1.max(1) as f64;
+        let line = (ya.hi - e) / (ya.hi - ya.lo);
+        let text = (1.45 * st.legend().font.get_size() + st.px(4.0) as f64) / h;
+        let at = if line - text >= 0.01 {
+            line - text
+        } else {
+            line + st.px(4.0) as f64 / h
+        };
+        note(
+            &c,
+            st,
+            0.3,
+            at.clamp(0.0, 0.95),
+            &format!("paper: {e} T_onset"),
+            RED,
+        )?;
     }
     Ok(())
 }

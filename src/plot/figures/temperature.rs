@@ -238,7 +238,7 @@ pub fn fig_s1_filter<DB: DrawingBackend>(
         &[
             ("ω_g^all: all pairs", &all, RED, Marker::Square),
             (
-                "ω_g: pairs with f < 10⁻² p a0^(d−1)",
+                "ω_g: pairs with f < 10⁻² p a_0^(d−1)",
                 &filtered,
                 BLUE,
                 Marker::Circle,

@@ -750,3 +750,48 @@ fn the_summary_states_which_count_the_figures_draw() {
         SoftSpotEstimator::QuarticCount
     );
 }
+
+#[test]
+fn no_text_runs_past_the_right_edge_of_a_phone_sized_figure() {
+    // every figure of the committed ensemble at a phone's portrait size (the Sweep and the
+    // Lecture draw at the width shown): the footer's units line was cut by the canvas edge
+    register_fonts().unwrap();
+    let size = (366u32, 530u32);
+    let mut buf = vec![0u8; (size.0 * size.1 * 3) as usize];
+    let probe = BitMapBackend::with_buffer(&mut buf, size).into_drawing_area();
+    let attr = |head: &str, name: &str| -> Option<String> {
+        let at = head.find(&format!(" {name}=\""))? + name.len() + 3;
+        Some(head[at..].split('"').next()?.to_string())
+    };
+    // the units' source as the Sweep names it
+    let mut cal: Value = serde_json::from_str(CALIBRATION_2D).unwrap();
+    cal["source"] = "summary.json (from poly-2d/calibration.json)".into();
+    let cal = cal.to_string();
+    for (name, _) in FIGURES {
+        let mut svg = String::new();
+        {
+            let area = SVGBackend::with_string(&mut svg, size).into_drawing_area();
+            draw_ensemble_figure(&area, name, SUMMARY_2D, Some(&cal)).unwrap();
+            area.present().unwrap();
+        }
+        for t in svg.split("<text").skip(1) {
+            let (head, rest) = t.split_once('>').unwrap();
+            if head.contains("rotate") {
+                continue;
+            }
+            let body = rest.split("</text>").next().unwrap().trim();
+            let x: f64 = attr(head, "x").unwrap().parse().unwrap();
+            let px: f64 = attr(head, "font-size").unwrap().parse().unwrap();
+            let w = probe
+                .estimate_text_size(body, &TextStyle::from((FONT, px)))
+                .unwrap()
+                .0 as f64;
+            let right = match attr(head, "text-anchor").as_deref() {
+                Some("middle") => x + w / 2.0,
+                Some("end") => x,
+                _ => x + w,
+            };
+            assert!(right <= size.0 as f64 + 2.0, "{name}: {body:?} ends at {right:.0}");
+        }
+    }
+}

@@ -291,7 +291,7 @@ pub fn vdos<DB: DrawingBackend>(
     c.draw_series(DashedLineSeries::new(guide(dim as f64), on, off, debye))
         .map_err(de)?;
     key.push(key_row(
-        format!("Debye phonons, N ∝ ω^{dim}"),
+        format!("Debye phonons, N ∝ ω{}", if dim == 3 { "³" } else { "²" }),
         KeySymbol::Dashed(debye, on, off),
     ));
     c.draw_series(LineSeries::new(guide(5.0), MARK.stroke_width(st.px(2.0))))

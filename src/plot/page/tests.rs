@@ -76,7 +76,7 @@ fn every_page_view_draws_natively_with_readable_labels() {
         .map(|_| ())
     });
     assert!(
-        drawn(&vd, "N ∝ ω^2") && drawn(&vd, "fit: A_g = 0.001") && vd.contains("ε/m"),
+        vd.contains("N ∝ ω²") && drawn(&vd, "fit: A_g = 0.001") && vd.contains("ε/m"),
         "vdos"
     );
     let forces: Vec<f64> = (1..200).map(|k| 1e-4 * 1.05f64.powi(k)).collect();

@@ -13,7 +13,6 @@ use super::{
 };
 use crate::plot::glass::{blob_radius, circle_points, clip_to_box, periodic_images, Depth, Glass};
 use crate::plot::page;
-use crate::plot::rich::plain;
 use crate::plot::toolkit::Style;
 
 /// The paper's Fig. 1: the glass as pale discs and one blob per quartic mode at the midpoint
@@ -300,11 +299,17 @@ fn colour_bar(
         .disable_mesh()
         .disable_x_axis()
         .y_labels(6)
-        .y_desc(plain(label))
-        .axis_desc_style(st.tick())
         .label_style(st.tick())
         .draw()
         .map_err(err)?;
+    // the description (rich text: ω_π, a₀), turned, along the strip's right edge
+    let (sw, _) = strip.dim_in_pixel();
+    let font =
+        crate::plot::axes::fitted(strip, label, st.tick(), (py.end - py.start).max(1) as u32);
+    let x = sw as i32 - 2 - (0.6 * font.font.get_size()).round() as i32;
+    let y = (py.start + py.end) / 2 - top;
+    crate::plot::rich::draw(strip, label, (x, y), &font.font, &BLACK, true)
+        .map_err(|e| JsError::new(&e))?;
     const STEPS: usize = 96;
     bar.draw_series((0..STEPS).map(|s| {
         let a = w0 + (w1 - w0) * s as f64 / STEPS as f64;
