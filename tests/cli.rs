@@ -1042,23 +1042,15 @@ fn chains_write_their_parent_states() {
 /// `tau` and `bench --part mc` run on tiny systems and say what they measured.
 #[test]
 fn tau_and_the_engine_benchmark_run() {
-    let o = run(bin().args([
-        "tau",
-        "--dim",
-        "2",
-        "--n",
-        "60",
-        "--tp",
-        "2",
-        "--equilibrate",
-        "100",
-        "--sweeps",
-        "400",
-        "--blocks",
-        "2",
-    ]));
-    assert!(o.status.success(), "{}", stderr(&o));
-    let out = String::from_utf8_lossy(&o.stdout).to_string();
+    // `tau` of a 2D glass of 60 at T_p = 2, with `more` options; its standard output
+    let tau = |more: &[&str]| {
+        let o = run(bin()
+            .args(["tau", "--dim", "2", "--n", "60", "--tp", "2"])
+            .args(more));
+        assert!(o.status.success(), "{}", stderr(&o));
+        String::from_utf8_lossy(&o.stdout).to_string()
+    };
+    let out = tau(&["--equilibrate", "100", "--sweeps", "400", "--blocks", "2"]);
     assert!(
         out.contains("tau_alpha = ") && out.contains("inherent-state energy"),
         "{out}"
@@ -1070,14 +1062,7 @@ fn tau_and_the_engine_benchmark_run() {
         "--sweeps must be at least 10",
     );
     // a window as wide as the glass runs as "any partner", and says so
-    let o = run(bin().args([
-        "tau",
-        "--dim",
-        "2",
-        "--n",
-        "60",
-        "--tp",
-        "2",
+    let out = tau(&[
         "--equilibrate",
         "10",
         "--sweeps",
@@ -1086,9 +1071,7 @@ fn tau_and_the_engine_benchmark_run() {
         "1",
         "--swap-window",
         "1000",
-    ]));
-    assert!(o.status.success(), "{}", stderr(&o));
-    let out = String::from_utf8_lossy(&o.stdout).to_string();
+    ]);
     assert!(
         out.contains("swap window K = all (the 1000 asked for ≥ N − 1 = 59: any partner)"),
         "{out}"

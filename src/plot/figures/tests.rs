@@ -791,7 +791,10 @@ fn no_text_runs_past_the_right_edge_of_a_phone_sized_figure() {
                 Some("end") => x,
                 _ => x + w,
             };
-            assert!(right <= size.0 as f64 + 2.0, "{name}: {body:?} ends at {right:.0}");
+            assert!(
+                right <= size.0 as f64 + 2.0,
+                "{name}: {body:?} ends at {right:.0}"
+            );
         }
     }
 }
