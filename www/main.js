@@ -1411,12 +1411,14 @@ function showPinch(d, k, field) {
     v.id = `pinch-${key}`;
     v.dataset.value = String(value);
     v.textContent = typeof value === 'number' ? fmt(value, 6) : value;
-    div.append(`${label} `, v, unit ? ` ${unit}` : '');
+    div.append(...label, ' ', v, unit ? ` ${unit}` : '');
     info.append(div);
   };
-  line('pinched pair (i, j):', `${p.i}, ${p.j}`, '', 'pair');
-  line('ω_g^(ij) =', p.omega, '√(ε/m)/length', 'omega');
-  line('f/(p a0^(d−1)) =', p.scaledForce, '', 'force');
+  // sub- and superscripts as the plots draw them (ω_g^(ij), a₀^(d−1))
+  const tag = (name, text) => Object.assign(document.createElement(name), { textContent: text });
+  line(['pinched pair (i, j):'], `${p.i}, ${p.j}`, '', 'pair');
+  line(['ω', tag('sub', 'g'), tag('sup', '(ij)'), ' ='], p.omega, '√(ε/m)/length', 'omega');
+  line(['f/(p a', tag('sub', '0'), tag('sup', 'd−1'), ') ='], p.scaledForce, '', 'force');
   api.pinch = p;
   const who = drawn?.job?.params ? ` (${describe(drawn.job.params)})` : '';
   describeCanvas('canvas-glass', `The quenched ${d.dim}D glass${who}: ${d.sizes.length} discs coloured by size; the pinched pair ${p.i}–${p.j} is outlined in red. Focus it and use the arrow keys and Enter to pinch another pair.`);

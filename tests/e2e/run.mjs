@@ -276,12 +276,14 @@ async function testPinchClick(page, results) {
     pinch: window.pinchglass.pinch,
     omega: document.getElementById('pinch-omega').dataset.value,
     text: document.getElementById('pinch-omega').textContent,
+    label: document.getElementById('pinch-omega').parentElement.innerHTML,
   }));
   const hashAfter = await canvasHash(page, 'canvas-field');
   const p = results.pairs[k];
+  // the readout writes ω_g^(ij) with a subscript and a superscript, as the plots do
   check('isolated: clicking a pair in the glass pinches it: arrows redrawn, ω shown = results.pairs[k].omega',
     shown.pinch.pair === k && shown.pinch.i === p.i && shown.pinch.j === p.j && Number(shown.omega) === p.omega
-      && hashAfter !== hashBefore,
+      && hashAfter !== hashBefore && shown.label.startsWith('ω<sub>g</sub><sup>(ij)</sup> ='),
     `clicked pair ${k} (${p.i}, ${p.j}), page pinched ${shown.pinch.pair} (${shown.pinch.i}, ${shown.pinch.j}), ω shown ${shown.text} (${shown.omega}) vs ${p.omega}`);
 }
 
