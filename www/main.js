@@ -241,12 +241,19 @@ function exploreUrl(raw, compare, file = null) {
 
 // The URL describes the run on screen (replaced when a run finishes or is cancelled); choosing a
 // preset adds a history entry (Back returns to the previous glass). Only while Explore is shown.
-function updateUrl(raw, compare, file = null) {
-  if (mode === 'explore') history.replaceState(null, '', exploreUrl(raw, compare, file));
+function updateUrl(raw, compare) {
+  if (mode === 'explore') history.replaceState(null, '', exploreUrl(raw, compare));
 }
 // The configuration file a shown run came from (null for a run from parameters or Fig. 1).
 function fileOf(s) {
   return !s || s.compare || !s.job?.job?.params?.xyz ? null : String(s.job.job.params.source);
+}
+// The URL of the run on screen (`shown`): its parameters, Fig. 1's preset, or its file's name.
+function shownUrl() {
+  return exploreUrl(shown.raw, shown.compare, fileOf(shown));
+}
+function updateShownUrl() {
+  if (mode === 'explore') history.replaceState(null, '', shownUrl());
 }
 function pushUrl(raw, compare) {
   if (mode !== 'explore') return;
@@ -773,7 +780,7 @@ function restoreShown() {
   }
   markStale(false);
   labelViews(job.job.params);
-  updateUrl(shown.raw, shown.compare, fileOf(shown));
+  updateShownUrl();
 }
 
 function cancel(quiet) {
@@ -855,7 +862,7 @@ function finish() {
   markStale(false);
   labelViews(job.job.params);
   fillResults(results, api.runSeconds, job.job.params);
-  updateUrl(shown.raw, compare, compare ? null : fileOf(shown));
+  updateShownUrl();
   $('stage').textContent = `${jobs.length > 1 ? 'both runs' : 'run'} done in ${api.runSeconds.toFixed(2)} s`;
   $('progress').value = 1;
   const maxN = job.job.fullSpectrumMaxN ?? Infinity;
@@ -1512,7 +1519,7 @@ async function showMode(m, how = 'replace') {
   }
   if (m === 'explore') {
     if (exploreStarted) {
-      if (shown) updateUrl(shown.raw, shown.compare);
+      if (shown) updateShownUrl();
       else if (api.state === 'running' && jobs.length) updateUrl(jobs[jobs.length - 1].raw, jobs.length > 1);
       else history.replaceState(null, '', location.pathname);
       return;
@@ -1538,17 +1545,16 @@ async function onPopState() {
   else if (m === 'lecture') await lectureFromUrl();
   if (m === 'explore' && exploreStarted) {
     const { params, compare } = paramsFromUrl();
-    const want = exploreUrl({ ...params, density: params.density ?? '', quartic: String(params.quartic) }, compare);
-    const have = shown ? exploreUrl(shown.raw, shown.compare) : null;
+    // (a file's glass is the one asked for when it is shown: a link cannot load a file)
     const file = new URLSearchParams(location.search).get('file');
-    if (file !== null && file === fileOf(shown)) {
-      // the file's glass is the one shown: nothing to run
-    } else if (want !== have && new URLSearchParams(location.search).toString() !== '') {
+    const want = exploreUrl({ ...params, density: params.density ?? '', quartic: String(params.quartic) }, compare, file);
+    const have = shown ? shownUrl() : null;
+    if (want !== have && new URLSearchParams(location.search).toString() !== '') {
       fillForm(params);
       if (compare) await startCompare();
       else await startRun();
     } else if (shown) {
-      updateUrl(shown.raw, shown.compare);
+      updateShownUrl();
     }
   }
 }

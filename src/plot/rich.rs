@@ -184,26 +184,38 @@ fn width<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, text: &str, font: Fo
         .map_or(0, |(w, _)| w)
 }
 
-/// Width and height in pixels of `markup` drawn with `font` (sub- and superscripts at 70 %).
-pub fn size<DB: DrawingBackend>(
+/// The pieces of `markup`, each with the font it is drawn in (sub- and superscripts at 70 %)
+/// and its width in pixels, and the total width: measured once for both sizing and drawing.
+fn laid_out<'a, DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     markup: &str,
-    font: &FontDesc<'_>,
-) -> (u32, u32) {
-    let h = font.get_size();
-    let small = font.resize(0.7 * h);
-    let w = pieces(markup)
-        .iter()
+    font: &FontDesc<'a>,
+) -> (Vec<(Piece, FontDesc<'a>, u32)>, u32) {
+    let small = font.resize(0.7 * font.get_size());
+    let laid: Vec<(Piece, FontDesc<'a>, u32)> = pieces(markup)
+        .into_iter()
         .map(|p| {
             let f = if p.level == 0 {
                 font.clone()
             } else {
                 small.clone()
             };
-            width(area, &p.text, f)
+            let w = width(area, &p.text, f.clone());
+            (p, f, w)
         })
-        .sum();
-    (w, (1.35 * h).round() as u32)
+        .collect();
+    let total = laid.iter().map(|l| l.2).sum();
+    (laid, total)
+}
+
+/// Width and height in pixels of `markup` drawn with `font` (sub- and superscripts at 70 %).
+pub fn size<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    markup: &str,
+    font: &FontDesc<'_>,
+) -> (u32, u32) {
+    let (_, w) = laid_out(area, markup, font);
+    (w, (1.35 * font.get_size()).round() as u32)
 }
 
 /// `text` with the markup characters escaped, so that it is drawn as written (a file name).
@@ -225,18 +237,24 @@ pub fn draw<DB: DrawingBackend>(
     colour: &RGBColor,
     vertical: bool,
 ) -> Result<(), String> {
-    let h = font.get_size();
-    let small = font.resize(0.7 * h);
-    let (w, _) = size(area, markup, font);
+    let (laid, w) = laid_out(area, markup, font);
+    draw_laid(area, laid, w, at, font.get_size(), colour, vertical)
+}
+
+/// Draws pieces laid out by [`laid_out`] (total width `w`, type of `h` pixels) centred on `at`.
+fn draw_laid<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    laid: Vec<(Piece, FontDesc<'_>, u32)>,
+    w: u32,
+    at: (i32, i32),
+    h: f64,
+    colour: &RGBColor,
+    vertical: bool,
+) -> Result<(), String> {
     // walk along the text direction from its start; the level shifts across it
     let mut along = -(w as f64) / 2.0;
-    for p in pieces(markup) {
-        let f = if p.level == 0 {
-            font.clone()
-        } else {
-            small.clone()
-        };
-        let pw = width(area, &p.text, f.clone()) as f64;
+    for (p, f, pw) in laid {
+        let pw = pw as f64;
         let across = match p.level {
             -1 => 0.28 * h,
             1 => -0.38 * h,
@@ -257,7 +275,7 @@ pub fn draw<DB: DrawingBackend>(
             .color(colour)
             .pos(Pos::new(HPos::Center, VPos::Center));
         area.draw(&Text::new(
-            p.text.clone(),
+            p.text,
             (x.round() as i32, y.round() as i32),
             style,
         ))
@@ -267,7 +285,7 @@ pub fn draw<DB: DrawingBackend>(
     Ok(())
 }
 
-/// Draws `markup` from `at.0` to the right, centred vertically on `at.1` (a key row, a note).
+/// Draws `markup` from `at.0` to the right, centred vertically on `at.1` (a key row).
 pub fn draw_left<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     markup: &str,
@@ -275,15 +293,22 @@ pub fn draw_left<DB: DrawingBackend>(
     font: &FontDesc<'_>,
     colour: &RGBColor,
 ) -> Result<(), String> {
-    let (w, _) = size(area, markup, font);
-    draw(
-        area,
-        markup,
-        (at.0 + (w / 2) as i32, at.1),
-        font,
-        colour,
-        false,
-    )
+    let (laid, w) = laid_out(area, markup, font);
+    let centre = (at.0 + (w / 2) as i32, at.1);
+    draw_laid(area, laid, w, centre, font.get_size(), colour, false)
+}
+
+/// Draws `markup` from `x` to the right, the top of its line at `top` (a title, a footer line,
+/// a note: where plotters' default anchor put plain text; the centre is 0.6 of the type lower).
+pub fn draw_below<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    markup: &str,
+    (x, top): (i32, f64),
+    font: &FontDesc<'_>,
+    colour: &RGBColor,
+) -> Result<(), String> {
+    let centre = (top + 0.6 * font.get_size()).round() as i32;
+    draw_left(area, markup, (x, centre), font, colour)
 }
 
 /// Whether `label` (markup) is in an SVG drawing: as one text, or piece by piece (for tests).

@@ -253,12 +253,10 @@ pub(crate) fn frame<DB: DrawingBackend>(
     let (w, _) = head.dim_in_pixel();
     let title_font =
         super::axes::fitted(&head, title, st.title(), w.saturating_sub(st.px(24.0))).font;
-    // (rich text is placed by its vertical centre: 0.6 of the type below the top of its line)
-    let centre = |top: u32, font: &FontDesc| top as i32 + (0.6 * font.get_size()).round() as i32;
-    super::rich::draw_left(
+    super::rich::draw_below(
         &head,
         title,
-        (st.px(12.0) as i32, centre(st.px(7.0), &title_font)),
+        (st.px(12.0) as i32, st.px(7.0) as f64),
         &title_font,
         &BLACK,
     )?;
@@ -268,10 +266,10 @@ pub(crate) fn frame<DB: DrawingBackend>(
         let room = w.saturating_sub(st.px(24.0));
         let font = super::axes::fitted(&foot, line, foot_font.clone(), room);
         let line = super::axes::cut_to(&foot, line, &font, room);
-        super::rich::draw_left(
+        super::rich::draw_below(
             &foot,
             &line,
-            (st.px(12.0) as i32, centre(top, &font.font)),
+            (st.px(12.0) as i32, top as f64),
             &font.font,
             &FOOTER,
         )?;
@@ -515,10 +513,8 @@ pub(crate) fn note<'a, DB: DrawingBackend + 'a>(
 ) -> Result<(), String> {
     let root = c.plotting_area().strip_coord_spec();
     let (w, h) = root.dim_in_pixel();
-    let font = st.legend().font;
-    // the top of the line at `fy`, as plotters' text anchor was
-    let y = (h as f64 * fy + 0.6 * font.get_size()).round() as i32;
-    super::rich::draw_left(&root, text, ((w as f64 * fx) as i32, y), &font, &col)
+    let at = ((w as f64 * fx) as i32, h as f64 * fy);
+    super::rich::draw_below(&root, text, at, &st.legend().font, &col)
 }
 
 /// Points `(T_p, f(row))` in the display units, rows lacking `f` skipped.
@@ -651,16 +647,26 @@ fn key_font<DB: DrawingBackend>(
 ) -> (TextStyle<'static>, u32) {
     let width = |text: &str, font: &TextStyle| super::rich::size(area, text, &font.font).0;
     let legend = st.legend();
-    let Some(widest) = entries.iter().max_by_key(|e| width(&e.text, &legend)) else {
+    let widths: Vec<u32> = entries.iter().map(|e| width(&e.text, &legend)).collect();
+    let Some((k, &widest)) = widths.iter().enumerate().max_by_key(|(_, w)| **w) else {
         return (legend, 0);
     };
-    let font = super::axes::fitted(area, &widest.text, legend, room);
+    if widest <= room {
+        return (legend, widest);
+    }
+    // measured again only in the smaller type
+    let font = super::axes::fitted(area, &entries[k].text, legend, room);
     let w = entries
         .iter()
         .map(|e| width(&e.text, &font))
         .max()
         .unwrap_or(0);
     (font, w)
+}
+
+/// The height of a key row in `font`.
+fn key_line(font: &TextStyle) -> u32 {
+    (1.45 * font.font.get_size()).ceil() as u32
 }
 
 /// Splits `area` into a panel (top) and a key band (bottom) holding `entries` in as many
@@ -683,7 +689,7 @@ pub(crate) fn key_below<DB: DrawingBackend>(
     let column = widest + symbol + 2 * pad;
     let columns = (room / column.max(1)).clamp(1, entries.len() as u32) as usize;
     let rows = entries.len().div_ceil(columns);
-    let line = (1.45 * font.font.get_size()).ceil() as u32;
+    let line = key_line(&font);
     let band = (rows as u32 * line + pad).min(h / 2);
     let (panel, key) = area.split_vertically(h - band);
     // the band starts under the panel's y-axis labels, as the plot does
@@ -716,7 +722,7 @@ pub(crate) fn panel_key<'a, DB: DrawingBackend + 'a>(
     let (pad, symbol, margin) = (st.px(6.0), st.px(26.0), st.px(8.0));
     let room = w.saturating_sub(2 * margin + 2 * pad + symbol);
     let (font, text_w) = key_font(&area, st, entries, room);
-    let line = (1.45 * font.font.get_size()).ceil() as u32;
+    let line = key_line(&font);
     let (bw, bh) = (
         (symbol + text_w.min(room) + 2 * pad).min(w),
         (entries.len() as u32 * line + pad).min(h),
@@ -810,7 +816,7 @@ pub(crate) fn with_key<DB: DrawingBackend>(
     let column = (text_w + symbol + 2 * pad).min(w / 2);
     let (panel, key) = area.split_horizontally(w.saturating_sub(column));
     // rows from the panel's top (below its title) to its x axis
-    let line = (1.45 * font.font.get_size()).ceil() as i32;
+    let line = key_line(&font) as i32;
     let top = st.px(36.0) as i32;
     let fits = ((h as i32 - top - st.px(50.0) as i32) / line.max(1)).max(2) as usize;
     let essential: Vec<bool> = entries.iter().map(|e| e.essential).collect();

@@ -618,26 +618,23 @@ pub fn spatial_decay<DB: DrawingBackend>(
         c.draw_series(pts.iter().map(|&p| Circle::new(p, r, colour.filled())))
             .map_err(de)?;
     }
+    // the lengths' names beside their lines' tops, in the plotting area's pixels
+    let root = c.plotting_area().strip_coord_spec();
+    let (bx, by) = root.get_base_pixel();
+    let font = st.tick().font;
+    let gap = st.px(6.0) as i32; // off the line (its dashes are st.px(2) wide)
     for (k, &(name, xi, colour)) in lengths.iter().enumerate() {
         let dashes = dashed_vline(&mut c, &st, xi, colour, 2.0)?;
         key.push(key_row(format!("{name} = {xi:.2}"), dashes));
-        // the name next to the line's top (left of it near the right edge), staggered so that
-        // close lines stay readable
+        // staggered down so that close lines stay readable; left of the line near the right edge
         let y = y1 * (y0 / y1).powf(0.015 + 0.06 * k as f64);
-        let near_right = (xi / x0).ln() > 0.8 * (x1 / x0).ln();
-        // 6 pixels off the line (its dashes are st.px(2) wide)
-        let (px, _) = c.plotting_area().get_pixel_range();
-        let gap = ((x1 / x0).ln() * st.px(6.0) as f64 / (px.end - px.start).max(1) as f64).exp();
-        let x = if near_right { xi / gap } else { xi * gap };
-        // in rich text, its top at y, ending (near the right edge) or starting at x
-        let root = c.plotting_area().strip_coord_spec();
-        let (bx, by) = root.get_base_pixel();
-        let (px, py) = c.plotting_area().map_coordinate(&(x, y));
-        let font = st.tick().font;
-        let (w, _) = super::rich::size(&root, name, &font);
-        let left = if near_right { px - w as i32 } else { px };
-        let centre = py + (0.6 * font.get_size()).round() as i32;
-        super::rich::draw_left(&root, name, (left - bx, centre - by), &font, &colour)?;
+        let (px, py) = c.plotting_area().map_coordinate(&(xi, y));
+        let left = if (xi / x0).ln() > 0.8 * (x1 / x0).ln() {
+            px - gap - super::rich::size(&root, name, &font).0 as i32
+        } else {
+            px + gap
+        };
+        super::rich::draw_below(&root, name, (left - bx, (py - by) as f64), &font, &colour)?;
     }
     let mut taken: Vec<(f64, f64)> = Vec::new();
     for _ in 0..5 {

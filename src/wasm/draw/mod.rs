@@ -21,7 +21,7 @@ use plotters_canvas::CanvasBackend;
 use wasm_bindgen::prelude::*;
 
 use crate::plot::glass::{visible, Depth, Glass};
-use crate::plot::toolkit::{Style, FONT};
+use crate::plot::toolkit::Style;
 
 mod data;
 mod glass;
@@ -89,8 +89,9 @@ struct GlassView<'c> {
     chart: GlassChart<'c>,
     area: Area,
     title: String,
-    /// font size of the title
-    font: f64,
+    /// the title's type (fitted to the canvas) and the pixel row of its centre
+    title_font: FontDesc<'static>,
+    title_y: i32,
     scale: f64,
     lx: f64,
     ly: f64,
@@ -114,15 +115,14 @@ impl GlassView<'_> {
         // the title (rich text: ω_π, ω_g^(ij)) in the label size, smaller (down to 9 px) if it
         // would not fit
         let width = area.dim_in_pixel().0.saturating_sub(8);
-        let font = crate::plot::axes::fitted(area, title, st.label(), width)
-            .font
-            .get_size();
-        let title_h = if title.is_empty() {
+        let title_font = crate::plot::axes::fitted(area, title, st.label(), width).font;
+        // the title's line: 8 pixels from the top, 4 above the plot
+        let th = if title.is_empty() {
             0
         } else {
-            let (_, th) = crate::plot::rich::size(area, title, &(FONT, font).into_font());
-            th as i32 + 12
+            (1.35 * title_font.get_size()).round() as i32
         };
+        let title_h = if title.is_empty() { 0 } else { th + 12 };
         let body = area.margin(title_h, 0, 0, right as i32);
         let (w, h) = body.dim_in_pixel();
         let pw = w as i32 - 2 * MARGIN - y_labels;
@@ -151,7 +151,8 @@ impl GlassView<'_> {
             chart,
             area: area.clone(),
             title: title.to_string(),
-            font,
+            title_font,
+            title_y: 8 + th / 2,
             scale,
             lx,
             ly,
@@ -188,11 +189,16 @@ impl GlassView<'_> {
             .draw()
             .map_err(err)?;
         if !self.title.is_empty() {
-            let font = (FONT, self.font).into_font();
-            let (_, th) = crate::plot::rich::size(&self.area, &self.title, &font);
-            let centre = (w / 2, 8 + th as i32 / 2);
-            crate::plot::rich::draw(&self.area, &self.title, centre, &font, &BLACK, false)
-                .map_err(|e| JsError::new(&e))?;
+            let centre = (w / 2, self.title_y);
+            crate::plot::rich::draw(
+                &self.area,
+                &self.title,
+                centre,
+                &self.title_font,
+                &BLACK,
+                false,
+            )
+            .map_err(|e| JsError::new(&e))?;
         }
         Ok(Float64Array::from(
             &[
