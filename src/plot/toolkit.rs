@@ -754,7 +754,7 @@ pub(crate) fn panel_key<'a, DB: DrawingBackend + 'a>(
     Ok(())
 }
 
-/// A key row that is always shown (the page's keys are never thinned).
+/// A key row that is always shown (never thinned out of a long key: [`key_rows`]).
 pub(crate) fn key_row(text: impl Into<String>, symbol: KeySymbol) -> KeyEntry {
     KeyEntry {
         text: text.into(),

@@ -88,11 +88,6 @@ pub fn fig5_boltzmann<DB: DrawingBackend>(
     // the styles of the fit and of the paper's slope, in the key and in the panel
     let fit_style = ShapeStyle::from(&BLACK).stroke_width(st.px(1.6));
     let paper = paper_dashes(&st);
-    let row = |text: String, symbol: KeySymbol| KeyEntry {
-        text,
-        symbol,
-        essential: true,
-    };
     let mut key = Vec::new();
     let fit_range = used_tps
         .as_ref()
@@ -106,24 +101,24 @@ pub fn fig5_boltzmann<DB: DrawingBackend>(
             (t_lo < t_hi).then_some((t_lo, t_hi))
         });
     if let Some((t_lo, t_hi)) = fit_range {
-        key.push(row(
+        key.push(key_row(
             format!("fit range {} ≤ T_p ≤ {}", short(t_lo), short(t_hi)),
             KeySymbol::Swatch(shade),
         ));
     }
     if !used.is_empty() {
-        key.push(row(used_label.into(), KeySymbol::Marker(GREEN, r as u32)));
+        key.push(key_row(used_label, KeySymbol::Marker(GREEN, r as u32)));
     }
     if !other.is_empty() {
-        key.push(row(
-            "not used by the fit".into(),
+        key.push(key_row(
+            "not used by the fit",
             KeySymbol::Marker(excluded, r as u32),
         ));
     }
     if let Some((b, e, _)) = &fit {
         let unit = if u.is_calibrated() { " T_onset" } else { " ε" };
         let how = if counted { "Poisson fit" } else { "fit" };
-        key.push(row(
+        key.push(key_row(
             format!(
                 "{how} ∝ exp(−E_QLM/T_p):  E_QLM = {}{unit}",
                 pm(&Est {
@@ -135,7 +130,7 @@ pub fn fig5_boltzmann<DB: DrawingBackend>(
         ));
     }
     if u.is_calibrated() {
-        key.push(row(
+        key.push(key_row(
             format!("paper's slope (3D): E_QLM = {PAPER_E_QLM_OVER_T_ONSET} T_onset"),
             KeySymbol::Dashed(paper.0, paper.1, paper.2),
         ));

@@ -60,11 +60,10 @@ pub fn fig4a_omega_g<DB: DrawingBackend>(
             // the key in a band under the panel, where it cannot cover a point
             let mut key = Vec::new();
             if u.is_calibrated() {
-                key.push(KeyEntry {
-                    text: "G∞ and T_onset (calibration)".into(),
-                    symbol: KeySymbol::Dashed(dash, st.px(6.0), st.px(4.0)),
-                    essential: true,
-                });
+                key.push(key_row(
+                    "G∞ and T_onset (calibration)",
+                    KeySymbol::Dashed(dash, st.px(6.0), st.px(4.0)),
+                ));
             }
             key.extend(series_key(&st, &sets));
             let right = key_below(&right, &st, &key)?;
@@ -324,11 +323,7 @@ type Series<'p> = (&'p str, &'p [Pt], RGBColor, Marker);
 fn series_key(st: &Style, sets: &[Series<'_>]) -> Vec<KeyEntry> {
     sets.iter()
         .filter(|s| !s.1.is_empty())
-        .map(|&(name, _, col, marker)| KeyEntry {
-            text: name.to_string(),
-            symbol: KeySymbol::Series(col, marker, st.px(4.5)),
-            essential: true,
-        })
+        .map(|&(name, _, col, marker)| key_row(name, KeySymbol::Series(col, marker, st.px(4.5))))
         .collect()
 }
 
@@ -358,11 +353,10 @@ fn series_panel<DB: DrawingBackend>(
         .map(|s| s.0.split(' ').next().unwrap_or(s.0).to_string())
         .collect();
     if name_missing && !missing.is_empty() {
-        key.push(KeyEntry {
-            text: format!("not in this summary: {}", missing.join(", ")),
-            symbol: KeySymbol::Heading,
-            essential: true,
-        });
+        key.push(key_row(
+            format!("not in this summary: {}", missing.join(", ")),
+            KeySymbol::Heading,
+        ));
     }
     let panel = key_below(area, st, &key)?;
     let mut c = chart(

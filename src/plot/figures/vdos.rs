@@ -187,15 +187,12 @@ fn fig2_key(s: &EnsembleSummary, u: &Axes, st: &Style, curves: &[Curve]) -> Vec<
         "ε/k_B"
     };
     let slopes = curves.iter().any(|(_, r, _)| r.count_slope.is_some());
-    let mut key = vec![KeyEntry {
-        text: if slopes {
-            format!("T_p ({t_unit}): free slope")
-        } else {
-            format!("T_p ({t_unit})")
-        },
-        symbol: KeySymbol::Heading,
-        essential: true,
-    }];
+    let heading = if slopes {
+        format!("T_p ({t_unit}): free slope")
+    } else {
+        format!("T_p ({t_unit})")
+    };
+    let mut key = vec![key_row(heading, KeySymbol::Heading)];
     for (k, r, _) in curves {
         let style = ShapeStyle::from(&tp_colour(*k, n)).stroke_width(st.px(2.4));
         key.push(KeyEntry {
@@ -208,24 +205,21 @@ fn fig2_key(s: &EnsembleSummary, u: &Axes, st: &Style, curves: &[Curve]) -> Vec<
         });
     }
     let ink = ShapeStyle::from(&BLACK.mix(0.75));
-    key.push(KeyEntry {
-        text: "∝ ω⁵ (D ∝ ω⁴)".into(),
-        symbol: KeySymbol::Line(ShapeStyle::from(&GUIDE).stroke_width(st.px(2.0))),
-        essential: true,
-    });
+    key.push(key_row(
+        "∝ ω⁵ (D ∝ ω⁴)",
+        KeySymbol::Line(ShapeStyle::from(&GUIDE).stroke_width(st.px(2.0))),
+    ));
     if curves.iter().any(|(_, r, _)| r.a_g.is_some()) {
-        key.push(KeyEntry {
-            text: "fit A_g ω⁵/5".into(),
-            symbol: KeySymbol::Dashed(ink.stroke_width(st.px(1.2)), st.px(5.0), st.px(4.0)),
-            essential: true,
-        });
+        key.push(key_row(
+            "fit A_g ω⁵/5",
+            KeySymbol::Dashed(ink.stroke_width(st.px(1.2)), st.px(5.0), st.px(4.0)),
+        ));
     }
     if slopes {
-        key.push(KeyEntry {
-            text: "free slope below x ω_g".into(),
-            symbol: KeySymbol::Dashed(ink.stroke_width(st.px(2.6)), st.px(2.0), st.px(3.0)),
-            essential: true,
-        });
+        key.push(key_row(
+            "free slope below x ω_g",
+            KeySymbol::Dashed(ink.stroke_width(st.px(2.6)), st.px(2.0), st.px(3.0)),
+        ));
     }
     key
 }
